@@ -1,0 +1,1 @@
+"""rapidata_nb.server.store."""
