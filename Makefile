@@ -1,0 +1,62 @@
+# Two entry points for a fresh machine: `make demo` and `make test` (see README.md).
+# Both are idempotent: the virtual environment is rebuilt only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip -q --disable-pip-version-check
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP    := $(VENV)/.test-installed
+CHROMIUM      := /usr/bin/chromium
+
+.PHONY: demo test install install-test system-deps pytest notebooks docs widgets bench lint clean
+
+demo: $(RUNTIME_STAMP)
+	$(PY) -m rapidata_nb.cli demo
+
+test: install-test
+	$(MAKE) --no-print-directory pytest notebooks docs
+
+install: $(RUNTIME_STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e .
+	touch $@
+
+install-test: $(TEST_STAMP) system-deps
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e ".[dev,postgres,bench]"
+	touch $(RUNTIME_STAMP) $@
+
+# Debian's chromium for the browser tests (never a downloaded browser).
+system-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing chromium (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+pytest:
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+notebooks:
+	$(VENV)/bin/pytest -q -p no:cacheprovider --nbval notebooks --nbval-current-env \
+		--nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+docs:
+	$(VENV)/bin/mkdocs build --strict --quiet -f docs/mkdocs.yml -d ../site
+
+widgets:
+	cd widgets_js && npm ci --silent && node build.mjs
+
+bench: install-test
+	$(PY) bench/run_all.py
+
+lint:
+	$(VENV)/bin/ruff check rapidata_nb tests bench
+
+clean:
+	rm -rf $(VENV) site tests/artifacts
