@@ -1,0 +1,152 @@
+"""How a simulated labeler answers (DESIGN §6–§7).
+
+Model: a labeler with skill ``s`` *knows* the answer with probability ``s`` and otherwise guesses uniformly,
+so on a task with chance level ``r`` it is correct with probability ``r + (1 - r)·s`` — exactly the model
+``engine.scores.user_score`` inverts. On compare/ranking tasks without real truth, knowing is scaled by the
+pair's clarity (``tanh(1.2·|qa − qb|)``, close pairs are near coin flips), the winner is judged on the
+taste-shifted quality ``q + 0.35·taste·t`` (country-dependent preferences, still transitive per labeler) and a
+guess leans towards the side shown first by the labeler's ``position_bias``.
+
+Determinism (TEAM.md): the answer is a pure function of ``(seed, labeler, content_key, task payload)``; the
+random generator is seeded from a stable hash of exactly these, and so is the shown order of the sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rapidata_nb.server.crowd.population import stable_hash
+from rapidata_nb.server.crowd.truth import asset_quality
+
+__all__ = ["TaskView", "answer", "shown_order"]
+
+_TASTE_WEIGHT = 0.35
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """What a labeler sees of a task (or a qualification example), enough to answer it.
+
+    Attributes:
+        kind: Task kind (``compare``, ``ranking``, ``classify``, ``locate``, ``draw``, ``select_words``,
+            ``free_text``).
+        key: The content key.
+        identities: Asset identities in datapoint order (two for compare/ranking).
+        options: Classification option labels.
+        words: Select-words sentence split on single spaces (without the no-mistakes token).
+        flags: Feature flags ``{key: value}`` (``compare_unsure``, ``locate_max_points``, ...).
+    """
+
+    kind: str
+    key: str
+    identities: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    flags: Mapping[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """A stable digest of the payload (part of the answer's seed)."""
+        return str(stable_hash(self.kind, self.key, *self.options, "|", *self.words))
+
+
+def shown_order(*, seed: int, labeler_id: str, view: TaskView, n: int) -> list[int]:
+    """The order in which the ``n`` sides/options are shown to this labeler (deterministic shuffle)."""
+    if view.flags.get("no_shuffle", "").lower() == "true":
+        return list(range(n))
+    rng = np.random.default_rng(stable_hash(seed, "shown", labeler_id, view.key))
+    return [int(i) for i in rng.permutation(n)]
+
+
+def _point_in(rng: np.random.Generator, box: Mapping[str, float]) -> dict[str, float]:
+    dx, dy = 0.1 * (box["xMax"] - box["xMin"]), 0.1 * (box["yMax"] - box["yMin"])
+    return {"x": round(float(rng.uniform(box["xMin"] + dx, box["xMax"] - dx)), 4),
+            "y": round(float(rng.uniform(box["yMin"] + dy, box["yMax"] - dy)), 4)}
+
+
+def _random_point(rng: np.random.Generator) -> dict[str, float]:
+    return {"x": round(float(rng.random()), 4), "y": round(float(rng.random()), 4)}
+
+
+def _int_flag(flags: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(flags.get(name, default))
+    except ValueError:
+        return default
+
+
+def _compare(rng: np.random.Generator, *, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any],
+             order: Sequence[int]) -> dict[str, Any]:
+    first = order[0] if order else 0
+    bias = float(labeler.position_bias)
+    if "pA" in truth:  # oracle preference: P(A) shifted by the position bias towards the first shown side
+        p_a = float(truth["pA"]) + (bias if first == 0 else -bias)
+        return {"winner": 0 if rng.random() < p_a else 1}
+    if "qualities" in truth and truth.get("clarity", 1.0) < 1.0:
+        q = [asset_quality(seed, i) for i in view.identities[:2]]
+        shifted = [qi + _TASTE_WEIGHT * float(labeler.taste) * ti for qi, ti in q]
+        winner, clarity = (0 if shifted[0] >= shifted[1] else 1), float(np.tanh(1.2 * abs(shifted[0] - shifted[1])))
+    else:
+        winner, clarity = int(truth["winner"]), 1.0
+    if rng.random() < float(labeler.skill) * clarity:
+        return {"winner": winner}
+    if "compare_unsure" in view.flags and rng.random() < 0.25 * (1.0 - clarity):
+        return {"winner": "Both" if rng.random() < 0.5 else "Neither"}
+    return {"winner": first if rng.random() < 0.5 + bias else 1 - first}
+
+
+def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any]) -> dict[str, Any]:
+    """The labeler's answer to ``view`` in canonical shape (datapoint order, ratios 0..1).
+
+    Args:
+        seed: The crowd seed.
+        labeler: A labeler row (``id``, ``skill``, ``position_bias``, ``taste``).
+        view: The task as shown.
+        truth: Its canonical truth (``crowd.truth``).
+
+    Returns:
+        ``{"winner": 0|1|"Both"|"Neither"}``, ``{"category": label}``, ``{"points": [...]}``,
+        ``{"lines": [[...]]}``, ``{"wordIndices": [...]}`` or ``{"text": str}``.
+    """
+    rng = np.random.default_rng(stable_hash(seed, "answer", labeler.id, view.fingerprint()))
+    knows = rng.random() < float(labeler.skill)
+    kind = view.kind
+    if kind in ("compare", "ranking"):
+        order = shown_order(seed=seed, labeler_id=labeler.id, view=view, n=2)
+        return _compare(rng, seed=seed, labeler=labeler, view=view, truth=truth, order=order)
+    if kind == "classify":
+        categories = list(truth.get("categories") or [])
+        if knows and categories:
+            return {"category": categories[int(rng.integers(len(categories)))]}
+        return {"category": view.options[int(rng.integers(len(view.options)))]}
+    if kind == "locate":
+        lo, hi = _int_flag(view.flags, "locate_min_points", 1), _int_flag(view.flags, "locate_max_points", 3)
+        boxes = list(truth.get("boxes") or [])
+        points = [_point_in(rng, b) for b in boxes[: max(hi, 1)]] if knows and boxes else []
+        while len(points) < max(lo, 1):
+            points.append(_random_point(rng) if not (knows and boxes) else _point_in(rng, boxes[0]))
+        return {"points": points}
+    if kind == "draw":
+        boxes = list(truth.get("boxes") or [])
+        if knows and boxes:
+            return {"lines": [[_point_in(rng, b) for _ in range(4)] for b in boxes]}
+        return {"lines": [[_random_point(rng) for _ in range(4)]]}
+    if kind == "select_words":
+        n = len(view.words)
+        if knows:
+            return {"wordIndices": list(truth.get("wordIndices") or []) or [n]}
+        if n == 0 or rng.random() < 0.5:
+            return {"wordIndices": [n]}
+        return {"wordIndices": [int(rng.integers(n))]}
+    if kind == "free_text":
+        text = str(truth.get("text", "")) if knows else " ".join(
+            str(w) for w in rng.choice(["maybe", "not", "sure", "looks", "fine", "good", "bad"], size=3))
+        lo = _int_flag(view.flags, "free_text_minimum_characters", 0)
+        hi = _int_flag(view.flags, "free_text_max_characters", 1024)
+        while len(text) < lo:
+            text = f"{text} {text}" if text else "ok"
+        return {"text": text[:hi]}
+    raise ValueError(f"unknown task kind {kind!r}")

@@ -1,0 +1,186 @@
+"""Truth for the simulated crowd: latent truth per content, real truth of examples, oracles, grading.
+
+Without ground truth every task gets a *latent* truth derived from a stable hash of its content (DESIGN §7):
+
+- compare / ranking: a latent quality ``q ~ N(0, 1)`` per asset identity (plus a taste axis ``t ~ N(0, 1)``),
+  so preferences are transitive and the same asset has the same quality in every job;
+- classify: the true option (an option whose name appears in the asset's identity wins, e.g. ``dog.jpeg`` and
+  "Dog", otherwise a hash picks one);
+- locate / draw: one or two target boxes;
+- select words: the wrong words (none in 40 % of sentences: the trailing ``[No_mistakes]`` token is right);
+- free text: a generated answer.
+
+Registered oracles (:class:`~rapidata_nb.server.store.labeling.OracleTruth`) override the latent truth of a
+content key; a compare oracle may also give a preference probability (``{"pA": 0.6}``) to plan studies.
+
+Canonical truth shapes (ratios 0..1, indices in datapoint order):
+``{"winner": 0|1, "qualities": [qa, qb], "clarity": c}`` · ``{"categories": [label, ...]}`` ·
+``{"boxes": [{"xMin", "yMin", "xMax", "yMax"}]}`` · ``{"wordIndices": [i, ...]}`` · ``{"text": str}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from rapidata_nb.server.crowd.population import stable_hash
+from rapidata_nb.server.store.labeling import OracleTruth, utcnow
+
+__all__ = [
+    "NO_MISTAKES",
+    "asset_quality",
+    "content_key",
+    "grade",
+    "latent_truth",
+    "register_oracle",
+    "truth_for",
+]
+
+NO_MISTAKES = "[No_mistakes]"
+_WORDS = (
+    "clear", "bright", "small", "large", "red", "blue", "green", "quiet", "fast", "old", "new", "round",
+    "cat", "dog", "house", "tree", "river", "car", "book", "flower", "street", "sign", "cloud", "light",
+)
+
+
+def content_key(identities: Sequence[str]) -> str:
+    """The stable key of a piece of content: sha256 of its assets' identities (URL, file sha256 or text)."""
+    return hashlib.sha256("\x1f".join(identities).encode()).hexdigest()[:32]
+
+
+def asset_quality(seed: int, identity: str) -> tuple[float, float]:
+    """Latent ``(quality, taste axis)`` of one asset: two standard normals from a stable hash."""
+    rng = np.random.default_rng(stable_hash(seed, "quality", identity))
+    q, t = rng.normal(0.0, 1.0, size=2)
+    return float(q), float(t)
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+
+
+def _box(rng: np.random.Generator) -> dict[str, float]:
+    w, h = rng.uniform(0.12, 0.35, size=2)
+    x, y = rng.uniform(0.05, 0.95 - w), rng.uniform(0.05, 0.95 - h)
+    return {"xMin": round(float(x), 4), "yMin": round(float(y), 4),
+            "xMax": round(float(x + w), 4), "yMax": round(float(y + h), 4)}
+
+
+def latent_truth(
+    *,
+    seed: int,
+    kind: str,
+    key: str,
+    identities: Sequence[str] = (),
+    options: Sequence[str] = (),
+    words: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The latent truth of a task (pure function of its content).
+
+    Args:
+        seed: The crowd seed.
+        kind: Task kind (``compare``, ``ranking``, ``classify``, ``locate``, ``draw``, ``select_words``,
+            ``free_text``).
+        key: The task's content key.
+        identities: Asset identities (one per compared side; the asset otherwise).
+        options: Classification option labels.
+        words: Select-words sentence split on single spaces (without the no-mistakes token).
+
+    Returns:
+        The canonical truth dict (module docstring).
+    """
+    rng = np.random.default_rng(stable_hash(seed, "truth", kind, key))
+    if kind in ("compare", "ranking"):
+        qa, qb = (asset_quality(seed, i)[0] for i in identities[:2])
+        return {"winner": 0 if qa >= qb else 1, "qualities": [qa, qb],
+                "clarity": float(np.tanh(1.2 * abs(qa - qb)))}
+    if kind == "classify":
+        named = [o for o in options if _tokens(o) and _tokens(o) <= _tokens(" ".join(identities))]
+        if len(named) == 1:
+            return {"categories": named}
+        return {"categories": [options[int(rng.integers(len(options)))]] if options else []}
+    if kind in ("locate", "draw"):
+        return {"boxes": [_box(rng) for _ in range(1 if rng.random() < 0.75 else 2)]}
+    if kind == "select_words":
+        if not words or rng.random() < 0.4:
+            return {"wordIndices": []}
+        n = 1 if rng.random() < 0.7 or len(words) < 4 else 2
+        return {"wordIndices": sorted(int(i) for i in rng.choice(len(words), size=n, replace=False))}
+    if kind == "free_text":
+        return {"text": " ".join(_WORDS[int(i)] for i in rng.integers(len(_WORDS), size=int(rng.integers(2, 5))))}
+    raise ValueError(f"unknown task kind {kind!r}")
+
+
+def register_oracle(*, session: Session, kind: str, key: str, truth: Mapping[str, Any]) -> None:
+    """Register (or replace) the known truth of a content key; the crowd answers against it from now on."""
+    row = session.get(OracleTruth, (key, kind))
+    if row is None:
+        session.add(OracleTruth(content_key=key, kind=kind, truth=dict(truth), created_at=utcnow()))
+    else:
+        row.truth = dict(truth)
+
+
+def truth_for(
+    *,
+    session: Session,
+    seed: int,
+    kind: str,
+    key: str,
+    identities: Sequence[str] = (),
+    options: Sequence[str] = (),
+    words: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The registered oracle truth of ``key`` if any, else its latent truth."""
+    latent = latent_truth(seed=seed, kind=kind, key=key, identities=identities, options=options, words=words)
+    oracle = session.get(OracleTruth, (key, kind))
+    if oracle is None:
+        return latent
+    truth = {**latent, **oracle.truth}
+    if kind in ("compare", "ranking") and "pA" not in oracle.truth and "winner" in oracle.truth:
+        truth["clarity"] = 1.0
+    return truth
+
+
+def _inside(p: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    return b["xMin"] <= p["x"] <= b["xMax"] and b["yMin"] <= p["y"] <= b["yMax"]
+
+
+def grade(kind: str, truth: Mapping[str, Any], answer: Mapping[str, Any], *, n_words: int = 0) -> bool:
+    """Whether ``answer`` (canonical shape, see ``dispatch.py``) is correct against ``truth``.
+
+    Locate: every point inside some box (precision) and every box hit (completeness), with the
+    ``requiredPrecision`` / ``requiredCompleteness`` of the truth when given. Draw: the same on the line's
+    points. Select words: precision and completeness of the selected words (the no-mistakes token, index
+    ``n_words``, stands for the empty selection).
+    """
+    precision = float(truth.get("requiredPrecision") or 1.0)
+    completeness = float(truth.get("requiredCompleteness") or 1.0)
+    if kind in ("compare", "ranking"):
+        return answer.get("winner") == truth["winner"]
+    if kind == "classify":
+        return answer.get("category") in truth["categories"]
+    if kind in ("locate", "draw"):
+        boxes = truth["boxes"]
+        points = answer.get("points") if kind == "locate" else [p for line in answer.get("lines", []) for p in line]
+        if not points or not boxes:
+            return not boxes and not points
+        inside = sum(any(_inside(p, b) for b in boxes) for p in points) / len(points)
+        hit = sum(any(_inside(p, b) for p in points) for b in boxes) / len(boxes)
+        return inside >= precision - 1e-9 and hit >= completeness - 1e-9
+    if kind == "select_words":
+        selected = {i for i in answer.get("wordIndices", []) if i != n_words}
+        wanted = set(truth["wordIndices"])
+        if not wanted:
+            return not selected
+        if not selected:
+            return False
+        both = len(selected & wanted)
+        return both / len(selected) >= precision - 1e-9 and both / len(wanted) >= completeness - 1e-9
+    if kind == "free_text":
+        return _tokens(str(answer.get("text", ""))) == _tokens(str(truth.get("text", "")))
+    raise ValueError(f"unknown task kind {kind!r}")
