@@ -1,0 +1,187 @@
+"""Analyses of tidy frames: battles, leaderboard, win matrix, agreement.
+
+Each function takes a tidy frame and returns a new one; the maths lives in :mod:`rapidata_nb.engine` (Bradley–Terry,
+bootstrap, win counts) or, for Krippendorff's α, here in a few lines of numpy. The frame is encoded once
+(``np.unique(..., return_inverse=True)``) and the kernels see integer codes only (STYLE §3 item 4).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from rapidata_nb.frames.exports import to_battles
+
+__all__ = ["as_battles", "krippendorff_alpha", "leaderboard", "win_matrix"]
+
+
+def as_battles(frame: pd.DataFrame, *, model_a: str | None = None, model_b: str | None = None) -> pd.DataFrame:
+    """Battles (``model_a, model_b, winner``) from a battles, compare-responses or compare-results frame.
+
+    - battles frame: returned as is (columns ``model_a, model_b, winner``);
+    - responses frame (``choice``): one battle per response (:func:`~rapidata_nb.frames.exports.to_battles`);
+    - results frame (``votes_a``, ``votes_b``): one battle per vote (``votes_both``/``votes_neither`` as ties).
+
+    Args:
+        frame: The tidy frame.
+        model_a: Column naming the A side's model (default ``asset_a``).
+        model_b: Column naming the B side's model (default ``asset_b``).
+
+    Raises:
+        ValueError: The frame is none of the above, or names columns it lacks.
+    """
+    if {"model_a", "model_b", "winner"} <= set(frame.columns) and model_a is None and model_b is None:
+        return frame[["model_a", "model_b", "winner"]].reset_index(drop=True)
+    a, b = model_a or "asset_a", model_b or "asset_b"
+    if "choice" in frame.columns:
+        return to_battles(frame, model_a=a, model_b=b)
+    if {"votes_a", "votes_b"} <= set(frame.columns):
+        missing = [c for c in (a, b) if c not in frame.columns]
+        if missing:
+            raise ValueError(f"leaderboard needs the columns {missing}; the frame has {list(frame.columns)}")
+        parts = []
+        for column, winner in (("votes_a", "model_a"), ("votes_b", "model_b"), ("votes_both", "tie"),
+                               ("votes_neither", "tie")):
+            if column not in frame.columns:
+                continue
+            repeats = frame[column].fillna(0).astype(int).to_numpy()
+            parts.append(pd.DataFrame({
+                "model_a": np.repeat(frame[a].to_numpy(), repeats),
+                "model_b": np.repeat(frame[b].to_numpy(), repeats),
+                "winner": winner,
+            }))
+        return pd.concat(parts, ignore_index=True)
+    raise ValueError(
+        "expected a battles frame (model_a, model_b, winner), a compare responses frame (choice) or a compare "
+        f"results frame (votes_a, votes_b); the frame has {list(frame.columns)}"
+    )
+
+
+def _encode(battles: pd.DataFrame) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.int64],
+                                            npt.NDArray[np.bool_]]:
+    """Models as codes; winners/losers arrays (for ties: a, b in frame order) and the tie mask."""
+    if not battles["winner"].isin(["model_a", "model_b", "tie"]).all():
+        bad = sorted(set(battles["winner"]) - {"model_a", "model_b", "tie"}, key=str)
+        raise ValueError(f"winner must be 'model_a', 'model_b' or 'tie'; found {bad}")
+    names, codes = np.unique(np.concatenate([battles["model_a"].astype(str), battles["model_b"].astype(str)]),
+                             return_inverse=True)
+    n = len(battles)
+    a, b = codes[:n].astype(np.int64), codes[n:].astype(np.int64)
+    b_won = (battles["winner"] == "model_b").to_numpy()
+    winners = np.where(b_won, b, a)
+    losers = np.where(b_won, a, b)
+    return names, winners, losers, (battles["winner"] == "tie").to_numpy()
+
+
+def win_matrix(battles: pd.DataFrame, *, order: list[str] | None = None) -> pd.DataFrame:
+    """Square frame of win counts: ``matrix.loc[a, b]`` = times ``a`` was preferred over ``b`` (ties not counted).
+
+    Args:
+        battles: A battles frame (or anything :func:`as_battles` reads).
+        order: Row/column order; default: by Bradley–Terry score, best first.
+    """
+    from rapidata_nb.engine import ranking
+
+    battles = as_battles(battles)
+    names, winners, losers, ties = _encode(battles)
+    counts = ranking.win_matrix(winners[~ties], losers[~ties], len(names))
+    matrix = pd.DataFrame(counts, index=pd.Index(names, name="model"), columns=pd.Index(names, name="opponent"))
+    if order is None:
+        order = list(leaderboard(battles, n_rounds=0).index)
+    return matrix.loc[order, order]
+
+
+def leaderboard(
+    battles: pd.DataFrame, *, n_rounds: int = 100, random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Bradley–Terry leaderboard with bootstrap 95 % intervals.
+
+    Scores are on the Elo-like scale ``1200 + 400·log10(p_i / geomean p)`` (DESIGN §6). ``lower``/``upper`` are the
+    2.5 %/97.5 % quantiles over ``n_rounds`` bootstrap resamples of the battles. ``better_than`` lists the models
+    this one beats *with separated intervals* (its ``lower`` above their ``upper``), so it only claims what the
+    data supports.
+
+    Args:
+        battles: A battles frame (or anything :func:`as_battles` reads).
+        n_rounds: Bootstrap rounds; 0 skips the intervals (``lower``/``upper`` are NaN).
+        random_state: Seed of the bootstrap.
+
+    Returns:
+        One row per model, indexed by ``model``, best first: ``score, lower, upper, rank, wins, losses, ties,
+        battles, win_rate, better_than``.
+    """
+    from rapidata_nb.engine import ranking
+
+    battles = as_battles(battles)
+    columns = ["score", "lower", "upper", "rank", "wins", "losses", "ties", "battles", "win_rate", "better_than"]
+    if battles.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="model"))
+    names, winners, losers, ties = _encode(battles)
+    n = len(names)
+    tie_arg = ties if ties.any() else None
+    score = ranking.to_elo(ranking.bradley_terry(winners, losers, n, ties=tie_arg))
+    if n_rounds > 0:
+        lower, upper = ranking.bootstrap_intervals(winners, losers, n, n_rounds=n_rounds, random_state=random_state)
+    else:
+        lower = upper = np.full(n, np.nan)
+    wins = np.bincount(winners[~ties], minlength=n)
+    losses = np.bincount(losers[~ties], minlength=n)
+    tie_count = np.bincount(winners[ties], minlength=n) + np.bincount(losers[ties], minlength=n)
+    total = wins + losses + tie_count
+    board = pd.DataFrame(
+        {
+            "score": np.asarray(score, dtype=float),
+            "lower": np.asarray(lower, dtype=float),
+            "upper": np.asarray(upper, dtype=float),
+            "wins": wins, "losses": losses, "ties": tie_count, "battles": total,
+            "win_rate": np.divide(wins, total, out=np.zeros(n), where=total > 0),
+        },
+        index=pd.Index(names, name="model"),
+    ).sort_values("score", ascending=False, kind="stable")
+    board.insert(3, "rank", np.arange(1, n + 1))
+    board["better_than"] = [
+        [other for other in board.index if board.at[model, "lower"] > board.at[other, "upper"]]
+        for model in board.index
+    ]
+    return board[columns]
+
+
+def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:
+    """Krippendorff's α for nominal labels.
+
+    With the coincidence matrix ``o[c, k] = Σ_u (pairs of values c, k in unit u) / (m_u − 1)`` over units with at
+    least two values, ``n_c = Σ_k o[c, k]`` and ``n = Σ_c n_c``:
+    ``α = 1 − (n − 1) · Σ_{c≠k} o[c, k] / Σ_{c≠k} n_c n_k``. 1 is perfect agreement, 0 chance level.
+    Reference: Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability* (its nominal example gives 0.743).
+
+    Args:
+        items: The unit of each label (one entry per response).
+        labels: The label of each response; missing labels (NaN/None) are ignored.
+
+    Returns:
+        α, or NaN when there is no pair of values or no variation at all.
+    """
+    frame = pd.DataFrame({"item": np.asarray(items, dtype=object), "label": np.asarray(labels, dtype=object)})
+    frame = frame[frame["label"].notna()]
+    if frame.empty:
+        return float("nan")
+    _, unit = np.unique(frame["item"].astype(str), return_inverse=True)
+    values, label = np.unique(frame["label"].astype(str), return_inverse=True)
+    counts = np.zeros((unit.max() + 1, len(values)))
+    np.add.at(counts, (unit, label), 1.0)
+    m = counts.sum(axis=1)
+    counts, m = counts[m >= 2], m[m >= 2]
+    if len(m) == 0:
+        return float("nan")
+    coincidence = (counts[:, :, None] * counts[:, None, :]) / (m - 1)[:, None, None]
+    coincidence = coincidence.sum(axis=0) - np.diag((counts / (m - 1)[:, None]).sum(axis=0))
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    observed = coincidence.sum() - np.trace(coincidence)
+    expected = n_c.sum() ** 2 - (n_c**2).sum()
+    if expected == 0:
+        return float("nan")
+    return float(1.0 - (n - 1) * observed / expected)
