@@ -1,0 +1,112 @@
+"""``Datapoint``: one item to label, and its wire form (dataset segments)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, PrivateAttr, field_validator, model_validator
+
+__all__ = ["Datapoint", "is_url"]
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def is_url(value: str) -> bool:
+    """Whether ``value`` is an http(s) URL (as opposed to a local path or text)."""
+    return bool(_URL.match(value))
+
+
+class Datapoint(BaseModel):
+    """One item to label.
+
+    Attributes:
+        asset: The media (URL or local path) or text; a list for compare pairs.
+        data_type: ``"media"`` or ``"text"``.
+        context: Text shown with the item.
+        media_context: Media shown with the item.
+        sentence: The sentence of a select-words task.
+        private_metadata: Your own key/value strings, returned with the results.
+        group: Ranking group index (as a string).
+        answer_options: Per-datapoint answer options (classification).
+    """
+
+    asset: str | list[str]
+    data_type: Literal["text", "media"] = "media"
+    context: str | None = None
+    media_context: list[str] | None = None
+    sentence: str | None = None
+    private_metadata: dict[str, str] | None = None
+    group: str | None = None
+    answer_options: list[str] | None = None
+
+    _sort_index: int | None = PrivateAttr(default=None)
+
+    @field_validator("media_context", mode="before")
+    @classmethod
+    def _wrap_media_context(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [value]
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Datapoint:
+        if self.context == "":
+            self.context = None
+        if self.media_context is not None and not 1 <= len(self.media_context) <= 10:
+            raise ValueError("media_context needs between 1 and 10 entries per datapoint")
+        return self
+
+    def media_assets(self) -> list[str]:
+        """The assets of this datapoint that must be uploaded (media, not text)."""
+        assets: list[str] = []
+        if self.data_type == "media":
+            assets.extend([self.asset] if isinstance(self.asset, str) else self.asset)
+        assets.extend(self.media_context or [])
+        return assets
+
+    def _segments(self, names: dict[str, str]) -> list[dict[str, Any]]:
+        """The dataset segments, given ``names`` mapping each uploaded asset to its ``fileName``."""
+        segments: list[dict[str, Any]] = [{"key": "asset", "kind": "Asset", "asset": self._asset_input(names)}]
+        if self.context is not None:
+            segments.append({"key": "context", "kind": "Text", "text": self.context})
+        if self.media_context:
+            segments.append({"key": "context_asset", "kind": "Asset", "asset": _media_input(self.media_context, names)})
+        if self.sentence is not None:
+            segments.append({"key": "transcription", "kind": "Text", "text": self.sentence})
+        if self.answer_options is not None:
+            segments.append({
+                "key": "answer_options",
+                "kind": "OptionList",
+                "options": [{"label": o, "value": o} for o in self.answer_options],
+            })
+        return segments
+
+    def _asset_input(self, names: dict[str, str]) -> dict[str, Any]:
+        items = [self.asset] if isinstance(self.asset, str) else self.asset
+        if self.data_type == "text":
+            inputs = [{"_t": "TextAssetInput", "text": t} for t in items]
+        else:
+            inputs = [{"_t": "ExistingAssetInput", "name": names[a]} for a in items]
+        if isinstance(self.asset, str):
+            return inputs[0]
+        return {"_t": "MultiAssetInput", "assets": inputs}
+
+    def _to_wire(self, names: dict[str, str]) -> dict[str, Any]:
+        return {
+            "segments": self._segments(names),
+            "sortIndex": self._sort_index,
+            "group": self.group,
+            "privateMetadata": self.private_metadata,
+        }
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items() if v is not None)
+        return f"Datapoint({fields})"
+
+    __str__ = __repr__
+
+
+def _media_input(assets: list[str], names: dict[str, str]) -> dict[str, Any]:
+    inputs = [{"_t": "ExistingAssetInput", "name": names[a]} for a in assets]
+    return inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}

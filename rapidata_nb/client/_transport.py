@@ -1,0 +1,235 @@
+"""HTTP transport: one ``httpx.Client``, retries with jittered backoff, error mapping, paging.
+
+Request path (one concern per method, as in httpx's ``Client.send``):
+``request()`` → ``_send_with_retries()`` → ``httpx.Client.send()`` (auth flow) → ``raise_for_status()``.
+
+Retried: HTTP 429/502/503/504 (``Retry-After`` honoured up to 60 s) and transport errors (connect, read,
+write, timeout, protocol). Every other non-2xx answer becomes a ``RapidataError`` in ``raise_for_status``,
+the single place where error bodies are read.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import httpx
+
+from rapidata_nb.client.exceptions import RapidataError, RevisionConflictError
+from rapidata_nb.config import logger
+
+__all__ = ["Transport", "raise_for_status"]
+
+_RETRY_STATUS = frozenset({429, 502, 503, 504})
+_MAX_RETRY_AFTER = 60.0
+USER_AGENT = "rapidata-nb/0.1.0"
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    """Raise ``RapidataError`` (or a subclass) for a non-2xx response.
+
+    The message comes from the JSON body's ``message``, else ``error``, else the raw text; the trace id
+    from the ``x-trace-id`` header, else the body's ``traceId``. A 409 whose body carries
+    ``latestRevisionNumber`` is a ``RevisionConflictError``.
+    """
+    if response.is_success:
+        return
+    try:
+        response.read()
+        body: Any = response.json()
+    except Exception:
+        body = None
+    message: str | None = None
+    if isinstance(body, dict):
+        raw = body.get("message") or body.get("error") or body.get("detail") or body.get("title")
+        message = raw if isinstance(raw, str) else (str(raw) if raw is not None else None)
+        if body.get("error_description"):
+            message = f"{message}: {body['error_description']}" if message else str(body["error_description"])
+    if not message:
+        message = response.text.strip()[:500] or response.reason_phrase or "Request failed"
+    trace_id = response.headers.get("x-trace-id") or (body.get("traceId") if isinstance(body, dict) else None)
+    kwargs: dict[str, Any] = {
+        "status_code": response.status_code,
+        "message": message,
+        "details": body,
+        "trace_id": trace_id,
+        "request": response.request,
+        "response": response,
+    }
+    if response.status_code == 409 and isinstance(body, dict) and "latestRevisionNumber" in body:
+        raise RevisionConflictError(latest_revision=int(body["latestRevisionNumber"]), **kwargs)
+    raise RapidataError(**kwargs)
+
+
+class Transport:
+    """The client's connection to one API origin.
+
+    Args:
+        api_url: Base URL of the API paths (``https://api.rapidata.ai`` or ``http://127.0.0.1:8000``).
+        auth: The ``httpx.Auth`` flow (client credentials or static token).
+        transport: An ``httpx.BaseTransport`` to use instead of the network (tests use ``MockTransport``).
+        verify: TLS verification: ``True``, ``False`` or a CA bundle path.
+        max_retries: Retries of retryable failures.
+        backoff_base: First backoff delay in seconds (doubles per attempt, jittered).
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        *,
+        auth: httpx.Auth | None = None,
+        transport: httpx.BaseTransport | None = None,
+        verify: bool | str = True,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.http = httpx.Client(
+            base_url=self.api_url,
+            auth=auth,
+            transport=transport,
+            verify=verify,
+            timeout=httpx.Timeout(120.0, connect=15.0, pool=60.0),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            headers={"X-Client": USER_AGENT, "User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    # --- request path -----------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        files: Any = None,
+        data: Any = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send a request and return the decoded JSON body (``None`` for an empty body).
+
+        Raises:
+            RapidataError: For a non-2xx answer, or when retries are exhausted on transport errors.
+        """
+        response = self.send(
+            method, path, json=json, params=params, files=files, data=data, max_retries=max_retries, timeout=timeout
+        )
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        files: Any = None,
+        data: Any = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """Send a request and return the raw successful ``httpx.Response``."""
+        clean = _clean_params(params)
+        extra: dict[str, Any] = {}
+        if timeout is not None:
+            extra["timeout"] = timeout
+
+        def build() -> httpx.Request:
+            # files may be consumed by a previous attempt: callers pass bytes, so rebuilding is safe.
+            return self.http.build_request(method, path, json=json, params=clean, files=files, data=data, **extra)
+
+        response = self._send_with_retries(build, self.max_retries if max_retries is None else max_retries)
+        raise_for_status(response)
+        return response
+
+    def _send_with_retries(self, build: Any, retries: int) -> httpx.Response:
+        attempt = 0
+        while True:
+            request = build()
+            try:
+                response = self.http.send(request)
+            except httpx.TransportError as exc:
+                if attempt >= retries:
+                    raise RapidataError(
+                        message=f"Could not reach {request.url}: {exc}", original_exception=exc, request=request
+                    ) from exc
+                delay = self._backoff(attempt)
+                logger.debug("%s %s failed (%s); retrying in %.2fs", request.method, request.url, exc, delay)
+            else:
+                if response.status_code not in _RETRY_STATUS or attempt >= retries:
+                    return response
+                delay = self._retry_after(response) or self._backoff(attempt)
+                logger.debug("%s %s -> %s; retrying in %.2fs", request.method, request.url, response.status_code, delay)
+                response.close()
+            attempt += 1
+            time.sleep(delay)
+
+    def _backoff(self, attempt: int) -> float:
+        return self.backoff_base * (2**attempt) * (0.5 + random.random())
+
+    @staticmethod
+    def _retry_after(response: httpx.Response) -> float | None:
+        value = response.headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return min(max(float(value), 0.0), _MAX_RETRY_AFTER)
+        except ValueError:
+            return None
+
+    # --- paging -----------------------------------------------------------------------------------
+
+    def paged(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        page: int = 1,
+        page_size: int = 10,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Iterate the items of a paged endpoint (``{total,page,pageSize,items}``), page by page."""
+        yielded = 0
+        while True:
+            body = self.request("GET", path, params={**(params or {}), "page": page, "page_size": page_size})
+            items = (body or {}).get("items") or []
+            for item in items:
+                yield item
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+            total_pages = (body or {}).get("totalPages")
+            if len(items) < page_size or (total_pages is not None and page >= int(total_pages)):
+                return
+            page += 1
+
+
+def _clean_params(params: Mapping[str, Any] | list[tuple[str, Any]] | None) -> list[tuple[str, str]] | None:
+    """Drop ``None`` values, lowercase booleans, explode lists into repeated keys."""
+    if params is None:
+        return None
+    pairs = params.items() if isinstance(params, Mapping) else params
+    out: list[tuple[str, str]] = []
+    for key, value in pairs:
+        if value is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            out.append((key, ("true" if v else "false") if isinstance(v, bool) else str(v)))
+    return out
