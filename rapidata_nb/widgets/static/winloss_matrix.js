@@ -1,0 +1,236 @@
+// common.js
+function h(tag, attrs = {}, children = []) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === void 0 || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = String(value);
+    else if (key === "style" && typeof value === "object") Object.assign(el.style, value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "disabled" || key === "checked") el[key] = Boolean(value);
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === void 0 || child === false) continue;
+    el.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return el;
+}
+function showError(el, widget, error) {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`[rapidata_nb ${widget}]`, error);
+  el.replaceChildren(
+    h("div", { class: "rnb-error", role: "alert" }, [
+      h("strong", { text: `${widget}: ` }),
+      h("span", { text: message })
+    ])
+  );
+}
+function guard(el, widget, fn) {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch (error) {
+      showError(el, widget, error);
+    }
+  };
+}
+function toBytes(data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+// winloss_matrix.js
+var NAME = "WinLossMatrix";
+var NO_GAMES = "#e9ecef";
+function rampColor(t) {
+  const stops = [
+    [0, [202, 0, 32]],
+    [0.25, [244, 165, 130]],
+    [0.5, [247, 247, 247]],
+    [0.75, [146, 197, 222]],
+    [1, [5, 113, 176]]
+  ];
+  let i = 1;
+  while (i < stops.length - 1 && t > /** @type {number} */
+  stops[i][0]) i++;
+  const [t0, c0] = (
+    /** @type {[number, number[]]} */
+    stops[i - 1]
+  );
+  const [t1, c1] = (
+    /** @type {[number, number[]]} */
+    stops[i]
+  );
+  const u = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
+  const c = c0.map((v, k) => Math.round(v + (c1[k] - v) * u));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+function decodeCounts(raw, n) {
+  if (Array.isArray(raw)) return Int32Array.from(raw.flat());
+  const bytes = toBytes(raw);
+  const counts = new Int32Array(bytes.slice().buffer);
+  if (counts.length !== n * n) throw new Error(`counts has ${counts.length} cells, expected ${n} × ${n}`);
+  return counts;
+}
+function render({ model, el }) {
+  el.classList.add("rnb-widget", "rnb-winloss");
+  let detach = null;
+  const draw = guard(el, NAME, () => {
+    detach?.();
+    const names = model.get("names") ?? [];
+    const n = names.length;
+    const counts = decodeCounts(model.get("counts"), n);
+    const wins = (a, b) => counts[a * n + b];
+    const cell = Math.max(4, Math.min(32, Math.floor(640 / Math.max(1, n))));
+    const showLabels = cell >= 9;
+    const fontSize = Math.min(12, Math.max(8, cell - 2));
+    const measure = document.createElement("canvas").getContext("2d");
+    let labelSpace = 8;
+    if (showLabels && measure) {
+      measure.font = `${fontSize}px sans-serif`;
+      labelSpace = Math.min(150, Math.ceil(Math.max(0, ...names.map((s) => measure.measureText(s).width))) + 10);
+    }
+    const left = labelSpace;
+    const top = labelSpace;
+    const width = left + n * cell + 1;
+    const height = top + n * cell + 1;
+    const ratio = window.devicePixelRatio || 1;
+    const canvas = (
+      /** @type {HTMLCanvasElement} */
+      h("canvas", { class: "rnb-matrix-canvas" })
+    );
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    const g = (
+      /** @type {CanvasRenderingContext2D} */
+      canvas.getContext("2d")
+    );
+    g.scale(ratio, ratio);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        const w = wins(a, b);
+        const l = wins(b, a);
+        g.fillStyle = a === b || w + l === 0 ? NO_GAMES : rampColor(w / (w + l));
+        g.fillRect(left + b * cell, top + a * cell, cell - (cell > 6 ? 1 : 0), cell - (cell > 6 ? 1 : 0));
+      }
+    }
+    if (cell >= 22) {
+      g.font = `${Math.min(11, cell / 2.4)}px sans-serif`;
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      g.fillStyle = "#212529";
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          if (a !== b && wins(a, b) + wins(b, a) > 0) {
+            g.fillText(String(wins(a, b)), left + b * cell + cell / 2, top + a * cell + cell / 2);
+          }
+        }
+      }
+    }
+    if (showLabels) {
+      g.font = `${fontSize}px sans-serif`;
+      g.fillStyle = getComputedStyle(el).color || "#1f2328";
+      g.textBaseline = "middle";
+      g.textAlign = "right";
+      names.forEach((name, i) => g.fillText(name, left - 5, top + i * cell + cell / 2, labelSpace - 8));
+      g.save();
+      g.rotate(-Math.PI / 2);
+      g.textAlign = "left";
+      names.forEach((name, i) => g.fillText(name, -top + 5, left + i * cell + cell / 2, labelSpace - 8));
+      g.restore();
+    }
+    const selected = model.get("selected");
+    if (selected) {
+      const a = names.indexOf(selected.a);
+      const b = names.indexOf(selected.b);
+      if (a >= 0 && b >= 0) {
+        g.strokeStyle = "#212529";
+        g.lineWidth = 2;
+        g.strokeRect(left + b * cell, top + a * cell, cell - 1, cell - 1);
+      }
+    }
+    const tooltip = h("div", { class: "rnb-tooltip", style: { display: "none" } });
+    const wrap = h("div", { class: "rnb-matrix-wrap" }, [canvas, tooltip]);
+    const cellAt = (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const x = (event.clientX - rect.left) / rect.width * width;
+      const y = (event.clientY - rect.top) / rect.height * height;
+      const b = Math.floor((x - left) / cell);
+      const a = Math.floor((y - top) / cell);
+      return a >= 0 && b >= 0 && a < n && b < n ? { a, b, x, y } : null;
+    };
+    const onMove = guard(el, NAME, (event) => {
+      const hit = cellAt(event);
+      if (!hit || hit.a === hit.b) {
+        tooltip.style.display = "none";
+        return;
+      }
+      const w = wins(hit.a, hit.b);
+      const l = wins(hit.b, hit.a);
+      const rate = w + l ? ` (${Math.round(100 * w / (w + l))}%)` : "";
+      tooltip.textContent = `${names[hit.a]} beat ${names[hit.b]} ${w}×, lost ${l}×${rate}`;
+      tooltip.style.display = "block";
+      tooltip.style.left = `${hit.x + 12}px`;
+      tooltip.style.top = `${hit.y + 12}px`;
+    });
+    const onLeave = () => tooltip.style.display = "none";
+    const onClick = guard(el, NAME, (event) => {
+      const hit = cellAt(event);
+      if (!hit || hit.a === hit.b) return;
+      model.set("selected", { a: names[hit.a], b: names[hit.b], a_wins: wins(hit.a, hit.b), b_wins: wins(hit.b, hit.a) });
+      model.save_changes();
+      draw();
+    });
+    canvas.addEventListener("mousemove", onMove);
+    canvas.addEventListener("mouseleave", onLeave);
+    canvas.addEventListener("click", onClick);
+    detach = () => {
+      canvas.removeEventListener("mousemove", onMove);
+      canvas.removeEventListener("mouseleave", onLeave);
+      canvas.removeEventListener("click", onClick);
+    };
+    const legend = h("div", { class: "rnb-legend" }, [
+      h("span", { text: "row lost" }),
+      h("span", {
+        class: "rnb-legend-ramp",
+        style: { background: `linear-gradient(90deg, ${[0, 0.25, 0.5, 0.75, 1].map(rampColor).join(", ")})` }
+      }),
+      h("span", { text: "row won" }),
+      h("span", { text: `· ${n} × ${n}, sorted by score` })
+    ]);
+    el.replaceChildren(h("div", { class: "rnb-card", style: { maxWidth: "none", display: "inline-block" } }, [legend, wrap, selection(selected)]));
+  });
+  const selection = (s) => {
+    if (!s) return h("div", { class: "rnb-selection rnb-hint", text: "Click a cell to list its matchups." });
+    const total = s.a_wins + s.b_wins;
+    return h("div", { class: "rnb-selection" }, [
+      h("strong", { text: `${s.a} vs ${s.b}` }),
+      h("span", { text: ` · ${total} matchup${total === 1 ? "" : "s"}` }),
+      h("ul", { class: "rnb-texts" }, [
+        h("li", { text: `${s.a} won ${s.a_wins}` }),
+        h("li", { text: `${s.b} won ${s.b_wins}` })
+      ])
+    ]);
+  };
+  const events = ["change:names", "change:counts", "change:selected"];
+  for (const event of events) model.on(event, draw);
+  try {
+    draw();
+  } catch (error) {
+    showError(el, NAME, error);
+  }
+  return () => {
+    detach?.();
+    for (const event of events) model.off(event, draw);
+  };
+}
+var winloss_matrix_default = { render };
+export {
+  decodeCounts,
+  winloss_matrix_default as default,
+  rampColor
+};

@@ -1,0 +1,39 @@
+// Bundle each widget's ES module (and its CSS) into rapidata_nb/widgets/static/.
+//
+//   npm ci && node build.mjs          one deterministic build (the committed bundles)
+//   node build.mjs --watch            rebuild on change (use with ANYWIDGET_HMR=1)
+//
+// The bundles are committed so `pip install` needs no node; tests/widgets/test_bundles.py
+// rebuilds into a temporary directory and checks the result is byte-identical.
+
+import * as esbuild from "esbuild";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const WIDGETS = ["task_preview", "job_progress", "winloss_matrix", "leaderboard", "results_gallery"];
+
+const args = process.argv.slice(2);
+const outIndex = args.indexOf("--outdir");
+const outdir = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(here, "..", "rapidata_nb", "widgets", "static");
+
+/** @type {import("esbuild").BuildOptions} */
+const options = {
+  entryPoints: WIDGETS.map((name) => path.join(here, `${name}.js`)),
+  absWorkingDir: here,
+  outdir,
+  bundle: true,
+  format: "esm",
+  target: ["es2020"],
+  minify: false,
+  legalComments: "none",
+  charset: "utf8",
+  logLevel: "info",
+};
+
+if (args.includes("--watch")) {
+  const context = await esbuild.context(options);
+  await context.watch();
+} else {
+  await esbuild.build(options);
+}

@@ -1,0 +1,99 @@
+// Leaderboard: scores with their confidence intervals (rapidata_nb/widgets/leaderboard.py).
+
+import "./style.css";
+import { guard, h, showError } from "./common.js";
+
+const NAME = "Leaderboard";
+
+/**
+ * @typedef {Object} LeaderboardRow
+ * @property {string} name
+ * @property {number} score
+ * @property {number|null} lower
+ * @property {number|null} upper
+ * @property {number|null} wins
+ * @property {number|null} total_matches
+ */
+
+/** @param {number|null|undefined} v */
+const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? "–" : v.toFixed(0));
+
+/**
+ * @param {{model: import("./common.js").Model, el: HTMLElement}} props
+ */
+function render({ model, el }) {
+  el.classList.add("rnb-widget", "rnb-leaderboard");
+  const draw = guard(el, NAME, () => {
+    /** @type {LeaderboardRow[]} */
+    const rows = model.get("rows") ?? [];
+    const selected = model.get("selected");
+    const values = rows.flatMap((r) => [r.score, r.lower ?? r.score, r.upper ?? r.score]).filter(Number.isFinite);
+    let lo = Math.min(...values);
+    let hi = Math.max(...values);
+    if (!Number.isFinite(lo) || hi - lo < 1e-9) {
+      lo = (lo || 0) - 1;
+      hi = (hi || 0) + 1;
+    }
+    const pad = (hi - lo) * 0.05;
+    lo -= pad;
+    hi += pad;
+    const x = (/** @type {number} */ v) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
+    const head = h("tr", {}, [
+      h("th", { class: "rnb-num", text: "#" }),
+      h("th", { text: "Name" }),
+      h("th", { class: "rnb-num", text: "Score" }),
+      h("th", { text: `Interval (${fmt(lo + pad)} – ${fmt(hi - pad)})` }),
+      h("th", { class: "rnb-num", text: "Wins" }),
+      h("th", { class: "rnb-num", text: "Matches" }),
+    ]);
+    const body = rows.map((r, i) => {
+      const lower = r.lower ?? r.score;
+      const upper = r.upper ?? r.score;
+      return h(
+        "tr",
+        {
+          "data-name": r.name,
+          class: selected === r.name ? "rnb-chosen" : undefined,
+          style: { cursor: "pointer" },
+          onclick: () => {
+            model.set("selected", selected === r.name ? null : r.name);
+            model.save_changes();
+          },
+        },
+        [
+          h("td", { class: "rnb-num", text: String(i + 1) }),
+          h("td", { class: "rnb-lb-name", text: r.name }),
+          h("td", { class: "rnb-num rnb-lb-score", text: fmt(r.score) }),
+          h("td", { title: `${fmt(lower)} – ${fmt(upper)}` }, [
+            h("div", { class: "rnb-interval" }, [
+              h("div", { class: "rnb-interval-axis" }),
+              h("div", { class: "rnb-interval-range", style: { left: x(lower), width: `calc(${x(upper)} - ${x(lower)})` } }),
+              h("div", { class: "rnb-interval-dot", style: { left: x(r.score) } }),
+            ]),
+          ]),
+          h("td", { class: "rnb-num", text: r.wins === null || r.wins === undefined ? "–" : String(r.wins) }),
+          h("td", { class: "rnb-num", text: r.total_matches === null || r.total_matches === undefined ? "–" : String(r.total_matches) }),
+        ],
+      );
+    });
+    el.replaceChildren(
+      h("div", { class: "rnb-card" }, [
+        h("div", { class: "rnb-scroll" }, [
+          h("table", { class: "rnb-table" }, [h("thead", {}, [head]), h("tbody", {}, body)]),
+        ]),
+      ]),
+    );
+  });
+  const events = ["change:rows", "change:selected"];
+  for (const event of events) model.on(event, draw);
+  try {
+    draw();
+  } catch (error) {
+    showError(el, NAME, error);
+  }
+  return () => {
+    for (const event of events) model.off(event, draw);
+  };
+}
+
+export default { render };
