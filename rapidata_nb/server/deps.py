@@ -1,0 +1,115 @@
+"""Request dependencies: settings, one DB transaction per request, the authenticated caller, row loaders.
+
+``SessionDep`` opens one session per request and commits it when the handler returns, *before* the response
+is sent (``scope="function"``), so an acknowledged request is durable and a failed one changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from rapidata_nb.server.errors import NotFoundError, UnauthorizedError
+from rapidata_nb.server.settings import ServerSettings
+from rapidata_nb.server.store import auth as auth_store
+from rapidata_nb.server.store.models import Dataset, Job, JobDefinition
+
+__all__ = [
+    "CurrentUser",
+    "DatasetDep",
+    "DefinitionDep",
+    "JobDep",
+    "Principal",
+    "SessionDep",
+    "SettingsDep",
+    "base_url",
+    "get_principal",
+    "get_session",
+]
+
+
+def get_settings(request: Request) -> ServerSettings:
+    """The settings the app was created with."""
+    settings: ServerSettings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session and transaction per request: committed on success, rolled back on any error."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: its customer (owner of resources) and client id."""
+
+    customer_id: str
+    client_id: str
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    """Resolve the bearer token or answer 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError("Missing bearer token: send 'Authorization: Bearer <token>' from /connect/token")
+    row = auth_store.resolve_token(session=session, token=token.strip())
+    if row is None:
+        raise UnauthorizedError("Invalid or expired bearer token: request a new one at /connect/token")
+    return Principal(customer_id=row.customer_id, client_id=row.client_id)
+
+
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def base_url(request: Request) -> str:
+    """The public origin for links: ``settings.public_url`` or the request's own origin."""
+    settings: ServerSettings = request.app.state.settings
+    if settings.public_url:
+        return settings.public_url
+    return str(request.base_url).rstrip("/")
+
+
+def get_dataset(dataset_id: str, session: SessionDep, user: CurrentUser) -> Dataset:
+    """Load the caller's dataset or answer 404."""
+    row = session.get(Dataset, dataset_id)
+    if row is None or row.owner_id != user.customer_id:
+        raise NotFoundError(f"Dataset '{dataset_id}' not found")
+    return row
+
+
+def get_definition(definition_id: str, session: SessionDep, user: CurrentUser) -> JobDefinition:
+    """Load the caller's job definition or answer 404."""
+    row = session.get(JobDefinition, definition_id)
+    if row is None or row.deleted or row.owner_id != user.customer_id:
+        raise NotFoundError(f"Job definition '{definition_id}' not found")
+    return row
+
+
+def get_job(job_id: str, session: SessionDep, user: CurrentUser) -> Job:
+    """Load the caller's job or answer 404."""
+    row = session.get(Job, job_id)
+    if row is None or row.deleted or row.owner_id != user.customer_id:
+        raise NotFoundError(f"Job '{job_id}' not found")
+    return row
+
+
+DatasetDep = Annotated[Dataset, Depends(get_dataset)]
+DefinitionDep = Annotated[JobDefinition, Depends(get_definition)]
+JobDep = Annotated[Job, Depends(get_job)]

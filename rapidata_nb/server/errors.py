@@ -1,0 +1,177 @@
+"""One exception hierarchy for the server, and the handlers that turn it into ``{"message", "traceId"}``.
+
+::
+
+    ApiError (500)
+     ├── BadRequestError (400)        bad input that passed the schema (unknown fileName, wrong pair size)
+     ├── UnauthorizedError (401)      missing, invalid or expired bearer token / client credentials
+     ├── ForbiddenError (403)
+     ├── NotFoundError (404)          unknown id (or one the caller does not own)
+     ├── ConflictError (409)          stale base revision, not-ready cost estimate
+     └── UnprocessableError (422)     schema validation failures (pydantic)
+
+Every error response carries the ``x-trace-id`` header and the same id in the body. Routes raise; they never
+build error bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "ApiError",
+    "BadRequestError",
+    "ConflictError",
+    "ForbiddenError",
+    "NotFoundError",
+    "TraceIdMiddleware",
+    "UnauthorizedError",
+    "UnprocessableError",
+    "install_error_handlers",
+]
+
+logger = logging.getLogger("rapidata_nb.server")
+
+
+class ApiError(Exception):
+    """Base of every error the API answers with; ``extra`` keys are merged into the body."""
+
+    status_code = 500
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+class BadRequestError(ApiError):
+    """400: the request is well-formed but cannot be applied."""
+
+    status_code = 400
+
+
+class UnauthorizedError(ApiError):
+    """401: no valid credentials."""
+
+    status_code = 401
+
+
+class ForbiddenError(ApiError):
+    """403: authenticated but not allowed."""
+
+    status_code = 403
+
+
+class NotFoundError(ApiError):
+    """404: the resource does not exist (or belongs to someone else)."""
+
+    status_code = 404
+
+
+class ConflictError(ApiError):
+    """409: the request conflicts with the current state."""
+
+    status_code = 409
+
+
+class UnprocessableError(ApiError):
+    """422: the body does not match the wire schema."""
+
+    status_code = 422
+
+
+def _trace_id(request: Request) -> str:
+    trace_id = getattr(request.state, "trace_id", None)
+    if not trace_id:
+        trace_id = uuid.uuid4().hex
+        request.state.trace_id = trace_id
+    return str(trace_id)
+
+
+def _error(request: Request, status_code: int, message: str, **extra: Any) -> JSONResponse:
+    trace_id = _trace_id(request)
+    body = {"message": message, "traceId": trace_id, **extra}
+    headers = {"x-trace-id": trace_id}
+    if status_code == 401:
+        headers["www-authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def validation_message(errors: list[Any]) -> str:
+    """One readable line per pydantic error: ``field.path: message``."""
+    lines = []
+    for err in errors[:10]:
+        loc = tuple(err.get("loc", ()))
+        # Discriminated unions add the tag as a path element; keep it, it names the variant.
+        lines.append(f"{_location(loc)}: {err.get('msg', 'invalid value')}")
+    more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+    return "Invalid request: " + "; ".join(lines) + more
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that answer every error with our body and trace id."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _error(request, exc.status_code, exc.message, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error(request, 400, "Malformed JSON body: " + str(errors[0].get("ctx", {}).get("error", "")))
+        return _error(request, 422, validation_message(errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"No route {request.method} {request.url.path}"
+        return _error(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(request, 500, f"Internal server error ({type(exc).__name__})")
+
+
+class TraceIdMiddleware:
+    """Give every request a trace id (``request.state.trace_id``) and every response an ``x-trace-id`` header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        trace_id = uuid.uuid4().hex
+        for name, value in scope.get("headers", []):
+            if name == b"traceparent":
+                parts = value.decode("latin-1").split("-")
+                if len(parts) >= 2 and len(parts[1]) == 32:
+                    trace_id = parts[1]
+        scope.setdefault("state", {})["trace_id"] = trace_id
+
+        async def _send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == b"x-trace-id" for k, _ in headers):
+                    headers.append((b"x-trace-id", trace_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, _send)

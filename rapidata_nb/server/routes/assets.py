@@ -1,0 +1,144 @@
+"""Asset uploads (``/asset/...``) and stored asset files (``/assets/{fileName}``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from rapidata_nb.api.models import (
+    BatchUploadItem,
+    BatchUploadResult,
+    BatchUploadStatus,
+    CreateBatchUploadInput,
+    CreateBatchUploadOutput,
+    UploadAssetOutput,
+)
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
+from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.store import assets as store
+from rapidata_nb.server.store.models import BatchUpload
+
+router = APIRouter(tags=["asset"])
+
+_MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def _batch_result(session: SessionDep, batch: BatchUpload) -> BatchUploadResult:
+    items = store.batch_items(session=session, batch_id=batch.id)
+    return BatchUploadResult(
+        batch_upload_id=batch.id,
+        status="Completed",
+        total_count=len(items),
+        completed_count=sum(i.status == "Completed" for i in items),
+        failed_count=sum(i.status == "Failed" for i in items),
+        items=[
+            BatchUploadItem(
+                url=i.url,
+                file_name=i.file_name,
+                status=i.status,  # type: ignore[arg-type]
+                error_message=i.error_message,
+                stage="Validation" if i.status == "Failed" else None,
+            )
+            for i in items
+        ],
+    )
+
+
+@router.post("/asset/file")
+def upload_file(
+    file: Annotated[UploadFile, File()], session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> UploadAssetOutput:
+    """Store an uploaded file (content-addressed) and return its ``fileName``."""
+    data = file.file.read(_MAX_FILE_BYTES + 1)
+    if len(data) > _MAX_FILE_BYTES:
+        raise BadRequestError(f"file: larger than {_MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if not data:
+        raise BadRequestError("file: the uploaded file is empty")
+    asset = store.store_file(
+        session=session,
+        assets_dir=settings.assets_dir,
+        owner_id=user.customer_id,
+        data=data,
+        filename=file.filename or "file",
+        content_type=file.content_type,
+    )
+    return UploadAssetOutput(file_name=asset.file_name, original_size_bytes=len(data), final_size_bytes=len(data))
+
+
+@router.post("/asset/url")
+def upload_url(url: Annotated[str, Query()], session: SessionDep, user: CurrentUser) -> UploadAssetOutput:
+    """Register a URL asset by reference (it is never downloaded)."""
+    if not store.is_http_url(url):
+        raise BadRequestError(f"url: '{url}' is not an http(s) URL")
+    asset = store.store_url(session=session, owner_id=user.customer_id, url=url)
+    return UploadAssetOutput(file_name=asset.file_name)
+
+
+@router.post("/asset/batch-upload")
+def create_batch_upload(
+    body: CreateBatchUploadInput, session: SessionDep, user: CurrentUser
+) -> CreateBatchUploadOutput:
+    """Register a batch of URLs; the batch completes immediately."""
+    batch = store.create_batch_upload(
+        session=session, owner_id=user.customer_id, urls=body.urls, correlation_id=body.correlation_id
+    )
+    return CreateBatchUploadOutput(batch_upload_id=batch.id)
+
+
+@router.get("/asset/batch-upload/status")
+def batch_upload_status(
+    session: SessionDep, user: CurrentUser, correlation_id: Annotated[str, Query(alias="correlationId")]
+) -> BatchUploadStatus:
+    """Progress of every batch submitted under one correlation id."""
+    batches = store.batches_for_correlation(
+        session=session, owner_id=user.customer_id, correlation_id=correlation_id
+    )
+    if not batches:
+        raise NotFoundError(f"correlationId: no batch upload with correlation id '{correlation_id}'")
+    results = [_batch_result(session, b) for b in batches]
+    return BatchUploadStatus(
+        status="Completed",
+        total_count=sum(r.total_count for r in results),
+        completed_count=sum(r.completed_count for r in results),
+        failed_count=sum(r.failed_count for r in results),
+        completed_batches=[b.id for b in batches],
+    )
+
+
+@router.get("/asset/batch-upload/{batch_id}")
+def get_batch_upload(batch_id: str, session: SessionDep, user: CurrentUser) -> BatchUploadResult:
+    """Items of one batch with their ``fileName``s."""
+    batch = session.get(BatchUpload, batch_id)
+    if batch is None or batch.owner_id != user.customer_id:
+        raise NotFoundError(f"Batch upload '{batch_id}' not found")
+    return _batch_result(session, batch)
+
+
+@router.post("/asset/batch-upload/{batch_id}/abort")
+def abort_batch_upload(batch_id: str, session: SessionDep, user: CurrentUser) -> Response:
+    """Abort a batch (batches complete immediately, so this only checks the id)."""
+    batch = session.get(BatchUpload, batch_id)
+    if batch is None or batch.owner_id != user.customer_id:
+        raise NotFoundError(f"Batch upload '{batch_id}' not found")
+    return Response(status_code=204)
+
+
+@router.get("/assets/{file_name}", response_model=None)
+def get_asset_file(file_name: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """Serve a stored file, or redirect to the URL of a URL asset (public, like a CDN)."""
+    asset = store.get_asset(session=session, file_name=file_name)
+    if asset is None:
+        raise NotFoundError(f"Asset '{file_name}' not found")
+    if asset.kind == "url" and asset.url:
+        return RedirectResponse(asset.url, status_code=302)
+    assert asset.sha256 is not None
+    path = store.blob_path(settings.assets_dir, asset.sha256)
+    if not path.exists():
+        raise NotFoundError(f"Asset '{file_name}' has no stored file")
+    return FileResponse(
+        path,
+        media_type=asset.content_type or "application/octet-stream",
+        headers={"cache-control": "public, max-age=31536000, immutable"},
+    )

@@ -1,0 +1,77 @@
+"""Server settings: one pydantic class, validated when loaded (DESIGN §5)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+__all__ = ["ServerSettings", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    """``$RAPIDATA_NB_HOME``, else the platform's user data directory for ``rapidata_nb``."""
+    home = os.environ.get("RAPIDATA_NB_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("rapidata_nb"))
+
+
+class ServerSettings(BaseModel):
+    """Everything the server needs to start.
+
+    Attributes:
+        data_dir: Where the SQLite database, stored assets and local credentials live.
+        database_url: SQLAlchemy URL; defaults to ``sqlite:///<data_dir>/rapidata.db`` (WAL).
+            ``postgres://`` is rewritten to ``postgresql+psycopg://``.
+        crowd: Run the simulated crowd.
+        crowd_pace: Seconds per simulated response (0 = as fast as possible).
+        crowd_seed: Seed of the simulated population and its answers.
+        crowd_size: Number of simulated labelers.
+        client_id: Optional API client registered at start (with ``client_secret``).
+        client_secret: Secret of ``client_id``.
+        token_ttl_seconds: Lifetime of issued bearer tokens.
+        public_url: Base URL used in links (asset URLs, pages); defaults to the request's origin.
+    """
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    crowd: bool = True
+    crowd_pace: float = Field(0.03, ge=0)
+    crowd_seed: int = 7
+    crowd_size: int = Field(600, ge=1)
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_ttl_seconds: int = Field(3600, ge=1)
+    public_url: str | None = None
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _normalise_url(cls, value: object) -> object:
+        if isinstance(value, str) and value.startswith("postgres://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgres://")
+        if isinstance(value, str) and value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> ServerSettings:
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'rapidata.db'}"
+        if bool(self.client_id) != bool(self.client_secret):
+            raise ValueError("client_id and client_secret must be given together")
+        return self
+
+    @property
+    def assets_dir(self) -> Path:
+        """Directory of stored asset files (content-addressed by sha256)."""
+        return self.data_dir / "assets"

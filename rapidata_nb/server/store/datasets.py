@@ -1,0 +1,197 @@
+"""Repository of datasets, datapoints and ranking groups.
+
+Each datapoint gets a stable ``content_key``: the sha256 of the identities of its ``asset`` segment (file
+sha256, URL or text, in order). The crowd derives latent truths and labeler order from it (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.api.models import (
+    CreateDatapointInput,
+    DatasetSegmentDefinition,
+    DatasetSegmentInput,
+    ExistingAssetInput,
+    MultiAssetInput,
+    TextAssetInput,
+)
+from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.store.labeling import new_id
+from rapidata_nb.server.store.models import Asset, Datapoint, Dataset, DatasetGroup
+
+__all__ = [
+    "asset_identities",
+    "count_datapoints",
+    "create_datapoint",
+    "create_dataset",
+    "list_datapoints",
+    "list_groups",
+    "resolve_asset_input",
+    "upsert_group",
+]
+
+AssetInputT = ExistingAssetInput | TextAssetInput | MultiAssetInput
+
+
+def create_dataset(
+    *, session: Session, owner_id: str, name: str, schema: list[DatasetSegmentDefinition] | None
+) -> Dataset:
+    """Create an empty dataset."""
+    dataset = Dataset(
+        id=new_id("ds"),
+        owner_id=owner_id,
+        name=name,
+        schema=[s.wire() for s in schema] if schema is not None else None,
+    )
+    session.add(dataset)
+    session.flush()
+    return dataset
+
+
+def asset_identities(*, session: Session, asset: AssetInputT, where: str) -> list[str]:
+    """Identities of an asset input (``sha256:..``, ``url:..``, ``text:..``), checking every ``fileName`` exists.
+
+    Raises:
+        BadRequestError: naming ``where`` when a ``fileName`` is unknown or a multi-asset is empty.
+    """
+    if isinstance(asset, TextAssetInput):
+        return [f"text:{asset.text}"]
+    if isinstance(asset, MultiAssetInput):
+        if not asset.assets:
+            raise BadRequestError(f"{where}.assets: a MultiAssetInput needs at least one asset")
+        out: list[str] = []
+        for i, inner in enumerate(asset.assets):
+            out.extend(asset_identities(session=session, asset=inner, where=f"{where}.assets[{i}]"))
+        return out
+    row = session.get(Asset, asset.name)
+    if row is None:
+        raise BadRequestError(
+            f"{where}.name: unknown fileName '{asset.name}' (upload it first with POST /asset/file or /asset/url)"
+        )
+    return [f"url:{row.url}" if row.kind == "url" else f"sha256:{row.sha256}"]
+
+
+def resolve_asset_input(*, session: Session, asset: AssetInputT, where: str) -> dict[str, Any]:
+    """Validate an asset input (every ``fileName`` must exist) and return its wire dict."""
+    asset_identities(session=session, asset=asset, where=where)
+    return asset.wire()
+
+
+def _validate_segments(
+    *, session: Session, segments: list[DatasetSegmentInput], where: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    seen: set[str] = set()
+    identities: list[str] = []
+    for i, seg in enumerate(segments):
+        loc = f"{where}[{i}]"
+        if seg.key in seen:
+            raise BadRequestError(f"{loc}.key: duplicate segment key '{seg.key}'")
+        seen.add(seg.key)
+        if seg.kind == "Asset":
+            if seg.asset is None:
+                raise BadRequestError(f"{loc}.asset: a segment of kind Asset needs an asset")
+            ids = asset_identities(session=session, asset=seg.asset, where=f"{loc}.asset")
+            if seg.key == "asset":
+                identities = ids
+        elif seg.kind == "Text":
+            if seg.text is None:
+                raise BadRequestError(f"{loc}.text: a segment of kind Text needs text")
+        elif not seg.options:
+            raise BadRequestError(f"{loc}.options: a segment of kind OptionList needs at least one option")
+    return [s.wire() for s in segments], identities
+
+
+def _check_schema(schema: list[dict[str, Any]] | None, segments: list[DatasetSegmentInput]) -> None:
+    if not schema:
+        return
+    by_key = {s.key: s for s in segments}
+    for col in schema:
+        seg = by_key.get(col["key"])
+        if seg is None:
+            if col.get("required"):
+                raise BadRequestError(f"segments: the dataset schema requires a '{col['key']}' segment")
+            continue
+        if seg.kind != col["kind"]:
+            raise BadRequestError(f"segments.{col['key']}.kind: expected '{col['kind']}', got '{seg.kind}'")
+        max_length = col.get("maxLength")
+        if max_length and seg.text is not None and len(seg.text) > max_length:
+            raise BadRequestError(f"segments.{col['key']}.text: longer than {max_length} characters")
+
+
+def create_datapoint(
+    *, session: Session, dataset: Dataset, body: CreateDatapointInput
+) -> Datapoint:
+    """Validate and add one datapoint (a retry with the same content and sort index returns the first one)."""
+    segments, identities = _validate_segments(session=session, segments=body.segments, where="segments")
+    if not any(s.key == "asset" for s in body.segments):
+        raise BadRequestError("segments: a datapoint needs an 'asset' segment")
+    _check_schema(dataset.schema, body.segments)
+    content_key = hashlib.sha256(json.dumps(identities).encode()).hexdigest()
+    if body.sort_index is not None:
+        existing = session.scalars(
+            select(Datapoint).where(
+                Datapoint.dataset_id == dataset.id,
+                Datapoint.sort_index == body.sort_index,
+                Datapoint.content_key == content_key,
+            )
+        ).first()
+        if existing is not None and existing.group == body.group and existing.segments == segments:
+            return existing
+    sort_index = body.sort_index
+    if sort_index is None:
+        sort_index = count_datapoints(session=session, dataset_id=dataset.id)
+    datapoint = Datapoint(
+        id=new_id("dp"),
+        dataset_id=dataset.id,
+        owner_id=dataset.owner_id,
+        segments=segments,
+        sort_index=sort_index,
+        group=body.group,
+        private_metadata=body.private_metadata,
+        content_key=content_key,
+    )
+    session.add(datapoint)
+    session.flush()
+    return datapoint
+
+
+def upsert_group(
+    *, session: Session, dataset: Dataset, group: str, segments: list[DatasetSegmentInput]
+) -> DatasetGroup:
+    """Set the shared context segments of a ranking group."""
+    wire, _ = _validate_segments(session=session, segments=segments, where="segments")
+    row = session.scalars(
+        select(DatasetGroup).where(DatasetGroup.dataset_id == dataset.id, DatasetGroup.group == group)
+    ).first()
+    if row is None:
+        row = DatasetGroup(dataset_id=dataset.id, group=group, segments=wire)
+        session.add(row)
+    else:
+        row.segments = wire
+    session.flush()
+    return row
+
+
+def list_datapoints(*, session: Session, dataset_id: str) -> list[Datapoint]:
+    """Datapoints of a dataset in sort order."""
+    stmt = select(Datapoint).where(Datapoint.dataset_id == dataset_id).order_by(
+        Datapoint.sort_index, Datapoint.created_at
+    )
+    return list(session.scalars(stmt))
+
+
+def list_groups(*, session: Session, dataset_id: str) -> dict[str, DatasetGroup]:
+    """Ranking groups of a dataset by group name."""
+    rows = session.scalars(select(DatasetGroup).where(DatasetGroup.dataset_id == dataset_id))
+    return {r.group: r for r in rows}
+
+
+def count_datapoints(*, session: Session, dataset_id: str) -> int:
+    """Number of datapoints in a dataset."""
+    return int(session.scalar(select(func.count()).where(Datapoint.dataset_id == dataset_id)) or 0)
