@@ -1,1 +1,52 @@
-"""rapidata_nb.frames."""
+"""DataFrames in, jobs out, tidy frames back: the ``df.rapidata`` accessor and its typed twins.
+
+Importing this package registers the ``rapidata`` DataFrame accessor (``import rapidata_nb`` does it for you).
+"""
+
+from __future__ import annotations
+
+from rapidata_nb.frames import accessor as _accessor  # registers df.rapidata
+from rapidata_nb.frames.analysis import as_battles, krippendorff_alpha, leaderboard, win_matrix
+from rapidata_nb.frames.exports import to_battles, to_crowdkit, to_parquet
+from rapidata_nb.frames.job import ArenaJob, Job, JobFailedError
+from rapidata_nb.frames.jobs import (
+    arena,
+    classify,
+    compare,
+    detect_data_type,
+    draw,
+    free_text,
+    locate,
+    preview,
+    rank,
+    select_words,
+)
+from rapidata_nb.frames.tidy import responses_frame, results_frame
+
+RapidataAccessor = _accessor.RapidataAccessor
+
+__all__ = [
+    "ArenaJob",
+    "Job",
+    "JobFailedError",
+    "RapidataAccessor",
+    "arena",
+    "as_battles",
+    "classify",
+    "compare",
+    "detect_data_type",
+    "draw",
+    "free_text",
+    "krippendorff_alpha",
+    "leaderboard",
+    "locate",
+    "preview",
+    "rank",
+    "responses_frame",
+    "results_frame",
+    "select_words",
+    "to_battles",
+    "to_crowdkit",
+    "to_parquet",
+    "win_matrix",
+]

@@ -1,0 +1,161 @@
+"""``Job``: the handle the accessor returns, wrapping the client's ``RapidataJob``.
+
+In a notebook a ``Job`` displays as the live progress widget; ``results()`` and ``responses()`` return tidy frames
+indexed like the frame the job was made from, so ``df.join(job.results())`` lines up row by row.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from rapidata_nb.frames import analysis
+from rapidata_nb.frames.tidy import responses_frame, results_frame
+
+__all__ = ["ArenaJob", "Job", "JobFailedError"]
+
+_FAILED = {"Failed", "ManualApproval", "SpendLimited", "Paused", "Blocked"}
+
+
+class JobFailedError(RuntimeError):
+    """The job stopped in a state that will not produce results (Failed, Paused, ManualApproval, ...)."""
+
+
+class Job:
+    """A labeling job made from a DataFrame.
+
+    Attributes:
+        raw: The client's ``RapidataJob`` (the full SDK surface: ``get_status()``, ``pause()``, ``view()``, ...).
+        kind: The task type (``"compare"``, ``"classify"``, ...).
+        index: The source frame's index (results are indexed by it).
+    """
+
+    def __init__(self, raw: Any, *, kind: str, index: pd.Index, definition: Any = None) -> None:
+        self.raw = raw
+        self.kind = kind
+        self.index = index
+        self.definition = definition
+        self._document: Mapping[str, Any] | None = None
+
+    # ------------------------------------------------------------------ identity and display
+    @property
+    def id(self) -> str:
+        """The job id."""
+        return str(self.raw.id)
+
+    @property
+    def name(self) -> str:
+        """The job name."""
+        return str(self.raw.name)
+
+    def __repr__(self) -> str:
+        return f"<Job {self.kind} {self.name!r}: {len(self.index)} rows>"
+
+    def progress(self) -> Any:
+        """The live progress widget (polls the job in a background thread until it is done)."""
+        from rapidata_nb.widgets import JobProgress
+
+        return JobProgress([self.raw])
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        try:
+            widget = self.progress()
+        except ImportError:  # widgets not available: plain text only
+            return {"text/plain": repr(self)}
+        bundle = widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            data, metadata = bundle
+            return {**data, "text/plain": repr(self)}, metadata
+        return {**(bundle or {}), "text/plain": repr(self)}
+
+    # ------------------------------------------------------------------ waiting and results
+    def status(self) -> str:
+        """The job's state (``Running``, ``Completed``, ...)."""
+        return str(self.raw.get_status())
+
+    def wait(self, timeout: float | None = 600.0, *, poll: float = 0.25) -> Job:
+        """Block until the job completes; returns ``self``.
+
+        Args:
+            timeout: Seconds to wait at most (``None``: forever).
+            poll: Seconds between status checks.
+
+        Raises:
+            JobFailedError: The job ended in a state that produces no results.
+            TimeoutError: The job was still running after ``timeout`` seconds.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            state = self.status()
+            if state == "Completed":
+                return self
+            if state in _FAILED:
+                raise JobFailedError(f"job {self.id} ({self.name!r}) is {state}")
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"job {self.id} ({self.name!r}) still {state} after {timeout} s")
+            time.sleep(poll)
+
+    def document(self, *, preliminary: bool = False) -> Mapping[str, Any]:
+        """The raw result document (``RapidataResults``); waits for completion unless ``preliminary``."""
+        if preliminary:
+            return dict(self.raw.get_results(preliminary_results=True))
+        if self._document is None:
+            self.wait(timeout=None)
+            self._document = dict(self.raw.get_results())
+        return self._document
+
+    def results(self, *, preliminary: bool = False) -> pd.DataFrame:
+        """One row per datapoint, indexed like the source frame (see :func:`rapidata_nb.frames.results_frame`)."""
+        return results_frame(self.document(preliminary=preliminary), index=self.index)
+
+    def responses(self, *, preliminary: bool = False) -> pd.DataFrame:
+        """One row per labeler response; ``item`` holds the source index label."""
+        return responses_frame(self.document(preliminary=preliminary), index=self.index)
+
+
+class ArenaJob(Job):
+    """A compare job over every model pair per prompt (:func:`rapidata_nb.frames.arena`).
+
+    Attributes:
+        pairs: One row per compared pair: ``prompt, model_a, model_b, media_a, media_b`` (its index is the job's).
+    """
+
+    def __init__(self, raw: Any, *, pairs: pd.DataFrame, definition: Any = None) -> None:
+        super().__init__(raw, kind="arena", index=pairs.index, definition=definition)
+        self.pairs = pairs
+
+    def __repr__(self) -> str:
+        models = pd.unique(self.pairs[["model_a", "model_b"]].to_numpy().ravel())
+        return (f"<ArenaJob {self.name!r}: {len(models)} models, {self.pairs['prompt'].nunique()} prompts, "
+                f"{len(self.pairs)} pairs>")
+
+    def results(self, *, preliminary: bool = False) -> pd.DataFrame:
+        """Per pair: ``prompt, model_a, model_b`` followed by the compare results columns."""
+        frame = super().results(preliminary=preliminary)
+        return self.pairs[["prompt", "model_a", "model_b"]].join(frame, how="inner")
+
+    def battles(self, *, preliminary: bool = False) -> pd.DataFrame:
+        """One battle per response (``prompt, model_a, model_b, winner``)."""
+        responses = self.responses(preliminary=preliminary)
+        if responses.empty:
+            return pd.DataFrame(columns=["prompt", "model_a", "model_b", "winner"])
+        pairs = self.pairs.loc[responses["item"]]
+        battles = analysis.as_battles(pd.DataFrame({
+            "model_a": pairs["model_a"].to_numpy(),
+            "model_b": pairs["model_b"].to_numpy(),
+            "choice": responses["choice"].to_numpy(),
+        }), model_a="model_a", model_b="model_b")
+        battles.insert(0, "prompt", pairs.loc[responses["choice"].notna().to_numpy(), "prompt"].to_numpy())
+        return battles
+
+    def leaderboard(self, *, n_rounds: int = 100, random_state: int | None = 0) -> pd.DataFrame:
+        """Bradley–Terry leaderboard of the models (see :func:`rapidata_nb.frames.leaderboard`)."""
+        return analysis.leaderboard(self.battles()[["model_a", "model_b", "winner"]], n_rounds=n_rounds,
+                                    random_state=random_state)
+
+    def win_matrix(self) -> pd.DataFrame:
+        """Win counts between models, ordered by score (see :func:`rapidata_nb.frames.win_matrix`)."""
+        return analysis.win_matrix(self.battles()[["model_a", "model_b", "winner"]])
