@@ -102,7 +102,8 @@ def leaderboard(
     Scores are on the Elo-like scale ``1200 + 400·log10(p_i / geomean p)`` (DESIGN §6). ``lower``/``upper`` are the
     2.5 %/97.5 % quantiles over ``n_rounds`` bootstrap resamples of the battles. ``better_than`` lists the models
     this one beats *with separated intervals* (its ``lower`` above their ``upper``), so it only claims what the
-    data supports.
+    data supports, and ``rank`` counts only those: ``1 + number of models better than this one beyond doubt``,
+    so models with overlapping intervals share a rank. Ties count half a win to each side in the fit.
 
     Args:
         battles: A battles frame (or anything :func:`as_battles` reads).
@@ -124,9 +125,14 @@ def leaderboard(
     tie_arg = ties if ties.any() else None
     score = ranking.to_elo(ranking.bradley_terry(winners, losers, n, ties=tie_arg))
     if n_rounds > 0:
-        lower, upper = ranking.bootstrap_intervals(winners, losers, n, n_rounds=n_rounds, random_state=random_state)
+        lower, upper = ranking.bootstrap_intervals(winners, losers, n, n_rounds=n_rounds, random_state=random_state,
+                                                   ties=tie_arg)
+        ranks = ranking.rank_groups(lower, upper)
+        beats = ranking.better_than(lower, upper)
     else:
         lower = upper = np.full(n, np.nan)
+        ranks = 1 + (np.asarray(score)[None, :] > np.asarray(score)[:, None]).sum(axis=1)
+        beats = np.zeros((n, n), dtype=bool)
     wins = np.bincount(winners[~ties], minlength=n)
     losses = np.bincount(losers[~ties], minlength=n)
     tie_count = np.bincount(winners[ties], minlength=n) + np.bincount(losers[ties], minlength=n)
@@ -136,16 +142,15 @@ def leaderboard(
             "score": np.asarray(score, dtype=float),
             "lower": np.asarray(lower, dtype=float),
             "upper": np.asarray(upper, dtype=float),
+            "rank": np.asarray(ranks, dtype=np.int64),
             "wins": wins, "losses": losses, "ties": tie_count, "battles": total,
             "win_rate": np.divide(wins, total, out=np.zeros(n), where=total > 0),
+            "better_than": [[str(names[j]) for j in np.flatnonzero(beats[i])] for i in range(n)],
         },
         index=pd.Index(names, name="model"),
-    ).sort_values("score", ascending=False, kind="stable")
-    board.insert(3, "rank", np.arange(1, n + 1))
-    board["better_than"] = [
-        [other for other in board.index if board.at[model, "lower"] > board.at[other, "upper"]]
-        for model in board.index
-    ]
+    ).sort_values(["score"], ascending=False, kind="stable")
+    order = {name: k for k, name in enumerate(board.index)}
+    board["better_than"] = [sorted(b, key=order.__getitem__) for b in board["better_than"]]
     return board[columns]
 
 
