@@ -1,0 +1,274 @@
+"""Recruiting: candidates take an audience's qualification examples and graduate or drop (DESIGN §6).
+
+Recruiting starts explicitly (``POST /audience/{id}/recruit``) or when a job is assigned to a custom audience
+that has examples (``dispatch.open_job``). Every simulated labeler matching the audience's filters then joins
+as ``Distilling``; the crowd runner calls :func:`recruit_step` to let a batch of them answer the examples with
+their real truth, and the ``TaskAccuracy`` rule decides: graduate when at least ``needed`` examples were
+answered with accuracy ``>= targetAccuracy``, drop otherwise. ``needed`` is ``min(minTasks, examples)`` so an
+audience with a single example (the docs' early-stopping examples) can graduate labelers; without a rule the
+defaults are ``targetAccuracy = 0.75`` and ``minTasks = 3``. Humans distill one example at a time through the
+``/labeler`` feed (:func:`record_example_answer`).
+
+A member's ``user_score`` is ``engine.scores.user_score`` over its qualification answers, each with its
+example's ``randomCorrectProbability``; the prior is centred on the labeler's global score (worth 8 answers), so
+one example refines the global estimate instead of replacing it.
+
+Determinism: candidates are processed in the order of ``hash(seed, labeler_id)`` and answer with
+``crowd.behaviour.answer``; the crowd serves a custom audience's jobs only once recruiting of the simulated
+candidates is done, so the graduated pool never depends on timing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.engine.scores import user_score
+from rapidata_nb.server.crowd.behaviour import TaskView, answer
+from rapidata_nb.server.crowd.filters import matches
+from rapidata_nb.server.crowd.population import stable_hash
+from rapidata_nb.server.crowd.truth import grade
+from rapidata_nb.server.store.labeling import (
+    Audience,
+    AudienceExample,
+    AudienceMember,
+    ExampleAnswer,
+    Labeler,
+    utcnow,
+)
+
+__all__ = [
+    "DEFAULT_RULE",
+    "example_truth",
+    "example_view",
+    "examples_of",
+    "graduation_rule",
+    "record_example_answer",
+    "recruit_step",
+    "refresh_status",
+    "reset_recruiting",
+    "start_recruiting",
+    "user_metrics",
+]
+
+DEFAULT_RULE = {"targetAccuracy": 0.75, "minTasks": 3, "maxTasks": None}
+_PRIOR_WEIGHT = 8.0
+_BATCH = 40
+
+
+def graduation_rule(audience: Audience) -> dict[str, Any]:
+    """The audience's ``TaskAccuracy`` rule with defaults filled in."""
+    rule = {**DEFAULT_RULE, **{k: v for k, v in (audience.graduation_rule or {}).items() if v is not None}}
+    rule.setdefault("maxTasks", None)
+    return rule
+
+
+def examples_of(session: Session, audience_id: str) -> list[AudienceExample]:
+    """The audience's live examples in serving order."""
+    return list(
+        session.scalars(
+            select(AudienceExample)
+            .where(AudienceExample.audience_id == audience_id, AudienceExample.deleted.is_(False))
+            .order_by(AudienceExample.sort_index, AudienceExample.created_at, AudienceExample.id)
+        )
+    )
+
+
+def _asset_labels(asset: dict[str, Any]) -> list[str]:
+    """Names (fileName or text) of an example's asset input, one per side for multi assets."""
+    t = asset.get("_t")
+    if t == "MultiAssetInput":
+        return [lbl for a in asset.get("assets", []) for lbl in _asset_labels(a)]
+    if t == "TextAssetInput":
+        return [str(asset.get("text", ""))]
+    return [str(asset.get("name", asset.get("fileName", "")))]
+
+
+def example_view(example: AudienceExample) -> TaskView:
+    """What a labeler sees of a qualification example."""
+    payload = example.payload or {}
+    flags = {str(f.get("key")): str(f.get("value")) for f in example.feature_flags or []}
+    options = tuple(str(c.get("label")) for c in payload.get("categories", []))
+    words = tuple(str(w.get("word")) for w in payload.get("transcription", []))
+    return TaskView(kind=example.kind, key=example.content_key, identities=tuple(_asset_labels(example.asset)),
+                    options=options, words=words, flags=flags)
+
+
+def example_truth(example: AudienceExample) -> dict[str, Any]:
+    """The example's real truth in canonical shape (``crowd.truth``)."""
+    truth = example.truth or {}
+    if example.kind == "compare":
+        return {"winner": _asset_labels(example.asset).index(str(truth.get("winnerId")))}
+    if example.kind == "classify":
+        return {"categories": list(truth.get("correctCategories", []))}
+    if example.kind in ("locate", "draw"):
+        boxes = [{k: float(b[k]) / 100.0 for k in ("xMin", "yMin", "xMax", "yMax")}
+                 for b in truth.get("boundingBoxes", [])]
+        return {"boxes": boxes, "requiredPrecision": truth.get("requiredPrecision"),
+                "requiredCompleteness": truth.get("requiredCompleteness")}
+    if example.kind == "select_words":
+        return {"wordIndices": sorted(int(w["wordIndex"]) for w in truth.get("correctWords", [])),
+                "requiredPrecision": truth.get("requiredPrecision"),
+                "requiredCompleteness": truth.get("requiredCompleteness")}
+    raise ValueError(f"unknown example kind {example.kind!r}")
+
+
+def grade_example(example: AudienceExample, canonical_answer: dict[str, Any]) -> bool:
+    """Whether an answer to ``example`` is correct."""
+    view = example_view(example)
+    return grade(example.kind, example_truth(example), canonical_answer, n_words=len(view.words))
+
+
+def _member_score(labeler: Labeler, correct: Sequence[bool], chance: Sequence[float]) -> float:
+    g = float(labeler.global_score)
+    prior = (1.0 + _PRIOR_WEIGHT * g, 1.0 + _PRIOR_WEIGHT * (1.0 - g))
+    return round(float(user_score(np.asarray(correct, bool), np.asarray(chance, float), prior=prior)), 4)
+
+
+def _decide(member: AudienceMember, *, rule: dict[str, Any], n_examples: int, final: bool) -> None:
+    cap = min(n_examples, int(rule["maxTasks"])) if rule.get("maxTasks") else n_examples
+    needed = max(1, min(int(rule["minTasks"]), cap))
+    if member.answered < needed:
+        if final:
+            member.state = "Dropped"
+        return
+    if member.correct / member.answered >= float(rule["targetAccuracy"]) - 1e-9:
+        member.state = "Graduated"
+    elif final or member.answered >= cap:
+        member.state = "Dropped"
+
+
+def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool:
+    """Start recruiting: matching simulated candidates join as ``Distilling`` (idempotent).
+
+    Returns:
+        True when recruiting started now (False if it had already started or there are no examples).
+    """
+    if audience.kind != "custom":
+        return False
+    if audience.recruiting_started_at is None:
+        audience.recruiting_started_at = utcnow()
+    if not examples_of(session, audience.id):
+        return False
+    have = session.scalar(select(func.count()).select_from(AudienceMember)
+                          .where(AudienceMember.audience_id == audience.id))
+    if have:
+        return False
+    for lab in session.scalars(select(Labeler).where(Labeler.kind == "sim")):
+        if matches(audience.filters, lab):
+            session.add(AudienceMember(audience_id=audience.id, labeler_id=lab.id, state="Distilling",
+                                       user_score=lab.global_score, answered=0, correct=0))
+    audience.recruiting_done = False
+    session.flush()
+    refresh_status(session=session, audience=audience)
+    return True
+
+
+def reset_recruiting(*, session: Session, audience: Audience, seed: int) -> None:
+    """Examples changed after recruiting started: simulated candidates qualify again on the new set."""
+    if audience.recruiting_started_at is None:
+        return
+    sim = select(Labeler.id).where(Labeler.kind == "sim")
+    session.execute(delete(ExampleAnswer).where(ExampleAnswer.audience_id == audience.id,
+                                                ExampleAnswer.labeler_id.in_(sim)))
+    session.execute(delete(AudienceMember).where(AudienceMember.audience_id == audience.id,
+                                                 AudienceMember.labeler_id.in_(sim)))
+    session.flush()
+    start_recruiting(session=session, audience=audience, seed=seed)
+    refresh_status(session=session, audience=audience)
+
+
+def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
+    """Let one batch of distilling simulated candidates of one recruiting audience qualify.
+
+    Returns:
+        True if any work was done.
+    """
+    audience = session.scalars(
+        select(Audience).where(Audience.kind == "custom", Audience.deleted.is_(False),
+                               Audience.recruiting_started_at.is_not(None), Audience.recruiting_done.is_(False))
+        .order_by(Audience.recruiting_started_at, Audience.id)
+    ).first()
+    if audience is None:
+        return False
+    examples = examples_of(session, audience.id)
+    rule = graduation_rule(audience)
+    pending = list(session.execute(
+        select(AudienceMember, Labeler).join(Labeler, Labeler.id == AudienceMember.labeler_id)
+        .where(AudienceMember.audience_id == audience.id, AudienceMember.state == "Distilling",
+               Labeler.kind == "sim")
+    ))
+    pending.sort(key=lambda row: (stable_hash(seed, "recruit", row[1].id), row[1].id))
+    cap = min(len(examples), int(rule["maxTasks"])) if rule.get("maxTasks") else len(examples)
+    for member, lab in pending[:batch]:
+        correct, chance = [], []
+        for ex in examples[:cap]:
+            given = answer(seed=seed, labeler=lab, view=example_view(ex), truth=example_truth(ex))
+            ok = grade_example(ex, given)
+            session.add(ExampleAnswer(audience_id=audience.id, example_id=ex.id, labeler_id=lab.id,
+                                      answer=given, correct=ok))
+            correct.append(ok)
+            chance.append(ex.random_correct_probability)
+        member.answered, member.correct = len(correct), int(sum(correct))
+        member.user_score = _member_score(lab, correct, chance)
+        member.updated_at = utcnow()
+        _decide(member, rule=rule, n_examples=len(examples), final=True)
+    if len(pending) <= batch:
+        audience.recruiting_done = True
+    session.flush()
+    refresh_status(session=session, audience=audience)
+    return True
+
+
+def record_example_answer(*, session: Session, audience: Audience, member: AudienceMember, labeler: Labeler,
+                          example: AudienceExample, canonical_answer: dict[str, Any]) -> bool:
+    """Store a (human) qualification answer, rescore the member and apply the rule; returns correctness."""
+    ok = grade_example(example, canonical_answer)
+    session.add(ExampleAnswer(audience_id=audience.id, example_id=example.id, labeler_id=labeler.id,
+                              answer=canonical_answer, correct=ok))
+    session.flush()
+    rows = list(session.execute(
+        select(ExampleAnswer.correct, AudienceExample.random_correct_probability)
+        .join(AudienceExample, AudienceExample.id == ExampleAnswer.example_id)
+        .where(ExampleAnswer.audience_id == audience.id, ExampleAnswer.labeler_id == labeler.id)
+    ))
+    member.answered, member.correct = len(rows), sum(bool(c) for c, _ in rows)
+    member.user_score = _member_score(labeler, [bool(c) for c, _ in rows], [float(r) for _, r in rows])
+    member.updated_at = utcnow()
+    _decide(member, rule=graduation_rule(audience), n_examples=len(examples_of(session, audience.id)),
+            final=False)
+    refresh_status(session=session, audience=audience)
+    return ok
+
+
+def user_metrics(session: Session, audience: Audience) -> dict[str, int]:
+    """``usersPerState`` of an audience (global: the whole population is graduated)."""
+    if audience.kind == "global":
+        total = int(session.scalar(select(func.count()).select_from(Labeler)) or 0)
+        return {"Graduated": total, "Distilling": 0, "Dropped": 0, "Inactive": 0}
+    target = audience.base_audience_id if audience.kind == "filtered" and audience.base_audience_id else audience.id
+    counts = dict(
+        session.execute(select(AudienceMember.state, func.count()).where(AudienceMember.audience_id == target)
+                        .group_by(AudienceMember.state)).all()
+    )
+    return {"Graduated": int(counts.get("Graduated", 0)), "Distilling": int(counts.get("Distilling", 0)),
+            "Dropped": int(counts.get("Dropped", 0)), "Inactive": 0}
+
+
+def refresh_status(*, session: Session, audience: Audience) -> str:
+    """Recompute a custom audience's status from its funnel (Created → Recruiting → Ready)."""
+    if audience.kind != "custom":
+        return audience.status
+    m = user_metrics(session, audience)
+    if audience.recruiting_started_at is None or m["Graduated"] + m["Distilling"] + m["Dropped"] == 0:
+        audience.status = "Created"
+    elif m["Graduated"] > 0 or m["Distilling"] == 0:
+        audience.status = "Ready"
+    else:
+        audience.status = "Recruiting"
+    return audience.status
+
