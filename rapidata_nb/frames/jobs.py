@@ -19,6 +19,7 @@ Common keyword arguments:
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 from collections.abc import Hashable, Sequence
 from pathlib import Path
@@ -133,8 +134,21 @@ def _audience(client: Any, audience: Any) -> Any:
     return audience
 
 
+class _Planned(Exception):
+    """Raised by :func:`_submit` while :func:`preview` plans a job: carries the validated definition arguments."""
+
+    def __init__(self, create: str, options: dict[str, Any]) -> None:
+        super().__init__(create)
+        self.create, self.options = create, options
+
+
+_planning: contextvars.ContextVar[bool] = contextvars.ContextVar("rapidata_nb_planning", default=False)
+
+
 def _submit(kind: str, df: pd.DataFrame, create: str, *, client: Any, audience: Any, name: str | None,
             options: dict[str, Any]) -> tuple[Any, Any]:
+    if _planning.get():  # preview(): same validation and arguments, nothing sent
+        raise _Planned(create, options)
     client = client if client is not None else default_client()
     target = _audience(client, audience)  # resolve before creating anything, so a bad audience stores nothing
     options = {k: v for k, v in options.items() if v is not None}
@@ -436,15 +450,53 @@ def arena(
     return ArenaJob(job.raw, pairs=pairs, definition=job.definition)
 
 
-def preview(df: pd.DataFrame, kind: str, **arguments: Any) -> Any:
-    """What a labeler would see for the frame's first rows, as the task-preview widget (no network).
+_PREVIEW_KINDS = {
+    "compare": compare, "classify": classify, "classification": classify, "locate": locate, "draw": draw,
+    "select_words": select_words, "free_text": free_text, "rank": rank, "ranking": rank,
+}
+
+
+def preview(df: pd.DataFrame, kind: str, *args: Any, n: int | None = None, seed: int = 0, **arguments: Any) -> Any:
+    """What a labeler would see for the frame's rows, as the task-preview widget (nothing is sent).
+
+    The arguments are validated exactly as the job method would (same column arguments, same errors), then the
+    widget shows the datapoints one at a time; answers you give in it land in ``widget.answers``.
 
     Args:
-        kind: ``"compare"``, ``"classify"``, ``"locate"``, ``"draw"``, ``"select_words"``, ``"free_text"``.
-        **arguments: The same column arguments as the job method (``a=``, ``b=``, ``column=``, ``options=``,
-            ``instruction=``, ``context=``, ...).
-    """
-    from rapidata_nb.widgets import TaskPreview
+        kind: ``"compare"``, ``"classify"``, ``"locate"``, ``"draw"``, ``"select_words"``, ``"free_text"`` or
+            ``"rank"``.
+        *args: The job method's positional column arguments (``a, b`` for compare, ``column`` for the others).
+        n: Preview only the first ``n`` rows.
+        seed: Seeds the shuffling of sides/options in the preview.
+        **arguments: The job method's keyword arguments (``instruction=``, ``options=``, ``context=``, ...).
 
-    _start(df, "preview")
-    return TaskPreview.from_frame(df, kind, **arguments)
+    Examples:
+        >>> df.rapidata.preview("compare", "img_a", "img_b", instruction="Which is sharper?")  # doctest: +SKIP
+    """
+    from rapidata_nb.widgets.task_preview import TaskPreview
+
+    if kind not in _PREVIEW_KINDS:
+        raise ValueError(f"preview: kind must be one of {sorted(_PREVIEW_KINDS)}, got {kind!r}")
+    frame = df if n is None else df.head(n)
+    token = _planning.set(True)
+    try:
+        _PREVIEW_KINDS[kind](frame, *args, **arguments)
+    except _Planned as planned:
+        options = planned.options
+    else:  # pragma: no cover - every job function submits
+        raise RuntimeError(f"preview: {kind} did not plan a job")
+    finally:
+        _planning.reset(token)
+    return TaskPreview(
+        "ranking" if kind == "rank" else kind,
+        options["instruction"],
+        options["datapoints"],
+        answer_options=options.get("answer_options"),
+        a_b_names=options.get("a_b_names"),
+        sentences=options.get("sentences"),
+        contexts=options.get("contexts"),
+        media_contexts=options.get("media_contexts"),
+        data_type=options.get("data_type", "media"),
+        settings=options.get("settings"),
+        seed=seed,
+    )
