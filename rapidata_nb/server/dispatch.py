@@ -346,7 +346,7 @@ def _groups(dps: Sequence[Datapoint]) -> dict[str, list[Datapoint]]:
     return groups
 
 
-def open_job(*, session: Session, job: Job, seed: int = 7) -> dict[str, Any]:
+def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
     """Create the job's tasks (idempotent), start recruiting if needed and mark the job ``Running``.
 
     Args:
@@ -355,7 +355,7 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> dict[str, Any]:
         seed: ``settings.crowd_seed`` (random matchups of online ranking, recruiting order).
 
     Returns:
-        ``{"tasks": n, "recruitingStarted": bool}``.
+        Whether recruiting was started for the job's audience (``recruitingStarted`` of ``POST /job``).
     """
     ctx = load_context(session, job)
     recruiting = False
@@ -367,7 +367,7 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> dict[str, Any]:
             recruiting = scheduler.start_recruiting(session=session, audience=base, seed=seed)
     existing = session.scalar(select(func.count()).select_from(JobTask).where(JobTask.job_id == job.id)) or 0
     if existing:
-        return {"tasks": int(existing), "recruitingStarted": recruiting}
+        return recruiting
     dps = _datapoints(session, ctx)
     tasks: list[JobTask] = []
     if ctx.kind == "ranking":
@@ -381,16 +381,16 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> dict[str, Any]:
     else:
         tasks = [_new_task(ctx, key=dp.content_key, sort_index=i, datapoint_id=dp.id) for i, dp in enumerate(dps)]
     session.add_all(tasks)
-    if job.state in ("Submitted", "Queued", "Pending"):
+    if job.state in ("Submitted", "Pending"):
         job.state = "Running"
     session.flush()
     if ctx.kind == "ranking":
         for group, items in _groups(dps).items():
             if _online(ctx, len(items)):
                 _top_up_ranking(session, ctx, group, items, seed=seed)
-    _maybe_complete(session, ctx, seed=seed)
-    count = session.scalar(select(func.count()).select_from(JobTask).where(JobTask.job_id == job.id)) or 0
-    return {"tasks": int(count), "recruitingStarted": recruiting}
+    if job.state == "Running":
+        _maybe_complete(session, ctx, seed=seed)
+    return recruiting
 
 
 def _all_pairs(n: int) -> list[tuple[int, int]]:
@@ -744,6 +744,10 @@ def _maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
     if job.state in ("Running", "Paused", "Submitted"):
         job.state = "Completed"
         job.completed_at = utcnow()
+        for queued in session.scalars(select(Job).where(Job.preceding_job_id == job.id, Job.state == "Queued",
+                                                        Job.deleted.is_(False))):
+            queued.state = "Running"  # run_after: the next job starts when this one completes
+            _maybe_complete(session, load_context(session, queued), seed=seed)
     return True
 
 
