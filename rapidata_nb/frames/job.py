@@ -56,7 +56,7 @@ class Job:
 
     def progress(self) -> Any:
         """The live progress widget (polls the job in a background thread until it is done)."""
-        from rapidata_nb.widgets import JobProgress
+        from rapidata_nb.widgets.job_progress import JobProgress
 
         return JobProgress([self.raw])
 
