@@ -21,27 +21,28 @@ __all__ = ["as_battles", "krippendorff_alpha", "leaderboard", "win_matrix"]
 def as_battles(frame: pd.DataFrame, *, model_a: str | None = None, model_b: str | None = None) -> pd.DataFrame:
     """Battles (``model_a, model_b, winner``) from a battles, compare-responses or compare-results frame.
 
-    - battles frame: returned as is (columns ``model_a, model_b, winner``);
     - responses frame (``choice``): one battle per response (:func:`~rapidata_nb.frames.exports.to_battles`);
-    - results frame (``votes_a``, ``votes_b``): one battle per vote (``votes_both``/``votes_neither`` as ties).
+    - results frame (``votes_a``, ``votes_b``): one battle per vote (``votes_both``/``votes_neither`` as ties);
+    - battles frame (``model_a, model_b, winner``): returned as is.
 
     Args:
         frame: The tidy frame.
-        model_a: Column naming the A side's model (default ``asset_a``).
-        model_b: Column naming the B side's model (default ``asset_b``).
+        model_a: Column naming the A side's model (default ``model_a`` when the frame has one, e.g. a source
+            frame joined with its results, else ``asset_a``).
+        model_b: Column naming the B side's model (default ``model_b``, else ``asset_b``).
 
     Raises:
         ValueError: The frame is none of the above, or names columns it lacks.
     """
-    if {"model_a", "model_b", "winner"} <= set(frame.columns) and model_a is None and model_b is None:
-        return frame[["model_a", "model_b", "winner"]].reset_index(drop=True)
-    a, b = model_a or "asset_a", model_b or "asset_b"
-    if "choice" in frame.columns:
+    columns = set(frame.columns)
+    a = model_a or ("model_a" if "model_a" in columns else "asset_a")
+    b = model_b or ("model_b" if "model_b" in columns else "asset_b")
+    if "choice" in columns:
         return to_battles(frame, model_a=a, model_b=b)
-    if {"votes_a", "votes_b"} <= set(frame.columns):
-        missing = [c for c in (a, b) if c not in frame.columns]
+    if {"votes_a", "votes_b"} <= columns:
+        missing = [c for c in (a, b) if c not in columns]
         if missing:
-            raise ValueError(f"leaderboard needs the columns {missing}; the frame has {list(frame.columns)}")
+            raise ValueError(f"battles need the columns {missing}; the frame has {list(frame.columns)}")
         parts = []
         for column, winner in (("votes_a", "model_a"), ("votes_b", "model_b"), ("votes_both", "tie"),
                                ("votes_neither", "tie")):
@@ -54,6 +55,8 @@ def as_battles(frame: pd.DataFrame, *, model_a: str | None = None, model_b: str 
                 "winner": winner,
             }))
         return pd.concat(parts, ignore_index=True)
+    if {"model_a", "model_b", "winner"} <= columns:
+        return frame[["model_a", "model_b", "winner"]].reset_index(drop=True)
     raise ValueError(
         "expected a battles frame (model_a, model_b, winner), a compare responses frame (choice) or a compare "
         f"results frame (votes_a, votes_b); the frame has {list(frame.columns)}"

@@ -112,3 +112,12 @@ def test_accessor_analysis_methods() -> None:
         pd.DataFrame({"x": [1]}).rapidata.chart()
     with pytest.raises(ValueError, match="agreement needs"):
         pd.DataFrame({"x": [1]}).rapidata.agreement()
+
+
+def test_source_frame_joined_with_results_uses_its_model_columns() -> None:
+    pairs = pd.DataFrame({"model_a": ["flux", "dalle"], "model_b": ["dalle", "sdxl"]}, index=["p0", "p1"])
+    results = pd.DataFrame({"asset_a": ["f.png", "d.png"], "asset_b": ["d.png", "s.png"], "winner": ["A", "B"],
+                            "votes_a": [3, 1], "votes_b": [1, 3]}, index=["p0", "p1"])
+    board = pairs.join(results).rapidata.leaderboard(n_rounds=0)
+    assert list(board.index) == ["sdxl", "flux", "dalle"] or list(board.index) == ["flux", "sdxl", "dalle"]
+    assert board.loc["dalle", "wins"] == 2 and board.loc["dalle", "losses"] == 6
