@@ -37,7 +37,7 @@ class CreateSignalInput(WireModel):
     audience_id: str
     job_definition_id: str
     revision_number: int | None = None
-    interval_seconds: float
+    interval_seconds: int | float
     is_public: bool | None = None
 
 
@@ -65,7 +65,7 @@ class SignalOutput(WireModel):
     audience_id: str
     job_definition_id: str
     revision_number: int | None = None
-    interval_seconds: float
+    interval_seconds: int | float
     next_run_at: datetime
     last_run_at: datetime | None = None
     is_paused: bool

@@ -68,6 +68,8 @@ class Signal(Base):
     next_run_ms: Mapped[int] = mapped_column(BigInteger, index=True)
     last_run_ms: Mapped[int | None] = mapped_column(BigInteger)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    manual_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A ``trigger()`` waits for the scheduler (fires even when paused or while a job runs)."""
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,275 @@
+"""Ranking flows: each item is an internal ranking job over one group, bounded by a time to live.
+
+An item snapshots the flow's configuration when it is created (``update_config`` only affects new items),
+creates a ``GroupedRankingWorkflow`` definition over its dataset (every pair for up to 10 items, otherwise an
+online pair maker spending ``maxResponses`` comparisons) and a job on the flow's audience (global by default).
+It is ``Running`` until the job completes (``Completed``) or its TTL expires: then the job is stopped and the
+item is ``Completed`` when at least ``minResponses`` responses arrived, else ``Incomplete``; partial results
+stay readable either way. Scores are Bradley–Terry strengths on the Elo-like scale around ``startingElo``
+(``engine.ranking``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.api.models.flow import CreateFlowInput, CreateFlowItemInput, UpdateFlowConfigInput
+from rapidata_nb.engine.ranking import bradley_terry, to_elo, win_matrix
+from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.programs import jobs as job_layer
+from rapidata_nb.server.programs.assets import asset_key, stored_asset
+from rapidata_nb.server.store.labeling import Response, new_id, utcnow
+from rapidata_nb.server.store.models import Datapoint, Dataset
+from rapidata_nb.server.store.programs import Flow, FlowItem, now_ms
+
+__all__ = [
+    "ACTIVE_STATES",
+    "DEFAULT_TTL_SECONDS",
+    "MAX_TTL_SECONDS",
+    "MIN_TTL_SECONDS",
+    "ItemRanking",
+    "create_flow",
+    "create_item",
+    "get_flow",
+    "get_item",
+    "ranking",
+    "refresh_active_items",
+    "refresh_item",
+    "response_count",
+    "update_config",
+]
+
+MIN_TTL_SECONDS = 10
+MAX_TTL_SECONDS = 3600
+DEFAULT_TTL_SECONDS = 240
+FULL_PERMUTATION_MAX = 10
+ACTIVE_STATES = ("Pending", "Running", "Stopping")
+_GROUP = "0"
+
+
+def _config(body: CreateFlowInput) -> dict[str, Any]:
+    max_responses = 100 if body.max_responses is None else body.max_responses
+    min_responses = max_responses if body.min_responses is None else body.min_responses
+    config = {
+        "criteria": body.criteria,
+        "startingElo": 1200 if body.starting_elo is None else body.starting_elo,
+        "maxResponses": max_responses,
+        "minResponses": min_responses,
+        "audienceId": body.audience_id,
+        "validationSetId": body.validation_set_id,
+        "serveTimeoutSeconds": body.serve_timeout_seconds,
+        "drainDurationSeconds": body.drain_duration_seconds,
+        "featureFlags": [f.wire() for f in body.feature_flags or []],
+    }
+    _check_config(config)
+    return config
+
+
+def _check_config(config: dict[str, Any]) -> None:
+    if config["maxResponses"] < 1:
+        raise BadRequestError(f"maxResponses: must be at least 1, got {config['maxResponses']}")
+    if config["minResponses"] < 1:
+        raise BadRequestError(f"minResponses: must be at least 1, got {config['minResponses']}")
+    if config["minResponses"] > config["maxResponses"]:
+        raise BadRequestError(
+            f"minResponses: must not exceed maxResponses ({config['minResponses']} > {config['maxResponses']})"
+        )
+
+
+def create_flow(*, session: Session, owner_id: str, body: CreateFlowInput) -> Flow:
+    """Validate and store a ranking flow."""
+    flow = Flow(id=new_id("flow"), owner_id=owner_id, name=body.name, config=_config(body))
+    session.add(flow)
+    session.flush()
+    return flow
+
+
+def get_flow(*, session: Session, flow_id: str, owner_id: str) -> Flow:
+    """The caller's flow, else 404."""
+    flow = session.get(Flow, flow_id)
+    if flow is None or flow.deleted or flow.owner_id != owner_id:
+        raise NotFoundError(f"Flow '{flow_id}' not found")
+    return flow
+
+
+def update_config(*, flow: Flow, body: UpdateFlowConfigInput) -> None:
+    """Change the configuration of future items (fields that were sent only)."""
+    given = body.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    config = {**flow.config}
+    for key, value in given.items():
+        if key == "criteria" and not value:
+            raise BadRequestError("criteria: the instruction must not be empty")
+        if key in ("maxResponses", "minResponses", "startingElo", "criteria") and value is None:
+            continue
+        config[key] = value
+    _check_config(config)
+    flow.config = config
+
+
+def get_item(*, session: Session, item_id: str, owner_id: str) -> FlowItem:
+    """The caller's flow item, else 404."""
+    item = session.get(FlowItem, item_id)
+    if item is None or item.owner_id != owner_id:
+        raise NotFoundError(f"Flow item '{item_id}' not found")
+    return item
+
+
+def _workflow(config: dict[str, Any], n_items: int, context: str | None, context_asset: dict[str, Any] | None
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    budget = int(config["maxResponses"])
+    if n_items <= FULL_PERMUTATION_MAX:
+        pairs = n_items * (n_items - 1) // 2
+        pair_maker: dict[str, Any] = {"_t": "FullPermutationPairMaker"}
+        referee = {"_t": "NaiveReferee", "totalVotes": max(1, budget // pairs)}
+    else:
+        pair_maker = {"_t": "OnlinePairMaker", "totalComparisonBudget": budget, "randomMatchesRatio": 0.5}
+        referee = {"_t": "NaiveReferee", "totalVotes": 1}
+    workflow: dict[str, Any] = {
+        "_t": "GroupedRankingWorkflow",
+        "criteria": config["criteria"],
+        "pairMakerConfig": pair_maker,
+        "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": int(config["startingElo"])},
+    }
+    if context:
+        workflow["contexts"] = {_GROUP: context}
+    if context_asset:
+        workflow["contextAssets"] = {_GROUP: context_asset}
+    if config.get("featureFlags"):
+        workflow["featureFlags"] = config["featureFlags"]
+    return workflow, referee
+
+
+def create_item(*, session: Session, flow: Flow, body: CreateFlowItemInput) -> FlowItem:
+    """Validate a batch, start its ranking job and return the item (``Running``)."""
+    ttl = DEFAULT_TTL_SECONDS if body.time_to_live_in_seconds is None else body.time_to_live_in_seconds
+    if not MIN_TTL_SECONDS <= ttl <= MAX_TTL_SECONDS:
+        raise BadRequestError(
+            f"timeToLiveInSeconds: must be between {MIN_TTL_SECONDS} and {MAX_TTL_SECONDS} seconds, got {ttl}"
+        )
+    dataset = session.get(Dataset, body.dataset_id)
+    if dataset is None or dataset.owner_id != flow.owner_id:
+        raise NotFoundError(f"datasetId: dataset '{body.dataset_id}' not found")
+    datapoints = list(session.scalars(select(Datapoint).where(Datapoint.dataset_id == dataset.id)))
+    if len(datapoints) < 2:
+        raise BadRequestError(f"datasetId: a ranking needs at least 2 datapoints, dataset has {len(datapoints)}")
+    context_asset = body.context_asset.wire() if body.context_asset is not None else None
+    if body.context_asset is not None:
+        from rapidata_nb.server.store.datasets import resolve_asset_input
+
+        context_asset = resolve_asset_input(session=session, asset=body.context_asset, where="contextAsset")
+    for dp in datapoints:
+        dp.group = _GROUP  # one ranking over the whole batch
+    config = {**flow.config}
+    workflow, referee = _workflow(config, len(datapoints), body.context, context_asset)
+    definition_id = job_layer.create_definition(
+        session=session, owner_id=flow.owner_id, name=f"{flow.name} (flow item)", dataset_id=dataset.id,
+        workflow=workflow, referee=referee,
+    )
+    job_id = job_layer.create_job(
+        session=session, owner_id=flow.owner_id, definition_id=definition_id,
+        audience_id=config.get("audienceId") or "global", revision_number=None, name=f"{flow.name} (flow item)",
+    )
+    now = utcnow()
+    item = FlowItem(
+        id=new_id("fi"),
+        flow_id=flow.id,
+        owner_id=flow.owner_id,
+        dataset_id=dataset.id,
+        definition_id=definition_id,
+        job_id=job_id,
+        config=config,
+        context=body.context,
+        context_asset=context_asset,
+        state="Running",
+        expires_ms=now_ms() + ttl * 1000,
+        created_at=now,
+        started_at=now,
+    )
+    flow.item_count = flow.item_count + 1
+    session.add(item)
+    session.flush()
+    return item
+
+
+def response_count(*, session: Session, item: FlowItem) -> int:
+    """Responses collected so far for the item's job."""
+    if item.job_id is None:
+        return 0
+    return int(session.scalar(select(func.count()).where(Response.job_id == item.job_id)) or 0)
+
+
+def refresh_item(*, session: Session, item: FlowItem, now: int | None = None) -> str:
+    """Move an active item forward: job done → ``Completed``; TTL over → stop, ``Completed``/``Incomplete``."""
+    if item.state not in ACTIVE_STATES or item.job_id is None:
+        return item.state
+    now = now_ms() if now is None else now
+    state = job_layer.job_state(session=session, job_id=item.job_id)
+    if state == "Completed":
+        item.state, item.completed_at = "Completed", utcnow()
+    elif state == "Failed":
+        item.state, item.failed_at, item.failure_message = "Failed", utcnow(), "the ranking job failed"
+    elif item.expires_ms is not None and now >= item.expires_ms:
+        job_layer.stop_job(session=session, job_id=item.job_id)
+        enough = response_count(session=session, item=item) >= int(item.config["minResponses"])
+        item.state, item.completed_at = ("Completed" if enough else "Incomplete"), utcnow()
+    return item.state
+
+
+def refresh_active_items(*, session: Session, now: int | None = None) -> int:
+    """Refresh every active item (the scheduler calls this); returns how many changed state."""
+    items = list(session.scalars(select(FlowItem).where(FlowItem.state.in_(ACTIVE_STATES))))
+    changed = 0
+    for item in items:
+        before = item.state
+        if refresh_item(session=session, item=item, now=now) != before:
+            changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class ItemRanking:
+    """Scores and vote counts of one item: datapoint ids, keys, stored assets, Elo-scale scores, win matrix."""
+
+    datapoint_ids: list[str]
+    keys: list[str]
+    assets: list[dict[str, Any]]
+    scores: list[int]
+    wins: np.ndarray
+    total_votes: int
+
+
+def ranking(*, session: Session, item: FlowItem) -> ItemRanking:
+    """Bradley–Terry over the item's responses so far (partial results included)."""
+    datapoints = list(
+        session.scalars(
+            select(Datapoint).where(Datapoint.dataset_id == item.dataset_id).order_by(Datapoint.sort_index)
+        )
+    )
+    index = {dp.id: i for i, dp in enumerate(datapoints)}
+    votes = job_layer.votes(session=session, job_ids=[item.job_id] if item.job_id else [])
+    votes = [v for v in votes if v.winner in index and v.loser in index]
+    winners = np.array([index[v.winner] for v in votes], dtype=np.int64)
+    losers = np.array([index[v.loser] for v in votes], dtype=np.int64)
+    n = len(datapoints)
+    elo = to_elo(bradley_terry(winners, losers, n), base=float(item.config.get("startingElo", 1200)))
+    assets = [stored_asset(session=session, asset=_asset_segment(dp)) for dp in datapoints]
+    return ItemRanking(
+        datapoint_ids=[dp.id for dp in datapoints],
+        keys=[asset_key(a, fallback=dp.id) for a, dp in zip(assets, datapoints)],
+        assets=assets,
+        scores=[int(round(float(x))) for x in elo],
+        wins=win_matrix(winners, losers, n),
+        total_votes=len(votes),
+    )
+
+
+def _asset_segment(dp: Datapoint) -> dict[str, Any]:
+    for seg in dp.segments:
+        if seg.get("key") == "asset" and seg.get("asset") is not None:
+            return dict(seg["asset"])
+    return {"_t": "NullAsset"}
