@@ -8,7 +8,7 @@ from __future__ import annotations
 from rapidata_nb.frames import accessor as _accessor  # registers df.rapidata
 from rapidata_nb.frames.analysis import as_battles, krippendorff_alpha, leaderboard, win_matrix
 from rapidata_nb.frames.exports import to_battles, to_crowdkit, to_parquet
-from rapidata_nb.frames.job import ArenaJob, Job, JobFailedError
+from rapidata_nb.frames.job import ArenaJob, Job, JobFailedError, RankJob
 from rapidata_nb.frames.jobs import (
     arena,
     classify,
@@ -29,6 +29,7 @@ __all__ = [
     "ArenaJob",
     "Job",
     "JobFailedError",
+    "RankJob",
     "RapidataAccessor",
     "arena",
     "as_battles",

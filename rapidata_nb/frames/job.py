@@ -15,7 +15,7 @@ import pandas as pd
 from rapidata_nb.frames import analysis
 from rapidata_nb.frames.tidy import responses_frame, results_frame
 
-__all__ = ["ArenaJob", "Job", "JobFailedError"]
+__all__ = ["ArenaJob", "Job", "JobFailedError", "RankJob"]
 
 _FAILED = {"Failed", "ManualApproval", "SpendLimited", "Paused", "Blocked"}
 
@@ -159,3 +159,33 @@ class ArenaJob(Job):
     def win_matrix(self) -> pd.DataFrame:
         """Win counts between models, ordered by score (see :func:`rapidata_nb.frames.win_matrix`)."""
         return analysis.win_matrix(self.battles()[["model_a", "model_b", "winner"]])
+
+
+class RankJob(Job):
+    """A ranking job made from a frame (:func:`rapidata_nb.frames.rank`): one ranking per group.
+
+    Ranking documents carry no private metadata, so rows are matched back by position: the ``k``-th asset of group
+    ``g`` is the ``k``-th row of the ``g``-th group sent.
+
+    Attributes:
+        groups: The source index labels of each group, in the order sent.
+    """
+
+    def __init__(self, raw: Any, *, index: pd.Index, groups: list[list[Any]], definition: Any = None) -> None:
+        super().__init__(raw, kind="rank", index=index, definition=definition)
+        self.groups = groups
+
+    def results(self, *, preliminary: bool = False) -> pd.DataFrame:
+        """One row per source row: ``group, context, asset, score, rank, wins, comparisons, win_rate``."""
+        frame = super().results(preliminary=preliminary)
+        if frame.empty:
+            return frame
+        labels: list[Any] = []
+        seen: dict[Any, int] = {}
+        for group in frame["group"]:
+            position = int(group) if str(group).isdigit() else list(dict.fromkeys(frame["group"])).index(group)
+            k = seen.get(group, 0)
+            seen[group] = k + 1
+            labels.append(self.groups[position][k])
+        frame.index = pd.Index(labels, name=self.index.name)
+        return frame.reindex([label for label in self.index if label in frame.index])

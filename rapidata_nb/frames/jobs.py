@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from rapidata_nb.frames.job import ArenaJob, Job
+from rapidata_nb.frames.job import ArenaJob, Job, RankJob
 from rapidata_nb.frames.tidy import INDEX_KEY, encode_index_label
 
 __all__ = [
@@ -363,12 +363,16 @@ def rank(
             ``n·(n−1)/2`` for the largest group.
         responses_per_comparison: Responses per compared pair.
         random_comparisons_ratio: Share of the budget spent on random pairs (the rest on close scores).
+
+    Returns:
+        A :class:`RankJob`; ``job.results()`` has one row per source row: ``group, asset, score, rank, ...``.
     """
     what = "rank"
     _start(df, what)
     values = _column(df, column, what, "column")
     groups = _column(df, by, what, "by")
     datapoints: list[list[Any]] = []
+    members: list[list[Any]] = []
     contexts: list[Any] = []
     for key, part in df.groupby(groups, sort=False):
         items = values.loc[part.index]
@@ -378,6 +382,7 @@ def rank(
         if len(items) < 2:
             raise ValueError(f"{what}: group {key!r} has a single item; a ranking needs at least two")
         datapoints.append(items.tolist())
+        members.append(list(part.index))
         if context is not None:
             texts = _column(part, context, what, "context").unique()
             if len(texts) != 1:
@@ -394,7 +399,7 @@ def rank(
     }
     raw, definition = _submit(what, df, "create_ranking_job_definition", client=client, audience=audience,
                               name=name, options=payload)
-    return Job(raw, kind=what, index=df.index.copy(), definition=definition)
+    return RankJob(raw, index=df.index.copy(), groups=members, definition=definition)
 
 
 def arena(

@@ -278,17 +278,21 @@ def _asset_name(row: Mapping[str, Any]) -> Any:
 def _generic_record(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
     """Locate / Draw / SelectWords / FreeText rows: the asset, the aggregate the server computed, the raw answers."""
     responses = row.get("detailedResults") or []
+    n = int(row.get("responseCount", len(responses)))
     record: dict[str, Any] = {"asset": _asset_name(row), "context": row.get("context")}
     if kind == "SelectWords":
+        ratios = row.get("aggregatedResultsRatios") or {}
         record["sentence"] = row.get("sentence")
-        counts = row.get("aggregatedResults") or {}
-        record["selected_words"] = [w for w, c in counts.items() if 2 * int(c) > len(responses)] if counts else []
-        record["word_votes"] = dict(counts)
-    elif kind == "FreeText":
+        record["selected_words"] = [word for word, ratio in ratios.items() if float(ratio) > 0.5]
+        record["word_votes"] = dict(row.get("aggregatedResults") or {})
+        record["no_mistake"] = int(row.get("noMistakeCount", 0))
+    elif kind == "Locate":
+        record["clusters"] = list(row.get("clusters") or [])
+    elif kind == "Draw":
+        record["coverage"] = row.get("coverage")
+    else:
         record["answers"] = [_value_of(r, kind) for r in responses]
-    elif kind in ("Locate", "Draw"):
-        record["answers"] = [_value_of(r, kind) for r in responses]
-    record["n_responses"] = len(responses)
+    record["n_responses"] = n
     return record
 
 
@@ -309,27 +313,27 @@ def _value_of(response: Mapping[str, Any], kind: str) -> Any:
     return None
 
 
-def _ranking_records(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str | None]]:
-    """Ranking: one row per (group, asset) with its score, rank, wins and comparisons."""
+def _ranking_records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ranking: one row per (group, asset), assets in the order they were sent."""
     records: list[dict[str, Any]] = []
-    labels: list[str | None] = []
-    for group, row in enumerate(rows):
-        scores = row.get("scores") or row.get("elo") or {}
+    for position, row in enumerate(rows):
+        scores = row.get("scores") or {}
+        ranks = row.get("ranks") or {}
         wins = row.get("aggregatedResults") or {}
         comparisons = row.get("comparisons") or {}
-        meta_labels = row.get("assetIndex") or {}
-        order = sorted(scores, key=lambda a: -float(scores[a]))
-        for rank, asset in enumerate(order, start=1):
+        ratios = row.get("aggregatedResultsRatios") or {}
+        for asset in scores:
             records.append({
-                "group": row.get("context", group) if row.get("context") is not None else group,
+                "group": row.get("group", position),
+                "context": row.get("context"),
                 "asset": asset,
                 "score": float(scores[asset]),
-                "rank": rank,
+                "rank": int(ranks.get(asset, 0)),
                 "wins": int(wins.get(asset, 0)),
                 "comparisons": int(comparisons.get(asset, 0)),
+                "win_rate": float(ratios.get(asset, 0.0)),
             })
-            labels.append(meta_labels.get(asset))
-    return records, labels
+    return records
 
 
 # --------------------------------------------------------------------------------------------------- public
@@ -345,8 +349,12 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
     ``ratio_<option>``, ``score_<option>``, ``weighted_ratio_<option>`` (+ ``confidence_<option>``) per answer
     option (option names in snake_case), ``n_responses``.
 
-    Locate/Draw/SelectWords/FreeText: ``asset, context, answers`` (or ``sentence, selected_words, word_votes``),
-    ``n_responses``. Ranking: one row per (group, asset): ``group, asset, score, rank, wins, comparisons``.
+    Locate: ``asset, context, clusters`` (``[{x, y, count, ratio}]``, coordinates in [0, 1]), ``n_responses``.
+    Draw: ``asset, context, coverage`` (grid of the share of responses covering each cell), ``n_responses``.
+    SelectWords: ``asset, sentence, selected_words`` (marked by more than half the responses), ``word_votes``,
+    ``no_mistake`` (responses that marked nothing), ``n_responses``. FreeText: ``asset, context, answers``,
+    ``n_responses``. Ranking: one row per (group, asset) in the order sent: ``group, context, asset, score, rank,
+    wins, comparisons, win_rate``.
 
     ``context`` is dropped when no row has one.
 
@@ -362,8 +370,8 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
     if not rows:
         return pd.DataFrame()
     kind = result_kind(doc)
-    if kind == "Ranking":
-        records, texts = _ranking_records(rows)
+    if kind == "Ranking":  # no private metadata on rankings: the rank job maps rows back by position
+        records, texts = _ranking_records(rows), []
     else:
         if kind == "Compare":
             records = [_compare_record(r) for r in rows]
@@ -381,12 +389,13 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
 def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataFrame:
     """One row per labeler response.
 
-    Columns: ``item`` (the source index label, or the datapoint position when the document carries none),
+    Columns: ``item`` (the source index label, or the datapoint position when the document carries none; the
+    group for rankings),
     ``labeler_id`` (when the server reports it), ``choice`` (``"A"``/``"B"``/``"Both"``/``"Neither"`` for compare,
     the option for classification) or ``value`` (points, lines, words, text), ``user_score``, ``country``,
     ``language``, ``age``, ``gender``, ``occupation``, ``side_shown`` (compare: the side shown first, when reported),
-    ``time`` (when reported). Optional columns that are empty for every response are dropped. Compare responses
-    also carry ``asset_a``/``asset_b``.
+    ``time`` (when reported). Optional columns that are empty for every response are dropped. Compare and ranking
+    responses also carry ``asset_a``/``asset_b`` (for rankings: the pair shown, ``choice`` in ``A``/``B``).
 
     Args:
         doc: The result document.
@@ -400,11 +409,14 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
     labels = _labels_for(texts, index)
     records: list[dict[str, Any]] = []
     for position, row in enumerate(rows):
-        item = labels[position] if labels is not None else position
+        item = labels[position] if labels is not None else row.get("group", position)
         assets = _compare_assets(row) if kind == "Compare" else None
         for response in row.get("detailedResults") or []:
             record: dict[str, Any] = {"item": item}
-            if assets is not None:
+            if kind == "Ranking":
+                record["asset_a"], record["asset_b"] = (list(response.get("pair") or []) + [None, None])[:2]
+                record["choice"] = _side_of(response.get("votedFor"), [record["asset_a"], record["asset_b"]])
+            elif assets is not None:
                 record["asset_a"], record["asset_b"] = assets
                 record["choice"] = _side_of(response.get("votedFor"), assets)
             elif kind == "Classification":

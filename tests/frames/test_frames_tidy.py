@@ -249,3 +249,58 @@ def test_parquet_round_trip(tmp_path) -> None:
     to_parquet(frame, tmp_path / "r.parquet")
     back = pd.read_parquet(tmp_path / "r.parquet")
     pd.testing.assert_frame_equal(back, frame)
+
+
+def _other(kind: str, **fields) -> dict:
+    return {"info": {"type": kind}, "results": [{
+        "identifier": "img.png", "originalFileName": "img.png", "context": None,
+        "privateMetadata": {"__index__": '"x"'}, **fields}]}
+
+
+def test_locate_draw_free_text_select_words_rows() -> None:
+    user = {"userId": "lab-1", "userDetails": _user("DE", "de", 0.5)}
+    locate = _other("Locate", responseCount=1, clusters=[{"x": 0.25, "y": 0.5, "count": 1, "ratio": 1.0}],
+                    detailedResults=[{"points": [{"x": 0.25, "y": 0.5}], **user}])
+    frame = results_frame(locate)
+    assert frame.to_dict("index") == {"x": {"asset": "img.png", "clusters": [
+        {"x": 0.25, "y": 0.5, "count": 1, "ratio": 1.0}], "n_responses": 1}}
+    assert responses_frame(locate)["value"].tolist() == [[{"x": 0.25, "y": 0.5}]]
+
+    draw = _other("Draw", responseCount=1, coverage=[[0.0, 1.0]],
+                  detailedResults=[{"lines": [[{"x": 0.1, "y": 0.1}, {"x": 0.2, "y": 0.2}]], **user}])
+    assert results_frame(draw).loc["x", "coverage"] == [[0.0, 1.0]]
+
+    free = _other("FreeText", responseCount=2, detailedResults=[{"answer": "a cat", **user},
+                                                                 {"answer": "cat", **user}])
+    assert results_frame(free).loc["x", "answers"] == ["a cat", "cat"]
+    assert responses_frame(free)["value"].tolist() == ["a cat", "cat"]
+
+    words = _other("SelectWords", sentence="a red cat", responseCount=2, noMistakeCount=1,
+                   aggregatedResults={"a": 0, "red": 1, "cat": 0},
+                   aggregatedResultsRatios={"a": 0.0, "red": 0.5, "cat": 0.0},
+                   detailedResults=[{"selectedWords": ["red"], "selectedIndices": [1], **user},
+                                    {"selectedWords": [], "selectedIndices": [], **user}])
+    row = results_frame(words).loc["x"]
+    assert (row["sentence"], row["selected_words"], row["no_mistake"], row["n_responses"]) == (
+        "a red cat", [], 1, 2)
+
+
+RANKING = {"info": {"type": "Ranking"}, "results": [{
+    "group": "0", "context": "a cat",
+    "scores": {"b.png": 1100, "a.png": 1300}, "ranks": {"b.png": 2, "a.png": 1},
+    "aggregatedResults": {"b.png": 0, "a.png": 2}, "comparisons": {"b.png": 2, "a.png": 2},
+    "aggregatedResultsRatios": {"b.png": 0.0, "a.png": 1.0},
+    "detailedResults": [{"votedFor": "a.png", "pair": ["b.png", "a.png"], "userId": "l1",
+                         "userDetails": _user("DE", "de", 0.5)}],
+}]}
+
+
+def test_ranking_rows_in_sent_order() -> None:
+    frame = results_frame(RANKING)
+    assert frame[["group", "asset", "score", "rank", "wins"]].to_dict("records") == [
+        {"group": "0", "asset": "b.png", "score": 1100.0, "rank": 2, "wins": 0},
+        {"group": "0", "asset": "a.png", "score": 1300.0, "rank": 1, "wins": 2},
+    ]
+    responses = responses_frame(RANKING)
+    assert responses[["item", "asset_a", "asset_b", "choice"]].to_dict("records") == [
+        {"item": "0", "asset_a": "b.png", "asset_b": "a.png", "choice": "B"}]
