@@ -165,14 +165,14 @@ def _asset_inputs(asset: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _identity(session: Session, asset: Mapping[str, Any]) -> str:
-    """An asset's stable identity: its URL, its file sha256 or its text (DESIGN §7)."""
+    """An asset's stable identity (``url:..``, ``sha256:..``, ``text:..``, as ``store.datasets`` keys it)."""
     if asset.get("_t") == "TextAssetInput":
-        return str(asset.get("text", ""))
+        return f"text:{asset.get('text', '')}"
     name = str(asset.get("name", ""))
     row = session.get(Asset, name)
-    if row is not None:
-        return str(row.url or row.sha256 or name)
-    return name
+    if row is None:
+        return f"name:{name}"
+    return f"url:{row.url}" if row.kind == "url" else f"sha256:{row.sha256}"
 
 
 def _shown_asset(session: Session, asset: Mapping[str, Any], index: int) -> dict[str, Any]:

@@ -187,6 +187,8 @@ class LabelerSession(Base):
     """Restricts the session to one audience (e.g. an unlisted audience link), else any."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_seconds: Mapped[float] = mapped_column(Float, default=25.0)
+    """How long each served task stays answerable (25 s unless the session asked for another value)."""
 
 
 class JobTask(Base):

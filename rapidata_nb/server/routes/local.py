@@ -1,0 +1,150 @@
+"""Local-only controls: health, the simulated crowd (pause/resume/pace/step) and oracle truths.
+
+An oracle registers the known truth of some content so the crowd answers against it, e.g. to plan a study
+("how many responses do I need to detect a 60/40 preference?"): ``POST /local/oracle`` with
+``{"kind": "compare", "datapointId": "dp_..", "truth": {"pA": 0.6}}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import Field
+
+from rapidata_nb.api.models import WireModel
+from rapidata_nb.server.crowd.runner import CrowdRunner, crowd_step
+from rapidata_nb.server.crowd.truth import register_oracle
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
+from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
+from rapidata_nb.server.store.models import Datapoint
+
+router = APIRouter(prefix="/local", tags=["local"])
+
+_KINDS = ("compare", "ranking", "classify", "locate", "draw", "select_words", "free_text")
+
+
+class PaceInput(WireModel):
+    """Body of ``POST /local/crowd/pace``."""
+
+    pace: float = Field(ge=0, le=60)
+
+
+class OracleInput(WireModel):
+    """Body of ``POST /local/oracle``: the truth of one datapoint, content key or list of assets (URLs/texts)."""
+
+    kind: str
+    truth: dict[str, Any]
+    datapoint_id: str | None = None
+    content_key: str | None = None
+    assets: list[str] | None = None
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """Liveness check (no auth)."""
+    return {"status": "ok"}
+
+
+def _crowd(request: Request) -> CrowdRunner:
+    crowd: CrowdRunner | None = getattr(request.app.state, "crowd", None)
+    if crowd is None:
+        raise ConflictError("the simulated crowd is off (server started with --no-crowd); use POST /local/crowd/step")
+    return crowd
+
+
+@router.get("/crowd")
+def crowd_status(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Whether the crowd runs, is paused, its pace and seed."""
+    crowd = getattr(request.app.state, "crowd", None)
+    return crowd.status() if crowd is not None else {"running": False, "paused": False}
+
+
+@router.post("/crowd/pause")
+def pause_crowd(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Stop simulated answers (humans keep labeling)."""
+    crowd = _crowd(request)
+    crowd.pause()
+    return crowd.status()
+
+
+@router.post("/crowd/resume")
+def resume_crowd(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Resume simulated answers."""
+    crowd = _crowd(request)
+    crowd.resume()
+    return crowd.status()
+
+
+@router.post("/crowd/pace")
+def set_pace(body: PaceInput, request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Seconds between simulated responses (0 = as fast as possible)."""
+    crowd = _crowd(request)
+    crowd.set_pace(body.pace)
+    return crowd.status()
+
+
+@router.post("/crowd/step")
+def step_crowd(session: SessionDep, settings: SettingsDep, user: CurrentUser,
+               steps: int = Query(1, ge=1, le=10_000)) -> dict[str, int]:
+    """Run up to ``steps`` crowd steps synchronously in this request (for a server without a crowd thread)."""
+    done = 0
+    for _ in range(steps):
+        if not crowd_step(session, seed=settings.crowd_seed):
+            break
+        done += 1
+    return {"steps": done}
+
+
+@router.post("/oracle")
+def add_oracle(body: OracleInput, session: SessionDep, user: CurrentUser) -> dict[str, str]:
+    """Register the known truth of some content; the crowd answers against it from now on."""
+    if body.kind not in _KINDS:
+        raise BadRequestError(f"kind must be one of {list(_KINDS)}, got {body.kind!r}")
+    given = [x is not None for x in (body.datapoint_id, body.content_key, body.assets)]
+    if sum(given) != 1:
+        raise BadRequestError("give exactly one of datapointId, contentKey or assets")
+    if body.datapoint_id is not None:
+        dp = session.get(Datapoint, body.datapoint_id)
+        if dp is None or dp.owner_id != user.customer_id:
+            raise NotFoundError(f"datapointId: datapoint '{body.datapoint_id}' not found")
+        key = dp.content_key
+    elif body.content_key is not None:
+        key = body.content_key
+    else:
+        identities = [f"url:{a}" if a.lower().startswith(("http://", "https://")) else f"text:{a}"
+                      for a in body.assets or []]
+        key = hashlib.sha256(json.dumps(identities).encode()).hexdigest()
+    _check_truth(body.kind, body.truth)
+    register_oracle(session=session, kind=body.kind, key=key, truth=body.truth)
+    return {"contentKey": key, "kind": body.kind}
+
+
+def _check_truth(kind: str, truth: dict[str, Any]) -> None:
+    if kind in ("compare", "ranking"):
+        if "pA" in truth:
+            if not isinstance(truth["pA"], (int, float)) or not 0.0 <= float(truth["pA"]) <= 1.0:
+                raise BadRequestError("truth.pA must be a probability in 0..1")
+        elif truth.get("winner") not in (0, 1):
+            raise BadRequestError("truth needs winner (0 or 1) or pA (probability that side A is preferred)")
+    elif kind == "classify":
+        if not isinstance(truth.get("categories"), list) or not truth["categories"]:
+            raise BadRequestError("truth.categories must be a non-empty list of option labels")
+    elif kind in ("locate", "draw"):
+        boxes = truth.get("boxes")
+        if not isinstance(boxes, list) or not boxes:
+            raise BadRequestError("truth.boxes must be a non-empty list of {xMin, yMin, xMax, yMax} in 0..1")
+        for i, b in enumerate(boxes):
+            try:
+                ok = 0 <= b["xMin"] < b["xMax"] <= 1 and 0 <= b["yMin"] < b["yMax"] <= 1
+            except (KeyError, TypeError):
+                ok = False
+            if not ok:
+                raise BadRequestError(f"truth.boxes[{i}] must have 0 <= min < max <= 1")
+    elif kind == "select_words":
+        if not isinstance(truth.get("wordIndices"), list):
+            raise BadRequestError("truth.wordIndices must be a list of word indices ([] = no mistakes)")
+    elif not isinstance(truth.get("text"), str):
+        raise BadRequestError("truth.text must be a string")
