@@ -39,6 +39,14 @@ class ClientContext:
             self._uploader = AssetUploader(self)
         return self._uploader
 
+    @property
+    def is_local(self) -> bool:
+        """Whether the API runs on this machine (poll fast: it answers in milliseconds)."""
+        from urllib.parse import urlparse
+
+        host = urlparse(self.transport.api_url).hostname or ""
+        return host in ("127.0.0.1", "localhost", "::1") or host.endswith(".localhost")
+
     def link(self, path: str) -> str:
         """A browser link to ``path`` (``definitions/<id>``, ``audiences/<a>/job/<j>``)."""
         return f"{self.app_url.rstrip('/')}/{path.lstrip('/')}"

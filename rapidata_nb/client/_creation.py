@@ -1,0 +1,484 @@
+"""Building and creating job definitions: validation, datapoints, workflow, referee, upload, persist.
+
+One ``TaskSpec`` per definition holds everything the wire needs; ``create_definition`` runs the pipeline
+``create dataset → upload datapoints → persist definition`` and decides, from ``failure_tolerance``, whether
+partial uploads raise ``FailedUploadException`` (the definition built from the successful datapoints is
+attached to it whenever at least one datapoint uploaded).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client._datapoint import Datapoint
+from rapidata_nb.client.audience import MAX_CONTEXT, check_instruction
+from rapidata_nb.client.definition import RapidataJobDefinition
+from rapidata_nb.client.exceptions import FailedUpload, FailedUploadException
+from rapidata_nb.client.settings import RapidataSetting, check_settings, split_feature_flags
+from rapidata_nb.client.upload import RapidataDataset
+from rapidata_nb.config import logger, managed_print, rapidata_config
+
+__all__ = ["TaskSpec", "build_for_kind", "create_definition", "matrix_checked"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ON_CREATED: contextvars.ContextVar[Callable[[RapidataJobDefinition], Any] | None] = contextvars.ContextVar(
+    "on_created", default=None
+)
+"""Set by the order API: wraps the new definition (e.g. into an order) before it is returned or attached."""
+
+# The docs' parameter availability matrix: which optional parameters each job type takes.
+PARAMETERS: dict[str, set[str]] = {
+    "Classification": {"responses_per_datapoint", "data_type", "contexts", "media_contexts", "confidence_threshold",
+                       "quorum_threshold", "settings", "answer_options", "failure_tolerance", "private_metadata"},
+    "Compare": {"responses_per_datapoint", "data_type", "contexts", "media_contexts", "confidence_threshold",
+                "quorum_threshold", "settings", "a_b_names", "failure_tolerance", "private_metadata"},
+    "Locate": {"responses_per_datapoint", "contexts", "media_contexts", "settings", "failure_tolerance",
+               "private_metadata"},
+    "Draw": {"responses_per_datapoint", "contexts", "media_contexts", "settings", "failure_tolerance",
+             "private_metadata"},
+    "Select Words": {"responses_per_datapoint", "settings", "sentences", "failure_tolerance", "private_metadata"},
+    "Free Text": {"responses_per_datapoint", "data_type", "contexts", "media_contexts", "settings",
+                  "failure_tolerance", "private_metadata"},
+    "Ranking": {"data_type", "contexts", "media_contexts", "settings", "comparison_budget_per_ranking",
+                "responses_per_comparison", "random_comparisons_ratio", "failure_tolerance"},
+}
+ALL_PARAMETERS = set().union(*PARAMETERS.values())
+
+
+def matrix_checked(task_type: str) -> Callable[[F], F]:
+    """Turn "unexpected keyword argument" into an error that says which job types take the parameter."""
+
+    def decorate(fn: F) -> F:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            unknown = [k for k in kwargs if k not in signature.parameters]
+            for name in unknown:
+                takers = [t for t, params in PARAMETERS.items() if name in params]
+                if takers:
+                    raise TypeError(
+                        f"{name!r} is not available for {task_type} job definitions; it applies to "
+                        f"{', '.join(takers)} job definitions."
+                    )
+            return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+@dataclass
+class TaskSpec:
+    """Everything needed to create one job definition."""
+
+    task_type: str
+    workflow: dict[str, Any]
+    datapoints: list[Datapoint]
+    schema: list[dict[str, Any]] | None = None
+    group_contexts: dict[str, tuple[str | None, list[str] | None]] = field(default_factory=dict)
+
+
+# --- validation helpers ------------------------------------------------------------------------------
+
+
+def _check_name(name: str) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("name must be a non-empty string (it identifies the job definition; labelers never see it).")
+
+
+def _check_data_type(data_type: str) -> None:
+    if data_type not in ("media", "text"):
+        raise ValueError(f"data_type must be 'media' or 'text', got {data_type!r}.")
+
+
+def _check_list(name: str, values: Sequence[Any] | None, n: int) -> None:
+    if values is None:
+        return
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise ValueError(f"{name} must be a list with one entry per datapoint.")
+    if len(values) != n:
+        raise ValueError(f"{name} has {len(values)} entries but there are {n} datapoints; give one per datapoint.")
+
+
+def _check_responses(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+def _check_single_datapoints(datapoints: Any) -> list[str]:
+    if isinstance(datapoints, str) or not isinstance(datapoints, Sequence) or not datapoints:
+        raise ValueError("datapoints must be a non-empty list, e.g. ['image1.jpg', 'https://.../image2.jpg'].")
+    for i, dp in enumerate(datapoints):
+        if not isinstance(dp, str) or not dp:
+            raise ValueError(f"datapoints[{i}] must be a non-empty string (URL, path or text), got {dp!r}.")
+    return list(datapoints)
+
+
+def _check_pairs(datapoints: Any) -> list[list[str]]:
+    if isinstance(datapoints, str) or not isinstance(datapoints, Sequence) or not datapoints:
+        raise ValueError("datapoints must be a non-empty list of pairs, e.g. [['a.jpg', 'b.jpg']].")
+    for i, pair in enumerate(datapoints):
+        if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValueError(f"datapoints[{i}] must be a list of exactly 2 items to compare, got {pair!r}.")
+        if not all(isinstance(p, str) and p for p in pair):
+            raise ValueError(f"datapoints[{i}] must hold two non-empty strings, got {pair!r}.")
+        if pair[0] == pair[1]:
+            raise ValueError(f"datapoints[{i}] compares {pair[0]!r} with itself; the 2 items must be different.")
+    return [list(p) for p in datapoints]
+
+
+def _check_contexts(contexts: list[str] | None, instruction: str) -> list[str] | None:
+    if contexts is None:
+        return None
+    for i, c in enumerate(contexts):
+        if c is not None and not isinstance(c, str):
+            raise ValueError(f"contexts[{i}] must be a string, got {c!r}.")
+    long = [i for i, c in enumerate(contexts) if c and len(c) > MAX_CONTEXT]
+    if not long:
+        return list(contexts)
+    if rapidata_config.upload.autoShortenContext:
+        from rapidata_nb.client.context import ContextManager  # noqa: F401 - shortened by the caller with ctx
+
+        return list(contexts)
+    logger.warning(
+        "%d context(s) exceed %d characters (first: index %d, %d characters); the backend may reject them. "
+        "Shorten them or set rapidata_config.upload.autoShortenContext = True.",
+        len(long), MAX_CONTEXT, long[0], len(contexts[long[0]]),
+    )
+    return list(contexts)
+
+
+def _check_media_contexts(media_contexts: list[list[str]] | None) -> list[list[str]] | None:
+    if media_contexts is None:
+        return None
+    out = []
+    for i, mc in enumerate(media_contexts):
+        if isinstance(mc, str):
+            logger.warning("media_contexts[%d] is a string; wrap it in a list: [%r].", i, mc)
+            mc = [mc]
+        if not isinstance(mc, Sequence) or not 1 <= len(mc) <= 10:
+            raise ValueError(f"media_contexts[{i}] must be a list of 1 to 10 media URLs/paths, got {mc!r}.")
+        out.append(list(mc))
+    return out
+
+
+def _check_metadata(private_metadata: list[dict[str, str]] | None) -> None:
+    if private_metadata is None:
+        return
+    for i, md in enumerate(private_metadata):
+        if md is None:
+            continue
+        if not isinstance(md, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in md.items()):
+            raise ValueError(f"private_metadata[{i}] must be a dict of strings to strings, got {md!r}.")
+
+
+def referee(responses: int, confidence_threshold: float | None = None,
+            quorum_threshold: int | None = None) -> dict[str, Any]:
+    """The referee for a vote budget and an optional early-stopping rule."""
+    if confidence_threshold is not None and quorum_threshold is not None:
+        raise ValueError("confidence_threshold and quorum_threshold are mutually exclusive; pass only one.")
+    if confidence_threshold is not None:
+        if not 0 < confidence_threshold < 1:
+            raise ValueError(f"confidence_threshold must be between 0 and 1 (e.g. 0.99), got {confidence_threshold}.")
+        return {"_t": "EarlyStoppingReferee", "maxVotes": responses, "threshold": confidence_threshold}
+    if quorum_threshold is not None:
+        if isinstance(quorum_threshold, bool) or not isinstance(quorum_threshold, int) or quorum_threshold < 1:
+            raise ValueError(f"quorum_threshold must be a positive integer, got {quorum_threshold!r}.")
+        if quorum_threshold > responses:
+            raise ValueError(f"quorum_threshold ({quorum_threshold}) cannot exceed responses_per_datapoint "
+                             f"({responses}); raise responses_per_datapoint or lower the quorum.")
+        return {"_t": "QuorumReferee", "maxVotes": responses, "threshold": quorum_threshold}
+    return {"_t": "NaiveReferee", "totalVotes": responses}
+
+
+_SCHEMA_BASE = [
+    {"key": "asset", "kind": "Asset", "label": "Asset", "required": True},
+    {"key": "context", "kind": "Text", "label": "Context", "required": False, "maxLength": MAX_CONTEXT},
+    {"key": "context_asset", "kind": "Asset", "label": "Context asset", "required": False},
+]
+
+
+def _simple(rapid: dict[str, Any]) -> dict[str, Any]:
+    return {"_t": "SimpleWorkflow", "rapid": {**rapid, "asset": {"segment": "asset"}}}
+
+
+def _singles(datapoints: list[str], data_type: str, contexts: list[str] | None,
+             media_contexts: list[list[str]] | None, private_metadata: list[dict[str, str]] | None,
+             **per_item: list[Any] | None) -> list[Datapoint]:
+    out = []
+    for i, asset in enumerate(datapoints):
+        extra = {k: v[i] for k, v in per_item.items() if v is not None}
+        out.append(Datapoint(
+            asset=asset, data_type=data_type,  # type: ignore[arg-type]
+            context=contexts[i] if contexts else None,
+            media_context=media_contexts[i] if media_contexts else None,
+            private_metadata=private_metadata[i] if private_metadata else None,
+            **extra,
+        ))
+    return out
+
+
+def build_for_kind(
+    kind: str,
+    *,
+    instruction: str,
+    datapoints: Any,
+    data_type: str = "media",
+    contexts: list[str] | None = None,
+    media_contexts: list[list[str]] | None = None,
+    sentences: list[str] | None = None,
+    private_metadata: list[dict[str, str]] | None = None,
+    answer_options: Any = None,
+    a_b_names: list[str] | None = None,
+    comparison_budget_per_ranking: int = 0,
+    random_comparisons_ratio: float = 0.5,
+) -> TaskSpec:
+    """Validate the inputs of a job type (by workflow kind) and build its ``TaskSpec``."""
+    _check_data_type(data_type)
+    media_contexts = _check_media_contexts(media_contexts)
+    _check_metadata(private_metadata)
+
+    if kind == "GroupedRankingWorkflow":
+        groups = datapoints
+        if isinstance(groups, str) or not isinstance(groups, Sequence) or not groups:
+            raise ValueError("datapoints must be a non-empty list of groups, e.g. [['a.jpg', 'b.jpg', 'c.jpg']].")
+        for i, g in enumerate(groups):
+            if isinstance(g, str) or not isinstance(g, Sequence) or len(set(g)) < 2 or len(set(g)) != len(g):
+                raise ValueError(f"datapoints[{i}] must be a list of at least 2 unique items to rank, got {g!r}.")
+        _check_list("contexts", contexts, len(groups))
+        _check_list("media_contexts", media_contexts, len(groups))
+        contexts = _check_contexts(contexts, instruction)
+        largest = max(len(g) for g in groups)
+        pair_maker: dict[str, Any]
+        if largest <= 10:
+            pair_maker = {"_t": "FullPermutationPairMaker"}
+        else:
+            pair_maker = {"_t": "OnlinePairMaker", "totalComparisonBudget": comparison_budget_per_ranking,
+                          "randomMatchesRatio": random_comparisons_ratio}
+        points = [
+            Datapoint(asset=item, data_type=data_type, group=str(gi))  # type: ignore[arg-type]
+            for gi, g in enumerate(groups) for item in g
+        ]
+        group_contexts = {
+            str(gi): ((contexts[gi] if contexts else None) or None, media_contexts[gi] if media_contexts else None)
+            for gi in range(len(groups))
+            if (contexts and contexts[gi]) or media_contexts
+        }
+        return TaskSpec(
+            task_type="Ranking",
+            workflow={"_t": "GroupedRankingWorkflow", "criteria": instruction, "pairMakerConfig": pair_maker,
+                      "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": 1200}},
+            datapoints=points, group_contexts=group_contexts,
+        )
+
+    if kind == "Compare":
+        pairs = _check_pairs(datapoints)
+        n = len(pairs)
+    else:
+        singles = _check_single_datapoints(datapoints)
+        n = len(singles)
+    _check_list("contexts", contexts, n)
+    _check_list("media_contexts", media_contexts, n)
+    _check_list("private_metadata", private_metadata, n)
+    contexts = _check_contexts(contexts, instruction)
+
+    if kind == "Compare":
+        if a_b_names is not None and (not isinstance(a_b_names, list) or len(a_b_names) != 2
+                                      or not all(isinstance(x, str) and x for x in a_b_names)):
+            raise ValueError(f"a_b_names must be a list of exactly 2 names, e.g. ['Flux', 'Midjourney'], got {a_b_names!r}.")
+        points = [
+            Datapoint(asset=pair, data_type=data_type,  # type: ignore[arg-type]
+                      context=contexts[i] if contexts else None,
+                      media_context=media_contexts[i] if media_contexts else None,
+                      private_metadata=private_metadata[i] if private_metadata else None)
+            for i, pair in enumerate(pairs)
+        ]
+        return TaskSpec("Compare", _simple({"_t": "Compare", "criteria": {"literal": instruction},
+                                            "indexIdentifiers": a_b_names}), points)
+
+    if kind == "Classify":
+        per_item = _answer_options(answer_options, n)
+        points = _singles(singles, data_type, contexts, media_contexts, private_metadata, answer_options=per_item)
+        schema = [*_SCHEMA_BASE, {"key": "answer_options", "kind": "OptionList", "label": "Answer options",
+                                  "required": True}]
+        workflow = _simple({"_t": "Classify", "title": {"literal": instruction},
+                            "categories": {"segment": "answer_options"}})
+        return TaskSpec("Classification", workflow, points, schema=schema)
+
+    if kind == "Transcription":
+        if sentences is None:
+            raise ValueError("sentences is required: one sentence per datapoint for labelers to select words from.")
+        _check_list("sentences", sentences, n)
+        for i, s in enumerate(sentences):
+            if not isinstance(s, str) or len(s.split(" ")) < 2:
+                raise ValueError(f"sentences[{i}] must contain at least two words separated by spaces, got {s!r}.")
+        points = _singles(singles, "media", None, None, private_metadata, sentence=list(sentences))
+        schema = [*_SCHEMA_BASE, {"key": "transcription", "kind": "Text", "label": "Transcription", "required": True}]
+        workflow = _simple({"_t": "Transcription", "title": {"literal": instruction},
+                            "transcription": {"segment": "transcription"}})
+        return TaskSpec("Select Words", workflow, points, schema=schema)
+
+    points = _singles(singles, data_type, contexts, media_contexts, private_metadata)
+    if kind == "Locate":
+        return TaskSpec("Locate", _simple({"_t": "Locate", "target": {"literal": instruction}}), points)
+    if kind == "Line":
+        return TaskSpec("Draw", _simple({"_t": "Line", "target": {"literal": instruction}}), points)
+    if kind == "FreeText":
+        return TaskSpec("Free Text", _simple({"_t": "FreeText", "question": {"literal": instruction},
+                                              "validationSystemPrompt": None}), points)
+    raise ValueError(f"Unsupported job type {kind!r}.")
+
+
+def _answer_options(answer_options: Any, n: int) -> list[list[str]]:
+    if not isinstance(answer_options, list) or not answer_options:
+        raise ValueError("answer_options must be a list of at least 2 options, e.g. ['Cat', 'Dog'].")
+    if all(isinstance(o, list) for o in answer_options):
+        _check_list("answer_options", answer_options, n)
+        per_item = answer_options
+    elif all(isinstance(o, str) for o in answer_options):
+        per_item = [answer_options] * n
+    else:
+        raise ValueError("answer_options must be a list of strings, or one list of strings per datapoint.")
+    for i, options in enumerate(per_item):
+        if len(options) < 2 or len(set(options)) != len(options):
+            where = f"answer_options[{i}]" if per_item is answer_options else "answer_options"
+            raise ValueError(f"{where} needs at least 2 unique options, got {options!r}.")
+    return [list(o) for o in per_item]
+
+
+# --- creation pipeline -------------------------------------------------------------------------------
+
+
+def new_dataset(ctx: ClientContext, name: str, schema: list[dict[str, Any]] | None) -> RapidataDataset:
+    """``POST /dataset`` → a new empty dataset."""
+    body = ctx.transport.request("POST", "/dataset", json={"name": f"{name}_dataset", "schema": schema}) or {}
+    return RapidataDataset(str(body["datasetId"]), ctx)
+
+
+def shorten_long_contexts(ctx: ClientContext, spec: TaskSpec, instruction: str) -> None:
+    """With ``autoShortenContext``, shorten every context over 400 characters through the server."""
+    if not rapidata_config.upload.autoShortenContext:
+        return
+    from rapidata_nb.client.context import ContextManager
+
+    manager = ContextManager(ctx)
+    long = [dp for dp in spec.datapoints if dp.context and len(dp.context) > MAX_CONTEXT]
+    if long:
+        shortened = manager.shorten_contexts([(dp.context or "", instruction) for dp in long])
+        for dp, short in zip(long, shortened, strict=True):
+            dp.context = short
+    for group, (text, media) in list(spec.group_contexts.items()):
+        if text and len(text) > MAX_CONTEXT:
+            spec.group_contexts[group] = (manager.shorten_context(text, instruction), media)
+
+
+def upload_into(dataset: RapidataDataset, spec: TaskSpec) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]]:
+    """Upload the spec's datapoints (and ranking group contexts) into ``dataset``."""
+    successful, failed = dataset.add_datapoints(spec.datapoints)
+    for group, (text, media) in spec.group_contexts.items():
+        dataset.add_group_context(group, text, media)
+    return successful, failed
+
+
+class _Creation:
+    """One run of the creation pipeline; kept alive by ``FailedUploadException.retry``."""
+
+    def __init__(self, ctx: ClientContext, *, name: str, spec: TaskSpec, referee: dict[str, Any],
+                 settings: list[RapidataSetting], failure_tolerance: float,
+                 on_created: Callable[[RapidataJobDefinition], Any] | None = None) -> None:
+        self.ctx = ctx
+        self.name = name
+        self.spec = spec
+        self.referee = referee
+        self.settings = settings
+        self.failure_tolerance = failure_tolerance
+        self.on_created = on_created
+        self.dataset: RapidataDataset | None = None
+        self.definition: RapidataJobDefinition | None = None
+        self.product: Any = None
+        self.succeeded = 0
+
+    def run(self) -> Any:
+        self.dataset = new_dataset(self.ctx, self.name, self.spec.schema)
+        successful, failed = upload_into(self.dataset, self.spec)
+        self.succeeded = len(successful)
+        return self._conclude(failed)
+
+    def retry(self) -> Any:
+        assert self.dataset is not None
+        pending = [f.item for f in self._failed]
+        successful, failed = self.dataset.add_datapoints(pending)
+        self.succeeded += len(successful)
+        return self._conclude(failed)
+
+    def _conclude(self, failed: list[FailedUpload[Datapoint]]) -> Any:
+        self._failed = failed
+        total = self.succeeded + len(failed)
+        if self.definition is None and self.succeeded > 0:
+            self._persist()
+        if not failed:
+            return self.product
+        if self.definition is not None and len(failed) / total <= self.failure_tolerance:
+            logger.warning("%d of %d datapoints failed to upload (within failure_tolerance=%s); continuing.",
+                           len(failed), total, self.failure_tolerance)
+            return self.product
+        assert self.dataset is not None
+        order = self.product if self.product is not self.definition else None
+        raise FailedUploadException(self.dataset, failed, job_definition=self.definition, order=order,
+                                    retry=self.retry)
+
+    def _persist(self) -> None:
+        assert self.dataset is not None
+        rapid_flags, campaign_flags = split_feature_flags(self.settings)
+        body: dict[str, Any] = {
+            "definitionName": self.name,
+            "workflow": self.spec.workflow,
+            "referee": self.referee,
+            "datasetId": self.dataset.id,
+        }
+        if rapid_flags:
+            body["rapidFeatureFlags"] = rapid_flags
+        if campaign_flags:
+            body["campaignFeatureFlags"] = campaign_flags
+        answer = self.ctx.transport.request("POST", "/job/definition", json=body) or {}
+        self.definition = RapidataJobDefinition(str(answer["definitionId"]), self.name, self.ctx, revision=1)
+        managed_print(f"Preview in dashboard: {self.definition.preview_url}")
+        self.product = self.on_created(self.definition) if self.on_created else self.definition
+
+
+def create_definition(
+    ctx: ClientContext,
+    *,
+    name: str,
+    instruction: str,
+    spec: TaskSpec,
+    referee: dict[str, Any],
+    settings: Sequence[RapidataSetting] | None,
+    failure_tolerance: float | None,
+    on_created: Callable[[RapidataJobDefinition], Any] | None = None,
+) -> Any:
+    """Run the creation pipeline and return the definition (or what ``on_created`` makes of it)."""
+    _check_name(name)
+    check_instruction(instruction)
+    checked = check_settings(settings, spec.task_type)
+    tolerance = rapidata_config.upload.failureTolerance if failure_tolerance is None else failure_tolerance
+    if not 0.0 <= tolerance <= 1.0:
+        raise ValueError(f"failure_tolerance must be between 0.0 and 1.0, got {tolerance}.")
+    shorten_long_contexts(ctx, spec, instruction)
+    on_created = on_created or ON_CREATED.get()
+    creation = _Creation(ctx, name=name, spec=spec, referee=referee, settings=checked, failure_tolerance=tolerance,
+                         on_created=on_created)
+    return creation.run()
+
+
+def responses_check(name: str, value: int) -> None:
+    """Public re-export of the positive-int check for managers."""
+    _check_responses(name, value)

@@ -1,0 +1,239 @@
+"""``RapidataClient``: resolves where to talk to and with which credentials, and holds the managers.
+
+Resolution (DESIGN §4), written once in ``resolve_connection``:
+
+- environment: argument → ``RAPIDATA_ENVIRONMENT`` → the most recently used entry of the credentials file →
+  the **embedded backend** (started, or reused, on this machine). Empty values count as unset.
+- credentials: ``token``/``token_file`` (or ``RAPIDATA_TOKEN_FILE``) → ``client_id``/``client_secret``
+  arguments → ``RAPIDATA_CLIENT_ID``/``RAPIDATA_CLIENT_SECRET`` → the credentials file entry for the
+  environment's auth URL → (embedded backend only) the local credentials it reports.
+
+An environment with a scheme (``http://127.0.0.1:8000``) is one origin for API, auth and pages; a bare domain
+``x`` means ``https://api.x`` (API), ``https://auth.x`` (auth), ``https://app.x`` (pages), ``https://assets.x``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from rapidata_nb.client._auth import (
+    ClientCredentialsAuth,
+    StaticTokenAuth,
+    read_stored_credentials,
+    remove_stored_credentials,
+)
+from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client._transport import Transport
+from rapidata_nb.client.audience import RapidataAudienceManager
+from rapidata_nb.client.context import ContextManager
+from rapidata_nb.client.exceptions import RapidataError
+from rapidata_nb.client.job import RapidataJobManager
+from rapidata_nb.client.order import RapidataOrderManager
+from rapidata_nb.config import logger, rapidata_config
+
+__all__ = ["Endpoints", "RapidataClient", "endpoints_for"]
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The origins of one environment."""
+
+    environment: str
+    api: str
+    auth: str
+    app: str
+    assets: str
+
+
+def endpoints_for(environment: str) -> Endpoints:
+    """Map an environment to its origins (scheme → one origin; bare domain → api./auth./app./assets.)."""
+    env = environment.strip().rstrip("/")
+    if "://" in env:
+        return Endpoints(env, env, env, env, f"{env}/assets")
+    return Endpoints(env, f"https://api.{env}", f"https://auth.{env}", f"https://app.{env}", f"https://assets.{env}")
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def _environment_from_auth_url(auth_url: str) -> str:
+    prefix = "https://auth."
+    return auth_url[len(prefix):].rstrip("/") if auth_url.startswith(prefix) else auth_url.rstrip("/")
+
+
+class RapidataClient:
+    """The entry point: ``client.audience``, ``client.job``, ``client.order``, ``client.context``.
+
+    With nothing configured it starts (or reuses) the embedded backend on this machine, so notebooks run with no
+    account and no network.
+
+    Args:
+        client_id: OAuth client id.
+        client_secret: OAuth client secret.
+        environment: ``"rapidata.ai"``-style domain, or an origin such as ``"http://127.0.0.1:8000"``.
+        oauth_scope: Scopes requested with the token.
+        cert_path: CA bundle to verify the server's TLS certificate.
+        token: A ready token ``{"access_token", "token_type", "expires_at"}`` (skips the token exchange).
+        token_file: A JSON file holding such a token (re-read when it changes).
+        leeway: Refresh the token this many seconds before it expires.
+        transport: An ``httpx.BaseTransport`` to send requests through (tests).
+    """
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        environment: str | None = None,
+        oauth_scope: str = "openid email api",
+        cert_path: str | None = None,
+        token: dict[str, Any] | None = None,
+        token_file: str | None = None,
+        leeway: int = 60,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._scope = oauth_scope
+        self._leeway = leeway
+        self._embedded: Any = None
+        environment = environment or _env("RAPIDATA_ENVIRONMENT")
+        token_file = token_file or _env("RAPIDATA_TOKEN_FILE")
+        client_id = client_id or _env("RAPIDATA_CLIENT_ID")
+        client_secret = client_secret or _env("RAPIDATA_CLIENT_SECRET")
+
+        if environment is None and token is None and token_file is None and client_id is None:
+            stored = read_stored_credentials()
+            if stored is not None:
+                environment = _environment_from_auth_url(stored.auth_url)
+        if environment is None:
+            environment = self._start_embedded()
+
+        self.endpoints = endpoints_for(environment)
+        auth = self._auth(client_id, client_secret, token, token_file)
+        verify: bool | str = cert_path or True
+        self._transport = Transport(self.endpoints.api, auth=auth, transport=transport, verify=verify,
+                                    max_retries=rapidata_config.upload.maxRetries)
+        if isinstance(auth, ClientCredentialsAuth):
+            self._fetch_first_token(auth)
+        self._ctx = ClientContext(self._transport, environment=self.endpoints.environment,
+                                  app_url=self.endpoints.app, assets_url=self.endpoints.assets)
+
+        self.audience = RapidataAudienceManager(self._ctx)
+        """Create, find and train audiences."""
+        self.job = RapidataJobManager(self._ctx)
+        """Create job definitions; find definitions and jobs."""
+        self.order = RapidataOrderManager(self._ctx, self.job)
+        """The order API (a definition run on the global audience)."""
+        self.context = ContextManager(self._ctx)
+        """Shorten long contexts."""
+        # Slots filled by the signals/flow/MRI managers when they land (DESIGN §1).
+        self.signals: Any = None
+        self.flow: Any = None
+        self.mri: Any = None
+        self._attach_program_managers()
+
+    # --- resolution --------------------------------------------------------------------------------
+
+    def _start_embedded(self) -> str:
+        from rapidata_nb.server.embedded import start_embedded  # the only import of the server package
+
+        self._embedded = start_embedded()
+        return str(self._embedded.url)
+
+    def _auth(self, client_id: str | None, client_secret: str | None, token: dict[str, Any] | None,
+              token_file: str | None) -> httpx.Auth:
+        if token is not None or token_file is not None:
+            return StaticTokenAuth(token=token, token_file=token_file)
+        if client_id is None or client_secret is None:
+            stored = read_stored_credentials(self.endpoints.auth)
+            if stored is not None:
+                client_id, client_secret = stored.client_id, stored.client_secret
+            elif self._embedded is not None:
+                client_id, client_secret = self._embedded.client_id, self._embedded.client_secret
+            else:
+                raise ValueError(
+                    f"No credentials for {self.endpoints.environment}: pass client_id/client_secret, set "
+                    "RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET, or pass token=. Without an environment the "
+                    "client uses the embedded backend and needs no credentials."
+                )
+        return ClientCredentialsAuth(f"{self.endpoints.auth}/connect/token", client_id, client_secret, self._scope,
+                                     self._leeway)
+
+    def _fetch_first_token(self, auth: ClientCredentialsAuth) -> None:
+        try:
+            auth.fetch_token(self._transport.http)
+        except RapidataError as exc:
+            rejected = exc.status_code in (400, 401, 403)
+            if rejected and self._embedded is not None and auth.client_id != self._embedded.client_id:
+                # Placeholder credentials (the docs' "Your client ID") against the local backend: use its own.
+                logger.warning("The embedded backend rejected client id %r; using its local credentials.",
+                               auth.client_id)
+                auth.client_id, auth.client_secret = self._embedded.client_id, self._embedded.client_secret
+                auth.fetch_token(self._transport.http)
+                return
+            raise
+
+    def _attach_program_managers(self) -> None:
+        """Fill ``signals``/``flow``/``mri`` when their modules exist (they land separately)."""
+        import importlib
+
+        for attr, module, cls in (("signals", "signal", "RapidataSignalManager"),
+                                  ("flow", "flow", "RapidataFlowManager"),
+                                  ("mri", "benchmark", "RapidataBenchmarkManager")):
+            try:
+                mod = importlib.import_module(f"rapidata_nb.client.{module}")
+            except ImportError:
+                continue
+            manager = getattr(mod, cls, None)
+            if manager is not None:
+                setattr(self, attr, manager(self._ctx))
+
+    # --- public helpers ----------------------------------------------------------------------------
+
+    @property
+    def environment(self) -> str:
+        """The environment this client talks to."""
+        return self.endpoints.environment
+
+    def get_token(self) -> dict[str, Any]:
+        """The current access token."""
+        auth = self._transport.http.auth
+        if isinstance(auth, ClientCredentialsAuth):
+            if auth._expired():
+                auth.fetch_token(self._transport.http)
+            assert auth.token is not None
+            return dict(auth.token)
+        if isinstance(auth, StaticTokenAuth):
+            return dict(auth.token)
+        raise RuntimeError("This client has no token.")
+
+    def set_token(self, token: dict[str, Any]) -> None:
+        """Use ``token`` from now on (no refresh)."""
+        self._transport.http.auth = StaticTokenAuth(token=token)
+
+    def reset_credentials(self) -> None:
+        """Forget the credentials stored for this environment in ``~/.config/rapidata/credentials.json``."""
+        if remove_stored_credentials(self.endpoints.auth):
+            logger.info("Removed the stored credentials for %s.", self.endpoints.auth)
+
+    def clear_all_caches(self) -> None:
+        """Forget every cached upload (in memory and on disk)."""
+        self._ctx.uploader.clear_cache()
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._transport.close()
+
+    def __enter__(self) -> RapidataClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"RapidataClient(environment={self.endpoints.environment!r})"

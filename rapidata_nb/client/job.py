@@ -1,0 +1,570 @@
+"""Jobs: a job definition running on an audience. ``client.job`` creates definitions and finds jobs."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from rapidata_nb.client import _display
+from rapidata_nb.client._browser import link_html, show
+from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client._creation import build_for_kind, create_definition, matrix_checked, referee, responses_check
+from rapidata_nb.client.audience import UNLISTED_PREFIX, RecruitingMetrics, _user_metrics
+from rapidata_nb.client.definition import RapidataJobDefinition
+from rapidata_nb.client.exceptions import RapidataError
+from rapidata_nb.client.results import RapidataResults
+from rapidata_nb.client.settings import RapidataSetting
+from rapidata_nb.config import logger, managed_print, rapidata_config
+
+__all__ = ["JobProgress", "RapidataJob", "RapidataJobManager"]
+
+_BLOCKING = {"ManualApproval", "SpendLimited", "Paused", "Blocked"}
+_DONE = {"Completed", "Failed"}
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """A snapshot of a job's progress.
+
+    Attributes:
+        state: The job state (as ``get_status()``).
+        completion_percentage: Labeling done, 0..100.
+        recruiting: The audience's recruiting funnel, or ``None`` for curated audiences.
+        total: Datapoints (tasks) in the job.
+        completed: Datapoints that have all their responses.
+        response_count: Responses collected so far.
+    """
+
+    state: str
+    completion_percentage: float
+    recruiting: RecruitingMetrics | None
+    total: int = 0
+    completed: int = 0
+    response_count: int = 0
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class RapidataJob:
+    """A running (or finished) job.
+
+    Attributes:
+        id: The job id.
+        name: The job name (the definition's name).
+        audience_id: The audience it runs on.
+        created_at: When it was created.
+        definition_id: The job definition it runs.
+        job_details_page: The browser page of the job.
+    """
+
+    def __init__(self, id: str, name: str, audience_id: str, created_at: datetime | None,  # noqa: A002
+                 definition_id: str, ctx: ClientContext, pipeline_id: str | None = None) -> None:
+        self.id = id
+        self.name = name
+        self.audience_id = audience_id
+        self.created_at = created_at
+        self.definition_id = definition_id
+        self._pipeline_id = pipeline_id
+        self._ctx = ctx
+        self.job_details_page = ctx.link(f"audiences/{audience_id}/job/{id}")
+
+    @classmethod
+    def _from_wire(cls, body: dict[str, Any], ctx: ClientContext) -> RapidataJob:
+        return cls(
+            id=str(body.get("jobId") or body.get("id")),
+            name=str(body.get("name", "")),
+            audience_id=str(body.get("audienceId", "")),
+            created_at=_parse_time(body.get("createdAt")),
+            definition_id=str(body.get("definitionId") or body.get("jobDefinitionId") or ""),
+            ctx=ctx,
+            pipeline_id=body.get("pipelineId"),
+        )
+
+    @classmethod
+    def _fetch(cls, job_id: str, ctx: ClientContext) -> RapidataJob:
+        return cls._from_wire(ctx.transport.request("GET", f"/job/{job_id}") or {}, ctx)
+
+    def _job(self) -> dict[str, Any]:
+        return dict(self._ctx.transport.request("GET", f"/job/{self.id}") or {})
+
+    # --- status --------------------------------------------------------------------------------------
+
+    def get_status(self) -> str:
+        """The job state: Submitted, Running, Completed, Failed, Paused, ..."""
+        return str(self._job().get("state"))
+
+    @property
+    def completed_at(self) -> datetime | None:
+        """When the job completed, if it did."""
+        return _parse_time(self._job().get("completedAt"))
+
+    @property
+    def pipeline_id(self) -> str:
+        """The pipeline id (used for preliminary downloads)."""
+        if self._pipeline_id is None:
+            self._pipeline_id = str(self._job().get("pipelineId"))
+        return self._pipeline_id
+
+    def _progress_body(self) -> dict[str, Any]:
+        try:
+            return dict(self._ctx.transport.request("GET", f"/job/{self.id}/progress") or {})
+        except RapidataError as exc:
+            if exc.status_code == 404:
+                return {}
+            raise
+
+    def _recruiting(self) -> RecruitingMetrics | None:
+        if self.audience_id.startswith(UNLISTED_PREFIX):
+            return None
+        return _user_metrics(self._ctx, self.audience_id)
+
+    def get_progress(self) -> JobProgress:
+        """How far the job is (does not block)."""
+        job = self._job()
+        progress = self._progress_body()
+        return JobProgress(
+            state=str(job.get("state")),
+            completion_percentage=float(progress.get("completionPercentage") or 0.0),
+            recruiting=self._recruiting(),
+            total=int(progress.get("total") or 0),
+            completed=int(progress.get("completed") or 0),
+            response_count=int(progress.get("responseCount") or 0),
+        )
+
+    # --- waiting -------------------------------------------------------------------------------------
+
+    def _raise_for_blocking(self, job: dict[str, Any]) -> None:
+        state = job.get("state")
+        if state == "Paused":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) is paused; call resume() to let it finish.")
+        if state == "SpendLimited":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) is spend-limited: top up the account to resume it.")
+        if state == "Blocked":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) is blocked by a flagged task; review it at "
+                               f"{self.job_details_page}.")
+        if state == "ManualApproval":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) awaits manual approval; call this again once approved.")
+
+    def _raise_if_audience_cannot_respond(self) -> None:
+        if self.audience_id.startswith(UNLISTED_PREFIX):
+            return
+        metrics = self._recruiting()
+        if metrics is not None and (metrics.graduated > 0 or metrics.distilling > 0):
+            return
+        try:
+            audience = self._ctx.transport.request("GET", f"/audience/{self.audience_id}", max_retries=1) or {}
+        except Exception:
+            return
+        status = audience.get("status")
+        never = status == "Created" or (status == "Ready" and metrics is not None)
+        if not never:
+            return
+        raise RuntimeError(
+            f"Job '{self.name}' ({self.id}) runs on audience '{audience.get('name', self.audience_id)}' "
+            f"({self.audience_id}), which can never produce responses: no labelers have graduated and none are "
+            "qualifying. Add qualification examples (audience.add_*_example) and call audience.start_recruiting(), "
+            "or assign the job to the 'global' audience."
+        )
+
+    def _poll_interval(self, refresh_rate: float) -> float:
+        return min(refresh_rate, 0.2) if self._ctx.is_local else refresh_rate
+
+    def _wait(self, refresh_rate: float = 5, on_progress: Any = None) -> dict[str, Any]:
+        """Block until Completed/Failed, raising early when the job cannot finish on its own."""
+        last_check = 0.0
+        while True:
+            job = self._job()
+            state = job.get("state")
+            if on_progress is not None:
+                on_progress(job)
+            if state in _DONE:
+                return job
+            if state in _BLOCKING:
+                self._raise_for_blocking(job)
+            now = time.monotonic()
+            if now - last_check >= 2.0:
+                self._raise_if_audience_cannot_respond()
+                last_check = now
+            time.sleep(self._poll_interval(refresh_rate))
+
+    def display_progress_bar(self, refresh_rate: int = 5) -> None:
+        """Show progress until the job finishes: a live widget in notebooks, a text bar elsewhere (blocks)."""
+        if refresh_rate < 1:
+            raise ValueError("refresh_rate must be at least 1 (seconds).")
+        renderer = _display.get("job_progress") if _display.in_notebook() else None
+        if renderer is not None:
+            try:
+                renderer([self])
+            except Exception as exc:
+                logger.debug("progress widget failed: %s", exc)
+                renderer = None
+        if renderer is not None or rapidata_config.logging.silent_mode:
+            job = self._wait(refresh_rate)
+        else:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=100, desc=f"Job '{self.name}'", unit="%",
+                       bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}]")
+
+            def update(_job: dict[str, Any]) -> None:
+                pct = float(self._progress_body().get("completionPercentage") or 0.0)
+                if _job.get("state") == "Completed":
+                    pct = 100.0
+                bar.n = round(min(max(pct, 0.0), 100.0), 1)
+                bar.refresh()
+
+            try:
+                job = self._wait(refresh_rate, on_progress=update)
+            finally:
+                bar.close()
+        if job.get("state") == "Failed":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.get('failureMessage')}")
+
+    def get_results(self, preliminary_results: bool = False) -> RapidataResults:
+        """The results; blocks until the job is done (unless ``preliminary_results``).
+
+        Raises:
+            RuntimeError: If the job failed, is paused/blocked/awaiting approval, or its audience can never respond.
+        """
+        if preliminary_results:
+            if self.get_status() != "Completed":
+                return self._preliminary_results()
+            managed_print("Job is already completed. Returning final results.")
+        if self.get_status() == "StaleResults":
+            managed_print(f"Job '{self.name}' has stale results; regenerating them...")
+            self._ctx.transport.request("POST", f"/job/{self.id}/retry")
+        job = self._wait(refresh_rate=5)
+        if job.get("state") == "Failed":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.get('failureMessage')}")
+        return self._download()
+
+    def _download(self) -> RapidataResults:
+        response = self._ctx.transport.send("GET", f"/job/{self.id}/download-results")
+        try:
+            return RapidataResults(json.loads(response.content))
+        except json.JSONDecodeError as exc:
+            raise RapidataError(message=f"Results of job {self.id} are not JSON: {exc}", original_exception=exc) from exc
+
+    def _preliminary_results(self) -> RapidataResults:
+        answer = self._ctx.transport.request("POST", f"/pipeline/{self.pipeline_id}/preliminary-download",
+                                             json={"sendEmail": False}) or {}
+        download_id = answer.get("downloadId")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = self._ctx.transport.send("GET", f"/pipeline/preliminary-download/{download_id}",
+                                                    max_retries=0)
+                if response.status_code == 200 and response.content:
+                    return RapidataResults(json.loads(response.content))
+            except RapidataError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Preliminary results of job {self.id} were not ready within 60 s.")
+            time.sleep(self._poll_interval(1.0))
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    def view(self) -> None:
+        """Open the job page (inline in notebooks; never blocks)."""
+        show("job", self, self.job_details_page, f"Job '{self.name}'")
+
+    def pause(self) -> RapidataJob:
+        """Stop collecting responses for now."""
+        self._ctx.transport.request("POST", f"/job/{self.id}/pause")
+        return self
+
+    def resume(self) -> RapidataJob:
+        """Continue collecting responses."""
+        self._ctx.transport.request("POST", f"/job/{self.id}/resume")
+        return self
+
+    def delete(self) -> None:
+        """Delete the job."""
+        self._ctx.transport.request("DELETE", f"/job/{self.id}")
+
+    @property
+    def estimated_cost(self) -> float:
+        """The job's estimated cost."""
+        body = self._ctx.transport.request("GET", f"/job/{self.id}/cost-estimate") or {}
+        return float(body.get("estimatedCost", 0.0))
+
+    def __str__(self) -> str:
+        return f"RapidataJob(name='{self.name}', id='{self.id}')"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        return link_html(f"Job '{self.name}'", self.job_details_page,
+                         {"id": self.id, "audience": self.audience_id, "definition": self.definition_id})
+
+
+def find_jobs(ctx: ClientContext, *, name: str = "", amount: int = 10, page: int = 1,
+              audience_id: str | None = None) -> list[RapidataJob]:
+    """``GET /jobs`` filtered by name (contains) and audience."""
+    body = ctx.transport.request("GET", "/jobs", params={
+        "page": page, "page_size": amount, "sort": "-created_at",
+        "name[contains]": name or None, "audience_id[eq]": audience_id,
+    }) or {}
+    return [RapidataJob._from_wire(item, ctx) for item in body.get("items") or []]
+
+
+class RapidataJobManager:
+    """``client.job``: create job definitions, find definitions and jobs."""
+
+    def __init__(self, ctx: ClientContext) -> None:
+        self._ctx = ctx
+
+    def _create(self, kind: str, name: str, instruction: str, referee_: dict[str, Any],
+                settings: Sequence[RapidataSetting] | None, failure_tolerance: float | None,
+                **spec_args: Any) -> RapidataJobDefinition:
+        spec = build_for_kind(kind, instruction=instruction, **spec_args)
+        return create_definition(self._ctx, name=name, instruction=instruction, spec=spec, referee=referee_,  # type: ignore[no-any-return]
+                                 settings=settings, failure_tolerance=failure_tolerance)
+
+    @matrix_checked("Classification")
+    def create_classification_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        answer_options: list[str] | list[list[str]],
+        datapoints: list[str],
+        data_type: Literal["media", "text"] = "media",
+        responses_per_datapoint: int = 10,
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        confidence_threshold: float | None = None,
+        quorum_threshold: int | None = None,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers pick the option(s) that fit each datapoint.
+
+        Args:
+            name: Name of the definition (labelers never see it).
+            instruction: The question (at most 250 characters).
+            answer_options: The options, or one list of options per datapoint.
+            datapoints: Media (URLs or local paths) or texts.
+            data_type: ``"media"`` or ``"text"``.
+            responses_per_datapoint: Responses per datapoint (the maximum with early stopping).
+            contexts: One text per datapoint shown with it.
+            media_contexts: One list of media per datapoint shown with it.
+            confidence_threshold: Stop a datapoint once this confidence is reached (0..1).
+            quorum_threshold: Stop a datapoint once this many responses agree.
+            settings: Display settings.
+            failure_tolerance: Share of datapoints allowed to fail uploading (default from config).
+            private_metadata: One dict of strings per datapoint, returned with the results.
+
+        Raises:
+            ValueError: On invalid input (the message says what to fix).
+            FailedUploadException: When some datapoints failed to upload.
+        """
+        responses_check("responses_per_datapoint", responses_per_datapoint)
+        return self._create(
+            "Classify", name, instruction, referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
+            settings, failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
+            media_contexts=media_contexts, private_metadata=private_metadata, answer_options=answer_options,
+        )
+
+    @matrix_checked("Compare")
+    def create_compare_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[list[str]],
+        data_type: Literal["media", "text"] = "media",
+        responses_per_datapoint: int = 10,
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        a_b_names: list[str] | None = None,
+        confidence_threshold: float | None = None,
+        quorum_threshold: int | None = None,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers pick the better of two items.
+
+        Args:
+            name: Name of the definition.
+            instruction: The question (at most 250 characters).
+            datapoints: Pairs of exactly 2 different items (media or text).
+            data_type: ``"media"`` or ``"text"``.
+            responses_per_datapoint: Responses per pair.
+            contexts: One text per pair.
+            media_contexts: One list of media per pair.
+            a_b_names: Names for the two sides in the results, e.g. ``["Flux", "Midjourney"]``.
+            confidence_threshold: Stop a pair once this confidence is reached.
+            quorum_threshold: Stop a pair once this many responses agree.
+            settings: Display settings.
+            failure_tolerance: Share of pairs allowed to fail uploading.
+            private_metadata: One dict of strings per pair.
+        """
+        responses_check("responses_per_datapoint", responses_per_datapoint)
+        return self._create(
+            "Compare", name, instruction, referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
+            settings, failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
+            media_contexts=media_contexts, private_metadata=private_metadata, a_b_names=a_b_names,
+        )
+
+    @matrix_checked("Locate")
+    def create_locate_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[str],
+        responses_per_datapoint: int = 10,
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers tap the places in an image that match the instruction."""
+        responses_check("responses_per_datapoint", responses_per_datapoint)
+        return self._create("Locate", name, instruction, referee(responses_per_datapoint), settings,
+                            failure_tolerance, datapoints=datapoints, contexts=contexts,
+                            media_contexts=media_contexts, private_metadata=private_metadata)
+
+    @matrix_checked("Draw")
+    def create_draw_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[str],
+        responses_per_datapoint: int = 10,
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers draw over the regions of an image that match the instruction."""
+        responses_check("responses_per_datapoint", responses_per_datapoint)
+        return self._create("Line", name, instruction, referee(responses_per_datapoint), settings,
+                            failure_tolerance, datapoints=datapoints, contexts=contexts,
+                            media_contexts=media_contexts, private_metadata=private_metadata)
+
+    @matrix_checked("Select Words")
+    def create_select_words_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[str],
+        sentences: list[str],
+        responses_per_datapoint: int = 10,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers select the words of a sentence that match the instruction (e.g. not depicted)."""
+        responses_check("responses_per_datapoint", responses_per_datapoint)
+        return self._create("Transcription", name, instruction, referee(responses_per_datapoint), settings,
+                            failure_tolerance, datapoints=datapoints, sentences=sentences,
+                            private_metadata=private_metadata)
+
+    @matrix_checked("Free Text")
+    def create_free_text_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[str],
+        data_type: Literal["media", "text"] = "media",
+        responses_per_datapoint: int = 10,
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers answer the instruction in their own words."""
+        responses_check("responses_per_datapoint", responses_per_datapoint)
+        return self._create("FreeText", name, instruction, referee(responses_per_datapoint), settings,
+                            failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
+                            media_contexts=media_contexts, private_metadata=private_metadata)
+
+    @matrix_checked("Ranking")
+    def create_ranking_job_definition(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[list[str]],
+        comparison_budget_per_ranking: int,
+        responses_per_comparison: int = 1,
+        data_type: Literal["media", "text"] = "media",
+        random_comparisons_ratio: float = 0.5,
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        settings: Sequence[RapidataSetting] | None = None,
+        failure_tolerance: float | None = None,
+    ) -> RapidataJobDefinition:
+        """Labelers compare pairs from each group; the results rank every group.
+
+        Args:
+            name: Name of the definition.
+            instruction: The comparison question.
+            datapoints: Groups (each at least 2 unique items) ranked independently.
+            comparison_budget_per_ranking: Pairwise comparisons collected per group.
+            responses_per_comparison: Responses per comparison.
+            data_type: ``"media"`` or ``"text"``.
+            random_comparisons_ratio: Share of random pairs (the rest pair close scores), 0..1.
+            contexts: One text per group.
+            media_contexts: One list of media per group.
+            settings: Display settings.
+            failure_tolerance: Share of items allowed to fail uploading.
+        """
+        responses_check("comparison_budget_per_ranking", comparison_budget_per_ranking)
+        responses_check("responses_per_comparison", responses_per_comparison)
+        if not 0 <= random_comparisons_ratio <= 1:
+            raise ValueError(f"random_comparisons_ratio must be between 0 and 1, got {random_comparisons_ratio}.")
+        if isinstance(datapoints, list) and datapoints and all(isinstance(g, list) for g in datapoints):
+            largest = max(len(g) for g in datapoints)
+            pairs = largest * (largest - 1) // 2
+            votes = max(1, comparison_budget_per_ranking // max(pairs, 1)) * responses_per_comparison \
+                if largest <= 10 else responses_per_comparison
+        else:
+            votes = responses_per_comparison
+        return self._create(
+            "GroupedRankingWorkflow", name, instruction, {"_t": "NaiveReferee", "totalVotes": votes}, settings,
+            failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
+            media_contexts=media_contexts, comparison_budget_per_ranking=comparison_budget_per_ranking,
+            random_comparisons_ratio=random_comparisons_ratio,
+        )
+
+    # --- retrieval -------------------------------------------------------------------------------------
+
+    def get_job_definition_by_id(self, job_definition_id: str, revision: int | None = None) -> RapidataJobDefinition:
+        """Open a job definition (at ``revision``, or the latest)."""
+        body = self._ctx.transport.request("GET", f"/job/definition/{job_definition_id}") or {}
+        definition = RapidataJobDefinition(str(body.get("definitionId") or job_definition_id),
+                                           str(body.get("name", "")), self._ctx, revision=revision)
+        if revision is not None:
+            definition.reload(revision)
+        return definition
+
+    def find_job_definitions(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataJobDefinition]:
+        """Job definitions whose name contains ``name``, newest first."""
+        body = self._ctx.transport.request("GET", "/job/definitions", params={
+            "page": page, "page_size": amount, "sort": "-created_at", "name[contains]": name or None,
+        }) or {}
+        return [RapidataJobDefinition(str(item.get("definitionId") or item.get("id")), str(item.get("name", "")),
+                                      self._ctx) for item in body.get("items") or []]
+
+    def get_job_by_id(self, job_id: str) -> RapidataJob:
+        """Open a job by id."""
+        return RapidataJob._fetch(job_id, self._ctx)
+
+    def find_jobs(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataJob]:
+        """Jobs whose name contains ``name``, newest first."""
+        return find_jobs(self._ctx, name=name, amount=amount, page=page)
