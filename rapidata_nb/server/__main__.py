@@ -1,0 +1,77 @@
+"""``python -m rapidata_nb.server``: run the server standalone (team mode, tests, the official SDK over TLS)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line options (``rapidata-nb serve`` delegates here)."""
+    parser = argparse.ArgumentParser(prog="python -m rapidata_nb.server", description="Run the rapidata_nb server.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--database-url", default="", help="SQLAlchemy URL (default: SQLite in the data dir)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="default: $RAPIDATA_NB_HOME or user data dir")
+    parser.add_argument("--ssl-certfile", default=None)
+    parser.add_argument("--ssl-keyfile", default=None)
+    parser.add_argument("--crowd", action=argparse.BooleanOptionalAction, default=True,
+                        help="run the simulated crowd (default: on)")
+    parser.add_argument("--crowd-pace", type=float, default=None, help="seconds per simulated response")
+    parser.add_argument("--crowd-seed", type=int, default=None)
+    parser.add_argument("--crowd-size", type=int, default=None)
+    parser.add_argument("--client-id", default=None, help="register this API client at start")
+    parser.add_argument("--client-secret", default=None)
+    parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
+    parser.add_argument("--log-level", default="warning")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse options, build the app and serve it until interrupted."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from rapidata_nb.server.app import create_app
+    from rapidata_nb.server.settings import ServerSettings
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper())
+    options = {
+        "database_url": args.database_url,
+        "crowd": args.crowd,
+        "crowd_pace": args.crowd_pace,
+        "crowd_seed": args.crowd_seed,
+        "crowd_size": args.crowd_size,
+        "client_id": args.client_id,
+        "client_secret": args.client_secret,
+        "public_url": args.public_url,
+    }
+    if args.data_dir is not None:
+        options["data_dir"] = args.data_dir
+    try:
+        settings = ServerSettings(**{k: v for k, v in options.items() if v is not None})
+    except ValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"rapidata_nb server on {scheme}://{args.host}:{args.port} (data: {settings.data_dir})", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

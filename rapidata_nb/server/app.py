@@ -1,0 +1,170 @@
+"""The FastAPI application: ``create_app(settings)`` wires the store, the routers and the simulated crowd.
+
+One origin serves the API paths (wire notes §3.2), the auth paths (``/connect/...``), stored assets
+(``/assets/...``), the labeler feed, local controls and HTML pages (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+
+from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
+from rapidata_nb.server.routes import assets, auth, datasets, definitions, jobs, pages
+from rapidata_nb.server.settings import ServerSettings
+from rapidata_nb.server.store import auth as auth_store
+from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory
+
+__all__ = ["LOCAL_CREDENTIALS_FILE", "create_app", "ensure_local_client"]
+
+logger = logging.getLogger("rapidata_nb.server")
+
+LOCAL_CREDENTIALS_FILE = "local_credentials.json"
+_OTHER_OWNERS_ROUTERS = ("audience", "labeler", "local", "signal", "flow", "benchmark", "web")
+"""Routers written by other owners (crowd, programs, web app); included when ``routes/<name>.py`` exists."""
+
+
+def _unique_id(route: APIRoute) -> str:
+    tag = str(route.tags[0]) if route.tags else "api"
+    return f"{tag}-{route.name}"
+
+
+def ensure_local_client(*, session: Session, settings: ServerSettings) -> dict[str, str]:
+    """Register the local client (and ``settings.client_id``) and write ``local_credentials.json`` (0600).
+
+    The local client's credentials are created once per data directory and reused on every start.
+    """
+    auth_store.ensure_customer(session=session, customer_id=auth_store.DEFAULT_CUSTOMER_ID, email="you@localhost")
+    path = settings.data_dir / LOCAL_CREDENTIALS_FILE
+    creds: dict[str, str] | None = None
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text())
+            if loaded.get("client_id") and loaded.get("client_secret"):
+                creds = {"client_id": str(loaded["client_id"]), "client_secret": str(loaded["client_secret"])}
+        except (OSError, ValueError):
+            creds = None
+    if creds is None:
+        creds = {"client_id": f"local_{secrets.token_hex(8)}", "client_secret": secrets.token_urlsafe(32)}
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(creds, fh)
+        os.replace(tmp, path)
+    os.chmod(path, 0o600)
+    auth_store.register_client(
+        session=session,
+        client_id=creds["client_id"],
+        client_secret=creds["client_secret"],
+        customer_id=auth_store.DEFAULT_CUSTOMER_ID,
+        display_name="local",
+    )
+    if settings.client_id and settings.client_secret:
+        auth_store.register_client(
+            session=session,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            customer_id=auth_store.DEFAULT_CUSTOMER_ID,
+            display_name="registered at start",
+        )
+    return creds
+
+
+def _seed(session: Session, settings: ServerSettings) -> None:
+    """Seed the simulated population and the public audiences (CROWD owner's ``seed_store``)."""
+    from rapidata_nb.server.store.labeling import seed_store
+
+    seed_store(session, settings)
+
+
+def _start_crowd(app: FastAPI, settings: ServerSettings) -> None:
+    app.state.crowd = None
+    if not settings.crowd or importlib.util.find_spec("rapidata_nb.server.crowd.runner") is None:
+        return
+    from rapidata_nb.server.crowd.runner import CrowdRunner
+
+    app.state.crowd = CrowdRunner(app.state.session_factory, settings)
+    app.state.crowd.start()
+
+
+def _start_programs(app: FastAPI) -> Any:
+    """Start the programs runner (signals, flows, MRI; programs owner) when it exists."""
+    if importlib.util.find_spec("rapidata_nb.server.programs.runner") is None:
+        return None
+    return importlib.import_module("rapidata_nb.server.programs.runner").start_programs(app)
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """Build the app for ``settings``: database, schema, seeds, credentials, routers and the crowd.
+
+    The database and seeds are prepared here (synchronously), so the app is usable as soon as this returns;
+    the crowd starts with the app's lifespan and stops with it.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.assets_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    session_factory = make_session_factory(engine)
+    with session_factory() as session:
+        _seed(session, settings)
+        credentials = ensure_local_client(session=session, settings=settings)
+        session.commit()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _start_crowd(app, settings)
+        programs = _start_programs(app)
+        try:
+            yield
+        finally:
+            if programs is not None:
+                programs.stop()
+            crowd: Any = getattr(app.state, "crowd", None)
+            if crowd is not None:
+                crowd.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="rapidata_nb server",
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=_unique_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    app.state.local_credentials = credentials
+    app.state.crowd = None
+    install_error_handlers(app)
+    app.add_middleware(TraceIdMiddleware)
+
+    for module in (auth, assets, datasets, definitions, jobs, pages):
+        app.include_router(module.router)
+    for name in _OTHER_OWNERS_ROUTERS:
+        if importlib.util.find_spec(f"rapidata_nb.server.routes.{name}") is not None:
+            app.include_router(importlib.import_module(f"rapidata_nb.server.routes.{name}").router)
+
+    @app.get("/local/health", tags=["local"], include_in_schema=False)
+    def health() -> dict[str, str]:
+        """Liveness check without auth (a ``routes/local.py`` route of the same path takes precedence)."""
+        return {"status": "ok"}
+
+    return app
+
+
+def data_dir_of(app: FastAPI) -> Path:
+    """The data directory an app runs on."""
+    settings: ServerSettings = app.state.settings
+    return settings.data_dir

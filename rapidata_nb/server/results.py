@@ -1,0 +1,575 @@
+"""Result documents (``GET /job/{id}/download-results``), computed from the stored responses.
+
+Compare and Classification follow the Rapidata shapes exactly (wire notes §2) so the official SDK's
+``RapidataResults.to_pandas`` gives the documented columns; Locate, Draw, SelectWords, FreeText and Ranking keep the
+same skeleton ``{info, summary, results[]}`` and are documented in ``docs/results.md``.
+
+Every aggregate comes from :mod:`rapidata_nb.engine`: votes, ratios, summed user scores, winners and
+``confidencePerCategory`` from ``engine.aggregate.aggregate``; ranking scores from ``engine.ranking``.
+Numbers are rounded to 4 decimals, as in the documented examples.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.engine.aggregate import aggregate
+from rapidata_nb.server.store import datasets as dataset_store
+from rapidata_nb.server.store.assets import url_basename
+from rapidata_nb.server.store.definitions import get_revision, task_kind
+from rapidata_nb.server.store.labeling import Labeler, Response, utcnow
+from rapidata_nb.server.store.models import Asset, Datapoint, Job, JobDefinition
+
+__all__ = ["RESULT_TYPES", "build_results"]
+
+RESULT_TYPES = {
+    "compare": ("Compare", "4.1.0"),
+    "classify": ("Classification", "3.0.0"),
+    "locate": ("Locate", "1.0.0"),
+    "draw": ("Draw", "1.0.0"),
+    "select_words": ("SelectWords", "1.0.0"),
+    "free_text": ("FreeText", "1.0.0"),
+    "ranking": ("Ranking", "1.0.0"),
+}
+_EXTRA = ("Both", "Neither")
+COVERAGE_SIZE = 10
+"""Cells per side of the Draw coverage grid."""
+LOCATE_RADIUS = 0.05
+"""Cluster radius of Locate points, as a fraction of the image side."""
+
+
+def _r(x: float) -> float:
+    return round(float(x), 4)
+
+
+@dataclass(frozen=True)
+class _AssetRef:
+    """One asset of a datapoint: its result key (original name, URL basename or text) and hosted URL."""
+
+    key: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class _Vote:
+    """One response, flattened."""
+
+    datapoint: int
+    answer: dict[str, Any]
+    score: float
+    details: dict[str, Any]
+    labeler_id: str
+    created_at: str
+    shown_order: list[int] | None
+    item_a: str | None = None
+    item_b: str | None = None
+
+
+class _Context:
+    """What every document builder needs: the job, its revision, datapoints, assets and responses."""
+
+    def __init__(self, session: Session, job: Job, base_url: str) -> None:
+        definition = session.get(JobDefinition, job.definition_id)
+        assert definition is not None
+        self.job = job
+        self.base_url = base_url
+        self.revision = get_revision(session=session, definition=definition, number=job.revision_number)
+        self.workflow: dict[str, Any] = self.revision.workflow
+        self.kind = task_kind(self.workflow)
+        self.flags = {f["key"]: f["value"] for f in self.revision.rapid_feature_flags or []}
+        self.datapoints = dataset_store.list_datapoints(session=session, dataset_id=self.revision.dataset_id)
+        self.groups = dataset_store.list_groups(session=session, dataset_id=self.revision.dataset_id)
+        self.index = {dp.id: i for i, dp in enumerate(self.datapoints)}
+        names = {n for dp in self.datapoints for n in _file_names(_segment(dp, "asset"))}
+        names |= {n for g in self.groups.values() for s in g.segments for n in _file_names(s)}
+        self.assets = {a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))}
+        score_key = job.audience_id
+        self.votes = self._load_votes(session, score_key)
+
+    def _load_votes(self, session: Session, score_key: str) -> list[_Vote]:
+        rows = session.execute(
+            select(Response, Labeler)
+            .join(Labeler, Labeler.id == Response.labeler_id)
+            .where(Response.job_id == self.job.id)
+            .order_by(Response.created_at, Response.id)
+        ).all()
+        votes = []
+        for response, labeler in rows:
+            position = self.index.get(response.datapoint_id or "", -1)
+            item_a = item_b = None
+            if self.kind == "ranking":
+                from rapidata_nb.server.store.labeling import JobTask
+
+                task = session.get(JobTask, response.task_id)
+                item_a, item_b = (task.item_a, task.item_b) if task else (None, None)
+                position = self.index.get(item_a or "", -1)
+            if position < 0:
+                continue
+            details = {
+                "country": labeler.country,
+                "language": labeler.language,
+                "userScores": {score_key: _r(response.user_score)},
+                "demographics": {"age": labeler.age, "gender": labeler.gender, "occupation": labeler.occupation},
+            }
+            votes.append(
+                _Vote(
+                    datapoint=position,
+                    answer=dict(response.answer or {}),
+                    score=float(response.user_score),
+                    details=details,
+                    labeler_id=labeler.id,
+                    created_at=response.created_at.isoformat(),
+                    shown_order=response.shown_order,
+                    item_a=item_a,
+                    item_b=item_b,
+                )
+            )
+        return votes
+
+    def asset_refs(self, segment: dict[str, Any] | None) -> list[_AssetRef]:
+        """The assets of an ``Asset`` segment, in order."""
+        return [self._ref(a) for a in _leaves((segment or {}).get("asset"))]
+
+    def _ref(self, leaf: dict[str, Any]) -> _AssetRef:
+        if leaf.get("_t") == "TextAssetInput":
+            return _AssetRef(key=str(leaf.get("text", "")), url=None)
+        asset = self.assets.get(str(leaf.get("name")))
+        if asset is None:
+            return _AssetRef(key=str(leaf.get("name")), url=None)
+        if asset.kind == "url" and asset.url:
+            return _AssetRef(key=asset.original_name or url_basename(asset.url), url=asset.url)
+        return _AssetRef(key=asset.original_name, url=f"{self.base_url}/assets/{asset.file_name}")
+
+    def instruction(self) -> str | None:
+        """The instruction shown to labelers."""
+        if self.workflow.get("_t") == "GroupedRankingWorkflow":
+            return self.workflow.get("criteria")
+        rapid = self.workflow.get("rapid") or {}
+        for key in ("criteria", "title", "target", "question"):
+            binding = rapid.get(key)
+            if isinstance(binding, dict) and binding.get("literal") is not None:
+                return str(binding["literal"])
+        return None
+
+    def info(self) -> dict[str, Any]:
+        """The ``info`` block."""
+        type_name, version = RESULT_TYPES[self.kind]
+        return {
+            "type": type_name,
+            "name": self.job.name,
+            "instruction": self.instruction(),
+            "version": version,
+            "createdAt": utcnow().isoformat(),
+            "jobId": self.job.id,
+            "definitionId": self.job.definition_id,
+            "audienceId": self.job.audience_id,
+            "state": self.job.state,
+        }
+
+    def by_datapoint(self) -> list[list[_Vote]]:
+        """Votes grouped by datapoint position."""
+        out: list[list[_Vote]] = [[] for _ in self.datapoints]
+        for v in self.votes:
+            out[v.datapoint].append(v)
+        return out
+
+    @property
+    def early_stopping(self) -> bool:
+        """Whether the referee is an ``EarlyStoppingReferee`` (adds ``confidencePerCategory``)."""
+        return self.revision.referee.get("_t") == "EarlyStoppingReferee"
+
+
+def _segment(dp: Datapoint, key: str) -> dict[str, Any] | None:
+    return next((s for s in dp.segments if s.get("key") == key), None)
+
+
+def _text(dp: Datapoint, key: str) -> str | None:
+    seg = _segment(dp, key)
+    return seg.get("text") if seg else None
+
+
+def _leaves(asset: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not asset:
+        return []
+    if asset.get("_t") == "MultiAssetInput":
+        return [leaf for inner in asset.get("assets", []) for leaf in _leaves(inner)]
+    return [asset]
+
+
+def _file_names(segment: dict[str, Any] | None) -> list[str]:
+    return [str(a["name"]) for a in _leaves((segment or {}).get("asset")) if a.get("_t") == "ExistingAssetInput"]
+
+
+def _unique_keys(refs: Sequence[_AssetRef]) -> list[str]:
+    """Result keys of several assets; equal names fall back to the URL, then get a ``#n`` suffix."""
+    keys = [r.key for r in refs]
+    if len(set(keys)) == len(keys):
+        return keys
+    keys = [r.url or r.key for r in refs]
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for k in keys:
+        seen[k] += 1
+        out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
+    return out
+
+
+def _user(v: _Vote) -> dict[str, Any]:
+    return {"userDetails": v.details, "userId": v.labeler_id, "createdAt": v.created_at}
+
+
+def _metric_block(
+    names: Sequence[str], counts: np.ndarray, agg: Any, row: int, confidence: bool
+) -> dict[str, Any]:
+    block = {
+        "aggregatedResults": {n: int(agg.counts[row, i]) for i, n in enumerate(names)},
+        "aggregatedResultsRatios": {n: _r(agg.counts_ratios[row, i]) for i, n in enumerate(names)},
+        "summedUserScores": {n: _r(agg.summed_scores[row, i]) for i, n in enumerate(names)},
+        "summedUserScoresRatios": {n: _r(agg.summed_scores_ratios[row, i]) for i, n in enumerate(names)},
+    }
+    if confidence:
+        block["confidencePerCategory"] = {n: _r(agg.confidence[row, i]) for i, n in enumerate(names)}
+    return block
+
+
+# --- Compare ------------------------------------------------------------------------------------------------------
+
+
+def _compare(ctx: _Context) -> dict[str, Any]:
+    identifiers = (ctx.workflow.get("rapid") or {}).get("indexIdentifiers")
+    extra = list(_EXTRA) if "compare_unsure" in ctx.flags else []
+    per_dp = ctx.by_datapoint()
+    n_choices = 2 + len(extra)
+    task_idx, choice_idx, scores = [], [], []
+    for v in ctx.votes:
+        winner = v.answer.get("winner")
+        if winner in extra:
+            choice = 2 + extra.index(winner)
+        elif winner in (0, 1):
+            choice = int(winner)
+        else:
+            continue
+        task_idx.append(v.datapoint)
+        choice_idx.append(choice)
+        scores.append(v.score)
+    agg = aggregate(task_idx, choice_idx, scores, len(ctx.datapoints), n_choices)
+    results = []
+    a_wins = b_wins = 0
+    for row, dp in enumerate(ctx.datapoints):
+        refs = ctx.asset_refs(_segment(dp, "asset"))[:2]
+        keys = list(identifiers) if identifiers and len(identifiers) == 2 else _unique_keys(refs)
+        names = keys + extra
+        winner = int(agg.winner[row])
+        weighted = int(agg.weighted_winner[row])
+        a_wins += winner == 0
+        b_wins += winner == 1
+        result: dict[str, Any] = {
+            "context": _text(dp, "context"),
+            "winner": names[winner] if winner >= 0 else None,
+            "winnerIndex": winner if winner >= 0 else None,
+            "weightedWinner": names[weighted] if weighted >= 0 else None,
+            "weightedWinnerIndex": weighted if weighted >= 0 else None,
+        }
+        if any(r.url for r in refs):
+            result["assetUrls"] = {k: r.url for k, r in zip(keys, refs)}
+        result.update(_metric_block(names, agg.counts, agg, row, ctx.early_stopping))
+        if dp.private_metadata:
+            result["privateMetadata"] = dict(dp.private_metadata)
+        detailed = []
+        for v in per_dp[row]:
+            w = v.answer.get("winner")
+            voted = names[int(w)] if w in (0, 1) else w
+            entry: dict[str, Any] = {"votedFor": voted, **_user(v)}
+            if v.shown_order:
+                entry["shownFirst"] = keys[v.shown_order[0]] if v.shown_order[0] < 2 else None
+            detailed.append(entry)
+        result["detailedResults"] = detailed
+        results.append(result)
+    return {"info": ctx.info(), "summary": {"A_wins_total": a_wins, "B_wins_total": b_wins}, "results": results}
+
+
+# --- Classification -------------------------------------------------------------------------------------------------
+
+
+def _options(ctx: _Context, dp: Datapoint) -> list[str]:
+    categories = (ctx.workflow.get("rapid") or {}).get("categories") or {}
+    if categories.get("literal"):
+        return [str(o.get("label")) for o in categories["literal"]]
+    seg = _segment(dp, categories.get("segment") or "answer_options") or {}
+    return [str(o.get("label")) for o in seg.get("options") or []]
+
+
+def _single_asset(ctx: _Context, dp: Datapoint) -> dict[str, Any]:
+    refs = ctx.asset_refs(_segment(dp, "asset"))
+    key = " | ".join(r.key for r in refs)
+    out: dict[str, Any] = {"identifier": key, "originalFileName": key}
+    url = refs[0].url if refs else None
+    if url:
+        out["assetUrl"] = url
+    out["context"] = _text(dp, "context")
+    return out
+
+
+def _classification(ctx: _Context) -> dict[str, Any]:
+    per_dp = ctx.by_datapoint()
+    results = []
+    summary: dict[str, int] = {}
+    for row, dp in enumerate(ctx.datapoints):
+        options = _options(ctx, dp)
+        votes = [v for v in per_dp[row] if v.answer.get("category") in options]
+        agg = aggregate(
+            [0] * len(votes),
+            [options.index(v.answer["category"]) for v in votes],
+            [v.score for v in votes],
+            1,
+            max(len(options), 1),
+        )
+        result = _single_asset(ctx, dp)
+        result.update(_metric_block(options, agg.counts, agg, 0, ctx.early_stopping))
+        if dp.private_metadata:
+            result["privateMetadata"] = dict(dp.private_metadata)
+        result["detailedResults"] = [{"selectedCategory": v.answer["category"], **_user(v)} for v in votes]
+        for option in options:
+            summary[option] = summary.get(option, 0) + result["aggregatedResults"][option]
+        results.append(result)
+    return {"info": ctx.info(), "summary": summary, "results": results}
+
+
+# --- Locate / Draw ----------------------------------------------------------------------------------------------------
+
+
+def _clusters(points: list[dict[str, float]], n_responses: int) -> list[dict[str, Any]]:
+    """Clusters of clicked points (``engine.spatial.cluster_points``), largest first."""
+    if not points:
+        return []
+    from rapidata_nb.engine import spatial
+
+    xy = np.array([[p["x"], p["y"]] for p in points], dtype=np.float64)
+    labels, centres = spatial.cluster_points(xy, LOCATE_RADIUS)
+    labels = np.asarray(labels)
+    out = []
+    for c, centre in enumerate(np.asarray(centres)):
+        count = int((labels == c).sum())
+        out.append(
+            {"x": _r(centre[0]), "y": _r(centre[1]), "count": count, "ratio": _r(count / max(n_responses, 1))}
+        )
+    return sorted(out, key=lambda c: (-c["count"], c["x"], c["y"]))
+
+
+def _locate(ctx: _Context) -> dict[str, Any]:
+    per_dp = ctx.by_datapoint()
+    results = []
+    total = 0
+    for row, dp in enumerate(ctx.datapoints):
+        votes = per_dp[row]
+        points = [p for v in votes for p in v.answer.get("points") or []]
+        result = _single_asset(ctx, dp)
+        result["responseCount"] = len(votes)
+        result["clusters"] = _clusters(points, len(votes))
+        if dp.private_metadata:
+            result["privateMetadata"] = dict(dp.private_metadata)
+        result["detailedResults"] = [
+            {"points": [{"x": _r(p["x"]), "y": _r(p["y"])} for p in v.answer.get("points") or []], **_user(v)}
+            for v in votes
+        ]
+        total += len(votes)
+        results.append(result)
+    return {"info": ctx.info(), "summary": {"responseCount": total}, "results": results}
+
+
+def _draw(ctx: _Context) -> dict[str, Any]:
+    per_dp = ctx.by_datapoint()
+    results = []
+    total = 0
+    for row, dp in enumerate(ctx.datapoints):
+        votes = per_dp[row]
+        lines = [
+            [[(float(p["x"]), float(p["y"])) for p in line] for line in v.answer.get("lines") or []] for v in votes
+        ]
+        result = _single_asset(ctx, dp)
+        result["responseCount"] = len(votes)
+        result["coverage"] = _coverage(lines)
+        if dp.private_metadata:
+            result["privateMetadata"] = dict(dp.private_metadata)
+        result["detailedResults"] = [
+            {
+                "lines": [[{"x": _r(p["x"]), "y": _r(p["y"])} for p in line] for line in v.answer.get("lines") or []],
+                **_user(v),
+            }
+            for v in votes
+        ]
+        total += len(votes)
+        results.append(result)
+    return {"info": ctx.info(), "summary": {"responseCount": total}, "results": results}
+
+
+def _coverage(per_response: list[list[list[tuple[float, float]]]]) -> list[list[float]]:
+    """Share of responses whose lines cross each cell of a ``COVERAGE_SIZE``² grid (row = y)."""
+    from rapidata_nb.engine import spatial
+
+    n = len(per_response)
+    grid = np.zeros((COVERAGE_SIZE, COVERAGE_SIZE), dtype=np.float64)
+    for lines in per_response:
+        arrays = [np.asarray(line, dtype=np.float64).reshape(-1, 2) for line in lines if line]
+        if arrays:
+            grid += np.asarray(spatial.coverage_grid(arrays, COVERAGE_SIZE), dtype=np.float64) > 0
+    if n:
+        grid /= n
+    return [[_r(x) for x in row] for row in grid]
+
+
+# --- SelectWords ------------------------------------------------------------------------------------------------------
+
+
+def _select_words(ctx: _Context) -> dict[str, Any]:
+    per_dp = ctx.by_datapoint()
+    results = []
+    summary = {"responseCount": 0, "noMistakeCount": 0}
+    rapid = ctx.workflow.get("rapid") or {}
+    for row, dp in enumerate(ctx.datapoints):
+        binding = rapid.get("transcription") or {}
+        sentence = binding.get("literal") or _text(dp, binding.get("segment") or "transcription") or ""
+        words = sentence.split(" ")
+        keys = [w if words.count(w) == 1 else f"{w} ({i})" for i, w in enumerate(words)]
+        votes = per_dp[row]
+        counts = [0] * len(words)
+        no_mistake = 0
+        detailed = []
+        for v in votes:
+            indices = [int(i) for i in v.answer.get("wordIndices") or []]
+            chosen = sorted({i for i in indices if 0 <= i < len(words)})
+            if not chosen:
+                no_mistake += 1
+            for i in chosen:
+                counts[i] += 1
+            detailed.append({"selectedWords": [words[i] for i in chosen], "selectedIndices": chosen, **_user(v)})
+        n = len(votes)
+        result = _single_asset(ctx, dp)
+        result.update(
+            {
+                "sentence": sentence,
+                "responseCount": n,
+                "noMistakeCount": no_mistake,
+                "aggregatedResults": dict(zip(keys, counts)),
+                "aggregatedResultsRatios": {k: _r(c / n) if n else 0.0 for k, c in zip(keys, counts)},
+            }
+        )
+        if dp.private_metadata:
+            result["privateMetadata"] = dict(dp.private_metadata)
+        result["detailedResults"] = detailed
+        summary["responseCount"] += n
+        summary["noMistakeCount"] += no_mistake
+        results.append(result)
+    return {"info": ctx.info(), "summary": summary, "results": results}
+
+
+# --- FreeText ---------------------------------------------------------------------------------------------------------
+
+
+def _free_text(ctx: _Context) -> dict[str, Any]:
+    per_dp = ctx.by_datapoint()
+    results = []
+    total = 0
+    for row, dp in enumerate(ctx.datapoints):
+        votes = per_dp[row]
+        result = _single_asset(ctx, dp)
+        result["responseCount"] = len(votes)
+        if dp.private_metadata:
+            result["privateMetadata"] = dict(dp.private_metadata)
+        result["detailedResults"] = [{"answer": str(v.answer.get("text", "")), **_user(v)} for v in votes]
+        total += len(votes)
+        results.append(result)
+    return {"info": ctx.info(), "summary": {"responseCount": total}, "results": results}
+
+
+# --- Ranking ----------------------------------------------------------------------------------------------------------
+
+
+def _ranking(ctx: _Context) -> dict[str, Any]:
+    from rapidata_nb.engine.ranking import bradley_terry, to_elo
+
+    base = float((ctx.workflow.get("rankingConfig") or {}).get("startingScore") or 1200)
+    contexts = ctx.workflow.get("contexts") or {}
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, dp in enumerate(ctx.datapoints):
+        members[dp.group or ""].append(i)
+    votes_by_group: dict[str, list[_Vote]] = defaultdict(list)
+    for v in ctx.votes:
+        votes_by_group[ctx.datapoints[v.datapoint].group or ""].append(v)
+    results = []
+    total_votes = 0
+    for group in sorted(members, key=lambda g: (len(g), g)):
+        rows = members[group]
+        refs = [(ctx.asset_refs(_segment(ctx.datapoints[i], "asset")) or [_AssetRef(ctx.datapoints[i].id, None)])[0]
+                for i in rows]
+        keys = _unique_keys(refs)
+        local = {ctx.datapoints[i].id: k for k, i in enumerate(rows)}
+        winners, losers, detailed = [], [], []
+        for v in votes_by_group[group]:
+            a, b = local.get(v.item_a or ""), local.get(v.item_b or "")
+            w = v.answer.get("winner")
+            if a is None or b is None or w not in (0, 1):
+                continue
+            win, lose = (a, b) if w == 0 else (b, a)
+            winners.append(win)
+            losers.append(lose)
+            detailed.append({"votedFor": keys[win], "pair": [keys[a], keys[b]], **_user(v)})
+        n = len(rows)
+        elo = to_elo(bradley_terry(winners, losers, n), base=base) if winners else np.full(n, base)
+        wins = np.bincount(np.asarray(winners, dtype=np.int64), minlength=n) if winners else np.zeros(n, int)
+        games = np.bincount(np.asarray(winners + losers, dtype=np.int64), minlength=n) if winners else np.zeros(n, int)
+        order = sorted(range(n), key=lambda k: (-elo[k], keys[k]))
+        group_context = contexts.get(group)
+        if group_context is None and group in ctx.groups:
+            group_context = next((s.get("text") for s in ctx.groups[group].segments if s.get("key") == "context"), None)
+        result: dict[str, Any] = {"group": group, "context": group_context}
+        if any(r.url for r in refs):
+            result["assetUrls"] = {k: r.url for k, r in zip(keys, refs)}
+        result.update(
+            {
+                "scores": {keys[k]: int(round(float(elo[k]))) for k in range(n)},
+                "ranks": {keys[k]: order.index(k) + 1 for k in range(n)},
+                "aggregatedResults": {keys[k]: int(wins[k]) for k in range(n)},
+                "comparisons": {keys[k]: int(games[k]) for k in range(n)},
+                "aggregatedResultsRatios": {
+                    keys[k]: _r(wins[k] / games[k]) if games[k] else 0.0 for k in range(n)
+                },
+                "detailedResults": detailed,
+            }
+        )
+        total_votes += len(detailed)
+        results.append(result)
+    return {"info": ctx.info(), "summary": {"totalVotes": total_votes, "groups": len(results)}, "results": results}
+
+
+_BUILDERS = {
+    "compare": _compare,
+    "classify": _classification,
+    "locate": _locate,
+    "draw": _draw,
+    "select_words": _select_words,
+    "free_text": _free_text,
+    "ranking": _ranking,
+}
+
+
+def build_results(*, session: Session, job: Job, base_url: str) -> dict[str, Any]:
+    """The result document of ``job`` from its responses so far.
+
+    Args:
+        session: An open session.
+        job: The job.
+        base_url: Public origin used for ``assetUrls`` of stored files (``<base_url>/assets/<fileName>``).
+
+    Returns:
+        A JSON-ready dict ``{info, summary, results}``; shapes per type in ``docs/results.md``.
+    """
+    ctx = _Context(session, job, base_url)
+    return _BUILDERS[ctx.kind](ctx)

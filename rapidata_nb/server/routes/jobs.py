@@ -1,0 +1,237 @@
+"""Jobs (``/job``, ``/job/{id}/...``, ``/jobs``) and preliminary result downloads (``/pipeline/...``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from rapidata_nb.api.models import (
+    CostEstimate,
+    CreateJobInput,
+    CreateJobOutput,
+    JobListItem,
+    JobOutput,
+    JobProgress,
+    PagedResult,
+    PreliminaryDownloadInput,
+    PreliminaryDownloadOutput,
+)
+from rapidata_nb.server import results
+from rapidata_nb.server.deps import CurrentUser, JobDep, SessionDep, base_url
+from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.routes.definitions import COST_PER_RESPONSE
+from rapidata_nb.server.store import definitions as definition_store
+from rapidata_nb.server.store import jobs as store
+from rapidata_nb.server.store.labeling import Audience
+from rapidata_nb.server.store.models import Customer, Job, JobDefinition
+
+router = APIRouter(tags=["job"])
+
+_LABELING_STATE = {
+    "Submitted": "Created",
+    "Queued": "Created",
+    "Running": "Labeling",
+    "Completed": "Done",
+    "Failed": "Failed",
+    "Paused": "Paused",
+}
+_PRELIMINARY_PREFIX = "pdl_"
+
+
+def _job_out(session: SessionDep, job: Job) -> JobOutput:
+    customer = session.get(Customer, job.owner_id)
+    audience = session.get(Audience, job.audience_id)
+    return JobOutput(
+        job_id=job.id,
+        name=job.name,
+        definition_id=job.definition_id,
+        audience_id=job.audience_id,
+        revision_number=job.revision_number,
+        pipeline_id=job.pipeline_id,
+        audience_name=audience.name if audience else None,
+        audience_deleted=bool(audience is None or audience.deleted),
+        state=job.state,  # type: ignore[arg-type]
+        completed_at=job.completed_at,
+        failed_at=job.failed_at,
+        failure_message=job.failure_message,
+        preceding_job_id=job.preceding_job_id,
+        created_at=job.created_at,
+        owner_id=job.owner_id,
+        owner_mail=customer.email if customer else "",
+        organization_id=job.owner_id,
+    )
+
+
+def _wake_after(request: Request, response: Response) -> Response:
+    """Wake the crowd once the response (and so the commit) is done."""
+    from starlette.background import BackgroundTask
+
+    crowd = getattr(request.app.state, "crowd", None)
+    if crowd is not None:
+        response.background = BackgroundTask(crowd.wake)
+    return response
+
+
+def _results_response(session: SessionDep, request: Request, job: Job) -> JSONResponse:
+    document = results.build_results(session=session, job=job, base_url=base_url(request))
+    return JSONResponse(document)
+
+
+@router.post("/job")
+def create_job(
+    body: CreateJobInput, session: SessionDep, user: CurrentUser, request: Request, background: BackgroundTasks
+) -> CreateJobOutput:
+    """Run a job definition revision with an audience."""
+    job, recruiting_started = store.create_job(session=session, owner_id=user.customer_id, body=body)
+    crowd = getattr(request.app.state, "crowd", None)
+    if crowd is not None:
+        background.add_task(crowd.wake)  # after the commit, so the crowd sees the new tasks
+    return CreateJobOutput(job_id=job.id, recruiting_started=recruiting_started)
+
+
+@router.get("/jobs")
+def list_jobs(
+    session: SessionDep,
+    user: CurrentUser,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    audience_id: Annotated[str | None, Query(alias="audience_id[eq]")] = None,
+    definition_id: Annotated[str | None, Query(alias="definition_id[eq]")] = None,
+    name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
+    sort: Annotated[list[str] | None, Query()] = None,
+) -> PagedResult[JobListItem]:
+    """The caller's jobs, newest first, filtered by ``audience_id[eq]`` and ``name[contains]``."""
+    total, rows = store.list_jobs(
+        session=session,
+        owner_id=user.customer_id,
+        audience_id=audience_id,
+        definition_id=definition_id,
+        name_contains=name_contains,
+        sort=sort or [],
+        page=page,
+        page_size=page_size,
+    )
+    customer = session.get(Customer, user.customer_id)
+    items = []
+    for job in rows:
+        counts = store.job_counts(session=session, job_id=job.id)
+        items.append(
+            JobListItem(
+                job_id=job.id,
+                name=job.name,
+                job_definition_id=job.definition_id,
+                audience_id=job.audience_id,
+                revision_number=job.revision_number,
+                pipeline_id=job.pipeline_id,
+                state=job.state,  # type: ignore[arg-type]
+                owner_mail=customer.email if customer else "",
+                organization_id=job.owner_id,
+                created_at=job.created_at,
+                progress=counts.percentage,
+            )
+        )
+    return PagedResult[JobListItem](
+        total=total, page=page, page_size=page_size, total_pages=math.ceil(total / page_size), items=items
+    )
+
+
+@router.get("/job/{job_id}")
+def get_job(job: JobDep, session: SessionDep) -> JobOutput:
+    """A job's state and metadata."""
+    return _job_out(session, job)
+
+
+@router.get("/job/{job_id}/progress")
+def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
+    """Finished tasks out of all tasks, and the responses so far."""
+    counts = store.job_counts(session=session, job_id=job.id)
+    percentage = 100.0 if job.state == "Completed" else counts.percentage
+    return JobProgress(
+        completion_percentage=round(percentage, 2),
+        total=counts.total,
+        completed=counts.completed,
+        state=_LABELING_STATE.get(job.state, "Labeling"),  # type: ignore[arg-type]
+        response_count=counts.responses,
+    )
+
+
+@router.get("/job/{job_id}/download-results", response_model=None)
+def download_results(job: JobDep, session: SessionDep, request: Request) -> JSONResponse:
+    """The result document (wire notes §2), computed from the responses so far."""
+    return _results_response(session, request, job)
+
+
+@router.get("/job/{job_id}/cost-estimate")
+def job_cost_estimate(job: JobDep, session: SessionDep) -> CostEstimate:
+    """How many responses the job's revision needs."""
+    definition = session.get(JobDefinition, job.definition_id)
+    assert definition is not None
+    revision = definition_store.get_revision(session=session, definition=definition, number=job.revision_number)
+    count, required = definition_store.required_responses(session=session, revision=revision)
+    return CostEstimate(
+        estimated_cost=required * COST_PER_RESPONSE,
+        cost_per_response=COST_PER_RESPONSE,
+        datapoint_count=count,
+        required_responses=required,
+    )
+
+
+@router.post("/job/{job_id}/pause", status_code=204)
+def pause_job(job: JobDep) -> Response:
+    """Stop serving the job's tasks until it is resumed."""
+    if job.state not in ("Running", "Queued", "Submitted", "Paused"):
+        raise BadRequestError(f"Job '{job.id}' is {job.state} and cannot be paused")
+    store.set_state(job=job, state="Paused")
+    return Response(status_code=204)
+
+
+@router.post("/job/{job_id}/resume", status_code=204)
+def resume_job(job: JobDep, request: Request) -> Response:
+    """Serve a paused job's tasks again."""
+    if job.state not in ("Paused", "Running"):
+        raise BadRequestError(f"Job '{job.id}' is {job.state} and cannot be resumed")
+    store.set_state(job=job, state="Running")
+    return _wake_after(request, Response(status_code=204))
+
+
+@router.post("/job/{job_id}/retry", status_code=204)
+def retry_job(job: JobDep, request: Request) -> Response:
+    """Re-run a failed job (or refresh stale results)."""
+    if job.state in ("Failed", "StaleResults"):
+        store.set_state(job=job, state="Running")
+    return _wake_after(request, Response(status_code=204))
+
+
+@router.delete("/job/{job_id}", status_code=204)
+def delete_job(job: JobDep) -> Response:
+    """Delete a job; its tasks are no longer served."""
+    job.deleted = True
+    if job.state in ("Running", "Queued", "Submitted"):
+        store.set_state(job=job, state="Paused")
+    return Response(status_code=204)
+
+
+@router.post("/pipeline/{pipeline_id}/preliminary-download")
+def start_preliminary_download(
+    pipeline_id: str, session: SessionDep, user: CurrentUser, body: PreliminaryDownloadInput | None = None
+) -> PreliminaryDownloadOutput:
+    """Start a download of the results so far (ready at once)."""
+    job = session.scalars(select(Job).where(Job.pipeline_id == pipeline_id)).first()
+    if job is None or job.deleted or job.owner_id != user.customer_id:
+        raise NotFoundError(f"Pipeline '{pipeline_id}' not found")
+    return PreliminaryDownloadOutput(download_id=_PRELIMINARY_PREFIX + job.id)
+
+
+@router.get("/pipeline/preliminary-download/{download_id}", response_model=None)
+def get_preliminary_download(
+    download_id: str, session: SessionDep, user: CurrentUser, request: Request
+) -> JSONResponse:
+    """The result document of the job so far."""
+    job = session.get(Job, download_id.removeprefix(_PRELIMINARY_PREFIX))
+    if not download_id.startswith(_PRELIMINARY_PREFIX) or job is None or job.owner_id != user.customer_id:
+        raise NotFoundError(f"Preliminary download '{download_id}' not found")
+    return _results_response(session, request, job)
