@@ -54,6 +54,7 @@ __all__ = [
     "get_leaderboard",
     "get_participant",
     "leaderboard_jobs",
+    "leaderboards_of",
     "participants_of",
     "prompts_of",
     "standings",

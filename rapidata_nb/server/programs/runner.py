@@ -59,6 +59,10 @@ class ProgramsRunner:
 
 def start_programs(app: Any) -> ProgramsRunner:
     """Start the runner for a FastAPI app (uses ``app.state.session_factory``; stored on ``app.state``)."""
+    from rapidata_nb.server.store import programs as _tables  # noqa: F401  (registers the tables)
+    from rapidata_nb.server.store.base import Base
+
+    Base.metadata.create_all(app.state.engine)  # the programs' tables, when create_schema predates them
     runner = ProgramsRunner(app.state.session_factory).start()
     app.state.programs_runner = runner
     return runner

@@ -1,0 +1,161 @@
+"""Ranking flows: create, configure, list; flow items with their state, results and vote matrix."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.api.models import PagedResult
+from rapidata_nb.api.models.flow import (
+    CreateFlowInput,
+    CreateFlowItemInput,
+    CreateFlowItemOutput,
+    CreateFlowOutput,
+    FlowItemOutput,
+    FlowOutput,
+    FlowSummaryOutput,
+    RankingFlowItemResults,
+    RankingResultDatapoint,
+    UpdateFlowConfigInput,
+    VoteMatrixOutput,
+)
+from rapidata_nb.server.deps import CurrentUser, SessionDep
+from rapidata_nb.server.programs import flows as store
+from rapidata_nb.server.programs.paging import owner_mail, page_of, total_pages
+from rapidata_nb.server.store.programs import Flow, FlowItem, from_ms
+
+router = APIRouter(tags=["flow"])
+
+
+def _flow_out(session: Session, flow: Flow) -> FlowOutput:
+    c = flow.config
+    return FlowOutput(
+        id=flow.id, name=flow.name, campaign_id=f"cmp_{flow.id}", flow_item_count=flow.item_count,
+        criteria=c["criteria"], starting_elo=c["startingElo"], min_responses=c["minResponses"],
+        max_responses=c["maxResponses"], audience_id=c.get("audienceId"),
+        serve_timeout_seconds=c.get("serveTimeoutSeconds"), drain_duration_seconds=c.get("drainDurationSeconds"),
+        feature_flags=c.get("featureFlags") or [], owner_id=flow.owner_id,
+        owner_mail=owner_mail(session, flow.owner_id), organization_id=flow.owner_id, created_at=flow.created_at,
+    )
+
+
+def _item_out(session: Session, item: FlowItem) -> FlowItemOutput:
+    store.refresh_item(session=session, item=item)
+    return FlowItemOutput(
+        id=item.id, flow_id=item.flow_id, dataset_id=item.dataset_id, workflow_id=item.definition_id,
+        job_id=item.job_id, state=item.state, context=item.context,  # type: ignore[arg-type]
+        failure_message=item.failure_message, response_count=store.response_count(session=session, item=item),
+        expires_at=from_ms(item.expires_ms), created_at=item.created_at, started_at=item.started_at,
+        completed_at=item.completed_at, failed_at=item.failed_at,
+    )
+
+
+@router.post("/flow/ranking")
+def create_ranking_flow(body: CreateFlowInput, session: SessionDep, user: CurrentUser) -> CreateFlowOutput:
+    """Create a ranking flow (starting Elo 1200, 100 responses per item unless configured)."""
+    return CreateFlowOutput(flow_id=store.create_flow(session=session, owner_id=user.customer_id, body=body).id)
+
+
+@router.patch("/flow/ranking/{flow_id}", status_code=204)
+def update_ranking_flow(flow_id: str, body: UpdateFlowConfigInput, session: SessionDep, user: CurrentUser) -> Response:
+    """Update the configuration used by items created from now on."""
+    store.update_config(flow=store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id), body=body)
+    return Response(status_code=204)
+
+
+@router.get("/flow")
+def find_flows(
+    session: SessionDep,
+    user: CurrentUser,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
+    sort: Annotated[list[str] | None, Query()] = None,
+) -> PagedResult[FlowSummaryOutput]:
+    """The caller's flows, newest first."""
+    stmt = select(Flow).where(Flow.owner_id == user.customer_id, Flow.deleted.is_(False))
+    if name_contains:
+        stmt = stmt.where(Flow.name.contains(name_contains, autoescape=True))
+    total, rows = page_of(session=session, stmt=stmt, columns={"created_at": Flow.created_at, "name": Flow.name},
+                          sort=sort or [], default="-created_at", page=page, page_size=page_size)
+    mail = owner_mail(session, user.customer_id)
+    items = [FlowSummaryOutput(id=f.id, name=f.name, owner_id=f.owner_id, owner_mail=mail,
+                               organization_id=f.owner_id, created_at=f.created_at) for f in rows]
+    return PagedResult[FlowSummaryOutput](total=total, page=page, page_size=page_size,
+                                          total_pages=total_pages(total, page_size), items=items)
+
+
+@router.get("/flow/{flow_id}")
+def get_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> FlowOutput:
+    """A flow with its current configuration."""
+    return _flow_out(session, store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id))
+
+
+@router.delete("/flow/{flow_id}", status_code=204)
+def delete_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> Response:
+    """Delete a flow (its items' jobs keep their responses)."""
+    store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id).deleted = True
+    return Response(status_code=204)
+
+
+@router.post("/flow/ranking/{flow_id}/item")
+def create_flow_item(flow_id: str, body: CreateFlowItemInput, session: SessionDep, user: CurrentUser
+                     ) -> CreateFlowItemOutput:
+    """Rank a dataset as a new item of the flow (TTL 10..3600 s, 240 s by default)."""
+    flow = store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
+    return CreateFlowItemOutput(flow_item_id=store.create_item(session=session, flow=flow, body=body).id)
+
+
+@router.get("/flow/ranking/{flow_id}/item")
+def list_flow_items(
+    flow_id: str,
+    session: SessionDep,
+    user: CurrentUser,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    sort: Annotated[list[str] | None, Query()] = None,
+) -> PagedResult[FlowItemOutput]:
+    """The flow's items, newest first."""
+    flow = store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
+    stmt = select(FlowItem).where(FlowItem.flow_id == flow.id)
+    total, rows = page_of(session=session, stmt=stmt,
+                          columns={"created_at": FlowItem.created_at, "state": FlowItem.state},
+                          sort=sort or [], default="-created_at", page=page, page_size=page_size)
+    return PagedResult[FlowItemOutput](total=total, page=page, page_size=page_size,
+                                       total_pages=total_pages(total, page_size),
+                                       items=[_item_out(session, i) for i in rows])
+
+
+@router.get("/flow/ranking/item/{item_id}")
+def get_flow_item(item_id: str, session: SessionDep, user: CurrentUser) -> FlowItemOutput:
+    """An item's state (Pending, Running, Completed, Failed, Stopped or Incomplete)."""
+    return _item_out(session, store.get_item(session=session, item_id=item_id, owner_id=user.customer_id))
+
+
+@router.get("/flow/ranking/item/{item_id}/results")
+def get_flow_item_results(item_id: str, session: SessionDep, user: CurrentUser) -> RankingFlowItemResults:
+    """Bradley–Terry scores (Elo-like scale) of the item's datapoints, best first, and the vote count."""
+    item = store.get_item(session=session, item_id=item_id, owner_id=user.customer_id)
+    r = store.ranking(session=session, item=item)
+    order = sorted(range(len(r.scores)), key=lambda i: -r.scores[i])
+    return RankingFlowItemResults(
+        datapoints=[RankingResultDatapoint(id=r.datapoint_ids[i], asset=r.assets[i], elo=r.scores[i]) for i in order],
+        total_votes=r.total_votes,
+    )
+
+
+@router.get("/flow/ranking/item/{item_id}/vote-matrix")
+def get_flow_item_vote_matrix(item_id: str, session: SessionDep, user: CurrentUser) -> VoteMatrixOutput:
+    """Wins of each datapoint (row) over each other (column), keyed like the results."""
+    item = store.get_item(session=session, item_id=item_id, owner_id=user.customer_id)
+    r = store.ranking(session=session, item=item)
+    return VoteMatrixOutput(index=r.keys, columns=r.keys, data=r.wins.astype(float).tolist())
+
+
+@router.post("/campaign/boost/preheat", status_code=204)
+def preheat(user: CurrentUser) -> Response:
+    """Accepted for compatibility: the local crowd is always warm."""
+    return Response(status_code=204)
