@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from widget_harness import Bridge, StaticServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +29,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
             if not os.path.exists(CHROMIUM):
-                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"))
+                reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,10 @@ def _mount(bridge: Any, widget: TaskPreview) -> Any:
 
 
 def _image_box(page: Any) -> dict[str, float]:
-    page.wait_for_function("() => { const i = document.querySelector('.rnb-stage img'); return i && i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.rnb-stage img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     return page.locator(".rnb-stage").first.bounding_box()
 
 
@@ -56,7 +59,9 @@ def test_compare_neither_both_wait_for_the_delay(bridge: Any, images: dict[str, 
     assert page.locator(".rnb-side").first.is_enabled()
 
 
-def test_compare_without_neither_both_setting_has_no_extra_options(bridge: Any, images: dict[str, Path]) -> None:
+def test_compare_without_neither_both_setting_has_no_extra_options(
+    bridge: Any, images: dict[str, Path]
+) -> None:
     page = _mount(bridge, TaskPreview("compare", "Which?", [[images["cat"], images["dog"]]]))
     assert page.locator(".rnb-unsure-option").count() == 0
     assert page.locator(".rnb-side-label").all_inner_texts() == TaskPreview(
@@ -184,7 +189,9 @@ def test_free_text_respects_min_and_max_length(bridge: Any, images: dict[str, Pa
     assert widget.answers == [{"index": 0, "type": "free_text", "text": "Is this a bird or a "}]
 
 
-def test_ranking_shows_matchups_and_records_the_winner(bridge: Any, images: dict[str, Path], shot: Any) -> None:
+def test_ranking_shows_matchups_and_records_the_winner(
+    bridge: Any, images: dict[str, Path], shot: Any
+) -> None:
     group = [images["cat"], images["dog"], images["bird"]]
     widget = TaskPreview("ranking", "Which image looks better?", [group])
     assert widget.n_tasks == 3  # every pair of a group of three
@@ -247,7 +254,8 @@ def test_mobile_width_stacks_the_sides(browser: Any, static_server: Any, images:
         a, b = (page.locator(".rnb-side").nth(i).bounding_box() for i in range(2))
         assert b["y"] >= a["y"] + a["height"] - 1  # stacked, not squeezed side by side
         assert a["width"] <= 375
-        page.locator("#root").screenshot(path=str(Path(__file__).parents[1] / "artifacts" / "task_preview_mobile.png"))
+        artifacts = Path(__file__).parents[1] / "artifacts"
+        page.locator("#root").screenshot(path=str(artifacts / "task_preview_mobile.png"))
     finally:
         context.close()
 
@@ -255,6 +263,9 @@ def test_mobile_width_stacks_the_sides(browser: Any, static_server: Any, images:
 def test_front_end_error_is_shown_in_the_widget(bridge: Any, images: dict[str, Path]) -> None:
     widget = TaskPreview("classify", "Pick", [images["cat"]], answer_options=["a", "b"])
     bridge.mount(widget, "task_preview")
-    bridge.page.evaluate("() => { window.__model.state.task = {...window.__model.state.task, type: 'bogus'}; window.__model.emit('change:task'); }")
+    bridge.page.evaluate(
+        "() => { const m = window.__model;"
+        " m.state.task = {...m.state.task, type: 'bogus'}; m.emit('change:task'); }"
+    )
     error = bridge.page.locator(".rnb-error")
     assert error.inner_text().startswith("TaskPreview: unknown task type")

@@ -11,7 +11,6 @@ buffers and arrive in JS as ``DataView``, as in Jupyter.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import http.server
 import json
@@ -157,7 +156,8 @@ class Bridge:
 
     def _state(self) -> dict[str, Any]:
         state = self.widget.get_state()
-        return {k: v for k, v in state.items() if not k.startswith("_") and k not in ("layout", "tabbable", "tooltip")}
+        skip = ("layout", "tabbable", "tooltip")
+        return {k: v for k, v in state.items() if not k.startswith("_") and k not in skip}
 
     def _changed(self) -> dict[str, Any]:
         state = self._state()
