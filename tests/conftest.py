@@ -143,7 +143,7 @@ def api(live_server: LiveServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def poll(fn: Any, *, timeout: float = 60.0, interval: float = 0.05, message: str = "condition") -> Any:
+def wait_for(fn: Any, *, timeout: float = 60.0, interval: float = 0.05, message: str = "condition") -> Any:
     """Call ``fn`` until it returns a truthy value or ``timeout`` passes (no bare sleeps as synchronisation)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -153,3 +153,24 @@ def poll(fn: Any, *, timeout: float = 60.0, interval: float = 0.05, message: str
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+@pytest.fixture
+def poll() -> Any:
+    """``poll(fn, timeout=..., message=...)``: call ``fn`` until truthy (tests never sleep to synchronise)."""
+    return wait_for
+
+
+@pytest.fixture(scope="module")
+def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Start extra servers: ``live_server_factory(crowd=False, extra_args=(...))``; all stopped at module end."""
+    servers: list[LiveServer] = []
+
+    def start(*, crowd: bool = True, extra_args: tuple[str, ...] = ()) -> LiveServer:
+        server = LiveServer(tmp_path_factory.mktemp("server") / "data", crowd=crowd, extra_args=extra_args)
+        servers.append(server.start())
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

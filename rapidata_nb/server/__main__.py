@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--crowd-size", type=int, default=None)
     parser.add_argument("--client-id", default=None, help="register this API client at start")
     parser.add_argument("--client-secret", default=None)
+    parser.add_argument("--token-ttl-seconds", type=int, default=None, help="lifetime of bearer tokens")
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
     return parser
@@ -51,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "client_id": args.client_id,
         "client_secret": args.client_secret,
         "public_url": args.public_url,
+        "token_ttl_seconds": args.token_ttl_seconds,
     }
     if args.data_dir is not None:
         options["data_dir"] = args.data_dir

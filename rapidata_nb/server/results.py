@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,11 @@ COVERAGE_SIZE = 10
 """Cells per side of the Draw coverage grid."""
 LOCATE_RADIUS = 0.05
 """Cluster radius of Locate points, as a fraction of the image side."""
+
+
+def _iso(value: datetime) -> str:
+    """ISO 8601 in UTC with an explicit offset (SQLite returns naive datetimes)."""
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def _r(x: float) -> float:
@@ -125,7 +131,7 @@ class _Context:
                     score=float(response.user_score),
                     details=details,
                     labeler_id=labeler.id,
-                    created_at=response.created_at.isoformat(),
+                    created_at=_iso(response.created_at),
                     shown_order=response.shown_order,
                     item_a=item_a,
                     item_b=item_b,

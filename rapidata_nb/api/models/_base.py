@@ -7,9 +7,10 @@ Dump with ``model_dump(by_alias=True, mode="json")`` (or :func:`dump`).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = ["WireModel", "dump"]
@@ -19,6 +20,14 @@ class WireModel(BaseModel):
     """A pydantic model whose field names are camelCase on the wire and unknown fields are ignored."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        # SQLite returns naive datetimes; every time on the wire is UTC with an explicit offset.
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
 
     def wire(self, *, exclude_unset: bool = False) -> dict[str, Any]:
         """Return the JSON-ready wire dict (camelCase keys, `_t` tags)."""
