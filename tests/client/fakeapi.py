@@ -89,6 +89,8 @@ class FakeApi:
         if method == "POST" and path.startswith("/dataset/") and path.endswith("/datapoint"):
             self.datapoints[path.split("/")[2]].append(body)
             return httpx.Response(200, json={"datapointId": f"dp{next(self.ids)}"})
+        if method == "POST" and path.startswith("/dataset/") and path.endswith("/group"):
+            return httpx.Response(200, json={})
         if method == "POST" and path == "/job/definition":
             d = f"def{next(self.ids)}"
             self.definitions[d] = body
@@ -101,6 +103,9 @@ class FakeApi:
                 "workflow": src["workflow"], "referee": src["referee"],
                 "featureFlags": src.get("rapidFeatureFlags", []), "campaignFeatureFlags": [],
             })
+        if method == "GET" and path == "/jobs":
+            items = list(self.jobs.values())[::-1]
+            return httpx.Response(200, json={"total": len(items), "page": 1, "pageSize": 100, "items": items})
         if method == "POST" and path == "/job":
             j = f"job{next(self.ids)}"
             self.jobs[j] = {"jobId": j, "name": "n", "audienceId": body["audienceId"],
