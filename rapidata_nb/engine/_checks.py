@@ -65,3 +65,9 @@ def as_count(value: Any, name: str, minimum: int = 0) -> int:
 def clip_scores(scores: FloatArray) -> FloatArray:
     """Clip user scores to ``(EPS, 1 - EPS)``."""
     return np.clip(scores, EPS, 1.0 - EPS)
+
+
+def weighted_bincount(idx: IntArray, weights: FloatArray, size: int) -> FloatArray:
+    """``np.bincount(idx, weights, minlength=size)`` that is ``float64`` even for empty input."""
+    out: FloatArray = np.bincount(idx, weights=weights, minlength=size).astype(np.float64, copy=False)
+    return out

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import BoolArray, FloatArray, IntArray, as_count, as_float, as_index
+from ._checks import BoolArray, FloatArray, IntArray, as_count, as_float, as_index, weighted_bincount
 from .referee import vote_log_odds
 
 __all__ = [
@@ -87,7 +87,7 @@ def vote_counts(
         weighted = counts.astype(np.float64)
     else:
         w = as_float(weights, "weights", length=key.shape[0])
-        weighted = np.bincount(key, weights=w, minlength=size).reshape(n_t, n_c)
+        weighted = weighted_bincount(key, w, size).reshape(n_t, n_c)
     return counts, weighted
 
 
@@ -133,8 +133,8 @@ def confidence_matrix(
 ) -> FloatArray:
     """``confidencePerCategory`` for every task at once (model: :func:`.referee.confidence_per_category`).
 
-    Each vote adds ``log((1 + (K-1)s)/(1 - s))`` to its (task, choice) cell; each row is then soft-maxed. A task
-    without votes gets the uniform ``1/K``.
+    Each vote adds ``log((1 + (K-1)s)/(1 - s))`` to its (task, choice) cell; each row is then soft-maxed.
+    A task without votes gets the uniform ``1/K``.
 
     Examples:
         >>> np.round(confidence_matrix([0, 0, 0, 0], [1, 1, 1, 1], [0.3, 0.8486, 0.4469, 0.4911], 1, 2), 4)
@@ -144,7 +144,7 @@ def confidence_matrix(
     n_c = as_count(n_choices, "n_choices", 1)
     key = _keys(task_idx, choice_idx, n_t, n_c)
     w = vote_log_odds(as_float(scores, "scores", length=key.shape[0]), n_c)
-    log_w = np.bincount(key, weights=w, minlength=n_t * n_c).reshape(n_t, n_c)
+    log_w = weighted_bincount(key, w, n_t * n_c).reshape(n_t, n_c)
     if n_t == 0:
         return log_w
     log_w -= log_w.max(axis=1, keepdims=True)
@@ -217,9 +217,7 @@ class Aggregation:
     n_votes: IntArray
 
 
-def aggregate(
-    task_idx: Any, choice_idx: Any, scores: Any, n_tasks: int, n_choices: int
-) -> Aggregation:
+def aggregate(task_idx: Any, choice_idx: Any, scores: Any, n_tasks: int, n_choices: int) -> Aggregation:
     """All per-datapoint aggregates of a classification or compare job in one pass.
 
     Args:

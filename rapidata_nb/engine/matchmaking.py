@@ -181,9 +181,7 @@ class PairMaker:
     def propose(self, n_pairs: int | None = None) -> list[tuple[int, int]]:
         """Next pairs (at most ``remaining``; all of it when ``n_pairs`` is None)."""
         k = self.remaining if n_pairs is None else min(as_count(n_pairs, "n_pairs"), self.remaining)
-        pairs = next_pairs(
-            self.scores, self.pair_counts, k, self.random_ratio, self._rng, window=self.window
-        )
+        pairs = next_pairs(self.scores, self.pair_counts, k, self.random_ratio, self._rng, window=self.window)
         self._proposed += len(pairs)
         return pairs
 

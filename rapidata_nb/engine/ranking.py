@@ -2,7 +2,8 @@
 
 Model. Item ``i`` has log-strength ``θ_i`` and beats ``j`` with probability ``σ(θ_i - θ_j) =
 p_i / (p_i + p_j)``, ``p_i = exp(θ_i)``. A tie counts as half a win for each side. Comparisons are first
-deduplicated into, per unordered pair ``{i, j}``, the number of games ``n_ij`` and the wins of ``i``, ``w_ij``.
+deduplicated into, per unordered pair ``{i, j}``, the number of games ``n_ij`` and the wins of ``i``,
+``w_ij``.
 We maximise the penalised log-likelihood::
 
     ℓ(θ) = Σ_{i<j} [ w_ij (θ_i - θ_j) - n_ij log(1 + exp(θ_i - θ_j)) ] - (α/2) Σ_i θ_i²
@@ -12,28 +13,28 @@ information of even a handful of games (on 1,000 items × 100,000 comparisons it
 0.02 Elo points), but it makes the optimum unique and finite when the comparison graph is disconnected, when
 an item was never compared (it gets θ = 0), or when an item won every game (the plain MLE is then infinite;
 with the ridge such an item sits some 1,000+ points above the rest, so pass a larger ``alpha`` such as 0.1,
-a real prior, when small rankings should look modest). ``ℓ`` is strictly concave, so the maximiser is unique; we find it with Newton's method (Hessian = graph
-Laplacian with weights ``n_ij p_ij (1 - p_ij)`` plus ``α I``), each step solved by Jacobi-preconditioned
-conjugate gradients on a sparse matrix and guarded by a backtracking line search. Convergence: the largest
-gradient component (in units of games) falls below ``tol`` (default 1e-7), typically in 5–8 steps from zero and
-2–3 from a warm start.
+a real prior, when small rankings should look modest). ``ℓ`` is strictly concave, so the maximiser is
+unique; we find it with Newton's method (Hessian = graph Laplacian with weights ``n_ij p_ij (1 - p_ij)``
+plus ``α I``), each step solved by Jacobi-preconditioned conjugate gradients on a sparse matrix and
+guarded by a backtracking line search. Convergence: the largest gradient component (in units of games)
+falls below ``tol`` (default 1e-7), typically in 5–8 steps from zero and 2–3 from a warm start.
 
 The Elo-like scale is ``1200 + 400·log10(p_i / geomean(p))``, i.e. ``1200 + (400 / ln 10)(θ_i - mean θ)``: an
 item 400 points above another is preferred 10 times as often.
 
 Bootstrap intervals resample the comparisons with replacement. Since only outcome counts matter, a replicate
-is a multinomial draw of the deduplicated outcome counts (``a`` beat ``b``, or ``a`` tied ``b``), refitted from
-the point estimate (warm start); intervals are percentiles of the replicates on the Elo scale. Two items are
-ranked apart only when their intervals do not overlap (:func:`rank_groups`).
+is a multinomial draw of the deduplicated outcome counts (``a`` beat ``b``, or ``a`` tied ``b``),
+refitted from the point estimate (warm start); intervals are percentiles of the replicates on the Elo
+scale. Two items are ranked apart only when their intervals do not overlap (:func:`rank_groups`).
 
 References: Bradley & Terry (1952), "Rank analysis of incomplete block designs: I", Biometrika 39; Hunter
 (2004), "MM algorithms for generalized Bradley–Terry models", Annals of Statistics 32; Efron & Tibshirani
 (1993), "An Introduction to the Bootstrap".
 
 Examples:
-    >>> theta = bradley_terry([0, 0, 1], [1, 2, 2], 3)
-    >>> np.round(to_elo(theta)).tolist()
-    [1466.0, 1200.0, 934.0]
+    >>> theta = bradley_terry([0, 0, 1, 1, 1, 2], [1, 1, 0, 2, 2, 1], 3)  # 0 beats 1 2:1, 1 beats 2 2:1
+    >>> np.round(to_elo(theta), 1).tolist()  # 400·log10(2) = 120.4 points per step
+    [1320.4, 1200.0, 1079.6]
     >>> win_matrix([0, 0, 1], [1, 2, 2], 3).tolist()
     [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
 """
@@ -46,7 +47,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from ._checks import BoolArray, FloatArray, IntArray, as_count, as_index
+from ._checks import BoolArray, FloatArray, IntArray, as_count, as_index, weighted_bincount
 
 __all__ = [
     "ELO_PER_LOG",
@@ -93,8 +94,8 @@ class PairCounts:
     def resampled(self, counts: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``(wins, games)`` per pair for new outcome counts (one bootstrap replicate)."""
         n_pairs = self.i.shape[0]
-        games = np.bincount(self.outcome_pair, weights=counts, minlength=n_pairs)
-        wins = np.bincount(self.outcome_pair, weights=counts * self.outcome_share, minlength=n_pairs)
+        games = weighted_bincount(self.outcome_pair, counts, n_pairs)
+        wins = weighted_bincount(self.outcome_pair, counts * self.outcome_share, n_pairs)
         return wins, games
 
 
@@ -136,8 +137,8 @@ def pair_counts(winners: Any, losers: Any, n_items: int, ties: Any = None) -> Pa
     pairs, outcome_pair = np.unique(pair_code, return_inverse=True)
     share = np.array([1.0, 0.0, 0.5])[kind_u]
     cnt = outcome_count.astype(np.float64)
-    wins = np.bincount(outcome_pair, weights=cnt * share, minlength=pairs.shape[0])
-    games = np.bincount(outcome_pair, weights=cnt, minlength=pairs.shape[0])
+    wins = weighted_bincount(outcome_pair, cnt * share, pairs.shape[0])
+    games = weighted_bincount(outcome_pair, cnt, pairs.shape[0])
     return PairCounts(
         n_items=n,
         i=(pairs // max(n, 1)).astype(np.int64),
@@ -171,8 +172,9 @@ class _Hessian:
         return self.mat
 
 
-def _objective(theta: FloatArray, pc_i: IntArray, pc_j: IntArray, wins: FloatArray, games: FloatArray,
-               alpha: float) -> float:
+def _objective(
+    theta: FloatArray, pc_i: IntArray, pc_j: IntArray, wins: FloatArray, games: FloatArray, alpha: float
+) -> float:
     d = theta[pc_i] - theta[pc_j]
     return float(np.dot(wins, d) - np.dot(games, np.logaddexp(0.0, d)) - 0.5 * alpha * np.dot(theta, theta))
 

@@ -1,9 +1,10 @@
 """Stopping rules for one datapoint: confidence, quorum and fixed count (DESIGN §6).
 
-The model behind confidence stopping. A datapoint has ``K`` categories, one of them true. A labeler with user
-score ``s`` in (0, 1) votes for the true category with probability ``(1 + (K-1)s)/K`` and for each wrong one with
-probability ``(1 - s)/K`` (``s = 0`` is random clicking, ``s = 1`` is always right). Votes are independent
-given the truth and the prior over the truth is uniform, so the posterior of category ``c`` is::
+The model behind confidence stopping. A datapoint has ``K`` categories, one of them true. A labeler with
+user score ``s`` in (0, 1) votes for the true category with probability ``(1 + (K-1)s)/K`` and for each
+wrong one with probability ``(1 - s)/K`` (``s = 0`` is random clicking, ``s = 1`` is always right). Votes
+are independent given the truth and the prior over the truth is uniform, so the posterior of category
+``c`` is::
 
     P(c | votes) ∝ Π_i [(1 + (K-1)s_i)/K]^[v_i = c] · [(1 - s_i)/K]^[v_i ≠ c]
                  ∝ exp( Σ_{i: v_i = c} w_i ),   w_i = log((1 + (K-1)s_i) / (1 - s_i))
@@ -39,7 +40,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ._checks import EPS, FloatArray, as_count, as_float, as_index, clip_scores
+from ._checks import EPS, FloatArray, as_count, as_float, as_index, clip_scores, weighted_bincount
 
 __all__ = [
     "EarlyStoppingReferee",
@@ -81,8 +82,8 @@ def _softmax_rows(log_w: FloatArray) -> FloatArray:
 def confidence_per_category(choices: Any, scores: Any, n_categories: int) -> FloatArray:
     """Posterior probability of each category given votes and the voters' user scores (DESIGN §6).
 
-    Model: ``P(vote = c | truth = c) = (1 + (K-1)s)/K``, ``P(vote = c | truth ≠ c) = (1 - s)/K``, uniform prior,
-    independent votes. Computed in log space; scores clipped to ``(1e-6, 1 - 1e-6)``.
+    Model: ``P(vote = c | truth = c) = (1 + (K-1)s)/K``, ``P(vote = c | truth ≠ c) = (1 - s)/K``, uniform
+    prior, independent votes. Computed in log space; scores clipped to ``(1e-6, 1 - 1e-6)``.
 
     Args:
         choices: Category index of each vote, in ``[0, n_categories)``.
@@ -102,7 +103,7 @@ def confidence_per_category(choices: Any, scores: Any, n_categories: int) -> Flo
     k = as_count(n_categories, "n_categories", 1)
     c = as_index(choices, "choices", size=k)
     w = vote_log_odds(as_float(scores, "scores", length=c.shape[0]), k)
-    return _softmax_rows(np.bincount(c, weights=w, minlength=k).astype(np.float64))
+    return _softmax_rows(weighted_bincount(c, w, k))
 
 
 class StoppingTracker:
@@ -129,7 +130,7 @@ class StoppingTracker:
         self.done = np.zeros(n, dtype=bool)
 
     def add(self, task: int, choice: int, score: float = 0.0) -> bool:
-        """Record one vote for ``choice`` on ``task`` by a labeler with ``score``; return whether it is done."""
+        """Record a vote for ``choice`` on ``task`` by a labeler with ``score``; return whether it is done."""
         if not 0 <= choice < self.n_categories:
             raise ValueError(f"choice must lie in [0, {self.n_categories}), got {choice}")
         self.n_votes[task] += 1
@@ -207,8 +208,8 @@ def _quorum_done(top: int, n_votes: int, threshold: int, max_votes: int) -> bool
 class QuorumReferee:
     """Stop when ``threshold`` votes agree, when that has become impossible, or at ``max_votes``.
 
-    "Impossible" means ``max count + (max_votes - votes so far) < threshold``: even if every remaining vote went
-    to the current leader it could not reach the quorum.
+    "Impossible" means ``max count + (max_votes - votes so far) < threshold``: even if every remaining vote
+    went to the current leader it could not reach the quorum.
 
     Args:
         threshold: Agreeing votes needed (>= 1).
@@ -301,4 +302,3 @@ class EarlyStoppingReferee:
 
     def __repr__(self) -> str:
         return f"EarlyStoppingReferee(threshold={self.threshold}, max_votes={self.max_votes})"
-

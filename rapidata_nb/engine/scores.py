@@ -6,11 +6,11 @@ wrong answer has probability ``(1 - r)(1 - s)``. With a ``Beta(a, b)`` prior on 
 
     p(s | answers) ∝ s^(a-1) (1-s)^(b-1 + n_wrong) · Π_{correct i} (r_i + (1 - r_i) s)
 
-and the user score is its mean. The default prior is ``Beta(2, 2)``: mean 0.5, weak (worth two answers), and
-zero density at the ends, so nobody gets a score of exactly 0 or 1 from a few answers. The integral is computed
-by Gauss–Legendre quadrature on (0, 1) in log space (512 nodes). For integer ``a, b`` the integrand is a
-polynomial, so the result is exact up to rounding while fewer than ~1,000 answers are involved, and extremely
-accurate beyond that. A labeler with no answers gets the prior mean.
+and the user score is its mean. The default prior is ``Beta(2, 2)``: mean 0.5, weak (worth two answers),
+and zero density at the ends, so nobody gets a score of exactly 0 or 1 from a few answers. The integral is
+computed by Gauss–Legendre quadrature on (0, 1) in log space (512 nodes). For integer ``a, b`` the
+integrand is a polynomial, so the result is exact up to rounding while fewer than ~1,000 answers are
+involved, and extremely accurate beyond that. A labeler with no answers gets the prior mean.
 
 **Quality model** (issue 6). One-coin Dawid–Skene over job responses with the same chance-corrected
 parameterisation: labeler ``j`` picks the true category with probability ``q_j = 1/K + (1 - 1/K)s_j`` and each
@@ -45,7 +45,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._checks import EPS, BoolArray, FloatArray, IntArray, as_count, as_float, as_index
+from ._checks import (
+    EPS,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    as_count,
+    as_float,
+    as_index,
+    weighted_bincount,
+)
 
 __all__ = [
     "OneCoinDawidSkene",
@@ -185,10 +194,8 @@ class QualityFit:
     converged: bool
 
 
-def _e_step(
-    key: IntArray, vote_w: FloatArray, log_prior: FloatArray, n_tasks: int, k: int
-) -> FloatArray:
-    logp = np.bincount(key, weights=vote_w, minlength=n_tasks * k).reshape(n_tasks, k)
+def _e_step(key: IntArray, vote_w: FloatArray, log_prior: FloatArray, n_tasks: int, k: int) -> FloatArray:
+    logp = weighted_bincount(key, vote_w, n_tasks * k).reshape(n_tasks, k)
     logp += log_prior
     logp -= logp.max(axis=1, keepdims=True)
     p = np.exp(logp)
@@ -254,8 +261,9 @@ def one_coin_dawid_skene(
     skills = np.full(n_l, prior_skill)
     converged = False
     it = 0
-    for it in range(1, as_count(n_iter, "n_iter", 1) + 1):
-        expected = np.bincount(lab, weights=post.ravel()[key], minlength=n_l)
+    for step in range(1, as_count(n_iter, "n_iter", 1) + 1):
+        it = step
+        expected = weighted_bincount(lab, post.ravel()[key], n_l)
         q = (expected + prior_votes * q0) / np.maximum(n_votes + prior_votes, EPS)
         new_skills = np.clip((q - 1.0 / k) / (1.0 - 1.0 / k), EPS, 1.0 - EPS)
         if fit_class_prior and has_votes.any():
@@ -293,7 +301,9 @@ class OneCoinDawidSkene:
 
     Examples:
         >>> import pandas as pd
-        >>> df = pd.DataFrame({"task": ["a", "a", "a"], "worker": ["x", "y", "z"], "label": ["dog", "dog", "cat"]})
+        >>> df = pd.DataFrame(
+        ...     {"task": ["a", "a", "a"], "worker": ["x", "y", "z"], "label": ["dog", "dog", "cat"]}
+        ... )
         >>> OneCoinDawidSkene().fit_predict(df).to_dict()
         {'a': 'dog'}
     """

@@ -10,10 +10,10 @@ close ones, it needs no seed, and the result does not depend on how ties in inpu
 lowest-index rule, so it is deterministic. Cluster centres are the means of their members; clusters are
 numbered by decreasing size. Cost O(N²) with N the points of one datapoint (a few hundred at most).
 
-**Draw.** :func:`coverage_grid` rasterises each labeler's polylines on a ``size × size`` grid with a round brush
-of width ``brush`` (ratio units) and returns, per cell, the fraction of labelers whose strokes touch it. A
-segment is sampled every third of a cell, and every cell whose centre lies within ``brush/2 + half a cell
-diagonal`` of a sample is marked, so thin strokes still mark the cells they cross.
+**Draw.** :func:`coverage_grid` rasterises each labeler's polylines on a ``size × size`` grid with a round
+brush of width ``brush`` (ratio units) and returns, per cell, the fraction of labelers whose strokes touch
+it. A segment is sampled every third of a cell, and every cell whose centre lies within
+``brush/2 + half a cell diagonal`` of a sample is marked, so thin strokes still mark the cells they cross.
 
 Examples:
     >>> labels, centres = cluster_points([[0.1, 0.1], [0.12, 0.1], [0.9, 0.9]], radius=0.05)
@@ -99,9 +99,7 @@ def _polylines(entry: Any) -> list[FloatArray]:
     return [_points(line) for line in arr]
 
 
-def coverage_grid(
-    lines: Sequence[Any], size: int = 32, brush: float = 0.03
-) -> FloatArray:
+def coverage_grid(lines: Sequence[Any], size: int = 32, brush: float = 0.03) -> FloatArray:
     """Fraction of labelers whose strokes cover each cell of a ``size × size`` grid.
 
     Args:

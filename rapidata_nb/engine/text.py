@@ -1,14 +1,15 @@
 """Extractive shortening of a datapoint's context to the 400-character limit.
 
-A context longer than ``limit`` is cut into sentences (after ``.``, ``!``, ``?`` or ``…`` followed by white
-space, and at line breaks). Each sentence is scored by its relevance to the question: the summed
+A context longer than ``limit`` is cut into sentences (after ``.``, ``!``, ``?`` or ``…`` followed by
+white space, and at line breaks). Each sentence is scored by its relevance to the question: the summed
 ``idf`` of the question's content words it contains (lower-cased, a small stop-word list removed, a light
-plural/verb-suffix stemmer), where ``idf = 1 + log((1 + S) / (1 + df))`` over the ``S`` sentences of the context,
-divided by ``sqrt(1 + words in the sentence)`` so long sentences do not win by size alone. The first sentence
-gets a small bonus (it usually introduces the subject). Sentences are taken greedily by decreasing score (ties:
-earlier first) while the selection, joined with single spaces in the original order, stays within ``limit``.
-Nothing is ever cut mid-sentence, unless the most relevant sentence is by itself longer than ``limit`` (or no
-sentence fits at all): then that sentence is truncated at a word boundary and ends with ``…``. The result is deterministic and at most ``limit`` characters.
+plural/verb-suffix stemmer), where ``idf = 1 + log((1 + S) / (1 + df))`` over the ``S`` sentences of the
+context, divided by ``sqrt(1 + words in the sentence)`` so long sentences do not win by size alone. The first
+sentence gets a small bonus (it usually introduces the subject). Sentences are taken greedily by decreasing
+score (ties: earlier first) while the selection, joined with single spaces in the original order, stays
+within ``limit``. Nothing is ever cut mid-sentence, unless the most relevant sentence is by itself longer
+than ``limit`` (or no sentence fits at all): then that sentence is truncated at a word boundary and ends with
+``…``. The result is deterministic and at most ``limit`` characters.
 
 Reference: the scoring is the classic tf-idf sentence extraction of Luhn (1958) and Salton & Buckley (1988),
 reduced to what a short question needs.
@@ -34,7 +35,8 @@ _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being do does did
     has have had it its this that these those there here what which who whom whose when where why how
     i you he she we they me him her us them my your his our their not no yes can could would should will
-    shall may might must than then so such into onto over under about any all each some very just also""".split()
+    shall may might must than then so such into onto over under about any all each some very just
+    also""".split()
 )
 _FIRST_SENTENCE_BONUS = 0.05
 
