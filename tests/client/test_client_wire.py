@@ -300,6 +300,7 @@ def test_order_create_infers_type(client, api: FakeApi) -> None:  # type: ignore
     order = client.order.create(name="O", instruction="Animal?", answer_options=["Cat", "Dog"], datapoints=[URL_A])
     assert order.id.startswith("def")
     order.run()
-    assert api.bodies("POST", "/job")[0]["audienceId"] == "global"
+    [job_body] = [b for b in api.bodies("POST", "/job") if "audienceId" in b]
+    assert job_body["audienceId"] == "global" and job_body["revisionNumber"] == 1
     with pytest.raises(ValueError, match="Cannot tell the order type"):
         client.order.create(name="O", instruction="i", datapoints=[URL_A])
