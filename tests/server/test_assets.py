@@ -1,0 +1,91 @@
+"""Assets: content-addressed files, URL assets by reference, batch uploads, the /assets file route."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import httpx
+
+
+def test_file_upload_is_content_addressed(api: httpx.Client, live_server: Any) -> None:
+    data = b"\x89PNG\r\n\x1a\n" + b"pixels" * 100
+    first = api.post("/asset/file", files={"file": ("cat.png", data, "image/png")})
+    again = api.post("/asset/file", files={"file": ("cat.png", data, "image/png")})
+    renamed = api.post("/asset/file", files={"file": ("other.png", data, "image/png")})
+    assert first.status_code == 200
+    body = first.json()
+    assert body == {
+        "fileName": body["fileName"],
+        "warnings": [],
+        "wasCompressed": False,
+        "originalSizeBytes": len(data),
+        "finalSizeBytes": len(data),
+    }
+    sha = hashlib.sha256(data).hexdigest()
+    assert body["fileName"] == f"{sha[:32]}_cat.png"
+    assert again.json()["fileName"] == body["fileName"]
+    assert renamed.json()["fileName"] == f"{sha[:32]}_other.png"
+    # one blob on disk for both names
+    assert (live_server.data_dir / "assets" / sha).read_bytes() == data
+    served = httpx.get(f"{live_server.url}/assets/{body['fileName']}")
+    assert served.status_code == 200
+    assert served.content == data
+    assert served.headers["content-type"] == "image/png"
+
+
+def test_url_asset_is_kept_by_reference(api: httpx.Client, live_server: Any) -> None:
+    url = "https://assets.rapidata.ai/some/dir/flower%20one.jpg"
+    response = api.post("/asset/url", params={"url": url})
+    assert response.status_code == 200
+    name = response.json()["fileName"]
+    assert name.endswith("_flower_one.jpg")
+    served = httpx.get(f"{live_server.url}/assets/{name}", follow_redirects=False)
+    assert served.status_code == 302
+    assert served.headers["location"] == url
+
+
+def test_bad_uploads_are_rejected(api: httpx.Client) -> None:
+    not_url = api.post("/asset/url", params={"url": "file:///etc/passwd"})
+    assert not_url.status_code == 400
+    assert "url" in not_url.json()["message"]
+    empty = api.post("/asset/file", files={"file": ("x.png", b"", "image/png")})
+    assert empty.status_code == 400
+    missing_field = api.post("/asset/file", files={"other": ("x.png", b"abc", "image/png")})
+    assert missing_field.status_code == 422
+    assert "file" in missing_field.json()["message"]
+
+
+def test_asset_route_has_no_path_traversal(live_server: Any) -> None:
+    for name in ("..%2F..%2Fetc%2Fpasswd", "..", "rapidata.db", "%2e%2e%2frapidata.db"):
+        response = httpx.get(f"{live_server.url}/assets/{name}")
+        assert response.status_code == 404, name
+        assert "root:" not in response.text
+
+
+def test_batch_upload_flow(api: httpx.Client) -> None:
+    urls = [f"https://example.org/img/{i}.png" for i in range(3)] + ["not a url"]
+    first = api.post("/asset/batch-upload", json={"urls": urls[:2], "correlationId": "corr-1"})
+    second = api.post("/asset/batch-upload", json={"urls": urls[2:], "correlationId": "corr-1"})
+    assert first.status_code == second.status_code == 200
+    batch_ids = [first.json()["batchUploadId"], second.json()["batchUploadId"]]
+    status = api.get("/asset/batch-upload/status", params={"correlationId": "corr-1"}).json()
+    assert status == {
+        "status": "Completed",
+        "totalCount": 4,
+        "completedCount": 3,
+        "failedCount": 1,
+        "completedBatches": batch_ids,
+    }
+    items = api.get(f"/asset/batch-upload/{batch_ids[1]}").json()["items"]
+    assert [i["url"] for i in items] == urls[2:]
+    assert items[0]["status"] == "Completed" and items[0]["fileName"].endswith("_2.png")
+    assert items[1]["status"] == "Failed" and items[1]["fileName"] is None and items[1]["errorMessage"]
+
+
+def test_batch_upload_errors(api: httpx.Client) -> None:
+    assert api.get("/asset/batch-upload/status", params={"correlationId": "nope"}).status_code == 404
+    assert api.get("/asset/batch-upload/bu_nope").status_code == 404
+    empty = api.post("/asset/batch-upload", json={"urls": []})
+    assert empty.status_code == 422
+    assert "urls" in empty.json()["message"]
