@@ -31,15 +31,17 @@ from rapidata_nb.engine.scores import user_score
 from rapidata_nb.server.crowd.behaviour import TaskView, answer
 from rapidata_nb.server.crowd.filters import matches
 from rapidata_nb.server.crowd.population import stable_hash
-from rapidata_nb.server.crowd.truth import grade
+from rapidata_nb.server.crowd.truth import grade, named_option
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
     AudienceMember,
     ExampleAnswer,
     Labeler,
+    OracleTruth,
     utcnow,
 )
+from rapidata_nb.server.store.models import Asset
 
 __all__ = [
     "DEFAULT_RULE",
@@ -115,6 +117,38 @@ def example_truth(example: AudienceExample) -> dict[str, Any]:
                 "requiredPrecision": truth.get("requiredPrecision"),
                 "requiredCompleteness": truth.get("requiredCompleteness")}
     raise ValueError(f"unknown example kind {example.kind!r}")
+
+
+def example_reality(session: Session, example: AudienceExample) -> dict[str, Any]:
+    """What is actually true of an example's content, which simulated labelers answer by.
+
+    A registered oracle for the content wins, then an unambiguous named option (``cat.jpeg`` → "Cat");
+    otherwise the example's own truth is taken as real. Grading always uses the example's truth, so examples
+    with wrong truths recruit the wrong labelers, as the docs warn.
+    """
+    oracle = session.get(OracleTruth, (example.content_key, example.kind))
+    if oracle is not None:
+        return {"clarity": 1.0, **oracle.truth}
+    if example.kind == "classify":
+        view = example_view(example)
+        named = named_option(view.options, [*view.identities, *_identities(session, example.asset)])
+        if named is not None:
+            return {"categories": [named]}
+    return example_truth(example)
+
+
+def _identities(session: Session, asset: dict[str, Any]) -> list[str]:
+    out = []
+    for a in _flat(asset):
+        row = session.get(Asset, str(a.get("name", ""))) if a.get("_t") == "ExistingAssetInput" else None
+        out.append(str(row.url or row.original_name) if row is not None else str(a.get("text", "")))
+    return out
+
+
+def _flat(asset: dict[str, Any]) -> list[dict[str, Any]]:
+    if asset.get("_t") == "MultiAssetInput":
+        return [x for a in asset.get("assets", []) for x in _flat(a)]
+    return [asset]
 
 
 def grade_example(example: AudienceExample, canonical_answer: dict[str, Any]) -> bool:
@@ -204,10 +238,11 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
     ))
     pending.sort(key=lambda row: (stable_hash(seed, "recruit", row[1].id), row[1].id))
     cap = min(len(examples), int(rule["maxTasks"])) if rule.get("maxTasks") else len(examples)
+    realities = {ex.id: example_reality(session, ex) for ex in examples[:cap]}
     for member, lab in pending[:batch]:
         correct, chance = [], []
         for ex in examples[:cap]:
-            given = answer(seed=seed, labeler=lab, view=example_view(ex), truth=example_truth(ex))
+            given = answer(seed=seed, labeler=lab, view=example_view(ex), truth=realities[ex.id])
             ok = grade_example(ex, given)
             session.add(ExampleAnswer(audience_id=audience.id, example_id=ex.id, labeler_id=lab.id,
                                       answer=given, correct=ok))

@@ -21,6 +21,7 @@ Canonical truth shapes (ratios 0..1, indices in datapoint order):
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,6 +34,7 @@ from rapidata_nb.server.store.labeling import OracleTruth, utcnow
 
 __all__ = [
     "NO_MISTAKES",
+    "named_option",
     "asset_quality",
     "content_key",
     "grade",
@@ -49,8 +51,12 @@ _WORDS = (
 
 
 def content_key(identities: Sequence[str]) -> str:
-    """The stable key of a piece of content: sha256 of its assets' identities (URL, file sha256 or text)."""
-    return hashlib.sha256("\x1f".join(identities).encode()).hexdigest()[:32]
+    """The stable key of a piece of content: sha256 of the JSON list of its assets' identities.
+
+    Same formula as ``store.datasets`` uses for datapoints (identities ``url:..``, ``sha256:..``, ``text:..``),
+    so an oracle registered for some assets applies to datapoints and qualification examples alike.
+    """
+    return hashlib.sha256(json.dumps(list(identities)).encode()).hexdigest()
 
 
 def asset_quality(seed: int, identity: str) -> tuple[float, float]:
@@ -69,6 +75,13 @@ def _box(rng: np.random.Generator) -> dict[str, float]:
     x, y = rng.uniform(0.05, 0.95 - w), rng.uniform(0.05, 0.95 - h)
     return {"xMin": round(float(x), 4), "yMin": round(float(y), 4),
             "xMax": round(float(x + w), 4), "yMax": round(float(y + h), 4)}
+
+
+def named_option(options: Sequence[str], identities: Sequence[str]) -> str | None:
+    """The one option whose words all appear in the asset's identity (``dog.jpeg`` → "Dog"), if exactly one."""
+    words = _tokens(" ".join(identities))
+    named = [o for o in options if _tokens(o) and _tokens(o) <= words]
+    return named[0] if len(named) == 1 else None
 
 
 def latent_truth(
@@ -100,9 +113,9 @@ def latent_truth(
         return {"winner": 0 if qa >= qb else 1, "qualities": [qa, qb],
                 "clarity": float(np.tanh(1.2 * abs(qa - qb)))}
     if kind == "classify":
-        named = [o for o in options if _tokens(o) and _tokens(o) <= _tokens(" ".join(identities))]
-        if len(named) == 1:
-            return {"categories": named}
+        named = named_option(options, identities)
+        if named is not None:
+            return {"categories": [named]}
         return {"categories": [options[int(rng.integers(len(options)))]] if options else []}
     if kind in ("locate", "draw"):
         return {"boxes": [_box(rng) for _ in range(1 if rng.random() < 0.75 else 2)]}
