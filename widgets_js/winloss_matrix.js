@@ -78,6 +78,10 @@ function render({ model, el }) {
     canvas.height = Math.round(height * ratio);
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
+    // Geometry for tests and tools: the grid starts at (left, top) in CSS pixels.
+    canvas.dataset.left = String(left);
+    canvas.dataset.top = String(top);
+    canvas.dataset.cell = String(cell);
     const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
     g.scale(ratio, ratio);
 

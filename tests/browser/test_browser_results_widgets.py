@@ -26,13 +26,14 @@ class ScriptedJob:
 def test_job_progress_shows_several_jobs_and_updates(bridge: Any, shot: Any) -> None:
     jobs = [
         ScriptedJob("job_a", "Image quality", [
-            {"state": "Running", "completion_percentage": 40, "total": 50, "completed": 20, "response_count": 120,
-             "response_target": 250},
+            {"state": "Running", "completion_percentage": 40, "total": 50, "completed": 20,
+             "response_count": 120, "response_target": 250},
             {"state": "Completed", "completion_percentage": 100, "total": 50, "completed": 50,
              "response_count": 250, "response_target": 250},
         ]),
         ScriptedJob("job_b", "Prompt alignment", [
-            {"state": "Running", "completion_percentage": 5, "total": 200, "completed": 10, "response_count": 31},
+            {"state": "Running", "completion_percentage": 5, "total": 200, "completed": 10,
+             "response_count": 31},
         ]),
     ]
     widget = JobProgress(jobs, start=False)
@@ -77,23 +78,10 @@ def test_winloss_matrix_hover_and_click(bridge: Any, shot: Any) -> None:
     assert widget.names == ["flux", "sdxl", "dalle"]
     canvas = page.locator("canvas.rnb-matrix-canvas")
     box = canvas.bounding_box()
-    n = 3
-    # the grid occupies the bottom-right n×n square of the canvas; aim at row 0 (flux), column 1 (sdxl)
-    cell = page.evaluate("() => { const c = document.querySelector('canvas.rnb-matrix-canvas'); return c.width; }")
-    assert cell > 0
-    size = (box["width"] - 1)
-    grid = size - (size - 1) % n  # unused, kept simple: compute from labels via JS instead
-    del grid
-    left, step = page.evaluate(
-        """() => {
-          const c = document.querySelector('canvas.rnb-matrix-canvas');
-          const w = parseFloat(c.style.width);
-          const n = 3; const cell = Math.max(4, Math.min(32, Math.floor(640 / n)));
-          return [w - 1 - n * cell, cell];
-        }"""
-    )
-    x = box["x"] + left + 1.5 * step
-    y = box["y"] + left + 0.5 * step
+    left, top, cell = (float(canvas.get_attribute(f"data-{k}")) for k in ("left", "top", "cell"))
+    # row 0 (flux), column 1 (sdxl)
+    x = box["x"] + left + 1.5 * cell
+    y = box["y"] + top + 0.5 * cell
     page.mouse.move(x, y)
     assert page.locator(".rnb-tooltip").inner_text() == "flux beat sdxl 7×, lost 3× (70%)"
     shot("winloss_matrix_small")
@@ -186,15 +174,18 @@ def test_results_gallery_filters_and_pages_in_python(bridge: Any, images: dict[s
     assert widget.winner_filter == "fish.png" and widget.matches == [2]
 
 
-def test_results_gallery_locate_heatmap_and_draw_coverage(bridge: Any, images: dict[str, Path], shot: Any) -> None:
+def test_results_gallery_locate_heatmap_and_draw_coverage(
+    bridge: Any, images: dict[str, Path], shot: Any
+) -> None:
     locate = {
         "info": {"type": "Locate"},
         "results": [
             {
                 "originalFileName": "cat.png",
                 "assetUrl": "https://assets.example/cat.png",
-                "detailedResults": [{"points": [{"x": 0.5 + d, "y": 0.5 - d}]} for d in (0, 0.02, -0.03, 0.01)]
-                + [{"points": [{"x": 0.1, "y": 0.9}]}],
+                "detailedResults": [
+                    {"points": [{"x": 0.5 + d, "y": 0.5 - d}]} for d in (0, 0.02, -0.03, 0.01)
+                ] + [{"points": [{"x": 0.1, "y": 0.9}]}],
             }
         ],
     }
@@ -207,7 +198,8 @@ def test_results_gallery_locate_heatmap_and_draw_coverage(bridge: Any, images: d
         """() => {
           const c = document.querySelector('canvas.rnb-heatmap');
           const g = c.getContext('2d');
-          const at = (x, y) => g.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data[3];
+          const at = (x, y) =>
+            g.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data[3];
           return [at(0.5, 0.5), at(0.1, 0.9), at(0.9, 0.1)];
         }"""
     )
@@ -237,7 +229,9 @@ def test_results_gallery_locate_heatmap_and_draw_coverage(bridge: Any, images: d
     shot("results_gallery_draw")
 
 
-def test_results_gallery_classification_words_and_texts(bridge: Any, images: dict[str, Path], shot: Any) -> None:
+def test_results_gallery_classification_words_and_texts(
+    bridge: Any, images: dict[str, Path], shot: Any
+) -> None:
     classification = {
         "info": {"type": "Classification"},
         "results": [
@@ -271,7 +265,9 @@ def test_results_gallery_classification_words_and_texts(bridge: Any, images: dic
 
     texts = {
         "info": {"type": "FreeText"},
-        "results": [{"originalFileName": "bird.png", "detailedResults": [{"answer": "a bird"}, {"answer": "green"}]}],
+        "results": [
+            {"originalFileName": "bird.png", "detailedResults": [{"answer": "a bird"}, {"answer": "green"}]}
+        ],
     }
     bridge.mount(ResultsGallery(texts, assets={"bird.png": images["bird"]}), "results_gallery")
     assert page.locator(".rnb-texts li").all_inner_texts() == ["a bird", "green"]

@@ -105,6 +105,9 @@ function render({ model, el }) {
     canvas.height = Math.round(height * ratio);
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
+    canvas.dataset.left = String(left);
+    canvas.dataset.top = String(top);
+    canvas.dataset.cell = String(cell);
     const g = (
       /** @type {CanvasRenderingContext2D} */
       canvas.getContext("2d")
