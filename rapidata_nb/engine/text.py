@@ -29,7 +29,7 @@ import re
 
 __all__ = ["shorten_context", "split_sentences"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"')\]])\s+|\n+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being do does did
