@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +15,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def client(live_server) -> RapidataClient:
-    return RapidataClient(client_id=live_server.client_id, client_secret=live_server.client_secret,
-                          environment=live_server.url)
+def client(live_server) -> Iterator[RapidataClient]:
+    with RapidataClient(client_id=live_server.client_id, client_secret=live_server.client_secret,
+                        environment=live_server.url) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
