@@ -1,83 +1,98 @@
 """Registering the widgets as the client's renderers (``rapidata_nb.client._display``).
 
-Kinds and what the registered function does:
+What each registered function does, matching how the client calls it:
 
-- ``"job_progress"``: ``fn(jobs)`` displays a live :class:`JobProgress` and returns it (the caller may
-  ``.wait()`` on it to block like ``display_progress_bar``).
-- ``"job"``: ``fn(job)`` returns a :class:`JobProgress` for one job (not displayed).
-- ``"job_definition"``: ``fn(definition)`` returns a :class:`TaskPreview` (not displayed).
-- ``"results"``: ``fn(results)`` returns a :class:`ResultsGallery` (not displayed).
+- ``"job_progress"``: ``fn(jobs)`` displays a live :class:`JobProgress` and returns it; the client then
+  blocks in its own wait loop while the widget's thread polls (``RapidataJob.display_progress_bar``).
+- ``"job"``: ``fn(job)`` displays a :class:`JobProgress` of that one job and returns it.
+- ``"job_definition"``: ``fn(definition)`` displays a :class:`TaskPreview` and returns it
+  (``RapidataJobDefinition.preview()``); the definition provides plain data, see
+  :func:`preview_definition`.
+- ``"results"``: ``fn(results)`` returns a :class:`ResultsGallery` without displaying it, for a
+  ``_repr_mimebundle_`` to embed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["preview_definition", "register_renderers", "show_progress"]
+__all__ = ["preview_definition", "register_renderers", "show_job", "show_preview", "show_progress"]
 
 logger = logging.getLogger("rapidata_nb.widgets")
 
 
-def show_progress(jobs: Any, *, refresh_rate: float = 1.0) -> Any:
-    """Display a live :class:`JobProgress` for ``jobs`` and return it."""
+def _display(widget: Any) -> Any:
     from IPython.display import display
 
-    from rapidata_nb.widgets.job_progress import JobProgress
-
-    widget = JobProgress(jobs, refresh_rate=refresh_rate)
     display(widget)
     return widget
 
 
-def _job_widget(job: Any) -> Any:
+def show_progress(jobs: Any, *, refresh_rate: float = 1.0) -> Any:
+    """Display a live :class:`JobProgress` for ``jobs`` and return it."""
     from rapidata_nb.widgets.job_progress import JobProgress
 
-    return JobProgress([job])
+    return _display(JobProgress(jobs, refresh_rate=refresh_rate))
 
 
-def _results_widget(results: Any) -> Any:
+def show_job(job: Any) -> Any:
+    """Display a live :class:`JobProgress` for one job and return it."""
+    return show_progress([job])
+
+
+def results_gallery(results: Any) -> Any:
+    """A :class:`ResultsGallery` over a results document (not displayed)."""
     from rapidata_nb.widgets.results_gallery import ResultsGallery
 
     return ResultsGallery(results)
 
 
 def preview_definition(definition: Any) -> Any:
-    """A :class:`TaskPreview` for a job definition (read duck-typed: ``task_type`` or ``type``,
-    ``instruction``, ``datapoints`` and the optional parameters of ``create_*_job_definition``)."""
+    """A :class:`TaskPreview` for a job definition.
+
+    The definition is read duck-typed, and never fetched from here: ``definition._preview_data()`` if
+    it has one (a mapping with the keyword arguments of :class:`TaskPreview`), else the attributes
+    ``task_type``, ``instruction``, ``datapoints``, ``answer_options``, ``a_b_names``, ``sentences``,
+    ``contexts``, ``media_contexts``, ``data_type`` and ``settings`` (or the same keys of a dict).
+    """
     from rapidata_nb.widgets.task_preview import TaskPreview
 
-    def attr(*names: str, default: Any = None) -> Any:
-        for name in names:
-            value = getattr(definition, name, None)
-            if value is None and isinstance(definition, dict):
-                value = definition.get(name)
-            if value is not None:
-                return value
-        return default
+    data = definition._preview_data() if hasattr(definition, "_preview_data") else None
+    if not isinstance(data, Mapping):
 
+        def attr(name: str) -> Any:
+            if isinstance(definition, Mapping):
+                return definition.get(name)
+            return getattr(definition, name, None)
+
+        data = {
+            name: attr(name)
+            for name in (
+                "task_type", "instruction", "datapoints", "answer_options", "a_b_names", "sentences",
+                "contexts", "media_contexts", "data_type", "settings",
+            )
+        }
+    kwargs = {k: v for k, v in data.items() if v is not None}
     return TaskPreview(
-        attr("task_type", "type", "_task_type"),
-        attr("instruction", default=""),
-        attr("datapoints", default=[]),
-        answer_options=attr("answer_options"),
-        a_b_names=attr("a_b_names"),
-        sentences=attr("sentences"),
-        contexts=attr("contexts"),
-        media_contexts=attr("media_contexts"),
-        data_type=attr("data_type", default="media"),
-        settings=attr("settings"),
+        kwargs.pop("task_type"), kwargs.pop("instruction", "") or "", kwargs.pop("datapoints", []), **kwargs
     )
+
+
+def show_preview(definition: Any) -> Any:
+    """Display the :class:`TaskPreview` of a job definition and return it."""
+    return _display(preview_definition(definition))
 
 
 def register_renderers() -> None:
     """Register the widget renderers with the client's registry (no-op if the client is absent)."""
     try:
-        from rapidata_nb.client import _display
-    except ImportError:  # the client package is optional for the widgets themselves
+        from rapidata_nb.client import _display as registry
+    except ImportError:  # the widgets work without the client
         logger.debug("rapidata_nb.client._display not available; widget renderers not registered")
         return
-    _display.register("job_progress", show_progress)
-    _display.register("job", _job_widget)
-    _display.register("job_definition", preview_definition)
-    _display.register("results", _results_widget)
+    registry.register("job_progress", show_progress)
+    registry.register("job", show_job)
+    registry.register("job_definition", show_preview)
+    registry.register("results", results_gallery)
