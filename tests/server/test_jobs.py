@@ -1,0 +1,86 @@
+"""Jobs end to end with the simulated crowd, job operations, and bad input that leaves no partial state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from server_builders import create_definition, run_job
+
+
+def test_compare_job_end_to_end(api: httpx.Client, poll: Any) -> None:
+    definition_id = create_definition(api, "compare", n=3, votes=3)["definitionId"]
+    job = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global", "revisionNumber": 1,
+                                 "precedingJobId": None, "checkForExplicitContent": None, "experimentId": None})
+    assert job.status_code == 200
+    body = job.json()
+    job_id = body["jobId"]
+    assert job_id.startswith("job_") and body["recruitingStarted"] is False
+    poll(lambda: api.get(f"/job/{job_id}").json()["state"] == "Completed", timeout=120, message="job done")
+    got = api.get(f"/job/{job_id}").json()
+    assert got["name"] == "compare definition"
+    assert got["definitionId"] == definition_id and got["audienceId"] == "global"
+    assert got["completedAt"] is not None and got["createdAt"].endswith("Z")
+    progress = api.get(f"/job/{job_id}/progress").json()
+    assert progress == {"completionPercentage": 100.0, "total": 3, "completed": 3, "state": "Done",
+                        "responseCount": 9}
+    listed = api.get("/jobs", params={"audience_id[eq]": "global", "name[contains]": "compare def"}).json()
+    assert job_id in [j["jobId"] for j in listed["items"]]
+    assert api.get("/jobs", params={"audience_id[eq]": "aud_other"}).json()["total"] == 0
+    # preliminary download: same document, through the pipeline endpoints
+    download = api.post(f"/pipeline/{got['pipelineId']}/preliminary-download", json={"sendEmail": False}).json()
+    preliminary = api.get(f"/pipeline/preliminary-download/{download['downloadId']}").json()
+    assert preliminary["results"] == api.get(f"/job/{job_id}/download-results").json()["results"]
+
+
+def test_results_are_deterministic_across_jobs(api: httpx.Client, poll: Any) -> None:
+    definition_id = create_definition(api, "compare", n=2, votes=5)["definitionId"]
+    first, second = run_job(api, definition_id, poll), run_job(api, definition_id, poll)
+    strip = lambda doc: [{k: v for k, v in r.items() if k != "detailedResults"} for r in doc["results"]]  # noqa: E731
+    assert strip(first) == strip(second)
+    voters = lambda doc: [[d["userId"] for d in r["detailedResults"]] for r in doc["results"]]  # noqa: E731
+    assert sorted(map(sorted, voters(first))) == sorted(map(sorted, voters(second)))
+
+
+def test_unknown_audience_creates_nothing(api: httpx.Client) -> None:
+    definition_id = create_definition(api, "free_text", n=1)["definitionId"]
+    before = api.get("/jobs", params={"page_size": 1000}).json()["total"]
+    unknown = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "aud_doesnotexist"})
+    assert unknown.status_code == 404
+    assert unknown.json()["message"].startswith("audienceId:")
+    missing_definition = api.post("/job", json={"jobDefinitionId": "def_nope", "audienceId": "global"})
+    assert missing_definition.status_code == 404 and "jobDefinitionId" in missing_definition.json()["message"]
+    bad_revision = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global",
+                                          "revisionNumber": 9})
+    assert bad_revision.status_code == 404
+    malformed = api.post("/job", content=b"{not json", headers={"content-type": "application/json"})
+    assert malformed.status_code == 400
+    missing = api.post("/job", json={"audienceId": "global"})
+    assert missing.status_code == 422 and "jobDefinitionId" in missing.json()["message"]
+    assert api.get("/jobs", params={"page_size": 1000}).json()["total"] == before
+    assert api.get("/job/job_nope").status_code == 404
+    assert api.get("/job/job_nope/download-results").status_code == 404
+
+
+def test_pause_resume_delete(api: httpx.Client, live_server: Any, poll: Any) -> None:
+    definition_id = create_definition(api, "free_text", n=2, votes=2)["definitionId"]
+    job_id = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global"}).json()["jobId"]
+    assert api.post(f"/job/{job_id}/pause").status_code in (204, 400)  # 400 if the crowd already finished it
+    state = api.get(f"/job/{job_id}").json()["state"]
+    if state == "Paused":
+        assert api.post(f"/job/{job_id}/resume").status_code == 204
+    poll(lambda: api.get(f"/job/{job_id}").json()["state"] == "Completed", timeout=120, message="job done")
+    assert api.post(f"/job/{job_id}/retry").status_code == 204
+    assert api.delete(f"/job/{job_id}").status_code == 204
+    assert api.get(f"/job/{job_id}").status_code == 404
+
+
+def test_pages_render(api: httpx.Client, live_server: Any, poll: Any) -> None:
+    definition_id = create_definition(api, "classify", n=1, votes=1, name="Page <b>test</b>")["definitionId"]
+    page = httpx.get(f"{live_server.url}/definitions/{definition_id}")
+    assert page.status_code == 200
+    assert "Page &lt;b&gt;test&lt;/b&gt;" in page.text and "classify instruction" in page.text
+    job_id = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global"}).json()["jobId"]
+    job_page = httpx.get(f"{live_server.url}/audiences/global/job/{job_id}")
+    assert job_page.status_code == 200 and "tasks done" in job_page.text
+    assert httpx.get(f"{live_server.url}/audiences/other/job/{job_id}").status_code == 404
