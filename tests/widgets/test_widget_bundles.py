@@ -1,0 +1,54 @@
+"""The committed bundles in rapidata_nb/widgets/static are exactly what widgets_js/build.mjs produces."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JS = ROOT / "widgets_js"
+STATIC = ROOT / "rapidata_nb" / "widgets" / "static"
+WIDGETS = ["task_preview", "job_progress", "winloss_matrix", "leaderboard", "results_gallery"]
+
+
+def test_every_widget_has_a_committed_bundle_and_stylesheet() -> None:
+    for name in WIDGETS:
+        assert (STATIC / f"{name}.js").stat().st_size > 0
+        assert (STATIC / f"{name}.css").stat().st_size > 0
+        assert (JS / f"{name}.js").exists()
+
+
+def test_bundles_import_nothing_at_runtime() -> None:
+    for name in WIDGETS:
+        source = (STATIC / f"{name}.js").read_text()
+        assert not re.search(r"^\s*import\s", source, flags=re.MULTILINE), name
+        assert not re.search(r"import\(\s*['\"]", source), name
+        assert "cdn." not in source and "esm.sh" not in source, name
+
+
+def test_shared_task_renderers_have_no_anywidget_specifics() -> None:
+    source = (JS / "task_renderers.js").read_text()
+    assert "model." not in source and "save_changes" not in source and "model.get" not in source
+    assert "export function renderTask(el, task, options = {})" in source
+
+
+@pytest.mark.slow
+def test_rebuilding_produces_identical_files(tmp_path: Path) -> None:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node/npm not installed; the committed bundles are used as they are")
+    if not (JS / "node_modules" / "esbuild").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True, timeout=300,
+                       capture_output=True)
+    out = tmp_path / "static"
+    subprocess.run([node, "build.mjs", "--outdir", str(out)], cwd=JS, check=True, timeout=120,
+                   capture_output=True)
+    built = sorted(p.name for p in out.iterdir())
+    committed = sorted(p.name for p in STATIC.iterdir() if p.suffix in (".js", ".css"))
+    assert built == committed
+    stale = [name for name in built if (out / name).read_bytes() != (STATIC / name).read_bytes()]
+    assert not stale, f"rebuild the bundles (cd widgets_js && npm ci && node build.mjs): {stale} differ"
