@@ -33,10 +33,12 @@ import altair as alt
 import pandas as pd
 
 import rapidata_nb
+import rapidata_nb.frames  # the df.rapidata accessor
 from rapidata_nb import RapidataClient
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_columns", 20)
+rapidata_nb.rapidata_config.logging.silent_mode = True  # no links or upload bars: keeps the outputs stable
 client = RapidataClient()  # no credentials: starts the embedded backend with its simulated crowd'''
 
 MEDIA = '''\
@@ -46,7 +48,7 @@ from PIL import Image, ImageDraw
 
 MEDIA = Path(os.environ["RAPIDATA_NB_HOME"]) / "media"
 MEDIA.mkdir(exist_ok=True)
-COLORS = {"cat": "orange", "dog": "saddlebrown", "owl": "gray", "fish": "steelblue"}
+COLORS = {"cat": "orange", "dog": "saddlebrown", "fox": "firebrick", "fish": "steelblue"}
 STYLES = {"flux": 0, "dalle": 1, "sdxl": 2}
 
 
@@ -128,18 +130,21 @@ def quickstart() -> nbformat.NotebookNode:
             'print(rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"], point["encoding"]["y"]["sort"])'
         ),
         new_markdown_cell(
-            "## Classify\n\n`df.rapidata.classify` names the column with the items and lists the options."
+            "## Classify\n\n`df.rapidata.classify` names the column with the items and lists the options.\n\n"
+            "The simulated crowd does not look at pixels: each datapoint gets a stable latent answer derived from "
+            "its content, and labelers agree with it according to their skill. So the labels below are "
+            "reproducible but not about cats and dogs; with real labelers (or the web labeling app) they would be."
         ),
         new_code_cell(
             'animals = pd.DataFrame({"image": [picture("flux", s) for s in COLORS]}, index=list(COLORS))\n'
             'labels = animals.rapidata.classify(\n'
             '    "image",\n'
-            '    options=["cat", "dog", "owl", "fish"],\n'
+            '    options=["cat", "dog", "fox", "fish"],\n'
             '    instruction="Which animal is this?",\n'
             '    responses_per_datapoint=5,\n'
             '    client=client,\n'
             ').wait(timeout=300)\n'
-            'labels.results()[["winner", "votes_cat", "votes_dog", "votes_owl", "votes_fish", "n_responses"]]'
+            'labels.results()[["winner", "votes_cat", "votes_dog", "votes_fox", "votes_fish", "n_responses"]]'
         ),
         new_markdown_cell(
             "## Individual responses\n\n`responses()` has one row per answer with what the labeler chose and "
@@ -202,7 +207,7 @@ def tour() -> nbformat.NotebookNode:
             "## Arena: all models, all prompts, one leaderboard\n\n`arena` takes a long frame (one row per prompt "
             "and model) and compares every pair of models on every prompt in a single compare job."
         ),
-        new_code_cell('outputs.head(6)'),
+        new_code_cell('outputs[["prompt", "model"]].head(6)'),
         new_code_cell(
             'arena = outputs.rapidata.arena(\n'
             '    model="model", media="image", prompt="prompt",\n'
@@ -236,9 +241,9 @@ def tour() -> nbformat.NotebookNode:
         new_code_cell(
             'ranking = outputs.rapidata.rank(\n'
             '    "image", by="prompt", instruction="Which image matches the description better?",\n'
-            '    context="prompt", client=client,\n'
+            '    context="prompt", responses_per_comparison=3, client=client,\n'
             ').wait(timeout=300)\n'
-            'outputs.join(ranking.results()[["score", "rank", "wins", "comparisons"]]).head(6)'
+            'outputs[["prompt", "model"]].join(ranking.results()[["score", "rank", "wins", "comparisons"]]).head(6)'
         ),
         new_markdown_cell("## Free text and word selection"),
         new_code_cell(
