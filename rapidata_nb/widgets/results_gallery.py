@@ -149,7 +149,7 @@ class ResultsGallery(BaseWidget):
         for name, location in card["assets"]:
             value = self._assets.get(name, location)
             try:
-                media.append(to_media(value, what=f"asset {name!r}"))
+                media.append({**to_media(value, what=f"asset {name!r}"), "name": name})
             except (ValueError, TypeError):
                 media.append({"kind": "text", "name": name, "text": name})
         out["media"] = media
