@@ -1,0 +1,540 @@
+"""Model Ranking Insights (``client.mri``): benchmarks, leaderboards and participants.
+
+Prompts are identified by their identifier (the prompt text by default); every medium a model generates is
+tied to one identifier, and only media of the same identifier are compared. ``english_prompts`` returns the
+prompts unchanged: the local backend does not translate (identity translation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Literal
+
+from rapidata_nb.client._browser import show
+from rapidata_nb.client._context import ClientContext
+from rapidata_nb.config import rapidata_config
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "LEVELS_OF_DETAIL",
+    "BenchmarkParticipant",
+    "RapidataBenchmark",
+    "RapidataBenchmarkManager",
+    "RapidataLeaderboard",
+]
+
+LEVELS_OF_DETAIL = {"debug": 20, "low": 2000, "medium": 4000, "high": 8000, "very high": 16000}
+"""Comparison budget (responses per evaluation) of each named ``level_of_detail``."""
+
+
+def resolve_budget(level_of_detail: str | int) -> int:
+    """A named level or a positive integer → the comparison budget.
+
+    Raises:
+        ValueError: For an unknown name or a non-positive integer.
+    """
+    if isinstance(level_of_detail, bool):
+        raise ValueError(f"level_of_detail must be one of {list(LEVELS_OF_DETAIL)} or a positive integer")
+    if isinstance(level_of_detail, int):
+        if level_of_detail < 1:
+            raise ValueError(f"level_of_detail must be a positive integer, got {level_of_detail}")
+        return level_of_detail
+    if level_of_detail not in LEVELS_OF_DETAIL:
+        raise ValueError(f"level_of_detail must be one of {list(LEVELS_OF_DETAIL)} or a positive integer, "
+                         f"got {level_of_detail!r}")
+    return LEVELS_OF_DETAIL[level_of_detail]
+
+
+def _asset_input(ctx: ClientContext, value: str, data_type: str = "media") -> dict[str, Any]:
+    if data_type == "text":
+        return {"_t": "TextAssetInput", "text": value}
+    return {"_t": "ExistingAssetInput", "name": ctx.uploader.upload(value)}
+
+
+class BenchmarkParticipant:
+    """A model in a benchmark.
+
+    Attributes:
+        id: The participant id.
+        name: Its display name.
+    """
+
+    def __init__(self, name: str, id: str, benchmark_id: str, ctx: ClientContext,  # noqa: A002
+                 status: str = "Created") -> None:
+        self.name = name
+        self.id = id
+        self._benchmark_id = benchmark_id
+        self._ctx = ctx
+        self._status = status
+
+    @property
+    def status(self) -> str:
+        """``Created`` (not yet submitted), ``Submitted`` or ``Disabled``."""
+        return self._status
+
+    def upload_media(self, assets: list[str], identifiers: list[str],
+                     data_type: Literal["media", "text"] = "media") -> tuple[list[str], list[str]]:
+        """Attach media (URLs, paths or texts) to prompt identifiers; returns ``(uploaded, failed)`` assets.
+
+        Raises:
+            ValueError: When the lists differ in length.
+        """
+        if len(assets) != len(identifiers):
+            raise ValueError("assets and identifiers must have the same length")
+        from rapidata_nb.client.exceptions import RapidataError
+
+        def one(pair: tuple[str, str]) -> tuple[str, str | None]:
+            asset, identifier = pair
+            try:
+                self._ctx.transport.request("POST", f"/participant/{self.id}/sample", json={
+                    "identifier": identifier, "asset": _asset_input(self._ctx, asset, data_type)})
+                return asset, None
+            except RapidataError as exc:
+                return asset, exc.message if hasattr(exc, "message") else str(exc)
+
+        with ThreadPoolExecutor(max_workers=max(1, min(8, rapidata_config.upload.maxWorkers))) as pool:
+            outcomes = list(pool.map(one, zip(assets, identifiers)))
+        failed = [a for a, err in outcomes if err is not None]
+        if failed:
+            first = next(err for _, err in outcomes if err is not None)
+            raise ValueError(f"{len(failed)} media could not be added to '{self.name}': {first}")
+        return [a for a, _ in outcomes], failed
+
+    def run(self) -> None:
+        """Submit the participant: it is matched against the field on every leaderboard."""
+        self._ctx.transport.request("POST", "/participants/submit", json={"participantIds": [self.id]})
+        self._status = "Submitted"
+
+    def get_elo(self) -> float | None:
+        """The participant's score over all leaderboards of the benchmark (``None`` before any matchup)."""
+        body = self._ctx.transport.request("GET", f"/benchmark/{self._benchmark_id}/standings/query") or {}
+        for item in body.get("items") or []:
+            if item["id"] == self.id:
+                return None if item.get("score") is None else round(float(item["score"]), 2)
+        return None
+
+    def rename(self, name: str) -> None:
+        """Change the display name."""
+        self._ctx.transport.request("PATCH", f"/participant/{self.id}", json={"name": name})
+        self.name = name
+
+    def disable(self) -> None:
+        """Exclude from evaluation and standings (reversible)."""
+        self._ctx.transport.request("POST", f"/participant/{self.id}/disable")
+        self._status = "Disabled"
+
+    def enable(self) -> None:
+        """Include again after :meth:`disable`."""
+        self._ctx.transport.request("POST", f"/participant/{self.id}/enable")
+        self._status = "Submitted"
+
+    def delete(self) -> None:
+        """Remove the participant and its media (cannot be undone)."""
+        self._ctx.transport.request("DELETE", f"/participant/{self.id}")
+
+    def __repr__(self) -> str:
+        return f"BenchmarkParticipant(name='{self.name}', id='{self.id}', status='{self._status}')"
+
+
+def _filters(tags: list[str] | None, country: list[str] | None, language: list[str] | None) -> list[tuple[str, str]]:
+    params: list[tuple[str, str]] = []
+    for key, values in (("tags", tags), ("country", country), ("language", language)):
+        if values is not None:
+            params += [(key, v) for v in values] or [(key, "")]
+    return params
+
+
+class RapidataLeaderboard:
+    """One evaluation criterion of a benchmark.
+
+    Attributes:
+        id: The leaderboard id.
+        benchmark_id: Its benchmark.
+    """
+
+    def __init__(self, data: dict[str, Any], ctx: ClientContext) -> None:
+        self.id = str(data["id"])
+        self.benchmark_id = str(data.get("benchmarkId", ""))
+        self._data = data
+        self._ctx = ctx
+
+    def _latest(self) -> dict[str, Any]:
+        self._data = dict(self._ctx.transport.request("GET", f"/leaderboard/{self.id}") or {})
+        return self._data
+
+    @property
+    def name(self) -> str:
+        """The leaderboard name."""
+        return str(self._latest()["name"])
+
+    @property
+    def instruction(self) -> str:
+        """What labelers are asked."""
+        return str(self._data["instruction"])
+
+    @property
+    def show_prompt(self) -> bool:
+        """Whether labelers see the prompt."""
+        return bool(self._data["showPrompt"])
+
+    @property
+    def show_prompt_asset(self) -> bool:
+        """Whether labelers see the prompt asset."""
+        return bool(self._data["showPromptAsset"])
+
+    @property
+    def inverse_ranking(self) -> bool:
+        """Whether the question asks for the worse item."""
+        return bool(self._data["isInversed"])
+
+    @property
+    def response_budget(self) -> int:
+        """Responses collected per evaluation."""
+        return int(self._latest()["responseBudget"])
+
+    @property
+    def level_of_detail(self) -> str | int:
+        """The named level of the budget, or the budget itself."""
+        budget = self.response_budget
+        return next((k for k, v in LEVELS_OF_DETAIL.items() if v == budget), budget)
+
+    @property
+    def min_responses_per_matchup(self) -> int:
+        """Votes collected per matchup."""
+        return int(self._latest()["minResponses"])
+
+    @property
+    def audience_id(self) -> str:
+        """The audience that answers."""
+        return str(self._data["audienceId"])
+
+    @property
+    def included_tags(self) -> list[str]:
+        """Only prompts with one of these tags get matchups (empty: all)."""
+        return list(self._data.get("includedTags") or [])
+
+    @property
+    def excluded_tags(self) -> list[str]:
+        """Prompts with one of these tags get no matchups."""
+        return list(self._data.get("excludedTags") or [])
+
+    @property
+    def jobs(self) -> list[Any]:
+        """The evaluation jobs of this leaderboard, oldest first."""
+        from rapidata_nb.client.job import RapidataJob
+
+        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/runs") or {}
+        return [RapidataJob._fetch(str(r["jobId"]), self._ctx) for r in body.get("items") or [] if r.get("jobId")]
+
+    def get_standings(self, tags: list[str] | None = None, country: list[str] | None = None,
+                      language: list[str] | None = None) -> pd.DataFrame:
+        """Standings, best first: columns ``name, wins, total_matches, score``.
+
+        Args:
+            tags: Only matchups on prompts carrying one of these tags (``None``: all; ``[]``: none).
+            country: Only votes of labelers from these countries (ISO-2).
+            language: Only votes of labelers speaking these languages.
+        """
+        import pandas as pd
+
+        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/standings/query",
+                                           params=_filters(tags, country, language)) or {}
+        rows = [{"name": p["name"], "wins": p["wins"], "total_matches": p["totalMatches"],
+                 "score": None if p.get("score") is None else round(float(p["score"]), 2)}
+                for p in body.get("items") or []]
+        return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
+
+    def get_win_loss_matrix(self, tags: list[str] | None = None, country: list[str] | None = None,
+                            language: list[str] | None = None) -> pd.DataFrame:
+        """``matrix.loc[a, b]`` = times model ``a`` beat model ``b`` (same filters as :meth:`get_standings`)."""
+        import pandas as pd
+
+        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/matrix/query",
+                                           params=_filters(tags, country, language)) or {}
+        return pd.DataFrame(body.get("data", []), index=pd.Index(body.get("index", [])),
+                            columns=pd.Index(body.get("columns", [])))
+
+    def update(self, name: str | None = None, level_of_detail: str | int | None = None,
+               min_responses_per_matchup: int | None = None) -> None:
+        """Rename or change the budget of future evaluations."""
+        body: dict[str, Any] = {"name": name}
+        if level_of_detail is not None:
+            body["responseBudget"] = resolve_budget(level_of_detail)
+        if min_responses_per_matchup is not None:
+            body["minResponses"] = min_responses_per_matchup
+        self._ctx.transport.request("PATCH", f"/leaderboard/{self.id}",
+                                    json={k: v for k, v in body.items() if v is not None})
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{self._data.get('name', self.id)}</h4>" + self.get_standings().to_html(index=False)
+
+    def view(self) -> None:
+        """Show the standings (inline in notebooks, else a link)."""
+        show("leaderboard", self, self._ctx.link(f"mri/leaderboards/{self.id}"), f"Leaderboard '{self.id}'")
+
+    def __repr__(self) -> str:
+        return f"RapidataLeaderboard(name='{self._data.get('name')}', id='{self.id}')"
+
+
+class RapidataBenchmark:
+    """A set of prompts, the leaderboards that judge them and the participating models.
+
+    Attributes:
+        id: The benchmark id.
+        name: Its name.
+    """
+
+    def __init__(self, name: str, id: str, ctx: ClientContext) -> None:  # noqa: A002
+        self.name = name
+        self.id = id
+        self._ctx = ctx
+
+    # --- prompts ---------------------------------------------------------------------------------------
+
+    def _prompt_rows(self) -> list[dict[str, Any]]:
+        return list(self._ctx.transport.paged(f"/benchmark/{self.id}/prompts", page_size=100))
+
+    @property
+    def identifiers(self) -> list[str]:
+        """Prompt identifiers, in order."""
+        return [str(p["identifier"]) for p in self._prompt_rows()]
+
+    @property
+    def prompts(self) -> list[str | None]:
+        """Prompts as given."""
+        return [p.get("originalPrompt") for p in self._prompt_rows()]
+
+    @property
+    def english_prompts(self) -> list[str | None]:
+        """English prompts (locally the prompts unchanged: no translation)."""
+        return [p.get("englishPrompt") for p in self._prompt_rows()]
+
+    @property
+    def prompt_assets(self) -> list[list[str] | None]:
+        """Each prompt's asset (source URL or file name), or ``None``."""
+        out: list[list[str] | None] = []
+        for p in self._prompt_rows():
+            seg = next((s for s in p.get("segments", []) if s.get("kind") == "Asset"), None)
+            if seg is None or seg.get("asset") is None:
+                out.append(None)
+                continue
+            asset = seg["asset"]
+            parts = asset.get("assets") if asset.get("_t") == "MultiAsset" else [asset]
+            out.append([str(((a.get("metadata") or {}).get("sourceUrl") or {}).get("url")
+                             or ((a.get("metadata") or {}).get("originalFilename") or {}).get("originalFilename")
+                             or a.get("identifier")) for a in parts])
+        return out
+
+    @property
+    def tags(self) -> list[list[str]]:
+        """Each prompt's tag values."""
+        return [[t["value"] for t in p.get("tags", [])] for p in self._prompt_rows()]
+
+    def add_prompts(self, identifiers: list[str] | None = None, prompts: list[str | None] | list[str] | None = None,
+                    prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
+                    tags: Sequence[Sequence[str] | None] | None = None) -> None:
+        """Register prompts (matched by index); identifiers default to the prompts and must be unique.
+
+        Raises:
+            ValueError: On missing, duplicate or already registered identifiers, or lists of different length.
+        """
+        if not identifiers and not prompts:
+            raise ValueError("At least one of identifiers or prompts must be provided.")
+        if not prompts and not prompt_assets:
+            raise ValueError("At least one of prompts or prompt_assets must be provided.")
+        if not identifiers:
+            assert prompts is not None
+            if any(p is None for p in prompts) or len(set(prompts)) != len(prompts):
+                raise ValueError("Prompts must be unique and not None. Otherwise use identifiers.")
+            identifiers = [str(p) for p in prompts]
+        if len(set(identifiers)) != len(identifiers):
+            raise ValueError("Identifiers must be unique.")
+        n = len(identifiers)
+        prompts_ = list(prompts) if prompts else [None] * n
+        assets_ = [([a] if isinstance(a, str) else a) for a in prompt_assets] if prompt_assets else [None] * n
+        tags_ = list(tags) if tags else [None] * n
+        if not n == len(prompts_) == len(assets_) == len(tags_):
+            raise ValueError("identifiers, prompts, prompt_assets and tags must have the same length.")
+        existing = set(self.identifiers)
+        clash = [i for i in identifiers if i in existing]
+        if clash:
+            raise ValueError(f"Identifiers already exist in the benchmark: {clash}")
+        for identifier, prompt, asset, tag in zip(identifiers, prompts_, assets_, tags_):
+            segments: list[dict[str, Any]] = []
+            if prompt is not None:
+                segments.append({"key": "prompt", "kind": "Text", "text": prompt})
+            if asset:
+                inputs = [_asset_input(self._ctx, a) for a in asset]
+                segments.append({"key": "prompt_asset", "kind": "Asset",
+                                 "asset": inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput",
+                                                                              "assets": inputs}})
+            self._ctx.transport.request("POST", f"/benchmark/{self.id}/prompt", json={
+                "identifier": identifier, "segments": segments, "tags": [{"value": t} for t in tag or []]})
+
+    # --- leaderboards ---------------------------------------------------------------------------------
+
+    @property
+    def leaderboards(self) -> list[RapidataLeaderboard]:
+        """Leaderboards of this benchmark, in creation order."""
+        return [RapidataLeaderboard(d, self._ctx)
+                for d in self._ctx.transport.paged(f"/benchmark/{self.id}/leaderboards", page_size=100)]
+
+    def create_leaderboard(
+        self,
+        name: str,
+        instruction: str,
+        show_prompt: bool = False,
+        show_prompt_asset: bool = False,
+        inverse_ranking: bool = False,
+        level_of_detail: str | int | None = None,
+        min_responses_per_matchup: int | None = None,
+        audience_id: Any = None,
+        settings: Sequence[Any] | None = None,
+        included_tags: list[str] | None = None,
+        excluded_tags: list[str] | None = None,
+        skip_initial_run: bool = False,
+    ) -> RapidataLeaderboard:
+        """Create a leaderboard; submitted models are evaluated on it at once.
+
+        Args:
+            level_of_detail: ``"debug"`` (20), ``"low"`` (2000), ``"medium"`` (4000), ``"high"`` (8000),
+                ``"very high"`` (16000) responses per evaluation, or an int.
+            min_responses_per_matchup: Votes per matchup (default 3).
+            audience_id: An audience id, a ``RapidataAudience`` or a ``RapidataFilteredAudience``
+                (default: the global audience).
+
+        Raises:
+            ValueError: On an unknown level of detail or fewer than 1 vote per matchup.
+        """
+        budget = resolve_budget(level_of_detail) if level_of_detail is not None else None
+        if min_responses_per_matchup is not None and (not isinstance(min_responses_per_matchup, int)
+                                                      or min_responses_per_matchup < 1):
+            raise ValueError("min_responses_per_matchup must be a positive integer")
+        audience = audience_id if audience_id is None or isinstance(audience_id, str) else audience_id.id
+        flags = [s._to_feature_flag() for s in settings or []]
+        created = self._ctx.transport.request("POST", "/leaderboard", json={
+            "benchmarkId": self.id, "name": name, "instruction": instruction, "showPrompt": show_prompt,
+            "showPromptAsset": show_prompt_asset, "isInversed": inverse_ranking, "responseBudget": budget,
+            "minResponses": min_responses_per_matchup, "audienceId": audience, "includedTags": included_tags,
+            "excludedTags": excluded_tags, "featureFlags": flags or None, "skipInitialRun": skip_initial_run,
+        }) or {}
+        return RapidataLeaderboard(dict(self._ctx.transport.request("GET", f"/leaderboard/{created['id']}") or {}),
+                                   self._ctx)
+
+    # --- participants ---------------------------------------------------------------------------------
+
+    @property
+    def participants(self) -> list[BenchmarkParticipant]:
+        """Every model of the benchmark, in the order added."""
+        return [BenchmarkParticipant(str(p["name"]), str(p["id"]), self.id, self._ctx, str(p["status"]))
+                for p in self._ctx.transport.paged(f"/benchmark/{self.id}/participants", page_size=100)]
+
+    def add_model(self, name: str, media: list[str], identifiers: list[str] | None = None,
+                  prompts: list[str] | None = None, data_type: Literal["media", "text"] = "media"
+                  ) -> BenchmarkParticipant:
+        """Add a model and its media without submitting it (see :meth:`BenchmarkParticipant.run`).
+
+        Raises:
+            ValueError: On empty media, both/neither of identifiers and prompts, length mismatches or
+                identifiers/prompts that are not registered in the benchmark.
+        """
+        if not isinstance(media, list) or not media or not all(isinstance(m, str) for m in media):
+            raise ValueError("media must be a non-empty list of strings")
+        if identifiers is None and prompts is None:
+            raise ValueError("identifiers or prompts must be provided")
+        if identifiers is not None and prompts is not None:
+            raise ValueError("identifiers and prompts cannot be provided at the same time; use one or the other")
+        keys = list(identifiers if identifiers is not None else prompts or [])
+        if len(keys) != len(media):
+            raise ValueError("media and identifiers/prompts must have the same length")
+        registered = set(self.identifiers)
+        unknown = sorted({k for k in keys if k not in registered})
+        if unknown:
+            raise ValueError(f"not registered in the benchmark (see .identifiers / .prompts): {unknown}")
+        created = self._ctx.transport.request("POST", f"/benchmark/{self.id}/participants", json={"name": name}) or {}
+        participant = BenchmarkParticipant(name, str(created["participantId"]), self.id, self._ctx)
+        participant.upload_media(media, keys, data_type=data_type)
+        return participant
+
+    def evaluate_model(self, name: str, media: list[str], identifiers: list[str] | None = None,
+                       prompts: list[str] | None = None, data_type: Literal["media", "text"] = "media") -> None:
+        """Add a model with its media and submit it for evaluation on every leaderboard."""
+        self.add_model(name, media, identifiers=identifiers, prompts=prompts, data_type=data_type).run()
+
+    def run(self) -> None:
+        """Submit every participant still in state ``Created``."""
+        pending = [p.id for p in self.participants if p.status == "Created"]
+        if pending:
+            self._ctx.transport.request("POST", "/participants/submit", json={"participantIds": pending})
+
+    def get_overall_standings(self, tags: list[str] | None = None, country: list[str] | None = None,
+                              language: list[str] | None = None) -> pd.DataFrame:
+        """Standings over all leaderboards (columns ``name, wins, total_matches, score``)."""
+        import pandas as pd
+
+        body = self._ctx.transport.request("GET", f"/benchmark/{self.id}/standings/query",
+                                           params=_filters(tags, country, language)) or {}
+        rows = [{"name": p["name"], "wins": p["wins"], "total_matches": p["totalMatches"],
+                 "score": None if p.get("score") is None else round(float(p["score"]), 2)}
+                for p in body.get("items") or []]
+        return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{self.name}</h4>" + self.get_overall_standings().to_html(index=False)
+
+    def view(self) -> None:
+        """Show the overall standings (inline in notebooks, else a link)."""
+        show("benchmark", self, self._ctx.link(f"mri/benchmarks/{self.id}"), f"Benchmark '{self.name}'")
+
+    def __repr__(self) -> str:
+        return f"RapidataBenchmark(name='{self.name}', id='{self.id}')"
+
+
+class RapidataBenchmarkManager:
+    """Create, open and find benchmarks (``client.mri``)."""
+
+    def __init__(self, ctx: ClientContext) -> None:
+        self._ctx = ctx
+
+    def create_new_benchmark(self, name: str, identifiers: list[str] | None = None,
+                             prompts: list[str | None] | list[str] | None = None,
+                             prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
+                             tags: Sequence[Sequence[str] | None] | None = None) -> RapidataBenchmark:
+        """Create a benchmark and register its prompts (matched by index).
+
+        Raises:
+            ValueError: As :meth:`RapidataBenchmark.add_prompts`, checked before anything is created.
+        """
+        if not isinstance(name, str) or not name:
+            raise ValueError("name must be a non-empty string")
+        if identifiers or prompts or prompt_assets:
+            if not identifiers and not prompts:
+                raise ValueError("At least one of identifiers or prompts must be provided.")
+            ids = identifiers or [str(p) for p in prompts or []]
+            if len(set(ids)) != len(ids) or (not identifiers and any(p is None for p in prompts or [])):
+                raise ValueError("Identifiers (or prompts used as identifiers) must be unique and not None.")
+            lengths = {len(x) for x in (identifiers, prompts, prompt_assets, tags) if x}
+            if len(lengths) > 1:
+                raise ValueError("identifiers, prompts, prompt_assets and tags must have the same length.")
+        created = self._ctx.transport.request("POST", "/benchmark", json={"name": name}) or {}
+        benchmark = RapidataBenchmark(name, str(created["id"]), self._ctx)
+        if identifiers or prompts or prompt_assets:
+            benchmark.add_prompts(identifiers, prompts, prompt_assets, tags)
+        return benchmark
+
+    def get_benchmark_by_id(self, id: str) -> RapidataBenchmark:  # noqa: A002
+        """Open a benchmark by id."""
+        body = self._ctx.transport.request("GET", f"/benchmark/{id}") or {}
+        return RapidataBenchmark(str(body["name"]), str(body["id"]), self._ctx)
+
+    def find_benchmarks(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataBenchmark]:
+        """Your benchmarks whose name contains ``name``, newest first."""
+        body = self._ctx.transport.request("GET", "/benchmarks", params={
+            "page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"}) or {}
+        return [RapidataBenchmark(str(b["name"]), str(b["id"]), self._ctx) for b in body.get("items") or []]
+
+    def __repr__(self) -> str:
+        return "RapidataBenchmarkManager"

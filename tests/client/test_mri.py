@@ -1,0 +1,132 @@
+"""MRI through the client against a real server: 4 models of known latent quality over 20 prompts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rapidata_nb import RapidataClient
+from rapidata_nb.client.benchmark import RapidataBenchmark, RapidataLeaderboard, resolve_budget
+from rapidata_nb.server.crowd.truth import asset_quality
+
+SEED = 7  # the live server's crowd seed
+PROMPTS = [f"prompt number {i}" for i in range(20)]
+TAGS = [["landscape", "outdoor"] if i < 10 else ["city"] for i in range(20)]
+MODELS = ["model-best", "model-good", "model-fair", "model-poor"]
+
+pytestmark = pytest.mark.slow
+
+
+def media_by_quality(prompt_index: int) -> list[str]:
+    """One URL per model for a prompt, best model first: ranks 0, 13, 26 and 39 of 40 latent qualities."""
+    urls = [f"https://example.com/mri/p{prompt_index}/c{i}.png" for i in range(40)]
+    ranked = sorted(urls, key=lambda u: -asset_quality(SEED, f"url:{u}")[0])
+    return [ranked[0], ranked[13], ranked[26], ranked[39]]
+
+
+@pytest.fixture(scope="module")
+def live(live_server: Any) -> RapidataClient:
+    return RapidataClient(live_server.client_id, live_server.client_secret, environment=live_server.url)
+
+
+@pytest.fixture(scope="module")
+def study(live: RapidataClient) -> tuple[RapidataBenchmark, RapidataLeaderboard]:
+    benchmark = live.mri.create_new_benchmark(name="AI Art Competition", prompts=PROMPTS, tags=TAGS)
+    leaderboard = benchmark.create_leaderboard(name="Realism", instruction="Which image is more realistic?",
+                                               show_prompt=True, level_of_detail=360)
+    media = [media_by_quality(i) for i in range(20)]
+    # Three models added without submitting, submitted together; the fourth evaluated directly later.
+    for k, name in enumerate(MODELS[:3]):
+        participant = benchmark.add_model(name=name, media=[m[k] for m in media], prompts=PROMPTS)
+        assert participant.status == "Created"
+    benchmark.run()
+    benchmark.evaluate_model(name=MODELS[3], media=[m[3] for m in media], prompts=PROMPTS)
+    for job in leaderboard.jobs:
+        job.get_results()  # wait for every evaluation job
+    return benchmark, leaderboard
+
+
+def test_benchmark_prompts_round_trip(live: RapidataClient, study: Any) -> None:
+    benchmark, _ = study
+    assert benchmark.prompts == PROMPTS
+    assert benchmark.english_prompts == PROMPTS  # identity translation locally
+    assert benchmark.identifiers == PROMPTS
+    assert benchmark.tags == TAGS
+    assert live.mri.get_benchmark_by_id(benchmark.id).name == "AI Art Competition"
+    assert benchmark.id in [b.id for b in live.mri.find_benchmarks(name="Art")]
+    assert [lb.id for lb in benchmark.leaderboards] == [study[1].id]
+
+
+def test_standings_follow_latent_quality(study: Any) -> None:
+    benchmark, leaderboard = study
+    standings = leaderboard.get_standings()
+    assert list(standings.columns) == ["name", "wins", "total_matches", "score"]
+    assert list(standings["name"]) == MODELS
+    # 120 matchups (6 pairs x 20 prompts), each model in 3 x 20 of them; majority vote: one win per matchup.
+    assert list(standings["total_matches"]) == [60.0] * 4
+    assert standings["wins"].sum() == 120
+    assert standings["score"].is_monotonic_decreasing
+    assert [p.status for p in benchmark.participants] == ["Submitted"] * 4
+    elo = {p.name: p.get_elo() for p in benchmark.participants}
+    assert sorted(elo, key=lambda n: -elo[n]) == MODELS
+    matrix = leaderboard.get_win_loss_matrix()
+    assert list(matrix.index) == MODELS and list(matrix.columns) == MODELS
+    assert matrix.loc["model-best", "model-poor"] + matrix.loc["model-poor", "model-best"] == 20
+    assert matrix.loc["model-best", "model-poor"] >= 15
+    assert (matrix.to_numpy() + matrix.to_numpy().T)[~np.eye(4, dtype=bool)].tolist() == [20.0] * 12
+    assert all(matrix.loc[m, m] == 0 for m in MODELS)
+
+
+def test_tag_and_country_filters(study: Any) -> None:
+    _, leaderboard = study
+    landscape = leaderboard.get_standings(tags=["landscape"])
+    assert list(landscape["total_matches"]) == [30.0] * 4
+    assert leaderboard.get_standings(tags=[])["total_matches"].sum() == 0
+    nobody = leaderboard.get_standings(country=["ZZ"])
+    assert nobody["total_matches"].sum() == 0 and nobody["score"].isna().all()
+    us = leaderboard.get_standings(country=["US"])
+    full = leaderboard.get_standings()
+    assert 0 < us["total_matches"].sum() < full["total_matches"].sum()
+    english = leaderboard.get_standings(language=["en"])
+    assert 0 < english["total_matches"].sum() <= full["total_matches"].sum()
+
+
+def test_disable_rename_enable(study: Any) -> None:
+    benchmark, leaderboard = study
+    poor = next(p for p in benchmark.participants if p.name == "model-poor")
+    poor.disable()
+    standings = leaderboard.get_standings()
+    assert list(standings["name"]) == MODELS[:3]
+    assert list(standings["total_matches"]) == [40.0] * 3
+    poor.enable()
+    poor.rename("model-weak")
+    assert list(leaderboard.get_standings()["name"]) == [*MODELS[:3], "model-weak"]
+    poor.rename("model-poor")
+
+
+def test_inverse_leaderboard_flips_the_order(study: Any) -> None:
+    benchmark, _ = study
+    worse = benchmark.create_leaderboard(name="Artifacts", instruction="Which image has more artifacts?",
+                                         inverse_ranking=True, level_of_detail=120, min_responses_per_matchup=1)
+    assert worse.inverse_ranking is True and worse.response_budget == 120
+    for job in worse.jobs:
+        job.get_results()
+    # The crowd answers "which is better" by latent quality; inverting puts the best-answer model last.
+    assert list(worse.get_standings()["name"]) == list(reversed(MODELS))
+
+
+def test_bad_input_is_rejected(live: RapidataClient, study: Any) -> None:
+    benchmark, _ = study
+    before = len(benchmark.participants)
+    with pytest.raises(ValueError, match="not registered"):
+        benchmark.add_model(name="x", media=["https://example.com/x.png"], prompts=["no such prompt"])
+    with pytest.raises(ValueError, match="same length"):
+        benchmark.add_model(name="x", media=["https://example.com/x.png"], prompts=PROMPTS[:2])
+    with pytest.raises(ValueError, match="level_of_detail"):
+        benchmark.create_leaderboard(name="x", instruction="x", level_of_detail="extreme")
+    with pytest.raises(ValueError, match="already exist"):
+        benchmark.add_prompts(prompts=[PROMPTS[0]])
+    assert len(benchmark.participants) == before
+    assert resolve_budget("debug") == 20 and resolve_budget("very high") == 16000
