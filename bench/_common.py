@@ -1,8 +1,8 @@
 """Shared helpers for the benchmarks (not part of the package).
 
-Every script pins the BLAS/OpenMP thread pools to one thread *before* numpy is imported: the machine has two
-shared cores, and multithreaded OpenBLAS spin-waits so badly under load that a 1-D ``np.dot`` of 90,000 numbers
-can take 25 ms instead of 30 µs. Pinning treats every library the same way.
+Every script pins the BLAS/OpenMP thread pools to one thread *before* numpy is imported: the machine has
+two shared cores, and multithreaded OpenBLAS spin-waits so badly under load that a 1-D ``np.dot`` of 90,000
+numbers can take 25 ms instead of 30 µs. Pinning treats every library the same way.
 """
 
 from __future__ import annotations
