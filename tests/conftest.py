@@ -155,7 +155,7 @@ def wait_for(fn: Any, *, timeout: float = 60.0, interval: float = 0.05, message:
         time.sleep(interval)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def poll() -> Any:
     """``poll(fn, timeout=..., message=...)``: call ``fn`` until truthy (tests never sleep to synchronise)."""
     return wait_for

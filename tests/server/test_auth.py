@@ -34,7 +34,7 @@ def test_token_with_form_credentials(live_server: Any) -> None:
         headers={"Authorization": f"Bearer {response.json()['access_token']}"},
     )
     assert userinfo.status_code == 200
-    assert userinfo.json()["sub"] == "cus_local"
+    assert userinfo.json()["sub"] == "6c6f6361-6c00-4000-8000-000000000001"
 
 
 def test_local_client_credentials_file_is_private_and_valid(live_server: Any) -> None:

@@ -23,8 +23,10 @@ __all__ = [
     "verify_secret",
 ]
 
-DEFAULT_CUSTOMER_ID = "cus_local"
-"""The customer of the local client and of clients registered at start (one team, one account)."""
+DEFAULT_CUSTOMER_ID = "6c6f6361-6c00-4000-8000-000000000001"
+"""The customer of the local client and of clients registered at start (one team, one account).
+
+Customer ids are UUIDs because the official SDK validates ``ownerId``/``createdById`` as UUIDs."""
 _ITERATIONS = 60_000
 
 
