@@ -3,8 +3,8 @@
 The notebooks are the tested form of the tutorials; this script is their single source so that edits stay
 reviewable as Python. Regenerate and execute:
 
-    .venv/bin/python tests/notebooks/build_notebooks.py
-    .venv/bin/jupyter nbconvert --execute --to notebook --inplace notebooks/*.ipynb
+    .venv/bin/python tests/notebooks/build_notebooks.py --execute            # all notebooks
+    .venv/bin/python tests/notebooks/build_notebooks.py --execute quickstart # one
 
 Cells whose output cannot be stable (the embedded server's banner, live widgets, rendered charts) carry the
 ``nbval-ignore-output`` tag; a following checked cell asserts on the same object instead (``chart.to_dict()``).
@@ -288,11 +288,28 @@ def _metadata() -> dict:
     }
 
 
-def main(names: list[str]) -> None:
-    builders = {"quickstart": quickstart, "accessor_tour": tour}
-    for name in names or list(builders):
+def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run the notebook in a fresh kernel and drop the noisy metadata (saved widget state, cell timings)."""
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+BUILDERS = {"quickstart": quickstart, "accessor_tour": tour}
+
+
+def main(argv: list[str]) -> None:
+    """``build_notebooks.py [--execute] [name ...]``: write (and run) the named notebooks, default all."""
+    run = "--execute" in argv
+    names = [a for a in argv if not a.startswith("--")] or list(BUILDERS)
+    for name in names:
         path = NOTEBOOKS / f"{name}.ipynb"
-        nbformat.write(builders[name](), path)
+        nb = BUILDERS[name]()
+        nbformat.write(execute(nb) if run else nb, path)
         print(path)
 
 
