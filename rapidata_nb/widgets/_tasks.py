@@ -215,8 +215,9 @@ class TaskSpec:
     def _media(self, value: Any, what: str) -> dict[str, Any]:
         return to_media(value, data_type=self.data_type, what=what)
 
-    @staticmethod
-    def _unique_names(values: list[Any], fallback: list[str]) -> list[str]:
+    def _unique_names(self, values: list[Any], fallback: list[str]) -> list[str]:
+        if self.data_type == "text":  # the text itself is on screen; a short label reads better
+            return fallback
         names = [media_name(v) for v in values]
         return names if len(set(names)) == len(names) and all(names) else fallback
 
