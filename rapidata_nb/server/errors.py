@@ -142,6 +142,11 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"No route {request.method} {request.url.path}"
         return _error(request, exc.status_code, message)
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # e.g. an integer larger than the database can store (SQLite: 64 bits)
+        return _error(request, 400, f"A number in the request is out of range ({exc})")
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unexpected error on %s %s", request.method, request.url.path)

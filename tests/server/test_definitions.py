@@ -118,3 +118,14 @@ def test_find_definitions_cost_and_delete(api: httpx.Client) -> None:
     assert api.get(f"/job/definition/{definition_id}").status_code == 404
     assert api.get("/job/definitions", params={"name[contains]": "unique-xyz"}).json()["total"] == 0
     assert api.get("/job/definitions", params={"sort": "bogus"}).status_code == 400
+
+
+def test_out_of_range_numbers_are_4xx(api: httpx.Client) -> None:
+    definition_id = create_definition(api, "free_text", n=1)["definitionId"]
+    huge = 10**30
+    revision = api.get(f"/job/definition/{definition_id}/revision/{huge}")
+    assert 400 <= revision.status_code < 500, revision.text
+    job = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global", "revisionNumber": huge})
+    assert 400 <= job.status_code < 500, job.text
+    page = api.get("/jobs", params={"page": 0})
+    assert page.status_code == 422 and "page" in page.json()["message"]

@@ -21,7 +21,7 @@ from rapidata_nb.api.models import (
     PreliminaryDownloadOutput,
 )
 from rapidata_nb.server import results
-from rapidata_nb.server.deps import CurrentUser, JobDep, SessionDep, base_url
+from rapidata_nb.server.deps import CurrentUser, JobDep, SessionDep, SettingsDep, base_url
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.routes.definitions import COST_PER_RESPONSE
 from rapidata_nb.server.store import definitions as definition_store
@@ -83,10 +83,17 @@ def _results_response(session: SessionDep, request: Request, job: Job) -> JSONRe
 
 @router.post("/job")
 def create_job(
-    body: CreateJobInput, session: SessionDep, user: CurrentUser, request: Request, background: BackgroundTasks
+    body: CreateJobInput,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    request: Request,
+    background: BackgroundTasks,
 ) -> CreateJobOutput:
     """Run a job definition revision with an audience."""
-    job, recruiting_started = store.create_job(session=session, owner_id=user.customer_id, body=body)
+    job, recruiting_started = store.create_job(
+        session=session, owner_id=user.customer_id, body=body, seed=settings.crowd_seed
+    )
     crowd = getattr(request.app.state, "crowd", None)
     if crowd is not None:
         background.add_task(crowd.wake)  # after the commit, so the crowd sees the new tasks

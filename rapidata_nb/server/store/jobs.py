@@ -36,8 +36,11 @@ def find_audience(*, session: Session, audience_id: str, owner_id: str) -> Audie
     return None
 
 
-def create_job(*, session: Session, owner_id: str, body: CreateJobInput) -> tuple[Job, bool]:
+def create_job(*, session: Session, owner_id: str, body: CreateJobInput, seed: int = 7) -> tuple[Job, bool]:
     """Validate and create a job, then let the dispatcher create its tasks.
+
+    The job starts ``Submitted`` (the dispatcher makes it ``Running``), or ``Queued`` behind an unfinished
+    ``precedingJobId`` (the dispatcher starts it when that job completes).
 
     Returns:
         The job and whether recruiting was started for its audience.
@@ -49,7 +52,7 @@ def create_job(*, session: Session, owner_id: str, body: CreateJobInput) -> tupl
     audience = find_audience(session=session, audience_id=body.audience_id, owner_id=owner_id)
     if audience is None:
         raise NotFoundError(f"audienceId: audience '{body.audience_id}' not found")
-    state = "Running"
+    state = "Submitted"
     if body.preceding_job_id:
         preceding = session.get(Job, body.preceding_job_id)
         if preceding is None or preceding.deleted or preceding.owner_id != owner_id:
@@ -69,11 +72,11 @@ def create_job(*, session: Session, owner_id: str, body: CreateJobInput) -> tupl
     )
     session.add(job)
     session.flush()
-    recruiting_started = _open_job(session=session, job=job)
+    recruiting_started = _open_job(session=session, job=job, seed=seed)
     return job, recruiting_started
 
 
-def _open_job(*, session: Session, job: Job) -> bool:
+def _open_job(*, session: Session, job: Job, seed: int) -> bool:
     """Hand the job to the CROWD owner's dispatcher, which creates its tasks (DESIGN §6).
 
     CALL SITE (server-core ↔ crowd): ``rapidata_nb.server.dispatch.open_job(session=..., job=...)``.
@@ -83,7 +86,7 @@ def _open_job(*, session: Session, job: Job) -> bool:
         return False
     from rapidata_nb.server import dispatch
 
-    started = dispatch.open_job(session=session, job=job)
+    started = dispatch.open_job(session=session, job=job, seed=seed)
     return bool(started)
 
 
