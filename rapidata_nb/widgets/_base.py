@@ -26,7 +26,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 _WIDGET_KWARGS = frozenset({"layout", "tabbable", "tooltip"})
 
 
-class BaseWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class BaseWidget(anywidget.AnyWidget):
     """Common behaviour of the rapidata_nb widgets; not used directly."""
 
     _widget_name: ClassVar[str] = "BaseWidget"

@@ -122,11 +122,11 @@ def to_media(value: Any, *, data_type: DataType = "media", what: str = "datapoin
     if isinstance(value, (str, os.PathLike)):
         text = str(os.fspath(value))
         if text.startswith("data:"):
-            mime: str | None = text[5:].split(",", 1)[0].split(";", 1)[0]
-            return {"kind": _kind(mime), "name": "data URL", "src": text}
+            declared = text[5:].split(",", 1)[0].split(";", 1)[0]
+            return {"kind": _kind(declared), "name": "data URL", "src": text}
         if text.startswith(("http://", "https://")):
-            mime = mimetypes.guess_type(urlparse(text).path)[0]
-            return {"kind": _kind(mime), "name": media_name(text), "src": text}
+            guessed = mimetypes.guess_type(urlparse(text).path)[0]
+            return {"kind": _kind(guessed), "name": media_name(text), "src": text}
         path = Path(text).expanduser()
         if path.is_file():
             data = path.read_bytes()

@@ -26,7 +26,7 @@ logger = logging.getLogger("rapidata_nb.widgets")
 def _display(widget: Any) -> Any:
     from IPython.display import display
 
-    display(widget)
+    display(widget)  # type: ignore[no-untyped-call]
     return widget
 
 

@@ -24,7 +24,8 @@ def _scores(matrix: pd.DataFrame, scores: Any) -> np.ndarray:
     if scores is None:
         wins = matrix.to_numpy().sum(axis=1)
         games = wins + matrix.to_numpy().sum(axis=0)
-        return np.divide(wins, games, out=np.zeros(len(names)), where=games > 0)
+        rate: np.ndarray = np.divide(wins, games, out=np.zeros(len(names)), where=games > 0)
+        return rate
     if isinstance(scores, pd.DataFrame):
         if "score" not in scores.columns:
             raise ValueError("scores frame needs a 'score' column (indexed by name)")
@@ -34,7 +35,8 @@ def _scores(matrix: pd.DataFrame, scores: Any) -> np.ndarray:
         missing = [n for n in names if n not in series.index]
         if missing:
             raise ValueError(f"scores has no value for {missing[:5]}")
-        return series.reindex(names).to_numpy(dtype=float)
+        aligned: np.ndarray = series.reindex(names).to_numpy(dtype=float)
+        return aligned
     values = np.asarray(list(scores), dtype=float)
     if values.shape != (len(names),):
         raise ValueError(f"scores has {values.size} values but the matrix has {len(names)} rows")
