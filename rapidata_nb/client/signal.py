@@ -48,6 +48,7 @@ class RapidataSignal:
         self.is_public: bool = bool(data.get("isPublic", False))
         self.created_at: datetime | None = _parse_time(data.get("createdAt"))
         self._name = str(data.get("name", ""))
+        self._triggered_at: datetime | None = None
 
     def _latest(self) -> dict[str, Any]:
         return dict(self._ctx.transport.request("GET", f"/signal/{self.id}") or {})
@@ -99,6 +100,7 @@ class RapidataSignal:
 
     def trigger(self) -> None:
         """Fire once now; returns at once (see :meth:`wait_for_next_job`)."""
+        self._triggered_at = datetime.now(timezone.utc)
         self._ctx.transport.request("POST", f"/signal/{self.id}/trigger")
 
     def update(self, *, name: str | None = None, description: str | None = None,
@@ -130,6 +132,8 @@ class RapidataSignal:
     def wait_for_next_job(self, timeout: float = 300, poll_interval: float = 5.0) -> RapidataJob:
         """Block until a firing that starts after this call has created a job, and return that job.
 
+        Right after :meth:`trigger`, the triggered firing counts even if it started before this call.
+
         Raises:
             ValueError: For a non-positive ``timeout`` or ``poll_interval``.
             TimeoutError: When no new job appears within ``timeout`` seconds.
@@ -138,13 +142,14 @@ class RapidataSignal:
             raise ValueError("timeout must be positive")
         if poll_interval <= 0:
             raise ValueError("poll_interval must be positive")
-        started = datetime.now(timezone.utc)
+        started = self._triggered_at or datetime.now(timezone.utc)
         deadline = time.monotonic() + timeout
         interval = min(poll_interval, 0.1) if self._ctx.is_local else poll_interval
         while True:
             fresh = [r for r in self._runs(1, 20, True)
                      if r.get("audienceJobId") and (_parse_time(r.get("startedAt")) or started) >= started]
             if fresh:
+                self._triggered_at = None
                 return RapidataJob._fetch(str(fresh[-1]["audienceJobId"]), self._ctx)
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"No new job from signal '{self.id}' within {timeout} seconds.")

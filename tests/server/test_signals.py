@@ -189,3 +189,20 @@ def test_two_sessions_racing_for_one_tick_fire_it_once(live_server: LiveServer, 
     with factory() as s:
         assert s.get(Signal, signal_id).next_run_ms > tick  # type: ignore[union-attr]
         assert s.scalars(select(SignalRun).where(SignalRun.signal_id == signal_id)).all() == []
+
+
+def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client) -> None:
+    # 5000 votes per datapoint can never be reached by 600 labelers: the first job keeps running.
+    endless = compare_definition(api, votes=5000)
+    signal_id = create_signal(api, endless)
+    assert api.patch(f"/signal/{signal_id}", json={"intervalSeconds": 0.2}).status_code == 204
+    history = poll(lambda: r if len(r := runs(api, signal_id)) >= 3 else None, timeout=30,
+                   message="three firings")
+    api.post(f"/signal/{signal_id}/pause")
+    assert history[0]["audienceJobId"] and history[0]["status"] == "Running"
+    skipped = history[1:]
+    assert all(r["status"] == "Skipped" and r["audienceJobId"] is None for r in skipped)
+    assert history[0]["audienceJobId"] in skipped[0]["skippedReason"]
+    # get_jobs-style listing: only the firing that created a job has an audienceJobId.
+    assert [r["audienceJobId"] for r in runs(api, signal_id) if r["audienceJobId"]] == [history[0]["audienceJobId"]]
+    api.delete(f"/job/{history[0]['audienceJobId']}")
