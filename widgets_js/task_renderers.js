@@ -17,6 +17,7 @@ import { h, mediaElement, relativePoint, UrlPool } from "./common.js";
  * (the producer applies shuffling, so the order is reproducible and recorded).
  * @typedef {Object} Task
  * @property {TaskType} type
+ * @property {number} [index]      Position of the task in its job (set by the producer; display only).
  * @property {string} instruction
  * @property {Media[]} media        compare / ranking: two items; other types: one.
  * @property {string[]} [names]     compare / ranking: the label of each side (a_b_names or asset names).

@@ -5,6 +5,11 @@ import "./style.css";
 import { guard, h, showError, toBytes } from "./common.js";
 
 const NAME = "WinLossMatrix";
+
+/**
+ * The clicked cell, as stored in the `selected` trait.
+ * @typedef {{a: string, b: string, a_wins: number, b_wins: number}} Selection
+ */
 const NO_GAMES = "#e9ecef";
 
 /**
@@ -118,7 +123,7 @@ function render({ model, el }) {
       names.forEach((name, i) => g.fillText(name, -top + 5, left + i * cell + cell / 2, labelSpace - 8));
       g.restore();
     }
-    /** @type {{a: string, b: string} | null} */
+    /** @type {Selection | null} */
     const selected = model.get("selected");
     if (selected) {
       const a = names.indexOf(selected.a);
@@ -186,7 +191,7 @@ function render({ model, el }) {
 
   /**
    * The matchups of the clicked cell.
-   * @param {{a: string, b: string, a_wins: number, b_wins: number} | null} s
+   * @param {Selection | null} s
    */
   const selection = (s) => {
     if (!s) return h("div", { class: "rnb-selection rnb-hint", text: "Click a cell to list its matchups." });

@@ -52,3 +52,14 @@ def test_rebuilding_produces_identical_files(tmp_path: Path) -> None:
     assert built == committed
     stale = [name for name in built if (out / name).read_bytes() != (STATIC / name).read_bytes()]
     assert not stale, f"rebuild the bundles (cd widgets_js && npm ci && node build.mjs): {stale} differ"
+
+
+@pytest.mark.slow
+def test_jsdoc_types_check() -> None:
+    node = shutil.which("node")
+    tsc = JS / "node_modules" / "typescript" / "bin" / "tsc"
+    if node is None or not tsc.exists():
+        pytest.skip("node or widgets_js/node_modules (npm ci) missing")
+    result = subprocess.run([node, str(tsc), "-p", "jsconfig.json"], cwd=JS, capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -48,7 +48,10 @@ var UrlPool = class {
     if (media.src) return media.src;
     if (!media.data) return "";
     const bytes = toBytes(media.data);
-    const url = URL.createObjectURL(new Blob([bytes], { type: media.mime || "application/octet-stream" }));
+    const url = URL.createObjectURL(new Blob([
+      /** @type {BlobPart} */
+      bytes
+    ], { type: media.mime || "application/octet-stream" }));
     this.urls.push(url);
     return url;
   }
