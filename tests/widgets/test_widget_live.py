@@ -66,3 +66,39 @@ def test_gallery_of_locate_results_has_points(live: RapidataClient, tmp_path: Pa
     assert card["type"] == "locate"
     assert card["responses"] >= 4
     assert card["points"] and all(0 <= x <= 1 and 0 <= y <= 1 for x, y in card["points"])
+
+
+def test_gallery_cards_for_every_other_task_type(live: RapidataClient, tmp_path: Path) -> None:
+    images = [_png(tmp_path / f"t{i}.png", 60 * i) for i in range(3)]
+    audience = live.audience.get_audience_by_id("global")
+    make = live.job
+    definitions = {
+        "classify": make.create_classification_job_definition(
+            name="w classify", instruction="Colour?", answer_options=["Red", "Blue"],
+            datapoints=images[:1], responses_per_datapoint=3),
+        "draw": make.create_draw_job_definition(
+            name="w draw", instruction="Colour the disc", datapoints=images[:1], responses_per_datapoint=3),
+        "select_words": make.create_select_words_job_definition(
+            name="w words", instruction="Wrong words?", datapoints=images[:1],
+            sentences=["A red disc on grey"], responses_per_datapoint=3),
+        "free_text": make.create_free_text_job_definition(
+            name="w text", instruction="Describe it", datapoints=images[:1], responses_per_datapoint=3),
+        "ranking": make.create_ranking_job_definition(
+            name="w rank", instruction="Which is redder?", datapoints=[images],
+            comparison_budget_per_ranking=6),
+    }
+    for kind, definition in definitions.items():
+        results = audience.assign_job(definition).get_results()
+        [card] = ResultsGallery(results).cards
+        assert card["type"] == kind, (kind, results.get("info"))
+        assert card["responses"] > 0, kind
+        if kind == "classify":
+            assert {s["label"] for s in card["split"]} <= {"Red", "Blue"}
+        if kind == "draw":
+            assert card["lines"] and all(len(line) >= 1 for line in card["lines"])
+        if kind == "select_words":
+            assert [w["word"] for w in card["words"]] == ["A", "red", "disc", "on", "grey"]
+        if kind == "free_text":
+            assert len(card["texts"]) == card["responses"]
+        if kind == "ranking":
+            assert len(card["media"]) == 3
