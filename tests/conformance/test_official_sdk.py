@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -53,10 +54,11 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory):
         ],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    trust = ssl.create_default_context(cafile=str(certs / "ca.pem"))
     deadline = time.monotonic() + 60
     while True:
         try:
-            if httpx.get(f"https://localhost:{port}/local/health", verify=str(certs / "ca.pem")).is_success:
+            if httpx.get(f"https://localhost:{port}/local/health", verify=trust).is_success:
                 break
         except httpx.TransportError:
             pass
