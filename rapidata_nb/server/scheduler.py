@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.scores import user_score
@@ -239,19 +239,25 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
     pending.sort(key=lambda row: (stable_hash(seed, "recruit", row[1].id), row[1].id))
     cap = min(len(examples), int(rule["maxTasks"])) if rule.get("maxTasks") else len(examples)
     realities = {ex.id: example_reality(session, ex) for ex in examples[:cap]}
+    views = {ex.id: example_view(ex) for ex in examples[:cap]}
+    truths = {ex.id: example_truth(ex) for ex in examples[:cap]}
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
     for member, lab in pending[:batch]:
         correct, chance = [], []
         for ex in examples[:cap]:
-            given = answer(seed=seed, labeler=lab, view=example_view(ex), truth=realities[ex.id])
-            ok = grade_example(ex, given)
-            session.add(ExampleAnswer(audience_id=audience.id, example_id=ex.id, labeler_id=lab.id,
-                                      answer=given, correct=ok))
+            given = answer(seed=seed, labeler=lab, view=views[ex.id], truth=realities[ex.id])
+            ok = grade(ex.kind, truths[ex.id], given, n_words=len(views[ex.id].words))
+            rows.append({"audience_id": audience.id, "example_id": ex.id, "labeler_id": lab.id, "answer": given,
+                         "correct": ok, "created_at": now})
             correct.append(ok)
             chance.append(ex.random_correct_probability)
         member.answered, member.correct = len(correct), int(sum(correct))
         member.user_score = _member_score(lab, correct, chance)
         member.updated_at = utcnow()
         _decide(member, rule=rule, n_examples=len(examples), final=True)
+    if rows:
+        session.execute(insert(ExampleAnswer), rows)
     if len(pending) <= batch:
         audience.recruiting_done = True
     session.flush()

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+import math
+import random
 
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import asset_quality
@@ -57,17 +58,18 @@ def shown_order(*, seed: int, labeler_id: str, view: TaskView, n: int) -> list[i
     """The order in which the ``n`` sides/options are shown to this labeler (deterministic shuffle)."""
     if view.flags.get("no_shuffle", "").lower() == "true":
         return list(range(n))
-    rng = np.random.default_rng(stable_hash(seed, "shown", labeler_id, view.key))
-    return [int(i) for i in rng.permutation(n)]
+    order = list(range(n))
+    random.Random(stable_hash(seed, "shown", labeler_id, view.key)).shuffle(order)
+    return order
 
 
-def _point_in(rng: np.random.Generator, box: Mapping[str, float]) -> dict[str, float]:
+def _point_in(rng: random.Random, box: Mapping[str, float]) -> dict[str, float]:
     dx, dy = 0.1 * (box["xMax"] - box["xMin"]), 0.1 * (box["yMax"] - box["yMin"])
     return {"x": round(float(rng.uniform(box["xMin"] + dx, box["xMax"] - dx)), 4),
             "y": round(float(rng.uniform(box["yMin"] + dy, box["yMax"] - dy)), 4)}
 
 
-def _random_point(rng: np.random.Generator) -> dict[str, float]:
+def _random_point(rng: random.Random) -> dict[str, float]:
     return {"x": round(float(rng.random()), 4), "y": round(float(rng.random()), 4)}
 
 
@@ -78,7 +80,7 @@ def _int_flag(flags: Mapping[str, str], name: str, default: int) -> int:
         return default
 
 
-def _compare(rng: np.random.Generator, *, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any],
+def _compare(rng: random.Random, *, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any],
              order: Sequence[int]) -> dict[str, Any]:
     first = order[0] if order else 0
     bias = float(labeler.position_bias)
@@ -88,7 +90,7 @@ def _compare(rng: np.random.Generator, *, seed: int, labeler: Any, view: TaskVie
     if "qualities" in truth and truth.get("clarity", 1.0) < 1.0:
         q = [asset_quality(seed, i) for i in view.identities[:2]]
         shifted = [qi + _TASTE_WEIGHT * float(labeler.taste) * ti for qi, ti in q]
-        winner, clarity = (0 if shifted[0] >= shifted[1] else 1), float(np.tanh(1.2 * abs(shifted[0] - shifted[1])))
+        winner, clarity = (0 if shifted[0] >= shifted[1] else 1), math.tanh(1.2 * abs(shifted[0] - shifted[1]))
     else:
         winner, clarity = int(truth["winner"]), 1.0
     if rng.random() < float(labeler.skill) * clarity:
@@ -111,7 +113,7 @@ def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any])
         ``{"winner": 0|1|"Both"|"Neither"}``, ``{"category": label}``, ``{"points": [...]}``,
         ``{"lines": [[...]]}``, ``{"wordIndices": [...]}`` or ``{"text": str}``.
     """
-    rng = np.random.default_rng(stable_hash(seed, "answer", labeler.id, view.fingerprint()))
+    rng = random.Random(stable_hash(seed, "answer", labeler.id, view.fingerprint()))
     knows = rng.random() < float(labeler.skill)
     kind = view.kind
     if kind in ("compare", "ranking"):
@@ -120,8 +122,8 @@ def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any])
     if kind == "classify":
         categories = list(truth.get("categories") or [])
         if knows and categories:
-            return {"category": categories[int(rng.integers(len(categories)))]}
-        return {"category": view.options[int(rng.integers(len(view.options)))]}
+            return {"category": categories[rng.randrange(len(categories))]}
+        return {"category": view.options[rng.randrange(len(view.options))]}
     if kind == "locate":
         lo, hi = _int_flag(view.flags, "locate_min_points", 1), _int_flag(view.flags, "locate_max_points", 3)
         boxes = list(truth.get("boxes") or [])
@@ -140,10 +142,10 @@ def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any])
             return {"wordIndices": list(truth.get("wordIndices") or []) or [n]}
         if n == 0 or rng.random() < 0.5:
             return {"wordIndices": [n]}
-        return {"wordIndices": [int(rng.integers(n))]}
+        return {"wordIndices": [rng.randrange(n)]}
     if kind == "free_text":
         text = str(truth.get("text", "")) if knows else " ".join(
-            str(w) for w in rng.choice(["maybe", "not", "sure", "looks", "fine", "good", "bad"], size=3))
+            rng.choice(("maybe", "not", "sure", "looks", "fine", "good", "bad")) for _ in range(3))
         lo = _int_flag(view.flags, "free_text_minimum_characters", 0)
         hi = _int_flag(view.flags, "free_text_max_characters", 1024)
         while len(text) < lo:

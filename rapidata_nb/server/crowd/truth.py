@@ -20,8 +20,10 @@ Canonical truth shapes (ratios 0..1, indices in datapoint order):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import random
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -59,11 +61,11 @@ def content_key(identities: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps(list(identities)).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=65536)
 def asset_quality(seed: int, identity: str) -> tuple[float, float]:
     """Latent ``(quality, taste axis)`` of one asset: two standard normals from a stable hash."""
-    rng = np.random.default_rng(stable_hash(seed, "quality", identity))
-    q, t = rng.normal(0.0, 1.0, size=2)
-    return float(q), float(t)
+    rng = random.Random(stable_hash(seed, "quality", identity))
+    return rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)
 
 
 def _tokens(text: str) -> set[str]:
