@@ -11,6 +11,12 @@ from rapidata_nb.client.audience import (
     RapidataUnlistedAudience,
     RecruitingMetrics,
 )
+from rapidata_nb.client.benchmark import (
+    BenchmarkParticipant,
+    RapidataBenchmark,
+    RapidataBenchmarkManager,
+    RapidataLeaderboard,
+)
 from rapidata_nb.client.box import Box
 from rapidata_nb.client.client import RapidataClient
 from rapidata_nb.client.context import ContextManager
@@ -39,6 +45,7 @@ from rapidata_nb.client.filters import (
     RapidataFilter,
     UserScoreFilter,
 )
+from rapidata_nb.client.flow import FlowItemResult, RapidataFlowItem, RapidataFlowManager, RapidataRankingFlow
 from rapidata_nb.client.job import JobProgress, RapidataJob, RapidataJobManager
 from rapidata_nb.client.order import RapidataOrder, RapidataOrderManager
 from rapidata_nb.client.results import RapidataResults
@@ -68,6 +75,7 @@ from rapidata_nb.client.settings import (
     SwapContextInstructionSetting,
     TranslateTextAssetsSetting,
 )
+from rapidata_nb.client.signal import RapidataSignal, RapidataSignalManager
 from rapidata_nb.client.upload import RapidataDataset
 
 __all__ = [
@@ -76,6 +84,7 @@ __all__ = [
     "AllowNeitherBothSetting",
     "AndFilter",
     "AssetWarning",
+    "BenchmarkParticipant",
     "Box",
     "CampaignFilter",
     "ClassifyEquirectangularSetting",
@@ -92,6 +101,7 @@ __all__ = [
     "DisableAutoloopSetting",
     "FailedUpload",
     "FailedUploadException",
+    "FlowItemResult",
     "FreeTextMaxCharactersSetting",
     "FreeTextMinimumCharactersSetting",
     "Gender",
@@ -114,19 +124,27 @@ __all__ = [
     "RapidataAudience",
     "RapidataAudienceBase",
     "RapidataAudienceManager",
+    "RapidataBenchmark",
+    "RapidataBenchmarkManager",
     "RapidataClient",
     "RapidataDataset",
     "RapidataError",
     "RapidataFilter",
     "RapidataFilteredAudience",
+    "RapidataFlowItem",
+    "RapidataFlowManager",
     "RapidataJob",
     "RapidataJobDefinition",
     "RapidataJobManager",
+    "RapidataLeaderboard",
     "RapidataOrder",
     "RapidataOrderManager",
+    "RapidataRankingFlow",
     "RapidataResults",
     "RapidataSetting",
     "RapidataSettings",
+    "RapidataSignal",
+    "RapidataSignalManager",
     "RapidataUnlistedAudience",
     "RecruitingMetrics",
     "ReferenceOverlaySetting",

@@ -53,7 +53,9 @@ class ClientCredentialsAuth(httpx.Auth):
 
     requires_response_body = True
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str, scope: str, leeway: int = 60) -> None:
+    def __init__(
+        self, token_url: str, client_id: str, client_secret: str, scope: str, leeway: int = 60
+    ) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -73,7 +75,10 @@ class ClientCredentialsAuth(httpx.Auth):
             "POST",
             self.token_url,
             data={"grant_type": "client_credentials", "scope": self.scope},
-            headers={"Accept": "application/json", "Authorization": _basic(self.client_id, self.client_secret)},
+            headers={
+                "Accept": "application/json",
+                "Authorization": _basic(self.client_id, self.client_secret),
+            },
         )
 
     def _store(self, response: httpx.Response) -> None:

@@ -1,4 +1,4 @@
-"""Showing a link: inline in notebooks (registry renderer or HTML), a browser on desktops, a printed URL otherwise.
+"""Showing a link: inline in notebooks (renderer or HTML), a browser on desktops, else a printed URL.
 
 Never blocks and never fails: a headless machine just gets the printed link.
 """
@@ -20,7 +20,8 @@ __all__ = ["link_html", "show"]
 def link_html(title: str, url: str, details: dict[str, Any] | None = None) -> str:
     """A small HTML card with a title, key/value details and the link."""
     rows = "".join(
-        f"<tr><td style='padding-right:1em;color:#666'>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>"
+        f"<tr><td style='padding-right:1em;color:#666'>{html.escape(str(k))}</td>"
+        f"<td>{html.escape(str(v))}</td></tr>"
         for k, v in (details or {}).items()
         if v is not None
     )

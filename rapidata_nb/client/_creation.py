@@ -35,19 +35,72 @@ ON_CREATED: contextvars.ContextVar[Callable[[RapidataJobDefinition], Any] | None
 
 # The docs' parameter availability matrix: which optional parameters each job type takes.
 PARAMETERS: dict[str, set[str]] = {
-    "Classification": {"responses_per_datapoint", "data_type", "contexts", "media_contexts", "confidence_threshold",
-                       "quorum_threshold", "settings", "answer_options", "failure_tolerance", "private_metadata"},
-    "Compare": {"responses_per_datapoint", "data_type", "contexts", "media_contexts", "confidence_threshold",
-                "quorum_threshold", "settings", "a_b_names", "failure_tolerance", "private_metadata"},
-    "Locate": {"responses_per_datapoint", "contexts", "media_contexts", "settings", "failure_tolerance",
-               "private_metadata"},
-    "Draw": {"responses_per_datapoint", "contexts", "media_contexts", "settings", "failure_tolerance",
-             "private_metadata"},
-    "Select Words": {"responses_per_datapoint", "settings", "sentences", "failure_tolerance", "private_metadata"},
-    "Free Text": {"responses_per_datapoint", "data_type", "contexts", "media_contexts", "settings",
-                  "failure_tolerance", "private_metadata"},
-    "Ranking": {"data_type", "contexts", "media_contexts", "settings", "comparison_budget_per_ranking",
-                "responses_per_comparison", "random_comparisons_ratio", "failure_tolerance"},
+    "Classification": {
+        "responses_per_datapoint",
+        "data_type",
+        "contexts",
+        "media_contexts",
+        "confidence_threshold",
+        "quorum_threshold",
+        "settings",
+        "answer_options",
+        "failure_tolerance",
+        "private_metadata",
+    },
+    "Compare": {
+        "responses_per_datapoint",
+        "data_type",
+        "contexts",
+        "media_contexts",
+        "confidence_threshold",
+        "quorum_threshold",
+        "settings",
+        "a_b_names",
+        "failure_tolerance",
+        "private_metadata",
+    },
+    "Locate": {
+        "responses_per_datapoint",
+        "contexts",
+        "media_contexts",
+        "settings",
+        "failure_tolerance",
+        "private_metadata",
+    },
+    "Draw": {
+        "responses_per_datapoint",
+        "contexts",
+        "media_contexts",
+        "settings",
+        "failure_tolerance",
+        "private_metadata",
+    },
+    "Select Words": {
+        "responses_per_datapoint",
+        "settings",
+        "sentences",
+        "failure_tolerance",
+        "private_metadata",
+    },
+    "Free Text": {
+        "responses_per_datapoint",
+        "data_type",
+        "contexts",
+        "media_contexts",
+        "settings",
+        "failure_tolerance",
+        "private_metadata",
+    },
+    "Ranking": {
+        "data_type",
+        "contexts",
+        "media_contexts",
+        "settings",
+        "comparison_budget_per_ranking",
+        "responses_per_comparison",
+        "random_comparisons_ratio",
+        "failure_tolerance",
+    },
 }
 ALL_PARAMETERS = set().union(*PARAMETERS.values())
 
@@ -91,7 +144,9 @@ class TaskSpec:
 
 def _check_name(name: str) -> None:
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("name must be a non-empty string (it identifies the job definition; labelers never see it).")
+        raise ValueError(
+            "name must be a non-empty string (it identifies the job definition; labelers never see it)."
+        )
 
 
 def _check_data_type(data_type: str) -> None:
@@ -105,7 +160,9 @@ def _check_list(name: str, values: Sequence[Any] | None, n: int) -> None:
     if isinstance(values, str) or not isinstance(values, Sequence):
         raise ValueError(f"{name} must be a list with one entry per datapoint.")
     if len(values) != n:
-        raise ValueError(f"{name} has {len(values)} entries but there are {n} datapoints; give one per datapoint.")
+        raise ValueError(
+            f"{name} has {len(values)} entries but there are {n} datapoints; give one per datapoint."
+        )
 
 
 def _check_responses(name: str, value: int) -> None:
@@ -115,7 +172,9 @@ def _check_responses(name: str, value: int) -> None:
 
 def _check_single_datapoints(datapoints: Any) -> list[str]:
     if isinstance(datapoints, str) or not isinstance(datapoints, Sequence) or not datapoints:
-        raise ValueError("datapoints must be a non-empty list, e.g. ['image1.jpg', 'https://.../image2.jpg'].")
+        raise ValueError(
+            "datapoints must be a non-empty list, e.g. ['image1.jpg', 'https://.../image2.jpg']."
+        )
     for i, dp in enumerate(datapoints):
         if not isinstance(dp, str) or not dp:
             raise ValueError(f"datapoints[{i}] must be a non-empty string (URL, path or text), got {dp!r}.")
@@ -131,7 +190,9 @@ def _check_pairs(datapoints: Any) -> list[list[str]]:
         if not all(isinstance(p, str) and p for p in pair):
             raise ValueError(f"datapoints[{i}] must hold two non-empty strings, got {pair!r}.")
         if pair[0] == pair[1]:
-            raise ValueError(f"datapoints[{i}] compares {pair[0]!r} with itself; the 2 items must be different.")
+            raise ValueError(
+                f"datapoints[{i}] compares {pair[0]!r} with itself; the 2 items must be different."
+            )
     return [list(p) for p in datapoints]
 
 
@@ -151,7 +212,10 @@ def _check_contexts(contexts: list[str] | None, instruction: str) -> list[str] |
     logger.warning(
         "%d context(s) exceed %d characters (first: index %d, %d characters); the backend may reject them. "
         "Shorten them or set rapidata_config.upload.autoShortenContext = True.",
-        len(long), MAX_CONTEXT, long[0], len(contexts[long[0]]),
+        len(long),
+        MAX_CONTEXT,
+        long[0],
+        len(contexts[long[0]]),
     )
     return list(contexts)
 
@@ -176,25 +240,36 @@ def _check_metadata(private_metadata: list[dict[str, str]] | None) -> None:
     for i, md in enumerate(private_metadata):
         if md is None:
             continue
-        if not isinstance(md, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in md.items()):
+        if not isinstance(md, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in md.items()
+        ):
             raise ValueError(f"private_metadata[{i}] must be a dict of strings to strings, got {md!r}.")
 
 
-def referee(responses: int, confidence_threshold: float | None = None,
-            quorum_threshold: int | None = None) -> dict[str, Any]:
+def referee(
+    responses: int, confidence_threshold: float | None = None, quorum_threshold: int | None = None
+) -> dict[str, Any]:
     """The referee for a vote budget and an optional early-stopping rule."""
     if confidence_threshold is not None and quorum_threshold is not None:
         raise ValueError("confidence_threshold and quorum_threshold are mutually exclusive; pass only one.")
     if confidence_threshold is not None:
         if not 0 < confidence_threshold < 1:
-            raise ValueError(f"confidence_threshold must be between 0 and 1 (e.g. 0.99), got {confidence_threshold}.")
+            raise ValueError(
+                f"confidence_threshold must be between 0 and 1 (e.g. 0.99), got {confidence_threshold}."
+            )
         return {"_t": "EarlyStoppingReferee", "maxVotes": responses, "threshold": confidence_threshold}
     if quorum_threshold is not None:
-        if isinstance(quorum_threshold, bool) or not isinstance(quorum_threshold, int) or quorum_threshold < 1:
+        if (
+            isinstance(quorum_threshold, bool)
+            or not isinstance(quorum_threshold, int)
+            or quorum_threshold < 1
+        ):
             raise ValueError(f"quorum_threshold must be a positive integer, got {quorum_threshold!r}.")
         if quorum_threshold > responses:
-            raise ValueError(f"quorum_threshold ({quorum_threshold}) cannot exceed responses_per_datapoint "
-                             f"({responses}); raise responses_per_datapoint or lower the quorum.")
+            raise ValueError(
+                f"quorum_threshold ({quorum_threshold}) cannot exceed responses_per_datapoint "
+                f"({responses}); raise responses_per_datapoint or lower the quorum."
+            )
         return {"_t": "QuorumReferee", "maxVotes": responses, "threshold": quorum_threshold}
     return {"_t": "NaiveReferee", "totalVotes": responses}
 
@@ -210,19 +285,27 @@ def _simple(rapid: dict[str, Any]) -> dict[str, Any]:
     return {"_t": "SimpleWorkflow", "rapid": {**rapid, "asset": {"segment": "asset"}}}
 
 
-def _singles(datapoints: list[str], data_type: str, contexts: list[str] | None,
-             media_contexts: list[list[str]] | None, private_metadata: list[dict[str, str]] | None,
-             **per_item: list[Any] | None) -> list[Datapoint]:
+def _singles(
+    datapoints: list[str],
+    data_type: str,
+    contexts: list[str] | None,
+    media_contexts: list[list[str]] | None,
+    private_metadata: list[dict[str, str]] | None,
+    **per_item: list[Any] | None,
+) -> list[Datapoint]:
     out = []
     for i, asset in enumerate(datapoints):
         extra = {k: v[i] for k, v in per_item.items() if v is not None}
-        out.append(Datapoint(
-            asset=asset, data_type=data_type,  # type: ignore[arg-type]
-            context=contexts[i] if contexts else None,
-            media_context=media_contexts[i] if media_contexts else None,
-            private_metadata=private_metadata[i] if private_metadata else None,
-            **extra,
-        ))
+        out.append(
+            Datapoint(
+                asset=asset,
+                data_type=data_type,  # type: ignore[arg-type]
+                context=contexts[i] if contexts else None,
+                media_context=media_contexts[i] if media_contexts else None,
+                private_metadata=private_metadata[i] if private_metadata else None,
+                **extra,
+            )
+        )
     return out
 
 
@@ -249,10 +332,14 @@ def build_for_kind(
     if kind == "GroupedRankingWorkflow":
         groups = datapoints
         if isinstance(groups, str) or not isinstance(groups, Sequence) or not groups:
-            raise ValueError("datapoints must be a non-empty list of groups, e.g. [['a.jpg', 'b.jpg', 'c.jpg']].")
+            raise ValueError(
+                "datapoints must be a non-empty list of groups, e.g. [['a.jpg', 'b.jpg', 'c.jpg']]."
+            )
         for i, g in enumerate(groups):
             if isinstance(g, str) or not isinstance(g, Sequence) or len(set(g)) < 2 or len(set(g)) != len(g):
-                raise ValueError(f"datapoints[{i}] must be a list of at least 2 unique items to rank, got {g!r}.")
+                raise ValueError(
+                    f"datapoints[{i}] must be a list of at least 2 unique items to rank, got {g!r}."
+                )
         _check_list("contexts", contexts, len(groups))
         _check_list("media_contexts", media_contexts, len(groups))
         contexts = _check_contexts(contexts, instruction)
@@ -261,22 +348,34 @@ def build_for_kind(
         if largest <= 10:
             pair_maker = {"_t": "FullPermutationPairMaker"}
         else:
-            pair_maker = {"_t": "OnlinePairMaker", "totalComparisonBudget": comparison_budget_per_ranking,
-                          "randomMatchesRatio": random_comparisons_ratio}
+            pair_maker = {
+                "_t": "OnlinePairMaker",
+                "totalComparisonBudget": comparison_budget_per_ranking,
+                "randomMatchesRatio": random_comparisons_ratio,
+            }
         points = [
             Datapoint(asset=item, data_type=data_type, group=str(gi))  # type: ignore[arg-type]
-            for gi, g in enumerate(groups) for item in g
+            for gi, g in enumerate(groups)
+            for item in g
         ]
         group_contexts = {
-            str(gi): ((contexts[gi] if contexts else None) or None, media_contexts[gi] if media_contexts else None)
+            str(gi): (
+                (contexts[gi] if contexts else None) or None,
+                media_contexts[gi] if media_contexts else None,
+            )
             for gi in range(len(groups))
             if (contexts and contexts[gi]) or media_contexts
         }
         return TaskSpec(
             task_type="Ranking",
-            workflow={"_t": "GroupedRankingWorkflow", "criteria": instruction, "pairMakerConfig": pair_maker,
-                      "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": 1200}},
-            datapoints=points, group_contexts=group_contexts,
+            workflow={
+                "_t": "GroupedRankingWorkflow",
+                "criteria": instruction,
+                "pairMakerConfig": pair_maker,
+                "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": 1200},
+            },
+            datapoints=points,
+            group_contexts=group_contexts,
         )
 
     if kind == "Compare":
@@ -291,39 +390,68 @@ def build_for_kind(
     contexts = _check_contexts(contexts, instruction)
 
     if kind == "Compare":
-        if a_b_names is not None and (not isinstance(a_b_names, list) or len(a_b_names) != 2
-                                      or not all(isinstance(x, str) and x for x in a_b_names)):
-            raise ValueError(f"a_b_names must be a list of exactly 2 names, e.g. ['Flux', 'Midjourney'], got {a_b_names!r}.")
+        if a_b_names is not None and (
+            not isinstance(a_b_names, list)
+            or len(a_b_names) != 2
+            or not all(isinstance(x, str) and x for x in a_b_names)
+        ):
+            raise ValueError(
+                "a_b_names must be a list of exactly 2 names, e.g. ['Flux', 'Midjourney'], "
+                f"got {a_b_names!r}."
+            )
         points = [
-            Datapoint(asset=pair, data_type=data_type,  # type: ignore[arg-type]
-                      context=contexts[i] if contexts else None,
-                      media_context=media_contexts[i] if media_contexts else None,
-                      private_metadata=private_metadata[i] if private_metadata else None)
+            Datapoint(
+                asset=pair,
+                data_type=data_type,  # type: ignore[arg-type]
+                context=contexts[i] if contexts else None,
+                media_context=media_contexts[i] if media_contexts else None,
+                private_metadata=private_metadata[i] if private_metadata else None,
+            )
             for i, pair in enumerate(pairs)
         ]
-        return TaskSpec("Compare", _simple({"_t": "Compare", "criteria": {"literal": instruction},
-                                            "indexIdentifiers": a_b_names}), points)
+        return TaskSpec(
+            "Compare",
+            _simple({"_t": "Compare", "criteria": {"literal": instruction}, "indexIdentifiers": a_b_names}),
+            points,
+        )
 
     if kind == "Classify":
         per_item = _answer_options(answer_options, n)
-        points = _singles(singles, data_type, contexts, media_contexts, private_metadata, answer_options=per_item)
-        schema = [*_SCHEMA_BASE, {"key": "answer_options", "kind": "OptionList", "label": "Answer options",
-                                  "required": True}]
-        workflow = _simple({"_t": "Classify", "title": {"literal": instruction},
-                            "categories": {"segment": "answer_options"}})
+        points = _singles(
+            singles, data_type, contexts, media_contexts, private_metadata, answer_options=per_item
+        )
+        schema = [
+            *_SCHEMA_BASE,
+            {"key": "answer_options", "kind": "OptionList", "label": "Answer options", "required": True},
+        ]
+        workflow = _simple(
+            {"_t": "Classify", "title": {"literal": instruction}, "categories": {"segment": "answer_options"}}
+        )
         return TaskSpec("Classification", workflow, points, schema=schema)
 
     if kind == "Transcription":
         if sentences is None:
-            raise ValueError("sentences is required: one sentence per datapoint for labelers to select words from.")
+            raise ValueError(
+                "sentences is required: one sentence per datapoint for labelers to select words from."
+            )
         _check_list("sentences", sentences, n)
         for i, s in enumerate(sentences):
             if not isinstance(s, str) or len(s.split(" ")) < 2:
-                raise ValueError(f"sentences[{i}] must contain at least two words separated by spaces, got {s!r}.")
+                raise ValueError(
+                    f"sentences[{i}] must contain at least two words separated by spaces, got {s!r}."
+                )
         points = _singles(singles, "media", None, None, private_metadata, sentence=list(sentences))
-        schema = [*_SCHEMA_BASE, {"key": "transcription", "kind": "Text", "label": "Transcription", "required": True}]
-        workflow = _simple({"_t": "Transcription", "title": {"literal": instruction},
-                            "transcription": {"segment": "transcription"}})
+        schema = [
+            *_SCHEMA_BASE,
+            {"key": "transcription", "kind": "Text", "label": "Transcription", "required": True},
+        ]
+        workflow = _simple(
+            {
+                "_t": "Transcription",
+                "title": {"literal": instruction},
+                "transcription": {"segment": "transcription"},
+            }
+        )
         return TaskSpec("Select Words", workflow, points, schema=schema)
 
     points = _singles(singles, data_type, contexts, media_contexts, private_metadata)
@@ -332,8 +460,11 @@ def build_for_kind(
     if kind == "Line":
         return TaskSpec("Draw", _simple({"_t": "Line", "target": {"literal": instruction}}), points)
     if kind == "FreeText":
-        return TaskSpec("Free Text", _simple({"_t": "FreeText", "question": {"literal": instruction},
-                                              "validationSystemPrompt": None}), points)
+        return TaskSpec(
+            "Free Text",
+            _simple({"_t": "FreeText", "question": {"literal": instruction}, "validationSystemPrompt": None}),
+            points,
+        )
     raise ValueError(f"Unsupported job type {kind!r}.")
 
 
@@ -380,7 +511,9 @@ def shorten_long_contexts(ctx: ClientContext, spec: TaskSpec, instruction: str) 
             spec.group_contexts[group] = (manager.shorten_context(text, instruction), media)
 
 
-def upload_into(dataset: RapidataDataset, spec: TaskSpec) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]]:
+def upload_into(
+    dataset: RapidataDataset, spec: TaskSpec
+) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]]:
     """Upload the spec's datapoints (and ranking group contexts) into ``dataset``."""
     successful, failed = dataset.add_datapoints(spec.datapoints)
     for group, (text, media) in spec.group_contexts.items():
@@ -391,9 +524,17 @@ def upload_into(dataset: RapidataDataset, spec: TaskSpec) -> tuple[list[Datapoin
 class _Creation:
     """One run of the creation pipeline; kept alive by ``FailedUploadException.retry``."""
 
-    def __init__(self, ctx: ClientContext, *, name: str, spec: TaskSpec, referee: dict[str, Any],
-                 settings: list[RapidataSetting], failure_tolerance: float,
-                 on_created: Callable[[RapidataJobDefinition], Any] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ClientContext,
+        *,
+        name: str,
+        spec: TaskSpec,
+        referee: dict[str, Any],
+        settings: list[RapidataSetting],
+        failure_tolerance: float,
+        on_created: Callable[[RapidataJobDefinition], Any] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.name = name
         self.spec = spec
@@ -427,13 +568,18 @@ class _Creation:
         if not failed:
             return self.product
         if self.definition is not None and len(failed) / total <= self.failure_tolerance:
-            logger.warning("%d of %d datapoints failed to upload (within failure_tolerance=%s); continuing.",
-                           len(failed), total, self.failure_tolerance)
+            logger.warning(
+                "%d of %d datapoints failed to upload (within failure_tolerance=%s); continuing.",
+                len(failed),
+                total,
+                self.failure_tolerance,
+            )
             return self.product
         assert self.dataset is not None
         order = self.product if self.product is not self.definition else None
-        raise FailedUploadException(self.dataset, failed, job_definition=self.definition, order=order,
-                                    retry=self.retry)
+        raise FailedUploadException(
+            self.dataset, failed, job_definition=self.definition, order=order, retry=self.retry
+        )
 
     def _persist(self) -> None:
         assert self.dataset is not None
@@ -474,8 +620,15 @@ def create_definition(
         raise ValueError(f"failure_tolerance must be between 0.0 and 1.0, got {tolerance}.")
     shorten_long_contexts(ctx, spec, instruction)
     on_created = on_created or ON_CREATED.get()
-    creation = _Creation(ctx, name=name, spec=spec, referee=referee, settings=checked, failure_tolerance=tolerance,
-                         on_created=on_created)
+    creation = _Creation(
+        ctx,
+        name=name,
+        spec=spec,
+        referee=referee,
+        settings=checked,
+        failure_tolerance=tolerance,
+        on_created=on_created,
+    )
     return creation.run()
 
 

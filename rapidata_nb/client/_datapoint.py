@@ -67,19 +67,25 @@ class Datapoint(BaseModel):
 
     def _segments(self, names: dict[str, str]) -> list[dict[str, Any]]:
         """The dataset segments, given ``names`` mapping each uploaded asset to its ``fileName``."""
-        segments: list[dict[str, Any]] = [{"key": "asset", "kind": "Asset", "asset": self._asset_input(names)}]
+        segments: list[dict[str, Any]] = [
+            {"key": "asset", "kind": "Asset", "asset": self._asset_input(names)}
+        ]
         if self.context is not None:
             segments.append({"key": "context", "kind": "Text", "text": self.context})
         if self.media_context:
-            segments.append({"key": "context_asset", "kind": "Asset", "asset": _media_input(self.media_context, names)})
+            segments.append(
+                {"key": "context_asset", "kind": "Asset", "asset": _media_input(self.media_context, names)}
+            )
         if self.sentence is not None:
             segments.append({"key": "transcription", "kind": "Text", "text": self.sentence})
         if self.answer_options is not None:
-            segments.append({
-                "key": "answer_options",
-                "kind": "OptionList",
-                "options": [{"label": o, "value": o} for o in self.answer_options],
-            })
+            segments.append(
+                {
+                    "key": "answer_options",
+                    "kind": "OptionList",
+                    "options": [{"label": o, "value": o} for o in self.answer_options],
+                }
+            )
         return segments
 
     def _asset_input(self, names: dict[str, str]) -> dict[str, Any]:

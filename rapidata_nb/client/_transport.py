@@ -123,7 +123,14 @@ class Transport:
             RapidataError: For a non-2xx answer, or when retries are exhausted on transport errors.
         """
         response = self.send(
-            method, path, json=json, params=params, files=files, data=data, max_retries=max_retries, timeout=timeout
+            method,
+            path,
+            json=json,
+            params=params,
+            files=files,
+            data=data,
+            max_retries=max_retries,
+            timeout=timeout,
         )
         if not response.content:
             return None
@@ -152,7 +159,9 @@ class Transport:
 
         def build() -> httpx.Request:
             # files may be consumed by a previous attempt: callers pass bytes, so rebuilding is safe.
-            return self.http.build_request(method, path, json=json, params=clean, files=files, data=data, **extra)
+            return self.http.build_request(
+                method, path, json=json, params=clean, files=files, data=data, **extra
+            )
 
         response = self._send_with_retries(build, self.max_retries if max_retries is None else max_retries)
         raise_for_status(response)
@@ -167,7 +176,9 @@ class Transport:
             except httpx.TransportError as exc:
                 if attempt >= retries:
                     raise RapidataError(
-                        message=f"Could not reach {request.url}: {exc}", original_exception=exc, request=request
+                        message=f"Could not reach {request.url}: {exc}",
+                        original_exception=exc,
+                        request=request,
                     ) from exc
                 delay = self._backoff(attempt)
                 logger.debug("%s %s failed (%s); retrying in %.2fs", request.method, request.url, exc, delay)
@@ -175,7 +186,9 @@ class Transport:
                 if response.status_code not in _RETRY_STATUS or attempt >= retries:
                     return response
                 delay = self._retry_after(response) or self._backoff(attempt)
-                logger.debug("%s %s -> %s; retrying in %.2fs", request.method, request.url, response.status_code, delay)
+                logger.debug(
+                    "%s %s -> %s; retrying in %.2fs", request.method, request.url, response.status_code, delay
+                )
                 response.close()
             attempt += 1
             time.sleep(delay)

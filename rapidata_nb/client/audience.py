@@ -1,4 +1,4 @@
-"""Audiences: who labels. ``client.audience`` creates, finds and trains them; ``assign_job`` runs work on them."""
+"""Audiences: who labels. ``client.audience`` creates, finds and trains them; ``assign_job`` runs jobs."""
 
 from __future__ import annotations
 
@@ -81,10 +81,14 @@ def _media_context_list(media_context: str | list[str] | None) -> list[str] | No
     if media_context is None:
         return None
     if isinstance(media_context, str):
-        logger.warning("media_context as a single string is deprecated; pass a list, e.g. [%r].", media_context)
+        logger.warning(
+            "media_context as a single string is deprecated; pass a list, e.g. [%r].", media_context
+        )
         media_context = [media_context]
     if not media_context or len(media_context) > MAX_MEDIA_CONTEXT:
-        raise ValueError(f"media_context needs between 1 and {MAX_MEDIA_CONTEXT} entries, got {len(media_context)}.")
+        raise ValueError(
+            f"media_context needs between 1 and {MAX_MEDIA_CONTEXT} entries, got {len(media_context)}."
+        )
     return list(media_context)
 
 
@@ -140,22 +144,33 @@ class RapidataAudienceBase:
 
         if job_definition.has_unsaved_changes:
             raise RuntimeError(
-                f"Job definition '{job_definition.id}' has unsaved changes; call save() or discard_changes() first."
+                f"Job definition '{job_definition.id}' has unsaved changes; "
+                "call save() or discard_changes() first."
             )
         preceding = run_after.id if isinstance(run_after, RapidataJob) else run_after
-        answer = self._ctx.transport.request("POST", "/job", json={
-            "jobDefinitionId": job_definition.id,
-            "audienceId": self.id,
-            "revisionNumber": job_definition.revision,
-            "precedingJobId": preceding,
-            "checkForExplicitContent": rapidata_config.upload.checkForExplicitContent,
-            "experimentId": None,
-        }) or {}
+        answer = (
+            self._ctx.transport.request(
+                "POST",
+                "/job",
+                json={
+                    "jobDefinitionId": job_definition.id,
+                    "audienceId": self.id,
+                    "revisionNumber": job_definition.revision,
+                    "precedingJobId": preceding,
+                    "checkForExplicitContent": rapidata_config.upload.checkForExplicitContent,
+                    "experimentId": None,
+                },
+            )
+            or {}
+        )
         job = RapidataJob._fetch(str(answer["jobId"]), self._ctx)
         if answer.get("costWarning"):
             warning = answer["costWarning"]
-            logger.warning("Estimated cost %s exceeds the available balance %s.",
-                           warning.get("estimatedCost"), warning.get("availableBalance"))
+            logger.warning(
+                "Estimated cost %s exceeds the available balance %s.",
+                warning.get("estimatedCost"),
+                warning.get("availableBalance"),
+            )
         if answer.get("contentCheckSkipDenied"):
             logger.warning("Skipping the explicit-content check was not permitted; the check runs.")
         managed_print(f"Job '{job.name}' is now viewable under: {job.job_details_page}")
@@ -166,11 +181,15 @@ class RapidataAudienceBase:
         metrics = _user_metrics(self._ctx, self.id)
         if metrics is not None and metrics.graduated == 0:
             hint = (
-                "labelers are qualifying now" if metrics.distilling else
-                "add qualification examples (add_*_example) so labelers can qualify"
+                "labelers are qualifying now"
+                if metrics.distilling
+                else "add qualification examples (add_*_example) so labelers can qualify"
             )
-            logger.warning("Audience '%s' has no graduated labelers yet: %s. The job starts once some graduate.",
-                           self.id, hint)
+            logger.warning(
+                "Audience '%s' has no graduated labelers yet: %s. The job starts once some graduate.",
+                self.id,
+                hint,
+            )
 
     def find_jobs(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataJob]:
         """Jobs of this audience, newest first, whose name contains ``name``."""
@@ -187,8 +206,10 @@ class RapidataAudienceBase:
         from html import escape
 
         filters = ", ".join(escape(repr(f)) for f in self.filters) or "none"
-        return (f"<div><b>{escape(type(self).__name__)}</b> {escape(self.name)} "
-                f"<code>{escape(self.id)}</code><br>filters: {filters}</div>")
+        return (
+            f"<div><b>{escape(type(self).__name__)}</b> {escape(self.name)} "
+            f"<code>{escape(self.id)}</code><br>filters: {filters}</div>"
+        )
 
 
 def _user_metrics(ctx: ClientContext, audience_id: str) -> RecruitingMetrics | None:
@@ -216,8 +237,11 @@ class RapidataAudience(RapidataAudienceBase):
         if len(context) > MAX_CONTEXT:
             from rapidata_nb.client.context import ContextManager
 
-            logger.warning("Example context is %d characters (limit %d); shortening it for the instruction.",
-                           len(context), MAX_CONTEXT)
+            logger.warning(
+                "Example context is %d characters (limit %d); shortening it for the instruction.",
+                len(context),
+                MAX_CONTEXT,
+            )
             context = ContextManager(self._ctx).shorten_context(context, instruction)
         return context
 
@@ -247,16 +271,20 @@ class RapidataAudience(RapidataAudienceBase):
         task_type: str,
     ) -> RapidataAudience:
         flags = [s._to_feature_flag() for s in check_settings(settings, task_type)]
-        self._ctx.transport.request("POST", f"/audience/{self.id}/example", json={
-            "asset": asset,
-            "payload": payload,
-            "truth": truth,
-            "randomCorrectProbability": random_correct_probability,
-            "explanation": explanation,
-            "context": context,
-            "contextAsset": context_asset,
-            "featureFlags": flags or None,
-        })
+        self._ctx.transport.request(
+            "POST",
+            f"/audience/{self.id}/example",
+            json={
+                "asset": asset,
+                "payload": payload,
+                "truth": truth,
+                "randomCorrectProbability": random_correct_probability,
+                "explanation": explanation,
+                "context": context,
+                "contextAsset": context_asset,
+                "featureFlags": flags or None,
+            },
+        )
         return self
 
     def add_classification_example(
@@ -289,14 +317,19 @@ class RapidataAudience(RapidataAudienceBase):
         if not isinstance(answer_options, list) or len(answer_options) < 2:
             raise ValueError("answer_options needs at least two options, e.g. ['Cat', 'Dog'].")
         if isinstance(truth, str) or not isinstance(truth, list) or not truth:
-            raise ValueError(f"truth must be a non-empty list of answer options, e.g. [{answer_options[0]!r}].")
+            raise ValueError(
+                f"truth must be a non-empty list of answer options, e.g. [{answer_options[0]!r}]."
+            )
         missing = [t for t in truth if t not in answer_options]
         if missing:
             raise ValueError(f"truth {missing} is not among answer_options {answer_options}.")
         return self._post_example(
             asset=self._asset(datapoint, data_type),
-            payload={"_t": "ClassifyExamplePayload", "categories": [{"label": o, "value": o} for o in answer_options],
-                     "title": instruction},
+            payload={
+                "_t": "ClassifyExamplePayload",
+                "categories": [{"label": o, "value": o} for o in answer_options],
+                "title": instruction,
+            },
             truth={"_t": "ClassifyExampleTruth", "correctCategories": list(truth)},
             random_correct_probability=len(truth) / len(answer_options),
             explanation=explanation,
@@ -350,21 +383,35 @@ class RapidataAudience(RapidataAudienceBase):
         )
 
     def _box_example(
-        self, kind: str, instruction: str, datapoint: str, truths: list[Box], context: str | None,
-        media_context: list[str] | None, explanation: str | None, settings: Sequence[RapidataSetting] | None,
+        self,
+        kind: str,
+        instruction: str,
+        datapoint: str,
+        truths: list[Box],
+        context: str | None,
+        media_context: list[str] | None,
+        explanation: str | None,
+        settings: Sequence[RapidataSetting] | None,
     ) -> RapidataAudience:
         check_instruction(instruction)
         if not isinstance(truths, list) or not truths or not all(isinstance(b, Box) for b in truths):
-            raise ValueError(f"truths must be a non-empty list of Box, e.g. [Box(0.1, 0.1, 0.5, 0.5)] ({kind}).")
+            raise ValueError(
+                f"truths must be a non-empty list of Box, e.g. [Box(0.1, 0.1, 0.5, 0.5)] ({kind})."
+            )
         payload_t, truth_t, task = (
-            ("LocateExamplePayload", "LocateExampleTruth", "Locate") if kind == "locate"
+            ("LocateExamplePayload", "LocateExampleTruth", "Locate")
+            if kind == "locate"
             else ("LineExamplePayload", "LineExampleTruth", "Draw")
         )
         return self._post_example(
             asset=self._asset(datapoint, "media"),
             payload={"_t": payload_t, "target": instruction},
-            truth={"_t": truth_t, "boundingBoxes": [b._to_wire() for b in truths],
-                   "requiredPrecision": None, "requiredCompleteness": None},
+            truth={
+                "_t": truth_t,
+                "boundingBoxes": [b._to_wire() for b in truths],
+                "requiredPrecision": None,
+                "requiredCompleteness": None,
+            },
             random_correct_probability=boxes_coverage(truths),
             explanation=explanation,
             context=self._context(context, instruction),
@@ -384,8 +431,9 @@ class RapidataAudience(RapidataAudienceBase):
         settings: Sequence[RapidataSetting] | None = None,
     ) -> RapidataAudience:
         """Add a locate example: a tap inside any of ``truths`` (ratios of the image) is correct."""
-        return self._box_example("locate", instruction, datapoint, truths, context, media_context, explanation,
-                                 settings)
+        return self._box_example(
+            "locate", instruction, datapoint, truths, context, media_context, explanation, settings
+        )
 
     def add_draw_example(
         self,
@@ -398,8 +446,9 @@ class RapidataAudience(RapidataAudienceBase):
         settings: Sequence[RapidataSetting] | None = None,
     ) -> RapidataAudience:
         """Add a draw example: lines inside ``truths`` (ratios of the image) are correct."""
-        return self._box_example("draw", instruction, datapoint, truths, context, media_context, explanation,
-                                 settings)
+        return self._box_example(
+            "draw", instruction, datapoint, truths, context, media_context, explanation, settings
+        )
 
     def add_select_words_example(
         self,
@@ -432,18 +481,29 @@ class RapidataAudience(RapidataAudienceBase):
             raise ValueError("truths must be a non-empty list of word indices (0-based) into the sentence.")
         bad = [t for t in truths if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < len(words)]
         if bad:
-            raise ValueError(f"truths {bad} are not word indices of the sentence (valid: 0..{len(words) - 1}).")
-        for name, value in (("required_precision", required_precision),
-                            ("required_completeness", required_completeness)):
+            raise ValueError(
+                f"truths {bad} are not word indices of the sentence (valid: 0..{len(words) - 1})."
+            )
+        for name, value in (
+            ("required_precision", required_precision),
+            ("required_completeness", required_completeness),
+        ):
             if not 0 <= value <= 1:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}.")
         transcription = [{"word": w, "wordIndex": i} for i, w in enumerate(words)]
         return self._post_example(
             asset=self._asset(datapoint, "media"),
-            payload={"_t": "TranscriptionExamplePayload", "title": instruction, "transcription": transcription},
-            truth={"_t": "TranscriptionExampleTruth",
-                   "correctWords": [{"word": words[i], "wordIndex": i} for i in sorted(set(truths))],
-                   "requiredPrecision": required_precision, "requiredCompleteness": required_completeness},
+            payload={
+                "_t": "TranscriptionExamplePayload",
+                "title": instruction,
+                "transcription": transcription,
+            },
+            truth={
+                "_t": "TranscriptionExampleTruth",
+                "correctWords": [{"word": words[i], "wordIndex": i} for i in sorted(set(truths))],
+                "requiredPrecision": required_precision,
+                "requiredCompleteness": required_completeness,
+            },
             random_correct_probability=len(set(truths)) / len(words),
             explanation=explanation,
             settings=settings,
@@ -454,9 +514,12 @@ class RapidataAudience(RapidataAudienceBase):
         """The qualification examples, one row each: ``id, asset, truth, context, contextAsset``."""
         import pandas as pd
 
-        body = self._ctx.transport.request(
-            "GET", f"/audience/{self.id}/examples", params={"page": page, "page_size": amount}
-        ) or {}
+        body = (
+            self._ctx.transport.request(
+                "GET", f"/audience/{self.id}/examples", params={"page": page, "page_size": amount}
+            )
+            or {}
+        )
         rows = [
             {
                 "id": item.get("id"),
@@ -494,14 +557,21 @@ class RapidataAudience(RapidataAudienceBase):
         if not filters:
             raise ValueError("filter() needs at least one filter, e.g. [CountryFilter(['US'])].")
         combined = filters[0] if len(filters) == 1 else AndFilter(list(filters))
-        body = self._ctx.transport.request(
-            "POST", f"/audience/{self.id}/filter", json={"filter": combined._to_audience_model()}
-        ) or {}
-        return RapidataFilteredAudience(str(body["audienceId"]), self.name, list(filters), self._ctx, base_id=self.id)
+        body = (
+            self._ctx.transport.request(
+                "POST", f"/audience/{self.id}/filter", json={"filter": combined._to_audience_model()}
+            )
+            or {}
+        )
+        return RapidataFilteredAudience(
+            str(body["audienceId"]), self.name, list(filters), self._ctx, base_id=self.id
+        )
 
     def update_filters(self, filters: list[RapidataFilter]) -> RapidataAudience:
         """Replace the audience's filters."""
-        self._ctx.transport.request("PATCH", f"/audience/{self.id}", json={"filters": _audience_filters_wire(filters)})
+        self._ctx.transport.request(
+            "PATCH", f"/audience/{self.id}", json={"filters": _audience_filters_wire(filters)}
+        )
         self.filters = list(filters)
         return self
 
@@ -522,7 +592,11 @@ class RapidataFilteredAudience(RapidataAudienceBase):
     """An audience narrowed by filters; usable wherever an audience id is expected."""
 
     def __init__(
-        self, id: str, name: str, filters: list[RapidataFilter] | None, ctx: ClientContext,  # noqa: A002
+        self,
+        id: str,
+        name: str,
+        filters: list[RapidataFilter] | None,
+        ctx: ClientContext,  # noqa: A002
         base_id: str | None = None,
     ) -> None:
         super().__init__(id, name, filters, ctx)
@@ -597,7 +671,7 @@ class RapidataAudienceManager:
         Args:
             name: Its name.
             filters: Country/language filters for recruiting.
-            target_accuracy: Accuracy on the examples needed to graduate (0..1, default 0.75 when any knob is set).
+            target_accuracy: Accuracy on the examples needed to graduate (0..1; 0.75 if any knob is set).
             min_tasks: Examples answered before graduating (default 10 when any knob is set).
             max_tasks: Examples after which a labeler who has not reached the target is dropped.
         """
@@ -613,8 +687,12 @@ class RapidataAudienceManager:
                 raise ValueError(f"min_tasks must be at least 1, got {minimum}.")
             if max_tasks is not None and max_tasks < minimum:
                 raise ValueError(f"max_tasks ({max_tasks}) must be at least min_tasks ({minimum}).")
-            body["graduationRule"] = {"_t": "TaskAccuracy", "targetAccuracy": accuracy, "minTasks": minimum,
-                                      "maxTasks": max_tasks}
+            body["graduationRule"] = {
+                "_t": "TaskAccuracy",
+                "targetAccuracy": accuracy,
+                "minTasks": minimum,
+                "maxTasks": max_tasks,
+            }
         answer = self._ctx.transport.request("POST", "/audience", json=body) or {}
         return RapidataAudience(str(answer["audienceId"]), name, list(filters or []), self._ctx)
 
@@ -633,18 +711,31 @@ class RapidataAudienceManager:
 
     def find_audiences(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataAudience]:
         """Audiences whose name contains ``name``, newest first."""
-        body = self._ctx.transport.request("GET", "/audiences", params={
-            "page": page, "page_size": amount, "sort": "-created_at", "name[contains]": name or None,
-        }) or {}
+        body = (
+            self._ctx.transport.request(
+                "GET",
+                "/audiences",
+                params={
+                    "page": page,
+                    "page_size": amount,
+                    "sort": "-created_at",
+                    "name[contains]": name or None,
+                },
+            )
+            or {}
+        )
         return [_audience_from_wire(item, self._ctx) for item in body.get("items") or []]  # type: ignore[misc]
 
 
 def _audience_from_wire(body: dict[str, Any], ctx: ClientContext, fallback_id: str | None = None) -> Any:
     audience_id = str(body.get("id") or fallback_id)
-    filters = [f for f in (filter_from_wire(d) for d in body.get("filters") or [] if isinstance(d, dict)) if f]
+    filters = [
+        f for f in (filter_from_wire(d) for d in body.get("filters") or [] if isinstance(d, dict)) if f
+    ]
     base = body.get("baseAudienceId")
     if base and base != audience_id:
         inner = filter_from_wire(body["filter"]) if isinstance(body.get("filter"), dict) else None
-        return RapidataFilteredAudience(audience_id, str(body.get("name", "")), [inner] if inner else filters, ctx,
-                                        base_id=str(base))
+        return RapidataFilteredAudience(
+            audience_id, str(body.get("name", "")), [inner] if inner else filters, ctx, base_id=str(base)
+        )
     return RapidataAudience(audience_id, str(body.get("name", "")), filters, ctx)

@@ -54,7 +54,9 @@ def endpoints_for(environment: str) -> Endpoints:
     env = environment.strip().rstrip("/")
     if "://" in env:
         return Endpoints(env, env, env, env, f"{env}/assets")
-    return Endpoints(env, f"https://api.{env}", f"https://auth.{env}", f"https://app.{env}", f"https://assets.{env}")
+    return Endpoints(
+        env, f"https://api.{env}", f"https://auth.{env}", f"https://app.{env}", f"https://assets.{env}"
+    )
 
 
 def _env(name: str) -> str | None:
@@ -64,14 +66,14 @@ def _env(name: str) -> str | None:
 
 def _environment_from_auth_url(auth_url: str) -> str:
     prefix = "https://auth."
-    return auth_url[len(prefix):].rstrip("/") if auth_url.startswith(prefix) else auth_url.rstrip("/")
+    return auth_url[len(prefix) :].rstrip("/") if auth_url.startswith(prefix) else auth_url.rstrip("/")
 
 
 class RapidataClient:
     """The entry point: ``client.audience``, ``client.job``, ``client.order``, ``client.context``.
 
-    With nothing configured it starts (or reuses) the embedded backend on this machine, so notebooks run with no
-    account and no network.
+    With nothing configured it starts (or reuses) the embedded backend on this machine, so notebooks run
+    with no account and no network.
 
     Args:
         client_id: OAuth client id.
@@ -116,12 +118,21 @@ class RapidataClient:
         self.endpoints = endpoints_for(environment)
         auth = self._auth(client_id, client_secret, token, token_file)
         verify: bool | str = cert_path or True
-        self._transport = Transport(self.endpoints.api, auth=auth, transport=transport, verify=verify,
-                                    max_retries=rapidata_config.upload.maxRetries)
+        self._transport = Transport(
+            self.endpoints.api,
+            auth=auth,
+            transport=transport,
+            verify=verify,
+            max_retries=rapidata_config.upload.maxRetries,
+        )
         if isinstance(auth, ClientCredentialsAuth):
             self._fetch_first_token(auth)
-        self._ctx = ClientContext(self._transport, environment=self.endpoints.environment,
-                                  app_url=self.endpoints.app, assets_url=self.endpoints.assets)
+        self._ctx = ClientContext(
+            self._transport,
+            environment=self.endpoints.environment,
+            app_url=self.endpoints.app,
+            assets_url=self.endpoints.assets,
+        )
 
         self.audience = RapidataAudienceManager(self._ctx)
         """Create, find and train audiences."""
@@ -145,8 +156,13 @@ class RapidataClient:
         self._embedded = start_embedded()
         return str(self._embedded.url)
 
-    def _auth(self, client_id: str | None, client_secret: str | None, token: dict[str, Any] | None,
-              token_file: str | None) -> httpx.Auth:
+    def _auth(
+        self,
+        client_id: str | None,
+        client_secret: str | None,
+        token: dict[str, Any] | None,
+        token_file: str | None,
+    ) -> httpx.Auth:
         if token is not None or token_file is not None:
             return StaticTokenAuth(token=token, token_file=token_file)
         if client_id is None or client_secret is None:
@@ -161,8 +177,9 @@ class RapidataClient:
                     "RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET, or pass token=. Without an environment the "
                     "client uses the embedded backend and needs no credentials."
                 )
-        return ClientCredentialsAuth(f"{self.endpoints.auth}/connect/token", client_id, client_secret, self._scope,
-                                     self._leeway)
+        return ClientCredentialsAuth(
+            f"{self.endpoints.auth}/connect/token", client_id, client_secret, self._scope, self._leeway
+        )
 
     def _fetch_first_token(self, auth: ClientCredentialsAuth) -> None:
         try:
@@ -171,8 +188,9 @@ class RapidataClient:
             rejected = exc.status_code in (400, 401, 403)
             if rejected and self._embedded is not None and auth.client_id != self._embedded.client_id:
                 # Placeholder credentials (the docs' "Your client ID") against the local backend: use its own.
-                logger.warning("The embedded backend rejected client id %r; using its local credentials.",
-                               auth.client_id)
+                logger.warning(
+                    "The embedded backend rejected client id %r; using its local credentials.", auth.client_id
+                )
                 auth.client_id, auth.client_secret = self._embedded.client_id, self._embedded.client_secret
                 auth.fetch_token(self._transport.http)
                 return
@@ -182,9 +200,11 @@ class RapidataClient:
         """Fill ``signals``/``flow``/``mri`` when their modules exist (they land separately)."""
         import importlib
 
-        for attr, module, cls in (("signals", "signal", "RapidataSignalManager"),
-                                  ("flow", "flow", "RapidataFlowManager"),
-                                  ("mri", "benchmark", "RapidataBenchmarkManager")):
+        for attr, module, cls in (
+            ("signals", "signal", "RapidataSignalManager"),
+            ("flow", "flow", "RapidataFlowManager"),
+            ("mri", "benchmark", "RapidataBenchmarkManager"),
+        ):
             try:
                 mod = importlib.import_module(f"rapidata_nb.client.{module}")
             except ImportError:

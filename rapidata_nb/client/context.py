@@ -20,9 +20,14 @@ class ContextManager:
         self._ctx = ctx
 
     def _batch(self, pairs: Sequence[tuple[str, str]]) -> list[str]:
-        body = self._ctx.transport.request("POST", "/datasets/shorten-context", json={
-            "items": [{"context": c, "question": q} for c, q in pairs]
-        }) or {}
+        body = (
+            self._ctx.transport.request(
+                "POST",
+                "/datasets/shorten-context",
+                json={"items": [{"context": c, "question": q} for c, q in pairs]},
+            )
+            or {}
+        )
         items = body.get("items") or []
         if len(items) != len(pairs):
             raise ValueError(f"The server shortened {len(items)} of {len(pairs)} contexts.")
@@ -41,8 +46,12 @@ class ContextManager:
 
         batches = [pairs[i : i + _BATCH] for i in range(0, len(pairs), _BATCH)]
         out: list[list[str]] = [[] for _ in batches]
-        with tqdm(total=len(pairs), desc="Shortening contexts", leave=False,
-                  disable=rapidata_config.logging.silent_mode or len(batches) == 1) as bar:
+        with tqdm(
+            total=len(pairs),
+            desc="Shortening contexts",
+            leave=False,
+            disable=rapidata_config.logging.silent_mode or len(batches) == 1,
+        ) as bar:
             with ThreadPoolExecutor(max_workers=min(8, len(batches))) as pool:
                 futures = {pool.submit(self._batch, b): i for i, b in enumerate(batches)}
                 for future, index in futures.items():

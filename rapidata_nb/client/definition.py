@@ -20,13 +20,24 @@ if TYPE_CHECKING:
 __all__ = ["CostEstimate", "RapidataJobDefinition", "RevisionInfo"]
 
 _INSTRUCTION_FIELD = {
-    "Classify": "title", "Transcription": "title", "Compare": "criteria", "FreeText": "question",
-    "Locate": "target", "Line": "target", "BoundingBox": "target", "Polygon": "target",
+    "Classify": "title",
+    "Transcription": "title",
+    "Compare": "criteria",
+    "FreeText": "question",
+    "Locate": "target",
+    "Line": "target",
+    "BoundingBox": "target",
+    "Polygon": "target",
 }
 _VOTES_FIELD = {"NaiveReferee": "totalVotes", "QuorumReferee": "maxVotes", "EarlyStoppingReferee": "maxVotes"}
 _TASK_TYPE = {
-    "Classify": "Classification", "Compare": "Compare", "Locate": "Locate", "Line": "Draw",
-    "Transcription": "Select Words", "FreeText": "Free Text", "GroupedRankingWorkflow": "Ranking",
+    "Classify": "Classification",
+    "Compare": "Compare",
+    "Locate": "Locate",
+    "Line": "Draw",
+    "Transcription": "Select Words",
+    "FreeText": "Free Text",
+    "GroupedRankingWorkflow": "Ranking",
 }
 
 
@@ -78,7 +89,11 @@ class RapidataJobDefinition:
     """
 
     def __init__(
-        self, id: str, name: str, ctx: ClientContext, revision: int | None = None,  # noqa: A002
+        self,
+        id: str,
+        name: str,
+        ctx: ClientContext,
+        revision: int | None = None,  # noqa: A002
         snapshot: dict[str, Any] | None = None,
     ) -> None:
         self.id = id
@@ -161,7 +176,9 @@ class RapidataJobDefinition:
     @answer_options.setter
     def answer_options(self, value: list[str]) -> None:
         if workflow_kind(self._snapshot.get("workflow") or {}) != "Classify":
-            raise ValueError(f"A {self.task_type} job definition has no answer options; only classification has.")
+            raise ValueError(
+                f"A {self.task_type} job definition has no answer options; only classification has."
+            )
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("answer_options must be a list of strings.")
         if not 2 <= len(set(value)) == len(value):
@@ -188,8 +205,9 @@ class RapidataJobDefinition:
         if "settings" in self._pending:
             return list(self._pending["settings"])
         snap = self._snapshot
-        return (settings_from_flags(snap.get("featureFlags") or snap.get("rapidFeatureFlags") or [])
-                + settings_from_flags(snap.get("campaignFeatureFlags") or [], target="campaign"))
+        return settings_from_flags(
+            snap.get("featureFlags") or snap.get("rapidFeatureFlags") or []
+        ) + settings_from_flags(snap.get("campaignFeatureFlags") or [], target="campaign")
 
     @settings.setter
     def settings(self, value: list[RapidataSetting]) -> None:
@@ -238,9 +256,15 @@ class RapidataJobDefinition:
         kind = workflow_kind(self._snapshot.get("workflow") or {})
         options = answer_options or self.answer_options
         spec = build_for_kind(
-            kind, instruction=self.instruction or "", datapoints=datapoints, data_type=data_type,
-            contexts=contexts, media_contexts=media_contexts, sentences=sentences,
-            private_metadata=private_metadata, answer_options=options,
+            kind,
+            instruction=self.instruction or "",
+            datapoints=datapoints,
+            data_type=data_type,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            sentences=sentences,
+            private_metadata=private_metadata,
+            answer_options=options,
         )
         dataset = new_dataset(self._ctx, self.name, spec.schema)
         _, failed = upload_into(dataset, spec)
@@ -255,8 +279,11 @@ class RapidataJobDefinition:
         """Deprecated: ``set_datapoints(...)`` then ``save()``."""
         import warnings
 
-        warnings.warn("update_dataset() is deprecated; call set_datapoints(...) and then save().",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "update_dataset() is deprecated; call set_datapoints(...) and then save().",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         self.set_datapoints(*args, **kwargs)
         self.save()
         return self
@@ -276,7 +303,9 @@ class RapidataJobDefinition:
             }
         referee = copy.deepcopy(snap.get("referee") or {})
         if "responses_per_datapoint" in self._pending:
-            referee[_VOTES_FIELD.get(str(referee.get("_t")), "totalVotes")] = self._pending["responses_per_datapoint"]
+            referee[_VOTES_FIELD.get(str(referee.get("_t")), "totalVotes")] = self._pending[
+                "responses_per_datapoint"
+            ]
         if "settings" in self._pending:
             rapid_flags, campaign_flags = split_feature_flags(self._pending["settings"])
         else:
@@ -304,12 +333,14 @@ class RapidataJobDefinition:
             The new revision number.
 
         Raises:
-            RevisionConflictError: With ``require_latest=True`` when a newer revision exists; nothing is created
-                and the changes stay staged.
+            RevisionConflictError: With ``require_latest=True`` when a newer revision exists; nothing is
+                created and the changes stay staged.
         """
         body = self._revision_body(require_latest)
         try:
-            answer = self._ctx.transport.request("POST", f"/job/definition/{self.id}/revision", json=body) or {}
+            answer = (
+                self._ctx.transport.request("POST", f"/job/definition/{self.id}/revision", json=body) or {}
+            )
         except RevisionConflictError as exc:
             exc.job_definition_id = self.id
             exc.base_revision = body["baseRevisionNumber"]
@@ -365,8 +396,10 @@ class RapidataJobDefinition:
         deadline = time.monotonic() + timeout
         while (state := self.state) == "Pending":
             if time.monotonic() >= deadline:
-                raise TimeoutError(f"Revision {self.revision} of job definition '{self.id}' is still Pending "
-                                   f"after {timeout} seconds.")
+                raise TimeoutError(
+                    f"Revision {self.revision} of job definition '{self.id}' is still Pending "
+                    f"after {timeout} seconds."
+                )
             time.sleep(_poll_interval(self._ctx, 2.0))
         if state == "Failed":
             raise RuntimeError(f"Revision {self.revision} of job definition '{self.id}' failed.")
@@ -390,7 +423,9 @@ class RapidataJobDefinition:
                     required_responses=int(body.get("requiredResponses", 0)),
                 )
             if time.monotonic() >= deadline:
-                raise TimeoutError(f"The cost estimate of job definition '{self.id}' was not ready within 300 s.")
+                raise TimeoutError(
+                    f"The cost estimate of job definition '{self.id}' was not ready within 300 s."
+                )
             time.sleep(_poll_interval(self._ctx, 5.0))
 
     @property
@@ -411,7 +446,7 @@ class RapidataJobDefinition:
         return self._ctx.link(f"definitions/{self.id}")
 
     def preview(self) -> RapidataJobDefinition:
-        """Show the tasks as labelers will see them: inline in notebooks, else a browser tab or the printed link."""
+        """Show the tasks as labelers see them: inline in notebooks, else a browser tab or a printed link."""
         show("job_definition", self, self.preview_url, f"Preview of job definition '{self.name}'")
         return self
 

@@ -109,7 +109,9 @@ class RevisionConflictError(RapidataError):
         super().__init__(**kwargs)
 
     def _describe(self) -> str:
-        name = f"Job definition '{self.job_definition_id}'" if self.job_definition_id else "The job definition"
+        name = (
+            f"Job definition '{self.job_definition_id}'" if self.job_definition_id else "The job definition"
+        )
         base = f"was loaded at revision {self.base_revision}, but " if self.base_revision is not None else ""
         return (
             f"{name} {base}revision {self.latest_revision} has been saved since. "
@@ -156,7 +158,9 @@ class FailedUpload(Generic[T]):
     http_status: int | None = None
 
     @classmethod
-    def from_exception(cls, item: T, exception: BaseException, *, stage: str | None = None) -> FailedUpload[T]:
+    def from_exception(
+        cls, item: T, exception: BaseException, *, stage: str | None = None
+    ) -> FailedUpload[T]:
         """Build the record from the exception that made ``item`` fail."""
         if isinstance(exception, RapidataError):
             return cls(
@@ -226,7 +230,9 @@ class FailedUploadException(Exception):
         summary = "; ".join(f"{reason} ({len(items)})" for reason, items in reasons.items())
         created = ""
         if self.job_definition is not None:
-            created = f" Job definition '{self.job_definition.id}' was created from the datapoints that uploaded."
+            created = (
+                f" Job definition '{self.job_definition.id}' was created from the datapoints that uploaded."
+            )
         elif self.order is not None:
             created = f" Order '{self.order.id}' was created from the datapoints that uploaded."
         return f"{len(self._failed)} datapoint(s) failed to upload: {summary}.{created}"

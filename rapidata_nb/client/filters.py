@@ -39,12 +39,13 @@ __all__ = [
 ]
 
 _ISO_639_1 = frozenset(
-    "ab aa af ak sq am ar an hy as av ae ay az bm ba eu be bn bi bs br bg my ca ch ce ny zh cu cv kw co cr hr "
-    "cs da dv nl dz en eo et ee fo fj fi fr ff gl lg ka de gn gu ht ha he hz hi ho hu is io ig id ia ie iu ik ga "
-    "it ja jv kl kn kr ks kk km ki rw ky kv kg ko kj ku lo la lv li ln lt lu lb mk mg ms ml mt gv mi mr mh el mn "
-    "na nv ng ne se nd no nb nn oc oj or om os pi pa fa pl pt ps qu ro rm rn ru sm sg sa sc gd sr sh sn ii sd si "
-    "sk sl so st nr es su sw ss sv tl ty tg ta tt te th bo ti to ts tn tr tk tw ug uk ur uz ve vi vo wa cy fy wo "
-    "xh yi yo za zu".split()
+    "ab aa af ak sq am ar an hy as av ae ay az bm ba eu be bn bi bs br bg my ca ch ce ny zh cu cv kw "
+    "co cr hr cs da dv nl dz en eo et ee fo fj fi fr ff gl lg ka de gn gu ht ha he hz hi ho hu is io "
+    "ig id ia ie iu ik ga it ja jv kl kn kr ks kk km ki rw ky kv kg ko kj ku lo la lv li ln lt lu lb "
+    "mk mg ms ml mt gv mi mr mh el mn na nv ng ne se nd no nb nn oc oj or om os pi pa fa pl pt ps qu "
+    "ro rm rn ru sm sg sa sc gd sr sh sn ii sd si sk sl so st nr es su sw ss sv tl ty tg ta tt te th "
+    "bo ti to ts tn tr tk tw ug uk ur uz ve vi vo wa cy fy wo xh yi yo za zu"
+    .split()
 )
 
 
@@ -142,7 +143,9 @@ class LanguageFilter(RapidataFilter):
         codes = []
         for code in _strings(language_codes, "language_codes"):
             if code.lower() not in _ISO_639_1:
-                raise ValueError(f"Unknown ISO 639-1 language code {code!r}; use two-letter codes such as 'en'.")
+                raise ValueError(
+                    f"Unknown ISO 639-1 language code {code!r}; use two-letter codes such as 'en'."
+                )
             if code != code.lower():
                 logger.warning("Language code '%s' should be lowercase; using '%s'.", code, code.lower())
             codes.append(code.lower())
@@ -242,7 +245,9 @@ class NotFilter(RapidataFilter):
 class UserScoreFilter(RapidataFilter):
     """Labelers whose user score lies in [lower_bound, upper_bound] (not usable on audiences)."""
 
-    def __init__(self, lower_bound: float = 0.0, upper_bound: float = 1.0, dimension: str | None = None) -> None:
+    def __init__(
+        self, lower_bound: float = 0.0, upper_bound: float = 1.0, dimension: str | None = None
+    ) -> None:
         for name, value in (("lower_bound", lower_bound), ("upper_bound", upper_bound)):
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")

@@ -12,7 +12,13 @@ from typing import Any, Literal
 from rapidata_nb.client import _display
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client._creation import build_for_kind, create_definition, matrix_checked, referee, responses_check
+from rapidata_nb.client._creation import (
+    build_for_kind,
+    create_definition,
+    matrix_checked,
+    referee,
+    responses_check,
+)
 from rapidata_nb.client.audience import UNLISTED_PREFIX, RecruitingMetrics, _user_metrics
 from rapidata_nb.client.definition import RapidataJobDefinition
 from rapidata_nb.client.exceptions import RapidataError
@@ -68,8 +74,16 @@ class RapidataJob:
         job_details_page: The browser page of the job.
     """
 
-    def __init__(self, id: str, name: str, audience_id: str, created_at: datetime | None,  # noqa: A002
-                 definition_id: str, ctx: ClientContext, pipeline_id: str | None = None) -> None:
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        audience_id: str,
+        created_at: datetime | None,  # noqa: A002
+        definition_id: str,
+        ctx: ClientContext,
+        pipeline_id: str | None = None,
+    ) -> None:
         self.id = id
         self.name = name
         self.audience_id = audience_id
@@ -149,12 +163,18 @@ class RapidataJob:
         if state == "Paused":
             raise RuntimeError(f"Job '{self.name}' ({self.id}) is paused; call resume() to let it finish.")
         if state == "SpendLimited":
-            raise RuntimeError(f"Job '{self.name}' ({self.id}) is spend-limited: top up the account to resume it.")
+            raise RuntimeError(
+                f"Job '{self.name}' ({self.id}) is spend-limited: top up the account to resume it."
+            )
         if state == "Blocked":
-            raise RuntimeError(f"Job '{self.name}' ({self.id}) is blocked by a flagged task; review it at "
-                               f"{self.job_details_page}.")
+            raise RuntimeError(
+                f"Job '{self.name}' ({self.id}) is blocked by a flagged task; review it at "
+                f"{self.job_details_page}."
+            )
         if state == "ManualApproval":
-            raise RuntimeError(f"Job '{self.name}' ({self.id}) awaits manual approval; call this again once approved.")
+            raise RuntimeError(
+                f"Job '{self.name}' ({self.id}) awaits manual approval; call this again once approved."
+            )
 
     def _raise_if_audience_cannot_respond(self) -> None:
         if self.audience_id.startswith(UNLISTED_PREFIX):
@@ -163,7 +183,9 @@ class RapidataJob:
         if metrics is not None and (metrics.graduated > 0 or metrics.distilling > 0):
             return
         try:
-            audience = self._ctx.transport.request("GET", f"/audience/{self.audience_id}", max_retries=1) or {}
+            audience = (
+                self._ctx.transport.request("GET", f"/audience/{self.audience_id}", max_retries=1) or {}
+            )
         except Exception:
             return
         status = audience.get("status")
@@ -172,8 +194,9 @@ class RapidataJob:
             return
         raise RuntimeError(
             f"Job '{self.name}' ({self.id}) runs on audience '{audience.get('name', self.audience_id)}' "
-            f"({self.audience_id}), which can never produce responses: no labelers have graduated and none are "
-            "qualifying. Add qualification examples (audience.add_*_example) and call audience.start_recruiting(), "
+            f"({self.audience_id}), which can never produce responses: no labelers have graduated and none "
+            "are qualifying. Add qualification examples (audience.add_*_example) and call "
+            "audience.start_recruiting(), "
             "or assign the job to the 'global' audience."
         )
 
@@ -214,8 +237,12 @@ class RapidataJob:
         else:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=100, desc=f"Job '{self.name}'", unit="%",
-                       bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}]")
+            bar = tqdm(
+                total=100,
+                desc=f"Job '{self.name}'",
+                unit="%",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}]",
+            )
 
             def update(_job: dict[str, Any]) -> None:
                 pct = float(self._progress_body().get("completionPercentage") or 0.0)
@@ -235,7 +262,8 @@ class RapidataJob:
         """The results; blocks until the job is done (unless ``preliminary_results``).
 
         Raises:
-            RuntimeError: If the job failed, is paused/blocked/awaiting approval, or its audience can never respond.
+            RuntimeError: If the job failed, is paused/blocked/awaiting approval, or its audience can never
+                respond.
         """
         if preliminary_results:
             if self.get_status() != "Completed":
@@ -254,17 +282,24 @@ class RapidataJob:
         try:
             return RapidataResults(json.loads(response.content))
         except json.JSONDecodeError as exc:
-            raise RapidataError(message=f"Results of job {self.id} are not JSON: {exc}", original_exception=exc) from exc
+            raise RapidataError(
+                message=f"Results of job {self.id} are not JSON: {exc}", original_exception=exc
+            ) from exc
 
     def _preliminary_results(self) -> RapidataResults:
-        answer = self._ctx.transport.request("POST", f"/pipeline/{self.pipeline_id}/preliminary-download",
-                                             json={"sendEmail": False}) or {}
+        answer = (
+            self._ctx.transport.request(
+                "POST", f"/pipeline/{self.pipeline_id}/preliminary-download", json={"sendEmail": False}
+            )
+            or {}
+        )
         download_id = answer.get("downloadId")
         deadline = time.monotonic() + 60
         while True:
             try:
-                response = self._ctx.transport.send("GET", f"/pipeline/preliminary-download/{download_id}",
-                                                    max_retries=0)
+                response = self._ctx.transport.send(
+                    "GET", f"/pipeline/preliminary-download/{download_id}", max_retries=0
+                )
                 if response.status_code == 200 and response.content:
                     return RapidataResults(json.loads(response.content))
             except RapidataError:
@@ -305,17 +340,31 @@ class RapidataJob:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        return link_html(f"Job '{self.name}'", self.job_details_page,
-                         {"id": self.id, "audience": self.audience_id, "definition": self.definition_id})
+        return link_html(
+            f"Job '{self.name}'",
+            self.job_details_page,
+            {"id": self.id, "audience": self.audience_id, "definition": self.definition_id},
+        )
 
 
-def find_jobs(ctx: ClientContext, *, name: str = "", amount: int = 10, page: int = 1,
-              audience_id: str | None = None) -> list[RapidataJob]:
+def find_jobs(
+    ctx: ClientContext, *, name: str = "", amount: int = 10, page: int = 1, audience_id: str | None = None
+) -> list[RapidataJob]:
     """``GET /jobs`` filtered by name (contains) and audience."""
-    body = ctx.transport.request("GET", "/jobs", params={
-        "page": page, "page_size": amount, "sort": "-created_at",
-        "name[contains]": name or None, "audience_id[eq]": audience_id,
-    }) or {}
+    body = (
+        ctx.transport.request(
+            "GET",
+            "/jobs",
+            params={
+                "page": page,
+                "page_size": amount,
+                "sort": "-created_at",
+                "name[contains]": name or None,
+                "audience_id[eq]": audience_id,
+            },
+        )
+        or {}
+    )
     return [RapidataJob._from_wire(item, ctx) for item in body.get("items") or []]
 
 
@@ -325,12 +374,26 @@ class RapidataJobManager:
     def __init__(self, ctx: ClientContext) -> None:
         self._ctx = ctx
 
-    def _create(self, kind: str, name: str, instruction: str, referee_: dict[str, Any],
-                settings: Sequence[RapidataSetting] | None, failure_tolerance: float | None,
-                **spec_args: Any) -> RapidataJobDefinition:
+    def _create(
+        self,
+        kind: str,
+        name: str,
+        instruction: str,
+        referee_: dict[str, Any],
+        settings: Sequence[RapidataSetting] | None,
+        failure_tolerance: float | None,
+        **spec_args: Any,
+    ) -> RapidataJobDefinition:
         spec = build_for_kind(kind, instruction=instruction, **spec_args)
-        return create_definition(self._ctx, name=name, instruction=instruction, spec=spec, referee=referee_,  # type: ignore[no-any-return]
-                                 settings=settings, failure_tolerance=failure_tolerance)
+        return create_definition(
+            self._ctx,
+            name=name,
+            instruction=instruction,
+            spec=spec,
+            referee=referee_,  # type: ignore[no-any-return]
+            settings=settings,
+            failure_tolerance=failure_tolerance,
+        )
 
     @matrix_checked("Classification")
     def create_classification_job_definition(
@@ -372,9 +435,18 @@ class RapidataJobManager:
         """
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
-            "Classify", name, instruction, referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
-            settings, failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
-            media_contexts=media_contexts, private_metadata=private_metadata, answer_options=answer_options,
+            "Classify",
+            name,
+            instruction,
+            referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            data_type=data_type,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            private_metadata=private_metadata,
+            answer_options=answer_options,
         )
 
     @matrix_checked("Compare")
@@ -413,9 +485,18 @@ class RapidataJobManager:
         """
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
-            "Compare", name, instruction, referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
-            settings, failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
-            media_contexts=media_contexts, private_metadata=private_metadata, a_b_names=a_b_names,
+            "Compare",
+            name,
+            instruction,
+            referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            data_type=data_type,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            private_metadata=private_metadata,
+            a_b_names=a_b_names,
         )
 
     @matrix_checked("Locate")
@@ -433,9 +514,18 @@ class RapidataJobManager:
     ) -> RapidataJobDefinition:
         """Labelers tap the places in an image that match the instruction."""
         responses_check("responses_per_datapoint", responses_per_datapoint)
-        return self._create("Locate", name, instruction, referee(responses_per_datapoint), settings,
-                            failure_tolerance, datapoints=datapoints, contexts=contexts,
-                            media_contexts=media_contexts, private_metadata=private_metadata)
+        return self._create(
+            "Locate",
+            name,
+            instruction,
+            referee(responses_per_datapoint),
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            private_metadata=private_metadata,
+        )
 
     @matrix_checked("Draw")
     def create_draw_job_definition(
@@ -452,9 +542,18 @@ class RapidataJobManager:
     ) -> RapidataJobDefinition:
         """Labelers draw over the regions of an image that match the instruction."""
         responses_check("responses_per_datapoint", responses_per_datapoint)
-        return self._create("Line", name, instruction, referee(responses_per_datapoint), settings,
-                            failure_tolerance, datapoints=datapoints, contexts=contexts,
-                            media_contexts=media_contexts, private_metadata=private_metadata)
+        return self._create(
+            "Line",
+            name,
+            instruction,
+            referee(responses_per_datapoint),
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            private_metadata=private_metadata,
+        )
 
     @matrix_checked("Select Words")
     def create_select_words_job_definition(
@@ -470,9 +569,17 @@ class RapidataJobManager:
     ) -> RapidataJobDefinition:
         """Labelers select the words of a sentence that match the instruction (e.g. not depicted)."""
         responses_check("responses_per_datapoint", responses_per_datapoint)
-        return self._create("Transcription", name, instruction, referee(responses_per_datapoint), settings,
-                            failure_tolerance, datapoints=datapoints, sentences=sentences,
-                            private_metadata=private_metadata)
+        return self._create(
+            "Transcription",
+            name,
+            instruction,
+            referee(responses_per_datapoint),
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            sentences=sentences,
+            private_metadata=private_metadata,
+        )
 
     @matrix_checked("Free Text")
     def create_free_text_job_definition(
@@ -490,9 +597,19 @@ class RapidataJobManager:
     ) -> RapidataJobDefinition:
         """Labelers answer the instruction in their own words."""
         responses_check("responses_per_datapoint", responses_per_datapoint)
-        return self._create("FreeText", name, instruction, referee(responses_per_datapoint), settings,
-                            failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
-                            media_contexts=media_contexts, private_metadata=private_metadata)
+        return self._create(
+            "FreeText",
+            name,
+            instruction,
+            referee(responses_per_datapoint),
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            data_type=data_type,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            private_metadata=private_metadata,
+        )
 
     @matrix_checked("Ranking")
     def create_ranking_job_definition(
@@ -527,39 +644,74 @@ class RapidataJobManager:
         responses_check("comparison_budget_per_ranking", comparison_budget_per_ranking)
         responses_check("responses_per_comparison", responses_per_comparison)
         if not 0 <= random_comparisons_ratio <= 1:
-            raise ValueError(f"random_comparisons_ratio must be between 0 and 1, got {random_comparisons_ratio}.")
+            raise ValueError(
+                f"random_comparisons_ratio must be between 0 and 1, got {random_comparisons_ratio}."
+            )
         if isinstance(datapoints, list) and datapoints and all(isinstance(g, list) for g in datapoints):
             largest = max(len(g) for g in datapoints)
             pairs = largest * (largest - 1) // 2
-            votes = max(1, comparison_budget_per_ranking // max(pairs, 1)) * responses_per_comparison \
-                if largest <= 10 else responses_per_comparison
+            votes = (
+                max(1, comparison_budget_per_ranking // max(pairs, 1)) * responses_per_comparison
+                if largest <= 10
+                else responses_per_comparison
+            )
         else:
             votes = responses_per_comparison
         return self._create(
-            "GroupedRankingWorkflow", name, instruction, {"_t": "NaiveReferee", "totalVotes": votes}, settings,
-            failure_tolerance, datapoints=datapoints, data_type=data_type, contexts=contexts,
-            media_contexts=media_contexts, comparison_budget_per_ranking=comparison_budget_per_ranking,
+            "GroupedRankingWorkflow",
+            name,
+            instruction,
+            {"_t": "NaiveReferee", "totalVotes": votes},
+            settings,
+            failure_tolerance,
+            datapoints=datapoints,
+            data_type=data_type,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            comparison_budget_per_ranking=comparison_budget_per_ranking,
             random_comparisons_ratio=random_comparisons_ratio,
         )
 
     # --- retrieval -------------------------------------------------------------------------------------
 
-    def get_job_definition_by_id(self, job_definition_id: str, revision: int | None = None) -> RapidataJobDefinition:
+    def get_job_definition_by_id(
+        self, job_definition_id: str, revision: int | None = None
+    ) -> RapidataJobDefinition:
         """Open a job definition (at ``revision``, or the latest)."""
         body = self._ctx.transport.request("GET", f"/job/definition/{job_definition_id}") or {}
-        definition = RapidataJobDefinition(str(body.get("definitionId") or job_definition_id),
-                                           str(body.get("name", "")), self._ctx, revision=revision)
+        definition = RapidataJobDefinition(
+            str(body.get("definitionId") or job_definition_id),
+            str(body.get("name", "")),
+            self._ctx,
+            revision=revision,
+        )
         if revision is not None:
             definition.reload(revision)
         return definition
 
-    def find_job_definitions(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataJobDefinition]:
+    def find_job_definitions(
+        self, name: str = "", amount: int = 10, page: int = 1
+    ) -> list[RapidataJobDefinition]:
         """Job definitions whose name contains ``name``, newest first."""
-        body = self._ctx.transport.request("GET", "/job/definitions", params={
-            "page": page, "page_size": amount, "sort": "-created_at", "name[contains]": name or None,
-        }) or {}
-        return [RapidataJobDefinition(str(item.get("definitionId") or item.get("id")), str(item.get("name", "")),
-                                      self._ctx) for item in body.get("items") or []]
+        body = (
+            self._ctx.transport.request(
+                "GET",
+                "/job/definitions",
+                params={
+                    "page": page,
+                    "page_size": amount,
+                    "sort": "-created_at",
+                    "name[contains]": name or None,
+                },
+            )
+            or {}
+        )
+        return [
+            RapidataJobDefinition(
+                str(item.get("definitionId") or item.get("id")), str(item.get("name", "")), self._ctx
+            )
+            for item in body.get("items") or []
+        ]
 
     def get_job_by_id(self, job_id: str) -> RapidataJob:
         """Open a job by id."""

@@ -32,8 +32,9 @@ class RapidataOrder:
         job_definition: The underlying job definition.
     """
 
-    def __init__(self, job_definition: RapidataJobDefinition, ctx: ClientContext,
-                 job: RapidataJob | None = None) -> None:
+    def __init__(
+        self, job_definition: RapidataJobDefinition, ctx: ClientContext, job: RapidataJob | None = None
+    ) -> None:
         self.job_definition = job_definition
         self.id = job_definition.id
         self.name = job_definition.name
@@ -116,41 +117,68 @@ class RapidataOrderManager:
         finally:
             ON_CREATED.reset(token)
 
-    def create_classification_order(self, name: str, instruction: str, answer_options: list[str],
-                                    datapoints: list[str], **kwargs: Any) -> RapidataOrder:
+    def create_classification_order(
+        self, name: str, instruction: str, answer_options: list[str], datapoints: list[str], **kwargs: Any
+    ) -> RapidataOrder:
         """A classification order (same parameters as ``create_classification_job_definition``)."""
-        return self._wrap(self._jobs.create_classification_job_definition, name, instruction, answer_options,
-                          datapoints, **kwargs)
+        return self._wrap(
+            self._jobs.create_classification_job_definition,
+            name,
+            instruction,
+            answer_options,
+            datapoints,
+            **kwargs,
+        )
 
-    def create_compare_order(self, name: str, instruction: str, datapoints: list[list[str]],
-                             **kwargs: Any) -> RapidataOrder:
+    def create_compare_order(
+        self, name: str, instruction: str, datapoints: list[list[str]], **kwargs: Any
+    ) -> RapidataOrder:
         """A compare order (same parameters as ``create_compare_job_definition``)."""
         return self._wrap(self._jobs.create_compare_job_definition, name, instruction, datapoints, **kwargs)
 
-    def create_locate_order(self, name: str, instruction: str, datapoints: list[str], **kwargs: Any) -> RapidataOrder:
+    def create_locate_order(
+        self, name: str, instruction: str, datapoints: list[str], **kwargs: Any
+    ) -> RapidataOrder:
         """A locate order."""
         return self._wrap(self._jobs.create_locate_job_definition, name, instruction, datapoints, **kwargs)
 
-    def create_draw_order(self, name: str, instruction: str, datapoints: list[str], **kwargs: Any) -> RapidataOrder:
+    def create_draw_order(
+        self, name: str, instruction: str, datapoints: list[str], **kwargs: Any
+    ) -> RapidataOrder:
         """A draw order."""
         return self._wrap(self._jobs.create_draw_job_definition, name, instruction, datapoints, **kwargs)
 
-    def create_select_words_order(self, name: str, instruction: str, datapoints: list[str], sentences: list[str],
-                                  **kwargs: Any) -> RapidataOrder:
+    def create_select_words_order(
+        self, name: str, instruction: str, datapoints: list[str], sentences: list[str], **kwargs: Any
+    ) -> RapidataOrder:
         """A select-words order."""
-        return self._wrap(self._jobs.create_select_words_job_definition, name, instruction, datapoints, sentences,
-                          **kwargs)
+        return self._wrap(
+            self._jobs.create_select_words_job_definition, name, instruction, datapoints, sentences, **kwargs
+        )
 
-    def create_free_text_order(self, name: str, instruction: str, datapoints: list[str],
-                               **kwargs: Any) -> RapidataOrder:
+    def create_free_text_order(
+        self, name: str, instruction: str, datapoints: list[str], **kwargs: Any
+    ) -> RapidataOrder:
         """A free-text order."""
         return self._wrap(self._jobs.create_free_text_job_definition, name, instruction, datapoints, **kwargs)
 
-    def create_ranking_order(self, name: str, instruction: str, datapoints: list[list[str]],
-                             comparison_budget_per_ranking: int, **kwargs: Any) -> RapidataOrder:
+    def create_ranking_order(
+        self,
+        name: str,
+        instruction: str,
+        datapoints: list[list[str]],
+        comparison_budget_per_ranking: int,
+        **kwargs: Any,
+    ) -> RapidataOrder:
         """A ranking order."""
-        return self._wrap(self._jobs.create_ranking_job_definition, name, instruction, datapoints,
-                          comparison_budget_per_ranking, **kwargs)
+        return self._wrap(
+            self._jobs.create_ranking_job_definition,
+            name,
+            instruction,
+            datapoints,
+            comparison_budget_per_ranking,
+            **kwargs,
+        )
 
     def create(self, name: str, instruction: str, datapoints: list[Any], **kwargs: Any) -> RapidataOrder:
         """Create an order, inferring its type from the arguments.
@@ -171,8 +199,9 @@ class RapidataOrderManager:
         if datapoints and all(isinstance(d, list | tuple) and len(d) == 2 for d in datapoints):
             return self.create_compare_order(name, instruction, [list(d) for d in datapoints], **kwargs)
         raise ValueError(
-            "Cannot tell the order type from these arguments: pass answer_options (classification), sentences "
-            "(select words), comparison_budget_per_ranking (ranking) or pairs of datapoints (compare), or call "
+            "Cannot tell the order type from these arguments: pass answer_options (classification), "
+            "sentences (select words), comparison_budget_per_ranking (ranking) or pairs of datapoints "
+            "(compare), or call "
             "create_locate_order / create_draw_order / create_free_text_order."
         )
 

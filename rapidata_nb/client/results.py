@@ -2,8 +2,9 @@
 
 ``to_pandas`` routes on ``info.type`` (``info.orderType`` for old documents):
 
-- **Compare** (two assets): one row per pair; ``assetA``/``assetB`` and ``A_<metric>``/``B_<metric>`` for every
-  dict keyed by asset (plus ``Both_``/``Neither_`` when present); other dicts flatten as ``<key>_<sub>``.
+- **Compare** (two assets): one row per pair; ``assetA``/``assetB`` and ``A_<metric>``/``B_<metric>`` for
+  every dict keyed by asset (plus ``Both_``/``Neither_`` when present); other dicts flatten as
+  ``<key>_<sub>``.
 - **Ranking** (N assets): ``asset_1..N`` and ``<asset>_<metric>``.
 - **Classification**: one row per datapoint and option: ``option``, ``count``, ``ratio``, ``summedUserScore``,
   ``summedUserScoreRatio`` and ``confidence`` (early stopping).
@@ -151,7 +152,9 @@ class RapidataResults(dict):  # type: ignore[type-arg]
                 rows.append(base)
                 continue
             for option in options:
-                rows.append({**base, "option": option, **{col: vals.get(option) for col, vals in metrics.items()}})
+                rows.append(
+                    {**base, "option": option, **{col: vals.get(option) for col, vals in metrics.items()}}
+                )
         return rows
 
     def to_json(self, path: str = "./results.json") -> None:

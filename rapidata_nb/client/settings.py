@@ -77,7 +77,9 @@ def _flag(key: str, doc: str, types: tuple[str, ...] | Literal["all"] = "all") -
     def __init__(self: RapidataSetting) -> None:
         RapidataSetting.__init__(self, key=key, value="true")
 
-    return type("", (RapidataSetting,), {"__init__": __init__, "__doc__": doc, "supported_rapid_types": types})
+    return type(
+        "", (RapidataSetting,), {"__init__": __init__, "__doc__": doc, "supported_rapid_types": types}
+    )
 
 
 def _named(cls: type[RapidataSetting], name: str) -> type[RapidataSetting]:
@@ -87,13 +89,19 @@ def _named(cls: type[RapidataSetting], name: str) -> type[RapidataSetting]:
 
 
 NoShuffleSetting = _named(
-    _flag("no_shuffle", "Keep answer options (and compare sides) in the given order.", ("Classification", "Compare")),
+    _flag(
+        "no_shuffle",
+        "Keep answer options (and compare sides) in the given order.",
+        ("Classification", "Compare"),
+    ),
     "NoShuffleSetting",
 )
-MarkdownSetting = _named(_flag("use_main_text_markdown", "Render text datapoints as limited markdown."),
-                         "MarkdownSetting")
-ComparePanoramaSetting = _named(_flag("compare_panorama", "Show compared images as panoramas.", ("Compare",)),
-                                "ComparePanoramaSetting")
+MarkdownSetting = _named(
+    _flag("use_main_text_markdown", "Render text datapoints as limited markdown."), "MarkdownSetting"
+)
+ComparePanoramaSetting = _named(
+    _flag("compare_panorama", "Show compared images as panoramas.", ("Compare",)), "ComparePanoramaSetting"
+)
 CompareEquirectangularSetting = _named(
     _flag("compare_equirectangular", "Show compared images as 360° equirectangular views.", ("Compare",)),
     "CompareEquirectangularSetting",
@@ -106,19 +114,27 @@ ReferenceOverlaySetting = _named(
     _flag("reference_overlay", "Overlay the reference media on the compared media.", ("Compare",)),
     "ReferenceOverlaySetting",
 )
-KeyboardNumericSetting = _named(_flag("keyboard_numeric", "Show a numeric keyboard.", ("Free Text",)),
-                                "KeyboardNumericSetting")
+KeyboardNumericSetting = _named(
+    _flag("keyboard_numeric", "Show a numeric keyboard.", ("Free Text",)), "KeyboardNumericSetting"
+)
 MuteVideoSetting = _named(_flag("mute_video_asset", "Play videos muted."), "MuteVideoSetting")
 DisableAutoloopSetting = _named(_flag("disable_autoloop", "Do not loop videos."), "DisableAutoloopSetting")
-NoInstructionDisplaySetting = _named(_flag("no_aux_text", "Hide the instruction text."),
-                                     "NoInstructionDisplaySetting")
-NoMistakeOptionSetting = _named(_flag("no_mistake", "Hide the 'report a mistake' option."), "NoMistakeOptionSetting")
-OriginalLanguageOnlySetting = _named(_flag("force_original_language", "Never translate the task."),
-                                     "OriginalLanguageOnlySetting")
-SwapContextInstructionSetting = _named(_flag("swap_question_and_prompt", "Show the context above the instruction."),
-                                       "SwapContextInstructionSetting")
-TranslateTextAssetsSetting = _named(_flag("translate_text_assets", "Translate text datapoints for labelers."),
-                                    "TranslateTextAssetsSetting")
+NoInstructionDisplaySetting = _named(
+    _flag("no_aux_text", "Hide the instruction text."), "NoInstructionDisplaySetting"
+)
+NoMistakeOptionSetting = _named(
+    _flag("no_mistake", "Hide the 'report a mistake' option."), "NoMistakeOptionSetting"
+)
+OriginalLanguageOnlySetting = _named(
+    _flag("force_original_language", "Never translate the task."), "OriginalLanguageOnlySetting"
+)
+SwapContextInstructionSetting = _named(
+    _flag("swap_question_and_prompt", "Show the context above the instruction."),
+    "SwapContextInstructionSetting",
+)
+TranslateTextAssetsSetting = _named(
+    _flag("translate_text_assets", "Translate text datapoints for labelers."), "TranslateTextAssetsSetting"
+)
 PinContextMediaSetting = _named(
     _flag("media_context_persistent_thumbnail", "Keep the media context visible as a thumbnail."),
     "PinContextMediaSetting",
@@ -166,8 +182,10 @@ class FreeTextMinimumCharactersSetting(RapidataSetting):
     supported_rapid_types: ClassVar[tuple[str, ...] | Literal["all"]] = ("Free Text",)
 
     def __init__(self, value: int) -> None:
-        super().__init__(key="free_text_minimum_characters",
-                         value=_positive_int(value, "FreeTextMinimumCharactersSetting value"))
+        super().__init__(
+            key="free_text_minimum_characters",
+            value=_positive_int(value, "FreeTextMinimumCharactersSetting value"),
+        )
 
 
 class FreeTextMaxCharactersSetting(RapidataSetting):
@@ -176,8 +194,9 @@ class FreeTextMaxCharactersSetting(RapidataSetting):
     supported_rapid_types: ClassVar[tuple[str, ...] | Literal["all"]] = ("Free Text",)
 
     def __init__(self, value: int = 1024) -> None:
-        super().__init__(key="free_text_max_characters",
-                         value=_positive_int(value, "FreeTextMaxCharactersSetting value"))
+        super().__init__(
+            key="free_text_max_characters", value=_positive_int(value, "FreeTextMaxCharactersSetting value")
+        )
 
 
 class PlayPercentageVideoSetting(RapidataSetting):
@@ -239,20 +258,28 @@ def check_settings(settings: Sequence[RapidataSetting] | None, task_type: str) -
             raise ValueError(f"settings: {s!r} is not a setting (use e.g. NoShuffleSetting())")
         types = s.supported_rapid_types
         if types != "all" and task_type not in types:
-            logger.warning("%s has no effect on %s tasks (it applies to: %s).", type(s).__name__, task_type,
-                           ", ".join(types))
+            logger.warning(
+                "%s has no effect on %s tasks (it applies to: %s).",
+                type(s).__name__,
+                task_type,
+                ", ".join(types),
+            )
         out.append(s)
     return out
 
 
-def split_feature_flags(settings: Sequence[RapidataSetting]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def split_feature_flags(
+    settings: Sequence[RapidataSetting],
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """``(rapidFeatureFlags, campaignFeatureFlags)`` for a list of settings."""
     rapid = [s._to_feature_flag() for s in settings if s.target == "rapids"]
     campaign = [s._to_feature_flag() for s in settings if s.target == "campaign"]
     return rapid, campaign
 
 
-def settings_from_flags(flags: Iterable[dict[str, Any]], target: FeatureFlagTarget = "rapids") -> list[RapidataSetting]:
+def settings_from_flags(
+    flags: Iterable[dict[str, Any]], target: FeatureFlagTarget = "rapids"
+) -> list[RapidataSetting]:
     """Turn wire feature flags back into settings (known keys give their class, others ``CustomSetting``)."""
     known: dict[str, type[RapidataSetting]] = {}
     for cls in vars(RapidataSettings).values():
@@ -262,9 +289,12 @@ def settings_from_flags(flags: Iterable[dict[str, Any]], target: FeatureFlagTarg
             except TypeError:
                 pass
     known_args = {
-        "compare_unsure": AllowNeitherBothSetting, "locate_max_points": LocateMaxPointsSetting,
-        "locate_min_points": LocateMinPointsSetting, "free_text_minimum_characters": FreeTextMinimumCharactersSetting,
-        "free_text_max_characters": FreeTextMaxCharactersSetting, "media_played_percentage": PlayPercentageVideoSetting,
+        "compare_unsure": AllowNeitherBothSetting,
+        "locate_max_points": LocateMaxPointsSetting,
+        "locate_min_points": LocateMinPointsSetting,
+        "free_text_minimum_characters": FreeTextMinimumCharactersSetting,
+        "free_text_max_characters": FreeTextMaxCharactersSetting,
+        "media_played_percentage": PlayPercentageVideoSetting,
     }
     out: list[RapidataSetting] = []
     for flag in flags:

@@ -42,7 +42,9 @@ def _progress(total: int, desc: str) -> Any:
     """A tqdm bar (auto: widget in notebooks, text elsewhere), disabled in silent mode."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, disable=rapidata_config.logging.silent_mode or total == 0, leave=False)
+    return tqdm(
+        total=total, desc=desc, disable=rapidata_config.logging.silent_mode or total == 0, leave=False
+    )
 
 
 class UploadCache:
@@ -79,7 +81,8 @@ class UploadCache:
         """Remember ``file_name`` for ``key``."""
         try:
             self._conn().execute(
-                "INSERT OR REPLACE INTO uploads (key, file_name, at) VALUES (?, ?, ?)", (key, file_name, time.time())
+                "INSERT OR REPLACE INTO uploads (key, file_name, at) VALUES (?, ?, ?)",
+                (key, file_name, time.time()),
             )
         except sqlite3.Error as exc:
             logger.debug("upload cache write failed: %s", exc)
@@ -120,13 +123,16 @@ class AssetUploader:
 
     def _file_key(self, path: Path) -> str:
         stat = path.stat()
-        return f"{self.ctx.environment}@{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}{self._compression_suffix()}"
+        identity = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+        return f"{self.ctx.environment}@{identity}{self._compression_suffix()}"
 
     def _disk_cache(self) -> UploadCache | None:
         if not rapidata_config.upload.cacheToDisk:
             return None
         if self._disk is None:
-            self._disk = UploadCache(rapidata_config.upload.cacheLocation, rapidata_config.upload.cacheTimeout)
+            self._disk = UploadCache(
+                rapidata_config.upload.cacheLocation, rapidata_config.upload.cacheTimeout
+            )
         return self._disk
 
     def _file_cache_get(self, key: str) -> str | None:
@@ -164,7 +170,9 @@ class AssetUploader:
             if cached:
                 return cached
             body = self.ctx.transport.request(
-                "POST", "/asset/url", params={"url": asset, **self._compression_params()},
+                "POST",
+                "/asset/url",
+                params={"url": asset, **self._compression_params()},
                 max_retries=rapidata_config.upload.maxRetries,
             )
             name = _file_name(body, asset)
@@ -177,7 +185,8 @@ class AssetUploader:
         path = Path(asset).expanduser()
         if not path.is_file():
             raise FileNotFoundError(
-                f"File not found: {asset!r}. Pass an existing local path, an http(s) URL, or data_type='text' "
+                f"File not found: {asset!r}. Pass an existing local path, an http(s) URL, "
+                "or data_type='text' "
                 "for text datapoints."
             )
         key = self._file_key(path)
@@ -187,7 +196,10 @@ class AssetUploader:
         content = path.read_bytes()
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         body = self.ctx.transport.request(
-            "POST", "/asset/file", files={"file": (path.name, content, mime)}, params=self._compression_params(),
+            "POST",
+            "/asset/file",
+            files={"file": (path.name, content, mime)},
+            params=self._compression_params(),
             max_retries=rapidata_config.upload.maxRetries,
         )
         name = _file_name(body, asset)
@@ -199,7 +211,7 @@ class AssetUploader:
     def upload_many(
         self, assets: Sequence[str], on_done: Callable[[str, str | FailedUpload[str]], None] | None = None
     ) -> dict[str, str | FailedUpload[str]]:
-        """Upload unique ``assets``; returns asset → fileName or ``FailedUpload`` (never raises for one asset)."""
+        """Upload unique ``assets``: asset → fileName or ``FailedUpload`` (one asset never raises)."""
         unique = list(dict.fromkeys(assets))
         results: dict[str, str | FailedUpload[str]] = {}
         lock = threading.Lock()
@@ -256,7 +268,8 @@ class AssetUploader:
             body: dict[str, Any] = {"urls": urls[start : start + size], "correlationId": correlation_id}
             if compression is not None and compression.is_set():
                 body["compression"] = {
-                    "enabled": compression.enabled, "quality": compression.quality,
+                    "enabled": compression.enabled,
+                    "quality": compression.quality,
                     "maxDimension": compression.max_dimension,
                 }
             answer = transport.request("POST", "/asset/batch-upload", json=body)
@@ -265,9 +278,12 @@ class AssetUploader:
         fetched: set[str] = set()
         deadline = time.monotonic() + _BATCH_DEADLINE_S
         while len(fetched) < len(batch_ids):
-            status = transport.request(
-                "GET", "/asset/batch-upload/status", params={"correlationId": correlation_id}
-            ) or {}
+            status = (
+                transport.request(
+                    "GET", "/asset/batch-upload/status", params={"correlationId": correlation_id}
+                )
+                or {}
+            )
             for batch_id in status.get("completedBatches") or []:
                 batch_id = str(batch_id)
                 if batch_id in fetched or batch_id not in batch_ids:
@@ -284,21 +300,34 @@ class AssetUploader:
                             self._url_cache[self._url_key(url)] = item["fileName"]
                         done(url, item["fileName"])
                     else:
-                        done(url, FailedUpload(
-                            item=url,
-                            error_message=item.get("errorMessage") or f"URL upload {item.get('status', 'failed')}",
-                            error_type="AssetUploadFailed",
-                            stage=item.get("stage") or "asset",
-                            http_status=item.get("upstreamHttpStatus"),
-                        ))
+                        done(
+                            url,
+                            FailedUpload(
+                                item=url,
+                                error_message=item.get("errorMessage")
+                                or f"URL upload {item.get('status', 'failed')}",
+                                error_type="AssetUploadFailed",
+                                stage=item.get("stage") or "asset",
+                                http_status=item.get("upstreamHttpStatus"),
+                            ),
+                        )
             if len(fetched) >= len(batch_ids):
                 break
             if time.monotonic() > deadline:
-                raise TimeoutError(f"Batch upload {correlation_id} did not finish within {_BATCH_DEADLINE_S:.0f}s")
+                raise TimeoutError(
+                    f"Batch upload {correlation_id} did not finish within {_BATCH_DEADLINE_S:.0f}s"
+                )
             time.sleep(rapidata_config.upload.batchPollInterval)
         for url in remaining:
-            done(url, FailedUpload(item=url, error_message="The batch upload did not report this URL",
-                                   error_type="AssetUploadFailed", stage="asset"))
+            done(
+                url,
+                FailedUpload(
+                    item=url,
+                    error_message="The batch upload did not report this URL",
+                    error_type="AssetUploadFailed",
+                    stage="asset",
+                ),
+            )
 
 
 def _file_name(body: Any, asset: str) -> str:
@@ -322,11 +351,14 @@ class RapidataDataset:
     def __repr__(self) -> str:
         return f"RapidataDataset(id={self.id!r})"
 
-    def add_datapoints(self, datapoints: Sequence[Datapoint]) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]]:
+    def add_datapoints(
+        self, datapoints: Sequence[Datapoint]
+    ) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]]:
         """Upload the datapoints' assets and create the datapoints.
 
         Returns:
-            ``(successful, failed)``: the datapoints created, and one ``FailedUpload`` per datapoint that was not.
+            ``(successful, failed)``: the datapoints created, and one ``FailedUpload`` per datapoint that
+            was not.
         """
         datapoints = list(datapoints)
         if not datapoints:
@@ -346,11 +378,17 @@ class RapidataDataset:
         for dp in datapoints:
             broken = [o for a in dp.media_assets() if isinstance(o := outcomes.get(a), FailedUpload)]
             if broken:
-                failed.append(FailedUpload(
-                    item=dp, error_message=ASSET_FAILED, error_type="AssetUploadFailed",
-                    exception=broken[0].exception, stage="asset",
-                    http_status=broken[0].http_status, trace_id=broken[0].trace_id,
-                ))
+                failed.append(
+                    FailedUpload(
+                        item=dp,
+                        error_message=ASSET_FAILED,
+                        error_type="AssetUploadFailed",
+                        exception=broken[0].exception,
+                        stage="asset",
+                        http_status=broken[0].http_status,
+                        trace_id=broken[0].trace_id,
+                    )
+                )
             else:
                 ready.append(dp)
         successful, creation_failures = self._create(ready, names)
@@ -366,8 +404,12 @@ class RapidataDataset:
         bar = _progress(len(datapoints), "Step 2/2: Creating datapoints")
 
         def create(dp: Datapoint) -> None:
-            self._ctx.transport.request("POST", f"/dataset/{self.id}/datapoint", json=dp._to_wire(names),
-                                        max_retries=rapidata_config.upload.maxRetries)
+            self._ctx.transport.request(
+                "POST",
+                f"/dataset/{self.id}/datapoint",
+                json=dp._to_wire(names),
+                max_retries=rapidata_config.upload.maxRetries,
+            )
 
         try:
             with ThreadPoolExecutor(max_workers=rapidata_config.upload.maxWorkers) as pool:
@@ -396,4 +438,6 @@ class RapidataDataset:
             asset = inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}
             segments.append({"key": "context_asset", "kind": "Asset", "asset": asset})
         if segments:
-            self._ctx.transport.request("POST", f"/dataset/{self.id}/group", json={"group": group, "segments": segments})
+            self._ctx.transport.request(
+                "POST", f"/dataset/{self.id}/group", json={"group": group, "segments": segments}
+            )

@@ -22,7 +22,12 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    for var in ("RAPIDATA_ENVIRONMENT", "RAPIDATA_CLIENT_ID", "RAPIDATA_CLIENT_SECRET", "RAPIDATA_TOKEN_FILE"):
+    for var in (
+        "RAPIDATA_ENVIRONMENT",
+        "RAPIDATA_CLIENT_ID",
+        "RAPIDATA_CLIENT_SECRET",
+        "RAPIDATA_TOKEN_FILE",
+    ):
         monkeypatch.delenv(var, raising=False)
     upload = rapidata_config.upload.model_copy()
     logging_cfg = rapidata_config.logging.model_dump()

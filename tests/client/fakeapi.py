@@ -53,14 +53,25 @@ class FakeApi:
         for (m, prefix), fn in self.overrides.items():
             if m == method and path.startswith(prefix):
                 return fn(request)
-        body = json.loads(request.content) if request.content and request.headers.get(
-            "content-type", "").startswith("application/json") else None
+        body = (
+            json.loads(request.content)
+            if request.content and request.headers.get("content-type", "").startswith("application/json")
+            else None
+        )
         if path == "/connect/token":
             self.token_requests += 1
-            return httpx.Response(200, json={"access_token": f"tok{self.token_requests}", "token_type": "Bearer",
-                                             "expires_in": self.token_ttl})
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": f"tok{self.token_requests}",
+                    "token_type": "Bearer",
+                    "expires_in": self.token_ttl,
+                },
+            )
         if method == "GET" and path == "/audience/global":
-            return httpx.Response(200, json={"id": "global", "name": "Global", "filters": [], "status": "Ready"})
+            return httpx.Response(
+                200, json={"id": "global", "name": "Global", "filters": [], "status": "Ready"}
+            )
         if method == "GET" and path.endswith("/user-metrics"):
             return httpx.Response(200, json={"usersPerState": {"Graduated": 100}})
         if method == "POST" and path == "/audience":
@@ -80,8 +91,15 @@ class FakeApi:
             return httpx.Response(200, json={"status": "Completed", "completedBatches": list(self.batches)})
         if method == "GET" and path.startswith("/asset/batch-upload/"):
             urls = self.batches[path.rsplit("/", 1)[-1]]
-            return httpx.Response(200, json={"items": [
-                {"url": u, "status": "Completed", "fileName": "h_" + u.rsplit("/", 1)[-1]} for u in urls]})
+            return httpx.Response(
+                200,
+                json={
+                    "items": [
+                        {"url": u, "status": "Completed", "fileName": "h_" + u.rsplit("/", 1)[-1]}
+                        for u in urls
+                    ]
+                },
+            )
         if method == "POST" and path == "/dataset":
             ds = f"ds{next(self.ids)}"
             self.datapoints[ds] = []
@@ -98,30 +116,52 @@ class FakeApi:
         if method == "GET" and path.startswith("/job/definition/") and "/revision" in path:
             d = path.split("/")[3]
             src = self.definitions[d]
-            return httpx.Response(200, json={
-                "definitionId": d, "revisionNumber": 1, "state": "Completed", "datasetId": src["datasetId"],
-                "workflow": src["workflow"], "referee": src["referee"],
-                "featureFlags": src.get("rapidFeatureFlags", []), "campaignFeatureFlags": [],
-            })
+            return httpx.Response(
+                200,
+                json={
+                    "definitionId": d,
+                    "revisionNumber": 1,
+                    "state": "Completed",
+                    "datasetId": src["datasetId"],
+                    "workflow": src["workflow"],
+                    "referee": src["referee"],
+                    "featureFlags": src.get("rapidFeatureFlags", []),
+                    "campaignFeatureFlags": [],
+                },
+            )
         if method == "GET" and path == "/jobs":
             items = list(self.jobs.values())[::-1]
             return httpx.Response(200, json={"total": len(items), "page": 1, "pageSize": 100, "items": items})
         if method == "POST" and path == "/job":
             j = f"job{next(self.ids)}"
-            self.jobs[j] = {"jobId": j, "name": "n", "audienceId": body["audienceId"],
-                            "definitionId": body["jobDefinitionId"], "createdAt": "2026-01-01T00:00:00Z",
-                            "pipelineId": "p1"}
+            self.jobs[j] = {
+                "jobId": j,
+                "name": "n",
+                "audienceId": body["audienceId"],
+                "definitionId": body["jobDefinitionId"],
+                "createdAt": "2026-01-01T00:00:00Z",
+                "pipelineId": "p1",
+            }
             return httpx.Response(200, json={"jobId": j, "recruitingStarted": False})
         if method == "GET" and path.startswith("/job/") and path.count("/") == 2:
             return httpx.Response(200, json={**self.jobs[path.split("/")[2]], "state": self.job_state})
         if method == "GET" and path.endswith("/progress"):
-            return httpx.Response(200, json={"completionPercentage": 100, "total": 1, "completed": 1,
-                                             "state": "Completed", "responseCount": 10})
+            return httpx.Response(
+                200,
+                json={
+                    "completionPercentage": 100,
+                    "total": 1,
+                    "completed": 1,
+                    "state": "Completed",
+                    "responseCount": 10,
+                },
+            )
         if method == "GET" and path.endswith("/download-results"):
             return httpx.Response(200, content=json.dumps(self.results).encode())
         if method == "POST" and path == "/datasets/shorten-context":
-            return httpx.Response(200, json={"items": [{"shortenedContext": i["context"][:400]}
-                                                       for i in body["items"]]})
+            return httpx.Response(
+                200, json={"items": [{"shortenedContext": i["context"][:400]} for i in body["items"]]}
+            )
         return httpx.Response(404, json={"message": f"no route {method} {path}", "traceId": "t-404"})
 
 

@@ -43,8 +43,17 @@ def test_env_overrides_default_and_code_overrides_env(monkeypatch: pytest.Monkey
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("true", True), ("TRUE", True), ("Yes", True), ("0", False), ("false", False),
-     ("no", False), ("on", False), ("", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        ("Yes", True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("on", False),
+        ("", False),
+    ],
 )
 def test_boolean_env_parsing(monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool) -> None:
     monkeypatch.setenv("RAPIDATA_cacheToDisk", raw)

@@ -42,16 +42,33 @@ def test_not_and_double_negation() -> None:
 
 def test_wire_form() -> None:
     f = (CountryFilter(["US"]) | CountryFilter(["CA"])) & ~LanguageFilter(["fr"])
-    assert f._to_audience_model() == {"_t": "AndFilter", "filters": [
-        {"_t": "OrFilter", "filters": [{"_t": "CountryFilter", "countries": ["US"]},
-                                       {"_t": "CountryFilter", "countries": ["CA"]}]},
-        {"_t": "NotFilter", "filter": {"_t": "LanguageFilter", "languages": ["fr"]}},
-    ]}
+    assert f._to_audience_model() == {
+        "_t": "AndFilter",
+        "filters": [
+            {
+                "_t": "OrFilter",
+                "filters": [
+                    {"_t": "CountryFilter", "countries": ["US"]},
+                    {"_t": "CountryFilter", "countries": ["CA"]},
+                ],
+            },
+            {"_t": "NotFilter", "filter": {"_t": "LanguageFilter", "languages": ["fr"]}},
+        ],
+    }
     assert AgeFilter([AgeGroup.BETWEEN_18_29])._to_audience_model() == {
-        "_t": "DemographicFilter", "identifier": "age", "values": ["18-29"]}
+        "_t": "DemographicFilter",
+        "identifier": "age",
+        "values": ["18-29"],
+    }
     assert GenderFilter([Gender.FEMALE])._to_audience_model() == {
-        "_t": "DemographicFilter", "identifier": "gender", "values": ["Female"]}
-    assert DeviceFilter([DeviceType.PHONE])._to_audience_model() == {"_t": "DeviceFilter", "deviceTypes": ["Phone"]}
+        "_t": "DemographicFilter",
+        "identifier": "gender",
+        "values": ["Female"],
+    }
+    assert DeviceFilter([DeviceType.PHONE])._to_audience_model() == {
+        "_t": "DeviceFilter",
+        "deviceTypes": ["Phone"],
+    }
 
 
 def test_codes_are_normalised_and_validated() -> None:

@@ -35,9 +35,11 @@ def test_blocking_states_raise_immediately(client, api: FakeApi) -> None:  # typ
 
 def test_audience_that_can_never_respond(client, api: FakeApi) -> None:  # type: ignore[no-untyped-def]
     api.overrides[("GET", "/audience/aud_empty/user-metrics")] = lambda r: httpx.Response(
-        200, json={"usersPerState": {"Graduated": 0, "Distilling": 0}})
+        200, json={"usersPerState": {"Graduated": 0, "Distilling": 0}}
+    )
     api.overrides[("GET", "/audience/aud_empty")] = lambda r: httpx.Response(
-        200, json={"id": "aud_empty", "name": "Empty", "filters": [], "status": "Created"})
+        200, json={"id": "aud_empty", "name": "Empty", "filters": [], "status": "Created"}
+    )
     job = _job(client, api, "aud_empty")
     api.job_state = "Running"
     with pytest.raises(RuntimeError, match="can never produce responses.*start_recruiting"):
@@ -55,8 +57,14 @@ def test_progress_with_extras_and_missing_progress(client, api: FakeApi) -> None
     job = _job(client, api)
     progress = job.get_progress()
     assert (progress.completion_percentage, progress.total, progress.completed, progress.response_count) == (
-        100.0, 1, 1, 10)
-    api.overrides[("GET", f"/job/{job.id}/progress")] = lambda r: httpx.Response(404, json={"message": "none"})
+        100.0,
+        1,
+        1,
+        10,
+    )
+    api.overrides[("GET", f"/job/{job.id}/progress")] = lambda r: httpx.Response(
+        404, json={"message": "none"}
+    )
     assert job.get_progress().completion_percentage == 0.0
 
 
@@ -68,7 +76,9 @@ def test_assign_prints_link_unless_silent(client, api: FakeApi, capsys: pytest.C
     assert "Preview in dashboard: http://api.test/definitions/" in out
 
 
-def test_view_and_preview_headless_print_links(client, api: FakeApi, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_view_and_preview_headless_print_links(
+    client, api: FakeApi, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     rapidata_config.logging.silent_mode = False
     job = _job(client, api)
     capsys.readouterr()

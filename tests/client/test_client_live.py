@@ -35,8 +35,10 @@ def _png(path: Path, shade: int) -> str:
 def test_quickstart_compare_on_curated_audience(live: RapidataClient) -> None:
     audience = live.audience.get_audience_by_id("aud_MU1GZYoESyO")
     definition = live.job.create_compare_job_definition(
-        name="Example Image Comparison", instruction="Which image matches the description better?",
-        contexts=["A small blue book sitting on a large red book."], datapoints=[[A, B]],
+        name="Example Image Comparison",
+        instruction="Which image matches the description better?",
+        contexts=["A small blue book sitting on a large red book."],
+        datapoints=[[A, B]],
     )
     job = audience.assign_job(definition)
     progress = job.get_progress()
@@ -44,7 +46,10 @@ def test_quickstart_compare_on_curated_audience(live: RapidataClient) -> None:
     job.display_progress_bar()
     frame = job.get_results().to_pandas()
     assert len(frame) == 1
-    assert frame.loc[0, "assetA"] == "midjourney-5.2_37_3.jpg" and frame.loc[0, "assetB"] == "flux-1-pro_37_0.jpg"
+    assert (
+        frame.loc[0, "assetA"] == "midjourney-5.2_37_3.jpg"
+        and frame.loc[0, "assetB"] == "flux-1-pro_37_0.jpg"
+    )
     assert frame.loc[0, "A_aggregatedResults"] + frame.loc[0, "B_aggregatedResults"] >= 10
     assert job.get_status() == "Completed"
     assert job.job_details_page.endswith(f"/audiences/aud_MU1GZYoESyO/job/{job.id}")
@@ -54,8 +59,12 @@ def test_quickstart_compare_on_curated_audience(live: RapidataClient) -> None:
 
 def test_classification_with_confidence_and_text(live: RapidataClient) -> None:
     definition = live.job.create_classification_job_definition(
-        name="Sentiment", instruction="Is this review positive?", answer_options=["Yes", "No"],
-        datapoints=["I loved it", "Terrible product"], data_type="text", responses_per_datapoint=15,
+        name="Sentiment",
+        instruction="Is this review positive?",
+        answer_options=["Yes", "No"],
+        datapoints=["I loved it", "Terrible product"],
+        data_type="text",
+        responses_per_datapoint=15,
         confidence_threshold=0.99,
     )
     job = live.audience.get_audience_by_id("global").assign_job(definition)
@@ -79,18 +88,23 @@ def test_custom_audience_examples_and_metrics(live: RapidataClient) -> None:
     assert live.audience.get_audience_by_id(audience.id).name == "Alignment test 2"
 
 
-@pytest.mark.xfail(reason="server marks a job on an audience without examples Completed at once (crowd owner)",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="server marks a job on an audience without examples Completed at once (crowd owner)", strict=False
+)
 def test_audience_that_can_never_respond_raises(live: RapidataClient) -> None:
     audience = live.audience.create_audience("Empty audience")
-    definition = live.job.create_compare_job_definition(name="Never", instruction="Which?", datapoints=[[A, B]])
+    definition = live.job.create_compare_job_definition(
+        name="Never", instruction="Which?", datapoints=[[A, B]]
+    )
     job = audience.assign_job(definition)
     with pytest.raises(RuntimeError, match="can never produce responses"):
         job.get_results()
 
 
 def test_revisions_and_conflict(live: RapidataClient) -> None:
-    definition = live.job.create_compare_job_definition(name="Revised", instruction="Which?", datapoints=[[A, B]])
+    definition = live.job.create_compare_job_definition(
+        name="Revised", instruction="Which?", datapoints=[[A, B]]
+    )
     stale = live.job.get_job_definition_by_id(definition.id)
     assert stale.instruction == "Which?"
     definition.instruction = "Which one is better?"
@@ -112,7 +126,8 @@ def test_one_missing_file_among_100(live: RapidataClient, tmp_path: Path) -> Non
     paths = [_png(tmp_path / f"img{i}.png", i) if i != 7 else str(tmp_path / "img7.png") for i in range(100)]
     with pytest.raises(FailedUploadException) as info:
         live.job.create_classification_job_definition(
-            name="Hundred", instruction="Cat or dog?", answer_options=["Cat", "Dog"], datapoints=paths)
+            name="Hundred", instruction="Cat or dog?", answer_options=["Cat", "Dog"], datapoints=paths
+        )
     e = info.value
     assert [d.asset for d in e.failed_uploads] == [paths[7]]
     definition = e.job_definition
@@ -127,8 +142,9 @@ def test_locate_with_box_examples(live: RapidataClient, tmp_path: Path) -> None:
     img = _png(tmp_path / "scene.png", 3)
     audience = live.audience.create_audience("Locators", min_tasks=1)
     audience.add_locate_example("Tap the object", img, truths=[Box(0.1, 0.1, 0.6, 0.6)])
-    definition = live.job.create_locate_job_definition(name="Locate", instruction="Tap the object",
-                                                       datapoints=[img])
+    definition = live.job.create_locate_job_definition(
+        name="Locate", instruction="Tap the object", datapoints=[img]
+    )
     job = live.audience.get_audience_by_id("global").assign_job(definition)
     results = job.get_results()
     assert results.task_type == "Locate" and len(results["results"]) == 1

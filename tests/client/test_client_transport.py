@@ -1,4 +1,4 @@
-"""Transport: error mapping, retries, OAuth client credentials, static tokens, paging (httpx.MockTransport)."""
+"""Transport: error mapping, retries, OAuth client credentials, static tokens, paging (MockTransport)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,11 @@ def _transport(handler, **kwargs) -> Transport:  # type: ignore[no-untyped-def]
 
 
 def test_error_message_and_trace_id_from_header() -> None:
-    t = _transport(lambda r: httpx.Response(400, json={"message": "name is required", "traceId": "body-id"},
-                                            headers={"x-trace-id": "hdr-id"}))
+    t = _transport(
+        lambda r: httpx.Response(
+            400, json={"message": "name is required", "traceId": "body-id"}, headers={"x-trace-id": "hdr-id"}
+        )
+    )
     with pytest.raises(RapidataError) as info:
         t.request("POST", "/audience", json={})
     err = info.value
@@ -111,7 +114,12 @@ def test_paging_and_query_conventions() -> None:
 
     t = _transport(handler)
     assert [x["i"] for x in t.paged("/jobs", params={"flag": True, "name[contains]": "a"}, page_size=2)] == [
-        0, 1, 2, 3, 4]
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
     assert "flag=true" in seen[0] and "name%5Bcontains%5D=a" in seen[0]
 
 
@@ -121,8 +129,10 @@ def test_client_credentials_token_request_shape(api: FakeApi) -> None:
     assert token_request.url.path == "/connect/token"
     assert token_request.headers["authorization"] == "Basic " + base64.b64encode(b"my%20id:s3cret").decode()
     assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
-    assert parse_qs(token_request.content.decode()) == {"grant_type": ["client_credentials"],
-                                                       "scope": ["openid email api"]}
+    assert parse_qs(token_request.content.decode()) == {
+        "grant_type": ["client_credentials"],
+        "scope": ["openid email api"],
+    }
 
 
 def test_token_refreshed_before_expiry_and_sent_as_bearer(api: FakeApi) -> None:
@@ -158,8 +168,12 @@ def test_401_triggers_one_refresh(api: FakeApi) -> None:
 
 
 def test_static_token_and_token_file(api: FakeApi, tmp_path: Path) -> None:
-    client = make_client(api, client_id=None, client_secret=None,
-                         token={"access_token": "abc", "token_type": "Bearer", "expires_at": 4102444800})
+    client = make_client(
+        api,
+        client_id=None,
+        client_secret=None,
+        token={"access_token": "abc", "token_type": "Bearer", "expires_at": 4102444800},
+    )
     client.audience.get_audience_by_id("global")
     assert api.token_requests == 0 and api.requests[-1].headers["authorization"] == "Bearer abc"
     token_file = tmp_path / "token.json"
@@ -170,7 +184,9 @@ def test_static_token_and_token_file(api: FakeApi, tmp_path: Path) -> None:
 
 
 def test_bad_credentials_fail_at_construction(api: FakeApi) -> None:
-    api.overrides[("POST", "/connect/token")] = lambda r: httpx.Response(400, json={"error": "invalid_client"})
+    api.overrides[("POST", "/connect/token")] = lambda r: httpx.Response(
+        400, json={"error": "invalid_client"}
+    )
     with pytest.raises(RapidataError, match="invalid_client"):
         make_client(api)
 
@@ -181,10 +197,16 @@ def test_environment_resolution_and_credentials_file(api: FakeApi, monkeypatch: 
     home = Path.home()
     creds = home / ".config" / "rapidata" / "credentials.json"
     creds.parent.mkdir(parents=True)
-    creds.write_text(json.dumps({"http://from-env.test": [
-        {"client_id": "old", "client_secret": "o", "last_used": "2025-01-01T00:00:00"},
-        {"client_id": "new", "client_secret": "n", "last_used": "2026-01-01T00:00:00"},
-    ]}))
+    creds.write_text(
+        json.dumps(
+            {
+                "http://from-env.test": [
+                    {"client_id": "old", "client_secret": "o", "last_used": "2025-01-01T00:00:00"},
+                    {"client_id": "new", "client_secret": "n", "last_used": "2026-01-01T00:00:00"},
+                ]
+            }
+        )
+    )
     client = RapidataClient(transport=api.transport())
     assert client.environment == "http://from-env.test"
     assert api.requests[0].url.host == "from-env.test"
