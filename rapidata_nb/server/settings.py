@@ -20,6 +20,15 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("rapidata_nb"))
 
 
+def default_crowd_pace() -> float:
+    """``$RAPIDATA_NB_CROWD_PACE`` (seconds per simulated response), else 0.03: progress stays visible."""
+    value = os.environ.get("RAPIDATA_NB_CROWD_PACE", "").strip()
+    try:
+        return float(value) if value else 0.03
+    except ValueError:
+        raise ValueError(f"RAPIDATA_NB_CROWD_PACE must be a number of seconds, got {value!r}") from None
+
+
 class ServerSettings(BaseModel):
     """Everything the server needs to start.
 
@@ -28,7 +37,7 @@ class ServerSettings(BaseModel):
         database_url: SQLAlchemy URL; defaults to ``sqlite:///<data_dir>/rapidata.db`` (WAL).
             ``postgres://`` is rewritten to ``postgresql+psycopg://``.
         crowd: Run the simulated crowd.
-        crowd_pace: Seconds per simulated response (0 = as fast as possible).
+        crowd_pace: Seconds per simulated response (0 = as fast as possible); ``$RAPIDATA_NB_CROWD_PACE``.
         crowd_seed: Seed of the simulated population and its answers.
         crowd_size: Number of simulated labelers.
         client_id: Optional API client registered at start (with ``client_secret``).
@@ -40,7 +49,7 @@ class ServerSettings(BaseModel):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     crowd: bool = True
-    crowd_pace: float = Field(0.03, ge=0)
+    crowd_pace: float = Field(default_factory=default_crowd_pace, ge=0)
     crowd_seed: int = 7
     crowd_size: int = Field(600, ge=1)
     client_id: str | None = None

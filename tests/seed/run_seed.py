@@ -37,7 +37,6 @@ def summarise(namespace: dict[str, Any]) -> dict[str, Any]:
             summary["n_rows"] = len(frame)
         except Exception as exc:  # the summary must never hide the example's own outcome
             summary["to_pandas_error"] = repr(exc)
-        summary["first"] = (results.get("results") or [None])[0]
     for name in ("audience", "job_definition", "job", "signal", "benchmark", "flow", "order"):
         obj = namespace.get(name)
         if obj is not None:
