@@ -15,6 +15,7 @@ const PALETTE = ["#3b5bdb", "#f08c00", "#2b8a3e", "#c2255c", "#7048e8", "#1098ad
  * @property {string} title
  * @property {import("./common.js").Media[]} media
  * @property {string[]} [labels]
+ * @property {string[]} [captions]  Text under each media item (defaults to its label).
  * @property {{label: string, count: number, ratio: number}[]} split
  * @property {string|null} winner
  * @property {number|null} confidence
@@ -79,7 +80,9 @@ function cardElement(card, pool, disposers) {
       const winner = label !== undefined && label === card.winner;
       return h("div", { class: "rnb-stage" }, [
         el,
-        label !== undefined ? h("div", { class: `rnb-caption${winner ? " rnb-winner" : ""}`, style: { lineHeight: "1.4" }, text: label }) : null,
+        label !== undefined
+          ? h("div", { class: `rnb-caption${winner ? " rnb-winner" : ""}`, style: { lineHeight: "1.4" }, text: card.captions?.[i] ?? label })
+          : null,
       ]);
     }),
   );

@@ -65,6 +65,20 @@ def _xy(point: Any) -> list[float] | None:
     return None
 
 
+def _rank_by_score(card: dict[str, Any], scores: Any) -> None:
+    """Order a ranking card's media best first and caption each with its rank and score."""
+    if not isinstance(scores, Mapping) or not scores:
+        return
+    order = sorted(card["assets"], key=lambda asset: -float(scores.get(asset[0], float("-inf"))))
+    card["assets"] = order
+    card["labels"] = [name for name, _ in order]
+    card["captions"] = [
+        f"#{rank} {name} · {float(scores[name]):.0f}" if name in scores else name
+        for rank, (name, _) in enumerate(order, start=1)
+    ]
+    card["winner"] = order[0][0]
+
+
 def _card(kind: str, row: Mapping[str, Any], index: int) -> dict[str, Any]:
     details = [d for d in (row.get("detailedResults") or []) if isinstance(d, Mapping)]
     assets = _assets(row)
@@ -87,6 +101,8 @@ def _card(kind: str, row: Mapping[str, Any], index: int) -> dict[str, Any]:
             leaders = [s["label"] for s in card["split"] if s["count"] == top]
             winner = leaders[0] if len(leaders) == 1 and top > 0 else None
         card["winner"] = None if winner is None else str(winner)
+    if kind == "ranking":
+        _rank_by_score(card, row.get("scores"))
     confidence = row.get("confidencePerCategory")
     if isinstance(confidence, Mapping) and confidence:
         card["confidence"] = float(max(confidence.values()))

@@ -138,6 +138,16 @@ def test_cards_for_every_other_type() -> None:
     assert text["texts"] == ["hi", "yo"] and "hi" in text["search"]
 
 
+def test_ranking_cards_are_ordered_by_score() -> None:
+    [card] = result_cards({"info": {"type": "Ranking"}, "results": [
+        {"assetUrls": {"a.png": "https://h/a.png", "b.png": "https://h/b.png", "c.png": "https://h/c.png"},
+         "scores": {"a.png": 1150.0, "b.png": 1290.4, "c.png": 1160.0},
+         "aggregatedResults": {"a.png": 1, "b.png": 6, "c.png": 2}}]})
+    assert card["labels"] == ["b.png", "c.png", "a.png"]
+    assert card["captions"] == ["#1 b.png · 1290", "#2 c.png · 1160", "#3 a.png · 1150"]
+    assert card["winner"] == "b.png" and card["responses"] == 9
+
+
 def test_type_is_inferred_from_answers_without_info() -> None:
     cards = result_cards([{"asset": "x.png", "detailedResults": [{"points": [[0.5, 0.5]]}]}])
     assert cards[0]["type"] == "locate" and cards[0]["points"] == [[0.5, 0.5]]

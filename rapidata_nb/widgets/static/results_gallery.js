@@ -143,7 +143,7 @@ function cardElement(card, pool, disposers) {
       const winner = label !== void 0 && label === card.winner;
       return h("div", { class: "rnb-stage" }, [
         el,
-        label !== void 0 ? h("div", { class: `rnb-caption${winner ? " rnb-winner" : ""}`, style: { lineHeight: "1.4" }, text: label }) : null
+        label !== void 0 ? h("div", { class: `rnb-caption${winner ? " rnb-winner" : ""}`, style: { lineHeight: "1.4" }, text: card.captions?.[i] ?? label }) : null
       ]);
     })
   );
