@@ -31,10 +31,16 @@ def _display(widget: Any) -> Any:
 
 
 def show_progress(jobs: Any, *, refresh_rate: float = 1.0) -> Any:
-    """Display a live :class:`JobProgress` for ``jobs`` and return it."""
+    """Display a live :class:`JobProgress` for ``jobs`` and return it.
+
+    Polling starts only after the widget is displayed, so the displayed text fallback never depends on
+    how far the jobs got in between.
+    """
     from rapidata_nb.widgets.job_progress import JobProgress
 
-    return _display(JobProgress(jobs, refresh_rate=refresh_rate))
+    widget = _display(JobProgress(jobs, refresh_rate=refresh_rate, start=False))
+    widget.start()
+    return widget
 
 
 def show_job(job: Any) -> Any:

@@ -213,15 +213,21 @@ class JobProgress(BaseWidget):
 
     # -- display ----------------------------------------------------------------------------------
 
+    # Live numbers depend on timing, so repr and the static HTML show them only once every job is finished
+    # (final values are reproducible); notebook outputs stay comparable under nbval (ecosystem notes §4).
+
     def _repr_fields(self) -> dict[str, Any]:
+        if not self.done:
+            return {"jobs": [row["name"] for row in self.jobs], "done": False}
         return {
-            "jobs": [
-                f"{row['name']}: {row['state']} {row['completion_percentage']:.0f}%" for row in self.jobs
-            ],
-            "done": self.done,
+            "jobs": [f"{r['name']}: {r['state']} {r['completion_percentage']:.0f}%" for r in self.jobs],
+            "done": True,
         }
 
     def _static_html(self) -> str:
+        if not self.done:
+            names = ", ".join(html.escape(row["name"]) for row in self.jobs)
+            return f"<p style='font-family:sans-serif'><b>JobProgress</b>: live progress of {names}</p>"
         rows = "".join(
             "<tr>"
             f"<td>{html.escape(row['name'])}</td><td>{html.escape(row['state'])}</td>"

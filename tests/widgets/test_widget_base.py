@@ -84,6 +84,8 @@ def test_repr_values() -> None:
     )
     assert repr(FACTORIES["WinLossMatrix"]()) == "WinLossMatrix(n_items=2, matchups=3, top=['a', 'b'])"
     job_progress = FACTORIES["JobProgress"]()
+    assert repr(job_progress) == "JobProgress(jobs=['finished job'], done=False)"
+    assert "live progress of finished job" in job_progress._repr_mimebundle_()[0]["text/html"]
     job_progress.poll()
     assert repr(job_progress) == "JobProgress(jobs=['finished job: Completed 100%'], done=True)"
 
