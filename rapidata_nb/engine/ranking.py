@@ -152,24 +152,38 @@ def pair_counts(winners: Any, losers: Any, n_items: int, ties: Any = None) -> Pa
 
 
 class _Hessian:
-    """Sparse pattern of the off-diagonal Laplacian for a fixed pair set; only the values change per step."""
+    """Off-diagonal part of the Newton matrix for a fixed pair set, as an upper-triangular CSR matrix ``U``.
+
+    ``pair_counts`` returns pairs sorted by ``(i, j)``, which is exactly CSR order, so updating the values is
+    a plain copy (no gather) and ``(U + Uᵀ) v`` is two sparse products that share one data array. Sums per
+    item (gradient, diagonal) are the same products with a vector of ones, several times faster than
+    ``np.bincount`` with weights.
+    """
 
     def __init__(self, n: int, i: IntArray, j: IntArray) -> None:
-        m = i.shape[0]
-        tag = np.arange(1, 2 * m + 1, dtype=np.float64)
-        mat = sp.csr_matrix((tag, (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
-        mat.sort_indices()
-        self.pair_of_entry = (mat.data.astype(np.int64) - 1) % max(m, 1)  # pair behind each stored entry
-        self.mat = mat
+        if i.size and np.any(np.diff(i * n + j) <= 0):
+            raise ValueError("pairs must be sorted by (i, j) and unique")
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(i, minlength=n))]).astype(np.int64)
+        self.upper = sp.csr_matrix((np.zeros(i.shape[0]), j.astype(np.int64), indptr), shape=(n, n))
+        self.lower = self.upper.T  # a CSC view sharing ``upper.data``
+        self.ones = np.ones(n)
 
-    def fill(self, c: FloatArray) -> sp.csr_matrix:
-        """The matrix with ``-c`` on both entries of every pair (the diagonal is kept apart)."""
-        self.mat.data = -c[self.pair_of_entry]
-        return self.mat
+    def item_sums(self, values: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Per item, the sum of ``values`` over pairs where it is ``i`` and where it is ``j``."""
+        self.upper.data[:] = values
+        return self.upper @ self.ones, self.lower @ self.ones
+
+    def offdiag_matvec(self, v: FloatArray) -> FloatArray:
+        """``-(U + Uᵀ) v`` for the values last passed to :meth:`item_sums` (the pair weights ``c``)."""
+        out: FloatArray = -(self.upper @ v + self.lower @ v)
+        return out
 
 
-#: Newton steps no longer than this (in log-strength, about 87 Elo points) skip the line search.
-_SAFE_STEP = 0.5
+#: Bootstrap refits stop once the next Newton step would move no log-strength by more than this (0.017 Elo).
+_BOOTSTRAP_XTOL = 1e-4
+
+#: Newton steps no longer than this (in log-strength, about 174 Elo points) skip the line search.
+_SAFE_STEP = 1.0
 
 
 def _dot(a: FloatArray, b: FloatArray) -> float:
@@ -190,7 +204,7 @@ def _objective(
     return value, d
 
 
-def _cg(mat: sp.csr_matrix, diag: FloatArray, rhs: FloatArray, rtol: float, max_iter: int) -> FloatArray:
+def _cg(mat: _Hessian, diag: FloatArray, rhs: FloatArray, rtol: float, max_iter: int) -> FloatArray:
     """Jacobi-preconditioned conjugate gradients for ``(mat + diag) x = rhs`` (symmetric pos. definite)."""
     x = np.zeros_like(rhs)
     r = rhs.copy()
@@ -200,7 +214,7 @@ def _cg(mat: sp.csr_matrix, diag: FloatArray, rhs: FloatArray, rtol: float, max_
     rz = _dot(r, z)
     stop = rtol * np.sqrt(_dot(rhs, rhs))
     for _ in range(max_iter):
-        q = mat @ p + diag * p
+        q = mat.offdiag_matvec(p) + diag * p
         step = rz / _dot(p, q)
         x += step * p
         r -= step * q
@@ -223,6 +237,7 @@ def fit_pair_counts(
     init: FloatArray | None = None,
     tol: float = 1e-7,
     max_iter: int = 100,
+    xtol: float | None = None,
     _hessian: _Hessian | None = None,
 ) -> FloatArray:
     """Penalised Bradley–Terry MLE on deduplicated counts (module docstring); returns log-strengths.
@@ -235,6 +250,8 @@ def fit_pair_counts(
         init: Starting point (warm start); zeros by default.
         tol: Stop when the largest gradient component is below ``tol``.
         max_iter: Maximum Newton steps.
+        xtol: Also stop when ``max |g_i / H_ii| < xtol``, i.e. when the next step would move no log-strength
+            by more than about ``xtol`` (the bootstrap uses 1e-4, about 0.02 Elo points).
 
     Returns:
         ``θ``, one log-strength per item.
@@ -251,15 +268,19 @@ def fit_pair_counts(
     d = theta[pc.i] - theta[pc.j]
     last_gmax = np.inf
     for _ in range(max_iter):
-        p = 0.5 * (1.0 + np.tanh(0.5 * d))  # σ(d) without overflow
-        resid = w - g_n * p
-        grad = np.bincount(pc.i, resid, n) - np.bincount(pc.j, resid, n) - alpha * theta
+        p = 0.5 * (1.0 + np.tanh(0.5 * d))  # σ(d) without overflow (faster than scipy expit)
+        expected = g_n * p
+        as_i, as_j = hess.item_sums(w - expected)
+        grad = as_i - as_j - alpha * theta
         gmax = float(np.abs(grad).max())
         if gmax < tol:
             break
-        c = g_n * p * (1.0 - p)
-        diag = np.bincount(pc.i, c, n) + np.bincount(pc.j, c, n) + alpha
-        step = _cg(hess.fill(c), diag, grad, rtol=min(0.1, np.sqrt(gmax)) * 1e-2, max_iter=4 * n + 10)
+        c = expected * (1.0 - p)
+        as_i, as_j = hess.item_sums(c)
+        diag = as_i + as_j + alpha
+        if xtol is not None and float(np.abs(grad / diag).max()) < xtol:
+            break  # the next Newton step would move no log-strength by more than about xtol
+        step = _cg(hess, diag, grad, rtol=min(0.1, np.sqrt(gmax)) * 1e-2, max_iter=4 * n + 10)
         if float(np.abs(step).max()) <= _SAFE_STEP and gmax < last_gmax:
             # Near the optimum the full Newton step is safe (the likelihood is smooth on this scale), so we
             # skip the line search while the gradient keeps shrinking; it comes back as soon as it does not.
@@ -364,7 +385,7 @@ def bootstrap_samples(
         drawn = expanded[rng.integers(0, total, total)]
         counts = np.bincount(drawn, minlength=n_outcomes).astype(np.float64)
         wins, games = pc.resampled(counts)
-        theta = fit_pair_counts(pc, wins, games, alpha=alpha, init=point, _hessian=hess)
+        theta = fit_pair_counts(pc, wins, games, alpha=alpha, init=point, xtol=_BOOTSTRAP_XTOL, _hessian=hess)
         out[b] = to_elo(theta, base)
     return out
 
