@@ -67,7 +67,7 @@ def main() -> None:
         ("crowd-kit MajorityVote", t_mv),
         ("crowd-kit Wawa", t_wawa),
     ]
-    print(f"\n{'method':46s} {'seconds':>10s} {'vs bincount':>12s}")
+    print(f"\n{'method':46s} {'CPU s':>10s} {'vs bincount':>12s}")
     for name, t in rows:
         print(f"{name:46s} {t:10.4f} {ratio(t, t_floor):>12s}")
     print("\naccuracy vs latent truth (ties count as wrong for the engine):")

@@ -47,7 +47,7 @@ def main() -> None:
         "crowd-kit OneCoinDawidSkene": t_oc,
         "crowd-kit MajorityVote": t_mv,
     }
-    print(f"\n{'method':32s} {'seconds':>9s} {'accuracy':>9s}")
+    print(f"\n{'method':32s} {'CPU s':>9s} {'accuracy':>9s}")
     for name, a in acc.items():
         t = times.get(name)
         print(f"{name:32s} {'' if t is None else f'{t:9.3f}':>9s} {a:9.4f}")

@@ -1,9 +1,9 @@
 """Issue 6: Bradley–Terry on 1,000 items / 100,000 comparisons, and 100 bootstrap refits.
 
 In one run: our ``bradley_terry`` (penalised MLE, α = 1e-4, Newton–CG on deduplicated pairs), choix's
-``ilsr_pairwise`` (the speed reference; it converges to the unpenalised MLE), choix's ``opt_pairwise`` with the
-same penalty (choix's ``alpha`` multiplies Σθ², ours (α/2)Σθ², so choix alpha = α/2: the identical objective,
-the "same fit" check), a vectorised scipy L-BFGS MLE on the deduplicated counts and crowd-kit's
+``ilsr_pairwise`` (the speed reference; it converges to the unpenalised MLE), choix's ``opt_pairwise`` with
+the same penalty (choix's ``alpha`` multiplies Σθ², ours (α/2)Σθ², so choix alpha = α/2: the identical
+objective, the "same fit" check), a vectorised scipy L-BFGS MLE on the deduplicated counts and crowd-kit's
 ``BradleyTerry`` (for reference), then ``bootstrap_intervals`` with 100 rounds.
 
 Run: ``.venv/bin/python bench/bench_ranking.py``
@@ -65,7 +65,7 @@ def main() -> None:
         ("scipy L-BFGS (same objective)", t_lbfgs, to_elo(lbfgs)),
         ("crowd-kit BradleyTerry", t_ck, to_elo(ck_theta)),
     ]
-    print(f"\n{'method':38s} {'seconds':>9s} {'vs engine':>10s} {'max |Δ Elo|':>12s} {'Kendall τ':>10s}")
+    print(f"\n{'method':38s} {'CPU s':>9s} {'vs engine':>10s} {'max |Δ Elo|':>12s} {'Kendall τ':>10s}")
     for name, t, e in rows:
         tau = kendalltau(e, truth)[0]
         print(f"{name:38s} {t:9.3f} {ratio(t, t_ours):>10s} {np.abs(e - elo).max():12.4f} {tau:10.4f}")
@@ -74,7 +74,7 @@ def main() -> None:
     width = high - low
     covered = float(((low <= to_elo(truth)) & (to_elo(truth) <= high)).mean())
     groups = rank_groups(low, high)
-    print(f"\nbootstrap, 100 rounds: {t_boot:.2f} s ({t_boot * 10:.1f} ms per refit)")
+    print(f"\nbootstrap, 100 rounds: {t_boot:.2f} CPU s ({t_boot * 10:.1f} ms per refit)")
     print(f"  95% interval width: median {np.median(width):.1f} Elo; true score inside: {covered:.3f}")
     print(f"  distinct rank groups: {len(np.unique(groups))} of {n} items")
 
