@@ -30,7 +30,7 @@ def stored_asset(*, session: Session, asset: dict[str, Any]) -> dict[str, Any]:
         row = session.get(Asset, name)
         metadata: dict[str, Any] = {}
         if row is not None and row.url:
-            metadata["sourceUrl"] = {"_t": "SourceUrlMetadata", "url": row.url}
+            metadata["sourceUrl"] = {"_t": "SourceUrlMetadataModel", "url": row.url}
         elif row is not None:
             metadata["originalFilename"] = {"_t": "OriginalFilenameMetadata", "originalFilename": row.original_name}
         return {"_t": "FileAsset", "fileName": name, "metadata": metadata, "identifier": name}
