@@ -131,7 +131,10 @@ def _user(response: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten ``userDetails`` (both documented variants: ``userScores.global`` and ``userScore``)."""
     details = response.get("userDetails") or {}
     scores = details.get("userScores")
-    score = scores.get("global") if isinstance(scores, Mapping) else details.get("userScore")
+    if isinstance(scores, Mapping):  # "global", or keyed by the job's audience id for custom audiences
+        score = scores.get("global", next(iter(scores.values()), None))
+    else:
+        score = details.get("userScore")
     demographics = details.get("demographics") or {}
     out = {
         "labeler_id": response.get("userId", response.get("labelerId", details.get("userId"))),

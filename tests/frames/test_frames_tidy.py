@@ -304,3 +304,9 @@ def test_ranking_rows_in_sent_order() -> None:
     responses = responses_frame(RANKING)
     assert responses[["item", "asset_a", "asset_b", "choice"]].to_dict("records") == [
         {"item": "0", "asset_a": "b.png", "asset_b": "a.png", "choice": "B"}]
+
+
+def test_user_score_keyed_by_audience() -> None:
+    doc = {**CLASSIFICATION, "results": [{**CLASSIFICATION["results"][0], "detailedResults": [
+        {"selectedCategory": "Fine", "userDetails": {"country": "DE", "userScores": {"aud_x": 0.75}}}]}]}
+    assert responses_frame(doc)["user_score"].tolist() == [0.75]
