@@ -299,7 +299,7 @@ def _singles(
         out.append(
             Datapoint(
                 asset=asset,
-                data_type=data_type,  # type: ignore[arg-type]
+                data_type=data_type,
                 context=contexts[i] if contexts else None,
                 media_context=media_contexts[i] if media_contexts else None,
                 private_metadata=private_metadata[i] if private_metadata else None,
@@ -354,7 +354,7 @@ def build_for_kind(
                 "randomMatchesRatio": random_comparisons_ratio,
             }
         points = [
-            Datapoint(asset=item, data_type=data_type, group=str(gi))  # type: ignore[arg-type]
+            Datapoint(asset=item, data_type=data_type, group=str(gi))
             for gi, g in enumerate(groups)
             for item in g
         ]
@@ -402,7 +402,7 @@ def build_for_kind(
         points = [
             Datapoint(
                 asset=pair,
-                data_type=data_type,  # type: ignore[arg-type]
+                data_type=data_type,
                 context=contexts[i] if contexts else None,
                 media_context=media_contexts[i] if media_contexts else None,
                 private_metadata=private_metadata[i] if private_metadata else None,

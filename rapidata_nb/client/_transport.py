@@ -194,7 +194,7 @@ class Transport:
             time.sleep(delay)
 
     def _backoff(self, attempt: int) -> float:
-        return self.backoff_base * (2**attempt) * (0.5 + random.random())
+        return float(self.backoff_base * (2**attempt) * (0.5 + random.random()))
 
     @staticmethod
     def _retry_after(response: httpx.Response) -> float | None:
@@ -202,7 +202,7 @@ class Transport:
         if value is None:
             return None
         try:
-            return min(max(float(value), 0.0), _MAX_RETRY_AFTER)
+            return float(min(max(float(value), 0.0), _MAX_RETRY_AFTER))
         except ValueError:
             return None
 
@@ -233,7 +233,7 @@ class Transport:
             page += 1
 
 
-def _clean_params(params: Mapping[str, Any] | list[tuple[str, Any]] | None) -> list[tuple[str, str]] | None:
+def _clean_params(params: Mapping[str, Any] | list[tuple[str, Any]] | None) -> Any:
     """Drop ``None`` values, lowercase booleans, explode lists into repeated keys."""
     if params is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import is_url
@@ -707,7 +707,7 @@ class RapidataAudienceManager:
             body = self._ctx.transport.request("GET", f"/audience/unlisted/{audience_id}") or {}
             return RapidataUnlistedAudience(audience_id, str(body.get("name", "")), [], self._ctx)
         body = self._ctx.transport.request("GET", f"/audience/{audience_id}") or {}
-        return _audience_from_wire(body, self._ctx, audience_id)
+        return cast(RapidataAudience, _audience_from_wire(body, self._ctx, audience_id))
 
     def find_audiences(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataAudience]:
         """Audiences whose name contains ``name``, newest first."""
@@ -724,7 +724,7 @@ class RapidataAudienceManager:
             )
             or {}
         )
-        return [_audience_from_wire(item, self._ctx) for item in body.get("items") or []]  # type: ignore[misc]
+        return [_audience_from_wire(item, self._ctx) for item in body.get("items") or []]
 
 
 def _audience_from_wire(body: dict[str, Any], ctx: ClientContext, fallback_id: str | None = None) -> Any:

@@ -218,9 +218,8 @@ class RapidataJobDefinition:
     @property
     def validation_set_id(self) -> str | None:
         """A pinned validation set, or ``None``."""
-        if "validation_set_id" in self._pending:
-            return self._pending["validation_set_id"]
-        return self._snapshot.get("validationSetId")
+        value = self._pending.get("validation_set_id", self._snapshot.get("validationSetId"))
+        return None if value is None else str(value)
 
     @validation_set_id.setter
     def validation_set_id(self, value: str | None) -> None:

@@ -385,15 +385,16 @@ class RapidataJobManager:
         **spec_args: Any,
     ) -> RapidataJobDefinition:
         spec = build_for_kind(kind, instruction=instruction, **spec_args)
-        return create_definition(
+        definition: RapidataJobDefinition = create_definition(
             self._ctx,
             name=name,
             instruction=instruction,
             spec=spec,
-            referee=referee_,  # type: ignore[no-any-return]
+            referee=referee_,
             settings=settings,
             failure_tolerance=failure_tolerance,
         )
+        return definition  # a RapidataOrder when called through client.order (ON_CREATED)
 
     @matrix_checked("Classification")
     def create_classification_job_definition(

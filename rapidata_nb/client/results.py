@@ -92,7 +92,7 @@ class RapidataResults(dict):  # type: ignore[type-arg]
         return []
 
     def _asset_rows(self, results: list[dict[str, Any]], split_details: bool) -> list[dict[str, Any]]:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for result in results:
             assets = self._assets(result)
             if len(assets) < 2:
@@ -125,7 +125,7 @@ class RapidataResults(dict):  # type: ignore[type-arg]
 
     @staticmethod
     def _detail_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for result in results:
             base = {k: v for k, v in result.items() if k != "detailedResults"}
             rows.extend({**base, **_flatten(d)} for d in result.get("detailedResults") or [])
@@ -133,7 +133,7 @@ class RapidataResults(dict):  # type: ignore[type-arg]
 
     @staticmethod
     def _classification_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for result in results:
             base: dict[str, Any] = {}
             metrics: dict[str, dict[str, Any]] = {}

@@ -300,7 +300,7 @@ def settings_from_flags(
     for flag in flags:
         key, value = str(flag.get("key")), flag.get("value")
         if target == "rapids" and key in known_args and str(value).isdigit():
-            out.append(known_args[key](int(str(value))))  # type: ignore[call-arg]
+            out.append(known_args[key](int(str(value))))
         elif target == "rapids" and key in known and str(value).lower() == "true":
             out.append(known[key]())  # type: ignore[call-arg]
         else:
