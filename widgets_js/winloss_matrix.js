@@ -78,7 +78,9 @@ function render({ model, el }) {
     const width = left + n * cell + 1;
     const height = top + n * cell + 1;
     const ratio = window.devicePixelRatio || 1;
-    const canvas = /** @type {HTMLCanvasElement} */ (h("canvas", { class: "rnb-matrix-canvas" }));
+    const canvas = /** @type {HTMLCanvasElement} */ (
+      h("canvas", { class: "rnb-matrix-canvas", role: "img", "aria-label": `Win/loss matrix of ${n} items, best first` })
+    );
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
     canvas.style.width = `${width}px`;

@@ -271,3 +271,14 @@ def test_results_gallery_classification_words_and_texts(
     }
     bridge.mount(ResultsGallery(texts, assets={"bird.png": images["bird"]}), "results_gallery")
     assert page.locator(".rnb-texts li").all_inner_texts() == ["a bird", "green"]
+
+
+def test_front_end_errors_are_shown_in_the_widget(bridge: Any) -> None:
+    widget = WinLossMatrix(pd.DataFrame([[0, 1], [2, 0]], index=["a", "b"], columns=["a", "b"]))
+    bridge.mount(widget, "winloss_matrix")
+    bridge.page.evaluate(
+        "() => { const m = window.__model; m.state.counts = new DataView(new ArrayBuffer(12));"
+        " m.emit('change:counts'); }"
+    )
+    error = bridge.page.locator(".rnb-error").inner_text()
+    assert error == "WinLossMatrix: counts has 3 cells, expected 2 × 2"

@@ -99,7 +99,7 @@ function render({ model, el }) {
     const ratio = window.devicePixelRatio || 1;
     const canvas = (
       /** @type {HTMLCanvasElement} */
-      h("canvas", { class: "rnb-matrix-canvas" })
+      h("canvas", { class: "rnb-matrix-canvas", role: "img", "aria-label": `Win/loss matrix of ${n} items, best first` })
     );
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
