@@ -213,30 +213,21 @@ class JobProgress(BaseWidget):
 
     # -- display ----------------------------------------------------------------------------------
 
-    # Live numbers depend on timing, so repr and the static HTML show them only once every job is finished
-    # (final values are reproducible); notebook outputs stay comparable under nbval (ecosystem notes §4).
+    # The polled numbers depend on timing (the thread may or may not have polled when the output is
+    # rendered), so repr and the static HTML name the jobs only; notebook outputs stay comparable under
+    # nbval (ecosystem notes §4). `summary()` gives the numbers as text on demand.
 
     def _repr_fields(self) -> dict[str, Any]:
-        if not self.done:
-            return {"jobs": [row["name"] for row in self.jobs], "done": False}
-        return {
-            "jobs": [f"{r['name']}: {r['state']} {r['completion_percentage']:.0f}%" for r in self.jobs],
-            "done": True,
-        }
+        return {"jobs": [row["name"] for row in self.jobs]}
 
     def _static_html(self) -> str:
-        if not self.done:
-            names = ", ".join(html.escape(row["name"]) for row in self.jobs)
-            return f"<p style='font-family:sans-serif'><b>JobProgress</b>: live progress of {names}</p>"
-        rows = "".join(
-            "<tr>"
-            f"<td>{html.escape(row['name'])}</td><td>{html.escape(row['state'])}</td>"
-            f"<td style='text-align:right'>{row['completion_percentage']:.0f}%</td>"
-            f"<td style='text-align:right'>{_dash(row['response_count'])}</td></tr>"
-            for row in self.jobs
-        )
-        return (
-            "<table style='font-family:sans-serif;border-collapse:collapse'>"
-            "<thead><tr><th>Job</th><th>State</th><th>Progress</th><th>Responses</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+        names = ", ".join(html.escape(row["name"]) for row in self.jobs)
+        return f"<p style='font-family:sans-serif'><b>JobProgress</b>: live progress of {names}</p>"
+
+    def summary(self) -> str:
+        """One line per job with its latest state, progress and responses."""
+        return "\n".join(
+            f"{r['name']}: {r['state']} {r['completion_percentage']:.0f}% · "
+            f"{_dash(r['response_count'])} responses"
+            for r in self.jobs
         )

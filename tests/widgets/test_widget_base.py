@@ -84,10 +84,12 @@ def test_repr_values() -> None:
     )
     assert repr(FACTORIES["WinLossMatrix"]()) == "WinLossMatrix(n_items=2, matchups=3, top=['a', 'b'])"
     job_progress = FACTORIES["JobProgress"]()
-    assert repr(job_progress) == "JobProgress(jobs=['finished job'], done=False)"
-    assert "live progress of finished job" in job_progress._repr_mimebundle_()[0]["text/html"]
+    before = job_progress._repr_mimebundle_()[0]
     job_progress.poll()
-    assert repr(job_progress) == "JobProgress(jobs=['finished job: Completed 100%'], done=True)"
+    assert job_progress._repr_mimebundle_()[0]["text/html"] == before["text/html"]  # polling never changes it
+    assert repr(job_progress) == "JobProgress(jobs=['finished job'])"
+    assert "live progress of finished job" in before["text/html"]
+    assert job_progress.summary() == "finished job: Completed 100% · 12 responses"
 
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))

@@ -65,7 +65,7 @@ def test_job_progress_updates_from_its_thread_inside_a_kernel() -> None:
         "print(widget.jobs[0]['state'], widget.jobs[0]['response_count'])",
     ])
     first = _bundle(notebook.cells[0])
-    assert first["text/plain"] == "JobProgress(jobs=['demo'], done=False)"
+    assert first["text/plain"] == "JobProgress(jobs=['demo'])"
     assert notebook.cells[1].outputs[0].text == "Completed 30\n"
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     [model] = [m for m in state.values() if m["model_name"] == "AnyModel"]
