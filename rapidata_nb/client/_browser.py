@@ -50,7 +50,8 @@ def show(kind: str, obj: Any, url: str, title: str) -> None:
                 return
             from IPython.display import HTML, display
 
-            display(HTML(obj._repr_html_() if hasattr(obj, "_repr_html_") else link_html(title, url)))  # type: ignore[no-untyped-call]
+            page = obj._repr_html_() if hasattr(obj, "_repr_html_") else link_html(title, url)
+            display(HTML(page))  # type: ignore[no-untyped-call]
             return
         except Exception as exc:  # rendering is best effort; the link always works
             logger.debug("inline rendering of %s failed: %s", kind, exc)

@@ -137,6 +137,8 @@ class TaskSpec:
     datapoints: list[Datapoint]
     schema: list[dict[str, Any]] | None = None
     group_contexts: dict[str, tuple[str | None, list[str] | None]] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """The caller's inputs, kept for ``RapidataJobDefinition._preview_data`` (task previews)."""
 
 
 # --- validation helpers ------------------------------------------------------------------------------
@@ -325,6 +327,49 @@ def build_for_kind(
     random_comparisons_ratio: float = 0.5,
 ) -> TaskSpec:
     """Validate the inputs of a job type (by workflow kind) and build its ``TaskSpec``."""
+    spec = _build(
+        kind,
+        instruction=instruction,
+        datapoints=datapoints,
+        data_type=data_type,
+        contexts=contexts,
+        media_contexts=media_contexts,
+        sentences=sentences,
+        private_metadata=private_metadata,
+        answer_options=answer_options,
+        a_b_names=a_b_names,
+        comparison_budget_per_ranking=comparison_budget_per_ranking,
+        random_comparisons_ratio=random_comparisons_ratio,
+    )
+    spec.inputs = {
+        "task_type": spec.task_type,
+        "instruction": instruction,
+        "datapoints": datapoints,
+        "data_type": data_type,
+        "contexts": contexts,
+        "media_contexts": media_contexts,
+        "sentences": sentences,
+        "answer_options": answer_options,
+        "a_b_names": a_b_names,
+    }
+    return spec
+
+
+def _build(
+    kind: str,
+    *,
+    instruction: str,
+    datapoints: Any,
+    data_type: str,
+    contexts: list[str] | None,
+    media_contexts: list[list[str]] | None,
+    sentences: list[str] | None,
+    private_metadata: list[dict[str, str]] | None,
+    answer_options: Any,
+    a_b_names: list[str] | None,
+    comparison_budget_per_ranking: int,
+    random_comparisons_ratio: float,
+) -> TaskSpec:
     _check_data_type(data_type)
     media_contexts = _check_media_contexts(media_contexts)
     _check_metadata(private_metadata)
@@ -596,6 +641,7 @@ class _Creation:
             body["campaignFeatureFlags"] = campaign_flags
         answer = self.ctx.transport.request("POST", "/job/definition", json=body) or {}
         self.definition = RapidataJobDefinition(str(answer["definitionId"]), self.name, self.ctx, revision=1)
+        self.definition._inputs = dict(self.spec.inputs, settings=list(self.settings))
         managed_print(f"Preview in dashboard: {self.definition.preview_url}")
         self.product = self.on_created(self.definition) if self.on_created else self.definition
 

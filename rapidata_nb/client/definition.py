@@ -102,6 +102,7 @@ class RapidataJobDefinition:
         self._revision = revision
         self._loaded: dict[str, Any] | None = snapshot
         self._pending: dict[str, Any] = {}
+        self._inputs: dict[str, Any] | None = None  # what created it in this session (for previews)
 
     # --- revision snapshot --------------------------------------------------------------------------
 
@@ -443,6 +444,22 @@ class RapidataJobDefinition:
     def preview_url(self) -> str:
         """The link of the preview page."""
         return self._ctx.link(f"definitions/{self.id}")
+
+    def _preview_data(self) -> dict[str, Any]:
+        """Plain data for a task preview widget (``TaskPreview`` keyword arguments); never fetches."""
+        data = dict(self._inputs or {})
+        if not data:
+            data = {"task_type": self.task_type, "datapoints": [], "answer_options": self.answer_options}
+        data["instruction"] = (
+            self.instruction
+            if self._loaded is not None or "instruction" in self._pending
+            else data.get("instruction", "")
+        )
+        if "answer_options" in self._pending:
+            data["answer_options"] = self._pending["answer_options"]
+        if "settings" in self._pending:
+            data["settings"] = self._pending["settings"]
+        return data
 
     def preview(self) -> RapidataJobDefinition:
         """Show the tasks as labelers see them: inline in notebooks, else a browser tab or a printed link."""

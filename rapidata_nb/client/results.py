@@ -162,19 +162,22 @@ class RapidataResults(dict):  # type: ignore[type-arg]
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(self, fh)
 
-    def _repr_html_(self) -> str | None:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Notebook display: the registered results widget if there is one, else an HTML table."""
         from rapidata_nb.client import _display
 
         renderer = _display.get("results")
         if renderer is not None:
             try:
-                out = renderer(self)
-                if isinstance(out, str):
-                    return out
-            except Exception:
+                bundle = renderer(self)._repr_mimebundle_(include=include, exclude=exclude)
+                if bundle:
+                    return bundle[0] if isinstance(bundle, tuple) else bundle  # type: ignore[no-any-return]
+            except Exception:  # a widget problem must never hide the results
                 pass
+        n = len(self.get("results") or [])
+        bundle: dict[str, Any] = {"text/plain": f"RapidataResults(type={self.task_type!r}, results={n})"}
         try:
-            frame = self.to_pandas()
+            bundle["text/html"] = str(self.to_pandas().head(20).to_html())
         except Exception:
-            return None
-        return str(frame.head(20).to_html())
+            pass
+        return bundle
