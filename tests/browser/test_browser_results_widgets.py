@@ -282,3 +282,15 @@ def test_front_end_errors_are_shown_in_the_widget(bridge: Any) -> None:
     )
     error = bridge.page.locator(".rnb-error").inner_text()
     assert error == "WinLossMatrix: counts has 3 cells, expected 2 × 2"
+
+
+def test_empty_widgets_render_without_errors(bridge: Any) -> None:
+    page = bridge.page
+    bridge.mount(WinLossMatrix(pd.DataFrame()), "winloss_matrix")
+    assert page.locator(".rnb-error").count() == 0 and page.locator("canvas").count() == 1
+    bridge.mount(ResultsGallery({"info": {"type": "Compare"}, "results": []}), "results_gallery")
+    assert page.locator(".rnb-empty").inner_text() == "No datapoints match."
+    bridge.mount(Leaderboard(pd.DataFrame(columns=["name", "score"])), "leaderboard")
+    assert page.locator(".rnb-error").count() == 0
+    bridge.mount(JobProgress([], start=False), "job_progress")
+    assert page.locator(".rnb-empty").inner_text() == "No jobs"

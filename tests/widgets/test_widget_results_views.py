@@ -185,3 +185,11 @@ def test_gallery_validation() -> None:
         ResultsGallery(["x"])
     with pytest.raises(traitlets.TraitError, match="page_size must be at least 1"):
         ResultsGallery(COMPARE, page_size=0)
+
+
+def test_empty_inputs() -> None:
+    matrix = WinLossMatrix(pd.DataFrame())
+    assert (matrix.names, matrix.counts, matrix.scores) == ([], b"", [])
+    assert Leaderboard(pd.DataFrame(columns=["name", "score"])).rows == []
+    gallery = ResultsGallery({"info": {"type": "Compare"}, "results": []})
+    assert (gallery.n_total, gallery.n_pages, gallery.cards, gallery.winners) == (0, 0, [], [])
