@@ -14,8 +14,12 @@ An environment with a scheme (``http://127.0.0.1:8000``) is one origin for API, 
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -235,6 +239,36 @@ class RapidataClient:
     def set_token(self, token: dict[str, Any]) -> None:
         """Use ``token`` from now on (no refresh)."""
         self._transport.http.auth = StaticTokenAuth(token=token)
+
+    def maintain_token_file(self, path: str, interval: float = 60) -> threading.Thread:
+        """Keep ``path`` holding a valid token (rewritten atomically every ``interval`` seconds).
+
+        Other processes can then authenticate with ``RapidataClient(token_file=path)``.
+
+        Returns:
+            The daemon thread doing it.
+        """
+        target = Path(path).expanduser()
+
+        def write() -> None:
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(json.dumps(self.get_token()))
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, target)
+
+        write()
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    write()
+                except Exception as exc:  # keep trying; the file keeps the last good token
+                    logger.warning("Could not refresh token file %s: %s", target, exc)
+
+        thread = threading.Thread(target=loop, name="rapidata-token-file", daemon=True)
+        thread.start()
+        return thread
 
     def reset_credentials(self) -> None:
         """Forget the credentials stored for this environment in ``~/.config/rapidata/credentials.json``."""
