@@ -1,11 +1,11 @@
 """Who labels what next: the one code path for humans (``/labeler`` feed) and the simulated crowd.
 
 Flow (DESIGN §6): :func:`open_job` turns a job's datapoints into tasks; :func:`next_tasks` (humans) or
-:func:`lease_task` (crowd) leases a task to a labeler for 25 s; :func:`submit` validates the answer, stores the
-response with the labeler's user score in the job's audience, runs the referee and, when every task is closed,
-completes the job. Safety under concurrency comes from the unique constraints on ``(task, labeler)`` of leases
-and responses and from counting active leases when serving, never from in-memory locks; responses may exceed a
-task's target only by the leases that were already out (bounded overflow).
+:func:`lease_task` (crowd) leases a task to a labeler for 25 s; :func:`submit` validates the answer, stores
+the response with the labeler's user score in the job's audience, runs the referee and, when every task is
+closed, completes the job. Safety under concurrency comes from the unique constraints on ``(task, labeler)``
+of leases and responses and from counting active leases when serving, never from in-memory locks; responses
+may exceed a task's target only by the leases that were already out (bounded overflow).
 
 Canonical answers (stored in ``Response.answer``, always in datapoint order, coordinates as ratios 0..1):
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ from rapidata_nb.server.store.models import Asset, Datapoint, DatasetGroup, Defi
 
 __all__ = [
     "LEASE_SECONDS",
+    "as_utc",
     "GoneError",
     "JobContext",
     "audience_blocker",
@@ -75,8 +76,14 @@ __all__ = [
 LEASE_SECONDS = 25.0
 """How long a served task stays answerable (the docs' 25 s of work per session)."""
 FULL_PERMUTATION_MAX = 10
-_KINDS = {"Compare": "compare", "Classify": "classify", "Locate": "locate", "Line": "draw",
-          "Transcription": "select_words", "FreeText": "free_text"}
+_KINDS = {
+    "Compare": "compare",
+    "Classify": "classify",
+    "Locate": "locate",
+    "Line": "draw",
+    "Transcription": "select_words",
+    "FreeText": "free_text",
+}
 
 
 class GoneError(ApiError):
@@ -85,9 +92,9 @@ class GoneError(ApiError):
     status_code = 410
 
 
-def _aware(dt: datetime | None) -> datetime | None:
+def as_utc(dt: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; every stored time is UTC."""
-    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
 # --- job context --------------------------------------------------------------------------------------------
@@ -110,11 +117,15 @@ class JobContext:
         """The engine referee for this job."""
         t = self.referee.get("_t")
         if t == "QuorumReferee":
-            return referees.QuorumReferee(threshold=int(self.referee["threshold"]),
-                                          max_votes=max(int(self.referee["maxVotes"]), int(self.referee["threshold"])))
+            return referees.QuorumReferee(
+                threshold=int(self.referee["threshold"]),
+                max_votes=max(int(self.referee["maxVotes"]), int(self.referee["threshold"])),
+            )
         if t == "EarlyStoppingReferee":
-            return referees.EarlyStoppingReferee(threshold=min(float(self.referee["threshold"]), 1 - 1e-9),
-                                                 max_votes=int(self.referee["maxVotes"]))
+            return referees.EarlyStoppingReferee(
+                threshold=min(float(self.referee["threshold"]), 1 - 1e-9),
+                max_votes=int(self.referee["maxVotes"]),
+            )
         return referees.NaiveReferee(total_votes=self.target)
 
 
@@ -127,29 +138,46 @@ def _literal(binding: Any) -> str:
 def load_context(session: Session, job: Job) -> JobContext:
     """Read the job's revision: task kind, instruction, feature flags and referee."""
     definition_revision = session.scalars(
-        select(DefinitionRevision).where(DefinitionRevision.definition_id == job.definition_id,
-                                         DefinitionRevision.revision_number == job.revision_number)
+        select(DefinitionRevision).where(
+            DefinitionRevision.definition_id == job.definition_id,
+            DefinitionRevision.revision_number == job.revision_number,
+        )
     ).first()
     if definition_revision is None:
-        raise NotFoundError(f"job {job.id}: revision {job.revision_number} of definition {job.definition_id} "
-                            "does not exist")
+        raise NotFoundError(
+            f"job {job.id}: revision {job.revision_number} of definition {job.definition_id} does not exist"
+        )
     workflow = definition_revision.workflow or {}
     flags = {str(f["key"]): str(f["value"]) for f in (definition_revision.rapid_feature_flags or [])}
     flags.update({str(f["key"]): str(f["value"]) for f in (workflow.get("featureFlags") or [])})
     referee = definition_revision.referee or {"_t": "NaiveReferee", "totalVotes": 10}
     target = int(referee.get("totalVotes") or referee.get("maxVotes") or 10)
     if workflow.get("_t") == "GroupedRankingWorkflow":
-        return JobContext(job=job, revision=definition_revision, kind="ranking",
-                          instruction=_literal(workflow.get("criteria")), flags=flags, referee=referee,
-                          target=target, pair_maker=workflow.get("pairMakerConfig") or {})
+        return JobContext(
+            job=job,
+            revision=definition_revision,
+            kind="ranking",
+            instruction=_literal(workflow.get("criteria")),
+            flags=flags,
+            referee=referee,
+            target=target,
+            pair_maker=workflow.get("pairMakerConfig") or {},
+        )
     rapid = workflow.get("rapid") or {}
     kind = _KINDS.get(str(rapid.get("_t")), "classify")
     binding = rapid.get("criteria") or rapid.get("title") or rapid.get("target") or rapid.get("question")
-    return JobContext(job=job, revision=definition_revision, kind=kind, instruction=_literal(binding),
-                      flags=flags, referee=referee, target=target)
+    return JobContext(
+        job=job,
+        revision=definition_revision,
+        kind=kind,
+        instruction=_literal(binding),
+        flags=flags,
+        referee=referee,
+        target=target,
+    )
 
 
-# --- datapoints and what a task shows --------------------------------------------------------------------------
+# --- datapoints and what a task shows -----------------------------------------------------------------------
 
 
 def _segment(dp: Datapoint, key: str) -> dict[str, Any] | None:
@@ -180,9 +208,13 @@ def _shown_asset(session: Session, asset: Mapping[str, Any], index: int) -> dict
         return {"index": index, "text": asset.get("text", "")}
     name = str(asset.get("name", ""))
     row = session.get(Asset, name)
-    return {"index": index, "fileName": name, "url": f"/assets/{name}",
-            "sourceUrl": row.url if row is not None else None,
-            "contentType": row.content_type if row is not None else None}
+    return {
+        "index": index,
+        "fileName": name,
+        "url": f"/assets/{name}",
+        "sourceUrl": row.url if row is not None else None,
+        "contentType": row.content_type if row is not None else None,
+    }
 
 
 def _options(ctx: JobContext, dp: Datapoint | None) -> list[str]:
@@ -208,15 +240,26 @@ def task_view(session: Session, ctx: JobContext, task: JobTask) -> TaskView:
     """The task as the crowd's behaviour model sees it."""
     dps = _task_datapoints(session, task)
     if task.kind == "ranking":
-        identities = tuple(_identity(session, a) for dp in dps for a in _asset_inputs(
-            (_segment(dp, "asset") or {}).get("asset"))[:1])
+        identities = tuple(
+            _identity(session, a)
+            for dp in dps
+            for a in _asset_inputs((_segment(dp, "asset") or {}).get("asset"))[:1]
+        )
     else:
         dp = dps[0] if dps else None
-        identities = tuple(_identity(session, a) for a in _asset_inputs((_segment(dp, "asset") or {}).get("asset")
-                                                                        if dp else None))
+        identities = tuple(
+            _identity(session, a)
+            for a in _asset_inputs((_segment(dp, "asset") or {}).get("asset") if dp else None)
+        )
     dp0 = dps[0] if dps else None
-    return TaskView(kind=task.kind, key=task.content_key, identities=identities, options=tuple(_options(ctx, dp0)),
-                    words=tuple(_words(dp0)), flags=dict(ctx.flags))
+    return TaskView(
+        kind=task.kind,
+        key=task.content_key,
+        identities=identities,
+        options=tuple(_options(ctx, dp0)),
+        words=tuple(_words(dp0)),
+        flags=dict(ctx.flags),
+    )
 
 
 def _served(session: Session, ctx: JobContext, task: JobTask, lease: TaskLease) -> dict[str, Any]:
@@ -230,24 +273,40 @@ def _served(session: Session, ctx: JobContext, task: JobTask, lease: TaskLease) 
     dp0 = dps[0] if dps else None
     context = (_segment(dp0, "context") or {}).get("text") if dp0 is not None else None
     if task.kind == "ranking" and task.group is not None:
-        grp = session.scalars(select(DatasetGroup).where(DatasetGroup.dataset_id == ctx.revision.dataset_id,
-                                                         DatasetGroup.group == task.group)).first()
-        context = next((s.get("text") for s in (grp.segments if grp else []) if s.get("key") == "context"), None)
+        grp = session.scalars(
+            select(DatasetGroup).where(
+                DatasetGroup.dataset_id == ctx.revision.dataset_id, DatasetGroup.group == task.group
+            )
+        ).first()
+        context = next(
+            (s.get("text") for s in (grp.segments if grp else []) if s.get("key") == "context"), None
+        )
     options = _options(ctx, dp0)
     words = _words(dp0)
-    shown_assets = [_shown_asset(session, assets[i], i) for i in order] if task.kind in ("compare", "ranking") \
+    shown_assets = (
+        [_shown_asset(session, assets[i], i) for i in order]
+        if task.kind in ("compare", "ranking")
         else [_shown_asset(session, a, i) for i, a in enumerate(assets)]
+    )
     if task.kind == "classify" and lease.shown_order and len(lease.shown_order) == len(options):
         options = [options[i] for i in lease.shown_order]
     return {
-        "taskId": task.id, "leaseId": lease.id, "jobId": task.job_id, "kind": task.kind, "isExample": False,
-        "instruction": ctx.instruction, "context": context, "assets": shown_assets, "options": options,
+        "taskId": task.id,
+        "leaseId": lease.id,
+        "jobId": task.job_id,
+        "kind": task.kind,
+        "isExample": False,
+        "instruction": ctx.instruction,
+        "context": context,
+        "assets": shown_assets,
+        "options": options,
         "words": [*words, NO_MISTAKES] if task.kind == "select_words" else [],
-        "flags": dict(ctx.flags), "expiresAt": _aware(lease.expires_at).isoformat(),  # type: ignore[union-attr]
+        "flags": dict(ctx.flags),
+        "expiresAt": as_utc(lease.expires_at).isoformat(),  # type: ignore[union-attr]
     }
 
 
-# --- audiences: who may answer -----------------------------------------------------------------------------------
+# --- audiences: who may answer ------------------------------------------------------------------------------
 
 
 def _resolve_audience(session: Session, audience_id: str) -> Audience | None:
@@ -274,10 +333,14 @@ def audience_pool(session: Session, audience: Audience, *, kind: str | None = No
     if audience.kind in ("global", "unlisted"):
         if audience.kind == "unlisted":
             query = query.where(Labeler.kind == "human")
-        return {lab.id: float(lab.global_score) for lab in session.scalars(query)
-                if matches(audience.filters, lab)}
+        return {
+            lab.id: float(lab.global_score)
+            for lab in session.scalars(query)
+            if matches(audience.filters, lab)
+        }
     rows = session.execute(
-        query.add_columns(AudienceMember.user_score).join(AudienceMember, AudienceMember.labeler_id == Labeler.id)
+        query.add_columns(AudienceMember.user_score)
+        .join(AudienceMember, AudienceMember.labeler_id == Labeler.id)
         .where(AudienceMember.audience_id == audience.id, AudienceMember.state == "Graduated")
     )
     return {lab.id: float(score) for lab, score in rows if matches(audience.filters, lab)}
@@ -294,8 +357,11 @@ def labeler_score(session: Session, audience: Audience, labeler: Labeler) -> flo
         return None
     if audience.kind == "global" or (audience.kind == "unlisted" and labeler.kind == "human"):
         return float(labeler.global_score)
-    member = session.scalars(select(AudienceMember).where(AudienceMember.audience_id == audience.id,
-                                                          AudienceMember.labeler_id == labeler.id)).first()
+    member = session.scalars(
+        select(AudienceMember).where(
+            AudienceMember.audience_id == audience.id, AudienceMember.labeler_id == labeler.id
+        )
+    ).first()
     return float(member.user_score) if member is not None and member.state == "Graduated" else None
 
 
@@ -309,30 +375,59 @@ def audience_blocker(session: Session, audience_id: str) -> str | None:
     if aud.kind != "custom":
         return None
     if not scheduler.examples_of(session, aud.id):
-        return (f"audience '{aud.name}' ({aud.id}) has no qualification examples, so nobody can graduate: add "
-                "examples (add_*_example) and start recruiting, or use the global audience")
+        return (
+            f"audience '{aud.name}' ({aud.id}) has no qualification examples, so nobody can graduate: add "
+            "examples (add_*_example) and start recruiting, or use the global audience"
+        )
     m = scheduler.user_metrics(session, aud)
     if aud.recruiting_started_at is None:
         return f"audience '{aud.name}' ({aud.id}) has not started recruiting (call start_recruiting())"
     if aud.recruiting_done and m["Graduated"] == 0 and m["Distilling"] == 0:
-        return (f"audience '{aud.name}' ({aud.id}): every candidate failed the qualification examples "
-                f"({m['Dropped']} dropped); check the examples' truths")
+        return (
+            f"audience '{aud.name}' ({aud.id}): every candidate failed the qualification examples "
+            f"({m['Dropped']} dropped); check the examples' truths"
+        )
     return None
 
 
-# --- tasks -------------------------------------------------------------------------------------------------------
+# --- tasks --------------------------------------------------------------------------------------------------
 
 
-def _new_task(ctx: JobContext, *, key: str, sort_index: int, datapoint_id: str | None = None,
-              group: str | None = None, item_a: str | None = None, item_b: str | None = None) -> JobTask:
-    return JobTask(id=new_id("tsk"), job_id=ctx.job.id, datapoint_id=datapoint_id, group=group, item_a=item_a,
-                   item_b=item_b, kind=ctx.kind, content_key=key, sort_index=sort_index,
-                   target_responses=ctx.target, response_count=0, done=False, created_at=utcnow())
+def _new_task(
+    ctx: JobContext,
+    *,
+    key: str,
+    sort_index: int,
+    datapoint_id: str | None = None,
+    group: str | None = None,
+    item_a: str | None = None,
+    item_b: str | None = None,
+) -> JobTask:
+    return JobTask(
+        id=new_id("tsk"),
+        job_id=ctx.job.id,
+        datapoint_id=datapoint_id,
+        group=group,
+        item_a=item_a,
+        item_b=item_b,
+        kind=ctx.kind,
+        content_key=key,
+        sort_index=sort_index,
+        target_responses=ctx.target,
+        response_count=0,
+        done=False,
+        created_at=utcnow(),
+    )
 
 
 def _datapoints(session: Session, ctx: JobContext) -> list[Datapoint]:
-    return list(session.scalars(select(Datapoint).where(Datapoint.dataset_id == ctx.revision.dataset_id)
-                                .order_by(Datapoint.sort_index, Datapoint.created_at, Datapoint.id)))
+    return list(
+        session.scalars(
+            select(Datapoint)
+            .where(Datapoint.dataset_id == ctx.revision.dataset_id)
+            .order_by(Datapoint.sort_index, Datapoint.created_at, Datapoint.id)
+        )
+    )
 
 
 def _online(ctx: JobContext, n_items: int) -> bool:
@@ -361,8 +456,11 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
     recruiting = False
     audience = _resolve_audience(session, job.audience_id)
     if audience is not None:
-        base = _resolve_audience(session, audience.base_audience_id) if audience.kind == "filtered" and \
-            audience.base_audience_id else audience
+        base = (
+            _resolve_audience(session, audience.base_audience_id)
+            if audience.kind == "filtered" and audience.base_audience_id
+            else audience
+        )
         if base is not None and base.kind == "custom" and base.recruiting_started_at is None:
             recruiting = scheduler.start_recruiting(session=session, audience=base, seed=seed)
     existing = session.scalar(select(func.count()).select_from(JobTask).where(JobTask.job_id == job.id)) or 0
@@ -376,10 +474,20 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
                 continue  # created incrementally by _top_up_ranking
             for i, j in _all_pairs(len(items)):
                 a, b = items[i], items[j]
-                tasks.append(_new_task(ctx, key=content_key([a.content_key, b.content_key]), sort_index=len(tasks),
-                                       group=group, item_a=a.id, item_b=b.id))
+                tasks.append(
+                    _new_task(
+                        ctx,
+                        key=content_key([a.content_key, b.content_key]),
+                        sort_index=len(tasks),
+                        group=group,
+                        item_a=a.id,
+                        item_b=b.id,
+                    )
+                )
     else:
-        tasks = [_new_task(ctx, key=dp.content_key, sort_index=i, datapoint_id=dp.id) for i, dp in enumerate(dps)]
+        tasks = [
+            _new_task(ctx, key=dp.content_key, sort_index=i, datapoint_id=dp.id) for i, dp in enumerate(dps)
+        ]
     session.add_all(tasks)
     if job.state in ("Submitted", "Pending"):
         job.state = "Running"
@@ -399,7 +507,9 @@ def _all_pairs(n: int) -> list[tuple[int, int]]:
     return [(int(i), int(j)) for i, j in matchmaking.all_pairs(n)]
 
 
-def _top_up_ranking(session: Session, ctx: JobContext, group: str, items: Sequence[Datapoint], *, seed: int) -> int:
+def _top_up_ranking(
+    session: Session, ctx: JobContext, group: str, items: Sequence[Datapoint], *, seed: int
+) -> int:
     """Online pair maker: when a group has no open matchups, spend the next slice of its budget."""
     from rapidata_nb.engine import matchmaking, ranking
 
@@ -407,8 +517,8 @@ def _top_up_ranking(session: Session, ctx: JobContext, group: str, items: Sequen
     if any(not t.done for t in tasks):
         return 0
     budget = int(ctx.pair_maker.get("totalComparisonBudget") or 0) or len(items) * 3
-    left = budget - len(tasks)
-    if left <= 0 or len(items) < 2:
+    remaining = budget - len(tasks)
+    if remaining <= 0 or len(items) < 2:
         return 0
     index = {dp.id: i for i, dp in enumerate(items)}
     counts = np.zeros(len(items), dtype=np.int64)
@@ -425,48 +535,88 @@ def _top_up_ranking(session: Session, ctx: JobContext, group: str, items: Sequen
     for t in tasks:
         counts[index[t.item_a or ""]] += 1
         counts[index[t.item_b or ""]] += 1
-    scores = ranking.bradley_terry(np.asarray(winners, dtype=np.int64), np.asarray(losers, dtype=np.int64),
-                                   len(items)) if winners else np.zeros(len(items))
-    n_pairs = min(left, max(1, len(items) // 2))
-    ratio = float(ctx.pair_maker.get("randomMatchesRatio") if ctx.pair_maker.get("randomMatchesRatio")
-                  is not None else 0.5)
-    pairs = matchmaking.next_pairs(scores, counts, n_pairs, ratio,
-                                   random_state=stable_hash(seed, ctx.job.id, group, len(tasks)) % (2**32))
+    scores = (
+        ranking.bradley_terry(
+            np.asarray(winners, dtype=np.int64), np.asarray(losers, dtype=np.int64), len(items)
+        )
+        if winners
+        else np.zeros(len(items))
+    )
+    n_pairs = min(remaining, max(1, len(items) // 2))
+    raw_ratio = ctx.pair_maker.get("randomMatchesRatio")
+    ratio = 0.5 if raw_ratio is None else float(raw_ratio)
+    pairs = matchmaking.next_pairs(
+        scores,
+        counts,
+        n_pairs,
+        ratio,
+        random_state=stable_hash(seed, ctx.job.id, group, len(tasks)) % (2**32),
+    )
     for n, (i, j) in enumerate(pairs):
-        a, b = items[int(i)], items[int(j)]
-        session.add(_new_task(ctx, key=content_key([a.content_key, b.content_key]), sort_index=len(tasks) + n,
-                              group=group, item_a=a.id, item_b=b.id))
+        left, right = items[int(i)], items[int(j)]
+        session.add(
+            _new_task(
+                ctx,
+                key=content_key([left.content_key, right.content_key]),
+                sort_index=len(tasks) + n,
+                group=group,
+                item_a=left.id,
+                item_b=right.id,
+            )
+        )
     session.flush()
     return len(pairs)
 
 
 def _active_leases(session: Session, task_id: str, now: datetime) -> int:
-    return int(session.scalar(select(func.count()).select_from(TaskLease).where(
-        TaskLease.task_id == task_id, TaskLease.answered.is_(False), TaskLease.expires_at > now)) or 0)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(TaskLease)
+            .where(TaskLease.task_id == task_id, TaskLease.answered.is_(False), TaskLease.expires_at > now)
+        )
+        or 0
+    )
 
 
-def lease_task(*, session: Session, labeler: Labeler, task: JobTask, session_id: str | None = None,
-               seconds: float = LEASE_SECONDS, seed: int = 7, ctx: JobContext | None = None) -> TaskLease:
+def lease_task(
+    *,
+    session: Session,
+    labeler: Labeler,
+    task: JobTask,
+    session_id: str | None = None,
+    seconds: float = LEASE_SECONDS,
+    seed: int = 7,
+    ctx: JobContext | None = None,
+) -> TaskLease:
     """Lease ``task`` to ``labeler`` (a re-lease of an unanswered lease extends it).
 
     Raises:
         ConflictError: The labeler already answered the task, or the task is closed.
     """
     now = utcnow()
-    lease = session.scalars(select(TaskLease).where(TaskLease.task_id == task.id,
-                                                    TaskLease.labeler_id == labeler.id)).first()
+    lease = session.scalars(
+        select(TaskLease).where(TaskLease.task_id == task.id, TaskLease.labeler_id == labeler.id)
+    ).first()
     if lease is not None and lease.answered:
         raise ConflictError(f"labeler {labeler.id} already answered task {task.id}")
     if task.done:
         raise ConflictError(f"task {task.id} is closed")
     if lease is None:
         ctx = ctx or load_context(session, session.get(Job, task.job_id))  # type: ignore[arg-type]
-        n = 2 if task.kind in ("compare", "ranking") else len(_options(ctx, (_task_datapoints(session, task) or
-                                                                             [None])[0]))
+        dps = _task_datapoints(session, task)
+        n = 2 if task.kind in ("compare", "ranking") else len(_options(ctx, dps[0] if dps else None))
         view = TaskView(kind=task.kind, key=task.content_key, flags=dict(ctx.flags))
         order = shown_order(seed=seed, labeler_id=labeler.id, view=view, n=n) if n else None
-        lease = TaskLease(id=new_id("lse"), task_id=task.id, labeler_id=labeler.id, session_id=session_id,
-                          shown_order=order, created_at=now, expires_at=now + timedelta(seconds=seconds))
+        lease = TaskLease(
+            id=new_id("lse"),
+            task_id=task.id,
+            labeler_id=labeler.id,
+            session_id=session_id,
+            shown_order=order,
+            created_at=now,
+            expires_at=now + timedelta(seconds=seconds),
+        )
         session.add(lease)
         try:
             session.flush()
@@ -478,9 +628,16 @@ def lease_task(*, session: Session, labeler: Labeler, task: JobTask, session_id:
     return lease
 
 
-def next_tasks(*, session: Session, labeler: Labeler, limit: int = 1, session_id: str | None = None,
-               audience_id: str | None = None, seconds: float = LEASE_SECONDS, seed: int = 7
-               ) -> list[dict[str, Any]]:
+def next_tasks(
+    *,
+    session: Session,
+    labeler: Labeler,
+    limit: int = 1,
+    session_id: str | None = None,
+    audience_id: str | None = None,
+    seconds: float = LEASE_SECONDS,
+    seed: int = 7,
+) -> list[dict[str, Any]]:
     """Serve up to ``limit`` items to a (human) labeler: qualification examples first, then job tasks.
 
     Examples come from audiences where the labeler is ``Distilling`` (joining ``audience_id`` if it is a
@@ -493,8 +650,11 @@ def next_tasks(*, session: Session, labeler: Labeler, limit: int = 1, session_id
     if len(served) >= limit:
         return served[:limit]
     now = utcnow()
-    jobs = list(session.scalars(select(Job).where(Job.state == "Running", Job.deleted.is_(False))
-                                .order_by(Job.created_at, Job.id)))
+    jobs = list(
+        session.scalars(
+            select(Job).where(Job.state == "Running", Job.deleted.is_(False)).order_by(Job.created_at, Job.id)
+        )
+    )
     for job in jobs:
         if audience_id is not None and job.audience_id != audience_id:
             continue
@@ -504,41 +664,74 @@ def next_tasks(*, session: Session, labeler: Labeler, limit: int = 1, session_id
         ctx = load_context(session, job)
         answered = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler.id)
         candidates = session.scalars(
-            select(JobTask).where(JobTask.job_id == job.id, JobTask.done.is_(False), JobTask.id.not_in(answered))
-            .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id).limit(50)
+            select(JobTask)
+            .where(JobTask.job_id == job.id, JobTask.done.is_(False), JobTask.id.not_in(answered))
+            .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
+            .limit(50)
         )
         for task in candidates:
             if task.response_count + _active_leases(session, task.id, now) >= task.target_responses:
                 continue
-            lease = lease_task(session=session, labeler=labeler, task=task, session_id=session_id, seconds=seconds,
-                               seed=seed, ctx=ctx)
+            lease = lease_task(
+                session=session,
+                labeler=labeler,
+                task=task,
+                session_id=session_id,
+                seconds=seconds,
+                seed=seed,
+                ctx=ctx,
+            )
             served.append(_served(session, ctx, task, lease))
             if len(served) >= limit:
                 return served
     return served
 
 
-def _serve_examples(session: Session, labeler: Labeler, *, audience_id: str | None, limit: int, seed: int
-                    ) -> list[dict[str, Any]]:
+def _serve_examples(
+    session: Session, labeler: Labeler, *, audience_id: str | None, limit: int, seed: int
+) -> list[dict[str, Any]]:
     if audience_id is not None:
         aud = _resolve_audience(session, audience_id)
-        if aud is not None and aud.kind == "custom" and matches(aud.filters, labeler) and \
-                scheduler.examples_of(session, aud.id):
-            exists = session.scalars(select(AudienceMember).where(AudienceMember.audience_id == aud.id,
-                                                                  AudienceMember.labeler_id == labeler.id)).first()
+        if (
+            aud is not None
+            and aud.kind == "custom"
+            and matches(aud.filters, labeler)
+            and scheduler.examples_of(session, aud.id)
+        ):
+            exists = session.scalars(
+                select(AudienceMember).where(
+                    AudienceMember.audience_id == aud.id, AudienceMember.labeler_id == labeler.id
+                )
+            ).first()
             if exists is None:
-                session.add(AudienceMember(audience_id=aud.id, labeler_id=labeler.id, state="Distilling",
-                                           user_score=labeler.global_score, answered=0, correct=0))
+                session.add(
+                    AudienceMember(
+                        audience_id=aud.id,
+                        labeler_id=labeler.id,
+                        state="Distilling",
+                        user_score=labeler.global_score,
+                        answered=0,
+                        correct=0,
+                    )
+                )
                 if aud.recruiting_started_at is None:
                     aud.recruiting_started_at = utcnow()
                 session.flush()
                 scheduler.refresh_status(session=session, audience=aud)
     served: list[dict[str, Any]] = []
-    members = session.scalars(select(AudienceMember).where(AudienceMember.labeler_id == labeler.id,
-                                                           AudienceMember.state == "Distilling"))
+    members = session.scalars(
+        select(AudienceMember).where(
+            AudienceMember.labeler_id == labeler.id, AudienceMember.state == "Distilling"
+        )
+    )
     for member in members:
-        done = set(session.scalars(select(ExampleAnswer.example_id).where(
-            ExampleAnswer.labeler_id == labeler.id, ExampleAnswer.audience_id == member.audience_id)))
+        done = set(
+            session.scalars(
+                select(ExampleAnswer.example_id).where(
+                    ExampleAnswer.labeler_id == labeler.id, ExampleAnswer.audience_id == member.audience_id
+                )
+            )
+        )
         for ex in scheduler.examples_of(session, member.audience_id):
             if ex.id in done:
                 continue
@@ -546,25 +739,42 @@ def _serve_examples(session: Session, labeler: Labeler, *, audience_id: str | No
             n = 2 if ex.kind == "compare" else len(view.options)
             order = shown_order(seed=seed, labeler_id=labeler.id, view=view, n=n) if n else []
             assets = _asset_inputs(ex.asset)
-            shown = [_shown_asset(session, assets[i], i) for i in order] if ex.kind == "compare" else \
-                [_shown_asset(session, a, i) for i, a in enumerate(assets)]
-            served.append({
-                "taskId": ex.id, "leaseId": None, "jobId": None, "kind": ex.kind, "isExample": True,
-                "audienceId": member.audience_id,
-                "instruction": str((ex.payload or {}).get("criteria") or (ex.payload or {}).get("title") or
-                                   (ex.payload or {}).get("target") or ""),
-                "context": ex.context, "assets": shown,
-                "options": [view.options[i] for i in order] if ex.kind == "classify" else list(view.options),
-                "words": [*view.words, NO_MISTAKES] if ex.kind == "select_words" else [],
-                "flags": dict(view.flags), "expiresAt": None,
-            })
+            shown = (
+                [_shown_asset(session, assets[i], i) for i in order]
+                if ex.kind == "compare"
+                else [_shown_asset(session, a, i) for i, a in enumerate(assets)]
+            )
+            served.append(
+                {
+                    "taskId": ex.id,
+                    "leaseId": None,
+                    "jobId": None,
+                    "kind": ex.kind,
+                    "isExample": True,
+                    "audienceId": member.audience_id,
+                    "instruction": str(
+                        (ex.payload or {}).get("criteria")
+                        or (ex.payload or {}).get("title")
+                        or (ex.payload or {}).get("target")
+                        or ""
+                    ),
+                    "context": ex.context,
+                    "assets": shown,
+                    "options": [view.options[i] for i in order]
+                    if ex.kind == "classify"
+                    else list(view.options),
+                    "words": [*view.words, NO_MISTAKES] if ex.kind == "select_words" else [],
+                    "flags": dict(view.flags),
+                    "expiresAt": None,
+                }
+            )
             if len(served) >= limit:
                 return served
             break  # one example per audience at a time: the rule decides after each answer
     return served
 
 
-# --- answers -----------------------------------------------------------------------------------------------------
+# --- answers ------------------------------------------------------------------------------------------------
 
 
 def _point(p: Any, where: str) -> dict[str, float]:
@@ -586,8 +796,14 @@ def _int_flag(flags: Mapping[str, str], name: str, default: int) -> int:
         return default
 
 
-def validate_answer(kind: str, answer: Any, *, options: Sequence[str] = (), n_words: int = 0,
-                    flags: Mapping[str, str] | None = None) -> dict[str, Any]:
+def validate_answer(
+    kind: str,
+    answer: Any,
+    *,
+    options: Sequence[str] = (),
+    n_words: int = 0,
+    flags: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Check an answer against the task type and return it in canonical shape.
 
     Raises:
@@ -603,7 +819,9 @@ def validate_answer(kind: str, answer: Any, *, options: Sequence[str] = (), n_wo
         if kind == "compare" and w in ("Both", "Neither") and "compare_unsure" in flags:
             return {"winner": w}
         allowed = "0, 1, 'Both' or 'Neither'" if kind == "compare" and "compare_unsure" in flags else "0 or 1"
-        raise BadRequestError(f"answer.winner must be {allowed} (the datapoint index of the chosen side), got {w!r}")
+        raise BadRequestError(
+            f"answer.winner must be {allowed} (the datapoint index of the chosen side), got {w!r}"
+        )
     if kind == "classify":
         c = answer.get("category")
         if c not in options:
@@ -629,10 +847,15 @@ def validate_answer(kind: str, answer: Any, *, options: Sequence[str] = (), n_wo
         return {"lines": out}
     if kind == "select_words":
         idx = answer.get("wordIndices")
-        if not isinstance(idx, list) or not idx or not all(isinstance(i, int) and not isinstance(i, bool)
-                                                             for i in idx):
-            raise BadRequestError("answer.wordIndices must be a non-empty list of word indices "
-                                  f"(index {n_words} is the {NO_MISTAKES} token)")
+        if (
+            not isinstance(idx, list)
+            or not idx
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in idx)
+        ):
+            raise BadRequestError(
+                "answer.wordIndices must be a non-empty list of word indices "
+                f"(index {n_words} is the {NO_MISTAKES} token)"
+            )
         bad = [i for i in idx if not 0 <= i <= n_words]
         if bad:
             raise BadRequestError(f"answer.wordIndices {bad} out of range 0..{n_words}")
@@ -648,12 +871,16 @@ def validate_answer(kind: str, answer: Any, *, options: Sequence[str] = (), n_wo
         lo = max(1, _int_flag(flags, "free_text_minimum_characters", 1))
         hi = _int_flag(flags, "free_text_max_characters", 1024)
         if not lo <= len(text.strip()) <= hi:
-            raise BadRequestError(f"answer.text must have between {lo} and {hi} characters, got {len(text.strip())}")
+            raise BadRequestError(
+                f"answer.text must have between {lo} and {hi} characters, got {len(text.strip())}"
+            )
         return {"text": text.strip()}
     raise BadRequestError(f"unknown task kind {kind!r}")
 
 
-def _choice_index(ctx: JobContext, task: JobTask, answer: Mapping[str, Any], options: Sequence[str]) -> int | None:
+def _choice_index(
+    ctx: JobContext, task: JobTask, answer: Mapping[str, Any], options: Sequence[str]
+) -> int | None:
     if task.kind in ("compare", "ranking"):
         return answer["winner"] if answer.get("winner") in (0, 1) else None
     if task.kind == "classify":
@@ -661,8 +888,16 @@ def _choice_index(ctx: JobContext, task: JobTask, answer: Mapping[str, Any], opt
     return None
 
 
-def submit(*, session: Session, labeler: Labeler, task: JobTask, answer: Any, session_id: str | None = None,
-           seed: int = 7, ctx: JobContext | None = None) -> Response:
+def submit(
+    *,
+    session: Session,
+    labeler: Labeler,
+    task: JobTask,
+    answer: Any,
+    session_id: str | None = None,
+    seed: int = 7,
+    ctx: JobContext | None = None,
+) -> Response:
     """Store one answer to a leased task, run the referee and complete the job when every task is closed.
 
     Raises:
@@ -670,14 +905,15 @@ def submit(*, session: Session, labeler: Labeler, task: JobTask, answer: Any, se
         GoneError: The lease expired (late answer).
         BadRequestError: The answer does not fit the task.
     """
-    lease = session.scalars(select(TaskLease).where(TaskLease.task_id == task.id,
-                                                    TaskLease.labeler_id == labeler.id)).first()
+    lease = session.scalars(
+        select(TaskLease).where(TaskLease.task_id == task.id, TaskLease.labeler_id == labeler.id)
+    ).first()
     if lease is None:
         raise ConflictError(f"task {task.id} was not served to labeler {labeler.id}; fetch tasks first")
     if lease.answered:
         raise ConflictError(f"labeler {labeler.id} already answered task {task.id}")
     now = utcnow()
-    expires = _aware(lease.expires_at)
+    expires = as_utc(lease.expires_at)
     if expires is not None and now > expires:
         raise GoneError(f"late answer: the lease of task {task.id} expired at {expires.isoformat()}")
     job = session.get(Job, task.job_id)
@@ -686,18 +922,28 @@ def submit(*, session: Session, labeler: Labeler, task: JobTask, answer: Any, se
     ctx = ctx or load_context(session, job)
     dps = _task_datapoints(session, task)
     options = _options(ctx, dps[0] if dps else None)
-    canonical = validate_answer(task.kind, answer, options=options, n_words=len(_words(dps[0] if dps else None)),
-                                flags=ctx.flags)
+    canonical = validate_answer(
+        task.kind, answer, options=options, n_words=len(_words(dps[0] if dps else None)), flags=ctx.flags
+    )
     aud = _resolve_audience(session, job.audience_id)
     score = labeler_score(session, aud, labeler) if aud is not None else None
-    session.execute(update(JobTask).where(JobTask.id == task.id)
-                    .values(response_count=JobTask.response_count + 1))
+    session.execute(
+        update(JobTask).where(JobTask.id == task.id).values(response_count=JobTask.response_count + 1)
+    )
     session.refresh(task, ["response_count"])
-    response = Response(id=new_id("rsp"), job_id=task.job_id, task_id=task.id, datapoint_id=task.datapoint_id,
-                        labeler_id=labeler.id, session_id=session_id or lease.session_id, answer=canonical,
-                        shown_order=lease.shown_order, user_score=float(score if score is not None
-                                                                        else labeler.global_score),
-                        seq=task.response_count, created_at=now)
+    response = Response(
+        id=new_id("rsp"),
+        job_id=task.job_id,
+        task_id=task.id,
+        datapoint_id=task.datapoint_id,
+        labeler_id=labeler.id,
+        session_id=session_id or lease.session_id,
+        answer=canonical,
+        shown_order=lease.shown_order,
+        user_score=float(score if score is not None else labeler.global_score),
+        seq=task.response_count,
+        created_at=now,
+    )
     lease.answered = True
     session.add(response)
     try:
@@ -719,18 +965,32 @@ def _referee_done(session: Session, ctx: JobContext, task: JobTask, options: Seq
     choices = [(_choice_index(ctx, task, r.answer, options), r.user_score) for r in rows]
     votes = [(c, s) for c, s in choices if c is not None]
     k = 2 if task.kind in ("compare", "ranking") else max(len(options), 1)
-    if ctx.referee.get("_t") in ("QuorumReferee", "EarlyStoppingReferee") and task.kind in (
-            "compare", "ranking", "classify") and votes:
+    if (
+        ctx.referee.get("_t") in ("QuorumReferee", "EarlyStoppingReferee")
+        and task.kind in ("compare", "ranking", "classify")
+        and votes
+    ):
         ref = ctx.make_referee()
-        return bool(ref.is_done(np.array([c for c, _ in votes], dtype=np.int64),
-                                np.array([s for _, s in votes], dtype=np.float64), k))
+        return bool(
+            ref.is_done(
+                np.array([c for c, _ in votes], dtype=np.int64),
+                np.array([s for _, s in votes], dtype=np.float64),
+                k,
+            )
+        )
     return False
 
 
 def _maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
     """Complete the job once no task is open (after topping up online rankings)."""
-    open_count = session.scalar(select(func.count()).select_from(JobTask).where(
-        JobTask.job_id == ctx.job.id, JobTask.done.is_(False))) or 0
+    open_count = (
+        session.scalar(
+            select(func.count())
+            .select_from(JobTask)
+            .where(JobTask.job_id == ctx.job.id, JobTask.done.is_(False))
+        )
+        or 0
+    )
     if open_count:
         return False
     if ctx.kind == "ranking":
@@ -744,8 +1004,9 @@ def _maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
     if job.state in ("Running", "Paused", "Submitted"):
         job.state = "Completed"
         job.completed_at = utcnow()
-        for queued in session.scalars(select(Job).where(Job.preceding_job_id == job.id, Job.state == "Queued",
-                                                        Job.deleted.is_(False))):
+        for queued in session.scalars(
+            select(Job).where(Job.preceding_job_id == job.id, Job.state == "Queued", Job.deleted.is_(False))
+        ):
             queued.state = "Running"  # run_after: the next job starts when this one completes
             _maybe_complete(session, load_context(session, queued), seed=seed)
     return True
@@ -763,26 +1024,44 @@ def close_task(*, session: Session, task: JobTask, seed: int = 7) -> None:
         _maybe_complete(session, load_context(session, job), seed=seed)
 
 
-def submit_example(*, session: Session, labeler: Labeler, example: AudienceExample, answer: Any) -> dict[str, Any]:
+def submit_example(
+    *, session: Session, labeler: Labeler, example: AudienceExample, answer: Any
+) -> dict[str, Any]:
     """Grade a (human) qualification answer and apply the audience's graduation rule.
 
     Returns:
         ``{"correct": bool, "state": member state, "explanation": str | None}``.
     """
-    member = session.scalars(select(AudienceMember).where(AudienceMember.audience_id == example.audience_id,
-                                                          AudienceMember.labeler_id == labeler.id)).first()
+    member = session.scalars(
+        select(AudienceMember).where(
+            AudienceMember.audience_id == example.audience_id, AudienceMember.labeler_id == labeler.id
+        )
+    ).first()
     if member is None or member.state != "Distilling":
         raise ConflictError(f"labeler {labeler.id} is not qualifying for audience {example.audience_id}")
-    if session.scalars(select(ExampleAnswer).where(ExampleAnswer.example_id == example.id,
-                                                   ExampleAnswer.labeler_id == labeler.id)).first() is not None:
+    if (
+        session.scalars(
+            select(ExampleAnswer).where(
+                ExampleAnswer.example_id == example.id, ExampleAnswer.labeler_id == labeler.id
+            )
+        ).first()
+        is not None
+    ):
         raise ConflictError(f"labeler {labeler.id} already answered example {example.id}")
     view = scheduler.example_view(example)
-    canonical = validate_answer(example.kind, answer, options=view.options, n_words=len(view.words),
-                                flags=view.flags)
+    canonical = validate_answer(
+        example.kind, answer, options=view.options, n_words=len(view.words), flags=view.flags
+    )
     audience = session.get(Audience, example.audience_id)
     assert audience is not None
-    ok = scheduler.record_example_answer(session=session, audience=audience, member=member, labeler=labeler,
-                                         example=example, canonical_answer=canonical)
+    ok = scheduler.record_example_answer(
+        session=session,
+        audience=audience,
+        member=member,
+        labeler=labeler,
+        example=example,
+        canonical_answer=canonical,
+    )
     return {"correct": ok, "state": member.state, "explanation": example.explanation}
 
 
@@ -792,8 +1071,9 @@ def job_progress(*, session: Session, job: Job) -> dict[str, Any]:
     A closed task counts 1, an open one ``responses / target`` (capped below 1), so the bar moves with every
     response and reaches 100 % exactly when the job completes.
     """
-    rows = session.execute(select(JobTask.done, JobTask.response_count, JobTask.target_responses)
-                           .where(JobTask.job_id == job.id)).all()
+    rows = session.execute(
+        select(JobTask.done, JobTask.response_count, JobTask.target_responses).where(JobTask.job_id == job.id)
+    ).all()
     total = len(rows)
     completed = sum(1 for d, _, _ in rows if d)
     responses = int(sum(c for _, c, _ in rows))
@@ -806,8 +1086,12 @@ def job_progress(*, session: Session, job: Job) -> dict[str, Any]:
     else:
         part = sum(1.0 if d else min(c / max(t, 1), 0.99) for d, c, t in rows)
         pct = min(99.9, 100.0 * part / total)
-    return {"total": total, "completed": completed, "response_count": responses,
-            "completion_percentage": round(pct, 2)}
+    return {
+        "total": total,
+        "completed": completed,
+        "response_count": responses,
+        "completion_percentage": round(pct, 2),
+    }
 
 
 def _ranking_budget(session: Session, job: Job) -> int:

@@ -10,8 +10,8 @@ defaults are ``targetAccuracy = 0.75`` and ``minTasks = 3``. Humans distill one 
 ``/labeler`` feed (:func:`record_example_answer`).
 
 A member's ``user_score`` is ``engine.scores.user_score`` over its qualification answers, each with its
-example's ``randomCorrectProbability``; the prior is centred on the labeler's global score (worth 8 answers), so
-one example refines the global estimate instead of replacing it.
+example's ``randomCorrectProbability``; the prior is centred on the labeler's global score (worth 8 answers),
+so one example refines the global estimate instead of replacing it.
 
 Determinism: candidates are processed in the order of ``hash(seed, labeler_id)`` and answer with
 ``crowd.behaviour.answer``; the crowd serves a custom audience's jobs only once recruiting of the simulated
@@ -96,8 +96,14 @@ def example_view(example: AudienceExample) -> TaskView:
     flags = {str(f.get("key")): str(f.get("value")) for f in example.feature_flags or []}
     options = tuple(str(c.get("label")) for c in payload.get("categories", []))
     words = tuple(str(w.get("word")) for w in payload.get("transcription", []))
-    return TaskView(kind=example.kind, key=example.content_key, identities=tuple(_asset_labels(example.asset)),
-                    options=options, words=words, flags=flags)
+    return TaskView(
+        kind=example.kind,
+        key=example.content_key,
+        identities=tuple(_asset_labels(example.asset)),
+        options=options,
+        words=words,
+        flags=flags,
+    )
 
 
 def example_truth(example: AudienceExample) -> dict[str, Any]:
@@ -108,14 +114,21 @@ def example_truth(example: AudienceExample) -> dict[str, Any]:
     if example.kind == "classify":
         return {"categories": list(truth.get("correctCategories", []))}
     if example.kind in ("locate", "draw"):
-        boxes = [{k: float(b[k]) / 100.0 for k in ("xMin", "yMin", "xMax", "yMax")}
-                 for b in truth.get("boundingBoxes", [])]
-        return {"boxes": boxes, "requiredPrecision": truth.get("requiredPrecision"),
-                "requiredCompleteness": truth.get("requiredCompleteness")}
+        boxes = [
+            {k: float(b[k]) / 100.0 for k in ("xMin", "yMin", "xMax", "yMax")}
+            for b in truth.get("boundingBoxes", [])
+        ]
+        return {
+            "boxes": boxes,
+            "requiredPrecision": truth.get("requiredPrecision"),
+            "requiredCompleteness": truth.get("requiredCompleteness"),
+        }
     if example.kind == "select_words":
-        return {"wordIndices": sorted(int(w["wordIndex"]) for w in truth.get("correctWords", [])),
-                "requiredPrecision": truth.get("requiredPrecision"),
-                "requiredCompleteness": truth.get("requiredCompleteness")}
+        return {
+            "wordIndices": sorted(int(w["wordIndex"]) for w in truth.get("correctWords", [])),
+            "requiredPrecision": truth.get("requiredPrecision"),
+            "requiredCompleteness": truth.get("requiredCompleteness"),
+        }
     raise ValueError(f"unknown example kind {example.kind!r}")
 
 
@@ -188,14 +201,23 @@ def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool
         audience.recruiting_started_at = utcnow()
     if not examples_of(session, audience.id):
         return False
-    have = session.scalar(select(func.count()).select_from(AudienceMember)
-                          .where(AudienceMember.audience_id == audience.id))
+    have = session.scalar(
+        select(func.count()).select_from(AudienceMember).where(AudienceMember.audience_id == audience.id)
+    )
     if have:
         return False
     for lab in session.scalars(select(Labeler).where(Labeler.kind == "sim")):
         if matches(audience.filters, lab):
-            session.add(AudienceMember(audience_id=audience.id, labeler_id=lab.id, state="Distilling",
-                                       user_score=lab.global_score, answered=0, correct=0))
+            session.add(
+                AudienceMember(
+                    audience_id=audience.id,
+                    labeler_id=lab.id,
+                    state="Distilling",
+                    user_score=lab.global_score,
+                    answered=0,
+                    correct=0,
+                )
+            )
     audience.recruiting_done = False
     session.flush()
     refresh_status(session=session, audience=audience)
@@ -207,10 +229,16 @@ def reset_recruiting(*, session: Session, audience: Audience, seed: int) -> None
     if audience.recruiting_started_at is None:
         return
     sim = select(Labeler.id).where(Labeler.kind == "sim")
-    session.execute(delete(ExampleAnswer).where(ExampleAnswer.audience_id == audience.id,
-                                                ExampleAnswer.labeler_id.in_(sim)))
-    session.execute(delete(AudienceMember).where(AudienceMember.audience_id == audience.id,
-                                                 AudienceMember.labeler_id.in_(sim)))
+    session.execute(
+        delete(ExampleAnswer).where(
+            ExampleAnswer.audience_id == audience.id, ExampleAnswer.labeler_id.in_(sim)
+        )
+    )
+    session.execute(
+        delete(AudienceMember).where(
+            AudienceMember.audience_id == audience.id, AudienceMember.labeler_id.in_(sim)
+        )
+    )
     session.flush()
     start_recruiting(session=session, audience=audience, seed=seed)
     refresh_status(session=session, audience=audience)
@@ -223,19 +251,30 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
         True if any work was done.
     """
     audience = session.scalars(
-        select(Audience).where(Audience.kind == "custom", Audience.deleted.is_(False),
-                               Audience.recruiting_started_at.is_not(None), Audience.recruiting_done.is_(False))
+        select(Audience)
+        .where(
+            Audience.kind == "custom",
+            Audience.deleted.is_(False),
+            Audience.recruiting_started_at.is_not(None),
+            Audience.recruiting_done.is_(False),
+        )
         .order_by(Audience.recruiting_started_at, Audience.id)
     ).first()
     if audience is None:
         return False
     examples = examples_of(session, audience.id)
     rule = graduation_rule(audience)
-    pending = list(session.execute(
-        select(AudienceMember, Labeler).join(Labeler, Labeler.id == AudienceMember.labeler_id)
-        .where(AudienceMember.audience_id == audience.id, AudienceMember.state == "Distilling",
-               Labeler.kind == "sim")
-    ))
+    pending = list(
+        session.execute(
+            select(AudienceMember, Labeler)
+            .join(Labeler, Labeler.id == AudienceMember.labeler_id)
+            .where(
+                AudienceMember.audience_id == audience.id,
+                AudienceMember.state == "Distilling",
+                Labeler.kind == "sim",
+            )
+        )
+    )
     pending.sort(key=lambda row: (stable_hash(seed, "recruit", row[1].id), row[1].id))
     cap = min(len(examples), int(rule["maxTasks"])) if rule.get("maxTasks") else len(examples)
     realities = {ex.id: example_reality(session, ex) for ex in examples[:cap]}
@@ -248,8 +287,16 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
         for ex in examples[:cap]:
             given = answer(seed=seed, labeler=lab, view=views[ex.id], truth=realities[ex.id])
             ok = grade(ex.kind, truths[ex.id], given, n_words=len(views[ex.id].words))
-            rows.append({"audience_id": audience.id, "example_id": ex.id, "labeler_id": lab.id, "answer": given,
-                         "correct": ok, "created_at": now})
+            rows.append(
+                {
+                    "audience_id": audience.id,
+                    "example_id": ex.id,
+                    "labeler_id": lab.id,
+                    "answer": given,
+                    "correct": ok,
+                    "created_at": now,
+                }
+            )
             correct.append(ok)
             chance.append(ex.random_correct_probability)
         member.answered, member.correct = len(correct), int(sum(correct))
@@ -265,23 +312,40 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
     return True
 
 
-def record_example_answer(*, session: Session, audience: Audience, member: AudienceMember, labeler: Labeler,
-                          example: AudienceExample, canonical_answer: dict[str, Any]) -> bool:
+def record_example_answer(
+    *,
+    session: Session,
+    audience: Audience,
+    member: AudienceMember,
+    labeler: Labeler,
+    example: AudienceExample,
+    canonical_answer: dict[str, Any],
+) -> bool:
     """Store a (human) qualification answer, rescore the member and apply the rule; returns correctness."""
     ok = grade_example(example, canonical_answer)
-    session.add(ExampleAnswer(audience_id=audience.id, example_id=example.id, labeler_id=labeler.id,
-                              answer=canonical_answer, correct=ok))
+    session.add(
+        ExampleAnswer(
+            audience_id=audience.id,
+            example_id=example.id,
+            labeler_id=labeler.id,
+            answer=canonical_answer,
+            correct=ok,
+        )
+    )
     session.flush()
-    rows = list(session.execute(
-        select(ExampleAnswer.correct, AudienceExample.random_correct_probability)
-        .join(AudienceExample, AudienceExample.id == ExampleAnswer.example_id)
-        .where(ExampleAnswer.audience_id == audience.id, ExampleAnswer.labeler_id == labeler.id)
-    ))
+    rows = list(
+        session.execute(
+            select(ExampleAnswer.correct, AudienceExample.random_correct_probability)
+            .join(AudienceExample, AudienceExample.id == ExampleAnswer.example_id)
+            .where(ExampleAnswer.audience_id == audience.id, ExampleAnswer.labeler_id == labeler.id)
+        )
+    )
     member.answered, member.correct = len(rows), sum(bool(c) for c, _ in rows)
     member.user_score = _member_score(labeler, [bool(c) for c, _ in rows], [float(r) for _, r in rows])
     member.updated_at = utcnow()
-    _decide(member, rule=graduation_rule(audience), n_examples=len(examples_of(session, audience.id)),
-            final=False)
+    _decide(
+        member, rule=graduation_rule(audience), n_examples=len(examples_of(session, audience.id)), final=False
+    )
     refresh_status(session=session, audience=audience)
     return ok
 
@@ -291,13 +355,24 @@ def user_metrics(session: Session, audience: Audience) -> dict[str, int]:
     if audience.kind == "global":
         total = int(session.scalar(select(func.count()).select_from(Labeler)) or 0)
         return {"Graduated": total, "Distilling": 0, "Dropped": 0, "Inactive": 0}
-    target = audience.base_audience_id if audience.kind == "filtered" and audience.base_audience_id else audience.id
-    counts = dict(
-        session.execute(select(AudienceMember.state, func.count()).where(AudienceMember.audience_id == target)
-                        .group_by(AudienceMember.state)).all()
+    target = (
+        audience.base_audience_id
+        if audience.kind == "filtered" and audience.base_audience_id
+        else audience.id
     )
-    return {"Graduated": int(counts.get("Graduated", 0)), "Distilling": int(counts.get("Distilling", 0)),
-            "Dropped": int(counts.get("Dropped", 0)), "Inactive": 0}
+    counts = dict(
+        session.execute(
+            select(AudienceMember.state, func.count())
+            .where(AudienceMember.audience_id == target)
+            .group_by(AudienceMember.state)
+        ).all()
+    )
+    return {
+        "Graduated": int(counts.get("Graduated", 0)),
+        "Distilling": int(counts.get("Distilling", 0)),
+        "Dropped": int(counts.get("Dropped", 0)),
+        "Inactive": 0,
+    }
 
 
 def refresh_status(*, session: Session, audience: Audience) -> str:
@@ -312,4 +387,3 @@ def refresh_status(*, session: Session, audience: Audience) -> str:
     else:
         audience.status = "Recruiting"
     return audience.status
-

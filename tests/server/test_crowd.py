@@ -1,4 +1,4 @@
-"""The simulated crowd over HTTP: determinism, pace, early stopping through the real path, oracles, controls."""
+"""The simulated crowd over HTTP: determinism, pace, early stopping on the real path, oracles, controls."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def test_five_datapoints_times_25_responses_complete_quickly(api: httpx.Client) 
 
 
 def test_each_labeler_answers_a_datapoint_once(api: httpx.Client) -> None:
-    definition = compare_definition(api, [("once left", "once right")], {"_t": "NaiveReferee", "totalVotes": 40})
+    definition = compare_definition(
+        api, [("once left", "once right")], {"_t": "NaiveReferee", "totalVotes": 40}
+    )
     doc = wait_completed(api, start_job(api, definition)["jobId"])
     users = [d["userId"] for d in doc["results"][0]["detailedResults"]]
     assert len(users) == 40 and len(set(users)) == 40
@@ -53,6 +55,7 @@ def test_quorum_stops_at_threshold_or_when_unreachable(api: httpx.Client) -> Non
     pairs = [(f"quorum left {i}", f"quorum right {i}") for i in range(8)]
     definition = compare_definition(api, pairs, {"_t": "QuorumReferee", "maxVotes": 10, "threshold": 7})
     doc = wait_completed(api, start_job(api, definition)["jobId"])
+
     def done(votes: list[str]) -> bool:
         top = max((votes.count(v) for v in set(votes)), default=0)
         return top >= 7 or top + (10 - len(votes)) < 7 or len(votes) >= 10
@@ -64,22 +67,29 @@ def test_quorum_stops_at_threshold_or_when_unreachable(api: httpx.Client) -> Non
 
 
 def _confidence_trace(result: dict[str, Any], names: list[str]) -> list[float]:
-    votes = [(names.index(d["votedFor"]), d["userDetails"]["userScores"]["global"])
-             for d in result["detailedResults"] if d["votedFor"] in names]
-    return [float(confidence_per_category([c for c, _ in votes[:k]], [s for _, s in votes[:k]], 2).max())
-            for k in range(1, len(votes) + 1)]
+    votes = [
+        (names.index(d["votedFor"]), d["userDetails"]["userScores"]["global"])
+        for d in result["detailedResults"]
+        if d["votedFor"] in names
+    ]
+    return [
+        float(confidence_per_category([c for c, _ in votes[:k]], [s for _, s in votes[:k]], 2).max())
+        for k in range(1, len(votes) + 1)
+    ]
 
 
 def test_confidence_stopping_stops_at_the_threshold(api: httpx.Client) -> None:
     pairs = [(f"clear winner {i}", f"clear loser {i}") for i in range(6)]
     for a, b in pairs:
         register_oracle(api, "compare", [a, b], {"winner": 0})
-    definition = compare_definition(api, pairs, {"_t": "EarlyStoppingReferee", "maxVotes": 50, "threshold": 0.99})
+    definition = compare_definition(
+        api, pairs, {"_t": "EarlyStoppingReferee", "maxVotes": 50, "threshold": 0.99}
+    )
     doc = wait_completed(api, start_job(api, definition)["jobId"])
     sizes = [sum(r["aggregatedResults"].values()) for r in doc["results"]]
     assert all(n < 50 for n in sizes), sizes
     assert float(np.mean(sizes)) < 15
-    for result, (a, b) in zip(doc["results"], pairs):
+    for result, (a, b) in zip(doc["results"], pairs, strict=True):
         trace = _confidence_trace(result, [a, b])
         assert trace[-1] >= 0.99 and all(c < 0.99 for c in trace[:-1]), trace
         assert result["winner"] == a
@@ -95,11 +105,16 @@ def test_oracle_preference_shows_in_the_vote_split(api: httpx.Client) -> None:
 
 
 def test_oracle_rejects_bad_truths(api: httpx.Client) -> None:
-    for body in ({"kind": "compare", "assets": ["a", "b"], "truth": {"pA": 1.5}},
-                 {"kind": "classify", "assets": ["a"], "truth": {"categories": []}},
-                 {"kind": "teleport", "assets": ["a"], "truth": {}},
-                 {"kind": "locate", "assets": ["a"], "truth": {"boxes": [{"xMin": 0.5, "yMin": 0, "xMax": 0.4,
-                                                                          "yMax": 1}]}}):
+    for body in (
+        {"kind": "compare", "assets": ["a", "b"], "truth": {"pA": 1.5}},
+        {"kind": "classify", "assets": ["a"], "truth": {"categories": []}},
+        {"kind": "teleport", "assets": ["a"], "truth": {}},
+        {
+            "kind": "locate",
+            "assets": ["a"],
+            "truth": {"boxes": [{"xMin": 0.5, "yMin": 0, "xMax": 0.4, "yMax": 1}]},
+        },
+    ):
         response = api.post("/local/oracle", json=body)
         assert response.status_code == 400, body
         assert response.json()["message"]
@@ -108,8 +123,9 @@ def test_oracle_rejects_bad_truths(api: httpx.Client) -> None:
 def test_pause_and_resume_the_crowd(api: httpx.Client) -> None:
     assert ok(api.post("/local/crowd/pause"))["paused"] is True
     try:
-        definition = compare_definition(api, [("paused left", "paused right")], {"_t": "NaiveReferee",
-                                                                                   "totalVotes": 3})
+        definition = compare_definition(
+            api, [("paused left", "paused right")], {"_t": "NaiveReferee", "totalVotes": 3}
+        )
         job_id = start_job(api, definition)["jobId"]
         assert ok(api.get(f"/job/{job_id}/progress"))["responseCount"] == 0
     finally:

@@ -1,4 +1,4 @@
-"""The human task feed (``/labeler``) on a server without the simulated crowd: leases, answers, referee, completion."""
+"""The human task feed (``/labeler``) on a server without the crowd: leases, answers, referee, completion."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def answer(api: httpx.Client, sid: str, task_id: str, value: dict[str, Any]) -> 
 
 def test_a_human_labels_a_job_to_completion(qapi: httpx.Client) -> None:
     pairs = [("human left 0", "human right 0"), ("human left 1", "human right 1")]
-    job_id = start_job(qapi, compare_definition(qapi, pairs, {"_t": "NaiveReferee", "totalVotes": 1}))["jobId"]
+    job_id = start_job(qapi, compare_definition(qapi, pairs, {"_t": "NaiveReferee", "totalVotes": 1}))[
+        "jobId"
+    ]
     sid = session(qapi)
     served = [t for t in tasks(qapi, sid) if t["jobId"] == job_id]
     assert len(served) == 2
@@ -59,8 +61,9 @@ def test_a_human_labels_a_job_to_completion(qapi: httpx.Client) -> None:
 
 
 def test_double_unserved_and_late_answers_are_rejected(qapi: httpx.Client) -> None:
-    job_id = start_job(qapi, compare_definition(qapi, [("late left", "late right")],
-                                                {"_t": "NaiveReferee", "totalVotes": 5}))["jobId"]
+    job_id = start_job(
+        qapi, compare_definition(qapi, [("late left", "late right")], {"_t": "NaiveReferee", "totalVotes": 5})
+    )["jobId"]
     sid = session(qapi)
     other = session(qapi)
     (task,) = [t for t in tasks(qapi, sid) if t["jobId"] == job_id]
@@ -80,13 +83,23 @@ def test_double_unserved_and_late_answers_are_rejected(qapi: httpx.Client) -> No
 
 
 def test_invalid_answers_name_the_field_and_store_nothing(qapi: httpx.Client) -> None:
-    job_id = start_job(qapi, classify_definition(qapi, [{"_t": "TextAssetInput", "text": "a purring animal"}],
-                                                 ["Cat", "Dog"], {"_t": "NaiveReferee", "totalVotes": 3}))["jobId"]
+    job_id = start_job(
+        qapi,
+        classify_definition(
+            qapi,
+            [{"_t": "TextAssetInput", "text": "a purring animal"}],
+            ["Cat", "Dog"],
+            {"_t": "NaiveReferee", "totalVotes": 3},
+        ),
+    )["jobId"]
     sid = session(qapi)
     (task,) = [t for t in tasks(qapi, sid) if t["jobId"] == job_id]
     assert sorted(task["options"]) == ["Cat", "Dog"]
-    for bad, field in (({"category": "Cow"}, "answer.category"), ({"winner": 0}, "answer.category"),
-                       ({}, "answer.category")):
+    for bad, field in (
+        ({"category": "Cow"}, "answer.category"),
+        ({"winner": 0}, "answer.category"),
+        ({}, "answer.category"),
+    ):
         response = answer(qapi, sid, task["taskId"], bad)
         assert response.status_code == 400 and field in response.json()["message"]
     assert ok(qapi.get(f"/job/{job_id}/progress"))["responseCount"] == 0
@@ -96,7 +109,9 @@ def test_invalid_answers_name_the_field_and_store_nothing(qapi: httpx.Client) ->
 def test_fewest_responses_first_and_leases_bound_the_overflow(qapi: httpx.Client) -> None:
     team = ok(qapi.post("/audience/unlisted", json={"name": "my team"}))["audienceId"]  # isolates this job
     pairs = [(f"fair left {i}", f"fair right {i}") for i in range(3)]
-    job_id = start_job(qapi, compare_definition(qapi, pairs, {"_t": "NaiveReferee", "totalVotes": 2}), team)["jobId"]
+    job_id = start_job(qapi, compare_definition(qapi, pairs, {"_t": "NaiveReferee", "totalVotes": 2}), team)[
+        "jobId"
+    ]
     first = session(qapi, audienceId=team)
     (mine,) = tasks(qapi, first, limit=1)
     assert mine["jobId"] == job_id
@@ -110,8 +125,10 @@ def test_fewest_responses_first_and_leases_bound_the_overflow(qapi: httpx.Client
 
 
 def test_paused_jobs_are_not_served(qapi: httpx.Client) -> None:
-    job_id = start_job(qapi, compare_definition(qapi, [("pause left", "pause right")],
-                                                {"_t": "NaiveReferee", "totalVotes": 3}))["jobId"]
+    job_id = start_job(
+        qapi,
+        compare_definition(qapi, [("pause left", "pause right")], {"_t": "NaiveReferee", "totalVotes": 3}),
+    )["jobId"]
     ok(qapi.post(f"/job/{job_id}/pause"))
     assert not [t for t in tasks(qapi, session(qapi)) if t["jobId"] == job_id]
     ok(qapi.post(f"/job/{job_id}/resume"))
@@ -119,19 +136,37 @@ def test_paused_jobs_are_not_served(qapi: httpx.Client) -> None:
 
 
 def test_humans_qualify_before_labeling_a_custom_audience(qapi: httpx.Client) -> None:
-    audience = ok(qapi.post("/audience", json={"name": "Human qualification",
-                                               "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 1.0,
-                                                                  "minTasks": 1}}))["audienceId"]
-    ok(qapi.post(f"/audience/{audience}/example", json=compare_example(("good text", "bad text"), "good text")))
-    job_id = start_job(qapi, compare_definition(qapi, [("aud left", "aud right")],
-                                                {"_t": "NaiveReferee", "totalVotes": 1}), audience)["jobId"]
+    audience = ok(
+        qapi.post(
+            "/audience",
+            json={
+                "name": "Human qualification",
+                "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 1.0, "minTasks": 1},
+            },
+        )
+    )["audienceId"]
+    ok(
+        qapi.post(
+            f"/audience/{audience}/example", json=compare_example(("good text", "bad text"), "good text")
+        )
+    )
+    job_id = start_job(
+        qapi,
+        compare_definition(qapi, [("aud left", "aud right")], {"_t": "NaiveReferee", "totalVotes": 1}),
+        audience,
+    )["jobId"]
     sid = session(qapi, audienceId=audience)
     (example,) = tasks(qapi, sid)
     assert example["isExample"] and example["kind"] == "compare"
     good = next(a["index"] for a in example["assets"] if a["text"] == "good text")
     result = ok(answer(qapi, sid, example["taskId"], {"winner": good}))
-    assert result == {"taskId": example["taskId"], "isExample": True, "correct": True, "state": "Graduated",
-                      "explanation": None}
+    assert result == {
+        "taskId": example["taskId"],
+        "isExample": True,
+        "correct": True,
+        "state": "Graduated",
+        "explanation": None,
+    }
     (task,) = tasks(qapi, sid)
     assert task["jobId"] == job_id and not task["isExample"]
     ok(answer(qapi, sid, task["taskId"], {"winner": 0}))
@@ -145,9 +180,12 @@ def test_humans_qualify_before_labeling_a_custom_audience(qapi: httpx.Client) ->
 
 
 def test_bad_session_profiles_are_rejected(qapi: httpx.Client) -> None:
-    for body, field in (({"country": "XX"}, "country"), ({"language": "zz"}, "language"),
-                        ({"age": "young"}, "age"), ({"audienceId": "aud_nope"}, "audienceId")):
+    for body, field in (
+        ({"country": "XX"}, "country"),
+        ({"language": "zz"}, "language"),
+        ({"age": "young"}, "age"),
+        ({"audienceId": "aud_nope"}, "audienceId"),
+    ):
         response = qapi.post("/labeler/session", json=body)
         assert response.status_code in (400, 404) and field in response.json()["message"], body
     assert qapi.get("/labeler/session/ses_nope/tasks").status_code == 404
-

@@ -13,12 +13,11 @@ random generator is seeded from a stable hash of exactly these, and so is the sh
 
 from __future__ import annotations
 
+import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import math
-import random
 
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import asset_quality
@@ -65,8 +64,10 @@ def shown_order(*, seed: int, labeler_id: str, view: TaskView, n: int) -> list[i
 
 def _point_in(rng: random.Random, box: Mapping[str, float]) -> dict[str, float]:
     dx, dy = 0.1 * (box["xMax"] - box["xMin"]), 0.1 * (box["yMax"] - box["yMin"])
-    return {"x": round(float(rng.uniform(box["xMin"] + dx, box["xMax"] - dx)), 4),
-            "y": round(float(rng.uniform(box["yMin"] + dy, box["yMax"] - dy)), 4)}
+    return {
+        "x": round(float(rng.uniform(box["xMin"] + dx, box["xMax"] - dx)), 4),
+        "y": round(float(rng.uniform(box["yMin"] + dy, box["yMax"] - dy)), 4),
+    }
 
 
 def _random_point(rng: random.Random) -> dict[str, float]:
@@ -80,8 +81,15 @@ def _int_flag(flags: Mapping[str, str], name: str, default: int) -> int:
         return default
 
 
-def _compare(rng: random.Random, *, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any],
-             order: Sequence[int]) -> dict[str, Any]:
+def _compare(
+    rng: random.Random,
+    *,
+    seed: int,
+    labeler: Any,
+    view: TaskView,
+    truth: Mapping[str, Any],
+    order: Sequence[int],
+) -> dict[str, Any]:
     first = order[0] if order else 0
     bias = float(labeler.position_bias)
     if "pA" in truth:  # oracle preference: P(A) shifted by the position bias towards the first shown side
@@ -90,7 +98,10 @@ def _compare(rng: random.Random, *, seed: int, labeler: Any, view: TaskView, tru
     if "qualities" in truth and truth.get("clarity", 1.0) < 1.0:
         q = [asset_quality(seed, i) for i in view.identities[:2]]
         shifted = [qi + _TASTE_WEIGHT * float(labeler.taste) * ti for qi, ti in q]
-        winner, clarity = (0 if shifted[0] >= shifted[1] else 1), math.tanh(1.2 * abs(shifted[0] - shifted[1]))
+        winner, clarity = (
+            (0 if shifted[0] >= shifted[1] else 1),
+            math.tanh(1.2 * abs(shifted[0] - shifted[1])),
+        )
     else:
         winner, clarity = int(truth["winner"]), 1.0
     if rng.random() < float(labeler.skill) * clarity:
@@ -144,8 +155,13 @@ def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any])
             return {"wordIndices": [n]}
         return {"wordIndices": [rng.randrange(n)]}
     if kind == "free_text":
-        text = str(truth.get("text", "")) if knows else " ".join(
-            rng.choice(("maybe", "not", "sure", "looks", "fine", "good", "bad")) for _ in range(3))
+        text = (
+            str(truth.get("text", ""))
+            if knows
+            else " ".join(
+                rng.choice(("maybe", "not", "sure", "looks", "fine", "good", "bad")) for _ in range(3)
+            )
+        )
         lo = _int_flag(view.flags, "free_text_minimum_characters", 0)
         hi = _int_flag(view.flags, "free_text_max_characters", 1024)
         while len(text) < lo:

@@ -20,12 +20,20 @@ from rapidata_nb.server.store.models import Asset
 
 __all__ = ["ValidExample", "stored_asset", "validate_example"]
 
-_KIND_OF_PAYLOAD = {"CompareExamplePayload": "compare", "ClassifyExamplePayload": "classify",
-                    "LocateExamplePayload": "locate", "LineExamplePayload": "draw",
-                    "TranscriptionExamplePayload": "select_words"}
-_TRUTH_OF_KIND = {"compare": "CompareExampleTruth", "classify": "ClassifyExampleTruth",
-                  "locate": "LocateExampleTruth", "draw": "LineExampleTruth",
-                  "select_words": "TranscriptionExampleTruth"}
+_KIND_OF_PAYLOAD = {
+    "CompareExamplePayload": "compare",
+    "ClassifyExamplePayload": "classify",
+    "LocateExamplePayload": "locate",
+    "LineExamplePayload": "draw",
+    "TranscriptionExamplePayload": "select_words",
+}
+_TRUTH_OF_KIND = {
+    "compare": "CompareExampleTruth",
+    "classify": "ClassifyExampleTruth",
+    "locate": "LocateExampleTruth",
+    "draw": "LineExampleTruth",
+    "select_words": "TranscriptionExampleTruth",
+}
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,12 @@ def _union_area(boxes: list[dict[str, Any]]) -> float:
     """Union area of percentage boxes as a ratio of the image (the chance of a random tap)."""
     xs = sorted({float(b[k]) for b in boxes for k in ("xMin", "xMax")})
     area = 0.0
-    for x0, x1 in zip(xs, xs[1:]):
-        spans = sorted((float(b["yMin"]), float(b["yMax"])) for b in boxes
-                       if float(b["xMin"]) <= x0 and float(b["xMax"]) >= x1)
+    for x0, x1 in zip(xs, xs[1:], strict=False):
+        spans = sorted(
+            (float(b["yMin"]), float(b["yMax"]))
+            for b in boxes
+            if float(b["xMin"]) <= x0 and float(b["xMax"]) >= x1
+        )
         covered, end = 0.0, -1.0
         for y0, y1 in spans:
             if y1 > end:
@@ -98,9 +109,13 @@ def validate_example(*, session: Session, body: AddExampleInput) -> ValidExample
     if kind == "compare":
         names = _names(asset)
         if asset.get("_t") != "MultiAssetInput" or len(names) != 2 or len(set(names)) != 2:
-            raise BadRequestError("asset: a compare example needs a MultiAssetInput with exactly 2 different assets")
+            raise BadRequestError(
+                "asset: a compare example needs a MultiAssetInput with exactly 2 different assets"
+            )
         if truth["winnerId"] not in names:
-            raise BadRequestError(f"truth.winnerId must be one of the pair {names}, got {truth['winnerId']!r}")
+            raise BadRequestError(
+                f"truth.winnerId must be one of the pair {names}, got {truth['winnerId']!r}"
+            )
     elif kind == "classify":
         labels = [c["label"] for c in payload["categories"]]
         values = [c["value"] for c in payload["categories"]]
@@ -108,10 +123,13 @@ def validate_example(*, session: Session, body: AddExampleInput) -> ValidExample
             raise BadRequestError("payload.categories: give at least 2 answer options")
         wrong = [t for t in truth["correctCategories"] if t not in labels and t not in values]
         if not truth["correctCategories"] or wrong:
-            raise BadRequestError(f"truth.correctCategories must be among the answer options {labels}, "
-                                  f"got {truth['correctCategories']}")
-        truth["correctCategories"] = [labels[values.index(t)] if t not in labels else t
-                                      for t in truth["correctCategories"]]
+            raise BadRequestError(
+                f"truth.correctCategories must be among the answer options {labels}, "
+                f"got {truth['correctCategories']}"
+            )
+        truth["correctCategories"] = [
+            labels[values.index(t)] if t not in labels else t for t in truth["correctCategories"]
+        ]
     elif kind in ("locate", "draw"):
         _check_boxes(truth.get("boundingBoxes") or [])
         if rcp <= 0:  # the SDK sends the union area; compute it when a client does not
@@ -123,12 +141,21 @@ def validate_example(*, session: Session, body: AddExampleInput) -> ValidExample
             raise BadRequestError("payload.transcription: the sentence has no words")
         for i, w in enumerate(truth.get("correctWords") or []):
             if not 0 <= int(w["wordIndex"]) < n:
-                raise BadRequestError(f"truth.correctWords[{i}].wordIndex {w['wordIndex']} out of range 0..{n - 1}")
+                raise BadRequestError(
+                    f"truth.correctWords[{i}].wordIndex {w['wordIndex']} out of range 0..{n - 1}"
+                )
         for key in ("requiredPrecision", "requiredCompleteness"):
             if truth.get(key) is not None and not 0.0 <= float(truth[key]) <= 1.0:
                 raise BadRequestError(f"truth.{key} must lie in 0..1, got {truth[key]}")
-    return ValidExample(kind=kind, payload=payload, truth=truth, asset=asset, context_asset=context_asset,
-                        content_key=content_key(identities), random_correct_probability=rcp)
+    return ValidExample(
+        kind=kind,
+        payload=payload,
+        truth=truth,
+        asset=asset,
+        context_asset=context_asset,
+        content_key=content_key(identities),
+        random_correct_probability=rcp,
+    )
 
 
 def stored_asset(session: Session, asset: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -140,13 +167,25 @@ def stored_asset(session: Session, asset: dict[str, Any] | None) -> dict[str, An
         inner = [stored_asset(session, a) for a in asset.get("assets", [])]
         return {"_t": "MultiAsset", "assets": inner, "metadata": {}, "identifier": ""}
     if t == "TextAssetInput":
-        return {"_t": "TextAsset", "text": asset.get("text", ""), "metadata": {}, "identifier": asset.get("text", "")}
+        return {
+            "_t": "TextAsset",
+            "text": asset.get("text", ""),
+            "metadata": {},
+            "identifier": asset.get("text", ""),
+        }
     name = str(asset.get("name", ""))
     row = session.get(Asset, name)
     metadata: dict[str, Any] = {}
     if row is not None and row.url:
         metadata["sourceUrl"] = {"_t": "SourceUrlMetadataModel", "url": row.url}
     if row is not None:
-        metadata["originalFilename"] = {"_t": "OriginalFilenameMetadataModel", "originalFilename": row.original_name}
-    return {"_t": "FileAsset", "fileName": name, "metadata": metadata,
-            "identifier": row.original_name if row is not None else name}
+        metadata["originalFilename"] = {
+            "_t": "OriginalFilenameMetadataModel",
+            "originalFilename": row.original_name,
+        }
+    return {
+        "_t": "FileAsset",
+        "fileName": name,
+        "metadata": metadata,
+        "identifier": row.original_name if row is not None else name,
+    }

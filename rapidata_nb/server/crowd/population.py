@@ -32,19 +32,65 @@ GLOBAL_AUDIENCE_ID = "global"
 
 # (country, language, weight). Weights roughly follow where crowd work comes from.
 COUNTRIES: tuple[tuple[str, str, float], ...] = (
-    ("US", "en", 12), ("IN", "en", 9), ("PH", "en", 6), ("GB", "en", 5), ("DE", "de", 5), ("BR", "pt", 5),
-    ("ID", "id", 4), ("NG", "en", 4), ("KE", "en", 3), ("MX", "es", 4), ("FR", "fr", 4), ("ES", "es", 3),
-    ("IT", "it", 3), ("PT", "pt", 2), ("RS", "sr", 2), ("PL", "pl", 3), ("TR", "tr", 3), ("VN", "vi", 3),
-    ("EG", "ar", 2), ("PK", "ur", 3), ("BD", "bn", 2), ("JP", "ja", 2), ("KR", "ko", 2), ("CA", "en", 3),
-    ("AU", "en", 2), ("SG", "en", 1), ("ZA", "en", 2), ("AR", "es", 2), ("CO", "es", 2), ("UA", "uk", 2),
-    ("NL", "nl", 1), ("SE", "sv", 1), ("CH", "de", 1),
+    ("US", "en", 12),
+    ("IN", "en", 9),
+    ("PH", "en", 6),
+    ("GB", "en", 5),
+    ("DE", "de", 5),
+    ("BR", "pt", 5),
+    ("ID", "id", 4),
+    ("NG", "en", 4),
+    ("KE", "en", 3),
+    ("MX", "es", 4),
+    ("FR", "fr", 4),
+    ("ES", "es", 3),
+    ("IT", "it", 3),
+    ("PT", "pt", 2),
+    ("RS", "sr", 2),
+    ("PL", "pl", 3),
+    ("TR", "tr", 3),
+    ("VN", "vi", 3),
+    ("EG", "ar", 2),
+    ("PK", "ur", 3),
+    ("BD", "bn", 2),
+    ("JP", "ja", 2),
+    ("KR", "ko", 2),
+    ("CA", "en", 3),
+    ("AU", "en", 2),
+    ("SG", "en", 1),
+    ("ZA", "en", 2),
+    ("AR", "es", 2),
+    ("CO", "es", 2),
+    ("UA", "uk", 2),
+    ("NL", "nl", 1),
+    ("SE", "sv", 1),
+    ("CH", "de", 1),
 )
-AGE_GROUPS = (("18-29", 0.38), ("30-39", 0.28), ("40-49", 0.17), ("50-64", 0.12), ("65+", 0.03), ("0-17", 0.02))
+AGE_GROUPS = (
+    ("18-29", 0.38),
+    ("30-39", 0.28),
+    ("40-49", 0.17),
+    ("50-64", 0.12),
+    ("65+", 0.03),
+    ("0-17", 0.02),
+)
 GENDERS = (("Male", 0.52), ("Female", 0.46), ("Other", 0.02))
 DEVICES = (("Phone", 0.72), ("Tablet", 0.18), ("Unknown", 0.10))
 OCCUPATIONS = (
-    "Student", "Healthcare", "Education", "Engineering", "Information Technology", "Retail", "Finance",
-    "Arts & Design", "Self-employed", "Manufacturing", "Hospitality", "Unemployed", "Retired", "Other",
+    "Student",
+    "Healthcare",
+    "Education",
+    "Engineering",
+    "Information Technology",
+    "Retail",
+    "Finance",
+    "Arts & Design",
+    "Self-employed",
+    "Manufacturing",
+    "Hospitality",
+    "Unemployed",
+    "Retired",
+    "Other",
 )
 # Curated pools (DESIGN §5): (id, name, size share, skill weight). Membership ranks labelers by
 # skill + a per-audience hash jitter, so the pools are stronger than global but not identical.
@@ -122,6 +168,7 @@ def labeler_profiles(*, seed: int, size: int) -> list[Profile]:
 
 def _curated_members(profiles: list[Profile], *, seed: int, audience_id: str, share: float) -> list[Profile]:
     """The strongest ``share`` of the population by skill plus an audience-specific jitter."""
+
     def rank(p: Profile) -> float:
         jitter = np.random.default_rng(stable_hash(seed, audience_id, p.id)).normal(0.0, 0.08)
         return p.skill + float(jitter)
@@ -154,15 +201,33 @@ def seed_population(*, session: Session, seed: int, size: int) -> None:
             session.add(Labeler(kind="sim", name=None, **p.__dict__))
     if session.get(Audience, GLOBAL_AUDIENCE_ID) is None:
         session.add(
-            Audience(id=GLOBAL_AUDIENCE_ID, owner_id=None, name="Global", kind="global", filters=[],
-                     status="Ready", is_public=True, recruiting_done=True, created_at=utcnow())
+            Audience(
+                id=GLOBAL_AUDIENCE_ID,
+                owner_id=None,
+                name="Global",
+                kind="global",
+                filters=[],
+                status="Ready",
+                is_public=True,
+                recruiting_done=True,
+                created_at=utcnow(),
+            )
         )
     session.flush()
     for audience_id, name, share in CURATED_AUDIENCES:
         if session.get(Audience, audience_id) is None:
             session.add(
-                Audience(id=audience_id, owner_id=None, name=name, kind="curated", filters=[], status="Ready",
-                         is_public=True, recruiting_done=True, created_at=utcnow())
+                Audience(
+                    id=audience_id,
+                    owner_id=None,
+                    name=name,
+                    kind="curated",
+                    filters=[],
+                    status="Ready",
+                    is_public=True,
+                    recruiting_done=True,
+                    created_at=utcnow(),
+                )
             )
             session.flush()
         have = session.scalar(
@@ -172,8 +237,13 @@ def seed_population(*, session: Session, seed: int, size: int) -> None:
             continue
         for p in _curated_members(profiles, seed=seed, audience_id=audience_id, share=share):
             session.add(
-                AudienceMember(audience_id=audience_id, labeler_id=p.id, state="Graduated",
-                               user_score=_curated_score(p, seed=seed, audience_id=audience_id),
-                               answered=_HISTORY, correct=0)
+                AudienceMember(
+                    audience_id=audience_id,
+                    labeler_id=p.id,
+                    state="Graduated",
+                    user_score=_curated_score(p, seed=seed, audience_id=audience_id),
+                    answered=_HISTORY,
+                    correct=0,
+                )
             )
     session.flush()

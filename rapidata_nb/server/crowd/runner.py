@@ -31,7 +31,7 @@ from rapidata_nb.server import dispatch, scheduler
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import truth_for
-from rapidata_nb.server.store.labeling import Audience, JobTask, Labeler, TaskLease
+from rapidata_nb.server.store.labeling import Audience, JobTask, Labeler, TaskLease, utcnow
 from rapidata_nb.server.store.models import Job
 
 __all__ = ["CrowdRunner", "crowd_step"]
@@ -73,7 +73,11 @@ def _crowd_audience(session: Session, audience_id: str) -> Audience | None:
     aud = session.get(Audience, audience_id)
     if aud is None or aud.deleted or aud.kind == "unlisted":
         return None
-    base = session.get(Audience, aud.base_audience_id) if aud.kind == "filtered" and aud.base_audience_id else aud
+    base = (
+        session.get(Audience, aud.base_audience_id)
+        if aud.kind == "filtered" and aud.base_audience_id
+        else aud
+    )
     if base is None or base.deleted or base.kind == "unlisted":
         return None
     if base.kind == "custom" and (base.recruiting_started_at is None or not base.recruiting_done):
@@ -82,30 +86,46 @@ def _crowd_audience(session: Session, audience_id: str) -> Audience | None:
 
 
 def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
-    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.state == "Running", Job.deleted.is_(False)))}
+    jobs = {
+        j.id: j for j in session.scalars(select(Job).where(Job.state == "Running", Job.deleted.is_(False)))
+    }
     audiences = {jid: _crowd_audience(session, j.audience_id) for jid, j in jobs.items()}
     servable = [jid for jid, aud in audiences.items() if aud is not None]
     if not servable:
         return False
-    now = dispatch.utcnow()
+    now = utcnow()
     tasks = session.scalars(
-        select(JobTask).where(JobTask.job_id.in_(servable), JobTask.done.is_(False))
-        .order_by(JobTask.response_count, JobTask.sort_index, JobTask.job_id, JobTask.id).limit(50)
+        select(JobTask)
+        .where(JobTask.job_id.in_(servable), JobTask.done.is_(False))
+        .order_by(JobTask.response_count, JobTask.sort_index, JobTask.job_id, JobTask.id)
+        .limit(50)
     )
     for task in tasks:
         leases = list(session.scalars(select(TaskLease).where(TaskLease.task_id == task.id)))
-        active = sum(1 for lease in leases if not lease.answered and dispatch._aware(lease.expires_at) > now)
+        active = sum(
+            1
+            for lease in leases
+            if not lease.answered and lease.expires_at.replace(tzinfo=None) > now.replace(tzinfo=None)
+        )
         if task.response_count + active >= task.target_responses:
             continue
         audience = audiences[task.job_id]
         assert audience is not None
         pool = caches.pool(session, audience)
         used = {lease.labeler_id for lease in leases}
-        labeler_id = next((lab for lab in caches.order(seed=seed, audience_id=audience.id, key=task.content_key,
-                                                       pool=pool) if lab not in used), None)
+        labeler_id = next(
+            (
+                lab
+                for lab in caches.order(seed=seed, audience_id=audience.id, key=task.content_key, pool=pool)
+                if lab not in used
+            ),
+            None,
+        )
         if labeler_id is None:
             if active == 0:  # nobody left in the pool who has not answered: close with what we have
-                logger.info("task %s: audience pool exhausted after %d responses", task.id, task.response_count)
+                logger.info(
+                    "task %s: audience pool exhausted after %d responses", task.id, task.response_count
+                )
                 dispatch.close_task(session=session, task=task, seed=seed)
                 return True
             continue
@@ -113,8 +133,15 @@ def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
         assert labeler is not None
         ctx = dispatch.load_context(session, jobs[task.job_id])
         view = dispatch.task_view(session, ctx, task)
-        truth = truth_for(session=session, seed=seed, kind=task.kind, key=task.content_key,
-                          identities=view.identities, options=view.options, words=view.words)
+        truth = truth_for(
+            session=session,
+            seed=seed,
+            kind=task.kind,
+            key=task.content_key,
+            identities=view.identities,
+            options=view.options,
+            words=view.words,
+        )
         dispatch.lease_task(session=session, labeler=labeler, task=task, seed=seed, ctx=ctx)
         given = answer(seed=seed, labeler=labeler, view=view, truth=truth)
         dispatch.submit(session=session, labeler=labeler, task=task, answer=given, seed=seed, ctx=ctx)
@@ -149,7 +176,7 @@ class CrowdRunner:
         self._thread: threading.Thread | None = None
         self._caches = _Caches()
 
-    # -- control -------------------------------------------------------------------------------------------------
+    # -- control ---------------------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the thread (idempotent)."""
@@ -189,10 +216,15 @@ class CrowdRunner:
 
     def status(self) -> dict[str, Any]:
         """``{running, paused, pace, seed, steps}``."""
-        return {"running": self._thread is not None and self._thread.is_alive(), "paused": self.paused,
-                "pace": self.pace, "seed": self.seed, "steps": self.steps}
+        return {
+            "running": self._thread is not None and self._thread.is_alive(),
+            "paused": self.paused,
+            "pace": self.pace,
+            "seed": self.seed,
+            "steps": self.steps,
+        }
 
-    # -- loop ----------------------------------------------------------------------------------------------------
+    # -- loop ------------------------------------------------------------------------------------------------
 
     def step(self) -> bool:
         """One unit of work in its own session and transaction."""

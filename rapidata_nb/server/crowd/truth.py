@@ -47,15 +47,38 @@ __all__ = [
 
 NO_MISTAKES = "[No_mistakes]"
 _WORDS = (
-    "clear", "bright", "small", "large", "red", "blue", "green", "quiet", "fast", "old", "new", "round",
-    "cat", "dog", "house", "tree", "river", "car", "book", "flower", "street", "sign", "cloud", "light",
+    "clear",
+    "bright",
+    "small",
+    "large",
+    "red",
+    "blue",
+    "green",
+    "quiet",
+    "fast",
+    "old",
+    "new",
+    "round",
+    "cat",
+    "dog",
+    "house",
+    "tree",
+    "river",
+    "car",
+    "book",
+    "flower",
+    "street",
+    "sign",
+    "cloud",
+    "light",
 )
 
 
 def content_key(identities: Sequence[str]) -> str:
     """The stable key of a piece of content: sha256 of the JSON list of its assets' identities.
 
-    Same formula as ``store.datasets`` uses for datapoints (identities ``url:..``, ``sha256:..``, ``text:..``),
+    Same formula as ``store.datasets`` uses for datapoints (identities ``url:..``, ``sha256:..``,
+    ``text:..``),
     so an oracle registered for some assets applies to datapoints and qualification examples alike.
     """
     return hashlib.sha256(json.dumps(list(identities)).encode()).hexdigest()
@@ -75,12 +98,16 @@ def _tokens(text: str) -> set[str]:
 def _box(rng: np.random.Generator) -> dict[str, float]:
     w, h = rng.uniform(0.12, 0.35, size=2)
     x, y = rng.uniform(0.05, 0.95 - w), rng.uniform(0.05, 0.95 - h)
-    return {"xMin": round(float(x), 4), "yMin": round(float(y), 4),
-            "xMax": round(float(x + w), 4), "yMax": round(float(y + h), 4)}
+    return {
+        "xMin": round(float(x), 4),
+        "yMin": round(float(y), 4),
+        "xMax": round(float(x + w), 4),
+        "yMax": round(float(y + h), 4),
+    }
 
 
 def named_option(options: Sequence[str], identities: Sequence[str]) -> str | None:
-    """The one option whose words all appear in the asset's identity (``dog.jpeg`` → "Dog"), if exactly one."""
+    """The one option whose words all appear in the asset's identity (``dog.jpeg`` → "Dog"), if unique."""
     words = _tokens(" ".join(identities))
     named = [o for o in options if _tokens(o) and _tokens(o) <= words]
     return named[0] if len(named) == 1 else None
@@ -112,8 +139,11 @@ def latent_truth(
     rng = np.random.default_rng(stable_hash(seed, "truth", kind, key))
     if kind in ("compare", "ranking"):
         qa, qb = (asset_quality(seed, i)[0] for i in identities[:2])
-        return {"winner": 0 if qa >= qb else 1, "qualities": [qa, qb],
-                "clarity": float(np.tanh(1.2 * abs(qa - qb)))}
+        return {
+            "winner": 0 if qa >= qb else 1,
+            "qualities": [qa, qb],
+            "clarity": float(np.tanh(1.2 * abs(qa - qb))),
+        }
     if kind == "classify":
         named = named_option(options, identities)
         if named is not None:
@@ -127,7 +157,9 @@ def latent_truth(
         n = 1 if rng.random() < 0.7 or len(words) < 4 else 2
         return {"wordIndices": sorted(int(i) for i in rng.choice(len(words), size=n, replace=False))}
     if kind == "free_text":
-        return {"text": " ".join(_WORDS[int(i)] for i in rng.integers(len(_WORDS), size=int(rng.integers(2, 5))))}
+        return {
+            "text": " ".join(_WORDS[int(i)] for i in rng.integers(len(_WORDS), size=int(rng.integers(2, 5))))
+        }
     raise ValueError(f"unknown task kind {kind!r}")
 
 
@@ -176,12 +208,16 @@ def grade(kind: str, truth: Mapping[str, Any], answer: Mapping[str, Any], *, n_w
     precision = float(truth.get("requiredPrecision") or 1.0)
     completeness = float(truth.get("requiredCompleteness") or 1.0)
     if kind in ("compare", "ranking"):
-        return answer.get("winner") == truth["winner"]
+        return bool(answer.get("winner") == truth["winner"])
     if kind == "classify":
         return answer.get("category") in truth["categories"]
     if kind in ("locate", "draw"):
         boxes = truth["boxes"]
-        points = answer.get("points") if kind == "locate" else [p for line in answer.get("lines", []) for p in line]
+        points = (
+            answer.get("points")
+            if kind == "locate"
+            else [p for line in answer.get("lines", []) for p in line]
+        )
         if not points or not boxes:
             return not boxes and not points
         inside = sum(any(_inside(p, b) for b in boxes) for p in points) / len(points)

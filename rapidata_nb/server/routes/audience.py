@@ -1,8 +1,9 @@
 """Audiences: custom, filtered and unlisted audiences, qualification examples, recruiting, user metrics.
 
-Statuses (wire notes §6): a new custom audience is ``Created``; recruiting (``POST /audience/{id}/recruit`` or a
-job assigned to an audience with examples) makes it ``Recruiting`` while candidates distill and ``Ready`` once
-someone graduated (or everyone was judged). Seeded audiences (``global``, curated) are ``Ready`` and read-only.
+Statuses (wire notes §6): a new custom audience is ``Created``; recruiting (``POST /audience/{id}/recruit`` or
+a job assigned to an audience with examples) makes it ``Recruiting`` while candidates distill and ``Ready``
+once someone graduated (or everyone was judged). Seeded audiences (``global``, curated) are ``Ready`` and
+read-only.
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ _SEED_OWNER = "rapidata"
 
 
 def _visible(audience: Audience | None, user: CurrentUser) -> bool:
-    return audience is not None and not audience.deleted and (
-        audience.kind in _PUBLIC or audience.is_public or audience.owner_id == user.customer_id)
+    return (
+        audience is not None
+        and not audience.deleted
+        and (audience.kind in _PUBLIC or audience.is_public or audience.owner_id == user.customer_id)
+    )
 
 
 def get_audience(audience_id: str, session: SessionDep, user: CurrentUser) -> Audience:
@@ -63,11 +67,15 @@ def _owned(audience: Audience, user: CurrentUser, *, action: str) -> None:
 
 def _custom(audience: Audience, *, action: str) -> None:
     if audience.kind == "filtered":
-        raise BadRequestError(f"Audience '{audience.id}' is a filtered view of '{audience.base_audience_id}'; "
-                              f"{action} on the base audience instead")
+        raise BadRequestError(
+            f"Audience '{audience.id}' is a filtered view of '{audience.base_audience_id}'; "
+            f"{action} on the base audience instead"
+        )
     if audience.kind != "custom":
-        raise BadRequestError(f"Audience '{audience.id}' is a {audience.kind} audience; only custom audiences "
-                              f"support this ({action})")
+        raise BadRequestError(
+            f"Audience '{audience.id}' is a {audience.kind} audience; only custom audiences "
+            f"support this ({action})"
+        )
 
 
 def _check_filters(filters: list[dict[str, Any]], where: str = "filters") -> None:
@@ -81,13 +89,18 @@ def _rule(body_rule: Any) -> dict[str, Any] | None:
         return None
     rule = body_rule.wire()
     if rule.get("maxTasks") is not None and int(rule["maxTasks"]) < int(rule["minTasks"]):
-        raise BadRequestError(f"graduationRule.maxTasks ({rule['maxTasks']}) must be >= minTasks ({rule['minTasks']})")
+        raise BadRequestError(
+            f"graduationRule.maxTasks ({rule['maxTasks']}) must be >= minTasks ({rule['minTasks']})"
+        )
     return dict(rule)
 
 
 def _output(session: Session, audience: Audience) -> AudienceOutput:
-    base = session.get(Audience, audience.base_audience_id) if audience.kind == "filtered" and \
-        audience.base_audience_id else audience
+    base = (
+        session.get(Audience, audience.base_audience_id)
+        if audience.kind == "filtered" and audience.base_audience_id
+        else audience
+    )
     base = base or audience
     if base.kind == "custom":
         scheduler.refresh_status(session=session, audience=base)
@@ -99,18 +112,29 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
     if audience.kind == "filtered":
         own = list(audience.filters or [])
         view_filter = own[0] if len(own) == 1 else {"_t": "AndFilter", "filters": own}
-    return AudienceOutput.model_validate({
-        "id": audience.id, "baseAudienceId": base.id, "filter": view_filter, "name": audience.name,
-        "status": base.status, "qualifiedUserCount": metrics["Graduated"], "filters": filters,
-        "createdAt": audience.created_at, "ownerId": audience.owner_id or _SEED_OWNER,
-        "ownerMail": owner.email if owner is not None else "crowd@rapidata.local",
-        "organizationId": audience.owner_id or _SEED_OWNER, "isPublic": audience.kind in _PUBLIC or audience.is_public,
-        "isDistilling": base.status == "Recruiting", "graduationRule": {"_t": "TaskAccuracy", **rule},
-        "graduated": metrics["Graduated"], "dropped": metrics["Dropped"],
-    })
+    return AudienceOutput.model_validate(
+        {
+            "id": audience.id,
+            "baseAudienceId": base.id,
+            "filter": view_filter,
+            "name": audience.name,
+            "status": base.status,
+            "qualifiedUserCount": metrics["Graduated"],
+            "filters": filters,
+            "createdAt": audience.created_at,
+            "ownerId": audience.owner_id or _SEED_OWNER,
+            "ownerMail": owner.email if owner is not None else "crowd@rapidata.local",
+            "organizationId": audience.owner_id or _SEED_OWNER,
+            "isPublic": audience.kind in _PUBLIC or audience.is_public,
+            "isDistilling": base.status == "Recruiting",
+            "graduationRule": {"_t": "TaskAccuracy", **rule},
+            "graduated": metrics["Graduated"],
+            "dropped": metrics["Dropped"],
+        }
+    )
 
 
-# --- unlisted (registered first: literal paths before /audience/{id}) -------------------------------------------
+# --- unlisted (registered first: literal paths before /audience/{id}) ---------------------------------------
 
 
 @router.post("/audience/unlisted")
@@ -119,16 +143,31 @@ def create_unlisted(body: dict[str, Any], session: SessionDep, user: CurrentUser
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise BadRequestError("name: give the unlisted audience a non-empty name")
-    audience = Audience(id=new_id("ula"), owner_id=user.customer_id, name=name.strip(), kind="unlisted", filters=[],
-                        status="Ready", is_public=False, recruiting_done=True, created_at=utcnow())
+    audience = Audience(
+        id=new_id("ula"),
+        owner_id=user.customer_id,
+        name=name.strip(),
+        kind="unlisted",
+        filters=[],
+        status="Ready",
+        is_public=False,
+        recruiting_done=True,
+        created_at=utcnow(),
+    )
     session.add(audience)
     return CreateAudienceOutput(audience_id=audience.id)
 
 
 def _unlisted_json(session: Session, audience: Audience) -> dict[str, Any]:
     owner = session.get(Customer, audience.owner_id) if audience.owner_id else None
-    return {"id": audience.id, "name": audience.name, "createdAt": audience.created_at.isoformat(),
-            "ownerId": audience.owner_id, "ownerMail": owner.email if owner else "", "organizationId": audience.owner_id}
+    return {
+        "id": audience.id,
+        "name": audience.name,
+        "createdAt": audience.created_at.isoformat(),
+        "ownerId": audience.owner_id,
+        "ownerMail": owner.email if owner else "",
+        "organizationId": audience.owner_id,
+    }
 
 
 @router.get("/audience/unlisted/{audience_id}")
@@ -141,42 +180,71 @@ def get_unlisted(audience_id: str, session: SessionDep, user: CurrentUser) -> di
 
 
 @router.get("/audience/unlisted")
-def list_unlisted(session: SessionDep, user: CurrentUser, page: int = Query(1, ge=1),
-                  page_size: int = Query(10, ge=1, le=1000)) -> dict[str, Any]:
+def list_unlisted(
+    session: SessionDep,
+    user: CurrentUser,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(10, ge=1, le=1000),
+) -> dict[str, Any]:
     """A page of the caller's unlisted audiences."""
-    stmt = select(Audience).where(Audience.kind == "unlisted", Audience.owner_id == user.customer_id,
-                                  Audience.deleted.is_(False))
+    stmt = select(Audience).where(
+        Audience.kind == "unlisted", Audience.owner_id == user.customer_id, Audience.deleted.is_(False)
+    )
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-    rows = session.scalars(stmt.order_by(Audience.created_at.desc(), Audience.id)
-                           .offset((page - 1) * page_size).limit(page_size))
-    return {"total": total, "page": page, "pageSize": page_size, "totalPages": math.ceil(total / page_size),
-            "items": [_unlisted_json(session, r) for r in rows]}
+    rows = session.scalars(
+        stmt.order_by(Audience.created_at.desc(), Audience.id).offset((page - 1) * page_size).limit(page_size)
+    )
+    return {
+        "total": total,
+        "page": page,
+        "pageSize": page_size,
+        "totalPages": math.ceil(total / page_size),
+        "items": [_unlisted_json(session, r) for r in rows],
+    }
 
 
-# --- audiences ---------------------------------------------------------------------------------------------------
+# --- audiences ----------------------------------------------------------------------------------------------
 
 
 @router.post("/audience")
-def create_audience(body: CreateAudienceInput, session: SessionDep, user: CurrentUser) -> CreateAudienceOutput:
+def create_audience(
+    body: CreateAudienceInput, session: SessionDep, user: CurrentUser
+) -> CreateAudienceOutput:
     """Create a custom audience (``Created`` until it recruits)."""
     filters = [f.wire() for f in body.filters or []]
     _check_filters(filters)
     if not body.name.strip():
         raise BadRequestError("name: give the audience a non-empty name")
-    audience = Audience(id=new_id("aud"), owner_id=user.customer_id, name=body.name.strip(), kind="custom",
-                        filters=filters, graduation_rule=_rule(body.graduation_rule), status="Created",
-                        is_public=False, created_at=utcnow())
+    audience = Audience(
+        id=new_id("aud"),
+        owner_id=user.customer_id,
+        name=body.name.strip(),
+        kind="custom",
+        filters=filters,
+        graduation_rule=_rule(body.graduation_rule),
+        status="Created",
+        is_public=False,
+        created_at=utcnow(),
+    )
     session.add(audience)
     return CreateAudienceOutput(audience_id=audience.id)
 
 
 @router.get("/audiences")
-def find_audiences(request: Request, session: SessionDep, user: CurrentUser, page: int = Query(1, ge=1),
-                   page_size: int = Query(10, ge=1, le=1000)) -> dict[str, Any]:
+def find_audiences(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(10, ge=1, le=1000),
+) -> dict[str, Any]:
     """A page of the audiences the caller can use (``name[contains]``, ``sort=-created_at``)."""
     name = request.query_params.get("name[contains]") or request.query_params.get("name") or ""
-    stmt = select(Audience).where(Audience.deleted.is_(False), Audience.kind != "unlisted",
-                                  (Audience.owner_id == user.customer_id) | Audience.kind.in_(_PUBLIC))
+    stmt = select(Audience).where(
+        Audience.deleted.is_(False),
+        Audience.kind != "unlisted",
+        (Audience.owner_id == user.customer_id) | Audience.kind.in_(_PUBLIC),
+    )
     if name:
         stmt = stmt.where(Audience.name.contains(name, autoescape=True))
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
@@ -188,9 +256,16 @@ def find_audiences(request: Request, session: SessionDep, user: CurrentUser, pag
         if column is None:
             raise BadRequestError(f"sort: unknown sort key '{key}' (use created_at or name)")
         order.append(column.desc() if key.startswith("-") else column)
-    rows = list(session.scalars(stmt.order_by(*order, Audience.id).offset((page - 1) * page_size).limit(page_size)))
-    return {"total": total, "page": page, "pageSize": page_size, "totalPages": math.ceil(total / page_size),
-            "items": [_output(session, a).wire() for a in rows]}
+    rows = list(
+        session.scalars(stmt.order_by(*order, Audience.id).offset((page - 1) * page_size).limit(page_size))
+    )
+    return {
+        "total": total,
+        "page": page,
+        "pageSize": page_size,
+        "totalPages": math.ceil(total / page_size),
+        "items": [_output(session, a).wire() for a in rows],
+    }
 
 
 @router.get("/audience/{audience_id}")
@@ -200,8 +275,13 @@ def read_audience(audience: AudienceDep, session: SessionDep) -> AudienceOutput:
 
 
 @router.patch("/audience/{audience_id}")
-def update_audience(body: UpdateAudienceInput, audience: AudienceDep, session: SessionDep, user: CurrentUser,
-                    settings: SettingsDep) -> AudienceOutput:
+def update_audience(
+    body: UpdateAudienceInput,
+    audience: AudienceDep,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+) -> AudienceOutput:
     """Rename an audience or replace its filters / graduation rule."""
     _owned(audience, user, action="update")
     fields = body.model_fields_set
@@ -231,58 +311,97 @@ def delete_audience(audience: AudienceDep, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.post("/audience/{audience_id}/filter")
-def filter_audience(body: FilterAudienceInput, audience: AudienceDep, session: SessionDep,
-                    user: CurrentUser) -> CreateAudienceOutput:
+def filter_audience(
+    body: FilterAudienceInput, audience: AudienceDep, session: SessionDep, user: CurrentUser
+) -> CreateAudienceOutput:
     """Derive a filtered view of an audience's graduated pool (no new recruiting)."""
     if audience.kind == "filtered":
-        raise BadRequestError(f"Audience '{audience.id}' is already a filtered audience; filter its base audience "
-                              f"'{audience.base_audience_id}' with one combined filter instead")
+        raise BadRequestError(
+            f"Audience '{audience.id}' is already a filtered audience; filter its base audience "
+            f"'{audience.base_audience_id}' with one combined filter instead"
+        )
     f = body.filter.wire()
     if (problem := filter_problem(f, "filter")) is not None:
         raise BadRequestError(problem)
-    view = Audience(id=new_id("aud"), owner_id=user.customer_id, name=f"{audience.name} (filtered)", kind="filtered",
-                    base_audience_id=audience.id, filters=[f], status=audience.status, is_public=False,
-                    created_at=utcnow())
+    view = Audience(
+        id=new_id("aud"),
+        owner_id=user.customer_id,
+        name=f"{audience.name} (filtered)",
+        kind="filtered",
+        base_audience_id=audience.id,
+        filters=[f],
+        status=audience.status,
+        is_public=False,
+        created_at=utcnow(),
+    )
     session.add(view)
     return CreateAudienceOutput(audience_id=view.id)
 
 
 @router.post("/audience/{audience_id}/recruit")
-def recruit(audience: AudienceDep, session: SessionDep, user: CurrentUser, settings: SettingsDep,
-            request: Request) -> RecruitOutput:
+def recruit(
+    audience: AudienceDep, session: SessionDep, user: CurrentUser, settings: SettingsDep, request: Request
+) -> RecruitOutput:
     """Start recruiting: candidates take the qualification examples (nothing happens without examples)."""
     _owned(audience, user, action="recruit for")
     _custom(audience, action="recruit")
     scheduler.start_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
     _wake(request)
-    return RecruitOutput(audience_id=audience.id, status=scheduler.refresh_status(session=session, audience=audience))
+    return RecruitOutput(
+        audience_id=audience.id, status=scheduler.refresh_status(session=session, audience=audience)
+    )
 
 
 @router.get("/audience/{audience_id}/user-metrics")
 def user_metrics(audience: AudienceDep, session: SessionDep) -> UserMetrics:
     """How many labelers are graduated, distilling and dropped."""
-    base = session.get(Audience, audience.base_audience_id) if audience.kind == "filtered" and \
-        audience.base_audience_id else audience
+    base = (
+        session.get(Audience, audience.base_audience_id)
+        if audience.kind == "filtered" and audience.base_audience_id
+        else audience
+    )
     metrics = scheduler.user_metrics(session, base or audience)
     capacity = "Sufficient" if metrics["Graduated"] >= 20 else "Low" if metrics["Graduated"] else "None"
     return UserMetrics(users_per_state=metrics, capacity=capacity)
 
 
 @router.post("/audience/{audience_id}/example")
-def add_example(body: AddExampleInput, audience: AudienceDep, session: SessionDep, user: CurrentUser,
-                settings: SettingsDep, request: Request) -> AddExampleOutput:
+def add_example(
+    body: AddExampleInput,
+    audience: AudienceDep,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    request: Request,
+) -> AddExampleOutput:
     """Add a qualification example with its truth (validated; nothing is stored on error)."""
     _owned(audience, user, action="add examples to")
     _custom(audience, action="add examples")
     valid = validate_example(session=session, body=body)
-    count = session.scalar(select(func.count()).select_from(AudienceExample)
-                           .where(AudienceExample.audience_id == audience.id)) or 0
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(AudienceExample)
+            .where(AudienceExample.audience_id == audience.id)
+        )
+        or 0
+    )
     example = AudienceExample(
-        id=new_id("ex"), audience_id=audience.id, kind=valid.kind, payload=valid.payload, truth=valid.truth,
-        asset=valid.asset, context=body.context, context_asset=valid.context_asset, explanation=body.explanation,
+        id=new_id("ex"),
+        audience_id=audience.id,
+        kind=valid.kind,
+        payload=valid.payload,
+        truth=valid.truth,
+        asset=valid.asset,
+        context=body.context,
+        context_asset=valid.context_asset,
+        explanation=body.explanation,
         feature_flags=[f.wire() for f in body.feature_flags or []],
-        random_correct_probability=valid.random_correct_probability, content_key=valid.content_key,
-        sort_index=body.sort_index if body.sort_index is not None else int(count), created_at=utcnow())
+        random_correct_probability=valid.random_correct_probability,
+        content_key=valid.content_key,
+        sort_index=body.sort_index if body.sort_index is not None else int(count),
+        created_at=utcnow(),
+    )
     session.add(example)
     session.flush()
     if audience.recruiting_started_at is not None:
@@ -292,30 +411,52 @@ def add_example(body: AddExampleInput, audience: AudienceDep, session: SessionDe
 
 
 @router.get("/audience/{audience_id}/examples")
-def list_examples(audience: AudienceDep, session: SessionDep, page: int = Query(1, ge=1),
-                  page_size: int = Query(10, ge=1, le=1000)) -> dict[str, Any]:
+def list_examples(
+    audience: AudienceDep,
+    session: SessionDep,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(10, ge=1, le=1000),
+) -> dict[str, Any]:
     """A page of the audience's qualification examples with their answer counts."""
     examples = scheduler.examples_of(session, audience.id)
     total = len(examples)
     items = []
-    for ex in examples[(page - 1) * page_size: page * page_size]:
-        correct = dict(session.execute(select(ExampleAnswer.correct, func.count())
-                                       .where(ExampleAnswer.example_id == ex.id)
-                                       .group_by(ExampleAnswer.correct)).all())
-        items.append({
-            "id": ex.id, "asset": stored_asset(session, ex.asset), "payload": ex.payload,
-            "correctCount": int(correct.get(True, 0)), "incorrectCount": int(correct.get(False, 0)),
-            "truth": ex.truth, "context": ex.context, "contextAsset": stored_asset(session, ex.context_asset),
-            "explanation": ex.explanation, "randomCorrectProbability": ex.random_correct_probability,
-            "sortIndex": ex.sort_index,
-        })
-    return {"total": total, "page": page, "pageSize": page_size, "totalPages": math.ceil(total / page_size),
-            "items": items}
+    for ex in examples[(page - 1) * page_size : page * page_size]:
+        correct = dict(
+            session.execute(
+                select(ExampleAnswer.correct, func.count())
+                .where(ExampleAnswer.example_id == ex.id)
+                .group_by(ExampleAnswer.correct)
+            ).all()
+        )
+        items.append(
+            {
+                "id": ex.id,
+                "asset": stored_asset(session, ex.asset),
+                "payload": ex.payload,
+                "correctCount": int(correct.get(True, 0)),
+                "incorrectCount": int(correct.get(False, 0)),
+                "truth": ex.truth,
+                "context": ex.context,
+                "contextAsset": stored_asset(session, ex.context_asset),
+                "explanation": ex.explanation,
+                "randomCorrectProbability": ex.random_correct_probability,
+                "sortIndex": ex.sort_index,
+            }
+        )
+    return {
+        "total": total,
+        "page": page,
+        "pageSize": page_size,
+        "totalPages": math.ceil(total / page_size),
+        "items": items,
+    }
 
 
 @router.delete("/audience/example/{example_id}")
-def delete_example(example_id: str, session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                   request: Request) -> dict[str, Any]:
+def delete_example(
+    example_id: str, session: SessionDep, user: CurrentUser, settings: SettingsDep, request: Request
+) -> dict[str, Any]:
     """Delete a qualification example (candidates re-qualify on the remaining ones)."""
     ex = session.get(AudienceExample, example_id)
     audience = session.get(Audience, ex.audience_id) if ex is not None else None

@@ -1,9 +1,9 @@
-"""The labeler task feed used by humans (the web labeling app, your team), through the same dispatcher as the crowd.
+"""The task feed for humans (the web labeling app, your team), on the same dispatcher as the crowd.
 
-1. ``POST /labeler/session`` with a profile (and optionally ``labelerId`` to resume, ``audienceId`` to label for
+1. ``POST /labeler/session`` with a profile (optionally ``labelerId`` to resume, ``audienceId`` to label for
    one audience, e.g. an unlisted link or a custom audience to qualify for) → ``{sessionId, labelerId}``.
-2. ``GET /labeler/session/{id}/tasks?limit=n`` → qualification examples first, then leased tasks (25 s each).
-3. ``POST /labeler/session/{id}/answers`` with ``{taskId, answer}`` (canonical answer shapes: ``dispatch.py``).
+2. ``GET /labeler/session/{id}/tasks?limit=n`` → qualification examples first, then leased tasks (25 s).
+3. ``POST /labeler/session/{id}/answers`` with ``{taskId, answer}`` (answer shapes: ``dispatch.py``).
 
 Late, duplicate or unserved answers are rejected with 410/409 and a message saying why.
 """
@@ -80,8 +80,11 @@ def _check_profile(body: LabelerSessionInput) -> None:
         raise BadRequestError(f"country: unknown ISO-3166 country code {body.country!r}")
     if body.language.lower() not in ISO_LANGUAGES:
         raise BadRequestError(f"language: unknown ISO-639-1 language code {body.language!r}")
-    for name, value, allowed in (("age", body.age, _AGES), ("gender", body.gender, _GENDERS),
-                                 ("device", body.device, _DEVICES)):
+    for name, value, allowed in (
+        ("age", body.age, _AGES),
+        ("gender", body.gender, _GENDERS),
+        ("device", body.device, _DEVICES),
+    ):
         if value not in allowed:
             raise BadRequestError(f"{name} must be one of {list(allowed)}, got {value!r}")
 
@@ -98,45 +101,84 @@ def start_session(body: LabelerSessionInput, session: SessionDep) -> dict[str, A
         raise NotFoundError(f"labelerId: human labeler '{body.labeler_id}' not found")
     if labeler is None:
         _check_profile(body)
-        labeler = Labeler(id=new_id("hum"), kind="human", name=body.name, country=body.country.upper(),
-                          language=body.language.lower(), age=body.age, gender=body.gender,
-                          occupation=body.occupation, device=body.device, skill=0.5, speed=1.0, position_bias=0.0,
-                          taste=0.0, global_score=0.5, created_at=utcnow())
+        labeler = Labeler(
+            id=new_id("hum"),
+            kind="human",
+            name=body.name,
+            country=body.country.upper(),
+            language=body.language.lower(),
+            age=body.age,
+            gender=body.gender,
+            occupation=body.occupation,
+            device=body.device,
+            skill=0.5,
+            speed=1.0,
+            position_bias=0.0,
+            taste=0.0,
+            global_score=0.5,
+            created_at=utcnow(),
+        )
         session.add(labeler)
         session.flush()
     now = utcnow()
-    row = LabelerSession(id=new_id("ses"), labeler_id=labeler.id, audience_id=body.audience_id, created_at=now,
-                         deadline=now + timedelta(hours=12), lease_seconds=body.lease_seconds)
+    row = LabelerSession(
+        id=new_id("ses"),
+        labeler_id=labeler.id,
+        audience_id=body.audience_id,
+        created_at=now,
+        deadline=now + timedelta(hours=12),
+        lease_seconds=body.lease_seconds,
+    )
     session.add(row)
-    return {"sessionId": row.id, "labelerId": labeler.id, "audienceId": body.audience_id,
-            "leaseSeconds": body.lease_seconds}
+    return {
+        "sessionId": row.id,
+        "labelerId": labeler.id,
+        "audienceId": body.audience_id,
+        "leaseSeconds": body.lease_seconds,
+    }
 
 
 @router.get("/session/{session_id}/tasks")
-def next_tasks(ls: LabelerSessionDep, session: SessionDep, settings: SettingsDep,
-               limit: int = Query(1, ge=1, le=50)) -> dict[str, Any]:
+def next_tasks(
+    ls: LabelerSessionDep, session: SessionDep, settings: SettingsDep, limit: int = Query(1, ge=1, le=50)
+) -> dict[str, Any]:
     """Serve the next items: qualification examples first, then leased tasks of running jobs."""
     labeler = session.get(Labeler, ls.labeler_id)
     assert labeler is not None
-    items = dispatch.next_tasks(session=session, labeler=labeler, limit=limit, session_id=ls.id,
-                                audience_id=ls.audience_id, seconds=float(ls.lease_seconds or dispatch.LEASE_SECONDS),
-                                seed=settings.crowd_seed)
+    items = dispatch.next_tasks(
+        session=session,
+        labeler=labeler,
+        limit=limit,
+        session_id=ls.id,
+        audience_id=ls.audience_id,
+        seconds=float(ls.lease_seconds or dispatch.LEASE_SECONDS),
+        seed=settings.crowd_seed,
+    )
     return {"items": items}
 
 
 @router.post("/session/{session_id}/answers")
-def submit_answer(ls: LabelerSessionDep, session: SessionDep, settings: SettingsDep,
-                  body: Annotated[AnswerInput, Body()]) -> dict[str, Any]:
+def submit_answer(
+    ls: LabelerSessionDep, session: SessionDep, settings: SettingsDep, body: Annotated[AnswerInput, Body()]
+) -> dict[str, Any]:
     """Submit one answer to a served task or qualification example."""
     labeler = session.get(Labeler, ls.labeler_id)
     assert labeler is not None
     example = session.get(AudienceExample, body.task_id)
     if example is not None and not example.deleted:
-        result = dispatch.submit_example(session=session, labeler=labeler, example=example, answer=body.answer)
+        result = dispatch.submit_example(
+            session=session, labeler=labeler, example=example, answer=body.answer
+        )
         return {"taskId": example.id, "isExample": True, **result}
     task = session.get(JobTask, body.task_id)
     if task is None:
         raise NotFoundError(f"taskId: task '{body.task_id}' not found")
-    response = dispatch.submit(session=session, labeler=labeler, task=task, answer=body.answer, session_id=ls.id,
-                               seed=settings.crowd_seed)
+    response = dispatch.submit(
+        session=session,
+        labeler=labeler,
+        task=task,
+        answer=body.answer,
+        session_id=ls.id,
+        seed=settings.crowd_seed,
+    )
     return {"taskId": task.id, "isExample": False, "responseId": response.id, "accepted": True}

@@ -33,7 +33,7 @@ class PaceInput(WireModel):
 
 
 class OracleInput(WireModel):
-    """Body of ``POST /local/oracle``: the truth of one datapoint, content key or list of assets (URLs/texts)."""
+    """Body of ``POST /local/oracle``: the truth of a datapoint, a content key or a list of URLs/texts."""
 
     kind: str
     truth: dict[str, Any]
@@ -51,7 +51,9 @@ def health() -> dict[str, str]:
 def _crowd(request: Request) -> CrowdRunner:
     crowd: CrowdRunner | None = getattr(request.app.state, "crowd", None)
     if crowd is None:
-        raise ConflictError("the simulated crowd is off (server started with --no-crowd); use POST /local/crowd/step")
+        raise ConflictError(
+            "the simulated crowd is off (server started with --no-crowd); use POST /local/crowd/step"
+        )
     return crowd
 
 
@@ -87,8 +89,9 @@ def set_pace(body: PaceInput, request: Request, user: CurrentUser) -> dict[str, 
 
 
 @router.post("/crowd/step")
-def step_crowd(session: SessionDep, settings: SettingsDep, user: CurrentUser,
-               steps: int = Query(1, ge=1, le=10_000)) -> dict[str, int]:
+def step_crowd(
+    session: SessionDep, settings: SettingsDep, user: CurrentUser, steps: int = Query(1, ge=1, le=10_000)
+) -> dict[str, int]:
     """Run up to ``steps`` crowd steps synchronously in this request (for a server without a crowd thread)."""
     done = 0
     for _ in range(steps):
@@ -114,8 +117,10 @@ def add_oracle(body: OracleInput, session: SessionDep, user: CurrentUser) -> dic
     elif body.content_key is not None:
         key = body.content_key
     else:
-        identities = [f"url:{a}" if a.lower().startswith(("http://", "https://")) else f"text:{a}"
-                      for a in body.assets or []]
+        identities = [
+            f"url:{a}" if a.lower().startswith(("http://", "https://")) else f"text:{a}"
+            for a in body.assets or []
+        ]
         key = hashlib.sha256(json.dumps(identities).encode()).hexdigest()
     _check_truth(body.kind, body.truth)
     register_oracle(session=session, kind=body.kind, key=key, truth=body.truth)

@@ -12,7 +12,7 @@ audience+labeler), never by an in-memory lock, so several replicas may share one
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -57,7 +57,7 @@ MEMBER_STATES = ("Distilling", "Graduated", "Dropped")
 
 def utcnow() -> datetime:
     """Timezone-aware UTC now (the one clock of the store)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id(prefix: str) -> str:
