@@ -1,0 +1,185 @@
+"""MRI over real HTTP: wire shapes, validation with nothing stored, and the official SDK's MRI workflow."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conformance.test_official_sdk import tls_server  # noqa: F401  (fixture: our server over TLS)
+from tests.conftest import wait_for
+
+PROMPTS = ["A serene mountain landscape at sunset", "A futuristic city with flying cars"]
+
+
+def text_prompt(identifier: str, text: str | None = None, tags: list[str] | None = None) -> dict[str, Any]:
+    return {"identifier": identifier, "segments": [{"key": "prompt", "kind": "Text", "text": text or identifier}],
+            "tags": [{"value": t} for t in tags or []]}
+
+
+@pytest.fixture(scope="module")
+def benchmark_id(api: httpx.Client) -> str:
+    bid = api.post("/benchmark", json={"name": "wire benchmark"}).json()["id"]
+    for i, p in enumerate(PROMPTS):
+        assert api.post(f"/benchmark/{bid}/prompt", json=text_prompt(p, tags=[f"t{i}"])).status_code == 200
+    return str(bid)
+
+
+def add_participant(api: httpx.Client, benchmark_id: str, name: str, shade: int) -> str:
+    pid = api.post(f"/benchmark/{benchmark_id}/participants", json={"name": name}).json()["participantId"]
+    for i, p in enumerate(PROMPTS):
+        file_name = api.post("/asset/url", params={"url": f"https://example.com/{name}/{i}.png"}).json()["fileName"]
+        body = {"identifier": p, "asset": {"_t": "ExistingAssetInput", "name": file_name}}
+        assert api.post(f"/participant/{pid}/sample", json=body).status_code == 200
+    return str(pid)
+
+
+def test_prompts_shape(api: httpx.Client, benchmark_id: str) -> None:
+    page = api.get(f"/benchmark/{benchmark_id}/prompts", params={"page": 1, "page_size": 100}).json()
+    assert page["totalPages"] == 1 and page["total"] == 2
+    first = page["items"][0]
+    assert (first["identifier"], first["originalPrompt"], first["englishPrompt"]) == (PROMPTS[0], PROMPTS[0],
+                                                                                      PROMPTS[0])
+    assert first["tags"] == [{"value": "t0", "category": None}]
+    assert first["segments"][0]["kind"] == "Text"
+
+
+def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benchmark_id: str) -> None:
+    created = api.post("/leaderboard", json={"benchmarkId": benchmark_id, "name": "Realism",
+                                             "instruction": "Which image is more realistic?", "showPrompt": True,
+                                             "responseBudget": 12, "minResponses": 3, "audienceId": "aud_MU1GZYoESyO"})
+    assert created.status_code == 200, created.text
+    lb = created.json()
+    assert (lb["benchmarkId"], lb["responseBudget"], lb["minResponses"], lb["isInversed"], lb["voteAggregation"]) \
+        == (benchmark_id, 12, 3, False, "MajorityVote")
+    a, b = add_participant(api, benchmark_id, "alpha", 1), add_participant(api, benchmark_id, "beta", 2)
+    submitted = api.post("/participants/submit", json={"participantIds": [a, b]}).json()
+    assert submitted == {"validDatapoints": 4, "invalidDatapoints": 0, "minAssetsPerPromptWarning": None}
+    runs = api.get(f"/leaderboard/{lb['id']}/runs").json()["items"]
+    assert len(runs) == 1 and runs[0]["audienceId"] == "aud_MU1GZYoESyO"
+    job = api.get(f"/job/{runs[0]['jobId']}").json()
+    assert job["audienceId"] == "aud_MU1GZYoESyO"
+    wait_for(lambda: api.get(f"/job/{runs[0]['jobId']}").json()["state"] == "Completed", timeout=60,
+             message="evaluation job")
+    standings = api.get(f"/leaderboard/{lb['id']}/standings/query").json()
+    assert {s["name"] for s in standings["items"]} == {"alpha", "beta"}
+    assert [s["totalMatches"] for s in standings["items"]] == [2, 2]  # one matchup per prompt
+    assert standings["totalResponses"] == 6
+    # A third participant is matched against both existing ones only.
+    c = add_participant(api, benchmark_id, "gamma", 3)
+    api.post("/participants/submit", json={"participantIds": [c]})
+    runs = api.get(f"/leaderboard/{lb['id']}/runs").json()["items"]
+    assert len(runs) == 2
+    wait_for(lambda: api.get(f"/job/{runs[1]['jobId']}").json()["state"] == "Completed", timeout=60,
+             message="second evaluation job")
+    matches = {s["name"]: s["totalMatches"] for s in
+               api.get(f"/leaderboard/{lb['id']}/standings/query").json()["items"]}
+    assert matches == {"alpha": 4, "beta": 4, "gamma": 4}
+    filtered = api.get(f"/leaderboard/{lb['id']}/standings/query", params=[("tags", "t0")]).json()
+    assert {s["name"]: s["totalMatches"] for s in filtered["items"]} == {"alpha": 2, "beta": 2, "gamma": 2}
+    matrix = api.get(f"/leaderboard/{lb['id']}/matrix/query").json()
+    assert sum(map(sum, matrix["data"])) == 6
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "needle"),
+    [("/benchmark/{bid}/prompt", text_prompt(PROMPTS[0]), 409, "already exists"),
+     ("/leaderboard", {"benchmarkId": "bm_missing", "name": "x", "instruction": "y"}, 404, "Benchmark"),
+     ("/leaderboard", {"benchmarkId": "{bid}", "name": "x", "instruction": "y", "audienceId": "aud_x"}, 404,
+      "audienceId"),
+     ("/leaderboard", {"benchmarkId": "{bid}", "name": "x", "instruction": "y", "responseBudget": 0}, 400,
+      "responseBudget")],
+)
+def test_bad_input_is_rejected(api: httpx.Client, benchmark_id: str, path: str, body: dict[str, Any], status: int,
+                               needle: str) -> None:
+    before = len(api.get(f"/benchmark/{benchmark_id}/leaderboards").json()["items"])
+    body = json.loads(json.dumps(body).replace("{bid}", benchmark_id))
+    response = api.post(path.replace("{bid}", benchmark_id), json=body)
+    assert response.status_code == status, response.text
+    assert needle in response.json()["message"]
+    assert len(api.get(f"/benchmark/{benchmark_id}/leaderboards").json()["items"]) == before
+
+
+def test_unknown_identifier_and_empty_submit(api: httpx.Client, benchmark_id: str) -> None:
+    pid = api.post(f"/benchmark/{benchmark_id}/participants", json={"name": "empty"}).json()["participantId"]
+    name = api.post("/asset/url", params={"url": "https://example.com/x.png"}).json()["fileName"]
+    bad = api.post(f"/participant/{pid}/sample", json={"identifier": "nope",
+                                                       "asset": {"_t": "ExistingAssetInput", "name": name}})
+    assert bad.status_code == 400 and "nope" in bad.json()["message"]
+    empty = api.post("/participants/submit", json={"participantIds": [pid]})
+    assert empty.status_code == 400 and "no media" in empty.json()["message"]
+    assert api.get(f"/participant/{pid}/samples").json()["total"] == 0
+    assert api.post("/participants/submit", json={"participantIds": ["pt_missing"]}).status_code == 404
+
+
+OFFICIAL_MRI = textwrap.dedent("""
+    import json
+    from rapidata import RapidataClient
+    client = RapidataClient()
+    benchmark = client.mri.create_new_benchmark(name="AI Art Competition", prompts=PROMPTS)
+    leaderboard = benchmark.create_leaderboard(name="Realism", instruction="Which image is more realistic?",
+                                               show_prompt=False, level_of_detail=30)
+    for k, name in enumerate(["m1", "m2", "m3"]):
+        benchmark.evaluate_model(name=name, media=[f"https://example.com/sdk/{name}/{i}.png"
+                                                   for i in range(len(PROMPTS))], prompts=PROMPTS)
+    again = client.mri.get_benchmark_by_id(benchmark.id)
+    print("RESULT " + json.dumps({
+        "leaderboard": leaderboard.id, "prompts": again.prompts, "english": again.english_prompts,
+        "participants": sorted((p.name, str(p.status)) for p in again.participants),
+        "leaderboards": [lb.id for lb in again.leaderboards],
+        "found": [b.id for b in client.mri.find_benchmarks(name="Art")],
+    }))
+""")
+
+OFFICIAL_STANDINGS = textwrap.dedent("""
+    import json
+    from rapidata import RapidataClient
+    client = RapidataClient()
+    benchmark = client.mri.get_benchmark_by_id(BENCHMARK)
+    leaderboard = benchmark.leaderboards[0]
+    standings = leaderboard.get_standings()
+    matrix = leaderboard.get_win_loss_matrix()
+    print("RESULT " + json.dumps({
+        "columns": list(standings.columns), "names": sorted(standings["name"]),
+        "matches": standings["total_matches"].tolist(), "matrix_total": float(matrix.to_numpy().sum()),
+        "elo": benchmark.participants[0].get_elo(),
+    }))
+""")
+
+
+def run_script(source: str, env: dict[str, str], tmp_path: Path) -> dict[str, Any]:
+    script = tmp_path / "official_script.py"
+    script.write_text(source)
+    proc = subprocess.run([sys.executable, str(script)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=240)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-5000:]}"
+    return dict(json.loads(line.removeprefix("RESULT ")))
+
+
+@pytest.mark.sdk
+def test_official_sdk_runs_an_mri_study(tls_server: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+    out = run_script(f"PROMPTS = {PROMPTS!r}\n" + OFFICIAL_MRI, tls_server, tmp_path)
+    assert out["prompts"] == PROMPTS == out["english"]
+    assert [name for name, _ in out["participants"]] == ["m1", "m2", "m3"]
+    assert all(status.lower().endswith("submitted") for _, status in out["participants"])
+    assert out["leaderboards"] == [out["leaderboard"]]
+    benchmark = out["found"][0]
+    # Evaluation jobs run on the server; read the standings once every matchup has its votes.
+    result: dict[str, Any] = {}
+
+    def standings_complete() -> bool:
+        result.update(run_script(f"BENCHMARK = {benchmark!r}\n" + OFFICIAL_STANDINGS, tls_server, tmp_path))
+        return bool(result["matrix_total"] == 6)
+
+    wait_for(standings_complete, timeout=120, interval=1.0, message="all matchups decided")
+    assert result["columns"] == ["name", "wins", "total_matches", "score"]
+    assert result["names"] == ["m1", "m2", "m3"]
+    assert result["matches"] == [4, 4, 4]
+    assert isinstance(result["elo"], float)
