@@ -28,6 +28,9 @@ class ClientContext:
     environment: str
     app_url: str
     assets_url: str
+    cache_namespace: str = ""
+    """Prefix of upload-cache keys: the environment, or the data directory of an embedded backend (its port
+    changes between sessions, its stored assets do not)."""
     _uploader: AssetUploader | None = field(default=None, repr=False)
 
     @property

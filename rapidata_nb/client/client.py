@@ -131,11 +131,13 @@ class RapidataClient:
         )
         if isinstance(auth, ClientCredentialsAuth):
             self._fetch_first_token(auth)
+        namespace = f"embedded:{self._embedded.data_dir}" if self._embedded is not None else ""
         self._ctx = ClientContext(
             self._transport,
             environment=self.endpoints.environment,
             app_url=self.endpoints.app,
             assets_url=self.endpoints.assets,
+            cache_namespace=namespace,
         )
 
         self.audience = RapidataAudienceManager(self._ctx)

@@ -108,6 +108,10 @@ class AssetUploader:
 
     # --- cache keys ---------------------------------------------------------------------------------
 
+    @property
+    def _namespace(self) -> str:
+        return self.ctx.cache_namespace or self.ctx.environment
+
     @staticmethod
     def _compression_suffix() -> str:
         c = rapidata_config.upload.compression
@@ -119,12 +123,12 @@ class AssetUploader:
         return c.query_params() if c is not None else {}
 
     def _url_key(self, url: str) -> str:
-        return f"{self.ctx.environment}@{url}{self._compression_suffix()}"
+        return f"{self._namespace}@{url}{self._compression_suffix()}"
 
     def _file_key(self, path: Path) -> str:
         stat = path.stat()
         identity = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
-        return f"{self.ctx.environment}@{identity}{self._compression_suffix()}"
+        return f"{self._namespace}@{identity}{self._compression_suffix()}"
 
     def _disk_cache(self) -> UploadCache | None:
         if not rapidata_config.upload.cacheToDisk:
