@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from tests.conformance.test_official_sdk import tls_server  # noqa: F401  (fixture: our server over TLS)
 from tests.conftest import LiveServer
 from tests.conftest import wait_for as poll
 
@@ -206,3 +212,46 @@ def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client
     # get_jobs-style listing: only the firing that created a job has an audienceJobId.
     assert [r["audienceJobId"] for r in runs(api, signal_id) if r["audienceJobId"]] == [history[0]["audienceJobId"]]
     api.delete(f"/job/{history[0]['audienceJobId']}")
+
+
+OFFICIAL_SIGNAL = textwrap.dedent("""
+    import json
+    from rapidata import RapidataClient
+    client = RapidataClient()
+    audience = client.audience.get_audience_by_id("aud_MU1GZYoESyO")
+    job_definition = client.job.create_compare_job_definition(
+        name="Prompt Alignment Job",
+        instruction="Which image follows the prompt more accurately?",
+        datapoints=[["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],
+        contexts=["A small blue book sitting on a large red book."],
+    )
+    signal = client.signals.create_signal(name="Daily prompt alignment", audience=audience,
+                                          job_definition=job_definition, interval_hours=24)
+    signal.trigger()
+    job = signal.wait_for_next_job(timeout=60, poll_interval=0.2)
+    jobs = signal.get_jobs(page_size=10)
+    signal.pause()
+    paused = signal.is_paused
+    signal.resume()
+    signal.update(name="Hourly prompt alignment", interval_hours=1)
+    found = [s.id for s in client.signals.find_signals(name="prompt alignment")]
+    out = {"job": job.id, "jobs": [j.id for j in jobs], "paused": paused, "name": signal.name,
+           "hours": signal.interval_hours, "found": signal.id in found, "next": signal.next_run_at.isoformat(),
+           "audience": signal.audience_id, "definition": signal.job_definition_id == job_definition.id}
+    signal.delete()
+    print("RESULT " + json.dumps(out))
+""")
+
+
+@pytest.mark.sdk
+def test_official_sdk_runs_the_signals_guide(tls_server: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+    script = tmp_path / "official_signal.py"
+    script.write_text(OFFICIAL_SIGNAL)
+    proc = subprocess.run([sys.executable, str(script)], env=tls_server, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=240)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-5000:]}"
+    out = json.loads(line.removeprefix("RESULT "))
+    assert out["jobs"] == [out["job"]]
+    assert out["paused"] is True and out["found"] is True and out["definition"] is True
+    assert (out["name"], out["hours"], out["audience"]) == ("Hourly prompt alignment", 1.0, "aud_MU1GZYoESyO")
