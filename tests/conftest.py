@@ -1,6 +1,7 @@
 """Shared fixtures: a REAL server process over HTTP (no mocks of our own code).
 
-``live_server`` starts ``python -m rapidata_nb.server`` on a free port with a temporary data directory, the crowd
+``live_server`` starts ``python -m rapidata_nb.server`` on a free port with a temporary data directory, the
+crowd
 at full speed (``--crowd-pace 0``) and the API client ``test`` / ``test-secret``. ``.kill()`` sends SIGKILL;
 ``.restart()`` starts a new process on the same data directory and port.
 """
@@ -56,10 +57,23 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Start the process and wait until ``/local/health`` answers."""
         args = [
-            sys.executable, "-m", "rapidata_nb.server",
-            "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir),
-            "--crowd-pace", "0", "--client-id", self.client_id, "--client-secret", self.client_secret,
-            "--crowd" if self.crowd else "--no-crowd", *self.extra_args,
+            sys.executable,
+            "-m",
+            "rapidata_nb.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            "--crowd-pace",
+            "0",
+            "--client-id",
+            self.client_id,
+            "--client-secret",
+            self.client_secret,
+            "--crowd" if self.crowd else "--no-crowd",
+            *self.extra_args,
         ]
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
@@ -144,7 +158,8 @@ def api(live_server: LiveServer) -> Iterator[httpx.Client]:
 
 
 def wait_for(fn: Any, *, timeout: float = 60.0, interval: float = 0.05, message: str = "condition") -> Any:
-    """Call ``fn`` until it returns a truthy value or ``timeout`` passes (no bare sleeps as synchronisation)."""
+    """Call ``fn`` until it returns a truthy value or ``timeout`` passes (no bare sleeps as
+    synchronisation)."""
     deadline = time.monotonic() + timeout
     while True:
         value = fn()
@@ -163,7 +178,8 @@ def poll() -> Any:
 
 @pytest.fixture(scope="module")
 def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Start extra servers: ``live_server_factory(crowd=False, extra_args=(...))``; all stopped at module end."""
+    """Start extra servers: ``live_server_factory(crowd=False, extra_args=(...))``; all stopped at module
+    end."""
     servers: list[LiveServer] = []
 
     def start(*, crowd: bool = True, extra_args: tuple[str, ...] = ()) -> LiveServer:

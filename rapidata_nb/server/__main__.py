@@ -1,4 +1,5 @@
-"""``python -m rapidata_nb.server``: run the server standalone (team mode, tests, the official SDK over TLS)."""
+"""``python -m rapidata_nb.server``: run the server standalone (team mode, tests, the official SDK over
+TLS)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,23 @@ __all__ = ["build_parser", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line options (``rapidata-nb serve`` delegates here)."""
-    parser = argparse.ArgumentParser(prog="python -m rapidata_nb.server", description="Run the rapidata_nb server.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rapidata_nb.server", description="Run the rapidata_nb server."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--database-url", default="", help="SQLAlchemy URL (default: SQLite in the data dir)")
-    parser.add_argument("--data-dir", type=Path, default=None, help="default: $RAPIDATA_NB_HOME or user data dir")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="default: $RAPIDATA_NB_HOME or user data dir"
+    )
     parser.add_argument("--ssl-certfile", default=None)
     parser.add_argument("--ssl-keyfile", default=None)
-    parser.add_argument("--crowd", action=argparse.BooleanOptionalAction, default=True,
-                        help="run the simulated crowd (default: on)")
+    parser.add_argument(
+        "--crowd",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the simulated crowd (default: on)",
+    )
     parser.add_argument("--crowd-pace", type=float, default=None, help="seconds per simulated response")
     parser.add_argument("--crowd-seed", type=int, default=None)
     parser.add_argument("--crowd-size", type=int, default=None)

@@ -46,7 +46,9 @@ def ensure_local_client(*, session: Session, settings: ServerSettings) -> dict[s
 
     The local client's credentials are created once per data directory and reused on every start.
     """
-    auth_store.ensure_customer(session=session, customer_id=auth_store.DEFAULT_CUSTOMER_ID, email="you@localhost")
+    auth_store.ensure_customer(
+        session=session, customer_id=auth_store.DEFAULT_CUSTOMER_ID, email="you@localhost"
+    )
     path = settings.data_dir / LOCAL_CREDENTIALS_FILE
     creds: dict[str, str] | None = None
     if path.exists():

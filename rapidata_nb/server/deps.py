@@ -68,7 +68,9 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise UnauthorizedError("Missing bearer token: send 'Authorization: Bearer <token>' from /connect/token")
+        raise UnauthorizedError(
+            "Missing bearer token: send 'Authorization: Bearer <token>' from /connect/token"
+        )
     row = auth_store.resolve_token(session=session, token=token.strip())
     if row is None:
         raise UnauthorizedError("Invalid or expired bearer token: request a new one at /connect/token")

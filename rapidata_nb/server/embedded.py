@@ -2,7 +2,8 @@
 
 ``start_embedded()`` is the only entry point the client uses to touch the server package. It returns a live
 server: the one this process already runs for that data directory, another process's server found through
-``<data_dir>/server.json`` (health-checked), or a new uvicorn server in a daemon thread on a free 127.0.0.1 port.
+``<data_dir>/server.json`` (health-checked), or a new uvicorn server in a daemon thread on a free 127.0.0.1
+port.
 """
 
 from __future__ import annotations
@@ -100,8 +101,9 @@ def _reuse_other_process(data_dir: Path) -> EmbeddedServer | None:
     if info.get("pid") == os.getpid() or not _healthy(url):
         return None
     creds = _credentials(data_dir)
-    return EmbeddedServer(url=url, client_id=creds["client_id"], client_secret=creds["client_secret"],
-                          data_dir=data_dir)
+    return EmbeddedServer(
+        url=url, client_id=creds["client_id"], client_secret=creds["client_secret"], data_dir=data_dir
+    )
 
 
 def start_embedded(data_dir: Path | None = None, **settings: Any) -> EmbeddedServer:
@@ -149,15 +151,20 @@ def start_embedded(data_dir: Path | None = None, **settings: Any) -> EmbeddedSer
         )
         (resolved / SERVER_FILE).write_text(json.dumps({"url": url, "pid": os.getpid()}))
         _running[resolved] = embedded
-        print(f"rapidata_nb: local backend at {url} (data: {resolved}) · label in a browser: {embedded.label_url}")
+        print(
+            f"rapidata_nb: local backend at {url} (data: {resolved}) · "
+            f"label in a browser: {embedded.label_url}"
+        )
         return embedded
 
 
 def stop_embedded(data_dir: Path | None = None) -> None:
     """Stop the server this process runs for ``data_dir`` (all of them when None)."""
     with _lock:
-        targets = list(_running.values()) if data_dir is None else [
-            s for p, s in _running.items() if p == Path(data_dir).expanduser().resolve()
-        ]
+        targets = (
+            list(_running.values())
+            if data_dir is None
+            else [s for p, s in _running.items() if p == Path(data_dir).expanduser().resolve()]
+        )
     for server in targets:
         server.stop()

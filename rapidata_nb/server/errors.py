@@ -132,7 +132,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in errors):
-            return _error(request, 400, "Malformed JSON body: " + str(errors[0].get("ctx", {}).get("error", "")))
+            return _error(
+                request, 400, "Malformed JSON body: " + str(errors[0].get("ctx", {}).get("error", ""))
+            )
         return _error(request, 422, validation_message(errors))
 
     @app.exception_handler(StarletteHTTPException)
@@ -154,7 +156,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class TraceIdMiddleware:
-    """Give every request a trace id (``request.state.trace_id``) and every response an ``x-trace-id`` header."""
+    """Give every request a trace id (``request.state.trace_id``) and every response an ``x-trace-id``
+    header."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -1,7 +1,8 @@
 """Result documents (``GET /job/{id}/download-results``), computed from the stored responses.
 
 Compare and Classification follow the Rapidata shapes exactly (wire notes §2) so the official SDK's
-``RapidataResults.to_pandas`` gives the documented columns; Locate, Draw, SelectWords, FreeText and Ranking keep the
+``RapidataResults.to_pandas`` gives the documented columns; Locate, Draw, SelectWords, FreeText and Ranking
+keep the
 same skeleton ``{info, summary, results[]}`` and are documented in ``docs/results.md``.
 
 Every aggregate comes from :mod:`rapidata_nb.engine`: votes, ratios, summed user scores, winners and
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ LOCATE_RADIUS = 0.05
 
 def _iso(value: datetime) -> str:
     """ISO 8601 in UTC with an explicit offset (SQLite returns naive datetimes)."""
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _r(x: float) -> float:
@@ -95,7 +96,9 @@ class _Context:
         self.index = {dp.id: i for i, dp in enumerate(self.datapoints)}
         names = {n for dp in self.datapoints for n in _file_names(_segment(dp, "asset"))}
         names |= {n for g in self.groups.values() for s in g.segments for n in _file_names(s)}
-        self.assets = {a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))}
+        self.assets = {
+            a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))
+        }
         score_key = job.audience_id
         self.votes = self._load_votes(session, score_key)
 
@@ -122,7 +125,11 @@ class _Context:
                 "country": labeler.country,
                 "language": labeler.language,
                 "userScores": {score_key: _r(response.user_score)},
-                "demographics": {"age": labeler.age, "gender": labeler.gender, "occupation": labeler.occupation},
+                "demographics": {
+                    "age": labeler.age,
+                    "gender": labeler.gender,
+                    "occupation": labeler.occupation,
+                },
             }
             votes.append(
                 _Vote(
@@ -210,7 +217,9 @@ def _leaves(asset: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _file_names(segment: dict[str, Any] | None) -> list[str]:
-    return [str(a["name"]) for a in _leaves((segment or {}).get("asset")) if a.get("_t") == "ExistingAssetInput"]
+    return [
+        str(a["name"]) for a in _leaves((segment or {}).get("asset")) if a.get("_t") == "ExistingAssetInput"
+    ]
 
 
 def _unique_keys(refs: Sequence[_AssetRef]) -> list[str]:
@@ -245,7 +254,7 @@ def _metric_block(
     return block
 
 
-# --- Compare ------------------------------------------------------------------------------------------------------
+# --- Compare ------------------------------------------------------------------------------------------------
 
 
 def _compare(ctx: _Context) -> dict[str, Any]:
@@ -284,7 +293,7 @@ def _compare(ctx: _Context) -> dict[str, Any]:
             "weightedWinnerIndex": weighted if weighted >= 0 else None,
         }
         if any(r.url for r in refs):
-            result["assetUrls"] = {k: r.url for k, r in zip(keys, refs)}
+            result["assetUrls"] = {k: r.url for k, r in zip(keys, refs, strict=True)}
         result.update(_metric_block(names, agg.counts, agg, row, ctx.early_stopping))
         if dp.private_metadata:
             result["privateMetadata"] = dict(dp.private_metadata)
@@ -298,10 +307,14 @@ def _compare(ctx: _Context) -> dict[str, Any]:
             detailed.append(entry)
         result["detailedResults"] = detailed
         results.append(result)
-    return {"info": ctx.info(), "summary": {"A_wins_total": a_wins, "B_wins_total": b_wins}, "results": results}
+    return {
+        "info": ctx.info(),
+        "summary": {"A_wins_total": a_wins, "B_wins_total": b_wins},
+        "results": results,
+    }
 
 
-# --- Classification -------------------------------------------------------------------------------------------------
+# --- Classification -----------------------------------------------------------------------------------------
 
 
 def _options(ctx: _Context, dp: Datapoint) -> list[str]:
@@ -348,7 +361,7 @@ def _classification(ctx: _Context) -> dict[str, Any]:
     return {"info": ctx.info(), "summary": summary, "results": results}
 
 
-# --- Locate / Draw ----------------------------------------------------------------------------------------------------
+# --- Locate / Draw ------------------------------------------------------------------------------------------
 
 
 def _clusters(points: list[dict[str, float]], n_responses: int) -> list[dict[str, Any]]:
@@ -397,7 +410,8 @@ def _draw(ctx: _Context) -> dict[str, Any]:
     for row, dp in enumerate(ctx.datapoints):
         votes = per_dp[row]
         lines = [
-            [[(float(p["x"]), float(p["y"])) for p in line] for line in v.answer.get("lines") or []] for v in votes
+            [[(float(p["x"]), float(p["y"])) for p in line] for line in v.answer.get("lines") or []]
+            for v in votes
         ]
         result = _single_asset(ctx, dp)
         result["responseCount"] = len(votes)
@@ -406,7 +420,9 @@ def _draw(ctx: _Context) -> dict[str, Any]:
             result["privateMetadata"] = dict(dp.private_metadata)
         result["detailedResults"] = [
             {
-                "lines": [[{"x": _r(p["x"]), "y": _r(p["y"])} for p in line] for line in v.answer.get("lines") or []],
+                "lines": [
+                    [{"x": _r(p["x"]), "y": _r(p["y"])} for p in line] for line in v.answer.get("lines") or []
+                ],
                 **_user(v),
             }
             for v in votes
@@ -431,7 +447,7 @@ def _coverage(per_response: list[list[list[tuple[float, float]]]]) -> list[list[
     return [[_r(x) for x in row] for row in grid]
 
 
-# --- SelectWords ------------------------------------------------------------------------------------------------------
+# --- SelectWords --------------------------------------------------------------------------------------------
 
 
 def _select_words(ctx: _Context) -> dict[str, Any]:
@@ -455,7 +471,9 @@ def _select_words(ctx: _Context) -> dict[str, Any]:
                 no_mistake += 1
             for i in chosen:
                 counts[i] += 1
-            detailed.append({"selectedWords": [words[i] for i in chosen], "selectedIndices": chosen, **_user(v)})
+            detailed.append(
+                {"selectedWords": [words[i] for i in chosen], "selectedIndices": chosen, **_user(v)}
+            )
         n = len(votes)
         result = _single_asset(ctx, dp)
         result.update(
@@ -463,8 +481,10 @@ def _select_words(ctx: _Context) -> dict[str, Any]:
                 "sentence": sentence,
                 "responseCount": n,
                 "noMistakeCount": no_mistake,
-                "aggregatedResults": dict(zip(keys, counts)),
-                "aggregatedResultsRatios": {k: _r(c / n) if n else 0.0 for k, c in zip(keys, counts)},
+                "aggregatedResults": dict(zip(keys, counts, strict=True)),
+                "aggregatedResultsRatios": {
+                    k: _r(c / n) if n else 0.0 for k, c in zip(keys, counts, strict=True)
+                },
             }
         )
         if dp.private_metadata:
@@ -476,7 +496,7 @@ def _select_words(ctx: _Context) -> dict[str, Any]:
     return {"info": ctx.info(), "summary": summary, "results": results}
 
 
-# --- FreeText ---------------------------------------------------------------------------------------------------------
+# --- FreeText -----------------------------------------------------------------------------------------------
 
 
 def _free_text(ctx: _Context) -> dict[str, Any]:
@@ -495,7 +515,7 @@ def _free_text(ctx: _Context) -> dict[str, Any]:
     return {"info": ctx.info(), "summary": {"responseCount": total}, "results": results}
 
 
-# --- Ranking ----------------------------------------------------------------------------------------------------------
+# --- Ranking ------------------------------------------------------------------------------------------------
 
 
 def _ranking(ctx: _Context) -> dict[str, Any]:
@@ -513,8 +533,12 @@ def _ranking(ctx: _Context) -> dict[str, Any]:
     total_votes = 0
     for group in sorted(members, key=lambda g: (len(g), g)):
         rows = members[group]
-        refs = [(ctx.asset_refs(_segment(ctx.datapoints[i], "asset")) or [_AssetRef(ctx.datapoints[i].id, None)])[0]
-                for i in rows]
+        refs = [
+            (ctx.asset_refs(_segment(ctx.datapoints[i], "asset")) or [_AssetRef(ctx.datapoints[i].id, None)])[
+                0
+            ]
+            for i in rows
+        ]
         keys = _unique_keys(refs)
         local = {ctx.datapoints[i].id: k for k, i in enumerate(rows)}
         winners, losers, detailed = [], [], []
@@ -530,14 +554,20 @@ def _ranking(ctx: _Context) -> dict[str, Any]:
         n = len(rows)
         elo = to_elo(bradley_terry(winners, losers, n), base=base) if winners else np.full(n, base)
         wins = np.bincount(np.asarray(winners, dtype=np.int64), minlength=n) if winners else np.zeros(n, int)
-        games = np.bincount(np.asarray(winners + losers, dtype=np.int64), minlength=n) if winners else np.zeros(n, int)
+        games = (
+            np.bincount(np.asarray(winners + losers, dtype=np.int64), minlength=n)
+            if winners
+            else np.zeros(n, int)
+        )
         order = sorted(range(n), key=lambda k: (-elo[k], keys[k]))
         group_context = contexts.get(group)
         if group_context is None and group in ctx.groups:
-            group_context = next((s.get("text") for s in ctx.groups[group].segments if s.get("key") == "context"), None)
+            group_context = next(
+                (s.get("text") for s in ctx.groups[group].segments if s.get("key") == "context"), None
+            )
         result: dict[str, Any] = {"group": group, "context": group_context}
         if any(r.url for r in refs):
-            result["assetUrls"] = {k: r.url for k, r in zip(keys, refs)}
+            result["assetUrls"] = {k: r.url for k, r in zip(keys, refs, strict=True)}
         result.update(
             {
                 "scores": {keys[k]: int(round(float(elo[k]))) for k in range(n)},
@@ -552,7 +582,11 @@ def _ranking(ctx: _Context) -> dict[str, Any]:
         )
         total_votes += len(detailed)
         results.append(result)
-    return {"info": ctx.info(), "summary": {"totalVotes": total_votes, "groups": len(results)}, "results": results}
+    return {
+        "info": ctx.info(),
+        "summary": {"totalVotes": total_votes, "groups": len(results)},
+        "results": results,
+    }
 
 
 _BUILDERS = {

@@ -43,12 +43,22 @@ def completed(api: httpx.Client, poll: Any) -> dict[str, Any]:
 
 def test_asset_shapes(api: httpx.Client) -> None:
     check("UploadFileEndpointOutput", api.post("/asset/file", files={"file": ("a.txt", b"abc")}).json())
-    check("UploadFileFromUrlEndpointOutput", api.post("/asset/url", params={"url": "https://x.org/a.png"}).json())
-    batch = api.post("/asset/batch-upload", json={"urls": ["https://x.org/b.png"], "correlationId": "c-shape"})
+    check(
+        "UploadFileFromUrlEndpointOutput",
+        api.post("/asset/url", params={"url": "https://x.org/a.png"}).json(),
+    )
+    batch = api.post(
+        "/asset/batch-upload", json={"urls": ["https://x.org/b.png"], "correlationId": "c-shape"}
+    )
     check("CreateBatchUploadEndpointOutput", batch.json())
-    check("GetBatchUploadStatusEndpointOutput",
-          api.get("/asset/batch-upload/status", params={"correlationId": "c-shape"}).json())
-    check("GetBatchUploadResultEndpointOutput", api.get(f"/asset/batch-upload/{batch.json()['batchUploadId']}").json())
+    check(
+        "GetBatchUploadStatusEndpointOutput",
+        api.get("/asset/batch-upload/status", params={"correlationId": "c-shape"}).json(),
+    )
+    check(
+        "GetBatchUploadResultEndpointOutput",
+        api.get(f"/asset/batch-upload/{batch.json()['batchUploadId']}").json(),
+    )
 
 
 def test_definition_shapes(api: httpx.Client, completed: dict[str, Any]) -> None:
@@ -57,10 +67,15 @@ def test_definition_shapes(api: httpx.Client, completed: dict[str, Any]) -> None
     check("GetJobDefinitionByIdEndpointOutput", api.get(f"/job/definition/{definition_id}").json())
     revision = api.get(f"/job/definition/{definition_id}/revision").json()
     check("GetJobRevisionEndpointOutput", revision)
-    check("QueryJobRevisionsEndpointPagedResultOfOutput",
-          api.get(f"/job/definition/{definition_id}/revisions").json())
+    check(
+        "QueryJobRevisionsEndpointPagedResultOfOutput",
+        api.get(f"/job/definition/{definition_id}/revisions").json(),
+    )
     check("QueryJobDefinitionsEndpointPagedResultOfOutput", api.get("/job/definitions").json())
-    check("GetJobDefinitionCostEstimateEndpointOutput", api.get(f"/job/definition/{definition_id}/cost-estimate").json())
+    check(
+        "GetJobDefinitionCostEstimateEndpointOutput",
+        api.get(f"/job/definition/{definition_id}/cost-estimate").json(),
+    )
     saved = api.post(f"/job/definition/{definition_id}/revision", json={"baseRevisionNumber": 1})
     check("CreateJobRevisionEndpointOutput", saved.json())
 
@@ -70,10 +85,14 @@ def test_job_shapes(api: httpx.Client, completed: dict[str, Any]) -> None:
     job = check("GetJobByIdEndpointOutput", api.get(f"/job/{job_id}").json())
     assert job.state.value == "Completed"
     check("GetJobProgressEndpointOutput", api.get(f"/job/{job_id}/progress").json())
-    check("QueryJobsEndpointPagedResultOfOutput", api.get("/jobs", params={"audience_id[eq]": "global"}).json())
+    check(
+        "QueryJobsEndpointPagedResultOfOutput", api.get("/jobs", params={"audience_id[eq]": "global"}).json()
+    )
     pipeline = api.get(f"/job/{job_id}").json()["pipelineId"]
-    check("StartPreliminaryDownloadEndpointOutput",
-          api.post(f"/pipeline/{pipeline}/preliminary-download", json={"sendEmail": False}).json())
+    check(
+        "StartPreliminaryDownloadEndpointOutput",
+        api.post(f"/pipeline/{pipeline}/preliminary-download", json={"sendEmail": False}).json(),
+    )
 
 
 @pytest.mark.xfail(reason="crowd owner: seeded audiences report ownerId 'rapidata'; the SDK expects a UUID")

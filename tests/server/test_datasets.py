@@ -35,26 +35,40 @@ def test_datapoints_and_groups(api: httpx.Client) -> None:
     assert api.post(f"/dataset/{ds}/datapoint", json=body).json() == first.json()
     text = api.post(
         f"/dataset/{ds}/datapoint",
-        json={"segments": [{"key": "asset", "kind": "Asset", "asset": {"_t": "TextAssetInput", "text": "hi"}}],
-              "sortIndex": 1, "group": "0"},
+        json={
+            "segments": [{"key": "asset", "kind": "Asset", "asset": {"_t": "TextAssetInput", "text": "hi"}}],
+            "sortIndex": 1,
+            "group": "0",
+        },
     )
     assert text.status_code == 200
-    group = api.post(f"/dataset/{ds}/group",
-                     json={"group": "0", "segments": [{"key": "context", "kind": "Text", "text": "shared"}]})
+    group = api.post(
+        f"/dataset/{ds}/group",
+        json={"group": "0", "segments": [{"key": "context", "kind": "Text", "text": "shared"}]},
+    )
     assert group.status_code == 200
 
 
 @pytest.mark.parametrize(
     ("segments", "field"),
     [
-        ([{"key": "asset", "kind": "Asset", "asset": {"_t": "ExistingAssetInput", "name": "nope.png"}}],
-         "segments[0].asset.name"),
-        ([{"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAssetInput", "assets": []}}],
-         "segments[0].asset.assets"),
+        (
+            [{"key": "asset", "kind": "Asset", "asset": {"_t": "ExistingAssetInput", "name": "nope.png"}}],
+            "segments[0].asset.name",
+        ),
+        (
+            [{"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAssetInput", "assets": []}}],
+            "segments[0].asset.assets",
+        ),
         ([{"key": "asset", "kind": "Asset"}], "segments[0].asset"),
         ([{"key": "context", "kind": "Text", "text": "no asset"}], "segments"),
-        ([{"key": "asset", "kind": "Asset", "asset": {"_t": "TextAssetInput", "text": "x"}},
-          {"key": "asset", "kind": "Text", "text": "dup"}], "segments[1].key"),
+        (
+            [
+                {"key": "asset", "kind": "Asset", "asset": {"_t": "TextAssetInput", "text": "x"}},
+                {"key": "asset", "kind": "Text", "text": "dup"},
+            ],
+            "segments[1].key",
+        ),
     ],
 )
 def test_bad_datapoints_are_rejected(api: httpx.Client, segments: list, field: str) -> None:
@@ -63,10 +77,15 @@ def test_bad_datapoints_are_rejected(api: httpx.Client, segments: list, field: s
     assert response.status_code == 400
     assert response.json()["message"].startswith(field)
     # nothing stored: a definition on the dataset still sees no datapoints
-    definition = api.post("/job/definition", json={
-        "definitionName": "x", "datasetId": ds, "referee": {"_t": "NaiveReferee", "totalVotes": 1},
-        "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "FreeText", "question": {"literal": "?"}}},
-    })
+    definition = api.post(
+        "/job/definition",
+        json={
+            "definitionName": "x",
+            "datasetId": ds,
+            "referee": {"_t": "NaiveReferee", "totalVotes": 1},
+            "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "FreeText", "question": {"literal": "?"}}},
+        },
+    )
     assert definition.status_code == 400
     assert "no datapoints" in definition.json()["message"]
 
@@ -82,8 +101,10 @@ def test_schema_is_enforced(api: httpx.Client) -> None:
     options = {"key": "answer_options", "kind": "OptionList", "options": [{"label": "a", "value": "a"}]}
     missing = api.post(f"/dataset/{ds}/datapoint", json={"segments": [asset]})
     assert missing.status_code == 400 and "answer_options" in missing.json()["message"]
-    too_long = api.post(f"/dataset/{ds}/datapoint",
-                        json={"segments": [asset, options, {"key": "context", "kind": "Text", "text": "123456"}]})
+    too_long = api.post(
+        f"/dataset/{ds}/datapoint",
+        json={"segments": [asset, options, {"key": "context", "kind": "Text", "text": "123456"}]},
+    )
     assert too_long.status_code == 400 and "context" in too_long.json()["message"]
     assert api.post(f"/dataset/{ds}/datapoint", json={"segments": [asset, options]}).status_code == 200
 
@@ -101,11 +122,14 @@ def test_unknown_dataset_and_bad_json(api: httpx.Client) -> None:
 
 
 @pytest.mark.skipif(
-    not (Path(__file__).parents[2] / "rapidata_nb" / "engine" / "text.py").exists(), reason="engine.text not written yet"
+    not (Path(__file__).parents[2] / "rapidata_nb" / "engine" / "text.py").exists(),
+    reason="engine.text not written yet",
 )
 def test_shorten_context(api: httpx.Client) -> None:
     context = " ".join(f"Sentence number {i} talks about apples." for i in range(40))
-    response = api.post("/datasets/shorten-context", json={"items": [{"context": context, "question": "apples?"}]})
+    response = api.post(
+        "/datasets/shorten-context", json={"items": [{"context": context, "question": "apples?"}]}
+    )
     assert response.status_code == 200
     shortened = response.json()["items"][0]["shortenedContext"]
     assert 0 < len(shortened) <= 400

@@ -10,8 +10,17 @@ from server_builders import create_definition, run_job
 
 def test_compare_job_end_to_end(api: httpx.Client, poll: Any) -> None:
     definition_id = create_definition(api, "compare", n=3, votes=3)["definitionId"]
-    job = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global", "revisionNumber": 1,
-                                 "precedingJobId": None, "checkForExplicitContent": None, "experimentId": None})
+    job = api.post(
+        "/job",
+        json={
+            "jobDefinitionId": definition_id,
+            "audienceId": "global",
+            "revisionNumber": 1,
+            "precedingJobId": None,
+            "checkForExplicitContent": None,
+            "experimentId": None,
+        },
+    )
     assert job.status_code == 200
     body = job.json()
     job_id = body["jobId"]
@@ -22,13 +31,20 @@ def test_compare_job_end_to_end(api: httpx.Client, poll: Any) -> None:
     assert got["definitionId"] == definition_id and got["audienceId"] == "global"
     assert got["completedAt"] is not None and got["createdAt"].endswith("Z")
     progress = api.get(f"/job/{job_id}/progress").json()
-    assert progress == {"completionPercentage": 100.0, "total": 3, "completed": 3, "state": "Done",
-                        "responseCount": 9}
+    assert progress == {
+        "completionPercentage": 100.0,
+        "total": 3,
+        "completed": 3,
+        "state": "Done",
+        "responseCount": 9,
+    }
     listed = api.get("/jobs", params={"audience_id[eq]": "global", "name[contains]": "compare def"}).json()
     assert job_id in [j["jobId"] for j in listed["items"]]
     assert api.get("/jobs", params={"audience_id[eq]": "aud_other"}).json()["total"] == 0
     # preliminary download: same document, through the pipeline endpoints
-    download = api.post(f"/pipeline/{got['pipelineId']}/preliminary-download", json={"sendEmail": False}).json()
+    download = api.post(
+        f"/pipeline/{got['pipelineId']}/preliminary-download", json={"sendEmail": False}
+    ).json()
     preliminary = api.get(f"/pipeline/preliminary-download/{download['downloadId']}").json()
     assert preliminary["results"] == api.get(f"/job/{job_id}/download-results").json()["results"]
 
@@ -50,8 +66,9 @@ def test_unknown_audience_creates_nothing(api: httpx.Client) -> None:
     assert unknown.json()["message"].startswith("audienceId:")
     missing_definition = api.post("/job", json={"jobDefinitionId": "def_nope", "audienceId": "global"})
     assert missing_definition.status_code == 404 and "jobDefinitionId" in missing_definition.json()["message"]
-    bad_revision = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global",
-                                          "revisionNumber": 9})
+    bad_revision = api.post(
+        "/job", json={"jobDefinitionId": definition_id, "audienceId": "global", "revisionNumber": 9}
+    )
     assert bad_revision.status_code == 404
     malformed = api.post("/job", content=b"{not json", headers={"content-type": "application/json"})
     assert malformed.status_code == 400

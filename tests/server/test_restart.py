@@ -16,13 +16,13 @@ def test_kill_9_loses_nothing_acknowledged(live_server_factory: Any, poll: Any) 
     token = server.token()
     api = server.client(token)
     data = b"durable bytes"
-    file_name = api.post("/asset/file", files={"file": ("keep.bin", data, "application/octet-stream")}).json()[
-        "fileName"
-    ]
+    file_name = api.post(
+        "/asset/file", files={"file": ("keep.bin", data, "application/octet-stream")}
+    ).json()["fileName"]
     created = create_definition(api, "compare", n=8, votes=4)
-    job_id = api.post("/job", json={"jobDefinitionId": created["definitionId"], "audienceId": "global"}).json()[
-        "jobId"
-    ]
+    job_id = api.post(
+        "/job", json={"jobDefinitionId": created["definitionId"], "audienceId": "global"}
+    ).json()["jobId"]
     # wait until some responses are acknowledged, then kill without any shutdown hook
     seen = poll(lambda: api.get(f"/job/{job_id}/progress").json()["responseCount"] >= 3, message="responses")
     before = api.get(f"/job/{job_id}/progress").json()["responseCount"]
@@ -37,7 +37,9 @@ def test_kill_9_loses_nothing_acknowledged(live_server_factory: Any, poll: Any) 
     assert api.get(f"/job/{job_id}/progress").json()["responseCount"] >= before
     assert httpx.get(f"{server.url}/assets/{file_name}").content == data
     # the crowd resumes the running job and finishes it with exactly the referee's target
-    poll(lambda: api.get(f"/job/{job_id}").json()["state"] == "Completed", timeout=120, message="job completes")
+    poll(
+        lambda: api.get(f"/job/{job_id}").json()["state"] == "Completed", timeout=120, message="job completes"
+    )
     progress = api.get(f"/job/{job_id}/progress").json()
     assert progress["completed"] == progress["total"] == 8
     assert progress["responseCount"] == 8 * 4

@@ -44,9 +44,21 @@ def test_compare_document_and_official_to_pandas(api: httpx.Client, poll: Any) -
 
     frame = RapidataResults(doc).to_pandas()
     assert len(frame) == 3
-    for column in ("context", "winner", "winnerIndex", "weightedWinner", "assetA", "assetB",
-                   "A_aggregatedResults", "B_aggregatedResults", "A_aggregatedResultsRatios",
-                   "A_summedUserScores", "B_summedUserScoresRatios", "A_assetUrls", "privateMetadata_row"):
+    for column in (
+        "context",
+        "winner",
+        "winnerIndex",
+        "weightedWinner",
+        "assetA",
+        "assetB",
+        "A_aggregatedResults",
+        "B_aggregatedResults",
+        "A_aggregatedResultsRatios",
+        "A_summedUserScores",
+        "B_summedUserScoresRatios",
+        "A_assetUrls",
+        "privateMetadata_row",
+    ):
         assert column in frame.columns, column
     assert frame["assetA"].tolist() == ["model_a_0.png", "model_a_1.png", "model_a_2.png"]
     split = RapidataResults(doc).to_pandas(split_details=True)
@@ -56,7 +68,11 @@ def test_compare_document_and_official_to_pandas(api: httpx.Client, poll: Any) -
 
 def test_compare_options_names_and_early_stopping(api: httpx.Client, poll: Any) -> None:
     created = create_definition(
-        api, "compare", n=2, votes=6, a_b_names=["Model X", "Model Y"],
+        api,
+        "compare",
+        n=2,
+        votes=6,
+        a_b_names=["Model X", "Model Y"],
         flags=[{"key": "compare_unsure", "value": "5000"}],
         referee={"_t": "EarlyStoppingReferee", "maxVotes": 6, "threshold": 0.99},
     )
@@ -68,7 +84,9 @@ def test_compare_options_names_and_early_stopping(api: httpx.Client, poll: Any) 
     assert list(confidence) == ["Model X", "Model Y", "Both", "Neither"]
     assert sum(confidence.values()) == pytest.approx(1.0, abs=1e-3)
     frame = RapidataResults(doc).to_pandas()
-    assert {"A_confidencePerCategory", "Both_aggregatedResults", "Neither_aggregatedResults"} <= set(frame.columns)
+    assert {"A_confidencePerCategory", "Both_aggregatedResults", "Neither_aggregatedResults"} <= set(
+        frame.columns
+    )
     assert frame["assetA"].tolist() == ["Model X", "Model X"]
 
 
@@ -81,8 +99,13 @@ def test_text_compare_without_asset_urls(api: httpx.Client, poll: Any) -> None:
 
 
 def test_classification_document_and_official_to_pandas(api: httpx.Client, poll: Any) -> None:
-    created = create_definition(api, "classify", n=2, votes=4,
-                                referee={"_t": "EarlyStoppingReferee", "maxVotes": 4, "threshold": 0.999})
+    created = create_definition(
+        api,
+        "classify",
+        n=2,
+        votes=4,
+        referee={"_t": "EarlyStoppingReferee", "maxVotes": 4, "threshold": 0.999},
+    )
     doc = run_job(api, created["definitionId"], poll)
     assert doc["info"]["type"] == "Classification" and doc["info"]["version"] == "3.0.0"
     result = doc["results"][0]
@@ -97,8 +120,16 @@ def test_classification_document_and_official_to_pandas(api: httpx.Client, poll:
     assert doc["summary"] == totals
     frame = RapidataResults(doc).to_pandas()
     assert len(frame) == 2 * len(OPTIONS)
-    for column in ("originalFileName", "option", "count", "ratio", "summedUserScore", "summedUserScoreRatio",
-                   "confidence", "privateMetadata_row"):
+    for column in (
+        "originalFileName",
+        "option",
+        "count",
+        "ratio",
+        "summedUserScore",
+        "summedUserScoreRatio",
+        "confidence",
+        "privateMetadata_row",
+    ):
         assert column in frame.columns, column
     assert frame["option"].tolist()[:3] == OPTIONS
 
@@ -148,4 +179,6 @@ def test_ranking_document_and_official_to_pandas(api: httpx.Client, poll: Any) -
     assert sum(scores.values()) == pytest.approx(3 * 1200, abs=2)  # geometric-mean centred Elo scale
     frame = RapidataResults(doc).to_pandas()
     assert len(frame) == 2
-    assert {"asset_1", "asset_3", "m0.png_scores", "m2.png_ranks", "m1.png_aggregatedResults"} <= set(frame.columns)
+    assert {"asset_1", "asset_3", "m0.png_scores", "m2.png_ranks", "m1.png_aggregatedResults"} <= set(
+        frame.columns
+    )

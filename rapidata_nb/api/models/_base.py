@@ -7,7 +7,7 @@ Dump with ``model_dump(by_alias=True, mode="json")`` (or :func:`dump`).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -26,7 +26,7 @@ class WireModel(BaseModel):
     def _utc(cls, value: Any) -> Any:
         # SQLite returns naive datetimes; every time on the wire is UTC with an explicit offset.
         if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
     def wire(self, *, exclude_unset: bool = False) -> dict[str, Any]:

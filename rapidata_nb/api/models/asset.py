@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -57,7 +57,7 @@ class MultiAssetInput(WireModel):
     identifier: str | None = None
 
 
-AssetInput = Annotated[Union[ExistingAssetInput, TextAssetInput, MultiAssetInput], Field(discriminator="t")]
+AssetInput = Annotated[ExistingAssetInput | TextAssetInput | MultiAssetInput, Field(discriminator="t")]
 
 
 # --- outputs: stored assets as the API shows them ----------------------------------------------------------
@@ -98,7 +98,7 @@ class NullAsset(WireModel):
     identifier: str = ""
 
 
-StoredAsset = Annotated[Union[FileAsset, TextAsset, MultiAsset, NullAsset], Field(discriminator="t")]
+StoredAsset = Annotated[FileAsset | TextAsset | MultiAsset | NullAsset, Field(discriminator="t")]
 
 MultiAssetInput.model_rebuild()
 MultiAsset.model_rebuild()

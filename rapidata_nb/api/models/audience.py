@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -52,7 +52,7 @@ __all__ = [
 AudienceStatus = Literal["Created", "Pending", "Recruiting", "Ready"]
 
 
-# --- filters --------------------------------------------------------------------------------------------------
+# --- filters ------------------------------------------------------------------------------------------------
 
 
 class CountryFilter(WireModel):
@@ -70,7 +70,8 @@ class LanguageFilter(WireModel):
 
 
 class DemographicFilter(WireModel):
-    """Labelers whose demographic ``identifier`` (``age``, ``gender``, ``occupation``) is one of ``values``."""
+    """Labelers whose demographic ``identifier`` (``age``, ``gender``, ``occupation``) is one of
+    ``values``."""
 
     t: Literal["DemographicFilter"] = Field("DemographicFilter", alias="_t")
     identifier: str
@@ -106,7 +107,7 @@ class OrFilter(WireModel):
 
 
 AudienceFilter = Annotated[
-    Union[CountryFilter, LanguageFilter, DemographicFilter, DeviceFilter, NotFilter, AndFilter, OrFilter],
+    CountryFilter | LanguageFilter | DemographicFilter | DeviceFilter | NotFilter | AndFilter | OrFilter,
     Field(discriminator="t"),
 ]
 NotFilter.model_rebuild()
@@ -115,7 +116,8 @@ OrFilter.model_rebuild()
 
 
 class TaskAccuracy(WireModel):
-    """Graduation rule: reach ``target_accuracy`` on qualification examples within ``min_tasks..max_tasks``."""
+    """Graduation rule: reach ``target_accuracy`` on qualification examples within
+    ``min_tasks..max_tasks``."""
 
     t: Literal["TaskAccuracy"] = Field("TaskAccuracy", alias="_t")
     target_accuracy: float = Field(0.75, ge=0, le=1)
@@ -123,7 +125,7 @@ class TaskAccuracy(WireModel):
     max_tasks: int | None = None
 
 
-# --- audience resources ---------------------------------------------------------------------------------------
+# --- audience resources -------------------------------------------------------------------------------------
 
 
 class AudienceOutput(WireModel):
@@ -200,7 +202,7 @@ class UserMetrics(WireModel):
     capacity: Literal["None", "Low", "Sufficient"] | None = None
 
 
-# --- qualification examples -----------------------------------------------------------------------------------
+# --- qualification examples ---------------------------------------------------------------------------------
 
 
 class ExampleCategory(WireModel):
@@ -264,13 +266,11 @@ class TranscriptionExamplePayload(WireModel):
 
 
 ExamplePayload = Annotated[
-    Union[
-        ClassifyExamplePayload,
-        CompareExamplePayload,
-        LocateExamplePayload,
-        LineExamplePayload,
-        TranscriptionExamplePayload,
-    ],
+    ClassifyExamplePayload
+    | CompareExamplePayload
+    | LocateExamplePayload
+    | LineExamplePayload
+    | TranscriptionExamplePayload,
     Field(discriminator="t"),
 ]
 
@@ -318,13 +318,11 @@ class TranscriptionExampleTruth(WireModel):
 
 
 ExampleTruth = Annotated[
-    Union[
-        ClassifyExampleTruth,
-        CompareExampleTruth,
-        LocateExampleTruth,
-        LineExampleTruth,
-        TranscriptionExampleTruth,
-    ],
+    ClassifyExampleTruth
+    | CompareExampleTruth
+    | LocateExampleTruth
+    | LineExampleTruth
+    | TranscriptionExampleTruth,
     Field(discriminator="t"),
 ]
 

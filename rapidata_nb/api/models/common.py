@@ -24,7 +24,8 @@ class PagedResult(WireModel, Generic[T]):
 
 
 class ErrorBody(WireModel):
-    """Every non-2xx response body: ``{message, traceId}`` (extra keys such as ``latestRevisionNumber`` allowed)."""
+    """Every non-2xx response body: ``{message, traceId}`` (extra keys such as ``latestRevisionNumber``
+    allowed)."""
 
     model_config = ConfigDict(extra="allow")
 

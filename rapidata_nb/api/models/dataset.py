@@ -59,7 +59,8 @@ class SegmentOption(WireModel):
 
 
 class DatasetSegmentInput(WireModel):
-    """One segment of a datapoint: ``asset``, ``context``, ``context_asset``, ``transcription``, ``answer_options``."""
+    """One segment of a datapoint: ``asset``, ``context``, ``context_asset``, ``transcription``,
+    ``answer_options``."""
 
     key: str = Field(min_length=1)
     kind: SegmentKind

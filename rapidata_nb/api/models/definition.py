@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -48,12 +48,20 @@ __all__ = [
 ]
 
 DefinitionType = Literal[
-    "Unknown", "Classify", "Compare", "Locate", "Line", "Transcription", "FreeText", "Ranking", "GroupedRanking"
+    "Unknown",
+    "Classify",
+    "Compare",
+    "Locate",
+    "Line",
+    "Transcription",
+    "FreeText",
+    "Ranking",
+    "GroupedRanking",
 ]
 RevisionState = Literal["Pending", "Completed", "Failed"]
 
 
-# --- bindings: where a rapid takes its text/asset/options from ------------------------------------------------
+# --- bindings: where a rapid takes its text/asset/options from ----------------------------------------------
 
 
 class AssetBinding(WireModel):
@@ -77,7 +85,7 @@ class OptionsBinding(WireModel):
     segment: str | None = None
 
 
-# --- rapid specs (one per task type) ---------------------------------------------------------------------------
+# --- rapid specs (one per task type) ------------------------------------------------------------------------
 
 
 class _SpecBase(WireModel):
@@ -134,12 +142,12 @@ class FreeTextSpec(_SpecBase):
 
 
 RapidSpec = Annotated[
-    Union[CompareSpec, ClassifySpec, LocateSpec, LineSpec, TranscriptionSpec, FreeTextSpec],
+    CompareSpec | ClassifySpec | LocateSpec | LineSpec | TranscriptionSpec | FreeTextSpec,
     Field(discriminator="t"),
 ]
 
 
-# --- workflows --------------------------------------------------------------------------------------------------
+# --- workflows ----------------------------------------------------------------------------------------------
 
 
 class SimpleWorkflow(WireModel):
@@ -165,7 +173,7 @@ class OnlinePairMaker(WireModel):
     total_comparison_budget: int | None = Field(None, ge=1)
 
 
-PairMakerConfig = Annotated[Union[FullPermutationPairMaker, OnlinePairMaker], Field(discriminator="t")]
+PairMakerConfig = Annotated[FullPermutationPairMaker | OnlinePairMaker, Field(discriminator="t")]
 
 
 class BradleyTerryRankingConfig(WireModel):
@@ -188,10 +196,10 @@ class GroupedRankingWorkflow(WireModel):
     max_parallelism: int | None = None
 
 
-Workflow = Annotated[Union[SimpleWorkflow, GroupedRankingWorkflow], Field(discriminator="t")]
+Workflow = Annotated[SimpleWorkflow | GroupedRankingWorkflow, Field(discriminator="t")]
 
 
-# --- referees ---------------------------------------------------------------------------------------------------
+# --- referees -----------------------------------------------------------------------------------------------
 
 
 class NaiveReferee(WireModel):
@@ -217,10 +225,10 @@ class EarlyStoppingReferee(WireModel):
     threshold: float = Field(gt=0, le=1)
 
 
-Referee = Annotated[Union[NaiveReferee, QuorumReferee, EarlyStoppingReferee], Field(discriminator="t")]
+Referee = Annotated[NaiveReferee | QuorumReferee | EarlyStoppingReferee, Field(discriminator="t")]
 
 
-# --- definitions and revisions ------------------------------------------------------------------------------------
+# --- definitions and revisions ------------------------------------------------------------------------------
 
 
 class CreateDefinitionInput(WireModel):

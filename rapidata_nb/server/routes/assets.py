@@ -64,7 +64,9 @@ def upload_file(
         filename=file.filename or "file",
         content_type=file.content_type,
     )
-    return UploadAssetOutput(file_name=asset.file_name, original_size_bytes=len(data), final_size_bytes=len(data))
+    return UploadAssetOutput(
+        file_name=asset.file_name, original_size_bytes=len(data), final_size_bytes=len(data)
+    )
 
 
 @router.post("/asset/url")

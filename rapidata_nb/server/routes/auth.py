@@ -57,7 +57,9 @@ def token(
             "Missing client credentials: send a Basic authorization header or client_id/client_secret",
             error="invalid_client",
         )
-    client = store.authenticate_client(session=session, client_id=credentials[0], client_secret=credentials[1])
+    client = store.authenticate_client(
+        session=session, client_id=credentials[0], client_secret=credentials[1]
+    )
     if client is None:
         raise UnauthorizedError("Unknown client or wrong client secret", error="invalid_client")
     access_token = store.issue_token(

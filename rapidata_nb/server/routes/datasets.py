@@ -23,12 +23,16 @@ router = APIRouter(tags=["dataset"])
 @router.post("/dataset")
 def create_dataset(body: CreateDatasetInput, session: SessionDep, user: CurrentUser) -> CreateDatasetOutput:
     """Create an empty dataset (optionally with a schema)."""
-    dataset = store.create_dataset(session=session, owner_id=user.customer_id, name=body.name, schema=body.schema_)
+    dataset = store.create_dataset(
+        session=session, owner_id=user.customer_id, name=body.name, schema=body.schema_
+    )
     return CreateDatasetOutput(dataset_id=dataset.id)
 
 
 @router.post("/dataset/{dataset_id}/datapoint")
-def create_datapoint(body: CreateDatapointInput, dataset: DatasetDep, session: SessionDep) -> CreateDatapointOutput:
+def create_datapoint(
+    body: CreateDatapointInput, dataset: DatasetDep, session: SessionDep
+) -> CreateDatapointOutput:
     """Add one datapoint; every referenced ``fileName`` must exist."""
     datapoint = store.create_datapoint(session=session, dataset=dataset, body=body)
     return CreateDatapointOutput(datapoint_id=datapoint.id)

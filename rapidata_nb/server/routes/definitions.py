@@ -71,7 +71,9 @@ def _revision_out(session: SessionDep, d: JobDefinition, r: DefinitionRevision) 
 
 
 @router.post("/job/definition")
-def create_definition(body: CreateDefinitionInput, session: SessionDep, user: CurrentUser) -> CreateDefinitionOutput:
+def create_definition(
+    body: CreateDefinitionInput, session: SessionDep, user: CurrentUser
+) -> CreateDefinitionOutput:
     """Create a job definition (revision 1) on an existing dataset."""
     definition, revision = store.create_definition(session=session, owner_id=user.customer_id, body=body)
     return CreateDefinitionOutput(definition_id=definition.id, pipeline_id=revision.pipeline_id)
@@ -140,8 +142,11 @@ def get_revision(revision_number: int, definition: DefinitionDep, session: Sessi
 
 
 @router.post("/job/definition/{definition_id}/revision")
-def save_revision(body: SaveRevisionInput, definition: DefinitionDep, session: SessionDep) -> SaveRevisionOutput:
-    """Save a new revision (409 with ``latestRevisionNumber`` when ``requireLatest`` and the base is stale)."""
+def save_revision(
+    body: SaveRevisionInput, definition: DefinitionDep, session: SessionDep
+) -> SaveRevisionOutput:
+    """Save a new revision (409 with ``latestRevisionNumber`` when ``requireLatest`` and the base is
+    stale)."""
     revision = store.save_revision(session=session, definition=definition, body=body)
     return SaveRevisionOutput(revision_number=revision.revision_number, pipeline_id=revision.pipeline_id)
 

@@ -177,7 +177,9 @@ def job_cost_estimate(job: JobDep, session: SessionDep) -> CostEstimate:
     """How many responses the job's revision needs."""
     definition = session.get(JobDefinition, job.definition_id)
     assert definition is not None
-    revision = definition_store.get_revision(session=session, definition=definition, number=job.revision_number)
+    revision = definition_store.get_revision(
+        session=session, definition=definition, number=job.revision_number
+    )
     count, required = definition_store.required_responses(session=session, revision=revision)
     return CostEstimate(
         estimated_cost=required * COST_PER_RESPONSE,

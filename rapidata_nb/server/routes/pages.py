@@ -1,4 +1,5 @@
-"""Simple server-rendered pages behind the links the SDK prints (``/definitions/{id}``, ``/audiences/.../job/...``).
+"""Simple server-rendered pages behind the links the SDK prints (``/definitions/{id}``,
+``/audiences/.../job/...``).
 
 They need no token (ids are unguessable), show the name, instruction, datapoints and progress, and link
 stored assets. The Jupyter widgets are the rich view; these pages make the printed links useful.
@@ -52,7 +53,9 @@ def _asset_html(session: SessionDep, origin: str, asset: dict[str, Any] | None) 
     label = html.escape(row.original_name)
     kind = (row.content_type or "").split("/")[0]
     if kind == "image" or label.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")):
-        return f"<a href='{html.escape(url)}'><img src='{html.escape(url)}' alt='{label}' title='{label}'></a>"
+        return (
+            f"<a href='{html.escape(url)}'><img src='{html.escape(url)}' alt='{label}' title='{label}'></a>"
+        )
     return f"<a href='{html.escape(url)}'>{label}</a>"
 
 
@@ -70,7 +73,9 @@ def _datapoints_table(session: SessionDep, origin: str, datapoints: list[Datapoi
         group = html.escape(dp.group) if dp.group is not None else ""
         rows.append(f"<tr><td>{i}</td><td>{group}</td><td>{'</td><td>'.join(cells)}</td></tr>")
     more = f"<p>… and {len(datapoints) - _MAX_ROWS} more</p>" if len(datapoints) > _MAX_ROWS else ""
-    return f"<table><tr><th>#</th><th>group</th><th colspan='4'>segments</th></tr>{''.join(rows)}</table>{more}"
+    return (
+        f"<table><tr><th>#</th><th>group</th><th colspan='4'>segments</th></tr>{''.join(rows)}</table>{more}"
+    )
 
 
 def _definition_html(session: SessionDep, origin: str, d: JobDefinition, r: DefinitionRevision) -> str:
@@ -122,7 +127,8 @@ def job_page(audience_id: str, job_id: str, session: SessionDep, request: Reques
     body = (
         f"<h1>{html.escape(job.name)}</h1>"
         f"<p><b>State:</b> {html.escape(job.state)} · <b>Audience:</b> "
-        f"{html.escape(audience.name if audience else audience_id)} · <b>Responses:</b> {counts.responses}</p>"
+        f"{html.escape(audience.name if audience else audience_id)} · "
+        f"<b>Responses:</b> {counts.responses}</p>"
         f"<div class='bar'><div style='width:{pct:.1f}%'></div></div>"
         f"<p>{counts.completed} of {counts.total} tasks done ({pct:.1f}%)</p><hr>"
         + _definition_html(session, base_url(request), d, r)

@@ -97,7 +97,9 @@ def store_url(*, session: Session, owner_id: str, url: str) -> Asset:
     file_name = f"{digest[:32]}_{_safe_name(url_basename(url))}"
     asset = session.get(Asset, file_name)
     if asset is None:
-        asset = Asset(file_name=file_name, owner_id=owner_id, kind="url", url=url, original_name=url_basename(url))
+        asset = Asset(
+            file_name=file_name, owner_id=owner_id, kind="url", url=url, original_name=url_basename(url)
+        )
         session.add(asset)
         session.flush()
     return asset
@@ -140,7 +142,9 @@ def create_batch_upload(
 
 def batch_items(*, session: Session, batch_id: str) -> list[BatchUploadItem]:
     """Items of a batch in submission order."""
-    stmt = select(BatchUploadItem).where(BatchUploadItem.batch_id == batch_id).order_by(BatchUploadItem.position)
+    stmt = (
+        select(BatchUploadItem).where(BatchUploadItem.batch_id == batch_id).order_by(BatchUploadItem.position)
+    )
     return list(session.scalars(stmt))
 
 

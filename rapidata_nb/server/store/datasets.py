@@ -55,7 +55,8 @@ def create_dataset(
 
 
 def asset_identities(*, session: Session, asset: AssetInputT, where: str) -> list[str]:
-    """Identities of an asset input (``sha256:..``, ``url:..``, ``text:..``), checking every ``fileName`` exists.
+    """Identities of an asset input (``sha256:..``, ``url:..``, ``text:..``), checking every ``fileName``
+    exists.
 
     Raises:
         BadRequestError: naming ``where`` when a ``fileName`` is unknown or a multi-asset is empty.
@@ -72,7 +73,8 @@ def asset_identities(*, session: Session, asset: AssetInputT, where: str) -> lis
     row = session.get(Asset, asset.name)
     if row is None:
         raise BadRequestError(
-            f"{where}.name: unknown fileName '{asset.name}' (upload it first with POST /asset/file or /asset/url)"
+            f"{where}.name: unknown fileName '{asset.name}' "
+            "(upload it first with POST /asset/file or /asset/url)"
         )
     return [f"url:{row.url}" if row.kind == "url" else f"sha256:{row.sha256}"]
 
@@ -124,9 +126,7 @@ def _check_schema(schema: list[dict[str, Any]] | None, segments: list[DatasetSeg
             raise BadRequestError(f"segments.{col['key']}.text: longer than {max_length} characters")
 
 
-def create_datapoint(
-    *, session: Session, dataset: Dataset, body: CreateDatapointInput
-) -> Datapoint:
+def create_datapoint(*, session: Session, dataset: Dataset, body: CreateDatapointInput) -> Datapoint:
     """Validate and add one datapoint (a retry with the same content and sort index returns the first one)."""
     segments, identities = _validate_segments(session=session, segments=body.segments, where="segments")
     if not any(s.key == "asset" for s in body.segments):
@@ -180,8 +180,10 @@ def upsert_group(
 
 def list_datapoints(*, session: Session, dataset_id: str) -> list[Datapoint]:
     """Datapoints of a dataset in sort order."""
-    stmt = select(Datapoint).where(Datapoint.dataset_id == dataset_id).order_by(
-        Datapoint.sort_index, Datapoint.created_at
+    stmt = (
+        select(Datapoint)
+        .where(Datapoint.dataset_id == dataset_id)
+        .order_by(Datapoint.sort_index, Datapoint.created_at)
     )
     return list(session.scalars(stmt))
 

@@ -18,7 +18,8 @@ __all__ = ["create_schema", "make_engine", "make_session_factory"]
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` (SQLite gets WAL, FULL sync, a busy timeout and immediate transactions)."""
+    """Create the engine for ``url`` (SQLite gets WAL, FULL sync, a busy timeout and immediate
+    transactions)."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -96,7 +96,9 @@ def _validate_referee(referee: Referee) -> None:
 def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dataset) -> None:
     datapoints = dataset_store.list_datapoints(session=session, dataset_id=dataset.id)
     if not datapoints:
-        raise BadRequestError(f"datasetId: dataset '{dataset.id}' has no datapoints; add them before the definition")
+        raise BadRequestError(
+            f"datasetId: dataset '{dataset.id}' has no datapoints; add them before the definition"
+        )
     if isinstance(workflow, GroupedRankingWorkflow):
         sizes = Counter(dp.group for dp in datapoints)
         if None in sizes:
@@ -107,7 +109,9 @@ def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dat
         maker = workflow.pair_maker_config
         if maker is not None and not isinstance(maker, FullPermutationPairMaker):
             if not maker.total_comparison_budget:
-                raise BadRequestError("workflow.pairMakerConfig.totalComparisonBudget: required for OnlinePairMaker")
+                raise BadRequestError(
+                    "workflow.pairMakerConfig.totalComparisonBudget: required for OnlinePairMaker"
+                )
         return
     spec = workflow.rapid
     for i, dp in enumerate(datapoints):
@@ -117,7 +121,8 @@ def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dat
             n = len(inner.get("assets", [])) if inner.get("_t") == "MultiAssetInput" else 1
             if n != 2:
                 raise BadRequestError(
-                    f"datapoints[{i}]: a compare datapoint needs exactly 2 assets (a MultiAssetInput), got {n}"
+                    f"datapoints[{i}]: a compare datapoint needs exactly 2 assets "
+                    f"(a MultiAssetInput), got {n}"
                 )
             names = [a.get("name") or a.get("text") for a in inner["assets"]]
             if names[0] == names[1]:
@@ -126,14 +131,24 @@ def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dat
             if spec.categories.literal is None:
                 seg = spec.categories.segment or "answer_options"
                 if not (_segment(dp, seg) or {}).get("options"):
-                    raise BadRequestError(f"datapoints[{i}]: a classification datapoint needs a '{seg}' segment")
+                    raise BadRequestError(
+                        f"datapoints[{i}]: a classification datapoint needs a '{seg}' segment"
+                    )
             elif not spec.categories.literal:
                 raise BadRequestError("workflow.rapid.categories.literal: needs at least one option")
         elif isinstance(spec, TranscriptionSpec):
             seg = spec.transcription.segment
-            if spec.transcription.literal is None and not (_segment(dp, seg or "transcription") or {}).get("text"):
-                raise BadRequestError(f"datapoints[{i}]: a select-words datapoint needs a 'transcription' segment")
-    if isinstance(spec, CompareSpec) and spec.index_identifiers is not None and len(spec.index_identifiers) != 2:
+            if spec.transcription.literal is None and not (_segment(dp, seg or "transcription") or {}).get(
+                "text"
+            ):
+                raise BadRequestError(
+                    f"datapoints[{i}]: a select-words datapoint needs a 'transcription' segment"
+                )
+    if (
+        isinstance(spec, CompareSpec)
+        and spec.index_identifiers is not None
+        and len(spec.index_identifiers) != 2
+    ):
         raise BadRequestError("workflow.rapid.indexIdentifiers: needs exactly 2 names (a_b_names)")
 
 
@@ -144,7 +159,9 @@ def _load_dataset(session: Session, owner_id: str, dataset_id: str) -> Dataset:
     return dataset
 
 
-def create_definition(*, session: Session, owner_id: str, body: CreateDefinitionInput) -> tuple[JobDefinition, DefinitionRevision]:
+def create_definition(
+    *, session: Session, owner_id: str, body: CreateDefinitionInput
+) -> tuple[JobDefinition, DefinitionRevision]:
     """Validate and store a definition with its first revision."""
     dataset = _load_dataset(session, owner_id, body.dataset_id)
     _validate_referee(body.referee)
@@ -176,7 +193,9 @@ def create_definition(*, session: Session, owner_id: str, body: CreateDefinition
     return definition, revision
 
 
-def get_revision(*, session: Session, definition: JobDefinition, number: int | None = None) -> DefinitionRevision:
+def get_revision(
+    *, session: Session, definition: JobDefinition, number: int | None = None
+) -> DefinitionRevision:
     """A revision of the definition (the latest when ``number`` is None), else 404."""
     wanted = definition.latest_revision if number is None else number
     row = session.scalars(
@@ -195,7 +214,8 @@ def save_revision(
     """Store a new revision; fields left out are inherited from the latest one.
 
     Raises:
-        ConflictError: 409 with ``latestRevisionNumber`` when ``requireLatest`` is set and ``baseRevisionNumber``
+        ConflictError: 409 with ``latestRevisionNumber`` when ``requireLatest`` is set and
+        ``baseRevisionNumber``
             is not the latest revision.
     """
     latest = get_revision(session=session, definition=definition)
@@ -212,7 +232,8 @@ def save_revision(
     referee: dict[str, Any] = body.referee.wire() if body.referee is not None else latest.referee
     if body.workflow is not None and definition_type(body.workflow) != definition.definition_type:
         raise BadRequestError(
-            f"workflow: a {definition.definition_type} definition cannot become {definition_type(body.workflow)}"
+            f"workflow: a {definition.definition_type} definition "
+            f"cannot become {definition_type(body.workflow)}"
         )
     dataset_id = body.dataset_id or latest.dataset_id
     dataset = _load_dataset(session, definition.owner_id, dataset_id)
@@ -234,7 +255,9 @@ def save_revision(
         else latest.campaign_feature_flags,
         dataset_id=dataset.id,
         aggregator_type=body.aggregator_type if "aggregator_type" in fields else latest.aggregator_type,
-        validation_set_id=body.validation_set_id if "validation_set_id" in fields else latest.validation_set_id,
+        validation_set_id=body.validation_set_id
+        if "validation_set_id" in fields
+        else latest.validation_set_id,
         state="Completed",
         pipeline_id=new_id("pip"),
     )
@@ -244,7 +267,9 @@ def save_revision(
     return revision
 
 
-def list_revisions(*, session: Session, definition_id: str, descending: bool = False) -> list[DefinitionRevision]:
+def list_revisions(
+    *, session: Session, definition_id: str, descending: bool = False
+) -> list[DefinitionRevision]:
     """Every revision of a definition by number."""
     order = DefinitionRevision.revision_number.desc() if descending else DefinitionRevision.revision_number
     stmt = select(DefinitionRevision).where(DefinitionRevision.definition_id == definition_id).order_by(order)
@@ -264,14 +289,17 @@ def list_definitions(
     for key in sort or ["-created_at"]:
         column = columns.get(key.lstrip("-"))
         if column is None:
-            raise BadRequestError(f"sort: unknown sort key '{key}' (use created_at or name, '-' for descending)")
+            raise BadRequestError(
+                f"sort: unknown sort key '{key}' (use created_at or name, '-' for descending)"
+            )
         order.append(column.desc() if key.startswith("-") else column)
     stmt = stmt.order_by(*order, JobDefinition.id).offset((page - 1) * page_size).limit(page_size)
     return total, list(session.scalars(stmt))
 
 
 def required_responses(*, session: Session, revision: DefinitionRevision) -> tuple[int, int]:
-    """``(datapoint_count, required_responses)`` of a revision (upper bound: early stopping may need fewer)."""
+    """``(datapoint_count, required_responses)`` of a revision (upper bound: early stopping may need
+    fewer)."""
     datapoints = dataset_store.list_datapoints(session=session, dataset_id=revision.dataset_id)
     votes = referee_target(revision.referee)
     workflow = revision.workflow

@@ -1,4 +1,5 @@
-"""Repository of jobs: creation (with the audience check and task creation), state changes, listing, progress."""
+"""Repository of jobs: creation (with the audience check and task creation), state changes, listing,
+progress."""
 
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def create_job(*, session: Session, owner_id: str, body: CreateJobInput, seed: i
     definition = session.get(JobDefinition, body.job_definition_id)
     if definition is None or definition.deleted or definition.owner_id != owner_id:
         raise NotFoundError(f"jobDefinitionId: job definition '{body.job_definition_id}' not found")
-    revision = definition_store.get_revision(session=session, definition=definition, number=body.revision_number)
+    revision = definition_store.get_revision(
+        session=session, definition=definition, number=body.revision_number
+    )
     audience = find_audience(session=session, audience_id=body.audience_id, owner_id=owner_id)
     if audience is None:
         raise NotFoundError(f"audienceId: audience '{body.audience_id}' not found")
