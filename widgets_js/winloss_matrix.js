@@ -198,17 +198,33 @@ function render({ model, el }) {
   const selection = (s) => {
     if (!s) return h("div", { class: "rnb-selection rnb-hint", text: "Click a cell to list its matchups." });
     const total = s.a_wins + s.b_wins;
+    const share = total ? ` (${s.a} won ${Math.round((100 * s.a_wins) / total)}%)` : " (never decided)";
     return h("div", { class: "rnb-selection" }, [
       h("strong", { text: `${s.a} vs ${s.b}` }),
-      h("span", { text: ` · ${total} matchup${total === 1 ? "" : "s"}` }),
-      h("ul", { class: "rnb-texts" }, [
-        h("li", { text: `${s.a} won ${s.a_wins}` }),
-        h("li", { text: `${s.b} won ${s.b_wins}` }),
-      ]),
+      h("span", { class: "rnb-score-line", text: ` · ${s.a_wins}–${s.b_wins}${share}` }),
+      battleList(model.get("matchups") ?? []),
     ]);
   };
 
-  const events = ["change:names", "change:counts", "change:selected"];
+  /**
+   * The individual battles of the selected pair (when Python was given a battles frame).
+   * @param {{id: string, model_a: string, model_b: string, winner: string}[]} battles
+   */
+  const battleList = (battles) => {
+    if (!battles.length) return null;
+    const outcome = (/** @type {{model_a: string, model_b: string, winner: string}} */ m) =>
+      m.winner === "model_a" ? `${m.model_a} won` : m.winner === "model_b" ? `${m.model_b} won` : "tie";
+    return h("div", { class: "rnb-matchups" }, [
+      h("div", { class: "rnb-hint", text: `${battles.length} battle${battles.length === 1 ? "" : "s"}:` }),
+      h(
+        "ul",
+        { class: "rnb-texts" },
+        battles.map((m) => h("li", { "data-id": m.id, text: `${m.id}: ${m.model_a} vs ${m.model_b} · ${outcome(m)}` })),
+      ),
+    ]);
+  };
+
+  const events = ["change:names", "change:counts", "change:selected", "change:matchups"];
   for (const event of events) model.on(event, draw);
   try {
     draw();

@@ -17,6 +17,23 @@ __all__ = ["WinLossMatrix"]
 STATIC_TABLE_MAX = 12
 """Up to this many items the static HTML fallback is a full table; beyond, a summary."""
 
+MAX_MATCHUPS = 200
+"""At most this many battles of the selected pair are sent to the front end."""
+
+_BATTLE_COLUMNS = ("model_a", "model_b", "winner")
+
+
+def _check_battles(battles: Any) -> pd.DataFrame:
+    if not isinstance(battles, pd.DataFrame):
+        raise TypeError(f"battles must be a pandas DataFrame, got {type(battles).__name__}")
+    missing = [c for c in _BATTLE_COLUMNS if c not in battles.columns]
+    if missing:
+        raise ValueError(
+            f"battles needs the columns model_a, model_b, winner; missing {missing} (the frame has "
+            f"{list(battles.columns)}); rapidata_nb.frames.as_battles() builds one from results"
+        )
+    return battles
+
 
 def _scores(matrix: pd.DataFrame, scores: Any) -> np.ndarray:
     """Scores aligned with ``matrix.index``: given, or each item's overall win rate."""
@@ -55,12 +72,15 @@ class WinLossMatrix(BaseWidget):
             as non-negative integers, for example ``results.win_matrix()``.
         scores: Sort key, best first: a Series/mapping by name, a sequence aligned with the index, or
             a leaderboard frame with a ``score`` column. Default: each item's overall win rate.
+        battles: Optional battles frame (``model_a, model_b, winner`` with ``winner`` one of
+            ``"model_a"``, ``"model_b"`` or a tie) whose rows are listed when a cell is clicked
+            (see :attr:`matchups`). :meth:`from_battles` builds the matrix from it.
     """
 
     _esm = STATIC_DIR / "winloss_matrix.js"
     _css = STATIC_DIR / "winloss_matrix.css"
     _widget_name: ClassVar[str] = "WinLossMatrix"
-    _init_arguments: ClassVar[tuple[str, ...]] = ("matrix", "scores")
+    _init_arguments: ClassVar[tuple[str, ...]] = ("matrix", "scores", "battles")
 
     names = t.List(t.Unicode(), read_only=True).tag(sync=True)
     """Item names, sorted by score (best first); rows and columns follow this order.
@@ -91,8 +111,20 @@ class WinLossMatrix(BaseWidget):
     - Default: ``None``
     """
 
-    def __init__(self, matrix: pd.DataFrame, scores: Any = None, **kwargs: Any) -> None:
+    matchups = t.List(t.Dict(), read_only=True).tag(sync=True)
+    """The battles of the selected pair (either side first) when ``battles`` was given: ``{"id",
+    "model_a", "model_b", "winner"}`` per battle, ``id`` being the battle's index label; at most
+    :data:`MAX_MATCHUPS`.
+
+    - Type: ``list[dict]``
+    - Default: ``[]``
+    """
+
+    def __init__(
+        self, matrix: pd.DataFrame, scores: Any = None, *, battles: pd.DataFrame | None = None, **kwargs: Any
+    ) -> None:
         self._check_kwargs(kwargs)
+        self._battles = None if battles is None else _check_battles(battles)
         frame = self._validate(matrix)
         values = _scores(frame, scores)
         order = sorted(range(len(frame)), key=lambda i: (-values[i], str(frame.index[i])))
@@ -103,6 +135,44 @@ class WinLossMatrix(BaseWidget):
         self.set_trait("names", names)
         self.set_trait("scores", [float(values[i]) for i in order])
         self.set_trait("counts", counts.tobytes(order="C"))
+
+    @classmethod
+    def from_battles(cls, battles: pd.DataFrame, scores: Any = None, **kwargs: Any) -> WinLossMatrix:
+        """Count the wins in a battles frame (ties count for neither side) and keep the battles for
+        listing.
+
+        Examples:
+            >>> battles = pd.DataFrame({"model_a": ["x", "x", "y"], "model_b": ["y", "y", "x"],
+            ...                         "winner": ["model_a", "tie", "model_a"]})
+            >>> WinLossMatrix.from_battles(battles).matrix.loc["x", "y"]
+            1
+        """
+        frame = _check_battles(battles)
+        names = sorted({str(v) for v in frame["model_a"]} | {str(v) for v in frame["model_b"]})
+        a, b, winner = frame["model_a"].astype(str), frame["model_b"].astype(str), frame["winner"]
+        decided = winner.isin(["model_a", "model_b"])
+        won = a.where(winner == "model_a", b)[decided]
+        lost = b.where(winner == "model_a", a)[decided]
+        counts = pd.crosstab(won.to_numpy(), lost.to_numpy()) if decided.any() else pd.DataFrame()
+        matrix = counts.reindex(index=names, columns=names, fill_value=0)
+        return cls(matrix, scores, battles=frame, **kwargs)
+
+    @t.observe("selected")
+    def _on_selected(self, change: dict[str, Any]) -> None:
+        self.set_trait("matchups", self._matchups_of(change["new"]))
+
+    def _matchups_of(self, selected: dict[str, Any] | None) -> list[dict[str, Any]]:
+        if self._battles is None or not selected:
+            return []
+        frame = self._battles
+        a, b = frame["model_a"].astype(str), frame["model_b"].astype(str)
+        pair = {str(selected.get("a")), str(selected.get("b"))}
+        rows = frame[(a != b) & a.isin(pair) & b.isin(pair)].head(MAX_MATCHUPS)
+        return [
+            {"id": str(index), "model_a": str(row["model_a"]), "model_b": str(row["model_b"]),
+             "winner": str(row["winner"])}
+            for index, row in rows.iterrows()
+        ]
 
     @staticmethod
     def _validate(matrix: Any) -> pd.DataFrame:

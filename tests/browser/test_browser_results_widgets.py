@@ -69,10 +69,12 @@ def _matrix(n: int, seed: int = 3) -> pd.DataFrame:
 
 
 def test_winloss_matrix_hover_and_click(bridge: Any, shot: Any) -> None:
-    matrix = pd.DataFrame(
-        [[0, 7, 9], [3, 0, 6], [1, 4, 0]], index=["flux", "sdxl", "dalle"], columns=["flux", "sdxl", "dalle"]
-    )
-    widget = WinLossMatrix(matrix)
+    wins = {("flux", "sdxl"): 7, ("sdxl", "flux"): 3, ("flux", "dalle"): 9, ("dalle", "flux"): 1,
+            ("sdxl", "dalle"): 6, ("dalle", "sdxl"): 4}
+    outcomes = [(a, b, "model_a") for (a, b), n in wins.items() for _ in range(n)] + [("flux", "sdxl", "tie")]
+    battles = pd.DataFrame(outcomes, columns=["model_a", "model_b", "winner"],
+                           index=[f"prompt {i}" for i in range(len(outcomes))])
+    widget = WinLossMatrix.from_battles(battles)
     page = bridge.page
     bridge.mount(widget, "winloss_matrix")
     assert widget.names == ["flux", "sdxl", "dalle"]
@@ -88,7 +90,12 @@ def test_winloss_matrix_hover_and_click(bridge: Any, shot: Any) -> None:
     page.mouse.click(x, y)
     bridge.settle()
     assert widget.selected == {"a": "flux", "b": "sdxl", "a_wins": 7, "b_wins": 3}
-    assert "flux vs sdxl" in page.locator(".rnb-selection").inner_text()
+    assert len(widget.matchups) == 11  # 7 + 3 decided battles and one tie
+    page.wait_for_function("() => document.querySelectorAll('.rnb-matchups li').length === 11")
+    assert page.locator(".rnb-selection").inner_text().startswith("flux vs sdxl · 7–3 (flux won 70%)")
+    tie = page.locator('.rnb-matchups li[data-id="prompt 30"]')
+    assert tie.inner_text() == "prompt 30: flux vs sdxl · tie"
+    shot("winloss_matrix_selected")
 
 
 def test_winloss_matrix_100_by_100_renders_on_one_canvas(bridge: Any, shot: Any) -> None:

@@ -193,3 +193,29 @@ def test_empty_inputs() -> None:
     assert Leaderboard(pd.DataFrame(columns=["name", "score"])).rows == []
     gallery = ResultsGallery({"info": {"type": "Compare"}, "results": []})
     assert (gallery.n_total, gallery.n_pages, gallery.cards, gallery.winners) == (0, 0, [], [])
+
+
+def test_matrix_from_battles_lists_the_matchups_of_the_selected_pair() -> None:
+    battles = pd.DataFrame(
+        {"model_a": ["x", "x", "y", "z", "x"], "model_b": ["y", "y", "x", "x", "z"],
+         "winner": ["model_a", "tie", "model_a", "model_b", "model_a"]},
+        index=pd.Index(["p1", "p2", "p3", "p4", "p5"], name="prompt"),
+    )
+    widget = WinLossMatrix.from_battles(battles)
+    assert widget.names == ["x", "y", "z"]
+    assert widget.matrix.to_dict() == {"x": {"x": 0, "y": 1, "z": 0}, "y": {"x": 1, "y": 0, "z": 0},
+                                       "z": {"x": 2, "y": 0, "z": 0}}
+    assert widget.matchups == []
+    widget.set_state({"selected": {"a": "y", "b": "x", "a_wins": 1, "b_wins": 1}})
+    assert widget.matchups == [
+        {"id": "p1", "model_a": "x", "model_b": "y", "winner": "model_a"},
+        {"id": "p2", "model_a": "x", "model_b": "y", "winner": "tie"},
+        {"id": "p3", "model_a": "y", "model_b": "x", "winner": "model_a"},
+    ]
+    widget.selected = None
+    assert widget.matchups == []
+
+
+def test_battles_need_the_three_columns() -> None:
+    with pytest.raises(ValueError, match=r"needs the columns model_a, model_b, winner; missing \['winner'\]"):
+        WinLossMatrix.from_battles(pd.DataFrame({"model_a": ["x"], "model_b": ["y"]}))
