@@ -16,4 +16,5 @@ def test_docs_examples_run() -> None:
         exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 - our own documentation
     assert namespace["heatmap"].names == ["flux", "sdxl", "dalle"]  # type: ignore[attr-defined]
     assert namespace["gallery"].matches == [0]  # type: ignore[attr-defined]
+    assert [m["id"] for m in namespace["from_battles"].matchups] == ["prompt 1", "prompt 2", "prompt 3"]  # type: ignore[attr-defined]
     assert namespace["preview"].task["names"] in (["Midjourney", "Flux"], ["Flux", "Midjourney"])  # type: ignore[attr-defined]
