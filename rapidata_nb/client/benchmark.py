@@ -43,8 +43,10 @@ def resolve_budget(level_of_detail: str | int) -> int:
             raise ValueError(f"level_of_detail must be a positive integer, got {level_of_detail}")
         return level_of_detail
     if level_of_detail not in LEVELS_OF_DETAIL:
-        raise ValueError(f"level_of_detail must be one of {list(LEVELS_OF_DETAIL)} or a positive integer, "
-                         f"got {level_of_detail!r}")
+        raise ValueError(
+            f"level_of_detail must be one of {list(LEVELS_OF_DETAIL)} or a positive integer, "
+            f"got {level_of_detail!r}"
+        )
     return LEVELS_OF_DETAIL[level_of_detail]
 
 
@@ -62,8 +64,14 @@ class BenchmarkParticipant:
         name: Its display name.
     """
 
-    def __init__(self, name: str, id: str, benchmark_id: str, ctx: ClientContext,  # noqa: A002
-                 status: str = "Created") -> None:
+    def __init__(
+        self,
+        name: str,
+        id: str,
+        benchmark_id: str,
+        ctx: ClientContext,  # noqa: A002
+        status: str = "Created",
+    ) -> None:
         self.name = name
         self.id = id
         self._benchmark_id = benchmark_id
@@ -75,8 +83,9 @@ class BenchmarkParticipant:
         """``Created`` (not yet submitted), ``Submitted`` or ``Disabled``."""
         return self._status
 
-    def upload_media(self, assets: list[str], identifiers: list[str],
-                     data_type: Literal["media", "text"] = "media") -> tuple[list[str], list[str]]:
+    def upload_media(
+        self, assets: list[str], identifiers: list[str], data_type: Literal["media", "text"] = "media"
+    ) -> tuple[list[str], list[str]]:
         """Attach media (URLs, paths or texts) to prompt identifiers; returns ``(uploaded, failed)`` assets.
 
         Raises:
@@ -89,14 +98,17 @@ class BenchmarkParticipant:
         def one(pair: tuple[str, str]) -> tuple[str, str | None]:
             asset, identifier = pair
             try:
-                self._ctx.transport.request("POST", f"/participant/{self.id}/sample", json={
-                    "identifier": identifier, "asset": _asset_input(self._ctx, asset, data_type)})
+                self._ctx.transport.request(
+                    "POST",
+                    f"/participant/{self.id}/sample",
+                    json={"identifier": identifier, "asset": _asset_input(self._ctx, asset, data_type)},
+                )
                 return asset, None
             except RapidataError as exc:
                 return asset, exc.message if hasattr(exc, "message") else str(exc)
 
         with ThreadPoolExecutor(max_workers=max(1, min(8, rapidata_config.upload.maxWorkers))) as pool:
-            outcomes = list(pool.map(one, zip(assets, identifiers)))
+            outcomes = list(pool.map(one, zip(assets, identifiers, strict=True)))
         failed = [a for a, err in outcomes if err is not None]
         if failed:
             first = next(err for _, err in outcomes if err is not None)
@@ -139,7 +151,9 @@ class BenchmarkParticipant:
         return f"BenchmarkParticipant(name='{self.name}', id='{self.id}', status='{self._status}')"
 
 
-def _filters(tags: list[str] | None, country: list[str] | None, language: list[str] | None) -> list[tuple[str, str]]:
+def _filters(
+    tags: list[str] | None, country: list[str] | None, language: list[str] | None
+) -> list[tuple[str, str]]:
     params: list[tuple[str, str]] = []
     for key, values in (("tags", tags), ("country", country), ("language", language)):
         if values is not None:
@@ -227,10 +241,16 @@ class RapidataLeaderboard:
         from rapidata_nb.client.job import RapidataJob
 
         body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/runs") or {}
-        return [RapidataJob._fetch(str(r["jobId"]), self._ctx) for r in body.get("items") or [] if r.get("jobId")]
+        return [
+            RapidataJob._fetch(str(r["jobId"]), self._ctx) for r in body.get("items") or [] if r.get("jobId")
+        ]
 
-    def get_standings(self, tags: list[str] | None = None, country: list[str] | None = None,
-                      language: list[str] | None = None) -> pd.DataFrame:
+    def get_standings(
+        self,
+        tags: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+    ) -> pd.DataFrame:
         """Standings, best first: columns ``name, wins, total_matches, score``.
 
         Args:
@@ -240,36 +260,62 @@ class RapidataLeaderboard:
         """
         import pandas as pd
 
-        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/standings/query",
-                                           params=_filters(tags, country, language)) or {}
-        rows = [{"name": p["name"], "wins": p["wins"], "total_matches": p["totalMatches"],
-                 "score": None if p.get("score") is None else round(float(p["score"]), 2)}
-                for p in body.get("items") or []]
+        body = (
+            self._ctx.transport.request(
+                "GET", f"/leaderboard/{self.id}/standings/query", params=_filters(tags, country, language)
+            )
+            or {}
+        )
+        rows = [
+            {
+                "name": p["name"],
+                "wins": p["wins"],
+                "total_matches": p["totalMatches"],
+                "score": None if p.get("score") is None else round(float(p["score"]), 2),
+            }
+            for p in body.get("items") or []
+        ]
         return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
 
-    def get_win_loss_matrix(self, tags: list[str] | None = None, country: list[str] | None = None,
-                            language: list[str] | None = None) -> pd.DataFrame:
-        """``matrix.loc[a, b]`` = times model ``a`` beat model ``b`` (same filters as :meth:`get_standings`)."""
+    def get_win_loss_matrix(
+        self,
+        tags: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """``matrix.loc[a, b]`` = times model ``a`` beat ``b`` (filters as in :meth:`get_standings`)."""
         import pandas as pd
 
-        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/matrix/query",
-                                           params=_filters(tags, country, language)) or {}
-        return pd.DataFrame(body.get("data", []), index=pd.Index(body.get("index", [])),
-                            columns=pd.Index(body.get("columns", [])))
+        body = (
+            self._ctx.transport.request(
+                "GET", f"/leaderboard/{self.id}/matrix/query", params=_filters(tags, country, language)
+            )
+            or {}
+        )
+        return pd.DataFrame(
+            body.get("data", []),
+            index=pd.Index(body.get("index", [])),
+            columns=pd.Index(body.get("columns", [])),
+        )
 
-    def update(self, name: str | None = None, level_of_detail: str | int | None = None,
-               min_responses_per_matchup: int | None = None) -> None:
+    def update(
+        self,
+        name: str | None = None,
+        level_of_detail: str | int | None = None,
+        min_responses_per_matchup: int | None = None,
+    ) -> None:
         """Rename or change the budget of future evaluations."""
         body: dict[str, Any] = {"name": name}
         if level_of_detail is not None:
             body["responseBudget"] = resolve_budget(level_of_detail)
         if min_responses_per_matchup is not None:
             body["minResponses"] = min_responses_per_matchup
-        self._ctx.transport.request("PATCH", f"/leaderboard/{self.id}",
-                                    json={k: v for k, v in body.items() if v is not None})
+        self._ctx.transport.request(
+            "PATCH", f"/leaderboard/{self.id}", json={k: v for k, v in body.items() if v is not None}
+        )
 
     def _repr_html_(self) -> str:
-        return f"<h4>{self._data.get('name', self.id)}</h4>" + self.get_standings().to_html(index=False)
+        return f"<h4>{self._data.get('name', self.id)}</h4>" + str(self.get_standings().to_html(index=False))
 
     def view(self) -> None:
         """Show the standings (inline in notebooks, else a link)."""
@@ -323,9 +369,16 @@ class RapidataBenchmark:
                 continue
             asset = seg["asset"]
             parts = asset.get("assets") if asset.get("_t") == "MultiAsset" else [asset]
-            out.append([str(((a.get("metadata") or {}).get("sourceUrl") or {}).get("url")
-                             or ((a.get("metadata") or {}).get("originalFilename") or {}).get("originalFilename")
-                             or a.get("identifier")) for a in parts])
+            out.append(
+                [
+                    str(
+                        ((a.get("metadata") or {}).get("sourceUrl") or {}).get("url")
+                        or ((a.get("metadata") or {}).get("originalFilename") or {}).get("originalFilename")
+                        or a.get("identifier")
+                    )
+                    for a in parts
+                ]
+            )
         return out
 
     @property
@@ -333,9 +386,13 @@ class RapidataBenchmark:
         """Each prompt's tag values."""
         return [[t["value"] for t in p.get("tags", [])] for p in self._prompt_rows()]
 
-    def add_prompts(self, identifiers: list[str] | None = None, prompts: list[str | None] | list[str] | None = None,
-                    prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
-                    tags: Sequence[Sequence[str] | None] | None = None) -> None:
+    def add_prompts(
+        self,
+        identifiers: list[str] | None = None,
+        prompts: list[str | None] | list[str] | None = None,
+        prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
+        tags: Sequence[Sequence[str] | None] | None = None,
+    ) -> None:
         """Register prompts (matched by index); identifiers default to the prompts and must be unique.
 
         Raises:
@@ -362,25 +419,40 @@ class RapidataBenchmark:
         clash = [i for i in identifiers if i in existing]
         if clash:
             raise ValueError(f"Identifiers already exist in the benchmark: {clash}")
-        for identifier, prompt, asset, tag in zip(identifiers, prompts_, assets_, tags_):
+        for identifier, prompt, asset, tag in zip(identifiers, prompts_, assets_, tags_, strict=True):
             segments: list[dict[str, Any]] = []
             if prompt is not None:
                 segments.append({"key": "prompt", "kind": "Text", "text": prompt})
             if asset:
                 inputs = [_asset_input(self._ctx, a) for a in asset]
-                segments.append({"key": "prompt_asset", "kind": "Asset",
-                                 "asset": inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput",
-                                                                              "assets": inputs}})
-            self._ctx.transport.request("POST", f"/benchmark/{self.id}/prompt", json={
-                "identifier": identifier, "segments": segments, "tags": [{"value": t} for t in tag or []]})
+                segments.append(
+                    {
+                        "key": "prompt_asset",
+                        "kind": "Asset",
+                        "asset": inputs[0]
+                        if len(inputs) == 1
+                        else {"_t": "MultiAssetInput", "assets": inputs},
+                    }
+                )
+            self._ctx.transport.request(
+                "POST",
+                f"/benchmark/{self.id}/prompt",
+                json={
+                    "identifier": identifier,
+                    "segments": segments,
+                    "tags": [{"value": t} for t in tag or []],
+                },
+            )
 
     # --- leaderboards ---------------------------------------------------------------------------------
 
     @property
     def leaderboards(self) -> list[RapidataLeaderboard]:
         """Leaderboards of this benchmark, in creation order."""
-        return [RapidataLeaderboard(d, self._ctx)
-                for d in self._ctx.transport.paged(f"/benchmark/{self.id}/leaderboards", page_size=100)]
+        return [
+            RapidataLeaderboard(d, self._ctx)
+            for d in self._ctx.transport.paged(f"/benchmark/{self.id}/leaderboards", page_size=100)
+        ]
 
     def create_leaderboard(
         self,
@@ -410,31 +482,56 @@ class RapidataBenchmark:
             ValueError: On an unknown level of detail or fewer than 1 vote per matchup.
         """
         budget = resolve_budget(level_of_detail) if level_of_detail is not None else None
-        if min_responses_per_matchup is not None and (not isinstance(min_responses_per_matchup, int)
-                                                      or min_responses_per_matchup < 1):
+        if min_responses_per_matchup is not None and (
+            not isinstance(min_responses_per_matchup, int) or min_responses_per_matchup < 1
+        ):
             raise ValueError("min_responses_per_matchup must be a positive integer")
         audience = audience_id if audience_id is None or isinstance(audience_id, str) else audience_id.id
         flags = [s._to_feature_flag() for s in settings or []]
-        created = self._ctx.transport.request("POST", "/leaderboard", json={
-            "benchmarkId": self.id, "name": name, "instruction": instruction, "showPrompt": show_prompt,
-            "showPromptAsset": show_prompt_asset, "isInversed": inverse_ranking, "responseBudget": budget,
-            "minResponses": min_responses_per_matchup, "audienceId": audience, "includedTags": included_tags,
-            "excludedTags": excluded_tags, "featureFlags": flags or None, "skipInitialRun": skip_initial_run,
-        }) or {}
-        return RapidataLeaderboard(dict(self._ctx.transport.request("GET", f"/leaderboard/{created['id']}") or {}),
-                                   self._ctx)
+        created = (
+            self._ctx.transport.request(
+                "POST",
+                "/leaderboard",
+                json={
+                    "benchmarkId": self.id,
+                    "name": name,
+                    "instruction": instruction,
+                    "showPrompt": show_prompt,
+                    "showPromptAsset": show_prompt_asset,
+                    "isInversed": inverse_ranking,
+                    "responseBudget": budget,
+                    "minResponses": min_responses_per_matchup,
+                    "audienceId": audience,
+                    "includedTags": included_tags,
+                    "excludedTags": excluded_tags,
+                    "featureFlags": flags or None,
+                    "skipInitialRun": skip_initial_run,
+                },
+            )
+            or {}
+        )
+        return RapidataLeaderboard(
+            dict(self._ctx.transport.request("GET", f"/leaderboard/{created['id']}") or {}), self._ctx
+        )
 
     # --- participants ---------------------------------------------------------------------------------
 
     @property
     def participants(self) -> list[BenchmarkParticipant]:
         """Every model of the benchmark, in the order added."""
-        return [BenchmarkParticipant(str(p["name"]), str(p["id"]), self.id, self._ctx, str(p["status"]))
-                for p in self._ctx.transport.paged(f"/benchmark/{self.id}/participants", page_size=100)]
+        return [
+            BenchmarkParticipant(str(p["name"]), str(p["id"]), self.id, self._ctx, str(p["status"]))
+            for p in self._ctx.transport.paged(f"/benchmark/{self.id}/participants", page_size=100)
+        ]
 
-    def add_model(self, name: str, media: list[str], identifiers: list[str] | None = None,
-                  prompts: list[str] | None = None, data_type: Literal["media", "text"] = "media"
-                  ) -> BenchmarkParticipant:
+    def add_model(
+        self,
+        name: str,
+        media: list[str],
+        identifiers: list[str] | None = None,
+        prompts: list[str] | None = None,
+        data_type: Literal["media", "text"] = "media",
+    ) -> BenchmarkParticipant:
         """Add a model and its media without submitting it (see :meth:`BenchmarkParticipant.run`).
 
         Raises:
@@ -446,7 +543,9 @@ class RapidataBenchmark:
         if identifiers is None and prompts is None:
             raise ValueError("identifiers or prompts must be provided")
         if identifiers is not None and prompts is not None:
-            raise ValueError("identifiers and prompts cannot be provided at the same time; use one or the other")
+            raise ValueError(
+                "identifiers and prompts cannot be provided at the same time; use one or the other"
+            )
         keys = list(identifiers if identifiers is not None else prompts or [])
         if len(keys) != len(media):
             raise ValueError("media and identifiers/prompts must have the same length")
@@ -454,13 +553,22 @@ class RapidataBenchmark:
         unknown = sorted({k for k in keys if k not in registered})
         if unknown:
             raise ValueError(f"not registered in the benchmark (see .identifiers / .prompts): {unknown}")
-        created = self._ctx.transport.request("POST", f"/benchmark/{self.id}/participants", json={"name": name}) or {}
+        created = (
+            self._ctx.transport.request("POST", f"/benchmark/{self.id}/participants", json={"name": name})
+            or {}
+        )
         participant = BenchmarkParticipant(name, str(created["participantId"]), self.id, self._ctx)
         participant.upload_media(media, keys, data_type=data_type)
         return participant
 
-    def evaluate_model(self, name: str, media: list[str], identifiers: list[str] | None = None,
-                       prompts: list[str] | None = None, data_type: Literal["media", "text"] = "media") -> None:
+    def evaluate_model(
+        self,
+        name: str,
+        media: list[str],
+        identifiers: list[str] | None = None,
+        prompts: list[str] | None = None,
+        data_type: Literal["media", "text"] = "media",
+    ) -> None:
         """Add a model with its media and submit it for evaluation on every leaderboard."""
         self.add_model(name, media, identifiers=identifiers, prompts=prompts, data_type=data_type).run()
 
@@ -470,20 +578,34 @@ class RapidataBenchmark:
         if pending:
             self._ctx.transport.request("POST", "/participants/submit", json={"participantIds": pending})
 
-    def get_overall_standings(self, tags: list[str] | None = None, country: list[str] | None = None,
-                              language: list[str] | None = None) -> pd.DataFrame:
+    def get_overall_standings(
+        self,
+        tags: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+    ) -> pd.DataFrame:
         """Standings over all leaderboards (columns ``name, wins, total_matches, score``)."""
         import pandas as pd
 
-        body = self._ctx.transport.request("GET", f"/benchmark/{self.id}/standings/query",
-                                           params=_filters(tags, country, language)) or {}
-        rows = [{"name": p["name"], "wins": p["wins"], "total_matches": p["totalMatches"],
-                 "score": None if p.get("score") is None else round(float(p["score"]), 2)}
-                for p in body.get("items") or []]
+        body = (
+            self._ctx.transport.request(
+                "GET", f"/benchmark/{self.id}/standings/query", params=_filters(tags, country, language)
+            )
+            or {}
+        )
+        rows = [
+            {
+                "name": p["name"],
+                "wins": p["wins"],
+                "total_matches": p["totalMatches"],
+                "score": None if p.get("score") is None else round(float(p["score"]), 2),
+            }
+            for p in body.get("items") or []
+        ]
         return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
 
     def _repr_html_(self) -> str:
-        return f"<h4>{self.name}</h4>" + self.get_overall_standings().to_html(index=False)
+        return f"<h4>{self.name}</h4>" + str(self.get_overall_standings().to_html(index=False))
 
     def view(self) -> None:
         """Show the overall standings (inline in notebooks, else a link)."""
@@ -499,10 +621,14 @@ class RapidataBenchmarkManager:
     def __init__(self, ctx: ClientContext) -> None:
         self._ctx = ctx
 
-    def create_new_benchmark(self, name: str, identifiers: list[str] | None = None,
-                             prompts: list[str | None] | list[str] | None = None,
-                             prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
-                             tags: Sequence[Sequence[str] | None] | None = None) -> RapidataBenchmark:
+    def create_new_benchmark(
+        self,
+        name: str,
+        identifiers: list[str] | None = None,
+        prompts: list[str | None] | list[str] | None = None,
+        prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
+        tags: Sequence[Sequence[str] | None] | None = None,
+    ) -> RapidataBenchmark:
         """Create a benchmark and register its prompts (matched by index).
 
         Raises:
@@ -532,8 +658,14 @@ class RapidataBenchmarkManager:
 
     def find_benchmarks(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataBenchmark]:
         """Your benchmarks whose name contains ``name``, newest first."""
-        body = self._ctx.transport.request("GET", "/benchmarks", params={
-            "page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"}) or {}
+        body = (
+            self._ctx.transport.request(
+                "GET",
+                "/benchmarks",
+                params={"page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"},
+            )
+            or {}
+        )
         return [RapidataBenchmark(str(b["name"]), str(b["id"]), self._ctx) for b in body.get("items") or []]
 
     def __repr__(self) -> str:

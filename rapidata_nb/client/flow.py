@@ -36,9 +36,13 @@ class FlowItemResult:
 def _asset_key(dp: dict[str, Any]) -> str:
     asset = dp.get("asset") or {}
     metadata = asset.get("metadata") or {}
-    return str((metadata.get("sourceUrl") or {}).get("url")
-               or (metadata.get("originalFilename") or {}).get("originalFilename")
-               or asset.get("text") or asset.get("identifier") or dp.get("id", "unknown"))
+    return str(
+        (metadata.get("sourceUrl") or {}).get("url")
+        or (metadata.get("originalFilename") or {}).get("originalFilename")
+        or asset.get("text")
+        or asset.get("identifier")
+        or dp.get("id", "unknown")
+    )
 
 
 class RapidataFlowItem:
@@ -68,11 +72,13 @@ class RapidataFlowItem:
         return state
 
     def get_results(self) -> FlowItemResult:
-        """Wait until the item is done (or its TTL expired) and return the scores (partial when Incomplete)."""
+        """Wait until the item is done (or its TTL ended) and return the scores (partial when Incomplete)."""
         self._wait()
         body = self._ctx.transport.request("GET", f"/flow/ranking/item/{self.id}/results") or {}
-        return FlowItemResult(datapoints={_asset_key(dp): int(dp.get("elo", 0)) for dp in body.get("datapoints", [])},
-                              total_votes=int(body.get("totalVotes", 0)))
+        return FlowItemResult(
+            datapoints={_asset_key(dp): int(dp.get("elo", 0)) for dp in body.get("datapoints", [])},
+            total_votes=int(body.get("totalVotes", 0)),
+        )
 
     def get_win_loss_matrix(self) -> pd.DataFrame:
         """Wait until done; ``matrix.loc[a, b]`` = times ``a`` was preferred over ``b``."""
@@ -80,8 +86,11 @@ class RapidataFlowItem:
 
         self._wait()
         body = self._ctx.transport.request("GET", f"/flow/ranking/item/{self.id}/vote-matrix") or {}
-        return pd.DataFrame(body.get("data", []), index=pd.Index(body.get("index", [])),
-                            columns=pd.Index(body.get("columns", [])))
+        return pd.DataFrame(
+            body.get("data", []),
+            index=pd.Index(body.get("index", [])),
+            columns=pd.Index(body.get("columns", [])),
+        )
 
     def get_response_count(self) -> int:
         """Wait until done and return the number of pairwise responses collected."""
@@ -128,9 +137,14 @@ class RapidataRankingFlow:
             raise ValueError("context_assets must contain between 1 and 10 assets")
         if private_metadata is not None and len(private_metadata) != len(datapoints):
             raise ValueError("private_metadata must have one entry per datapoint")
-        items = [Datapoint(asset=asset, data_type=data_type,
-                           private_metadata=private_metadata[i] if private_metadata else None)
-                 for i, asset in enumerate(datapoints)]
+        items = [
+            Datapoint(
+                asset=asset,
+                data_type=data_type,
+                private_metadata=private_metadata[i] if private_metadata else None,
+            )
+            for i, asset in enumerate(datapoints)
+        ]
         dataset = new_dataset(self._ctx, self.name, None)
         _, failed = dataset.add_datapoints(items)
         if failed and not accept_failed_uploads:
@@ -140,28 +154,55 @@ class RapidataRankingFlow:
             names = [self._ctx.uploader.upload(a) for a in context_assets]
             inputs = [{"_t": "ExistingAssetInput", "name": n} for n in names]
             context_asset = inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}
-        body = self._ctx.transport.request("POST", f"/flow/ranking/{self.id}/item", json={
-            "datasetId": dataset.id, "context": context, "contextAsset": context_asset,
-            "timeToLiveInSeconds": time_to_live}) or {}
+        body = (
+            self._ctx.transport.request(
+                "POST",
+                f"/flow/ranking/{self.id}/item",
+                json={
+                    "datasetId": dataset.id,
+                    "context": context,
+                    "contextAsset": context_asset,
+                    "timeToLiveInSeconds": time_to_live,
+                },
+            )
+            or {}
+        )
         return RapidataFlowItem(str(body["flowItemId"]), self.id, self._ctx)
 
-    def update_config(self, instruction: str | None = None, starting_elo: int | None = None,
-                      min_responses: int | None = None, max_responses: int | None = None,
-                      drain_duration: int | None = None, serve_timeout: int | None = None) -> None:
+    def update_config(
+        self,
+        instruction: str | None = None,
+        starting_elo: int | None = None,
+        min_responses: int | None = None,
+        max_responses: int | None = None,
+        drain_duration: int | None = None,
+        serve_timeout: int | None = None,
+    ) -> None:
         """Change the configuration for batches created from now on (existing items keep theirs)."""
-        body: dict[str, Any] = {"criteria": instruction, "startingElo": starting_elo,
-                                "minResponses": min_responses, "maxResponses": max_responses}
+        body: dict[str, Any] = {
+            "criteria": instruction,
+            "startingElo": starting_elo,
+            "minResponses": min_responses,
+            "maxResponses": max_responses,
+        }
         if drain_duration is not None:
             body["drainDurationSeconds"] = drain_duration
         if serve_timeout is not None:
             body["serveTimeoutSeconds"] = serve_timeout
-        self._ctx.transport.request("PATCH", f"/flow/ranking/{self.id}",
-                                    json={k: v for k, v in body.items() if v is not None})
+        self._ctx.transport.request(
+            "PATCH", f"/flow/ranking/{self.id}", json={k: v for k, v in body.items() if v is not None}
+        )
 
     def get_flow_items(self, amount: int = 10, page: int = 1) -> list[RapidataFlowItem]:
         """The flow's items, newest first."""
-        body = self._ctx.transport.request("GET", f"/flow/ranking/{self.id}/item", params={
-            "page": page, "page_size": amount, "sort": "-created_at"}) or {}
+        body = (
+            self._ctx.transport.request(
+                "GET",
+                f"/flow/ranking/{self.id}/item",
+                params={"page": page, "page_size": amount, "sort": "-created_at"},
+            )
+            or {}
+        )
         return [RapidataFlowItem(str(i["id"]), self.id, self._ctx) for i in body.get("items") or []]
 
     def delete(self) -> None:
@@ -178,10 +219,17 @@ class RapidataFlowManager:
     def __init__(self, ctx: ClientContext) -> None:
         self._ctx = ctx
 
-    def create_ranking_flow(self, name: str, instruction: str, max_response_threshold: int = 100,
-                            min_response_threshold: int | None = None, validation_set_id: str | None = None,
-                            settings: Sequence[Any] | None = None, drain_duration: int | None = None,
-                            serve_timeout: int | None = None) -> RapidataRankingFlow:
+    def create_ranking_flow(
+        self,
+        name: str,
+        instruction: str,
+        max_response_threshold: int = 100,
+        min_response_threshold: int | None = None,
+        validation_set_id: str | None = None,
+        settings: Sequence[Any] | None = None,
+        drain_duration: int | None = None,
+        serve_timeout: int | None = None,
+    ) -> RapidataRankingFlow:
         """Create a ranking flow; ``min_response_threshold`` defaults to ``max_response_threshold``.
 
         Raises:
@@ -194,11 +242,23 @@ class RapidataFlowManager:
         if min_response_threshold > max_response_threshold:
             raise ValueError("min_response_threshold must not exceed max_response_threshold")
         flags = [s._to_feature_flag() if hasattr(s, "_to_feature_flag") else s for s in settings or []]
-        body = self._ctx.transport.request("POST", "/flow/ranking", json={
-            "name": name, "criteria": instruction, "maxResponses": max_response_threshold,
-            "minResponses": min_response_threshold, "validationSetId": validation_set_id,
-            "featureFlags": [f if isinstance(f, dict) else dict(f) for f in flags] or None,
-            "drainDurationSeconds": drain_duration, "serveTimeoutSeconds": serve_timeout}) or {}
+        body = (
+            self._ctx.transport.request(
+                "POST",
+                "/flow/ranking",
+                json={
+                    "name": name,
+                    "criteria": instruction,
+                    "maxResponses": max_response_threshold,
+                    "minResponses": min_response_threshold,
+                    "validationSetId": validation_set_id,
+                    "featureFlags": [f if isinstance(f, dict) else dict(f) for f in flags] or None,
+                    "drainDurationSeconds": drain_duration,
+                    "serveTimeoutSeconds": serve_timeout,
+                },
+            )
+            or {}
+        )
         return RapidataRankingFlow(str(body["flowId"]), name, self._ctx)
 
     def get_flow_by_id(self, flow_id: str) -> RapidataRankingFlow:
@@ -208,8 +268,14 @@ class RapidataFlowManager:
 
     def find_flows(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataRankingFlow]:
         """Your flows whose name contains ``name``, newest first."""
-        body = self._ctx.transport.request("GET", "/flow", params={
-            "page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"}) or {}
+        body = (
+            self._ctx.transport.request(
+                "GET",
+                "/flow",
+                params={"page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"},
+            )
+            or {}
+        )
         return [RapidataRankingFlow(str(f["id"]), str(f["name"]), self._ctx) for f in body.get("items") or []]
 
     def preheat(self) -> None:

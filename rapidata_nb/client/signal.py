@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rapidata_nb.client._context import ClientContext
@@ -23,7 +23,11 @@ def _seconds(interval_hours: float) -> int | float:
 
 
 def _check_interval(interval_hours: float) -> None:
-    if isinstance(interval_hours, bool) or not isinstance(interval_hours, (int, float)) or not interval_hours > 0:
+    if (
+        isinstance(interval_hours, bool)
+        or not isinstance(interval_hours, (int, float))
+        or not interval_hours > 0
+    ):
         raise ValueError(f"interval_hours must be a positive number of hours, got {interval_hours!r}")
 
 
@@ -100,11 +104,12 @@ class RapidataSignal:
 
     def trigger(self) -> None:
         """Fire once now; returns at once (see :meth:`wait_for_next_job`)."""
-        self._triggered_at = datetime.now(timezone.utc)
+        self._triggered_at = datetime.now(UTC)
         self._ctx.transport.request("POST", f"/signal/{self.id}/trigger")
 
-    def update(self, *, name: str | None = None, description: str | None = None,
-               interval_hours: float | None = None) -> RapidataSignal:
+    def update(
+        self, *, name: str | None = None, description: str | None = None, interval_hours: float | None = None
+    ) -> RapidataSignal:
         """Change the name, description or interval (omitted values stay)."""
         body: dict[str, Any] = {}
         if name is not None:
@@ -120,14 +125,24 @@ class RapidataSignal:
         return self
 
     def _runs(self, page: int, page_size: int, sort_descending: bool) -> list[dict[str, Any]]:
-        body = self._ctx.transport.request("GET", f"/signal/{self.id}/run", params={
-            "page": page, "page_size": page_size, "sort": "-started_at" if sort_descending else "started_at"})
+        body = self._ctx.transport.request(
+            "GET",
+            f"/signal/{self.id}/run",
+            params={
+                "page": page,
+                "page_size": page_size,
+                "sort": "-started_at" if sort_descending else "started_at",
+            },
+        )
         return list((body or {}).get("items") or [])
 
     def get_jobs(self, page: int = 1, page_size: int = 20, sort_descending: bool = True) -> list[RapidataJob]:
         """The jobs the signal created, newest first by default (skipped firings are not listed)."""
-        return [RapidataJob._fetch(str(r["audienceJobId"]), self._ctx)
-                for r in self._runs(page, page_size, sort_descending) if r.get("audienceJobId")]
+        return [
+            RapidataJob._fetch(str(r["audienceJobId"]), self._ctx)
+            for r in self._runs(page, page_size, sort_descending)
+            if r.get("audienceJobId")
+        ]
 
     def wait_for_next_job(self, timeout: float = 300, poll_interval: float = 5.0) -> RapidataJob:
         """Block until a firing that starts after this call has created a job, and return that job.
@@ -142,12 +157,15 @@ class RapidataSignal:
             raise ValueError("timeout must be positive")
         if poll_interval <= 0:
             raise ValueError("poll_interval must be positive")
-        started = self._triggered_at or datetime.now(timezone.utc)
+        started = self._triggered_at or datetime.now(UTC)
         deadline = time.monotonic() + timeout
         interval = min(poll_interval, 0.1) if self._ctx.is_local else poll_interval
         while True:
-            fresh = [r for r in self._runs(1, 20, True)
-                     if r.get("audienceJobId") and (_parse_time(r.get("startedAt")) or started) >= started]
+            fresh = [
+                r
+                for r in self._runs(1, 20, True)
+                if r.get("audienceJobId") and (_parse_time(r.get("startedAt")) or started) >= started
+            ]
             if fresh:
                 self._triggered_at = None
                 return RapidataJob._fetch(str(fresh[-1]["audienceJobId"]), self._ctx)
@@ -185,21 +203,40 @@ class RapidataSignalManager:
         _check_interval(interval_hours)
         audience_id = audience if isinstance(audience, str) else audience.id
         definition_id = job_definition if isinstance(job_definition, str) else job_definition.id
-        created = self._ctx.transport.request("POST", "/signal", json={
-            "name": name, "description": description, "audienceId": audience_id,
-            "jobDefinitionId": definition_id, "revisionNumber": revision_number,
-            "intervalSeconds": _seconds(interval_hours), "isPublic": is_public,
-        }) or {}
+        created = (
+            self._ctx.transport.request(
+                "POST",
+                "/signal",
+                json={
+                    "name": name,
+                    "description": description,
+                    "audienceId": audience_id,
+                    "jobDefinitionId": definition_id,
+                    "revisionNumber": revision_number,
+                    "intervalSeconds": _seconds(interval_hours),
+                    "isPublic": is_public,
+                },
+            )
+            or {}
+        )
         return self.get_signal_by_id(str(created["id"]))
 
     def get_signal_by_id(self, signal_id: str) -> RapidataSignal:
         """Open a signal by id."""
-        return RapidataSignal(dict(self._ctx.transport.request("GET", f"/signal/{signal_id}") or {}), self._ctx)
+        return RapidataSignal(
+            dict(self._ctx.transport.request("GET", f"/signal/{signal_id}") or {}), self._ctx
+        )
 
     def find_signals(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataSignal]:
         """Your signals and public ones whose name contains ``name``, newest first."""
-        body = self._ctx.transport.request("GET", "/signal", params={
-            "page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"}) or {}
+        body = (
+            self._ctx.transport.request(
+                "GET",
+                "/signal",
+                params={"page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"},
+            )
+            or {}
+        )
         return [RapidataSignal(item, self._ctx) for item in body.get("items") or []]
 
     def __repr__(self) -> str:

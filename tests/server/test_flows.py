@@ -1,4 +1,4 @@
-"""Ranking flows over real HTTP: wire shapes, validation (nothing stored on rejection), and the official SDK."""
+"""Ranking flows over real HTTP: wire shapes, validation (nothing stored on rejection), the official SDK."""
 
 from __future__ import annotations
 
@@ -23,16 +23,22 @@ def flow_dataset(api: httpx.Client, urls: list[str]) -> str:
     dataset = api.post("/dataset", json={"name": "flow_dataset"}).json()["datasetId"]
     for i, url in enumerate(urls):
         name = api.post("/asset/url", params={"url": url}).json()["fileName"]
-        body = {"segments": [{"key": "asset", "kind": "Asset", "asset": {"_t": "ExistingAssetInput", "name": name}}],
-                "sortIndex": i}
+        body = {
+            "segments": [
+                {"key": "asset", "kind": "Asset", "asset": {"_t": "ExistingAssetInput", "name": name}}
+            ],
+            "sortIndex": i,
+        }
         assert api.post(f"/dataset/{dataset}/datapoint", json=body).status_code == 200
     return str(dataset)
 
 
 @pytest.fixture(scope="module")
 def flow_id(api: httpx.Client) -> str:
-    response = api.post("/flow/ranking", json={"name": "wire flow", "criteria": "Which is better?",
-                                                "maxResponses": 30, "minResponses": 6})
+    response = api.post(
+        "/flow/ranking",
+        json={"name": "wire flow", "criteria": "Which is better?", "maxResponses": 30, "minResponses": 6},
+    )
     assert response.status_code == 200, response.text
     return str(response.json()["flowId"])
 
@@ -41,7 +47,11 @@ def test_flow_shape(api: httpx.Client, flow_id: str) -> None:
     body = api.get(f"/flow/{flow_id}").json()
     assert body["_t"] == "RankingFlow"
     assert (body["criteria"], body["startingElo"], body["maxResponses"], body["minResponses"]) == (
-        "Which is better?", 1200, 30, 6)
+        "Which is better?",
+        1200,
+        30,
+        6,
+    )
     assert body["flowItemCount"] == 0
     listed = api.get("/flow", params={"name[contains]": "wire"}).json()
     assert listed["items"][0]["type"] == "Ranking" and listed["items"][0]["id"] == flow_id
@@ -49,10 +59,15 @@ def test_flow_shape(api: httpx.Client, flow_id: str) -> None:
 
 def test_item_results_and_matrix(api: httpx.Client, flow_id: str) -> None:
     dataset = flow_dataset(api, URLS)
-    item_id = api.post(f"/flow/ranking/{flow_id}/item", json={"datasetId": dataset, "context": "ctx",
-                                                              "timeToLiveInSeconds": 600}).json()["flowItemId"]
-    done = wait_for(lambda: (b := api.get(f"/flow/ranking/item/{item_id}").json())["state"] == "Completed" and b,
-                    timeout=60, message="item completed")
+    item_id = api.post(
+        f"/flow/ranking/{flow_id}/item",
+        json={"datasetId": dataset, "context": "ctx", "timeToLiveInSeconds": 600},
+    ).json()["flowItemId"]
+    done = wait_for(
+        lambda: (b := api.get(f"/flow/ranking/item/{item_id}").json())["state"] == "Completed" and b,
+        timeout=60,
+        message="item completed",
+    )
     assert done["flowId"] == flow_id and done["datasetId"] == dataset and done["context"] == "ctx"
     assert done["responseCount"] == 30 and done["completedAt"] is not None
     results = api.get(f"/flow/ranking/item/{item_id}/results").json()
@@ -71,11 +86,15 @@ def test_item_results_and_matrix(api: httpx.Client, flow_id: str) -> None:
 
 @pytest.mark.parametrize(
     ("body", "status", "needle"),
-    [({"timeToLiveInSeconds": 5}, 400, "timeToLiveInSeconds"), ({"timeToLiveInSeconds": 4000}, 400, "timeToLive"),
-     ({"datasetId": "ds_missing"}, 404, "datasetId")],
+    [
+        ({"timeToLiveInSeconds": 5}, 400, "timeToLiveInSeconds"),
+        ({"timeToLiveInSeconds": 4000}, 400, "timeToLive"),
+        ({"datasetId": "ds_missing"}, 404, "datasetId"),
+    ],
 )
-def test_bad_items_are_rejected_and_nothing_stored(api: httpx.Client, flow_id: str, body: dict[str, Any],
-                                                   status: int, needle: str) -> None:
+def test_bad_items_are_rejected_and_nothing_stored(
+    api: httpx.Client, flow_id: str, body: dict[str, Any], status: int, needle: str
+) -> None:
     before = api.get(f"/flow/{flow_id}").json()["flowItemCount"]
     payload = {"datasetId": flow_dataset(api, URLS[:2]), **body}
     response = api.post(f"/flow/ranking/{flow_id}/item", json=payload)
@@ -99,7 +118,8 @@ OFFICIAL_FLOW = textwrap.dedent("""
     import json
     from rapidata import RapidataClient
     client = RapidataClient()
-    flow = client.flow.create_ranking_flow(name="Image Quality Ranking", instruction="Which image looks better?",
+    flow = client.flow.create_ranking_flow(name="Image Quality Ranking",
+                                           instruction="Which image looks better?",
                                            max_response_threshold=30, min_response_threshold=10)
     item = flow.create_new_flow_batch(datapoints=URLS, context="made by model X", time_to_live=120)
     results = item.get_results()
@@ -119,8 +139,14 @@ OFFICIAL_FLOW = textwrap.dedent("""
 def test_official_sdk_runs_a_ranking_flow(tls_server: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
     script = tmp_path / "official_flow.py"
     script.write_text(f"URLS = {URLS!r}\n" + OFFICIAL_FLOW)
-    proc = subprocess.run([sys.executable, str(script)], env=tls_server, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=240)
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        env=tls_server,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-5000:]}"
     out = json.loads(line.removeprefix("RESULT "))

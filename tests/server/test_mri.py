@@ -19,8 +19,11 @@ PROMPTS = ["A serene mountain landscape at sunset", "A futuristic city with flyi
 
 
 def text_prompt(identifier: str, text: str | None = None, tags: list[str] | None = None) -> dict[str, Any]:
-    return {"identifier": identifier, "segments": [{"key": "prompt", "kind": "Text", "text": text or identifier}],
-            "tags": [{"value": t} for t in tags or []]}
+    return {
+        "identifier": identifier,
+        "segments": [{"key": "prompt", "kind": "Text", "text": text or identifier}],
+        "tags": [{"value": t} for t in tags or []],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,9 @@ def benchmark_id(api: httpx.Client) -> str:
 def add_participant(api: httpx.Client, benchmark_id: str, name: str, shade: int) -> str:
     pid = api.post(f"/benchmark/{benchmark_id}/participants", json={"name": name}).json()["participantId"]
     for i, p in enumerate(PROMPTS):
-        file_name = api.post("/asset/url", params={"url": f"https://example.com/{name}/{i}.png"}).json()["fileName"]
+        file_name = api.post("/asset/url", params={"url": f"https://example.com/{name}/{i}.png"}).json()[
+            "fileName"
+        ]
         body = {"identifier": p, "asset": {"_t": "ExistingAssetInput", "name": file_name}}
         assert api.post(f"/participant/{pid}/sample", json=body).status_code == 200
     return str(pid)
@@ -44,20 +49,37 @@ def test_prompts_shape(api: httpx.Client, benchmark_id: str) -> None:
     page = api.get(f"/benchmark/{benchmark_id}/prompts", params={"page": 1, "page_size": 100}).json()
     assert page["totalPages"] == 1 and page["total"] == 2
     first = page["items"][0]
-    assert (first["identifier"], first["originalPrompt"], first["englishPrompt"]) == (PROMPTS[0], PROMPTS[0],
-                                                                                      PROMPTS[0])
+    assert (first["identifier"], first["originalPrompt"], first["englishPrompt"]) == (
+        PROMPTS[0],
+        PROMPTS[0],
+        PROMPTS[0],
+    )
     assert first["tags"] == [{"value": "t0", "category": None}]
     assert first["segments"][0]["kind"] == "Text"
 
 
 def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benchmark_id: str) -> None:
-    created = api.post("/leaderboard", json={"benchmarkId": benchmark_id, "name": "Realism",
-                                             "instruction": "Which image is more realistic?", "showPrompt": True,
-                                             "responseBudget": 12, "minResponses": 3, "audienceId": "aud_MU1GZYoESyO"})
+    created = api.post(
+        "/leaderboard",
+        json={
+            "benchmarkId": benchmark_id,
+            "name": "Realism",
+            "instruction": "Which image is more realistic?",
+            "showPrompt": True,
+            "responseBudget": 12,
+            "minResponses": 3,
+            "audienceId": "aud_MU1GZYoESyO",
+        },
+    )
     assert created.status_code == 200, created.text
     lb = created.json()
-    assert (lb["benchmarkId"], lb["responseBudget"], lb["minResponses"], lb["isInversed"], lb["voteAggregation"]) \
-        == (benchmark_id, 12, 3, False, "MajorityVote")
+    assert (
+        lb["benchmarkId"],
+        lb["responseBudget"],
+        lb["minResponses"],
+        lb["isInversed"],
+        lb["voteAggregation"],
+    ) == (benchmark_id, 12, 3, False, "MajorityVote")
     a, b = add_participant(api, benchmark_id, "alpha", 1), add_participant(api, benchmark_id, "beta", 2)
     submitted = api.post("/participants/submit", json={"participantIds": [a, b]}).json()
     assert submitted == {"validDatapoints": 4, "invalidDatapoints": 0, "minAssetsPerPromptWarning": None}
@@ -65,21 +87,30 @@ def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benc
     assert len(runs) == 1 and runs[0]["audienceId"] == "aud_MU1GZYoESyO"
     job = api.get(f"/job/{runs[0]['jobId']}").json()
     assert job["audienceId"] == "aud_MU1GZYoESyO"
-    wait_for(lambda: api.get(f"/job/{runs[0]['jobId']}").json()["state"] == "Completed", timeout=60,
-             message="evaluation job")
+    wait_for(
+        lambda: api.get(f"/job/{runs[0]['jobId']}").json()["state"] == "Completed",
+        timeout=60,
+        message="evaluation job",
+    )
     standings = api.get(f"/leaderboard/{lb['id']}/standings/query").json()
     assert {s["name"] for s in standings["items"]} == {"alpha", "beta"}
     assert [s["totalMatches"] for s in standings["items"]] == [2, 2]  # one matchup per prompt
     assert standings["totalResponses"] == 6
+    assert [s["responseCount"] for s in standings["items"]] == [6, 6]  # every vote involves both
     # A third participant is matched against both existing ones only.
     c = add_participant(api, benchmark_id, "gamma", 3)
     api.post("/participants/submit", json={"participantIds": [c]})
     runs = api.get(f"/leaderboard/{lb['id']}/runs").json()["items"]
     assert len(runs) == 2
-    wait_for(lambda: api.get(f"/job/{runs[1]['jobId']}").json()["state"] == "Completed", timeout=60,
-             message="second evaluation job")
-    matches = {s["name"]: s["totalMatches"] for s in
-               api.get(f"/leaderboard/{lb['id']}/standings/query").json()["items"]}
+    wait_for(
+        lambda: api.get(f"/job/{runs[1]['jobId']}").json()["state"] == "Completed",
+        timeout=60,
+        message="second evaluation job",
+    )
+    matches = {
+        s["name"]: s["totalMatches"]
+        for s in api.get(f"/leaderboard/{lb['id']}/standings/query").json()["items"]
+    }
     assert matches == {"alpha": 4, "beta": 4, "gamma": 4}
     filtered = api.get(f"/leaderboard/{lb['id']}/standings/query", params=[("tags", "t0")]).json()
     assert {s["name"]: s["totalMatches"] for s in filtered["items"]} == {"alpha": 2, "beta": 2, "gamma": 2}
@@ -89,15 +120,26 @@ def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benc
 
 @pytest.mark.parametrize(
     ("path", "body", "status", "needle"),
-    [("/benchmark/{bid}/prompt", text_prompt(PROMPTS[0]), 409, "already exists"),
-     ("/leaderboard", {"benchmarkId": "bm_missing", "name": "x", "instruction": "y"}, 404, "Benchmark"),
-     ("/leaderboard", {"benchmarkId": "{bid}", "name": "x", "instruction": "y", "audienceId": "aud_x"}, 404,
-      "audienceId"),
-     ("/leaderboard", {"benchmarkId": "{bid}", "name": "x", "instruction": "y", "responseBudget": 0}, 400,
-      "responseBudget")],
+    [
+        ("/benchmark/{bid}/prompt", text_prompt(PROMPTS[0]), 409, "already exists"),
+        ("/leaderboard", {"benchmarkId": "bm_missing", "name": "x", "instruction": "y"}, 404, "Benchmark"),
+        (
+            "/leaderboard",
+            {"benchmarkId": "{bid}", "name": "x", "instruction": "y", "audienceId": "aud_x"},
+            404,
+            "audienceId",
+        ),
+        (
+            "/leaderboard",
+            {"benchmarkId": "{bid}", "name": "x", "instruction": "y", "responseBudget": 0},
+            400,
+            "responseBudget",
+        ),
+    ],
 )
-def test_bad_input_is_rejected(api: httpx.Client, benchmark_id: str, path: str, body: dict[str, Any], status: int,
-                               needle: str) -> None:
+def test_bad_input_is_rejected(
+    api: httpx.Client, benchmark_id: str, path: str, body: dict[str, Any], status: int, needle: str
+) -> None:
     before = len(api.get(f"/benchmark/{benchmark_id}/leaderboards").json()["items"])
     body = json.loads(json.dumps(body).replace("{bid}", benchmark_id))
     response = api.post(path.replace("{bid}", benchmark_id), json=body)
@@ -109,8 +151,10 @@ def test_bad_input_is_rejected(api: httpx.Client, benchmark_id: str, path: str, 
 def test_unknown_identifier_and_empty_submit(api: httpx.Client, benchmark_id: str) -> None:
     pid = api.post(f"/benchmark/{benchmark_id}/participants", json={"name": "empty"}).json()["participantId"]
     name = api.post("/asset/url", params={"url": "https://example.com/x.png"}).json()["fileName"]
-    bad = api.post(f"/participant/{pid}/sample", json={"identifier": "nope",
-                                                       "asset": {"_t": "ExistingAssetInput", "name": name}})
+    bad = api.post(
+        f"/participant/{pid}/sample",
+        json={"identifier": "nope", "asset": {"_t": "ExistingAssetInput", "name": name}},
+    )
     assert bad.status_code == 400 and "nope" in bad.json()["message"]
     empty = api.post("/participants/submit", json={"participantIds": [pid]})
     assert empty.status_code == 400 and "no media" in empty.json()["message"]
@@ -156,8 +200,9 @@ OFFICIAL_STANDINGS = textwrap.dedent("""
 def run_script(source: str, env: dict[str, str], tmp_path: Path) -> dict[str, Any]:
     script = tmp_path / "official_script.py"
     script.write_text(source)
-    proc = subprocess.run([sys.executable, str(script)], env=env, cwd=tmp_path, capture_output=True, text=True,
-                          timeout=240)
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=240
+    )
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-5000:]}"
     return dict(json.loads(line.removeprefix("RESULT ")))

@@ -1,4 +1,4 @@
-"""Signals over real HTTP: firing on a short interval, skipping, pause/resume, trigger, restart, tick claim."""
+"""Signals over real HTTP: short-interval firing, skipping, pause/resume, trigger, restart, tick claim."""
 
 from __future__ import annotations
 
@@ -25,24 +25,49 @@ def compare_definition(api: httpx.Client, *, pairs: int = 1, votes: int = 3) -> 
     names = [api.post("/asset/url", params={"url": u}).json()["fileName"] for u in PAIR]
     dataset = api.post("/dataset", json={"name": "signal_dataset", "schema": None}).json()["datasetId"]
     for i in range(pairs):
-        body = {"segments": [{"key": "asset", "kind": "Asset", "asset": {
-            "_t": "MultiAssetInput", "assets": [{"_t": "ExistingAssetInput", "name": n} for n in names]}},
-            {"key": "context", "kind": "Text", "text": f"prompt {i}"}], "sortIndex": i}
+        body = {
+            "segments": [
+                {
+                    "key": "asset",
+                    "kind": "Asset",
+                    "asset": {
+                        "_t": "MultiAssetInput",
+                        "assets": [{"_t": "ExistingAssetInput", "name": n} for n in names],
+                    },
+                },
+                {"key": "context", "kind": "Text", "text": f"prompt {i}"},
+            ],
+            "sortIndex": i,
+        }
         assert api.post(f"/dataset/{dataset}/datapoint", json=body).status_code == 200
-    out = api.post("/job/definition", json={
-        "definitionName": "signal job",
-        "workflow": {"_t": "SimpleWorkflow", "rapid": {"_t": "Compare", "asset": {"segment": "asset"},
-                                                        "criteria": {"literal": "Which is better?"}}},
-        "referee": {"_t": "NaiveReferee", "totalVotes": votes},
-        "datasetId": dataset,
-    })
+    out = api.post(
+        "/job/definition",
+        json={
+            "definitionName": "signal job",
+            "workflow": {
+                "_t": "SimpleWorkflow",
+                "rapid": {
+                    "_t": "Compare",
+                    "asset": {"segment": "asset"},
+                    "criteria": {"literal": "Which is better?"},
+                },
+            },
+            "referee": {"_t": "NaiveReferee", "totalVotes": votes},
+            "datasetId": dataset,
+        },
+    )
     assert out.status_code == 200, out.text
     return str(out.json()["definitionId"])
 
 
 def create_signal(api: httpx.Client, definition_id: str, **extra: Any) -> str:
-    body = {"name": "nightly", "audienceId": "global", "jobDefinitionId": definition_id,
-            "intervalSeconds": 86400, **extra}
+    body = {
+        "name": "nightly",
+        "audienceId": "global",
+        "jobDefinitionId": definition_id,
+        "intervalSeconds": 86400,
+        **extra,
+    }
     response = api.post("/signal", json=body)
     assert response.status_code == 200, response.text
     return str(response.json()["id"])
@@ -77,28 +102,46 @@ def test_create_and_read_back(api: httpx.Client, definition_id: str) -> None:
 
 @pytest.mark.parametrize(
     ("patch", "field"),
-    [({"intervalSeconds": 0}, "intervalSeconds"), ({"intervalSeconds": -5}, "intervalSeconds"),
-     ({"jobDefinitionId": "def_missing"}, "jobDefinitionId"), ({"audienceId": "aud_missing"}, "audienceId"),
-     ({"revisionNumber": 99}, "revision")],
+    [
+        ({"intervalSeconds": 0}, "intervalSeconds"),
+        ({"intervalSeconds": -5}, "intervalSeconds"),
+        ({"jobDefinitionId": "def_missing"}, "jobDefinitionId"),
+        ({"audienceId": "aud_missing"}, "audienceId"),
+        ({"revisionNumber": 99}, "revision"),
+    ],
 )
-def test_bad_input_is_rejected_and_nothing_stored(api: httpx.Client, definition_id: str, patch: dict[str, Any],
-                                                  field: str) -> None:
+def test_bad_input_is_rejected_and_nothing_stored(
+    api: httpx.Client, definition_id: str, patch: dict[str, Any], field: str
+) -> None:
     before = api.get("/signal", params={"page_size": 1000}).json()["total"]
-    body = {"name": "bad", "audienceId": "global", "jobDefinitionId": definition_id, "intervalSeconds": 60, **patch}
+    body = {
+        "name": "bad",
+        "audienceId": "global",
+        "jobDefinitionId": definition_id,
+        "intervalSeconds": 60,
+        **patch,
+    }
     response = api.post("/signal", json=body)
     assert response.status_code in (400, 404, 422)
     assert field.lower() in response.json()["message"].lower()
     assert api.get("/signal", params={"page_size": 1000}).json()["total"] == before
 
 
-def test_fires_on_a_short_interval_and_skips_while_the_job_runs(live_server: LiveServer, api: httpx.Client,
-                                                                definition_id: str) -> None:
+def test_fires_on_a_short_interval_and_skips_while_the_job_runs(
+    live_server: LiveServer, api: httpx.Client, definition_id: str
+) -> None:
     signal_id = create_signal(api, definition_id)
     # A sub-second interval (our server accepts fractions of a second; the official SDK sends whole seconds).
     assert api.patch(f"/signal/{signal_id}", json={"intervalSeconds": 0.3}).status_code == 204
-    fired = poll(lambda: [r for r in runs(api, signal_id) if r["audienceJobId"]][:3]
-                 if len([r for r in runs(api, signal_id) if r["audienceJobId"]]) >= 3 else None,
-                 timeout=60, message="three jobs from the signal")
+    fired = poll(
+        lambda: (
+            [r for r in runs(api, signal_id) if r["audienceJobId"]][:3]
+            if len([r for r in runs(api, signal_id) if r["audienceJobId"]]) >= 3
+            else None
+        ),
+        timeout=60,
+        message="three jobs from the signal",
+    )
     jobs = [r["audienceJobId"] for r in fired]
     assert len(set(jobs)) == 3
     for job_id in jobs:
@@ -143,7 +186,9 @@ def test_pause_stops_firing_trigger_fires_once(api: httpx.Client, definition_id:
 
 def test_update_and_delete(api: httpx.Client, definition_id: str) -> None:
     signal_id = create_signal(api, definition_id, description="old")
-    assert api.patch(f"/signal/{signal_id}", json={"name": "hourly", "intervalSeconds": 3600}).status_code == 204
+    assert (
+        api.patch(f"/signal/{signal_id}", json={"name": "hourly", "intervalSeconds": 3600}).status_code == 204
+    )
     body = api.get(f"/signal/{signal_id}").json()
     assert (body["name"], body["intervalSeconds"], body["description"]) == ("hourly", 3600, "old")
     assert api.patch(f"/signal/{signal_id}", json={"description": None}).status_code == 204
@@ -202,15 +247,18 @@ def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client
     endless = compare_definition(api, votes=5000)
     signal_id = create_signal(api, endless)
     assert api.patch(f"/signal/{signal_id}", json={"intervalSeconds": 0.2}).status_code == 204
-    history = poll(lambda: r if len(r := runs(api, signal_id)) >= 3 else None, timeout=30,
-                   message="three firings")
+    history = poll(
+        lambda: r if len(r := runs(api, signal_id)) >= 3 else None, timeout=30, message="three firings"
+    )
     api.post(f"/signal/{signal_id}/pause")
     assert history[0]["audienceJobId"] and history[0]["status"] == "Running"
     skipped = history[1:]
     assert all(r["status"] == "Skipped" and r["audienceJobId"] is None for r in skipped)
     assert history[0]["audienceJobId"] in skipped[0]["skippedReason"]
     # get_jobs-style listing: only the firing that created a job has an audienceJobId.
-    assert [r["audienceJobId"] for r in runs(api, signal_id) if r["audienceJobId"]] == [history[0]["audienceJobId"]]
+    assert [r["audienceJobId"] for r in runs(api, signal_id) if r["audienceJobId"]] == [
+        history[0]["audienceJobId"]
+    ]
     api.delete(f"/job/{history[0]['audienceJobId']}")
 
 
@@ -236,7 +284,8 @@ OFFICIAL_SIGNAL = textwrap.dedent("""
     signal.update(name="Hourly prompt alignment", interval_hours=1)
     found = [s.id for s in client.signals.find_signals(name="prompt alignment")]
     out = {"job": job.id, "jobs": [j.id for j in jobs], "paused": paused, "name": signal.name,
-           "hours": signal.interval_hours, "found": signal.id in found, "next": signal.next_run_at.isoformat(),
+           "hours": signal.interval_hours, "found": signal.id in found,
+           "next": signal.next_run_at.isoformat(),
            "audience": signal.audience_id, "definition": signal.job_definition_id == job_definition.id}
     signal.delete()
     print("RESULT " + json.dumps(out))
@@ -247,8 +296,14 @@ OFFICIAL_SIGNAL = textwrap.dedent("""
 def test_official_sdk_runs_the_signals_guide(tls_server: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
     script = tmp_path / "official_signal.py"
     script.write_text(OFFICIAL_SIGNAL)
-    proc = subprocess.run([sys.executable, str(script)], env=tls_server, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=240)
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        env=tls_server,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-5000:]}"
     out = json.loads(line.removeprefix("RESULT "))

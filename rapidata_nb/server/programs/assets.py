@@ -23,8 +23,12 @@ def stored_asset(*, session: Session, asset: dict[str, Any]) -> dict[str, Any]:
         return {"_t": "TextAsset", "text": text, "metadata": {}, "identifier": text}
     if kind == "MultiAssetInput":
         inner = [stored_asset(session=session, asset=a) for a in asset.get("assets", [])]
-        return {"_t": "MultiAsset", "assets": inner, "metadata": {},
-                "identifier": ",".join(a["identifier"] for a in inner)}
+        return {
+            "_t": "MultiAsset",
+            "assets": inner,
+            "metadata": {},
+            "identifier": ",".join(a["identifier"] for a in inner),
+        }
     if kind == "ExistingAssetInput":
         name = str(asset.get("name", ""))
         row = session.get(Asset, name)
@@ -32,7 +36,10 @@ def stored_asset(*, session: Session, asset: dict[str, Any]) -> dict[str, Any]:
         if row is not None and row.url:
             metadata["sourceUrl"] = {"_t": "SourceUrlMetadataModel", "url": row.url}
         elif row is not None:
-            metadata["originalFilename"] = {"_t": "OriginalFilenameMetadata", "originalFilename": row.original_name}
+            metadata["originalFilename"] = {
+                "_t": "OriginalFilenameMetadata",
+                "originalFilename": row.original_name,
+            }
         return {"_t": "FileAsset", "fileName": name, "metadata": metadata, "identifier": name}
     return {"_t": "NullAsset", "metadata": {}, "identifier": ""}
 

@@ -77,7 +77,8 @@ def _check_config(config: dict[str, Any]) -> None:
         raise BadRequestError(f"minResponses: must be at least 1, got {config['minResponses']}")
     if config["minResponses"] > config["maxResponses"]:
         raise BadRequestError(
-            f"minResponses: must not exceed maxResponses ({config['minResponses']} > {config['maxResponses']})"
+            "minResponses: must not exceed maxResponses "
+            f"({config['minResponses']} > {config['maxResponses']})"
         )
 
 
@@ -119,8 +120,9 @@ def get_item(*, session: Session, item_id: str, owner_id: str) -> FlowItem:
     return item
 
 
-def _workflow(config: dict[str, Any], n_items: int, context: str | None, context_asset: dict[str, Any] | None
-              ) -> tuple[dict[str, Any], dict[str, Any]]:
+def _workflow(
+    config: dict[str, Any], n_items: int, context: str | None, context_asset: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     budget = int(config["maxResponses"])
     if n_items <= FULL_PERMUTATION_MAX:
         pairs = n_items * (n_items - 1) // 2
@@ -156,7 +158,9 @@ def create_item(*, session: Session, flow: Flow, body: CreateFlowItemInput) -> F
         raise NotFoundError(f"datasetId: dataset '{body.dataset_id}' not found")
     datapoints = list(session.scalars(select(Datapoint).where(Datapoint.dataset_id == dataset.id)))
     if len(datapoints) < 2:
-        raise BadRequestError(f"datasetId: a ranking needs at least 2 datapoints, dataset has {len(datapoints)}")
+        raise BadRequestError(
+            f"datasetId: a ranking needs at least 2 datapoints, dataset has {len(datapoints)}"
+        )
     context_asset = body.context_asset.wire() if body.context_asset is not None else None
     if body.context_asset is not None:
         from rapidata_nb.server.store.datasets import resolve_asset_input
@@ -167,12 +171,20 @@ def create_item(*, session: Session, flow: Flow, body: CreateFlowItemInput) -> F
     config = {**flow.config}
     workflow, referee = _workflow(config, len(datapoints), body.context, context_asset)
     definition_id = job_layer.create_definition(
-        session=session, owner_id=flow.owner_id, name=f"{flow.name} (flow item)", dataset_id=dataset.id,
-        workflow=workflow, referee=referee,
+        session=session,
+        owner_id=flow.owner_id,
+        name=f"{flow.name} (flow item)",
+        dataset_id=dataset.id,
+        workflow=workflow,
+        referee=referee,
     )
     job_id = job_layer.create_job(
-        session=session, owner_id=flow.owner_id, definition_id=definition_id,
-        audience_id=config.get("audienceId") or "global", revision_number=None, name=f"{flow.name} (flow item)",
+        session=session,
+        owner_id=flow.owner_id,
+        definition_id=definition_id,
+        audience_id=config.get("audienceId") or "global",
+        revision_number=None,
+        name=f"{flow.name} (flow item)",
     )
     now = utcnow()
     item = FlowItem(
@@ -204,7 +216,7 @@ def response_count(*, session: Session, item: FlowItem) -> int:
 
 
 def refresh_item(*, session: Session, item: FlowItem, now: int | None = None) -> str:
-    """Move an active item forward: job done → ``Completed``; TTL over → stop, ``Completed``/``Incomplete``."""
+    """Move an active item on: job done → ``Completed``; TTL over → stop, ``Completed``/``Incomplete``."""
     if item.state not in ACTIVE_STATES or item.job_id is None:
         return item.state
     now = now_ms() if now is None else now
@@ -233,7 +245,7 @@ def refresh_active_items(*, session: Session, now: int | None = None) -> int:
 
 @dataclass(frozen=True)
 class ItemRanking:
-    """Scores and vote counts of one item: datapoint ids, keys, stored assets, Elo-scale scores, win matrix."""
+    """Scores and votes of one item: datapoint ids, keys, stored assets, Elo-scale scores, win matrix."""
 
     datapoint_ids: list[str]
     keys: list[str]
@@ -260,7 +272,7 @@ def ranking(*, session: Session, item: FlowItem) -> ItemRanking:
     assets = [stored_asset(session=session, asset=_asset_segment(dp)) for dp in datapoints]
     return ItemRanking(
         datapoint_ids=[dp.id for dp in datapoints],
-        keys=[asset_key(a, fallback=dp.id) for a, dp in zip(assets, datapoints)],
+        keys=[asset_key(a, fallback=dp.id) for a, dp in zip(assets, datapoints, strict=True)],
         assets=assets,
         scores=[int(round(float(x))) for x in elo],
         wins=win_matrix(winners, losers, n),

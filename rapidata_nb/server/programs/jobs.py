@@ -14,7 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rapidata_nb.api.models import CreateDatapointInput, CreateDefinitionInput, CreateJobInput, DatasetSegmentInput
+from rapidata_nb.api.models import (
+    CreateDatapointInput,
+    CreateDefinitionInput,
+    CreateJobInput,
+    DatasetSegmentInput,
+)
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store import definitions as definition_store
@@ -158,7 +163,9 @@ def create_definition(
     return str(definition.id)
 
 
-def votes(*, session: Session, job_ids: Sequence[str], pairs: dict[str, tuple[str, str]] | None = None) -> list[Vote]:
+def votes(
+    *, session: Session, job_ids: Sequence[str], pairs: dict[str, tuple[str, str]] | None = None
+) -> list[Vote]:
     """Every pairwise response of the given jobs, in answer order.
 
     Ranking tasks compare ``item_a`` (answer ``winner == 0``) with ``item_b``; compare tasks compare the two

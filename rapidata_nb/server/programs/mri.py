@@ -67,14 +67,25 @@ PROMPT_TEXT_KEY = "prompt"
 PROMPT_ASSET_KEY = "prompt_asset"
 
 
-# --- benchmarks and prompts ----------------------------------------------------------------------------------
+# --- benchmarks and prompts ---------------------------------------------------------------------------------
 
 
-def create_benchmark(*, session: Session, owner_id: str, name: str, description: str | None = None,
-                     min_assets_per_prompt: int | None = None) -> Benchmark:
+def create_benchmark(
+    *,
+    session: Session,
+    owner_id: str,
+    name: str,
+    description: str | None = None,
+    min_assets_per_prompt: int | None = None,
+) -> Benchmark:
     """A new, empty benchmark."""
-    benchmark = Benchmark(id=new_id("bm"), owner_id=owner_id, name=name, description=description,
-                          min_assets_per_prompt=min_assets_per_prompt)
+    benchmark = Benchmark(
+        id=new_id("bm"),
+        owner_id=owner_id,
+        name=name,
+        description=description,
+        min_assets_per_prompt=min_assets_per_prompt,
+    )
     session.add(benchmark)
     session.flush()
     return benchmark
@@ -90,8 +101,10 @@ def get_benchmark(*, session: Session, benchmark_id: str, owner_id: str) -> Benc
 
 def prompts_of(*, session: Session, benchmark_id: str) -> list[BenchmarkPrompt]:
     """Prompts of a benchmark in the order they were added."""
-    stmt = select(BenchmarkPrompt).where(BenchmarkPrompt.benchmark_id == benchmark_id).order_by(
-        BenchmarkPrompt.position
+    stmt = (
+        select(BenchmarkPrompt)
+        .where(BenchmarkPrompt.benchmark_id == benchmark_id)
+        .order_by(BenchmarkPrompt.position)
     )
     return list(session.scalars(stmt))
 
@@ -127,12 +140,16 @@ def add_prompt(*, session: Session, benchmark: Benchmark, body: CreatePromptInpu
     return prompt
 
 
-# --- leaderboards ---------------------------------------------------------------------------------------------
+# --- leaderboards -------------------------------------------------------------------------------------------
 
 
 def _check_audience(session: Session, audience_id: str, owner_id: str) -> None:
     audience = session.get(Audience, audience_id)
-    if audience is None or audience.deleted or (audience.owner_id not in (None, owner_id) and not audience.is_public):
+    if (
+        audience is None
+        or audience.deleted
+        or (audience.owner_id not in (None, owner_id) and not audience.is_public)
+    ):
         raise NotFoundError(f"audienceId: audience '{audience_id}' not found")
 
 
@@ -187,14 +204,19 @@ def get_leaderboard(*, session: Session, leaderboard_id: str, owner_id: str) -> 
 
 def leaderboards_of(*, session: Session, benchmark_id: str) -> list[Leaderboard]:
     """Leaderboards of a benchmark in creation order."""
-    stmt = select(Leaderboard).where(Leaderboard.benchmark_id == benchmark_id).order_by(Leaderboard.created_at)
+    stmt = (
+        select(Leaderboard).where(Leaderboard.benchmark_id == benchmark_id).order_by(Leaderboard.created_at)
+    )
     return list(session.scalars(stmt))
 
 
 def leaderboard_jobs(*, session: Session, leaderboard_id: str) -> list[str]:
     """Ids of the evaluation jobs of a leaderboard, oldest first."""
-    stmt = select(Matchup.job_id).where(Matchup.leaderboard_id == leaderboard_id).group_by(Matchup.job_id).order_by(
-        func_min_id()
+    stmt = (
+        select(Matchup.job_id)
+        .where(Matchup.leaderboard_id == leaderboard_id)
+        .group_by(Matchup.job_id)
+        .order_by(func_min_id())
     )
     return [j for j in session.scalars(stmt) if j]
 
@@ -206,12 +228,14 @@ def func_min_id() -> Any:
     return func.min(Matchup.id)
 
 
-# --- participants ---------------------------------------------------------------------------------------------
+# --- participants -------------------------------------------------------------------------------------------
 
 
 def create_participant(*, session: Session, benchmark: Benchmark, name: str) -> Participant:
     """A new participant in state ``Created``."""
-    participant = Participant(id=new_id("pt"), benchmark_id=benchmark.id, owner_id=benchmark.owner_id, name=name)
+    participant = Participant(
+        id=new_id("pt"), benchmark_id=benchmark.id, owner_id=benchmark.owner_id, name=name
+    )
     session.add(participant)
     session.flush()
     return participant
@@ -225,7 +249,9 @@ def get_participant(*, session: Session, participant_id: str, owner_id: str) -> 
     return row
 
 
-def participants_of(*, session: Session, benchmark_id: str, submitted_only: bool = False) -> list[Participant]:
+def participants_of(
+    *, session: Session, benchmark_id: str, submitted_only: bool = False
+) -> list[Participant]:
     """Participants of a benchmark (not deleted) in creation order; ``submitted_only`` keeps enabled ones."""
     stmt = select(Participant).where(Participant.benchmark_id == benchmark_id, Participant.deleted.is_(False))
     rows = list(session.scalars(stmt.order_by(Participant.created_at, Participant.id)))
@@ -239,23 +265,29 @@ def add_sample(*, session: Session, participant: Participant, body: CreateSample
     identifiers = {p.identifier for p in prompts_of(session=session, benchmark_id=participant.benchmark_id)}
     if body.identifier not in identifiers:
         raise BadRequestError(
-            f"identifier: '{body.identifier}' is not a prompt identifier of benchmark '{participant.benchmark_id}'"
+            f"identifier: '{body.identifier}' is not a prompt identifier of benchmark "
+            f"'{participant.benchmark_id}'"
         )
     asset = resolve_asset_input(session=session, asset=body.asset, where="asset")
-    sample = ParticipantSample(id=new_id("smp"), participant_id=participant.id, identifier=body.identifier,
-                               asset=asset)
+    sample = ParticipantSample(
+        id=new_id("smp"), participant_id=participant.id, identifier=body.identifier, asset=asset
+    )
     session.add(sample)
     session.flush()
     return sample
 
 
-def samples_of(*, session: Session, participant_ids: Sequence[str]) -> dict[str, dict[str, list[ParticipantSample]]]:
+def samples_of(
+    *, session: Session, participant_ids: Sequence[str]
+) -> dict[str, dict[str, list[ParticipantSample]]]:
     """``{participant_id: {identifier: [samples]}}``."""
     out: dict[str, dict[str, list[ParticipantSample]]] = defaultdict(lambda: defaultdict(list))
     if not participant_ids:
         return out
-    stmt = select(ParticipantSample).where(ParticipantSample.participant_id.in_(list(participant_ids))).order_by(
-        ParticipantSample.created_at, ParticipantSample.id
+    stmt = (
+        select(ParticipantSample)
+        .where(ParticipantSample.participant_id.in_(list(participant_ids)))
+        .order_by(ParticipantSample.created_at, ParticipantSample.id)
     )
     for s in session.scalars(stmt):
         out[s.participant_id][s.identifier].append(s)
@@ -268,7 +300,9 @@ def submit(*, session: Session, owner_id: str, participant_ids: Sequence[str]) -
     Returns:
         ``(valid, invalid)`` sample counts of the submitted participants.
     """
-    rows = [get_participant(session=session, participant_id=pid, owner_id=owner_id) for pid in participant_ids]
+    rows = [
+        get_participant(session=session, participant_id=pid, owner_id=owner_id) for pid in participant_ids
+    ]
     by_benchmark: dict[str, list[Participant]] = defaultdict(list)
     valid = 0
     for p in rows:
@@ -296,17 +330,21 @@ def _eligible(prompt: BenchmarkPrompt, leaderboard: Leaderboard) -> bool:
     return not leaderboard.included_tags or bool(values & set(leaderboard.included_tags))
 
 
-def _candidates(session: Session, leaderboard: Leaderboard, new: Sequence[Participant],
-                existing: Sequence[Participant]) -> list[tuple[tuple[str, str], str, ParticipantSample, ParticipantSample]]:
-    prompts = {p.identifier: p for p in prompts_of(session=session, benchmark_id=leaderboard.benchmark_id)
-               if _eligible(p, leaderboard)}
+def _candidates(
+    session: Session, leaderboard: Leaderboard, new: Sequence[Participant], existing: Sequence[Participant]
+) -> list[tuple[tuple[str, str], str, ParticipantSample, ParticipantSample]]:
+    prompts = {
+        p.identifier: p
+        for p in prompts_of(session=session, benchmark_id=leaderboard.benchmark_id)
+        if _eligible(p, leaderboard)
+    }
     field = list(existing) + [p for p in new if p.id not in {e.id for e in existing}]
     samples = samples_of(session=session, participant_ids=[p.id for p in field])
     new_ids = [p.id for p in new]
     pairs: list[tuple[str, str]] = []
     for i, a in enumerate(new_ids):
         pairs += [(a, e.id) for e in existing if e.id != a]
-        pairs += [(a, b) for b in new_ids[i + 1:]]
+        pairs += [(a, b) for b in new_ids[i + 1 :]]
     out = []
     for a, b in pairs:
         for identifier in prompts:
@@ -317,8 +355,9 @@ def _candidates(session: Session, leaderboard: Leaderboard, new: Sequence[Partic
     return out
 
 
-def _evaluate(*, session: Session, leaderboard: Leaderboard, new: Sequence[Participant],
-              existing: Sequence[Participant]) -> str | None:
+def _evaluate(
+    *, session: Session, leaderboard: Leaderboard, new: Sequence[Participant], existing: Sequence[Participant]
+) -> str | None:
     """Create one compare job with the matchups of ``new`` against the field; returns the job id."""
     candidates = _candidates(session, leaderboard, new, existing)
     if not candidates:
@@ -337,8 +376,9 @@ def _evaluate(*, session: Session, leaderboard: Leaderboard, new: Sequence[Parti
             if q and len(chosen) < limit:
                 chosen.append(q.pop(0))
     prompts = {p.identifier: p for p in prompts_of(session=session, benchmark_id=leaderboard.benchmark_id)}
-    dataset = job_layer.create_dataset(session=session, owner_id=leaderboard.owner_id,
-                                       name=f"{leaderboard.name}_matchups")
+    dataset = job_layer.create_dataset(
+        session=session, owner_id=leaderboard.owner_id, name=f"{leaderboard.name}_matchups"
+    )
     matchups: list[Matchup] = []
     for sort_index, i in enumerate(chosen):
         (a, b), identifier, sa, sb = candidates[i]
@@ -353,23 +393,43 @@ def _evaluate(*, session: Session, leaderboard: Leaderboard, new: Sequence[Parti
             context_asset=prompt.asset if leaderboard.show_prompt_asset and prompt.asset else None,
             sort_index=sort_index,
         )
-        matchups.append(Matchup(leaderboard_id=leaderboard.id, datapoint_id=datapoint_id, identifier=identifier,
-                                participant_a=a, participant_b=b, sample_a=sa.id, sample_b=sb.id))
-    rapid: dict[str, Any] = {"_t": "Compare", "asset": {"segment": "asset"},
-                             "criteria": {"literal": leaderboard.instruction}}
+        matchups.append(
+            Matchup(
+                leaderboard_id=leaderboard.id,
+                datapoint_id=datapoint_id,
+                identifier=identifier,
+                participant_a=a,
+                participant_b=b,
+                sample_a=sa.id,
+                sample_b=sb.id,
+            )
+        )
+    rapid: dict[str, Any] = {
+        "_t": "Compare",
+        "asset": {"segment": "asset"},
+        "criteria": {"literal": leaderboard.instruction},
+    }
     if leaderboard.show_prompt:
         rapid["context"] = {"segment": "context"}
     if leaderboard.show_prompt_asset:
         rapid["contextAssets"] = [{"segment": "context_asset"}]
     definition_id = job_layer.create_definition(
-        session=session, owner_id=leaderboard.owner_id, name=f"{leaderboard.name} evaluation",
-        dataset_id=dataset.id, workflow={"_t": "SimpleWorkflow", "rapid": rapid},
+        session=session,
+        owner_id=leaderboard.owner_id,
+        name=f"{leaderboard.name} evaluation",
+        dataset_id=dataset.id,
+        workflow={"_t": "SimpleWorkflow", "rapid": rapid},
         referee={"_t": "NaiveReferee", "totalVotes": leaderboard.min_responses},
         feature_flags=leaderboard.feature_flags,
     )
-    job_id = job_layer.create_job(session=session, owner_id=leaderboard.owner_id, definition_id=definition_id,
-                                  audience_id=leaderboard.audience_id, revision_number=None,
-                                  name=f"{leaderboard.name} evaluation")
+    job_id = job_layer.create_job(
+        session=session,
+        owner_id=leaderboard.owner_id,
+        definition_id=definition_id,
+        audience_id=leaderboard.audience_id,
+        revision_number=None,
+        name=f"{leaderboard.name} evaluation",
+    )
     for m in matchups:
         m.job_id = job_id
         session.add(m)
@@ -377,7 +437,7 @@ def _evaluate(*, session: Session, leaderboard: Leaderboard, new: Sequence[Parti
     return job_id
 
 
-# --- standings ------------------------------------------------------------------------------------------------
+# --- standings ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -393,19 +453,28 @@ class Standing:
     is_disabled: bool
 
 
-def _leaderboard_votes(session: Session, leaderboard: Leaderboard, tags: Sequence[str] | None,
-                       country: Sequence[str] | None, language: Sequence[str] | None,
-                       active: set[str]) -> tuple[list[tuple[str, str, float]], int]:
-    """Weighted outcomes ``(winner, loser, weight)`` after filtering, and the number of votes behind them."""
+def _leaderboard_votes(
+    session: Session,
+    leaderboard: Leaderboard,
+    tags: Sequence[str] | None,
+    country: Sequence[str] | None,
+    language: Sequence[str] | None,
+    active: set[str],
+) -> tuple[list[tuple[str, str, float]], list[job_layer.Vote]]:
+    """Weighted outcomes ``(winner, loser, weight)`` after filtering, and the votes behind them."""
     rows = list(session.scalars(select(Matchup).where(Matchup.leaderboard_id == leaderboard.id)))
     if tags is not None:
-        prompts = {p.identifier: {t["value"] for t in p.tags}
-                   for p in prompts_of(session=session, benchmark_id=leaderboard.benchmark_id)}
+        prompts = {
+            p.identifier: {t["value"] for t in p.tags}
+            for p in prompts_of(session=session, benchmark_id=leaderboard.benchmark_id)
+        }
         wanted = set(tags)
         rows = [m for m in rows if prompts.get(m.identifier, set()) & wanted]
     rows = [m for m in rows if m.participant_a in active and m.participant_b in active]
     pairs = {m.datapoint_id: (m.participant_a, m.participant_b) for m in rows if m.datapoint_id}
-    votes = job_layer.votes(session=session, job_ids=sorted({m.job_id for m in rows if m.job_id}), pairs=pairs)
+    votes = job_layer.votes(
+        session=session, job_ids=sorted({m.job_id for m in rows if m.job_id}), pairs=pairs
+    )
     votes = [v for v in votes if v.datapoint_id in pairs]
     if country:
         votes = [v for v in votes if v.country in set(country)]
@@ -429,12 +498,18 @@ def _leaderboard_votes(session: Session, leaderboard: Leaderboard, tags: Sequenc
                 outcomes += [(a, b, 0.5), (b, a, 0.5)]
     if leaderboard.is_inversed:
         outcomes = [(loser, winner, w) for winner, loser, w in outcomes]
-    return outcomes, len(votes)
+    return outcomes, votes
 
 
-def standings(*, session: Session, leaderboards: Sequence[Leaderboard], benchmark_id: str,
-              tags: Sequence[str] | None = None, country: Sequence[str] | None = None,
-              language: Sequence[str] | None = None) -> tuple[list[Standing], int, np.ndarray]:
+def standings(
+    *,
+    session: Session,
+    leaderboards: Sequence[Leaderboard],
+    benchmark_id: str,
+    tags: Sequence[str] | None = None,
+    country: Sequence[str] | None = None,
+    language: Sequence[str] | None = None,
+) -> tuple[list[Standing], int, np.ndarray]:
     """Standings over the given leaderboards' matchups (one leaderboard, or all of a benchmark).
 
     Returns:
@@ -445,30 +520,46 @@ def standings(*, session: Session, leaderboards: Sequence[Leaderboard], benchmar
     index = {p.id: i for i, p in enumerate(participants)}
     outcomes: list[tuple[str, str, float]] = []
     total_votes = 0
+    responses: dict[str, int] = defaultdict(int)
     for lb in leaderboards:
-        o, n = _leaderboard_votes(session, lb, tags, country, language, set(index))
+        o, votes = _leaderboard_votes(session, lb, tags, country, language, set(index))
         outcomes += o
-        total_votes += n
+        total_votes += len(votes)
+        for v in votes:
+            responses[v.winner] += 1
+            responses[v.loser] += 1
     n = len(participants)
     wins = np.zeros((n, n))
-    for w, l, weight in outcomes:
-        wins[index[w], index[l]] += weight
+    for w, lose, weight in outcomes:
+        wins[index[w], index[lose]] += weight
     matches = wins + wins.T
     played = matches.sum(axis=1) > 0
     # Expand weighted outcomes to unit comparisons (half wins become ties) for the BT fit.
-    win_idx, lose_idx, tie_mask = [], [], []
-    for w, l, weight in outcomes:
-        if weight >= 1.0:
-            win_idx.append(index[w]), lose_idx.append(index[l]), tie_mask.append(False)
-        elif index[w] < index[l]:  # a tie appears twice with 0.5; count it once
-            win_idx.append(index[w]), lose_idx.append(index[l]), tie_mask.append(True)
-    theta = bradley_terry(np.array(win_idx, dtype=np.int64), np.array(lose_idx, dtype=np.int64), n,
-                          ties=np.array(tie_mask, dtype=bool) if tie_mask else None)
+    win_idx: list[int] = []
+    lose_idx: list[int] = []
+    tie_mask: list[bool] = []
+    for w, lose, weight in outcomes:
+        if weight >= 1.0 or index[w] < index[lose]:  # a tie appears twice with 0.5: count it once
+            win_idx.append(index[w])
+            lose_idx.append(index[lose])
+            tie_mask.append(weight < 1.0)
+    theta = bradley_terry(
+        np.array(win_idx, dtype=np.int64),
+        np.array(lose_idx, dtype=np.int64),
+        n,
+        ties=np.array(tie_mask, dtype=bool) if tie_mask else None,
+    )
     elo = to_elo(theta)
     rows = [
-        Standing(id=p.id, name=p.name, score=round(float(elo[i]), 2) if played[i] else None,
-                 wins=float(wins[i].sum()), total_matches=float(matches[i].sum()),
-                 response_count=0, is_disabled=p.disabled)
+        Standing(
+            id=p.id,
+            name=p.name,
+            score=round(float(elo[i]), 2) if played[i] else None,
+            wins=float(wins[i].sum()),
+            total_matches=float(matches[i].sum()),
+            response_count=responses[p.id],
+            is_disabled=p.disabled,
+        )
         for i, p in enumerate(participants)
     ]
     order = sorted(range(n), key=lambda i: (rows[i].score is None, -(rows[i].score or 0.0), rows[i].name))

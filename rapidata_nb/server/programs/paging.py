@@ -22,8 +22,14 @@ def total_pages(total: int, page_size: int) -> int:
 
 
 def page_of(
-    *, session: Session, stmt: Select[Any], columns: dict[str, Any], sort: list[str], default: str,
-    page: int, page_size: int
+    *,
+    session: Session,
+    stmt: Select[Any],
+    columns: dict[str, Any],
+    sort: list[str],
+    default: str,
+    page: int,
+    page_size: int,
 ) -> tuple[int, list[Any]]:
     """Count, sort (``-key`` descending) and slice a select of ORM rows."""
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

@@ -33,36 +33,61 @@ router = APIRouter(tags=["flow"])
 def _flow_out(session: Session, flow: Flow) -> FlowOutput:
     c = flow.config
     return FlowOutput(
-        id=flow.id, name=flow.name, campaign_id=f"cmp_{flow.id}", flow_item_count=flow.item_count,
-        criteria=c["criteria"], starting_elo=c["startingElo"], min_responses=c["minResponses"],
-        max_responses=c["maxResponses"], audience_id=c.get("audienceId"),
-        serve_timeout_seconds=c.get("serveTimeoutSeconds"), drain_duration_seconds=c.get("drainDurationSeconds"),
-        feature_flags=c.get("featureFlags") or [], owner_id=flow.owner_id,
-        owner_mail=owner_mail(session, flow.owner_id), organization_id=flow.owner_id, created_at=flow.created_at,
+        id=flow.id,
+        name=flow.name,
+        campaign_id=f"cmp_{flow.id}",
+        flow_item_count=flow.item_count,
+        criteria=c["criteria"],
+        starting_elo=c["startingElo"],
+        min_responses=c["minResponses"],
+        max_responses=c["maxResponses"],
+        audience_id=c.get("audienceId"),
+        serve_timeout_seconds=c.get("serveTimeoutSeconds"),
+        drain_duration_seconds=c.get("drainDurationSeconds"),
+        feature_flags=c.get("featureFlags") or [],
+        owner_id=flow.owner_id,
+        owner_mail=owner_mail(session, flow.owner_id),
+        organization_id=flow.owner_id,
+        created_at=flow.created_at,
     )
 
 
 def _item_out(session: Session, item: FlowItem) -> FlowItemOutput:
     store.refresh_item(session=session, item=item)
     return FlowItemOutput(
-        id=item.id, flow_id=item.flow_id, dataset_id=item.dataset_id, workflow_id=item.definition_id,
-        job_id=item.job_id, state=item.state, context=item.context,  # type: ignore[arg-type]
-        failure_message=item.failure_message, response_count=store.response_count(session=session, item=item),
-        expires_at=from_ms(item.expires_ms), created_at=item.created_at, started_at=item.started_at,
-        completed_at=item.completed_at, failed_at=item.failed_at,
+        id=item.id,
+        flow_id=item.flow_id,
+        dataset_id=item.dataset_id,
+        workflow_id=item.definition_id,
+        job_id=item.job_id,
+        state=item.state,
+        context=item.context,
+        failure_message=item.failure_message,
+        response_count=store.response_count(session=session, item=item),
+        expires_at=from_ms(item.expires_ms),
+        created_at=item.created_at,
+        started_at=item.started_at,
+        completed_at=item.completed_at,
+        failed_at=item.failed_at,
     )
 
 
 @router.post("/flow/ranking")
 def create_ranking_flow(body: CreateFlowInput, session: SessionDep, user: CurrentUser) -> CreateFlowOutput:
     """Create a ranking flow (starting Elo 1200, 100 responses per item unless configured)."""
-    return CreateFlowOutput(flow_id=store.create_flow(session=session, owner_id=user.customer_id, body=body).id)
+    return CreateFlowOutput(
+        flow_id=store.create_flow(session=session, owner_id=user.customer_id, body=body).id
+    )
 
 
 @router.patch("/flow/ranking/{flow_id}", status_code=204)
-def update_ranking_flow(flow_id: str, body: UpdateFlowConfigInput, session: SessionDep, user: CurrentUser) -> Response:
+def update_ranking_flow(
+    flow_id: str, body: UpdateFlowConfigInput, session: SessionDep, user: CurrentUser
+) -> Response:
     """Update the configuration used by items created from now on."""
-    store.update_config(flow=store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id), body=body)
+    store.update_config(
+        flow=store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id), body=body
+    )
     return Response(status_code=204)
 
 
@@ -79,13 +104,30 @@ def find_flows(
     stmt = select(Flow).where(Flow.owner_id == user.customer_id, Flow.deleted.is_(False))
     if name_contains:
         stmt = stmt.where(Flow.name.contains(name_contains, autoescape=True))
-    total, rows = page_of(session=session, stmt=stmt, columns={"created_at": Flow.created_at, "name": Flow.name},
-                          sort=sort or [], default="-created_at", page=page, page_size=page_size)
+    total, rows = page_of(
+        session=session,
+        stmt=stmt,
+        columns={"created_at": Flow.created_at, "name": Flow.name},
+        sort=sort or [],
+        default="-created_at",
+        page=page,
+        page_size=page_size,
+    )
     mail = owner_mail(session, user.customer_id)
-    items = [FlowSummaryOutput(id=f.id, name=f.name, owner_id=f.owner_id, owner_mail=mail,
-                               organization_id=f.owner_id, created_at=f.created_at) for f in rows]
-    return PagedResult[FlowSummaryOutput](total=total, page=page, page_size=page_size,
-                                          total_pages=total_pages(total, page_size), items=items)
+    items = [
+        FlowSummaryOutput(
+            id=f.id,
+            name=f.name,
+            owner_id=f.owner_id,
+            owner_mail=mail,
+            organization_id=f.owner_id,
+            created_at=f.created_at,
+        )
+        for f in rows
+    ]
+    return PagedResult[FlowSummaryOutput](
+        total=total, page=page, page_size=page_size, total_pages=total_pages(total, page_size), items=items
+    )
 
 
 @router.get("/flow/{flow_id}")
@@ -102,8 +144,9 @@ def delete_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> Respons
 
 
 @router.post("/flow/ranking/{flow_id}/item")
-def create_flow_item(flow_id: str, body: CreateFlowItemInput, session: SessionDep, user: CurrentUser
-                     ) -> CreateFlowItemOutput:
+def create_flow_item(
+    flow_id: str, body: CreateFlowItemInput, session: SessionDep, user: CurrentUser
+) -> CreateFlowItemOutput:
     """Rank a dataset as a new item of the flow (TTL 10..3600 s, 240 s by default)."""
     flow = store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
     return CreateFlowItemOutput(flow_item_id=store.create_item(session=session, flow=flow, body=body).id)
@@ -121,12 +164,22 @@ def list_flow_items(
     """The flow's items, newest first."""
     flow = store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
     stmt = select(FlowItem).where(FlowItem.flow_id == flow.id)
-    total, rows = page_of(session=session, stmt=stmt,
-                          columns={"created_at": FlowItem.created_at, "state": FlowItem.state},
-                          sort=sort or [], default="-created_at", page=page, page_size=page_size)
-    return PagedResult[FlowItemOutput](total=total, page=page, page_size=page_size,
-                                       total_pages=total_pages(total, page_size),
-                                       items=[_item_out(session, i) for i in rows])
+    total, rows = page_of(
+        session=session,
+        stmt=stmt,
+        columns={"created_at": FlowItem.created_at, "state": FlowItem.state},
+        sort=sort or [],
+        default="-created_at",
+        page=page,
+        page_size=page_size,
+    )
+    return PagedResult[FlowItemOutput](
+        total=total,
+        page=page,
+        page_size=page_size,
+        total_pages=total_pages(total, page_size),
+        items=[_item_out(session, i) for i in rows],
+    )
 
 
 @router.get("/flow/ranking/item/{item_id}")
@@ -142,7 +195,9 @@ def get_flow_item_results(item_id: str, session: SessionDep, user: CurrentUser) 
     r = store.ranking(session=session, item=item)
     order = sorted(range(len(r.scores)), key=lambda i: -r.scores[i])
     return RankingFlowItemResults(
-        datapoints=[RankingResultDatapoint(id=r.datapoint_ids[i], asset=r.assets[i], elo=r.scores[i]) for i in order],
+        datapoints=[
+            RankingResultDatapoint(id=r.datapoint_ids[i], asset=r.assets[i], elo=r.scores[i]) for i in order
+        ],
         total_votes=r.total_votes,
     )
 

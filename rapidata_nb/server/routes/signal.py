@@ -34,11 +34,21 @@ def _seconds(ms: int) -> int | float:
 
 def _out(session: Session, s: Signal) -> SignalOutput:
     return SignalOutput(
-        id=s.id, name=s.name, description=s.description, audience_id=s.audience_id,
-        job_definition_id=s.definition_id, revision_number=s.revision_number,
-        interval_seconds=_seconds(s.interval_ms), next_run_at=from_ms(s.next_run_ms),  # type: ignore[arg-type]
-        last_run_at=from_ms(s.last_run_ms), is_paused=s.paused, is_public=s.is_public, owner_id=s.owner_id,
-        owner_mail=owner_mail(session, s.owner_id), organization_id=s.owner_id, created_at=s.created_at,
+        id=s.id,
+        name=s.name,
+        description=s.description,
+        audience_id=s.audience_id,
+        job_definition_id=s.definition_id,
+        revision_number=s.revision_number,
+        interval_seconds=_seconds(s.interval_ms),
+        next_run_at=from_ms(s.next_run_ms),
+        last_run_at=from_ms(s.last_run_ms),
+        is_paused=s.paused,
+        is_public=s.is_public,
+        owner_id=s.owner_id,
+        owner_mail=owner_mail(session, s.owner_id),
+        organization_id=s.owner_id,
+        created_at=s.created_at,
     )
 
 
@@ -51,9 +61,15 @@ def _run_out(session: Session, run: SignalRun) -> SignalRunOutput:
             job = session.get(Job, run.job_id)
             completed = job.completed_at or job.failed_at if job is not None else None
     return SignalRunOutput(
-        id=run.id, signal_id=run.signal_id, trigger_source=run.trigger_source,  # type: ignore[arg-type]
-        status=status, started_at=from_ms(run.started_ms), audience_job_id=run.job_id,  # type: ignore[arg-type]
-        completed_at=completed, failure_message=run.failure_message, skipped_reason=run.skipped_reason,
+        id=run.id,
+        signal_id=run.signal_id,
+        trigger_source=run.trigger_source,
+        status=status,
+        started_at=from_ms(run.started_ms),
+        audience_job_id=run.job_id,
+        completed_at=completed,
+        failure_message=run.failure_message,
+        skipped_reason=run.skipped_reason,
     )
 
 
@@ -61,11 +77,17 @@ def _run_out(session: Session, run: SignalRun) -> SignalRunOutput:
 def create_signal(body: CreateSignalInput, session: SessionDep, user: CurrentUser) -> CreateSignalOutput:
     """Create a signal; its first firing is one interval from now."""
     signal = store.create_signal(
-        session=session, owner_id=user.customer_id, name=body.name, description=body.description,
-        audience_id=body.audience_id, definition_id=body.job_definition_id, revision_number=body.revision_number,
-        interval_seconds=body.interval_seconds, is_public=bool(body.is_public),
+        session=session,
+        owner_id=user.customer_id,
+        name=body.name,
+        description=body.description,
+        audience_id=body.audience_id,
+        definition_id=body.job_definition_id,
+        revision_number=body.revision_number,
+        interval_seconds=body.interval_seconds,
+        is_public=bool(body.is_public),
     )
-    return CreateSignalOutput(id=signal.id, next_run_at=from_ms(signal.next_run_ms))  # type: ignore[arg-type]
+    return CreateSignalOutput(id=signal.id, next_run_at=from_ms(signal.next_run_ms))
 
 
 @router.get("/signal")
@@ -84,11 +106,22 @@ def find_signals(
     if name_contains:
         stmt = stmt.where(Signal.name.contains(name_contains, autoescape=True))
     columns = {"created_at": Signal.created_at, "name": Signal.name, "next_run_at": Signal.next_run_ms}
-    total, rows = page_of(session=session, stmt=stmt, columns=columns, sort=sort or [], default="-created_at",
-                          page=page, page_size=page_size)
-    return PagedResult[SignalOutput](total=total, page=page, page_size=page_size,
-                                     total_pages=total_pages(total, page_size),
-                                     items=[_out(session, s) for s in rows])
+    total, rows = page_of(
+        session=session,
+        stmt=stmt,
+        columns=columns,
+        sort=sort or [],
+        default="-created_at",
+        page=page,
+        page_size=page_size,
+    )
+    return PagedResult[SignalOutput](
+        total=total,
+        page=page,
+        page_size=page_size,
+        total_pages=total_pages(total, page_size),
+        items=[_out(session, s) for s in rows],
+    )
 
 
 @router.get("/signal/run/{run_id}")
@@ -108,7 +141,9 @@ def get_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Signal
 
 
 @router.patch("/signal/{signal_id}", status_code=204)
-def update_signal(signal_id: str, body: UpdateSignalInput, session: SessionDep, user: CurrentUser) -> Response:
+def update_signal(
+    signal_id: str, body: UpdateSignalInput, session: SessionDep, user: CurrentUser
+) -> Response:
     """Rename, describe or re-time a signal (the next tick moves to one new interval after the last one)."""
     signal = store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
     given = body.model_fields_set
@@ -124,21 +159,27 @@ def update_signal(signal_id: str, body: UpdateSignalInput, session: SessionDep, 
 @router.delete("/signal/{signal_id}", status_code=204)
 def delete_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Response:
     """Delete a signal; the jobs it created stay."""
-    store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True).deleted = True
+    store.get_signal(
+        session=session, signal_id=signal_id, owner_id=user.customer_id, write=True
+    ).deleted = True
     return Response(status_code=204)
 
 
 @router.post("/signal/{signal_id}/pause", status_code=204)
 def pause_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Response:
     """Skip scheduled firings until resumed."""
-    store.pause(signal=store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True))
+    store.pause(
+        signal=store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
+    )
     return Response(status_code=204)
 
 
 @router.post("/signal/{signal_id}/resume", status_code=204)
 def resume_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Response:
     """Fire on schedule again."""
-    store.resume(signal=store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True))
+    store.resume(
+        signal=store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
+    )
     return Response(status_code=204)
 
 
@@ -163,8 +204,19 @@ def list_runs(
     signal = store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id)
     stmt = select(SignalRun).where(SignalRun.signal_id == signal.id)
     columns = {"started_at": SignalRun.started_ms, "status": SignalRun.status}
-    total, rows = page_of(session=session, stmt=stmt, columns=columns, sort=sort or [], default="-started_at",
-                          page=page, page_size=page_size)
-    return PagedResult[SignalRunOutput](total=total, page=page, page_size=page_size,
-                                        total_pages=total_pages(total, page_size),
-                                        items=[_run_out(session, r) for r in rows])
+    total, rows = page_of(
+        session=session,
+        stmt=stmt,
+        columns=columns,
+        sort=sort or [],
+        default="-started_at",
+        page=page,
+        page_size=page_size,
+    )
+    return PagedResult[SignalRunOutput](
+        total=total,
+        page=page,
+        page_size=page_size,
+        total_pages=total_pages(total, page_size),
+        items=[_run_out(session, r) for r in rows],
+    )

@@ -7,7 +7,7 @@ no timezone is lost on SQLite. Every row has ``owner_id`` (the customer who crea
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
@@ -45,7 +45,7 @@ def to_ms(value: datetime) -> int:
 
 def from_ms(value: int | None) -> datetime | None:
     """Epoch milliseconds as an aware UTC datetime."""
-    return None if value is None else datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+    return None if value is None else datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
 # --- signals ---------------------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ class Flow(Base):
     owner_id: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(500))
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
-    """``criteria``, ``startingElo``, ``minResponses``, ``maxResponses``, ``audienceId``, ``featureFlags``..."""
+    """``criteria``, ``startingElo``, ``minResponses``, ``maxResponses``, ``audienceId``, flags..."""
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -14,9 +14,11 @@ SEED = 7  # the live server's crowd seed
 
 
 def spaced_urls(n: int, *, prefix: str, gap: float = 1.2) -> list[str]:
-    """``n`` URLs whose latent qualities (the crowd's truth of identity ``url:<url>``) are ``gap`` apart, best first."""
-    candidates = sorted((asset_quality(SEED, f"url:{u}")[0], u) for u in
-                        (f"https://example.com/{prefix}/{i}.png" for i in range(400)))
+    """``n`` URLs whose latent qualities (crowd truth of ``url:<url>``) are ``gap`` apart, best first."""
+    candidates = sorted(
+        (asset_quality(SEED, f"url:{u}")[0], u)
+        for u in (f"https://example.com/{prefix}/{i}.png" for i in range(400))
+    )
     picked: list[tuple[float, str]] = []
     for q, u in reversed(candidates):
         if not picked or picked[-1][0] - q >= gap:
@@ -33,10 +35,15 @@ def live(live_server: Any) -> RapidataClient:
 
 def test_flow_item_ranks_in_latent_order(live: RapidataClient) -> None:
     urls = spaced_urls(4, prefix="flow")
-    flow = live.flow.create_ranking_flow(name="Image Quality Ranking", instruction="Which image looks better?",
-                                         max_response_threshold=120, min_response_threshold=60)
-    item = flow.create_new_flow_batch(datapoints=list(reversed(urls)), context="made by model X",
-                                      time_to_live=600)
+    flow = live.flow.create_ranking_flow(
+        name="Image Quality Ranking",
+        instruction="Which image looks better?",
+        max_response_threshold=120,
+        min_response_threshold=60,
+    )
+    item = flow.create_new_flow_batch(
+        datapoints=list(reversed(urls)), context="made by model X", time_to_live=600
+    )
     results = item.get_results()
     assert isinstance(results, FlowItemResult)
     assert item.get_status() == "Completed"
@@ -57,7 +64,9 @@ def test_flow_item_ranks_in_latent_order(live: RapidataClient) -> None:
 def test_ttl_expiry_leaves_an_incomplete_item_with_partial_results(live: RapidataClient) -> None:
     urls = spaced_urls(3, prefix="ttl")
     # 5000 responses over 3 pairs cannot be reached by 600 labelers: the 10 s TTL ends the item.
-    flow = live.flow.create_ranking_flow(name="ttl", instruction="Which is better?", max_response_threshold=5000)
+    flow = live.flow.create_ranking_flow(
+        name="ttl", instruction="Which is better?", max_response_threshold=5000
+    )
     item = flow.create_new_flow_batch(datapoints=urls, time_to_live=10)
     assert item.get_status() == "Running"
     results = item.get_results()
@@ -85,8 +94,9 @@ def test_bad_input_raises_before_anything_is_stored(live: RapidataClient) -> Non
     with pytest.raises(ValueError, match="at least 2"):
         flow.create_new_flow_batch(datapoints=["https://example.com/one.png"])
     with pytest.raises(ValueError, match="min_response_threshold"):
-        live.flow.create_ranking_flow(name="bad", instruction="Which?", max_response_threshold=5,
-                                      min_response_threshold=10)
+        live.flow.create_ranking_flow(
+            name="bad", instruction="Which?", max_response_threshold=5, min_response_threshold=10
+        )
     assert flow.get_flow_items() == []
     live.flow.preheat()
     flow.delete()

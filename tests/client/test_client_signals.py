@@ -1,4 +1,4 @@
-"""Signals through the client against a real server: create, properties, trigger/wait, jobs, update, delete."""
+"""Signals through the client against a real server: create, properties, trigger/wait, update, delete."""
 
 from __future__ import annotations
 
@@ -22,14 +22,19 @@ def live(live_server: Any) -> RapidataClient:
 @pytest.fixture(scope="module")
 def definition(live: RapidataClient) -> Any:
     return live.job.create_compare_job_definition(
-        name="Prompt Alignment Job", instruction="Which image follows the prompt more accurately?",
-        datapoints=[PAIR], contexts=["A small blue book sitting on a large red book."], responses_per_datapoint=3)
+        name="Prompt Alignment Job",
+        instruction="Which image follows the prompt more accurately?",
+        datapoints=[PAIR],
+        contexts=["A small blue book sitting on a large red book."],
+        responses_per_datapoint=3,
+    )
 
 
 def test_create_signal_as_in_the_docs(live: RapidataClient, definition: Any) -> None:
     audience = live.audience.get_audience_by_id("aud_MU1GZYoESyO")
-    signal = live.signals.create_signal(name="Daily prompt alignment", audience=audience,
-                                        job_definition=definition, interval_hours=24)
+    signal = live.signals.create_signal(
+        name="Daily prompt alignment", audience=audience, job_definition=definition, interval_hours=24
+    )
     assert isinstance(signal, RapidataSignal)
     assert signal.name == "Daily prompt alignment"
     assert signal.description is None
@@ -46,9 +51,15 @@ def test_create_signal_as_in_the_docs(live: RapidataClient, definition: Any) -> 
 
 
 def test_trigger_and_wait_for_the_job(live: RapidataClient, definition: Any) -> None:
-    signal = live.signals.create_signal(name="on demand", audience="global", job_definition=definition.id,
-                                        interval_hours=24, description="manual runs", revision_number=1,
-                                        is_public=True)
+    signal = live.signals.create_signal(
+        name="on demand",
+        audience="global",
+        job_definition=definition.id,
+        interval_hours=24,
+        description="manual runs",
+        revision_number=1,
+        is_public=True,
+    )
     assert (signal.revision_number, signal.is_public, signal.description) == (1, True, "manual runs")
     signal.trigger()
     job = signal.wait_for_next_job(timeout=60, poll_interval=0.1)
@@ -61,13 +72,17 @@ def test_trigger_and_wait_for_the_job(live: RapidataClient, definition: Any) -> 
 
 
 def test_pause_resume_update_delete(live: RapidataClient, definition: Any) -> None:
-    signal = live.signals.create_signal(name="hourly", audience="global", job_definition=definition,
-                                        interval_hours=1)
+    signal = live.signals.create_signal(
+        name="hourly", audience="global", job_definition=definition, interval_hours=1
+    )
     assert signal.pause() is signal and signal.is_paused is True
     assert signal.resume() is signal and signal.is_paused is False
     signal.update(name="Hourly prompt alignment", interval_hours=2, description="every two hours")
-    assert (signal.name, signal.interval_hours, signal.description) == ("Hourly prompt alignment", 2.0,
-                                                                         "every two hours")
+    assert (signal.name, signal.interval_hours, signal.description) == (
+        "Hourly prompt alignment",
+        2.0,
+        "every two hours",
+    )
     assert str(signal) == f"RapidataSignal(name='Hourly prompt alignment', id='{signal.id}')"
     signal.delete()
     assert signal.id not in [s.id for s in live.signals.find_signals(amount=100)]
@@ -77,15 +92,19 @@ def test_bad_input(live: RapidataClient, definition: Any) -> None:
     before = len(live.signals.find_signals(amount=1000))
     for bad in (0, -1, "24"):
         with pytest.raises(ValueError, match="interval_hours"):
-            live.signals.create_signal(name="bad", audience="global", job_definition=definition,
-                                       interval_hours=bad)  # type: ignore[arg-type]
+            live.signals.create_signal(
+                name="bad", audience="global", job_definition=definition, interval_hours=bad
+            )  # type: ignore[arg-type]
     from rapidata_nb import RapidataError
 
     with pytest.raises(RapidataError, match="audience"):
-        live.signals.create_signal(name="bad", audience="aud_nope", job_definition=definition, interval_hours=1)
+        live.signals.create_signal(
+            name="bad", audience="aud_nope", job_definition=definition, interval_hours=1
+        )
     assert len(live.signals.find_signals(amount=1000)) == before
-    signal = live.signals.create_signal(name="waiter", audience="global", job_definition=definition,
-                                        interval_hours=24)
+    signal = live.signals.create_signal(
+        name="waiter", audience="global", job_definition=definition, interval_hours=24
+    )
     with pytest.raises(ValueError):
         signal.wait_for_next_job(timeout=0)
     with pytest.raises(TimeoutError):

@@ -34,8 +34,9 @@ def live(live_server: Any) -> RapidataClient:
 @pytest.fixture(scope="module")
 def study(live: RapidataClient) -> tuple[RapidataBenchmark, RapidataLeaderboard]:
     benchmark = live.mri.create_new_benchmark(name="AI Art Competition", prompts=PROMPTS, tags=TAGS)
-    leaderboard = benchmark.create_leaderboard(name="Realism", instruction="Which image is more realistic?",
-                                               show_prompt=True, level_of_detail=360)
+    leaderboard = benchmark.create_leaderboard(
+        name="Realism", instruction="Which image is more realistic?", show_prompt=True, level_of_detail=360
+    )
     media = [media_by_quality(i) for i in range(20)]
     # Three models added without submitting, submitted together; the fourth evaluated directly later.
     for k, name in enumerate(MODELS[:3]):
@@ -108,8 +109,13 @@ def test_disable_rename_enable(study: Any) -> None:
 
 def test_inverse_leaderboard_flips_the_order(study: Any) -> None:
     benchmark, _ = study
-    worse = benchmark.create_leaderboard(name="Artifacts", instruction="Which image has more artifacts?",
-                                         inverse_ranking=True, level_of_detail=120, min_responses_per_matchup=1)
+    worse = benchmark.create_leaderboard(
+        name="Artifacts",
+        instruction="Which image has more artifacts?",
+        inverse_ranking=True,
+        level_of_detail=120,
+        min_responses_per_matchup=1,
+    )
     assert worse.inverse_ranking is True and worse.response_budget == 120
     for job in worse.jobs:
         job.get_results()
