@@ -37,7 +37,7 @@ def _batch_result(session: SessionDep, batch: BatchUpload) -> BatchUploadResult:
             BatchUploadItem(
                 url=i.url,
                 file_name=i.file_name,
-                status=i.status,  # type: ignore[arg-type]
+                status=i.status,
                 error_message=i.error_message,
                 stage="Validation" if i.status == "Failed" else None,
             )

@@ -38,7 +38,7 @@ def _definition_out(session: SessionDep, d: JobDefinition) -> DefinitionOutput:
     return DefinitionOutput(
         definition_id=d.id,
         name=d.name,
-        definition_type=d.definition_type,  # type: ignore[arg-type]
+        definition_type=d.definition_type,
         created_at=d.created_at,
         owner_id=d.owner_id,
         owner_mail=_mail(session, d.owner_id),
@@ -101,7 +101,7 @@ def list_definitions(
         DefinitionListItem(
             definition_id=d.id,
             name=d.name,
-            definition_type=d.definition_type,  # type: ignore[arg-type]
+            definition_type=d.definition_type,
             created_at=d.created_at,
             revision_count=d.latest_revision,
             owner_id=d.owner_id,
@@ -174,7 +174,7 @@ def list_revisions(
                 revision_number=r.revision_number,
                 base_revision_number=r.base_revision_number,
                 created_at=r.created_at,
-                state=r.state,  # type: ignore[arg-type]
+                state=r.state,
             )
             for r in window
         ],

@@ -54,7 +54,7 @@ def _job_out(session: SessionDep, job: Job) -> JobOutput:
         pipeline_id=job.pipeline_id,
         audience_name=audience.name if audience else None,
         audience_deleted=bool(audience is None or audience.deleted),
-        state=job.state,  # type: ignore[arg-type]
+        state=job.state,
         completed_at=job.completed_at,
         failed_at=job.failed_at,
         failure_message=job.failure_message,
@@ -134,7 +134,7 @@ def list_jobs(
                 audience_id=job.audience_id,
                 revision_number=job.revision_number,
                 pipeline_id=job.pipeline_id,
-                state=job.state,  # type: ignore[arg-type]
+                state=job.state,
                 owner_mail=customer.email if customer else "",
                 organization_id=job.owner_id,
                 created_at=job.created_at,
@@ -161,7 +161,7 @@ def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
         completion_percentage=round(percentage, 2),
         total=counts.total,
         completed=counts.completed,
-        state=_LABELING_STATE.get(job.state, "Labeling"),  # type: ignore[arg-type]
+        state=_LABELING_STATE.get(job.state, "Labeling"),
         response_count=counts.responses,
     )
 

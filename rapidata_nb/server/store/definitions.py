@@ -103,7 +103,7 @@ def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dat
         sizes = Counter(dp.group for dp in datapoints)
         if None in sizes:
             raise BadRequestError("datasetId: every ranking datapoint needs a group")
-        small = sorted(g for g, n in sizes.items() if n < 2)
+        small = sorted(str(g) for g, n in sizes.items() if n < 2)
         if small:
             raise BadRequestError(f"datasetId: ranking group '{small[0]}' has fewer than 2 items")
         maker = workflow.pair_maker_config
@@ -137,10 +137,8 @@ def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dat
             elif not spec.categories.literal:
                 raise BadRequestError("workflow.rapid.categories.literal: needs at least one option")
         elif isinstance(spec, TranscriptionSpec):
-            seg = spec.transcription.segment
-            if spec.transcription.literal is None and not (_segment(dp, seg or "transcription") or {}).get(
-                "text"
-            ):
+            key = spec.transcription.segment or "transcription"
+            if spec.transcription.literal is None and not (_segment(dp, key) or {}).get("text"):
                 raise BadRequestError(
                     f"datapoints[{i}]: a select-words datapoint needs a 'transcription' segment"
                 )
