@@ -113,9 +113,11 @@ export function renderTask(el, task, options = {}) {
   const root = h("div", {
     class: `rnb-task rnb-task-${task.type}${ctx.interactive ? "" : " rnb-readonly"}`,
     "data-task-type": task.type,
+    tabindex: "0",
   });
   root.append(header(task, ctx));
   root.append(renderer(task, ctx));
+  root.addEventListener("keydown", (event) => onKey(root, event));
   el.replaceChildren(root);
   return () => {
     for (const dispose of disposers.splice(0)) dispose();
@@ -132,6 +134,29 @@ export function renderTask(el, task, options = {}) {
  * @property {(fn: () => void) => void} defer
  * @property {{markdown: boolean, muted: boolean, loop: boolean}} mediaOptions
  */
+
+/**
+ * Keyboard answers while the task has focus: the key shown on a button (`data-key`: 1, 2, … for sides
+ * and options, N / B for Neither / Both) presses it; Enter submits (Ctrl/⌘+Enter inside the text box).
+ * Handled keys stop propagating, so a notebook's own shortcuts do not fire as well.
+ * @param {HTMLElement} root
+ * @param {KeyboardEvent} event
+ */
+function onKey(root, event) {
+  const target = /** @type {HTMLElement} */ (event.target);
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT";
+  /** @type {HTMLButtonElement | null} */
+  let button = null;
+  if (event.key === "Enter" && (!typing || event.ctrlKey || event.metaKey)) {
+    button = root.querySelector(".rnb-submit:not(:disabled)");
+  } else if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && event.key.length === 1) {
+    button = root.querySelector(`[data-key="${CSS.escape(event.key.toLowerCase())}"]:not(:disabled)`);
+  }
+  if (!button) return;
+  event.preventDefault();
+  event.stopPropagation();
+  button.click();
+}
 
 /**
  * Instruction, context and reference media.
@@ -206,6 +231,8 @@ function pairwise(task, ctx, allowUnsure) {
         class: `rnb-side${chosen === names[i] ? " rnb-chosen" : ""}`,
         "data-name": names[i],
         "data-side": String(i),
+        "data-key": String(i + 1),
+        title: `Key ${i + 1}`,
         disabled: !ctx.interactive,
         onclick: () => choose(names[i]),
       },
@@ -224,6 +251,8 @@ function pairwise(task, ctx, allowUnsure) {
         type: "button",
         class: `rnb-option rnb-unsure-option${chosen === name ? " rnb-chosen" : ""}`,
         "data-name": name,
+        "data-key": name[0].toLowerCase(),
+        title: `Key ${name[0]}`,
         text: name,
         onclick: () => choose(name),
       });
@@ -255,12 +284,14 @@ function classify(task, ctx) {
   const chosen = ctx.answer?.selected ?? null;
   const line = status(chosen ? `Recorded: ${chosen}` : "");
   const grid = h("div", { class: "rnb-options" });
-  for (const option of task.options ?? []) {
+  for (const [i, option] of (task.options ?? []).entries()) {
     grid.append(
       h("button", {
         type: "button",
         class: `rnb-option${chosen === option ? " rnb-chosen" : ""}`,
         "data-option": option,
+        "data-key": i < 9 ? String(i + 1) : undefined,
+        title: i < 9 ? `Key ${i + 1}` : undefined,
         text: option,
         disabled: !ctx.interactive,
         onclick: () => {

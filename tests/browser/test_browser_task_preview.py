@@ -269,3 +269,32 @@ def test_front_end_error_is_shown_in_the_widget(bridge: Any, images: dict[str, P
     )
     error = bridge.page.locator(".rnb-error")
     assert error.inner_text().startswith("TaskPreview: unknown task type")
+
+
+def test_keyboard_answers(bridge: Any, images: dict[str, Path]) -> None:
+    compare = TaskPreview("compare", "Which?", [[images["cat"], images["dog"]]], a_b_names=["A1", "B1"],
+                          settings={"compare_unsure": "0"})
+    page = _mount(bridge, compare)
+    page.locator(".rnb-task").focus()
+    page.keyboard.press("2")
+    bridge.settle()
+    assert compare.answers == [{"index": 0, "type": "compare", "voted_for": compare.task["names"][1]}]
+    page.keyboard.press("n")
+    bridge.settle()
+    assert compare.answers[0]["voted_for"] == "Neither"
+
+    classify = TaskPreview("classify", "Rate", [images["cat"]], answer_options=["bad", "ok", "good"],
+                           settings={"no_shuffle": "true"})
+    page = _mount(bridge, classify)
+    page.locator(".rnb-task").focus()
+    page.keyboard.press("3")
+    bridge.settle()
+    assert classify.answers == [{"index": 0, "type": "classify", "selected": "good"}]
+
+    text = TaskPreview("free_text", "Say something", [images["cat"]])
+    page = _mount(bridge, text)
+    page.locator(".rnb-textbox").fill("hello 2")  # typing digits in the box answers nothing
+    page.locator(".rnb-textbox").press("Enter")
+    page.locator(".rnb-textbox").press("Control+Enter")
+    bridge.settle()
+    assert text.answers == [{"index": 0, "type": "free_text", "text": "hello 2\n"}]

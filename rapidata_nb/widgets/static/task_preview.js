@@ -150,14 +150,33 @@ function renderTask(el, task, options = {}) {
   if (!renderer) throw new Error(`unknown task type ${JSON.stringify(task.type)}; expected one of ${TASK_TYPES.join(", ")}`);
   const root = h("div", {
     class: `rnb-task rnb-task-${task.type}${ctx.interactive ? "" : " rnb-readonly"}`,
-    "data-task-type": task.type
+    "data-task-type": task.type,
+    tabindex: "0"
   });
   root.append(header(task, ctx));
   root.append(renderer(task, ctx));
+  root.addEventListener("keydown", (event) => onKey(root, event));
   el.replaceChildren(root);
   return () => {
     for (const dispose of disposers.splice(0)) dispose();
   };
+}
+function onKey(root, event) {
+  const target = (
+    /** @type {HTMLElement} */
+    event.target
+  );
+  const typing = target.tagName === "TEXTAREA" || target.tagName === "INPUT";
+  let button = null;
+  if (event.key === "Enter" && (!typing || event.ctrlKey || event.metaKey)) {
+    button = root.querySelector(".rnb-submit:not(:disabled)");
+  } else if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && event.key.length === 1) {
+    button = root.querySelector(`[data-key="${CSS.escape(event.key.toLowerCase())}"]:not(:disabled)`);
+  }
+  if (!button) return;
+  event.preventDefault();
+  event.stopPropagation();
+  button.click();
 }
 function header(task, ctx) {
   const parts = [];
@@ -210,6 +229,8 @@ function pairwise(task, ctx, allowUnsure) {
         class: `rnb-side${chosen === names[i] ? " rnb-chosen" : ""}`,
         "data-name": names[i],
         "data-side": String(i),
+        "data-key": String(i + 1),
+        title: `Key ${i + 1}`,
         disabled: !ctx.interactive,
         onclick: () => choose(names[i])
       },
@@ -227,6 +248,8 @@ function pairwise(task, ctx, allowUnsure) {
         type: "button",
         class: `rnb-option rnb-unsure-option${chosen === name ? " rnb-chosen" : ""}`,
         "data-name": name,
+        "data-key": name[0].toLowerCase(),
+        title: `Key ${name[0]}`,
         text: name,
         onclick: () => choose(name)
       });
@@ -255,12 +278,14 @@ function classify(task, ctx) {
   const chosen = ctx.answer?.selected ?? null;
   const line = status(chosen ? `Recorded: ${chosen}` : "");
   const grid = h("div", { class: "rnb-options" });
-  for (const option of task.options ?? []) {
+  for (const [i, option] of (task.options ?? []).entries()) {
     grid.append(
       h("button", {
         type: "button",
         class: `rnb-option${chosen === option ? " rnb-chosen" : ""}`,
         "data-option": option,
+        "data-key": i < 9 ? String(i + 1) : void 0,
+        title: i < 9 ? `Key ${i + 1}` : void 0,
         text: option,
         disabled: !ctx.interactive,
         onclick: () => {
