@@ -89,14 +89,13 @@ def cluster_points(points: Any, radius: float = 0.05) -> tuple[IntArray, FloatAr
 
 
 def _polylines(entry: Any) -> list[FloatArray]:
-    arr = np.asarray(entry, dtype=object) if not isinstance(entry, np.ndarray) else entry
-    try:
-        single = np.asarray(entry, dtype=np.float64)
-        if single.ndim == 2 and single.shape[1] == 2:
-            return [single]
-    except (ValueError, TypeError):
-        pass
-    return [_points(line) for line in arr]
+    """One labeler's strokes: a list of ``[M, 2]`` arrays (a single ``[M, 2]`` array is one stroke)."""
+    if isinstance(entry, np.ndarray) and entry.ndim == 2 and entry.shape[1] == 2:
+        return [_points(entry)]
+    lines = list(entry)
+    if lines and all(np.ndim(p) == 1 and np.size(p) == 2 for p in lines):
+        return [_points(lines)]  # a bare list of (x, y) points
+    return [_points(line) for line in lines]
 
 
 def coverage_grid(lines: Sequence[Any], size: int = 32, brush: float = 0.03) -> FloatArray:

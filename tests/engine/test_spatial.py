@@ -52,6 +52,8 @@ def test_coverage_grid_counts_each_labeler_once_and_accepts_shapes() -> None:
     assert grid.max() == 0.5 and grid[0].tolist() == [0.5] * 8
     single = coverage_grid([np.array([(0.1, 0.1), (0.9, 0.1)])], size=8, brush=0.0)
     assert single[0].tolist() == [1.0] * 8
+    bare = coverage_grid([[(0.1, 0.1), (0.9, 0.1)]], size=8, brush=0.0)  # one stroke as a list of points
+    assert bare.tolist() == single.tolist()
     dot = coverage_grid([[[(0.51, 0.51)]]], size=2, brush=0.0)
     assert dot.sum() == 1.0  # a single tap marks the cell it falls in
 
