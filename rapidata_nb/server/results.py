@@ -26,7 +26,7 @@ from rapidata_nb.engine.aggregate import aggregate
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store.assets import url_basename
 from rapidata_nb.server.store.definitions import get_revision, task_kind
-from rapidata_nb.server.store.labeling import Labeler, Response, utcnow
+from rapidata_nb.server.store.labeling import JobTask, Labeler, Response, utcnow
 from rapidata_nb.server.store.models import Asset, Datapoint, Job, JobDefinition
 
 __all__ = ["RESULT_TYPES", "build_results"]
@@ -107,17 +107,18 @@ class _Context:
             select(Response, Labeler)
             .join(Labeler, Labeler.id == Response.labeler_id)
             .where(Response.job_id == self.job.id)
-            .order_by(Response.created_at, Response.id)
+            .order_by(Response.seq, Response.created_at, Response.id)
         ).all()
+        pairs: dict[str, tuple[str | None, str | None]] = {}
+        if self.kind == "ranking":
+            tasks = session.scalars(select(JobTask).where(JobTask.job_id == self.job.id))
+            pairs = {t.id: (t.item_a, t.item_b) for t in tasks}
         votes = []
         for response, labeler in rows:
             position = self.index.get(response.datapoint_id or "", -1)
             item_a = item_b = None
             if self.kind == "ranking":
-                from rapidata_nb.server.store.labeling import JobTask
-
-                task = session.get(JobTask, response.task_id)
-                item_a, item_b = (task.item_a, task.item_b) if task else (None, None)
+                item_a, item_b = pairs.get(response.task_id, (None, None))
                 position = self.index.get(item_a or "", -1)
             if position < 0:
                 continue
