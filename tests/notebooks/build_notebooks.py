@@ -13,10 +13,14 @@ Cells whose output cannot be stable (the embedded server's banner, live widgets,
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from guides import GUIDES  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 IGNORE = {"tags": ["nbval-ignore-output"]}
@@ -299,7 +303,15 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-BUILDERS = {"quickstart": quickstart, "accessor_tour": tour}
+def _guide(cells_of: Callable[[], list[nbformat.NotebookNode]]) -> Callable[[], nbformat.NotebookNode]:
+    return lambda: new_notebook(cells=cells_of(), metadata=_metadata())
+
+
+BUILDERS: dict[str, Callable[[], nbformat.NotebookNode]] = {
+    "quickstart": quickstart,
+    "accessor_tour": tour,
+    **{name: _guide(cells) for name, cells in GUIDES.items()},
+}
 
 
 def main(argv: list[str]) -> None:
