@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ._checks import BoolArray, FloatArray, IntArray, as_count, as_float, as_index, weighted_bincount
 from .referee import vote_log_odds
@@ -60,7 +61,7 @@ def _row_max(m: FloatArray) -> FloatArray:
     return top
 
 
-def _row_sum(m: FloatArray) -> FloatArray:
+def _row_sum(m: npt.NDArray[Any]) -> FloatArray:
     if m.shape[1] > _COLUMN_LOOP_MAX:
         out: FloatArray = m.sum(axis=1)
         return out
