@@ -1,7 +1,8 @@
 """Leaderboard and win-rate charts (altair).
 
 Pure builders: each takes a tidy frame, returns an :class:`altair.Chart` and never fetches or displays. The
-intervals are *our* bootstrap quantiles drawn with ``x``/``x2``; ``mark_errorbar(extent="ci")`` would bootstrap the
+intervals are *our* bootstrap quantiles drawn with ``x``/``x2``; ``mark_errorbar(extent="ci")`` would
+bootstrap the
 mean of raw rows in Vega instead (ecosystem notes §5.2).
 """
 
@@ -51,15 +52,18 @@ def leaderboard_chart(scores: pd.DataFrame, *, ci: bool = True, title: str | Non
     pad = max((hi - lo) * 0.05, 1.0)
     x_scale = alt.Scale(domain=[lo - pad, hi + pad], zero=False)
     y = alt.Y("model:N", sort=order, title=None)
-    tooltip = [alt.Tooltip(c, format=".0f") if c in ("score", "lower", "upper") else alt.Tooltip(c)
-               for c in keep]
+    tooltip = [
+        alt.Tooltip(c, format=".0f") if c in ("score", "lower", "upper") else alt.Tooltip(c) for c in keep
+    ]
     base = alt.Chart(data, title=title or alt.Undefined)
     point = base.mark_point(filled=True, size=70).encode(
-        x=alt.X("score:Q", scale=x_scale, title="score"), y=y, tooltip=tooltip)
+        x=alt.X("score:Q", scale=x_scale, title="score"), y=y, tooltip=tooltip
+    )
     layers: list[alt.Chart] = [point]
     if ci:
-        rule = base.mark_rule(strokeWidth=2).encode(x=alt.X("lower:Q", scale=x_scale, title="score"),
-                                                     x2="upper:Q", y=y, tooltip=tooltip)
+        rule = base.mark_rule(strokeWidth=2).encode(
+            x=alt.X("lower:Q", scale=x_scale, title="score"), x2="upper:Q", y=y, tooltip=tooltip
+        )
         layers = [rule, point]
     return alt.layer(*layers)
 
@@ -67,8 +71,10 @@ def leaderboard_chart(scores: pd.DataFrame, *, ci: bool = True, title: str | Non
 def win_rate_heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
     """Heatmap of pairwise win rates with the rate written in each cell.
 
-    ``rate[a, b] = matrix[a, b] / (matrix[a, b] + matrix[b, a])``: how often the row model was preferred over the
-    column model when the two met (ties excluded). Pairs that never met, and the diagonal, stay blank. Rows and
+    ``rate[a, b] = matrix[a, b] / (matrix[a, b] + matrix[b, a])``: how often the row model was preferred over
+    the
+    column model when the two met (ties excluded). Pairs that never met, and the diagonal, stay blank. Rows
+    and
     columns keep the matrix's order (:func:`rapidata_nb.frames.win_matrix` orders by score, best first).
 
     Args:
@@ -76,25 +82,33 @@ def win_rate_heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> alt.L
         title: Chart title.
     """
     if list(matrix.index) != list(matrix.columns):
-        raise ValueError("win_rate_heatmap needs a square matrix with the same models as rows and columns, "
-                         f"got rows {list(matrix.index)} and columns {list(matrix.columns)}")
+        raise ValueError(
+            "win_rate_heatmap needs a square matrix with the same models as rows and columns, "
+            f"got rows {list(matrix.index)} and columns {list(matrix.columns)}"
+        )
     order = [str(m) for m in matrix.index]
     wins = matrix.to_numpy(dtype=float)
     met = wins + wins.T
     rate = np.divide(wins, met, out=np.full_like(wins, np.nan), where=met > 0)
     np.fill_diagonal(rate, np.nan)
     n = len(order)
-    data = pd.DataFrame({
-        "model": np.repeat(order, n), "opponent": np.tile(order, n),
-        "win_rate": rate.ravel(), "wins": wins.ravel().astype(int), "battles": met.ravel().astype(int),
-    }).dropna(subset=["win_rate"])
+    data = pd.DataFrame(
+        {
+            "model": np.repeat(order, n),
+            "opponent": np.tile(order, n),
+            "win_rate": rate.ravel(),
+            "wins": wins.ravel().astype(int),
+            "battles": met.ravel().astype(int),
+        }
+    ).dropna(subset=["win_rate"])
     base = alt.Chart(data, title=title or alt.Undefined).encode(
         x=alt.X("opponent:N", sort=order, title="opponent", axis=alt.Axis(orient="top", labelAngle=-45)),
         y=alt.Y("model:N", sort=order, title="model"),
     )
     rect = base.mark_rect().encode(
-        color=alt.Color("win_rate:Q", title="win rate",
-                        scale=alt.Scale(scheme="redblue", domain=[0, 1], domainMid=0.5)),
+        color=alt.Color(
+            "win_rate:Q", title="win rate", scale=alt.Scale(scheme="redblue", domain=[0, 1], domainMid=0.5)
+        ),
         tooltip=["model", "opponent", alt.Tooltip("win_rate:Q", format=".2f"), "wins", "battles"],
     )
     text = base.mark_text(baseline="middle").encode(

@@ -13,7 +13,8 @@ __all__ = ["breakdown_chart", "vote_split_chart"]
 def vote_split_chart(results: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
     """One normalised stacked bar per datapoint: the share of votes each answer got.
 
-    Works on compare results (``votes_a``, ``votes_b``, and ``votes_both``/``votes_neither`` when present) and on
+    Works on compare results (``votes_a``, ``votes_b``, and ``votes_both``/``votes_neither`` when present) and
+    on
     classification results (``votes_<option>``). Rows keep the frame's order and are labelled by its index.
 
     Args:
@@ -30,17 +31,23 @@ def vote_split_chart(results: pd.DataFrame, *, title: str | None = None) -> alt.
     answers = [c.removeprefix("votes_") for c in votes]
     long = data.melt(id_vars="item", value_vars=answers, var_name="answer", value_name="votes")
     long["share"] = long["votes"] / long.groupby("item")["votes"].transform("sum").where(lambda s: s > 0)
-    return alt.Chart(long, title=title or alt.Undefined).mark_bar().encode(
-        x=alt.X("votes:Q", stack="normalize", title="share of votes", axis=alt.Axis(format="%")),
-        y=alt.Y("item:N", sort=items, title=None),
-        color=alt.Color("answer:N", sort=answers, title="answer"),
-        order=alt.Order("answer_order:Q"),
-        tooltip=["item", "answer", "votes", alt.Tooltip("share:Q", format=".0%")],
-    ).transform_calculate(answer_order=f"indexof({json.dumps(answers)}, datum.answer)")
+    return (
+        alt.Chart(long, title=title or alt.Undefined)
+        .mark_bar()
+        .encode(
+            x=alt.X("votes:Q", stack="normalize", title="share of votes", axis=alt.Axis(format="%")),
+            y=alt.Y("item:N", sort=items, title=None),
+            color=alt.Color("answer:N", sort=answers, title="answer"),
+            order=alt.Order("answer_order:Q"),
+            tooltip=["item", "answer", "votes", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .transform_calculate(answer_order=f"indexof({json.dumps(answers)}, datum.answer)")
+    )
 
 
-def breakdown_chart(responses: pd.DataFrame, *, by: str = "country", answer: str = "choice",
-                    title: str | None = None) -> alt.Chart:
+def breakdown_chart(
+    responses: pd.DataFrame, *, by: str = "country", answer: str = "choice", title: str | None = None
+) -> alt.Chart:
     """How answers split within each group of labelers (country, language, age, gender, occupation, ...).
 
     Counts are computed here (one row per group × answer), so the chart stays small whatever the number of
@@ -54,16 +61,27 @@ def breakdown_chart(responses: pd.DataFrame, *, by: str = "country", answer: str
     """
     missing = [c for c in (by, answer) if c not in responses.columns]
     if missing:
-        raise ValueError(f"breakdown_chart needs the columns {missing}; the frame has {list(responses.columns)}")
-    counts = (responses.assign(**{by: responses[by].fillna("unknown").astype(str)})
-              .groupby([by, answer], dropna=True).size().rename("responses").reset_index())
+        raise ValueError(
+            f"breakdown_chart needs the columns {missing}; the frame has {list(responses.columns)}"
+        )
+    counts = (
+        responses.assign(**{by: responses[by].fillna("unknown").astype(str)})
+        .groupby([by, answer], dropna=True)
+        .size()
+        .rename("responses")
+        .reset_index()
+    )
     totals = counts.groupby(by)["responses"].sum().sort_values(ascending=False, kind="stable")
     order = totals.index.tolist()
     answers = sorted(counts[answer].astype(str).unique())
     counts[answer] = counts[answer].astype(str)
-    return alt.Chart(counts, title=title or alt.Undefined).mark_bar().encode(
-        x=alt.X("responses:Q", stack="normalize", title="share of responses", axis=alt.Axis(format="%")),
-        y=alt.Y(f"{by}:N", sort=order, title=by),
-        color=alt.Color(f"{answer}:N", sort=answers, title=answer),
-        tooltip=[by, answer, "responses"],
+    return (
+        alt.Chart(counts, title=title or alt.Undefined)
+        .mark_bar()
+        .encode(
+            x=alt.X("responses:Q", stack="normalize", title="share of responses", axis=alt.Axis(format="%")),
+            y=alt.Y(f"{by}:N", sort=order, title=by),
+            color=alt.Color(f"{answer}:N", sort=answers, title=answer),
+            tooltip=[by, answer, "responses"],
+        )
     )

@@ -1,11 +1,14 @@
 """The ``df.rapidata`` accessor.
 
-Registered when ``rapidata_nb`` is imported. Two families of methods share the one name, because the frames meet in
+Registered when ``rapidata_nb`` is imported. Two families of methods share the one name, because the frames
+meet in
 the same notebook:
 
-- on a frame of *data*: ``compare``, ``classify``, ``locate``, ``draw``, ``select_words``, ``free_text``, ``rank``,
+- on a frame of *data*: ``compare``, ``classify``, ``locate``, ``draw``, ``select_words``, ``free_text``,
+  ``rank``,
   ``arena`` start jobs and return a :class:`~rapidata_nb.frames.job.Job`; ``preview`` shows the task;
-- on a frame of *results* (``job.results()``, ``job.responses()``, a battles frame): ``battles``, ``leaderboard``,
+- on a frame of *results* (``job.results()``, ``job.responses()``, a battles frame): ``battles``,
+  ``leaderboard``,
   ``win_matrix``, ``agreement``, ``chart``.
 
 The accessor is stateless (it only holds the frame) and never modifies it; each method delegates to a typed
@@ -26,7 +29,8 @@ __all__ = ["RapidataAccessor"]
 
 
 def _delegate(fn: Any) -> Any:
-    """A method that calls ``fn(self._obj, ...)`` and carries ``fn``'s docstring (for ``df.rapidata.compare?``)."""
+    """A method that calls ``fn(self._obj, ...)`` and carries ``fn``'s docstring (for
+    ``df.rapidata.compare?``)."""
 
     @functools.wraps(fn)
     def method(self: RapidataAccessor, *args: Any, **kwargs: Any) -> Any:
@@ -59,9 +63,16 @@ class RapidataAccessor:
         :func:`rapidata_nb.frames.as_battles`."""
         return analysis.as_battles(self._obj, model_a=model_a, model_b=model_b)
 
-    def leaderboard(self, *, model_a: str | None = None, model_b: str | None = None, n_rounds: int = 100,
-                    random_state: int | None = 0) -> pd.DataFrame:
-        """Bradley–Terry leaderboard with bootstrap 95 % intervals; see :func:`rapidata_nb.frames.leaderboard`.
+    def leaderboard(
+        self,
+        *,
+        model_a: str | None = None,
+        model_b: str | None = None,
+        n_rounds: int = 100,
+        random_state: int | None = 0,
+    ) -> pd.DataFrame:
+        """Bradley–Terry leaderboard with bootstrap 95 % intervals; see
+        :func:`rapidata_nb.frames.leaderboard`.
 
         Args:
             model_a: Column naming the A side (default ``asset_a``; battles frames need none).
@@ -69,8 +80,9 @@ class RapidataAccessor:
             n_rounds: Bootstrap rounds.
             random_state: Bootstrap seed.
         """
-        return analysis.leaderboard(self.battles(model_a=model_a, model_b=model_b), n_rounds=n_rounds,
-                                    random_state=random_state)
+        return analysis.leaderboard(
+            self.battles(model_a=model_a, model_b=model_b), n_rounds=n_rounds, random_state=random_state
+        )
 
     def win_matrix(self, *, model_a: str | None = None, model_b: str | None = None) -> pd.DataFrame:
         """Square win counts (``m.loc[a, b]`` = times a beat b), ordered by score."""
@@ -104,6 +116,7 @@ class RapidataAccessor:
             return charts.vote_split_chart(frame, **kwargs)
         if "choice" in columns:
             return charts.breakdown_chart(frame, **kwargs)
-        raise ValueError(f"no chart for a frame with columns {list(frame.columns)}; expected a leaderboard, a win "
-                         "matrix, a results frame (votes_*) or a responses frame (choice)")
-
+        raise ValueError(
+            f"no chart for a frame with columns {list(frame.columns)}; expected a leaderboard, a win "
+            "matrix, a results frame (votes_*) or a responses frame (choice)"
+        )

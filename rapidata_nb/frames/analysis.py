@@ -1,6 +1,7 @@
 """Analyses of tidy frames: battles, leaderboard, win matrix, agreement.
 
-Each function takes a tidy frame and returns a new one; the maths lives in :mod:`rapidata_nb.engine` (Bradley–Terry,
+Each function takes a tidy frame and returns a new one; the maths lives in :mod:`rapidata_nb.engine`
+(Bradley–Terry,
 bootstrap, win counts) or, for Krippendorff's α, here in a few lines of numpy. The frame is encoded once
 (``np.unique(..., return_inverse=True)``) and the kernels see integer codes only (STYLE §3 item 4).
 """
@@ -18,11 +19,14 @@ from rapidata_nb.frames.exports import to_battles
 __all__ = ["as_battles", "krippendorff_alpha", "leaderboard", "win_matrix"]
 
 
-def as_battles(frame: pd.DataFrame, *, model_a: str | None = None, model_b: str | None = None) -> pd.DataFrame:
+def as_battles(
+    frame: pd.DataFrame, *, model_a: str | None = None, model_b: str | None = None
+) -> pd.DataFrame:
     """Battles (``model_a, model_b, winner``) from a battles, compare-responses or compare-results frame.
 
     - responses frame (``choice``): one battle per response (:func:`~rapidata_nb.frames.exports.to_battles`);
-    - results frame (``votes_a``, ``votes_b``): one battle per vote (``votes_both``/``votes_neither`` as ties);
+    - results frame (``votes_a``, ``votes_b``): one battle per vote (``votes_both``/``votes_neither`` as
+      ties);
     - battles frame (``model_a, model_b, winner``): returned as is.
 
     Args:
@@ -44,33 +48,43 @@ def as_battles(frame: pd.DataFrame, *, model_a: str | None = None, model_b: str 
         if missing:
             raise ValueError(f"battles need the columns {missing}; the frame has {list(frame.columns)}")
         parts = []
-        for column, winner in (("votes_a", "model_a"), ("votes_b", "model_b"), ("votes_both", "tie"),
-                               ("votes_neither", "tie")):
+        for column, winner in (
+            ("votes_a", "model_a"),
+            ("votes_b", "model_b"),
+            ("votes_both", "tie"),
+            ("votes_neither", "tie"),
+        ):
             if column not in frame.columns:
                 continue
             repeats = frame[column].fillna(0).astype(int).to_numpy()
-            parts.append(pd.DataFrame({
-                "model_a": np.repeat(frame[a].to_numpy(), repeats),
-                "model_b": np.repeat(frame[b].to_numpy(), repeats),
-                "winner": winner,
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "model_a": np.repeat(frame[a].to_numpy(), repeats),
+                        "model_b": np.repeat(frame[b].to_numpy(), repeats),
+                        "winner": winner,
+                    }
+                )
+            )
         return pd.concat(parts, ignore_index=True)
     if {"model_a", "model_b", "winner"} <= columns:
         return frame[["model_a", "model_b", "winner"]].reset_index(drop=True)
     raise ValueError(
-        "expected a battles frame (model_a, model_b, winner), a compare responses frame (choice) or a compare "
-        f"results frame (votes_a, votes_b); the frame has {list(frame.columns)}"
+        "expected a battles frame (model_a, model_b, winner), a compare responses frame (choice) or a "
+        f"compare results frame (votes_a, votes_b); the frame has {list(frame.columns)}"
     )
 
 
-def _encode(battles: pd.DataFrame) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.int64],
-                                            npt.NDArray[np.bool_]]:
+def _encode(
+    battles: pd.DataFrame,
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Models as codes; winners/losers arrays (for ties: a, b in frame order) and the tie mask."""
     if not battles["winner"].isin(["model_a", "model_b", "tie"]).all():
         bad = sorted(set(battles["winner"]) - {"model_a", "model_b", "tie"}, key=str)
         raise ValueError(f"winner must be 'model_a', 'model_b' or 'tie'; found {bad}")
-    names, codes = np.unique(np.concatenate([battles["model_a"].astype(str), battles["model_b"].astype(str)]),
-                             return_inverse=True)
+    names, codes = np.unique(
+        np.concatenate([battles["model_a"].astype(str), battles["model_b"].astype(str)]), return_inverse=True
+    )
     n = len(battles)
     a, b = codes[:n].astype(np.int64), codes[n:].astype(np.int64)
     b_won = (battles["winner"] == "model_b").to_numpy()
@@ -80,7 +94,8 @@ def _encode(battles: pd.DataFrame) -> tuple[npt.NDArray[Any], npt.NDArray[np.int
 
 
 def win_matrix(battles: pd.DataFrame, *, order: list[str] | None = None) -> pd.DataFrame:
-    """Square frame of win counts: ``matrix.loc[a, b]`` = times ``a`` was preferred over ``b`` (ties not counted).
+    """Square frame of win counts: ``matrix.loc[a, b]`` = times ``a`` was preferred over ``b`` (ties not
+    counted).
 
     Args:
         battles: A battles frame (or anything :func:`as_battles` reads).
@@ -91,20 +106,28 @@ def win_matrix(battles: pd.DataFrame, *, order: list[str] | None = None) -> pd.D
     battles = as_battles(battles)
     names, winners, losers, ties = _encode(battles)
     counts = ranking.win_matrix(winners[~ties], losers[~ties], len(names))
-    matrix = pd.DataFrame(counts, index=pd.Index(names, name="model"), columns=pd.Index(names, name="opponent"))
+    matrix = pd.DataFrame(
+        counts, index=pd.Index(names, name="model"), columns=pd.Index(names, name="opponent")
+    )
     if order is None:
         order = list(leaderboard(battles, n_rounds=0).index)
     return matrix.loc[order, order]
 
 
 def leaderboard(
-    battles: pd.DataFrame, *, n_rounds: int = 100, random_state: int | None = 0,
+    battles: pd.DataFrame,
+    *,
+    n_rounds: int = 100,
+    random_state: int | None = 0,
 ) -> pd.DataFrame:
     """Bradley–Terry leaderboard with bootstrap 95 % intervals.
 
-    Scores are on the Elo-like scale ``1200 + 400·log10(p_i / geomean p)`` (DESIGN §6). ``lower``/``upper`` are the
-    2.5 %/97.5 % quantiles over ``n_rounds`` bootstrap resamples of the battles. ``better_than`` lists the models
-    this one beats *with separated intervals* (its ``lower`` above their ``upper``), so it only claims what the
+    Scores are on the Elo-like scale ``1200 + 400·log10(p_i / geomean p)`` (DESIGN §6). ``lower``/``upper``
+    are the
+    2.5 %/97.5 % quantiles over ``n_rounds`` bootstrap resamples of the battles. ``better_than`` lists the
+    models
+    this one beats *with separated intervals* (its ``lower`` above their ``upper``), so it only claims what
+    the
     data supports, and ``rank`` counts only those: ``1 + number of models better than this one beyond doubt``,
     so models with overlapping intervals share a rank. Ties count half a win to each side in the fit.
 
@@ -120,7 +143,18 @@ def leaderboard(
     from rapidata_nb.engine import ranking
 
     battles = as_battles(battles)
-    columns = ["score", "lower", "upper", "rank", "wins", "losses", "ties", "battles", "win_rate", "better_than"]
+    columns = [
+        "score",
+        "lower",
+        "upper",
+        "rank",
+        "wins",
+        "losses",
+        "ties",
+        "battles",
+        "win_rate",
+        "better_than",
+    ]
     if battles.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="model"))
     names, winners, losers, ties = _encode(battles)
@@ -128,8 +162,9 @@ def leaderboard(
     tie_arg = ties if ties.any() else None
     score = ranking.to_elo(ranking.bradley_terry(winners, losers, n, ties=tie_arg))
     if n_rounds > 0:
-        lower, upper = ranking.bootstrap_intervals(winners, losers, n, n_rounds=n_rounds, random_state=random_state,
-                                                   ties=tie_arg)
+        lower, upper = ranking.bootstrap_intervals(
+            winners, losers, n, n_rounds=n_rounds, random_state=random_state, ties=tie_arg
+        )
         ranks = ranking.rank_groups(lower, upper)
         beats = ranking.better_than(lower, upper)
     else:
@@ -146,7 +181,10 @@ def leaderboard(
             "lower": np.asarray(lower, dtype=float),
             "upper": np.asarray(upper, dtype=float),
             "rank": np.asarray(ranks, dtype=np.int64),
-            "wins": wins, "losses": losses, "ties": tie_count, "battles": total,
+            "wins": wins,
+            "losses": losses,
+            "ties": tie_count,
+            "battles": total,
             "win_rate": np.divide(wins, total, out=np.zeros(n), where=total > 0),
             "better_than": [[str(names[j]) for j in np.flatnonzero(beats[i])] for i in range(n)],
         },
@@ -160,10 +198,12 @@ def leaderboard(
 def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     """Krippendorff's α for nominal labels.
 
-    With the coincidence matrix ``o[c, k] = Σ_u (pairs of values c, k in unit u) / (m_u − 1)`` over units with at
+    With the coincidence matrix ``o[c, k] = Σ_u (pairs of values c, k in unit u) / (m_u − 1)`` over units with
+    at
     least two values, ``n_c = Σ_k o[c, k]`` and ``n = Σ_c n_c``:
     ``α = 1 − (n − 1) · Σ_{c≠k} o[c, k] / Σ_{c≠k} n_c n_k``. 1 is perfect agreement, 0 chance level.
-    Reference: Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability* (its nominal example gives 0.743).
+    Reference: Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability* (its nominal example gives
+        0.743).
 
     Args:
         items: The unit of each label (one entry per response).

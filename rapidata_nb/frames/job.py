@@ -1,6 +1,7 @@
 """``Job``: the handle the accessor returns, wrapping the client's ``RapidataJob``.
 
-In a notebook a ``Job`` displays as the live progress widget; ``results()`` and ``responses()`` return tidy frames
+In a notebook a ``Job`` displays as the live progress widget; ``results()`` and ``responses()`` return tidy
+frames
 indexed like the frame the job was made from, so ``df.join(job.results())`` lines up row by row.
 """
 
@@ -28,7 +29,8 @@ class Job:
     """A labeling job made from a DataFrame.
 
     Attributes:
-        raw: The client's ``RapidataJob`` (the full SDK surface: ``get_status()``, ``pause()``, ``view()``, ...).
+        raw: The client's ``RapidataJob`` (the full SDK surface: ``get_status()``, ``pause()``, ``view()``,
+            ...).
         kind: The task type (``"compare"``, ``"classify"``, ...).
         index: The source frame's index (results are indexed by it).
     """
@@ -108,7 +110,8 @@ class Job:
         return self._document
 
     def results(self, *, preliminary: bool = False) -> pd.DataFrame:
-        """One row per datapoint, indexed like the source frame (see :func:`rapidata_nb.frames.results_frame`)."""
+        """One row per datapoint, indexed like the source frame (see
+        :func:`rapidata_nb.frames.results_frame`)."""
         return results_frame(self.document(preliminary=preliminary), index=self.index)
 
     def responses(self, *, preliminary: bool = False) -> pd.DataFrame:
@@ -120,7 +123,8 @@ class ArenaJob(Job):
     """A compare job over every model pair per prompt (:func:`rapidata_nb.frames.arena`).
 
     Attributes:
-        pairs: One row per compared pair: ``prompt, model_a, model_b, media_a, media_b`` (its index is the job's).
+        pairs: One row per compared pair: ``prompt, model_a, model_b, media_a, media_b`` (its index is the
+            job's).
     """
 
     def __init__(self, raw: Any, *, pairs: pd.DataFrame, definition: Any = None) -> None:
@@ -129,8 +133,10 @@ class ArenaJob(Job):
 
     def __repr__(self) -> str:
         models = pd.unique(self.pairs[["model_a", "model_b"]].to_numpy().ravel())
-        return (f"<ArenaJob {self.name!r}: {len(models)} models, {self.pairs['prompt'].nunique()} prompts, "
-                f"{len(self.pairs)} pairs>")
+        return (
+            f"<ArenaJob {self.name!r}: {len(models)} models, {self.pairs['prompt'].nunique()} prompts, "
+            f"{len(self.pairs)} pairs>"
+        )
 
     def results(self, *, preliminary: bool = False) -> pd.DataFrame:
         """Per pair: ``prompt, model_a, model_b`` followed by the compare results columns."""
@@ -143,18 +149,25 @@ class ArenaJob(Job):
         if responses.empty:
             return pd.DataFrame(columns=["prompt", "model_a", "model_b", "winner"])
         pairs = self.pairs.loc[responses["item"]]
-        battles = analysis.as_battles(pd.DataFrame({
-            "model_a": pairs["model_a"].to_numpy(),
-            "model_b": pairs["model_b"].to_numpy(),
-            "choice": responses["choice"].to_numpy(),
-        }), model_a="model_a", model_b="model_b")
+        battles = analysis.as_battles(
+            pd.DataFrame(
+                {
+                    "model_a": pairs["model_a"].to_numpy(),
+                    "model_b": pairs["model_b"].to_numpy(),
+                    "choice": responses["choice"].to_numpy(),
+                }
+            ),
+            model_a="model_a",
+            model_b="model_b",
+        )
         battles.insert(0, "prompt", pairs.loc[responses["choice"].notna().to_numpy(), "prompt"].to_numpy())
         return battles
 
     def leaderboard(self, *, n_rounds: int = 100, random_state: int | None = 0) -> pd.DataFrame:
         """Bradley–Terry leaderboard of the models (see :func:`rapidata_nb.frames.leaderboard`)."""
-        return analysis.leaderboard(self.battles()[["model_a", "model_b", "winner"]], n_rounds=n_rounds,
-                                    random_state=random_state)
+        return analysis.leaderboard(
+            self.battles()[["model_a", "model_b", "winner"]], n_rounds=n_rounds, random_state=random_state
+        )
 
     def win_matrix(self) -> pd.DataFrame:
         """Win counts between models, ordered by score (see :func:`rapidata_nb.frames.win_matrix`)."""
@@ -164,7 +177,8 @@ class ArenaJob(Job):
 class RankJob(Job):
     """A ranking job made from a frame (:func:`rapidata_nb.frames.rank`): one ranking per group.
 
-    Ranking documents carry no private metadata, so rows are matched back by position: the ``k``-th asset of group
+    Ranking documents carry no private metadata, so rows are matched back by position: the ``k``-th asset of
+    group
     ``g`` is the ``k``-th row of the ``g``-th group sent.
 
     Attributes:
@@ -183,7 +197,9 @@ class RankJob(Job):
         labels: list[Any] = []
         seen: dict[Any, int] = {}
         for group in frame["group"]:
-            position = int(group) if str(group).isdigit() else list(dict.fromkeys(frame["group"])).index(group)
+            position = (
+                int(group) if str(group).isdigit() else list(dict.fromkeys(frame["group"])).index(group)
+            )
             k = seen.get(group, 0)
             seen[group] = k + 1
             labels.append(self.groups[position][k])

@@ -1,13 +1,17 @@
 """Tidy frames from result documents.
 
-A result document is the JSON a job's ``download-results`` returns (``RapidataResults`` is a ``dict`` of it). This
+A result document is the JSON a job's ``download-results`` returns (``RapidataResults`` is a ``dict`` of it).
+This
 module turns it into two tidy frames:
 
-- :func:`results_frame`: one row per datapoint, snake_case columns (``winner``, ``votes_a``, ``ratio_a``, ...);
+- :func:`results_frame`: one row per datapoint, snake_case columns (``winner``, ``votes_a``, ``ratio_a``,
+  ...);
 - :func:`responses_frame`: one row per labeler response (``choice``, ``user_score``, ``country``, ...).
 
-Both are indexed like the frame the job was made from: the accessor stores each row's index label as the private
-metadata key ``__index__`` (JSON text) and the server echoes ``privateMetadata`` in the results. Documents without
+Both are indexed like the frame the job was made from: the accessor stores each row's index label as the
+private
+metadata key ``__index__`` (JSON text) and the server echoes ``privateMetadata`` in the results. Documents
+without
 it get a plain ``RangeIndex`` (results) or an ``item`` position (responses).
 
 Everything here is a pure function of the document: no I/O, no client.
@@ -40,7 +44,7 @@ _EXTRA_OPTIONS = ("Both", "Neither")
 _SIDES = ("a", "b")
 
 
-# --------------------------------------------------------------------------------------------------- index labels
+# --------------------------------------------------------------------------------------------------- index la
 def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_jsonable(v) for v in value]
@@ -56,7 +60,8 @@ def _jsonable(value: Any) -> Any:
 def encode_index_label(label: Hashable) -> str:
     """Encode one index label as the JSON text stored under ``__index__``.
 
-    Strings, numbers and booleans round-trip exactly; tuples (MultiIndex) become lists; other labels (timestamps)
+    Strings, numbers and booleans round-trip exactly; tuples (MultiIndex) become lists; other labels
+    (timestamps)
     are stored as text and mapped back through the source index (see :func:`results_frame`).
 
     Examples:
@@ -91,7 +96,7 @@ def _labels_for(doc_labels: Sequence[str | None], index: pd.Index | None) -> pd.
     return pd.Index(decoded)
 
 
-# --------------------------------------------------------------------------------------------------- document access
+# --------------------------------------------------------------------------------------------------- document
 def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     results = doc.get("results") or []
     if isinstance(results, Mapping):  # the early-stopping docs page nests rows under results.data
@@ -100,10 +105,12 @@ def _rows(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def result_kind(doc: Mapping[str, Any]) -> str:
-    """The task type of a document: ``info.type`` (or the legacy ``info.orderType``), else inferred from responses.
+    """The task type of a document: ``info.type`` (or the legacy ``info.orderType``), else inferred from
+    responses.
 
     Returns:
-        One of ``"Compare"``, ``"Classification"``, ``"Locate"``, ``"Draw"``, ``"SelectWords"``, ``"FreeText"``,
+        One of ``"Compare"``, ``"Classification"``, ``"Locate"``, ``"Draw"``, ``"SelectWords"``,
+        ``"FreeText"``,
         ``"Ranking"`` (or whatever the document names).
 
     Raises:
@@ -148,7 +155,8 @@ def _user(response: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def option_column(option: str) -> str:
-    """snake_case column suffix for an answer option (``"Dog"`` → ``"dog"``, ``"4 stars"`` → ``"4_stars"``)."""
+    """snake_case column suffix for an answer option (``"Dog"`` → ``"dog"``, ``"4 stars"`` →
+    ``"4_stars"``)."""
     text = re.sub(r"[^0-9a-zA-Z]+", "_", str(option)).strip("_").lower()
     return text or "option"
 
@@ -212,8 +220,11 @@ def _compare_record(row: Mapping[str, Any]) -> dict[str, Any]:
     sides = ["A", "B", *extras]
     keys = [*assets, *extras]
 
-    winner = _side_of(row["winner"], assets) if "winner" in row else _argmax(
-        [counts.get(k, 0) for k in keys], sides)
+    winner = (
+        _side_of(row["winner"], assets)
+        if "winner" in row
+        else _argmax([counts.get(k, 0) for k in keys], sides)
+    )
     if "weightedWinner" in row:
         weighted_winner = _side_of(row["weightedWinner"], assets)
     else:
@@ -241,7 +252,7 @@ def _compare_record(row: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
-# --------------------------------------------------------------------------------------------------- classification
+# --------------------------------------------------------------------------------------------------- classifi
 def _classification_record(row: Mapping[str, Any]) -> dict[str, Any]:
     counts = row.get("aggregatedResults") or {}
     ratios = row.get("aggregatedResultsRatios") or {}
@@ -273,13 +284,14 @@ def _classification_record(row: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
-# --------------------------------------------------------------------------------------------------- other types
+# --------------------------------------------------------------------------------------------------- other ty
 def _asset_name(row: Mapping[str, Any]) -> Any:
     return row.get("originalFileName") or row.get("identifier") or row.get("assetUrl") or row.get("asset")
 
 
 def _generic_record(row: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    """Locate / Draw / SelectWords / FreeText rows: the asset, the aggregate the server computed, the raw answers."""
+    """Locate / Draw / SelectWords / FreeText rows: the asset, the aggregate the server computed, the raw
+    answers."""
     responses = row.get("detailedResults") or []
     n = int(row.get("responseCount", len(responses)))
     record: dict[str, Any] = {"asset": _asset_name(row), "context": row.get("context")}
@@ -326,16 +338,18 @@ def _ranking_records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         comparisons = row.get("comparisons") or {}
         ratios = row.get("aggregatedResultsRatios") or {}
         for asset in scores:
-            records.append({
-                "group": row.get("group", position),
-                "context": row.get("context"),
-                "asset": asset,
-                "score": float(scores[asset]),
-                "rank": int(ranks.get(asset, 0)),
-                "wins": int(wins.get(asset, 0)),
-                "comparisons": int(comparisons.get(asset, 0)),
-                "win_rate": float(ratios.get(asset, 0.0)),
-            })
+            records.append(
+                {
+                    "group": row.get("group", position),
+                    "context": row.get("context"),
+                    "asset": asset,
+                    "score": float(scores[asset]),
+                    "rank": int(ranks.get(asset, 0)),
+                    "wins": int(wins.get(asset, 0)),
+                    "comparisons": int(comparisons.get(asset, 0)),
+                    "win_rate": float(ratios.get(asset, 0.0)),
+                }
+            )
     return records
 
 
@@ -344,8 +358,10 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
     """One row per datapoint, indexed like the source frame.
 
     Compare columns: ``asset_a, asset_b, context, winner, weighted_winner, votes_a, votes_b, ratio_a, ratio_b,
-    score_a, score_b, weighted_ratio_a, weighted_ratio_b`` (+ ``confidence_a, confidence_b`` with early stopping,
-    ``*_both``/``*_neither`` with ``AllowNeitherBothSetting``), ``n_responses``. ``winner`` is ``"A"``, ``"B"``
+    score_a, score_b, weighted_ratio_a, weighted_ratio_b`` (+ ``confidence_a, confidence_b`` with early
+    stopping,
+    ``*_both``/``*_neither`` with ``AllowNeitherBothSetting``), ``n_responses``. ``winner`` is ``"A"``,
+    ``"B"``
     (``"Both"``/``"Neither"``) or ``None`` on a tie; ``score_*`` are summed user scores.
 
     Classification columns: ``asset, context, winner, weighted_winner``, then ``votes_<option>``,
@@ -356,14 +372,16 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
     Draw: ``asset, context, coverage`` (grid of the share of responses covering each cell), ``n_responses``.
     SelectWords: ``asset, sentence, selected_words`` (marked by more than half the responses), ``word_votes``,
     ``no_mistake`` (responses that marked nothing), ``n_responses``. FreeText: ``asset, context, answers``,
-    ``n_responses``. Ranking: one row per (group, asset) in the order sent: ``group, context, asset, score, rank,
+    ``n_responses``. Ranking: one row per (group, asset) in the order sent: ``group, context, asset, score,
+    rank,
     wins, comparisons, win_rate``.
 
     ``context`` is dropped when no row has one.
 
     Args:
         doc: The result document (``job.get_results()``).
-        index: The source frame's index. With it, labels map back exactly (timestamps included) and rows come in
+        index: The source frame's index. With it, labels map back exactly (timestamps included) and rows come
+            in
             source order; without it, labels are decoded from the JSON text.
 
     Returns:
@@ -394,10 +412,13 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
 
     Columns: ``item`` (the source index label, or the datapoint position when the document carries none; the
     group for rankings),
-    ``labeler_id`` (when the server reports it), ``choice`` (``"A"``/``"B"``/``"Both"``/``"Neither"`` for compare,
+    ``labeler_id`` (when the server reports it), ``choice`` (``"A"``/``"B"``/``"Both"``/``"Neither"`` for
+    compare,
     the option for classification) or ``value`` (points, lines, words, text), ``user_score``, ``country``,
-    ``language``, ``age``, ``gender``, ``occupation``, ``side_shown`` (compare: the side shown first, when reported),
-    ``time`` (when reported). Optional columns that are empty for every response are dropped. Compare and ranking
+    ``language``, ``age``, ``gender``, ``occupation``, ``side_shown`` (compare: the side shown first, when
+    reported),
+    ``time`` (when reported). Optional columns that are empty for every response are dropped. Compare and
+    ranking
     responses also carry ``asset_a``/``asset_b`` (for rankings: the pair shown, ``choice`` in ``A``/``B``).
 
     Args:
@@ -436,4 +457,6 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
             record["time"] = pd.to_datetime(response["createdAt"]) if response.get("createdAt") else None
             records.append(record)
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["item"])
-    return _drop_empty(frame, ["labeler_id", "age", "gender", "occupation", "side_shown", "time", "user_score"])
+    return _drop_empty(
+        frame, ["labeler_id", "age", "gender", "occupation", "side_shown", "time", "user_score"]
+    )

@@ -52,7 +52,11 @@ def test_win_rate_heatmap_rates_and_order() -> None:
     assert rect["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
     scale = rect["encoding"]["color"]["scale"]
     assert scale == {"domain": [0, 1], "domainMid": 0.5, "scheme": "redblue"}
-    assert rect["encoding"]["x"]["sort"] == ["a", "b", "c"] and rect["encoding"]["y"]["sort"] == ["a", "b", "c"]
+    assert rect["encoding"]["x"]["sort"] == ["a", "b", "c"] and rect["encoding"]["y"]["sort"] == [
+        "a",
+        "b",
+        "c",
+    ]
     rows = {(r["model"], r["opponent"]): r["win_rate"] for r in _data(spec)}
     # b-c never met and the diagonal is blank.
     assert rows == {("a", "b"): 0.75, ("a", "c"): 1.0, ("b", "a"): 0.25, ("c", "a"): 0.0}
@@ -79,10 +83,12 @@ def test_vote_split_chart_needs_votes() -> None:
 
 
 def test_breakdown_chart_counts_by_group() -> None:
-    responses = pd.DataFrame({
-        "choice": ["A", "B", "A", "A", "B"],
-        "country": ["DE", "DE", "FR", None, "DE"],
-    })
+    responses = pd.DataFrame(
+        {
+            "choice": ["A", "B", "A", "A", "B"],
+            "country": ["DE", "DE", "FR", None, "DE"],
+        }
+    )
     spec = breakdown_chart(responses, by="country").to_dict()
     assert spec["encoding"]["y"]["field"] == "country"
     assert spec["encoding"]["y"]["sort"] == ["DE", "FR", "unknown"]

@@ -1,4 +1,5 @@
-"""The accessor's validation and preview (no backend needed: everything here fails or plans before sending)."""
+"""The accessor's validation and preview (no backend needed: everything here fails or plans before
+sending)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from rapidata_nb.frames.jobs import detect_data_type
 @pytest.fixture
 def pairs() -> pd.DataFrame:
     return pd.DataFrame(
-        {"left": ["a red cat", "a blue dog"], "right": ["a green owl", "a yellow fish"], "prompt": ["p1", "p2"]},
+        {
+            "left": ["a red cat", "a blue dog"],
+            "right": ["a green owl", "a yellow fish"],
+            "prompt": ["p1", "p2"],
+        },
         index=pd.Index(["r1", "r2"], name="row"),
     )
 
@@ -27,15 +32,22 @@ def test_accessor_is_registered_and_stateless(pairs: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda df: df.rapidata.compare("left", "missing", instruction="?"),
-         r"b='missing' is not a column of the frame; columns are \['left', 'right', 'prompt'\]"),
-        (lambda df: df.rapidata.compare("left", "left", instruction="?"), r"rows \['r1', 'r2'\] compare an item"),
+        (
+            lambda df: df.rapidata.compare("left", "missing", instruction="?"),
+            r"b='missing' is not a column of the frame; columns are \['left', 'right', 'prompt'\]",
+        ),
+        (
+            lambda df: df.rapidata.compare("left", "left", instruction="?"),
+            r"rows \['r1', 'r2'\] compare an item",
+        ),
         (lambda df: df.rapidata.compare("left", "right", instruction="?", a_b_names=["x"]), "exactly two"),
         (lambda df: df.rapidata.classify("left", options=["only"], instruction="?"), "at least two"),
         (lambda df: df.rapidata.classify("left", options="ab", instruction="?"), "at least two"),
         (lambda df: df.rapidata.rank("left", by="prompt", instruction="?"), "single item"),
-        (lambda df: df.rapidata.compare("left", "right", instruction="?", context="nope"),
-         "context='nope' is not a column"),
+        (
+            lambda df: df.rapidata.compare("left", "right", instruction="?", context="nope"),
+            "context='nope' is not a column",
+        ),
     ],
 )
 def test_bad_arguments_name_what_to_fix(pairs: pd.DataFrame, call, message: str) -> None:
@@ -93,5 +105,15 @@ def test_preview_compare_and_classify(pairs: pd.DataFrame) -> None:
 
 
 def test_typed_twins_match_accessor_docs() -> None:
-    for name in ("compare", "classify", "locate", "draw", "select_words", "free_text", "rank", "arena", "preview"):
+    for name in (
+        "compare",
+        "classify",
+        "locate",
+        "draw",
+        "select_words",
+        "free_text",
+        "rank",
+        "arena",
+        "preview",
+    ):
         assert getattr(frames.RapidataAccessor, name).__doc__ == getattr(frames, name).__doc__

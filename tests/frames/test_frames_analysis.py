@@ -16,7 +16,8 @@ def _battles(*rows: tuple[str, str, str, int]) -> pd.DataFrame:
 
 
 def test_leaderboard_two_models_exact_scale() -> None:
-    # 8–2: BT gives p_a / p_b = 4, i.e. ±400·log10(4)/2 ≈ ±120.4 around 1200 (the tiny ridge moves it < 1 point).
+    # 8–2: BT gives p_a / p_b = 4, i.e. ±400·log10(4)/2 ≈ ±120.4 around 1200 (the tiny ridge moves it < 1
+    # point).
     board = leaderboard(_battles(("a", "b", "model_a", 8), ("a", "b", "model_b", 2)), random_state=0)
     assert list(board.index) == ["a", "b"]
     assert board.loc["a", "score"] == pytest.approx(1200 + 200 * np.log10(4), abs=1.0)
@@ -37,8 +38,12 @@ def test_leaderboard_even_split_and_ties() -> None:
 
 
 def test_better_than_only_where_intervals_separate() -> None:
-    battles = _battles(("a", "b", "model_a", 40), ("b", "c", "model_a", 11), ("b", "c", "model_b", 9),
-                       ("a", "c", "model_a", 40))
+    battles = _battles(
+        ("a", "b", "model_a", 40),
+        ("b", "c", "model_a", 11),
+        ("b", "c", "model_b", 9),
+        ("a", "c", "model_a", 40),
+    )
     board = leaderboard(battles, n_rounds=200, random_state=1)
     assert list(board.index) == ["a", "b", "c"]
     assert board.loc["a", "better_than"] == ["b", "c"]
@@ -64,10 +69,21 @@ def test_win_matrix_counts_ordered_by_score() -> None:
 
 
 def test_as_battles_from_results_and_responses() -> None:
-    results = pd.DataFrame({"asset_a": ["x", "y"], "asset_b": ["y", "z"], "votes_a": [2, 0], "votes_b": [1, 1],
-                            "votes_both": [1, 0]})
+    results = pd.DataFrame(
+        {
+            "asset_a": ["x", "y"],
+            "asset_b": ["y", "z"],
+            "votes_a": [2, 0],
+            "votes_b": [1, 1],
+            "votes_both": [1, 0],
+        }
+    )
     assert as_battles(results).value_counts().to_dict() == {
-        ("x", "y", "model_a"): 2, ("x", "y", "model_b"): 1, ("x", "y", "tie"): 1, ("y", "z", "model_b"): 1}
+        ("x", "y", "model_a"): 2,
+        ("x", "y", "model_b"): 1,
+        ("x", "y", "tie"): 1,
+        ("y", "z", "model_b"): 1,
+    }
     responses = pd.DataFrame({"asset_a": ["x", "x"], "asset_b": ["y", "y"], "choice": ["B", None]})
     assert as_battles(responses).to_dict("records") == [{"model_a": "x", "model_b": "y", "winner": "model_b"}]
     with pytest.raises(ValueError, match="battles frame"):
@@ -78,8 +94,20 @@ def test_as_battles_from_results_and_responses() -> None:
 
 def test_krippendorff_alpha_reference_example() -> None:
     # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", nominal example: α = 0.743.
-    units = [[1, 1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4], [4, 4, 4, 4],
-             [1, 1, 2, 1], [2, 2, 2, 2], [5, 5, 5], [1, 1], [3]]
+    units = [
+        [1, 1, 1],
+        [2, 2, 3, 2],
+        [3, 3, 3, 3],
+        [3, 3, 3, 3],
+        [2, 2, 2, 2],
+        [1, 2, 3, 4],
+        [4, 4, 4, 4],
+        [1, 1, 2, 1],
+        [2, 2, 2, 2],
+        [5, 5, 5],
+        [1, 1],
+        [3],
+    ]
     items = [i for i, unit in enumerate(units) for _ in unit]
     labels = [v for unit in units for v in unit]
     assert krippendorff_alpha(items, labels) == pytest.approx(0.743421, abs=1e-6)
@@ -93,15 +121,18 @@ def test_krippendorff_alpha_edge_cases() -> None:
 
 
 def test_accessor_analysis_methods() -> None:
-    responses = pd.DataFrame({
-        "item": [0, 0, 0, 1, 1, 1],
-        "asset_a": ["x", "x", "x", "y", "y", "y"],
-        "asset_b": ["y", "y", "y", "z", "z", "z"],
-        "choice": ["A", "A", "B", "A", "A", "A"],
-        "country": ["DE", "FR", "DE", "DE", "US", "US"],
-    })
-    assert responses.rapidata.agreement() == pytest.approx(krippendorff_alpha(responses["item"],
-                                                                               responses["choice"]))
+    responses = pd.DataFrame(
+        {
+            "item": [0, 0, 0, 1, 1, 1],
+            "asset_a": ["x", "x", "x", "y", "y", "y"],
+            "asset_b": ["y", "y", "y", "z", "z", "z"],
+            "choice": ["A", "A", "B", "A", "A", "A"],
+            "country": ["DE", "FR", "DE", "DE", "US", "US"],
+        }
+    )
+    assert responses.rapidata.agreement() == pytest.approx(
+        krippendorff_alpha(responses["item"], responses["choice"])
+    )
     board = responses.rapidata.leaderboard()
     assert list(board.index) == ["x", "y", "z"]
     assert list(responses.rapidata.win_matrix().index) == ["x", "y", "z"]
@@ -116,8 +147,16 @@ def test_accessor_analysis_methods() -> None:
 
 def test_source_frame_joined_with_results_uses_its_model_columns() -> None:
     pairs = pd.DataFrame({"model_a": ["flux", "dalle"], "model_b": ["dalle", "sdxl"]}, index=["p0", "p1"])
-    results = pd.DataFrame({"asset_a": ["f.png", "d.png"], "asset_b": ["d.png", "s.png"], "winner": ["A", "B"],
-                            "votes_a": [3, 1], "votes_b": [1, 3]}, index=["p0", "p1"])
+    results = pd.DataFrame(
+        {
+            "asset_a": ["f.png", "d.png"],
+            "asset_b": ["d.png", "s.png"],
+            "winner": ["A", "B"],
+            "votes_a": [3, 1],
+            "votes_b": [1, 3],
+        },
+        index=["p0", "p1"],
+    )
     board = pairs.join(results).rapidata.leaderboard(n_rounds=0)
     assert list(board.index) == ["sdxl", "flux", "dalle"] or list(board.index) == ["flux", "sdxl", "dalle"]
     assert board.loc["dalle", "wins"] == 2 and board.loc["dalle", "losses"] == 6

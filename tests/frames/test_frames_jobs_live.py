@@ -16,8 +16,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def client(live_server) -> Iterator[RapidataClient]:
-    with RapidataClient(client_id=live_server.client_id, client_secret=live_server.client_secret,
-                        environment=live_server.url) as client:
+    with RapidataClient(
+        client_id=live_server.client_id, client_secret=live_server.client_secret, environment=live_server.url
+    ) as client:
         yield client
 
 
@@ -37,15 +38,24 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 PAIRS = pd.DataFrame(
-    {"left": ["a red cat", "a blue dog", "a green owl"], "right": ["a cat", "a dog", "an owl"],
-     "prompt": ["cat", "dog", "owl"]},
+    {
+        "left": ["a red cat", "a blue dog", "a green owl"],
+        "right": ["a cat", "a dog", "an owl"],
+        "prompt": ["cat", "dog", "owl"],
+    },
     index=pd.Index(["c", "d", "o"], name="id"),
 )
 
 
 def test_compare_results_join_the_source_frame(client: RapidataClient) -> None:
-    job = PAIRS.rapidata.compare("left", "right", instruction="Which text is more vivid?", context="prompt",
-                                 responses_per_datapoint=4, client=client)
+    job = PAIRS.rapidata.compare(
+        "left",
+        "right",
+        instruction="Which text is more vivid?",
+        context="prompt",
+        responses_per_datapoint=4,
+        client=client,
+    )
     results = job.wait(timeout=120).results()
     assert list(results.index) == ["c", "d", "o"] and results.index.name == "id"
     assert results["n_responses"].tolist() == [4, 4, 4]
@@ -59,15 +69,30 @@ def test_compare_results_join_the_source_frame(client: RapidataClient) -> None:
     assert set(responses["choice"]) <= {"A", "B"}
     assert responses["labeler_id"].notna().all() and responses["country"].notna().all()
     # The simulated crowd is deterministic: the same datapoints get the same answers.
-    again = PAIRS.rapidata.compare("left", "right", instruction="Which text is more vivid?", context="prompt",
-                                   responses_per_datapoint=4, client=client).wait(timeout=120).results()
+    again = (
+        PAIRS.rapidata.compare(
+            "left",
+            "right",
+            instruction="Which text is more vivid?",
+            context="prompt",
+            responses_per_datapoint=4,
+            client=client,
+        )
+        .wait(timeout=120)
+        .results()
+    )
     pd.testing.assert_series_equal(again["votes_a"], results["votes_a"])
 
 
 def test_classify_with_integer_index_and_media(client: RapidataClient, images: dict[str, str]) -> None:
     frame = pd.DataFrame({"image": list(images.values())}, index=[10, 20, 30, 40])
-    job = frame.rapidata.classify("image", options=["warm", "cold", "neutral"], instruction="Which tone?",
-                                  responses_per_datapoint=3, client=client)
+    job = frame.rapidata.classify(
+        "image",
+        options=["warm", "cold", "neutral"],
+        instruction="Which tone?",
+        responses_per_datapoint=3,
+        client=client,
+    )
     results = job.wait(timeout=120).results()
     assert list(results.index) == [10, 20, 30, 40]
     assert list(results.columns[:3]) == ["asset", "winner", "weighted_winner"]
@@ -76,12 +101,21 @@ def test_classify_with_integer_index_and_media(client: RapidataClient, images: d
 
 
 def test_arena_leaderboard(client: RapidataClient) -> None:
-    outputs = pd.DataFrame.from_records([
-        {"prompt": p, "model": m, "text": f"{m} writes about {p}"}
-        for p in ["cats", "dogs", "owls"] for m in ["m1", "m2", "m3"]
-    ])
-    arena = outputs.rapidata.arena(model="model", media="text", prompt="prompt",
-                                   instruction="Which text is better?", responses_per_datapoint=3, client=client)
+    outputs = pd.DataFrame.from_records(
+        [
+            {"prompt": p, "model": m, "text": f"{m} writes about {p}"}
+            for p in ["cats", "dogs", "owls"]
+            for m in ["m1", "m2", "m3"]
+        ]
+    )
+    arena = outputs.rapidata.arena(
+        model="model",
+        media="text",
+        prompt="prompt",
+        instruction="Which text is better?",
+        responses_per_datapoint=3,
+        client=client,
+    )
     assert len(arena.pairs) == 9
     arena.wait(timeout=120)
     board = arena.leaderboard(n_rounds=20)
@@ -95,9 +129,10 @@ def test_arena_leaderboard(client: RapidataClient) -> None:
 
 
 def test_rank_maps_back_to_rows(client: RapidataClient) -> None:
-    items = pd.DataFrame({"group": ["g1"] * 3 + ["g2"] * 2,
-                          "text": ["one", "two", "three", "four", "five"]},
-                         index=pd.Index(list("abcde"), name="key"))
+    items = pd.DataFrame(
+        {"group": ["g1"] * 3 + ["g2"] * 2, "text": ["one", "two", "three", "four", "five"]},
+        index=pd.Index(list("abcde"), name="key"),
+    )
     job = items.rapidata.rank("text", by="group", instruction="Which is better?", client=client)
     results = job.wait(timeout=120).results()
     assert list(results.index) == list("abcde")
@@ -106,11 +141,23 @@ def test_rank_maps_back_to_rows(client: RapidataClient) -> None:
 
 
 def test_free_text_and_select_words(client: RapidataClient, images: dict[str, str]) -> None:
-    frame = pd.DataFrame({"image": [images["red"], images["blue"]], "caption": ["a red ball", "a green ball"]},
-                         index=["r", "b"])
-    described = frame.rapidata.free_text("image", instruction="Describe it.", responses_per_datapoint=2,
-                                         client=client).wait(timeout=120).results()
+    frame = pd.DataFrame(
+        {"image": [images["red"], images["blue"]], "caption": ["a red ball", "a green ball"]},
+        index=["r", "b"],
+    )
+    described = (
+        frame.rapidata.free_text(
+            "image", instruction="Describe it.", responses_per_datapoint=2, client=client
+        )
+        .wait(timeout=120)
+        .results()
+    )
     assert list(described.index) == ["r", "b"] and described["n_responses"].tolist() == [2, 2]
-    words = frame.rapidata.select_words("image", sentence="caption", instruction="Wrong words?",
-                                        responses_per_datapoint=2, client=client).wait(timeout=120).results()
+    words = (
+        frame.rapidata.select_words(
+            "image", sentence="caption", instruction="Wrong words?", responses_per_datapoint=2, client=client
+        )
+        .wait(timeout=120)
+        .results()
+    )
     assert words["sentence"].tolist() == ["a red ball", "a green ball"]

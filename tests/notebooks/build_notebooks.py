@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (notebook source text)
 """Write the sources of the tutorial notebooks in ``notebooks/`` (outputs come from executing them).
 
 The notebooks are the tested form of the tutorials; this script is their single source so that edits stay
@@ -25,14 +26,14 @@ from guides import GUIDES  # noqa: E402
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 IGNORE = {"tags": ["nbval-ignore-output"]}
 
-SETUP = '''\
+SETUP = """\
 # Each run starts from a clean local backend: the embedded server keeps its database here.
 import os
 import tempfile
 
-os.environ["RAPIDATA_NB_HOME"] = tempfile.mkdtemp(prefix="rapidata-nb-")'''
+os.environ["RAPIDATA_NB_HOME"] = tempfile.mkdtemp(prefix="rapidata-nb-")"""
 
-IMPORTS = '''\
+IMPORTS = """\
 import altair as alt
 import pandas as pd
 
@@ -43,7 +44,7 @@ from rapidata_nb import RapidataClient
 pd.set_option("display.width", 120)
 pd.set_option("display.max_columns", 20)
 rapidata_nb.rapidata_config.logging.silent_mode = True  # no links or upload bars: keeps the outputs stable
-client = RapidataClient()  # no credentials: starts the embedded backend with its simulated crowd'''
+client = RapidataClient()  # no credentials: starts the embedded backend with its simulated crowd"""
 
 MEDIA = '''\
 from pathlib import Path
@@ -86,10 +87,10 @@ def quickstart() -> nbformat.NotebookNode:
         ),
         new_code_cell(MEDIA),
         new_code_cell(
-            'pairs = pd.DataFrame.from_records([\n'
+            "pairs = pd.DataFrame.from_records([\n"
             '    {"pair": f"{subject}:{a}-{b}", "prompt": f"a {subject}", "model_a": a, "model_b": b,\n'
             '     "image_a": picture(a, subject), "image_b": picture(b, subject)}\n'
-            '    for subject in COLORS\n'
+            "    for subject in COLORS\n"
             '    for a, b in [("flux", "dalle"), ("dalle", "sdxl"), ("sdxl", "flux")]\n'
             ']).set_index("pair")\n'
             'pairs[["prompt", "model_a", "model_b"]]'
@@ -99,14 +100,14 @@ def quickstart() -> nbformat.NotebookNode:
             "labelers as context. The call returns a `Job`; displayed in a notebook it is a live progress widget."
         ),
         new_code_cell(
-            'job = pairs.rapidata.compare(\n'
+            "job = pairs.rapidata.compare(\n"
             '    "image_a", "image_b",\n'
             '    instruction="Which image matches the description better?",\n'
             '    context="prompt",\n'
-            '    responses_per_datapoint=5,\n'
-            '    client=client,\n'
-            ')\n'
-            'job',
+            "    responses_per_datapoint=5,\n"
+            "    client=client,\n"
+            ")\n"
+            "job",
             metadata=IGNORE,
         ),
         new_code_cell("job.wait(timeout=300)\nprint(job)"),
@@ -115,7 +116,7 @@ def quickstart() -> nbformat.NotebookNode:
             "`A`, `B` or `None` (tie); `ratio_*` are vote shares; `score_*` sum the labelers' user scores."
         ),
         new_code_cell(
-            'results = pairs.join(job.results())\n'
+            "results = pairs.join(job.results())\n"
             'results[["model_a", "model_b", "winner", "votes_a", "votes_b", "ratio_a", "weighted_winner"]]'
         ),
         new_markdown_cell(
@@ -123,13 +124,10 @@ def quickstart() -> nbformat.NotebookNode:
             "scores on an Elo-like scale with bootstrap 95 % intervals; `better_than` only lists models whose "
             "intervals do not overlap."
         ),
-        new_code_cell(
-            'board = results.rapidata.leaderboard()\n'
-            'board.round(1)'
-        ),
+        new_code_cell("board = results.rapidata.leaderboard()\nboard.round(1)"),
         new_code_cell("chart = board.rapidata.chart()\nchart", metadata=IGNORE),
         new_code_cell(
-            'spec = chart.to_dict()\n'
+            "spec = chart.to_dict()\n"
             'rule, point = spec["layer"]\n'
             'print(rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"], point["encoding"]["y"]["sort"])'
         ),
@@ -141,13 +139,13 @@ def quickstart() -> nbformat.NotebookNode:
         ),
         new_code_cell(
             'animals = pd.DataFrame({"image": [picture("flux", s) for s in COLORS]}, index=list(COLORS))\n'
-            'labels = animals.rapidata.classify(\n'
+            "labels = animals.rapidata.classify(\n"
             '    "image",\n'
             '    options=["cat", "dog", "fox", "fish"],\n'
             '    instruction="Which animal is this?",\n'
-            '    responses_per_datapoint=5,\n'
-            '    client=client,\n'
-            ').wait(timeout=300)\n'
+            "    responses_per_datapoint=5,\n"
+            "    client=client,\n"
+            ").wait(timeout=300)\n"
             'labels.results()[["winner", "votes_cat", "votes_dog", "votes_fox", "votes_fish", "n_responses"]]'
         ),
         new_markdown_cell(
@@ -155,7 +153,7 @@ def quickstart() -> nbformat.NotebookNode:
             "who they are (country, language, user score)."
         ),
         new_code_cell(
-            'responses = job.responses()\n'
+            "responses = job.responses()\n"
             'responses[["item", "choice", "user_score", "country", "language"]].head(8)'
         ),
         new_code_cell(
@@ -182,29 +180,30 @@ def tour() -> nbformat.NotebookNode:
             "and shows the task as a labeler will see it. Nothing is sent."
         ),
         new_code_cell(
-            'outputs = pd.DataFrame.from_records([\n'
+            "outputs = pd.DataFrame.from_records([\n"
             '    {"prompt": f"a {subject}", "model": model, "image": picture(model, subject)}\n'
-            '    for subject in COLORS for model in STYLES\n'
-            '])\n'
+            "    for subject in COLORS for model in STYLES\n"
+            "])\n"
             'flux = outputs[outputs["model"] == "flux"].set_index("prompt")\n'
             'dalle = outputs[outputs["model"] == "dalle"].set_index("prompt")\n'
             'side_by_side = pd.DataFrame({"flux": flux["image"], "dalle": dalle["image"]})\n'
-            'side_by_side.assign(prompt=side_by_side.index).rapidata.preview(\n'
-            '    "compare", "flux", "dalle", instruction="Which image matches the description?", context="prompt")'
-        , metadata=IGNORE),
+            "side_by_side.assign(prompt=side_by_side.index).rapidata.preview(\n"
+            '    "compare", "flux", "dalle", instruction="Which image matches the description?", context="prompt")',
+            metadata=IGNORE,
+        ),
         new_markdown_cell(
             "## Mistakes are caught before anything is sent\n\nEach message names the column or rows to fix."
         ),
         new_code_cell(
-            'for call in [\n'
+            "for call in [\n"
             '    lambda: side_by_side.rapidata.compare("flux", "midjourney", instruction="?"),\n'
             '    lambda: side_by_side.assign(dalle=None).rapidata.compare("flux", "dalle", instruction="?"),\n'
             '    lambda: pd.concat([side_by_side, side_by_side]).rapidata.compare("flux", "dalle", instruction="?"),\n'
             '    lambda: side_by_side.rapidata.classify("flux", options=["only one"], instruction="?"),\n'
-            ']:\n'
-            '    try:\n'
-            '        call()\n'
-            '    except ValueError as error:\n'
+            "]:\n"
+            "    try:\n"
+            "        call()\n"
+            "    except ValueError as error:\n"
             '        print("ValueError:", error)'
         ),
         new_markdown_cell(
@@ -213,21 +212,21 @@ def tour() -> nbformat.NotebookNode:
         ),
         new_code_cell('outputs[["prompt", "model"]].head(6)'),
         new_code_cell(
-            'arena = outputs.rapidata.arena(\n'
+            "arena = outputs.rapidata.arena(\n"
             '    model="model", media="image", prompt="prompt",\n'
             '    instruction="Which image matches the description better?",\n'
-            '    responses_per_datapoint=5, client=client,\n'
-            ')\n'
-            'arena.wait(timeout=300)\n'
-            'print(arena)\n'
+            "    responses_per_datapoint=5, client=client,\n"
+            ")\n"
+            "arena.wait(timeout=300)\n"
+            "print(arena)\n"
             'arena.pairs[["prompt", "model_a", "model_b"]].head()'
         ),
-        new_code_cell('arena.leaderboard().round(1)'),
-        new_code_cell('matrix = arena.win_matrix()\nmatrix'),
+        new_code_cell("arena.leaderboard().round(1)"),
+        new_code_cell("matrix = arena.win_matrix()\nmatrix"),
         new_code_cell(
-            'from rapidata_nb.charts import leaderboard_chart, win_rate_heatmap\n\n'
-            'chart = leaderboard_chart(arena.leaderboard()) | win_rate_heatmap(matrix)\n'
-            'chart',
+            "from rapidata_nb.charts import leaderboard_chart, win_rate_heatmap\n\n"
+            "chart = leaderboard_chart(arena.leaderboard()) | win_rate_heatmap(matrix)\n"
+            "chart",
             metadata=IGNORE,
         ),
         new_code_cell(
@@ -235,7 +234,7 @@ def tour() -> nbformat.NotebookNode:
             'print(heatmap["encoding"]["color"]["scale"], heatmap["encoding"]["y"]["sort"])'
         ),
         new_code_cell(
-            'battles = arena.battles()\n'
+            "battles = arena.battles()\n"
             'battles.groupby(["model_a", "model_b"])["winner"].value_counts().unstack(fill_value=0)'
         ),
         new_markdown_cell(
@@ -243,33 +242,33 @@ def tour() -> nbformat.NotebookNode:
             "each subject). Results come back one row per source row."
         ),
         new_code_cell(
-            'ranking = outputs.rapidata.rank(\n'
+            "ranking = outputs.rapidata.rank(\n"
             '    "image", by="prompt", instruction="Which image matches the description better?",\n'
             '    context="prompt", responses_per_comparison=3, client=client,\n'
-            ').wait(timeout=300)\n'
+            ").wait(timeout=300)\n"
             'outputs[["prompt", "model"]].join(ranking.results()[["score", "rank", "wins", "comparisons"]]).head(6)'
         ),
         new_markdown_cell("## Free text and word selection"),
         new_code_cell(
             'captions = pd.DataFrame({"image": [picture("dalle", s) for s in COLORS],\n'
             '                         "caption": [f"a small {s} in the sun" for s in COLORS]}, index=list(COLORS))\n'
-            'described = captions.rapidata.free_text(\n'
+            "described = captions.rapidata.free_text(\n"
             '    "image", instruction="Describe the image in a few words.", responses_per_datapoint=3, client=client,\n'
-            ').wait(timeout=300)\n'
+            ").wait(timeout=300)\n"
             'described.results()[["answers", "n_responses"]]'
         ),
         new_code_cell(
-            'words = captions.rapidata.select_words(\n'
+            "words = captions.rapidata.select_words(\n"
             '    "image", sentence="caption", instruction="Select the words that do not match the image.",\n'
-            '    responses_per_datapoint=3, client=client,\n'
-            ').wait(timeout=300)\n'
+            "    responses_per_datapoint=3, client=client,\n"
+            ").wait(timeout=300)\n"
             'words.results()[["sentence", "selected_words", "no_mistake", "n_responses"]]'
         ),
         new_markdown_cell("## Exports"),
         new_code_cell(
-            'from rapidata_nb.frames import to_crowdkit, to_parquet\n\n'
-            'responses = arena.responses()\n'
-            'print(to_crowdkit(responses).head(3))\n'
+            "from rapidata_nb.frames import to_crowdkit, to_parquet\n\n"
+            "responses = arena.responses()\n"
+            "print(to_crowdkit(responses).head(3))\n"
             'to_parquet(arena.results(), MEDIA / "arena.parquet")\n'
             'pd.read_parquet(MEDIA / "arena.parquet").shape'
         ),
@@ -278,7 +277,7 @@ def tour() -> nbformat.NotebookNode:
             "as first argument."
         ),
         new_code_cell(
-            'import rapidata_nb.frames as rf\n\n'
+            "import rapidata_nb.frames as rf\n\n"
             'rf.leaderboard(battles, n_rounds=0)[["score", "wins", "losses"]].round(1)'
         ),
     ]
@@ -296,7 +295,9 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run the notebook in a fresh kernel and drop the noisy metadata (saved widget state, cell timings)."""
     from nbclient import NotebookClient
 
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (notebook source text)
 """Sources of the guide notebooks: each follows one guide of the SDK docs on the embedded backend, then shows the
 same results as tidy frames and charts. Used by ``build_notebooks.py``.
 
@@ -15,14 +16,14 @@ from nbformat.v4 import new_markdown_cell as md
 
 IGNORE = {"tags": ["nbval-ignore-output"]}
 
-SETUP = '''\
+SETUP = """\
 # Each run starts from a clean local backend: the embedded server keeps its database here.
 import os
 import tempfile
 
-os.environ["RAPIDATA_NB_HOME"] = tempfile.mkdtemp(prefix="rapidata-nb-")'''
+os.environ["RAPIDATA_NB_HOME"] = tempfile.mkdtemp(prefix="rapidata-nb-")"""
 
-IMPORTS = '''\
+IMPORTS = """\
 import pandas as pd
 
 import rapidata_nb
@@ -33,7 +34,7 @@ pd.set_option("display.width", 120)
 pd.set_option("display.max_columns", 20)
 pd.set_option("display.max_colwidth", 48)
 rapidata_nb.rapidata_config.logging.silent_mode = True  # no links or upload bars: keeps the outputs stable
-client = RapidataClient()  # no credentials: the embedded backend with its simulated crowd'''
+client = RapidataClient()  # no credentials: the embedded backend with its simulated crowd"""
 
 CROWD_NOTE = (
     "The answers come from the simulated crowd: it does not look at the images, but gives every datapoint a stable "
@@ -49,138 +50,154 @@ def _start(title: str, intro: str) -> list[nbformat.NotebookNode]:
 
 def compare() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Compare two image models",
-                "The compare guide of the SDK docs, on the local backend: which of two images follows the prompt "
-                "better? Then the same job from a DataFrame, with the results as a tidy frame and a leaderboard."),
+        *_start(
+            "Compare two image models",
+            "The compare guide of the SDK docs, on the local backend: which of two images follows the prompt "
+            "better? Then the same job from a DataFrame, with the results as a tidy frame and a leaderboard.",
+        ),
         code(
-            'PROMPTS = [\n'
-            '    "A sign that says \'Diffusion\'.",\n'
+            "PROMPTS = [\n"
+            "    \"A sign that says 'Diffusion'.\",\n"
             '    "A yellow flower sticking out of a green pot.",\n'
             '    "hyperrealism render of a surreal alien humanoid.",\n'
             '    "psychedelic duck",\n'
             '    "A small blue book sitting on a large red book.",\n'
-            ']\n'
+            "]\n"
             'NAMES = ["sign_diffusion", "flower", "alien", "duck", "book"]\n'
             'IMAGE_PAIRS = [[f"https://assets.rapidata.ai/flux_{n}.jpg", f"https://assets.rapidata.ai/mj_{n}.jpg"]\n'
-            '               for n in NAMES]\n\n'
+            "               for n in NAMES]\n\n"
             'audience = client.audience.get_audience_by_id("aud_MU1GZYoESyO")  # the curated "Alignment" audience\n'
-            'job_definition = client.job.create_compare_job_definition(\n'
+            "job_definition = client.job.create_compare_job_definition(\n"
             '    name="Example Image Prompt Alignment Job",\n'
             '    instruction="Which image follows the prompt more accurately?",\n'
-            '    datapoints=IMAGE_PAIRS,\n'
-            '    responses_per_datapoint=25,\n'
-            '    contexts=PROMPTS,\n'
-            ')\n'
-            'job = audience.assign_job(job_definition)\n'
-            'job.display_progress_bar()',
+            "    datapoints=IMAGE_PAIRS,\n"
+            "    responses_per_datapoint=25,\n"
+            "    contexts=PROMPTS,\n"
+            ")\n"
+            "job = audience.assign_job(job_definition)\n"
+            "job.display_progress_bar()",
             metadata=IGNORE,
         ),
-        md("`get_results()` returns the result document. The SDK's `to_pandas()` splits it into `A_`/`B_` columns:"),
+        md(
+            "`get_results()` returns the result document. The SDK's `to_pandas()` splits it into `A_`/`B_` columns:"
+        ),
         code(
-            'results = job.get_results()\n'
+            "results = job.get_results()\n"
             'results.to_pandas()[["context", "winner", "A_aggregatedResults", "B_aggregatedResults"]]'
         ),
-        md("`rapidata_nb.frames.results_frame` gives a tidy frame with snake_case columns (`votes_a`, `ratio_a`, "
-           "`score_a` = summed user scores, ...):\n\n" + CROWD_NOTE),
+        md(
+            "`rapidata_nb.frames.results_frame` gives a tidy frame with snake_case columns (`votes_a`, `ratio_a`, "
+            "`score_a` = summed user scores, ...):\n\n" + CROWD_NOTE
+        ),
         code(
-            'frame = rf.results_frame(results)\n'
+            "frame = rf.results_frame(results)\n"
             'frame[["asset_a", "asset_b", "winner", "weighted_winner", "votes_a", "votes_b", "ratio_a", "score_a"]]'
         ),
-        md("## The same job from a DataFrame\n\nOne row per prompt, one column per model. The index labels travel "
-           "with the datapoints, so the results join back onto the frame."),
+        md(
+            "## The same job from a DataFrame\n\nOne row per prompt, one column per model. The index labels travel "
+            "with the datapoints, so the results join back onto the frame."
+        ),
         code(
-            'images = pd.DataFrame(\n'
+            "images = pd.DataFrame(\n"
             '    {"prompt": PROMPTS, "flux": [a for a, _ in IMAGE_PAIRS], "midjourney": [b for _, b in IMAGE_PAIRS]},\n'
             '    index=pd.Index(NAMES, name="subject"),\n'
-            ')\n'
-            'job = images.rapidata.compare(\n'
+            ")\n"
+            "job = images.rapidata.compare(\n"
             '    "flux", "midjourney",\n'
             '    instruction="Which image follows the prompt more accurately?",\n'
             '    context="prompt",\n'
             '    audience="aud_MU1GZYoESyO",\n'
-            '    responses_per_datapoint=25,\n'
-            '    client=client,\n'
-            ').wait()\n'
+            "    responses_per_datapoint=25,\n"
+            "    client=client,\n"
+            ").wait()\n"
             'joined = images[["prompt"]].join(job.results()[["winner", "votes_a", "votes_b", "ratio_a"]])\n'
-            'joined'
+            "joined"
         ),
-        md("Each vote is a battle between the two models; the leaderboard turns them into scores with 95 % "
-           "intervals."),
+        md(
+            "Each vote is a battle between the two models; the leaderboard turns them into scores with 95 % "
+            "intervals."
+        ),
         code(
             'board = images.assign(model_a="flux", model_b="midjourney").join(job.results()).rapidata.leaderboard()\n'
-            'board.round(1)'
+            "board.round(1)"
         ),
-        code('job.results().rapidata.chart()', metadata=IGNORE),
+        code("job.results().rapidata.chart()", metadata=IGNORE),
     ]
 
 
 def classification() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Classification on a Likert scale",
-                "The classification guide: how well does each image match its description, on a five-point scale "
-                "kept in order with `NoShuffleSetting`. First on a curated audience, then on a custom audience "
-                "trained with qualification examples."),
+        *_start(
+            "Classification on a Likert scale",
+            "The classification guide: how well does each image match its description, on a five-point scale "
+            "kept in order with `NoShuffleSetting`. First on a curated audience, then on a custom audience "
+            "trained with qualification examples.",
+        ),
         code(
-            'from rapidata_nb import NoShuffleSetting\n\n'
-            'IMAGE_URLS = [\n'
+            "from rapidata_nb import NoShuffleSetting\n\n"
+            "IMAGE_URLS = [\n"
             '    "https://assets.rapidata.ai/tshirt-4o.png",\n'
             '    "https://assets.rapidata.ai/tshirt-aurora.jpg",\n'
             '    "https://assets.rapidata.ai/teamleader-aurora.jpg",\n'
-            ']\n'
-            'CONTEXTS = ["A t-shirt with the text \'Running on caffeine & dreams\'"] * len(IMAGE_URLS)\n'
+            "]\n"
+            "CONTEXTS = [\"A t-shirt with the text 'Running on caffeine & dreams'\"] * len(IMAGE_URLS)\n"
             'ANSWER_OPTIONS = ["1: Not at all", "2: A little", "3: Moderately", "4: Very well", "5: Perfectly"]\n\n'
             'audience = client.audience.get_audience_by_id("aud_mr3NbeWa4Uo")  # the curated "Coherence" audience\n'
-            'job_definition = client.job.create_classification_job_definition(\n'
+            "job_definition = client.job.create_classification_job_definition(\n"
             '    name="Likert Scale Example",\n'
             '    instruction="How well does the image match the description?",\n'
-            '    answer_options=ANSWER_OPTIONS,\n'
-            '    contexts=CONTEXTS,\n'
-            '    datapoints=IMAGE_URLS,\n'
-            '    responses_per_datapoint=25,\n'
-            '    settings=[NoShuffleSetting()],\n'
-            ')\n'
-            'job = audience.assign_job(job_definition)\n'
-            'results = job.get_results()\n'
-            'frame = rf.results_frame(results)\n'
+            "    answer_options=ANSWER_OPTIONS,\n"
+            "    contexts=CONTEXTS,\n"
+            "    datapoints=IMAGE_URLS,\n"
+            "    responses_per_datapoint=25,\n"
+            "    settings=[NoShuffleSetting()],\n"
+            ")\n"
+            "job = audience.assign_job(job_definition)\n"
+            "results = job.get_results()\n"
+            "frame = rf.results_frame(results)\n"
             'frame.filter(regex="^(asset|winner|votes_)")'
         ),
-        md("Option names become snake_case column suffixes (`\"4: Very well\"` → `votes_4_very_well`); `winner` "
-           "keeps the original text. " + CROWD_NOTE),
-        code('frame.rapidata.chart()', metadata=IGNORE),
-        md("## A custom audience\n\nLabelers qualify by answering the examples correctly; only those who pass "
-           "label the job. On the local backend the simulated crowd recruits within seconds."),
+        md(
+            'Option names become snake_case column suffixes (`"4: Very well"` → `votes_4_very_well`); `winner` '
+            "keeps the original text. " + CROWD_NOTE
+        ),
+        code("frame.rapidata.chart()", metadata=IGNORE),
+        md(
+            "## A custom audience\n\nLabelers qualify by answering the examples correctly; only those who pass "
+            "label the job. On the local backend the simulated crowd recruits within seconds."
+        ),
         code(
-            'EXAMPLES = [\n'
+            "EXAMPLES = [\n"
             '    ("https://assets.rapidata.ai/tshirt-4o.png", "A t-shirt with the text \'Running on caffeine & dreams\'", "5: Perfectly"),\n'  # noqa: E501
             '    ("https://assets.rapidata.ai/flux_duck.jpg", "A psychedelic duck with glasses", "5: Perfectly"),\n'
             '    ("https://assets.rapidata.ai/flux_flower.jpg", "A yellow flower sticking out of a green pot", "5: Perfectly"),\n'  # noqa: E501
             '    ("https://assets.rapidata.ai/teamleader-aurora.jpg", "A t-shirt with the text \'Running on caffeine & dreams\'", "1: Not at all"),\n'  # noqa: E501
             '    ("https://assets.rapidata.ai/flux_book.jpg", "A psychedelic duck with glasses", "1: Not at all"),\n'
             '    ("https://assets.rapidata.ai/flux_duck.jpg", "A small blue book sitting on a large red book", "1: Not at all"),\n'  # noqa: E501
-            ']\n'
+            "]\n"
             'custom = client.audience.create_audience(name="Likert Scale Audience")\n'
-            'for datapoint, context, truth in EXAMPLES:\n'
-            '    custom.add_classification_example(\n'
+            "for datapoint, context, truth in EXAMPLES:\n"
+            "    custom.add_classification_example(\n"
             '        instruction="How well does the image match the description?",\n'
-            '        answer_options=ANSWER_OPTIONS,\n'
-            '        datapoint=datapoint,\n'
-            '        truth=[truth],\n'
-            '        context=context,\n'
-            '        settings=[NoShuffleSetting()],\n'
-            '    )\n\n'
+            "        answer_options=ANSWER_OPTIONS,\n"
+            "        datapoint=datapoint,\n"
+            "        truth=[truth],\n"
+            "        context=context,\n"
+            "        settings=[NoShuffleSetting()],\n"
+            "    )\n\n"
             'likert = pd.DataFrame({"image": IMAGE_URLS, "description": CONTEXTS},\n'
             '                      index=["tshirt-4o", "tshirt-aurora", "teamleader-aurora"])\n'
-            'job = likert.rapidata.classify(\n'
+            "job = likert.rapidata.classify(\n"
             '    "image", options=ANSWER_OPTIONS, instruction="How well does the image match the description?",\n'
             '    context="description", settings=[NoShuffleSetting()], audience=custom,\n'
-            '    responses_per_datapoint=25, client=client,\n'
-            ').wait()\n'
+            "    responses_per_datapoint=25, client=client,\n"
+            ").wait()\n"
             'job.results()[["winner", "weighted_winner", "n_responses"]]'
         ),
         code(
-            'metrics = custom.get_recruiting_metrics()\n'
+            "metrics = custom.get_recruiting_metrics()\n"
             'print("graduated labelers:", metrics.graduated > 0)\n'
-            'responses = job.responses()\n'
+            "responses = job.responses()\n"
             'print("mean user score of the responses:", round(responses["user_score"].mean(), 3))\n'
             'print("agreement (Krippendorff alpha):", round(responses.rapidata.agreement(), 3))'
         ),
@@ -189,92 +206,99 @@ def classification() -> list[nbformat.NotebookNode]:
 
 def locate_draw() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Locate and draw",
-                "The locate and draw guides: labelers tap (locate) or colour in (draw) the regions that match the "
-                "instruction. Results hold the tapped points clustered per image, or a coverage grid."),
+        *_start(
+            "Locate and draw",
+            "The locate and draw guides: labelers tap (locate) or colour in (draw) the regions that match the "
+            "instruction. Results hold the tapped points clustered per image, or a coverage grid.",
+        ),
         code(
-            'IMAGE_URLS = [\n'
+            "IMAGE_URLS = [\n"
             '    "https://assets.rapidata.ai/eac11c3e-ad57-402b-90ed-23378d2ff869.jpg",\n'
             '    "https://assets.rapidata.ai/04e7e3c6-5554-47ca-bdb2-950e48ac3e6c.jpg",\n'
             '    "https://assets.rapidata.ai/91d9913c-b399-47f8-ad19-767798cc951c.jpg",\n'
-            ']\n'
+            "]\n"
             'audience = client.audience.get_audience_by_id("global")\n'
-            'job_definition = client.job.create_locate_job_definition(\n'
+            "job_definition = client.job.create_locate_job_definition(\n"
             '    name="Artifact Detection Example",\n'
             '    instruction="Tap on any visual glitches or errors in the image.",\n'
-            '    datapoints=IMAGE_URLS,\n'
-            '    responses_per_datapoint=35,\n'
-            ')\n'
-            'results = audience.assign_job(job_definition).get_results()\n'
-            'located = rf.results_frame(results)\n'
+            "    datapoints=IMAGE_URLS,\n"
+            "    responses_per_datapoint=35,\n"
+            ")\n"
+            "results = audience.assign_job(job_definition).get_results()\n"
+            "located = rf.results_frame(results)\n"
             'located[["asset", "n_responses"]]'
         ),
-        md("`clusters` lists the places many labelers tapped (coordinates are fractions of the width and height). "
-           "One row per cluster:"),
+        md(
+            "`clusters` lists the places many labelers tapped (coordinates are fractions of the width and height). "
+            "One row per cluster:"
+        ),
         code(
             'clusters = located.explode("clusters").dropna(subset=["clusters"]).reset_index(drop=True)\n'
             'clusters = clusters[["asset"]].join(pd.json_normalize(clusters["clusters"].tolist()))\n'
             'clusters.sort_values(["asset", "count"], ascending=[True, False]).groupby("asset").head(2)'
         ),
         code(
-            'points = rf.responses_frame(results)\n'
-            'points[["item", "value", "user_score", "country"]].head(4)'
+            'points = rf.responses_frame(results)\npoints[["item", "value", "user_score", "country"]].head(4)'
         ),
         md("## Draw\n\n" + CROWD_NOTE),
         code(
-            'job_definition = client.job.create_draw_job_definition(\n'
+            "job_definition = client.job.create_draw_job_definition(\n"
             '    name="Blue Books Example",\n'
             '    instruction="Color in all the blue books",\n'
-            '    datapoints=IMAGE_URLS,\n'
-            '    responses_per_datapoint=35,\n'
-            ')\n'
-            'drawn = rf.results_frame(audience.assign_job(job_definition).get_results())\n'
+            "    datapoints=IMAGE_URLS,\n"
+            "    responses_per_datapoint=35,\n"
+            ")\n"
+            "drawn = rf.results_frame(audience.assign_job(job_definition).get_results())\n"
             'grid = pd.DataFrame(drawn.loc[0, "coverage"])\n'
             'print(drawn.loc[0, "asset"], "- share of responses covering each cell:")\n'
-            'grid.round(2)'
+            "grid.round(2)"
         ),
     ]
 
 
 def words_and_text() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Select words and free text",
-                "The select-words guide (which words of the prompt does the image get wrong?) and the free-text "
-                "guide (what would you ask an AI?)."),
+        *_start(
+            "Select words and free text",
+            "The select-words guide (which words of the prompt does the image get wrong?) and the free-text "
+            "guide (what would you ask an AI?).",
+        ),
         code(
-            'IMAGE_URLS = [\n'
+            "IMAGE_URLS = [\n"
             '    "https://assets.rapidata.ai/dalle-3_244_0.jpg",\n'
             '    "https://assets.rapidata.ai/dalle-3_30_1.jpg",\n'
             '    "https://assets.rapidata.ai/dalle-3_268_2.jpg",\n'
             '    "https://assets.rapidata.ai/dalle-3_26_2.jpg",\n'
-            ']\n'
-            'PROMPTS = [\n'
+            "]\n"
+            "PROMPTS = [\n"
             '    "The black camera was next to the white tripod.",\n'
             '    "Four cars on the street.",\n'
             '    "Car is bigger than the airplane.",\n'
             '    "One cat and two dogs sitting on the grass.",\n'
-            ']\n'
+            "]\n"
             'prompts = pd.DataFrame({"image": IMAGE_URLS, "sentence": [p + " [No_mistakes]" for p in PROMPTS]})\n'
-            'job = prompts.rapidata.select_words(\n'
+            "job = prompts.rapidata.select_words(\n"
             '    "image", sentence="sentence",\n'
             '    instruction="The image is based on the text below. Select mistakes, i.e., words that are not '
             'aligned with the image.",\n'
             '    audience="global", responses_per_datapoint=15, client=client,\n'
-            ').wait()\n'
-            'words = job.results()\n'
+            ").wait()\n"
+            "words = job.results()\n"
             'words[["sentence", "selected_words", "no_mistake", "n_responses"]]'
         ),
-        md("`word_votes` counts how often each word was selected (repeated words carry their position):\n\n"
-           + CROWD_NOTE),
+        md(
+            "`word_votes` counts how often each word was selected (repeated words carry their position):\n\n"
+            + CROWD_NOTE
+        ),
         code('pd.Series(words.loc[0, "word_votes"]).sort_values(ascending=False).head(5)'),
         md("## Free text"),
         code(
-            'job_definition = client.job.create_free_text_job_definition(\n'
+            "job_definition = client.job.create_free_text_job_definition(\n"
             '    name="Example prompt generation",\n'
             '    instruction="What would you like to ask an AI? Please spell out the question",\n'
             '    datapoints=["https://assets.rapidata.ai/ai_question.png"],\n'
-            '    responses_per_datapoint=5,\n'
-            ')\n'
+            "    responses_per_datapoint=5,\n"
+            ")\n"
             'results = client.audience.get_audience_by_id("global").assign_job(job_definition).get_results()\n'
             'rf.responses_frame(results)[["value", "country", "language"]]'
         ),
@@ -283,43 +307,49 @@ def words_and_text() -> list[nbformat.NotebookNode]:
 
 def ranking() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Ranking",
-                "The ranking guide: order a set of images through pairwise matchups. Then one ranking per group "
-                "from a DataFrame with `df.rapidata.rank`."),
+        *_start(
+            "Ranking",
+            "The ranking guide: order a set of images through pairwise matchups. Then one ranking per group "
+            "from a DataFrame with `df.rapidata.rank`.",
+        ),
         code(
             'IDS = ["f9d92460-a362-493c-af91-bf50046453ae", "9bcd8b18-e9ad-4449-84d4-b3d72e200e9c",\n'
             '       "266f6446-3ca8-4c2d-b070-13558b35a4e0", "f787f02c-e5d0-43ca-aa6e-aea747845cf3",\n'
             '       "7e518a1b-4d1c-4a86-9109-26646684cc02", "10af47bd-3502-4534-b917-73dba5feaf76",\n'
             '       "59725ca0-1fd5-4850-a15c-4221e191e293", "65d3939d-c1b8-433c-b180-13dae80f0519"]\n'
             'DATAPOINTS = [f"https://assets.rapidata.ai/{i}.webp" for i in IDS]\n\n'
-            'job_definition = client.job.create_ranking_job_definition(\n'
+            "job_definition = client.job.create_ranking_job_definition(\n"
             '    name="Example Ranking Job",\n'
             '    instruction="Which rabbit looks cooler?",\n'
-            '    datapoints=[DATAPOINTS],\n'
-            '    comparison_budget_per_ranking=50,\n'
-            '    random_comparisons_ratio=0.5,\n'
-            ')\n'
+            "    datapoints=[DATAPOINTS],\n"
+            "    comparison_budget_per_ranking=50,\n"
+            "    random_comparisons_ratio=0.5,\n"
+            ")\n"
             'results = client.audience.get_audience_by_id("global").assign_job(job_definition).get_results()\n'
-            'ranked = rf.results_frame(results)\n'
+            "ranked = rf.results_frame(results)\n"
             'ranked.assign(asset=ranked["asset"].str[:8]).sort_values("rank")[\n'
             '    ["asset", "score", "rank", "wins", "comparisons", "win_rate"]]'
         ),
-        md("Every matchup is also in the responses, so the ranking can be refitted with bootstrap intervals. With "
-           "about seven matchups per image they are wide: a bigger `comparison_budget_per_ranking` narrows them.\n\n"
-           + CROWD_NOTE),
+        md(
+            "Every matchup is also in the responses, so the ranking can be refitted with bootstrap intervals. With "
+            "about seven matchups per image they are wide: a bigger `comparison_budget_per_ranking` narrows them.\n\n"
+            + CROWD_NOTE
+        ),
         code(
-            'matchups = rf.responses_frame(results)\n'
+            "matchups = rf.responses_frame(results)\n"
             'board = matchups.assign(asset_a=matchups["asset_a"].str[:8], asset_b=matchups["asset_b"].str[:8])\\\n'
-            '    .rapidata.leaderboard()\n'
+            "    .rapidata.leaderboard()\n"
             'board[["score", "lower", "upper", "rank", "battles"]].round(0).head(4)'
         ),
-        md("## One ranking per group\n\n`rank` groups the rows by a column and ranks within each group; results "
-           "come back one row per source row."),
+        md(
+            "## One ranking per group\n\n`rank` groups the rows by a column and ranks within each group; results "
+            "come back one row per source row."
+        ),
         code(
             'rabbits = pd.DataFrame({"image": DATAPOINTS, "batch": ["first"] * 4 + ["second"] * 4},\n'
             '                       index=pd.Index([i[:8] for i in IDS], name="rabbit"))\n'
             'job = rabbits.rapidata.rank("image", by="batch", instruction="Which rabbit looks cooler?",\n'
-            '                            responses_per_comparison=3, client=client).wait()\n'
+            "                            responses_per_comparison=3, client=client).wait()\n"
             'rabbits[["batch"]].join(job.results()[["score", "rank", "wins", "comparisons"]])'
         ),
     ]
@@ -327,51 +357,55 @@ def ranking() -> list[nbformat.NotebookNode]:
 
 def early_stopping() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Early stopping",
-                "The early-stopping guide: stop collecting responses for a datapoint once the answer is clear, "
-                "either by confidence (from the labelers' user scores) or by a quorum of agreeing votes."),
+        *_start(
+            "Early stopping",
+            "The early-stopping guide: stop collecting responses for a datapoint once the answer is clear, "
+            "either by confidence (from the labelers' user scores) or by a quorum of agreeing votes.",
+        ),
         code(
             'audience = client.audience.create_audience(name="Animal Classification Audience")\n'
-            'audience.add_classification_example(\n'
+            "audience.add_classification_example(\n"
             '    instruction="What do you see in the image?",\n'
             '    answer_options=["Cat", "Dog"],\n'
             '    datapoint="https://assets.rapidata.ai/cat.jpeg",\n'
             '    truth=["Cat"],\n'
-            ')\n'
-            'job_definition = client.job.create_classification_job_definition(\n'
+            ")\n"
+            "job_definition = client.job.create_classification_job_definition(\n"
             '    name="Test Classification with Early Stopping",\n'
             '    instruction="What do you see in the image?",\n'
             '    answer_options=["Cat", "Dog"],\n'
             '    datapoints=["https://assets.rapidata.ai/dog.jpeg"],\n'
-            '    responses_per_datapoint=50,  # the maximum\n'
-            '    confidence_threshold=0.99,\n'
-            ')\n'
-            'results = audience.assign_job(job_definition).get_results()\n'
-            'rf.results_frame(results).T'
+            "    responses_per_datapoint=50,  # the maximum\n"
+            "    confidence_threshold=0.99,\n"
+            ")\n"
+            "results = audience.assign_job(job_definition).get_results()\n"
+            "rf.results_frame(results).T"
         ),
-        md("The datapoint stopped after a handful of responses instead of 50: `confidence_dog` passed 0.99. The "
-           "confidence combines each vote with its labeler's user score (a vote from a reliable labeler counts "
-           "more):"),
+        md(
+            "The datapoint stopped after a handful of responses instead of 50: `confidence_dog` passed 0.99. The "
+            "confidence combines each vote with its labeler's user score (a vote from a reliable labeler counts "
+            "more):"
+        ),
         code('rf.responses_frame(results)[["choice", "user_score", "country"]]'),
         md("## Quorum stopping\n\nStop when 7 votes agree, when 7 can no longer be reached, or at 10 votes."),
         code(
-            'job_definition = client.job.create_classification_job_definition(\n'
+            "job_definition = client.job.create_classification_job_definition(\n"
             '    name="Test Classification with Quorum Stopping",\n'
             '    instruction="What do you see in the image?",\n'
             '    answer_options=["Cat", "Dog"],\n'
             '    datapoints=["https://assets.rapidata.ai/dog.jpeg", "https://assets.rapidata.ai/cat.jpeg"],\n'
-            '    responses_per_datapoint=10,\n'
-            '    quorum_threshold=7,\n'
-            ')\n'
-            'results = audience.assign_job(job_definition).get_results()\n'
+            "    responses_per_datapoint=10,\n"
+            "    quorum_threshold=7,\n"
+            ")\n"
+            "results = audience.assign_job(job_definition).get_results()\n"
             'rf.results_frame(results)[["asset", "winner", "votes_cat", "votes_dog", "n_responses"]]'
         ),
         md("From a DataFrame, pass the same thresholds to the accessor:"),
         code(
             'animals = pd.DataFrame({"image": ["https://assets.rapidata.ai/dog.jpeg"]}, index=["dog"])\n'
             'job = animals.rapidata.classify("image", options=["Cat", "Dog"], instruction="What do you see in the image?",\n'  # noqa: E501
-            '                                audience=audience, responses_per_datapoint=50, confidence_threshold=0.99,\n'
-            '                                client=client).wait()\n'
+            "                                audience=audience, responses_per_datapoint=50, confidence_threshold=0.99,\n"
+            "                                client=client).wait()\n"
             'job.results()[["winner", "confidence_dog", "n_responses"]]'
         ),
     ]
@@ -379,23 +413,27 @@ def early_stopping() -> list[nbformat.NotebookNode]:
 
 def understanding_results() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Understanding results",
-                "What a result document holds, and the tidy frames, weights and breakdowns built from it."),
+        *_start(
+            "Understanding results",
+            "What a result document holds, and the tidy frames, weights and breakdowns built from it.",
+        ),
         code(
-            'job_definition = client.job.create_compare_job_definition(\n'
+            "job_definition = client.job.create_compare_job_definition(\n"
             '    name="Blue book",\n'
             '    instruction="Which image follows the prompt more accurately?",\n'
             '    datapoints=[["https://assets.rapidata.ai/aurora-20-1-25_37_4.png",\n'
             '                 "https://assets.rapidata.ai/dalle-3_37_2.jpg"]],\n'
             '    contexts=["A small blue book sitting on a large red book."],\n'
-            '    responses_per_datapoint=3,\n'
-            ')\n'
+            "    responses_per_datapoint=3,\n"
+            ")\n"
             'results = client.audience.get_audience_by_id("global").assign_job(job_definition).get_results()\n'
-            'print(sorted(results))\n'
+            "print(sorted(results))\n"
             'print(results["info"]["type"], results["summary"])'
         ),
-        md("Each entry of `results` is one datapoint: the winner, vote counts and ratios, summed user scores and "
-           "their ratios, and one `detailedResults` entry per response with the labeler's details."),
+        md(
+            "Each entry of `results` is one datapoint: the winner, vote counts and ratios, summed user scores and "
+            "their ratios, and one `detailedResults` entry per response with the labeler's details."
+        ),
         code(
             'row = results["results"][0]\n'
             'for key in ["winner", "aggregatedResults", "aggregatedResultsRatios", "summedUserScores",\n'
@@ -405,25 +443,25 @@ def understanding_results() -> list[nbformat.NotebookNode]:
             'print("votedFor:", response["votedFor"], "| userDetails:", response["userDetails"])'
         ),
         md("## As frames\n\nOne row per datapoint, one row per response:\n\n" + CROWD_NOTE),
-        code(
-            'rf.results_frame(results).T'
-        ),
+        code("rf.results_frame(results).T"),
         code(
             'rf.responses_frame(results)[["choice", "side_shown", "user_score", "country", "language", "age"]]'
         ),
-        md("## Weighted decisions and breakdowns\n\nWith more responses, `winner` (raw counts) and "
-           "`weighted_winner` (summed user scores) can disagree; breakdowns show who preferred what."),
+        md(
+            "## Weighted decisions and breakdowns\n\nWith more responses, `winner` (raw counts) and "
+            "`weighted_winner` (summed user scores) can disagree; breakdowns show who preferred what."
+        ),
         code(
-            'pairs = pd.DataFrame({\n'
+            "pairs = pd.DataFrame({\n"
             '    "a": [f"https://assets.rapidata.ai/flux_{n}.jpg" for n in ["flower", "alien", "duck", "book"]],\n'
             '    "b": [f"https://assets.rapidata.ai/mj_{n}.jpg" for n in ["flower", "alien", "duck", "book"]],\n'
             '}, index=["flower", "alien", "duck", "book"])\n'
             'job = pairs.rapidata.compare("a", "b", instruction="Which image looks better?",\n'
-            '                             responses_per_datapoint=30, client=client).wait()\n'
+            "                             responses_per_datapoint=30, client=client).wait()\n"
             'job.results()[["winner", "weighted_winner", "ratio_a", "weighted_ratio_a"]]'
         ),
         code(
-            'responses = job.responses()\n'
+            "responses = job.responses()\n"
             'responses.groupby("language")["choice"].value_counts().unstack(fill_value=0).head(6)'
         ),
         code('responses.rapidata.chart(by="language")', metadata=IGNORE),
