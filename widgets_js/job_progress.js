@@ -42,15 +42,19 @@ function row(job) {
       job.error ? h("div", { class: "rnb-hint", style: { color: "var(--rnb-bad)" }, text: job.error }) : null,
     ]),
     h("td", {}, [h("span", { class: `rnb-state rnb-state-${state.toLowerCase()}`, text: state })]),
-    h("td", { style: { width: "30%" } }, [
+    h("td", { class: "rnb-progress-cell" }, [
       h("div", { class: "rnb-bar", role: "progressbar", "aria-valuenow": pct.toFixed(0), "aria-valuemin": "0", "aria-valuemax": "100" }, [
         h("div", { class: "rnb-bar-fill", style: { width: `${pct}%` } }),
       ]),
     ]),
-    h("td", { class: "rnb-num rnb-pct", text: `${pct.toFixed(0)}%` }),
-    h("td", { class: "rnb-num rnb-responses", text: ratio(job.response_count, job.response_target) }),
-    h("td", { class: "rnb-num rnb-datapoints", text: ratio(job.completed, job.total) }),
-    h("td", { class: "rnb-num rnb-eta", text: state === "Completed" ? "done" : formatDuration(job.eta_seconds) }),
+    h("td", { class: "rnb-num rnb-pct", "data-label": "Done", text: `${pct.toFixed(0)}%` }),
+    h("td", { class: "rnb-num rnb-responses", "data-label": "Responses", text: ratio(job.response_count, job.response_target) }),
+    h("td", { class: "rnb-num rnb-datapoints", "data-label": "Datapoints", text: ratio(job.completed, job.total) }),
+    h("td", {
+      class: "rnb-num rnb-eta",
+      "data-label": "ETA",
+      text: state === "Completed" ? "done" : formatDuration(job.eta_seconds),
+    }),
   ]);
 }
 

@@ -38,13 +38,16 @@ function render({ model, el }) {
     lo -= pad;
     hi += pad;
     const x = (/** @type {number} */ v) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
+    // Columns nobody has a value for (no wins/matches in the frame) are left out.
+    const hasWins = rows.some((r) => r.wins !== null && r.wins !== undefined);
+    const hasMatches = rows.some((r) => r.total_matches !== null && r.total_matches !== undefined);
     const head = h("tr", {}, [
       h("th", { class: "rnb-num", text: "#" }),
       h("th", { text: "Name" }),
       h("th", { class: "rnb-num", text: "Score" }),
       h("th", { text: `Interval (${fmt(lo + pad)} – ${fmt(hi - pad)})` }),
-      h("th", { class: "rnb-num", text: "Wins" }),
-      h("th", { class: "rnb-num", text: "Matches" }),
+      hasWins ? h("th", { class: "rnb-num", text: "Wins" }) : null,
+      hasMatches ? h("th", { class: "rnb-num", text: "Matches" }) : null,
     ]);
     const body = rows.map((r, i) => {
       const lower = r.lower ?? r.score;
@@ -71,8 +74,10 @@ function render({ model, el }) {
               h("div", { class: "rnb-interval-dot", style: { left: x(r.score) } }),
             ]),
           ]),
-          h("td", { class: "rnb-num", text: r.wins === null || r.wins === undefined ? "–" : String(r.wins) }),
-          h("td", { class: "rnb-num", text: r.total_matches === null || r.total_matches === undefined ? "–" : String(r.total_matches) }),
+          hasWins ? h("td", { class: "rnb-num", text: r.wins === null || r.wins === undefined ? "–" : String(r.wins) }) : null,
+          hasMatches
+            ? h("td", { class: "rnb-num", text: r.total_matches === null || r.total_matches === undefined ? "–" : String(r.total_matches) })
+            : null,
         ],
       );
     });

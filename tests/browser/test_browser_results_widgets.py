@@ -301,3 +301,31 @@ def test_empty_widgets_render_without_errors(bridge: Any) -> None:
     assert page.locator(".rnb-error").count() == 0
     bridge.mount(JobProgress([], start=False), "job_progress")
     assert page.locator(".rnb-empty").inner_text() == "No jobs"
+
+
+def test_results_widgets_fit_a_phone(browser: Any, static_server: Any, images: dict[str, Path]) -> None:
+    from widget_harness import Bridge
+
+    context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    page = context.new_page()
+    artifacts = Path(__file__).parents[1] / "artifacts"
+    try:
+        bridge = Bridge(page, static_server)
+        assets = {f"{k}.png": v for k, v in images.items()}
+        widgets = {
+            "results_gallery": ResultsGallery(_compare_doc(images), assets=assets, page_size=2),
+            "job_progress": JobProgress([ScriptedJob("j", "A long job name for a phone", [
+                {"state": "Running", "completion_percentage": 30, "total": 10, "completed": 3,
+                 "response_count": 9}])], start=False),
+            "leaderboard": Leaderboard(pd.DataFrame({"name": ["flux", "mj"], "score": [1250.0, 1180.0],
+                                                     "lower": [1200.0, 1130.0], "upper": [1300.0, 1230.0]})),
+        }
+        widgets["job_progress"].poll()
+        for name, widget in widgets.items():
+            bridge.mount(widget, name)
+            page.wait_for_function("() => [...document.querySelectorAll('#root img')].every(i => i.complete)")
+            # nothing pushes the page wider than the phone (tables scroll inside their own box)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, name
+            page.locator("#root").screenshot(path=str(artifacts / f"{name}_mobile.png"))
+    finally:
+        context.close()

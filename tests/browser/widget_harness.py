@@ -74,8 +74,11 @@ window.mount = async (name, initial) => {
   await loaded;
   const mod = await import(`/static/${name}.js`);
   const model = new FakeModel(putBuffers(initial.state, initial.paths, initial.buffers));
-  const el = document.getElementById("root");
-  el.replaceChildren();
+  // a fresh element per view, as a notebook output gives (classes added by a previous view must not leak)
+  if (typeof window.__cleanup === "function") window.__cleanup();
+  const el = document.createElement("div");
+  el.id = "root";
+  document.getElementById("root").replaceWith(el);
   const t0 = performance.now();
   window.__cleanup = mod.default.render({ model, el });
   window.__renderMs = performance.now() - t0;
