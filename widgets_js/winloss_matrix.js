@@ -10,14 +10,14 @@ const NAME = "WinLossMatrix";
  * The clicked cell, as stored in the `selected` trait.
  * @typedef {{a: string, b: string, a_wins: number, b_wins: number}} Selection
  */
-const NO_GAMES = "#e9ecef";
+const NO_GAMES = [233, 236, 239];
 
 /**
  * Diverging ramp: 0 (always lost) red, 0.5 white, 1 (always won) blue.
  * @param {number} t  win rate in [0, 1]
- * @returns {string}
+ * @returns {number[]} [r, g, b]
  */
-export function rampColor(t) {
+function rampRgb(t) {
   const stops = [
     [0, [202, 0, 32]],
     [0.25, [244, 165, 130]],
@@ -30,8 +30,19 @@ export function rampColor(t) {
   const [t0, c0] = /** @type {[number, number[]]} */ (stops[i - 1]);
   const [t1, c1] = /** @type {[number, number[]]} */ (stops[i]);
   const u = Math.min(1, Math.max(0, (t - t0) / (t1 - t0)));
-  const c = c0.map((v, k) => Math.round(v + (c1[k] - v) * u));
-  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+  return c0.map((v, k) => Math.round(v + (c1[k] - v) * u));
+}
+
+/** The ramp sampled at every whole percent: colouring a cell is a table look-up. */
+const RAMP = Array.from({ length: 101 }, (_, i) => rampRgb(i / 100));
+
+/**
+ * @param {number} t  win rate in [0, 1]
+ * @returns {string} a CSS colour
+ */
+export function rampColor(t) {
+  const [r, g, b] = RAMP[Math.round(Math.min(1, Math.max(0, t)) * 100)];
+  return `rgb(${r}, ${g}, ${b})`;
 }
 
 /**
@@ -92,13 +103,36 @@ function render({ model, el }) {
     const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
     g.scale(ratio, ratio);
 
+    // One pixel per cell in an n × n image, scaled up without smoothing: a single drawImage instead of
+    // n² fillRect calls. Large cells get a white grid drawn over it.
+    const pixels = new ImageData(Math.max(1, n), Math.max(1, n));
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
         const w = wins(a, b);
         const l = wins(b, a);
-        g.fillStyle = a === b || w + l === 0 ? NO_GAMES : rampColor(w / (w + l));
-        g.fillRect(left + b * cell, top + a * cell, cell - (cell > 6 ? 1 : 0), cell - (cell > 6 ? 1 : 0));
+        const rgb = a === b || w + l === 0 ? NO_GAMES : RAMP[Math.round((100 * w) / (w + l))];
+        pixels.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * (a * n + b));
       }
+    }
+    if (n > 0) {
+      const image = document.createElement("canvas");
+      image.width = n;
+      image.height = n;
+      /** @type {CanvasRenderingContext2D} */ (image.getContext("2d")).putImageData(pixels, 0, 0);
+      g.imageSmoothingEnabled = false;
+      g.drawImage(image, left, top, n * cell, n * cell);
+    }
+    if (cell > 6) {
+      g.strokeStyle = getComputedStyle(el).getPropertyValue("--rnb-bg").trim() || "#ffffff";
+      g.lineWidth = 1;
+      g.beginPath();
+      for (let i = 1; i <= n; i++) {
+        g.moveTo(left + i * cell - 0.5, top);
+        g.lineTo(left + i * cell - 0.5, top + n * cell);
+        g.moveTo(left, top + i * cell - 0.5);
+        g.lineTo(left + n * cell, top + i * cell - 0.5);
+      }
+      g.stroke();
     }
     if (cell >= 22) {
       g.font = `${Math.min(11, cell / 2.4)}px sans-serif`;
