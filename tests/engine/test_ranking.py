@@ -140,3 +140,27 @@ def test_rank_groups_only_separate_non_overlapping_intervals() -> None:
     assert rank_groups(lower, upper).tolist() == [1, 1, 3, 2]
     m = better_than(lower, upper)
     assert m[0, 2] and not m[0, 1] and not m[1, 3] and m[0, 3]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fit_is_optimal_on_awkward_random_data(seed: int) -> None:
+    """Perfect records, disconnected graphs, ties and large spreads all converge to a finite optimum."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 30)), int(rng.integers(0, 80))
+    truth = rng.normal(0, float(rng.choice([0.1, 1.0, 5.0, 20.0])), n)
+    a = rng.integers(0, n, m)
+    b = (a + rng.integers(1, n, m)) % n
+    if seed % 3 == 0:  # several components
+        k = max(2, n // 3)
+        a, b = a % k, (a % k + 1) % k
+    win = rng.random(m) < 1 / (1 + np.exp(-np.clip(truth[a] - truth[b], -50, 50)))
+    w, lo = np.where(win, a, b), np.where(win, b, a)
+    ties = rng.random(m) < 0.1 if seed % 2 else None
+    alpha = float(rng.choice([1e-4, 1e-2, 1.0]))
+    theta = bradley_terry(w, lo, n, ties=ties, alpha=alpha)
+    assert np.all(np.isfinite(theta))
+    pc = pair_counts(w, lo, n, ties)
+    p = 1 / (1 + np.exp(-(theta[pc.i] - theta[pc.j])))
+    resid = pc.wins - pc.games * p
+    grad = np.bincount(pc.i, resid, n) - np.bincount(pc.j, resid, n) - alpha * theta
+    assert np.abs(grad).max() < 1e-6
