@@ -204,6 +204,11 @@ class JobProgress(BaseWidget):
         """Stop polling (the widget keeps showing the last values)."""
         self._stop.set()
 
+    def close(self) -> None:
+        """Stop polling and close the widget."""
+        self.stop()
+        super().close()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every job is finished or ``timeout`` seconds passed; returns :attr:`done`."""
         thread = self._thread

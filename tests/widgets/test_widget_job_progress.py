@@ -116,3 +116,11 @@ def test_stop_halts_polling() -> None:
     widget.stop()
     widget.wait(timeout=5)
     assert not widget._thread.is_alive() and not widget.done
+
+
+def test_closing_the_widget_stops_polling() -> None:
+    job = ScriptedJob([running(1)])
+    widget = JobProgress(job, refresh_rate=0.01)
+    widget.close()
+    widget.wait(timeout=5)
+    assert not widget._thread.is_alive()
