@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -43,10 +44,19 @@ class LiveServer:
         data_dir: The server's data directory.
     """
 
-    def __init__(self, data_dir: Path, *, crowd: bool = True, extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        crowd: bool = True,
+        extra_args: tuple[str, ...] = (),
+        tls: tuple[Path, Path, Path] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.tls = tls
+        """``(certfile, keyfile, ca_file)``: serve HTTPS on ``https://localhost:<port>``."""
+        self.url = f"https://localhost:{self.port}" if tls else f"http://127.0.0.1:{self.port}"
         self.client_id = CLIENT_ID
         self.client_secret = CLIENT_SECRET
         self.crowd = crowd
@@ -75,6 +85,8 @@ class LiveServer:
             "--crowd" if self.crowd else "--no-crowd",
             *self.extra_args,
         ]
+        if self.tls:
+            args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -82,7 +94,7 @@ class LiveServer:
         deadline = time.monotonic() + _STARTUP_TIMEOUT
         while True:
             try:
-                if httpx.get(f"{self.url}/local/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/local/health", timeout=1, verify=self.verify).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
@@ -91,6 +103,11 @@ class LiveServer:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not come up:\n{self.log()}")
             time.sleep(0.05)
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """What httpx should verify against (the test CA when serving HTTPS)."""
+        return ssl.create_default_context(cafile=str(self.tls[2])) if self.tls else True
 
     def log(self) -> str:
         """The server's combined output so far."""
@@ -121,22 +138,26 @@ class LiveServer:
 
     def token(self) -> str:
         """A fresh bearer token for the test client."""
-        return get_token(self.url, self.client_id, self.client_secret)
+        return get_token(self.url, self.client_id, self.client_secret, verify=self.verify)
 
     def client(self, token: str | None = None) -> httpx.Client:
         """An httpx client with a bearer token for the API."""
         return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {token or self.token()}"}, timeout=30
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {token or self.token()}"},
+            timeout=30,
+            verify=self.verify,
         )
 
 
-def get_token(url: str, client_id: str, client_secret: str) -> str:
+def get_token(url: str, client_id: str, client_secret: str, verify: ssl.SSLContext | bool = True) -> str:
     """Client-credentials token exchange (Basic auth, as the official SDK does it)."""
     response = httpx.post(
         f"{url}/connect/token",
         data={"grant_type": "client_credentials", "scope": "openid email api"},
         auth=(client_id, client_secret),
         timeout=30,
+        verify=verify,
     )
     response.raise_for_status()
     return str(response.json()["access_token"])
@@ -182,8 +203,12 @@ def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[An
     end."""
     servers: list[LiveServer] = []
 
-    def start(*, crowd: bool = True, extra_args: tuple[str, ...] = ()) -> LiveServer:
-        server = LiveServer(tmp_path_factory.mktemp("server") / "data", crowd=crowd, extra_args=extra_args)
+    def start(
+        *, crowd: bool = True, extra_args: tuple[str, ...] = (), tls: tuple[Path, Path, Path] | None = None
+    ) -> LiveServer:
+        server = LiveServer(
+            tmp_path_factory.mktemp("server") / "data", crowd=crowd, extra_args=extra_args, tls=tls
+        )
         servers.append(server.start())
         return server
 
