@@ -17,7 +17,7 @@ from _crowd import make_crowd
 from crowdkit.aggregation import MajorityVote, Wawa
 from crowdkit.aggregation.classification import wawa as _wawa_module
 
-from rapidata_nb.engine import aggregate, vote_counts, winners
+from rapidata_nb.engine import aggregate_votes, vote_counts, winners
 
 # crowd-kit 1.4's Wawa.predict calls sklearn's check_is_fitted, which fails on the installed scikit-learn
 # (Wawa has no __sklearn_tags__). The check only asserts that fit() ran, so we replace it; timings are
@@ -36,12 +36,12 @@ def main() -> None:
     t_floor, floor = best_of(lambda: np.bincount(c.task * k + c.choice, minlength=n_t * k), 5)
     t_counts, (counts, _) = best_of(lambda: vote_counts(c.task, c.choice, n_t, k), 5)
     t_weighted, _ = best_of(lambda: vote_counts(c.task, c.choice, n_t, k, weights=scores), 5)
-    t_full, agg = best_of(lambda: aggregate(c.task, c.choice, scores, n_t, k), 5)
+    t_full, agg = best_of(lambda: aggregate_votes(c.task, c.choice, scores, n_t, k), 5)
 
     def from_frame() -> object:
         _, t = np.unique(frame["task"].to_numpy(), return_inverse=True)
         _, ch = np.unique(frame["label"].to_numpy(), return_inverse=True)
-        return aggregate(t, ch, scores, n_t, k)
+        return aggregate_votes(t, ch, scores, n_t, k)
 
     t_frame, _ = best_of(from_frame, 3)
     t_mv, mv = best_of(lambda: MajorityVote().fit_predict(frame), 2)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .aggregate import (
     Aggregation,
-    aggregate,
+    aggregate_votes,
     confidence_matrix,
     confidence_state,
     quorum_state,
@@ -64,7 +64,7 @@ __all__ = [
     "QuorumReferee",
     "Referee",
     "StoppingTracker",
-    "aggregate",
+    "aggregate_votes",
     "all_pairs",
     "better_than",
     "bootstrap_intervals",

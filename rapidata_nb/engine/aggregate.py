@@ -36,7 +36,7 @@ from .referee import vote_log_odds
 
 __all__ = [
     "Aggregation",
-    "aggregate",
+    "aggregate_votes",
     "confidence_matrix",
     "confidence_state",
     "quorum_state",
@@ -260,7 +260,7 @@ class Aggregation:
     n_votes: IntArray
 
 
-def aggregate(task_idx: Any, choice_idx: Any, scores: Any, n_tasks: int, n_choices: int) -> Aggregation:
+def aggregate_votes(task_idx: Any, choice_idx: Any, scores: Any, n_tasks: int, n_choices: int) -> Aggregation:
     """All per-datapoint aggregates of a classification or compare job in one pass.
 
     Args:
@@ -274,7 +274,7 @@ def aggregate(task_idx: Any, choice_idx: Any, scores: Any, n_tasks: int, n_choic
         An :class:`Aggregation`.
 
     Examples:
-        >>> agg = aggregate([0, 0, 0, 0], [1, 1, 1, 1], [0.3, 0.8486, 0.4469, 0.4911], 1, 2)
+        >>> agg = aggregate_votes([0, 0, 0, 0], [1, 1, 1, 1], [0.3, 0.8486, 0.4469, 0.4911], 1, 2)
         >>> agg.counts.tolist(), round(float(agg.summed_scores[0, 1]), 4), agg.winner.tolist()
         ([[0, 4]], 2.0866, [1])
     """
@@ -295,3 +295,8 @@ def aggregate(task_idx: Any, choice_idx: Any, scores: Any, n_tasks: int, n_choic
         weighted_winner=winners(summed),
         n_votes=_row_sum(counts).astype(np.int64),
     )
+
+
+#: Alias kept for callers written against the first version; prefer :func:`aggregate_votes` (the package-level
+#: name ``rapidata_nb.engine.aggregate`` is this module, so a function of the same name would shadow it).
+aggregate = aggregate_votes

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rapidata_nb.engine.aggregate import (
-    aggregate,
+    aggregate_votes,
     confidence_matrix,
     confidence_state,
     quorum_state,
@@ -96,7 +96,7 @@ def test_quorum_and_confidence_state() -> None:
 
 
 def test_aggregate_docs_vector() -> None:
-    agg = aggregate([0, 0, 0, 0], [1, 1, 1, 1], [0.3, 0.8486, 0.4469, 0.4911], 2, 2)
+    agg = aggregate_votes([0, 0, 0, 0], [1, 1, 1, 1], [0.3, 0.8486, 0.4469, 0.4911], 2, 2)
     assert agg.counts.tolist() == [[0, 4], [0, 0]]
     assert agg.counts_ratios.tolist() == [[0.0, 1.0], [0.0, 0.0]]
     assert round(float(agg.summed_scores[0, 1]), 4) == 2.0866  # the docs print 2.0865 (rounding)
@@ -107,5 +107,5 @@ def test_aggregate_docs_vector() -> None:
 
 
 def test_aggregate_docs_compare_summed_scores() -> None:
-    agg = aggregate([0, 0, 0], [0, 0, 0], [0.4469, 0.3923, 0.3568], 1, 2)
+    agg = aggregate_votes([0, 0, 0], [0, 0, 0], [0.4469, 0.3923, 0.3568], 1, 2)
     assert round(float(agg.summed_scores[0, 0]), 4) == 1.196
