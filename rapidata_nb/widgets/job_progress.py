@@ -206,7 +206,9 @@ class JobProgress(BaseWidget):
 
     def close(self) -> None:
         """Stop polling and close the widget."""
-        self.stop()
+        stop = getattr(self, "_stop", None)  # absent when __init__ rejected its arguments
+        if stop is not None:
+            stop.set()
         super().close()
 
     def wait(self, timeout: float | None = None) -> bool:
