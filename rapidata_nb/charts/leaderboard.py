@@ -65,7 +65,7 @@ def leaderboard_chart(scores: pd.DataFrame, *, ci: bool = True, title: str | Non
             x=alt.X("lower:Q", scale=x_scale, title="score"), x2="upper:Q", y=y, tooltip=tooltip
         )
         layers = [rule, point]
-    return alt.layer(*layers)
+    return alt.LayerChart(layer=layers)
 
 
 def win_rate_heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
@@ -115,4 +115,4 @@ def win_rate_heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> alt.L
         text=alt.Text("win_rate:Q", format=".2f"),
         color=alt.condition("abs(datum.win_rate - 0.5) > 0.3", alt.value("white"), alt.value("black")),
     )
-    return alt.layer(rect, text)
+    return alt.LayerChart(layer=[rect, text])

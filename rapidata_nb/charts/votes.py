@@ -31,7 +31,7 @@ def vote_split_chart(results: pd.DataFrame, *, title: str | None = None) -> alt.
     answers = [c.removeprefix("votes_") for c in votes]
     long = data.melt(id_vars="item", value_vars=answers, var_name="answer", value_name="votes")
     long["share"] = long["votes"] / long.groupby("item")["votes"].transform("sum").where(lambda s: s > 0)
-    return (
+    chart: alt.Chart = (
         alt.Chart(long, title=title or alt.Undefined)
         .mark_bar()
         .encode(
@@ -43,6 +43,7 @@ def vote_split_chart(results: pd.DataFrame, *, title: str | None = None) -> alt.
         )
         .transform_calculate(answer_order=f"indexof({json.dumps(answers)}, datum.answer)")
     )
+    return chart
 
 
 def breakdown_chart(
@@ -75,7 +76,7 @@ def breakdown_chart(
     order = totals.index.tolist()
     answers = sorted(counts[answer].astype(str).unique())
     counts[answer] = counts[answer].astype(str)
-    return (
+    chart: alt.Chart = (
         alt.Chart(counts, title=title or alt.Undefined)
         .mark_bar()
         .encode(
@@ -85,3 +86,4 @@ def breakdown_chart(
             tooltip=[by, answer, "responses"],
         )
     )
+    return chart

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -693,7 +693,7 @@ def arena(
     return ArenaJob(job.raw, pairs=pairs, definition=job.definition)
 
 
-_PREVIEW_KINDS = {
+_PREVIEW_KINDS: dict[str, Callable[..., Any]] = {
     "compare": compare,
     "classify": classify,
     "classification": classify,
