@@ -68,9 +68,14 @@ def vote_log_odds(scores: Any, n_categories: int) -> FloatArray:
         1.098612
     """
     k = as_count(n_categories, "n_categories", 1)
-    s = clip_scores(as_float(scores, "scores"))
-    # one log of a ratio is half the cost of two log1p; s is clipped away from 1, so the ratio is finite
-    out: FloatArray = np.log((1.0 + (k - 1) * s) / (1.0 - s))
+    out = clip_scores(as_float(scores, "scores"))  # a fresh array we may overwrite
+    # One log of a ratio costs half of two log1p, and in-place steps avoid four temporaries (this runs on
+    # every response of a job). s is clipped away from 1, so the ratio is finite.
+    denominator = 1.0 - out
+    out *= k - 1
+    out += 1.0
+    out /= denominator
+    np.log(out, out=out)
     return out
 
 
