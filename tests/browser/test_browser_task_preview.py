@@ -41,6 +41,7 @@ def test_compare_records_the_chosen_side_and_neither(bridge: Any, images: dict[s
     page.locator('.rnb-side[data-name="Midjourney"]').click()
     bridge.settle()
     assert widget.answers == [{"index": 0, "type": "compare", "voted_for": "Midjourney"}]
+    assert page.evaluate("() => window.__model.get('answers')") == widget.answers  # the view's model agrees
     assert "rnb-chosen" in page.locator('.rnb-side[data-name="Midjourney"]').get_attribute("class")
 
     page.locator('.rnb-unsure-option[data-name="Neither"]').click()
