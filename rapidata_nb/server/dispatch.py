@@ -371,7 +371,13 @@ def audience_blocker(session: Session, audience_id: str) -> str | None:
     if aud is None:
         return f"audience {audience_id} does not exist or was deleted"
     if aud.kind == "filtered" and aud.base_audience_id:
-        return audience_blocker(session, aud.base_audience_id)
+        blocker = audience_blocker(session, aud.base_audience_id)
+        if blocker is not None:
+            return blocker
+    base = _resolve_audience(session, aud.base_audience_id or "") if aud.kind == "filtered" else aud
+    settled = base is not None and (base.kind != "custom" or base.recruiting_done)
+    if aud.kind in ("global", "filtered") and settled and not audience_pool(session, aud):
+        return f"no labeler of audience '{aud.name}' ({aud.id}) matches its filters {aud.filters}"
     if aud.kind != "custom":
         return None
     if not scheduler.examples_of(session, aud.id):
@@ -491,6 +497,8 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
     session.add_all(tasks)
     if job.state in ("Submitted", "Pending"):
         job.state = "Running"
+    # why the job cannot progress (an audience without examples...), shown with the job until it can
+    job.failure_message = audience_blocker(session, job.audience_id)
     session.flush()
     if ctx.kind == "ranking":
         for group, items in _groups(dps).items():
@@ -714,9 +722,9 @@ def _serve_examples(
                         correct=0,
                     )
                 )
-                if aud.recruiting_started_at is None:
-                    aud.recruiting_started_at = utcnow()
                 session.flush()
+                if aud.recruiting_started_at is None:  # a person opened it: the simulated candidates join too
+                    scheduler.start_recruiting(session=session, audience=aud, seed=seed)
                 scheduler.refresh_status(session=session, audience=aud)
     served: list[dict[str, Any]] = []
     members = session.scalars(

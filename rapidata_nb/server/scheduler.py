@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.scores import user_score
@@ -41,7 +41,7 @@ from rapidata_nb.server.store.labeling import (
     OracleTruth,
     utcnow,
 )
-from rapidata_nb.server.store.models import Asset
+from rapidata_nb.server.store.models import Asset, Job
 
 __all__ = [
     "DEFAULT_RULE",
@@ -202,7 +202,10 @@ def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool
     if not examples_of(session, audience.id):
         return False
     have = session.scalar(
-        select(func.count()).select_from(AudienceMember).where(AudienceMember.audience_id == audience.id)
+        select(func.count())
+        .select_from(AudienceMember)
+        .join(Labeler, Labeler.id == AudienceMember.labeler_id)
+        .where(AudienceMember.audience_id == audience.id, Labeler.kind == "sim")
     )
     if have:
         return False
@@ -219,6 +222,7 @@ def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool
                 )
             )
     audience.recruiting_done = False
+    _mark_jobs(session, audience, None)  # jobs that waited for this audience to recruit can progress now
     session.flush()
     refresh_status(session=session, audience=audience)
     return True
@@ -257,6 +261,7 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
             Audience.deleted.is_(False),
             Audience.recruiting_started_at.is_not(None),
             Audience.recruiting_done.is_(False),
+            exists().where(AudienceExample.audience_id == Audience.id, AudienceExample.deleted.is_(False)),
         )
         .order_by(Audience.recruiting_started_at, Audience.id)
     ).first()
@@ -309,7 +314,24 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
         audience.recruiting_done = True
     session.flush()
     refresh_status(session=session, audience=audience)
+    if audience.recruiting_done and user_metrics(session, audience)["Graduated"] == 0:
+        _mark_jobs(
+            session,
+            audience,
+            f"audience '{audience.name}' ({audience.id}): every candidate failed the "
+            "qualification examples; check the examples' truths",
+        )
     return True
+
+
+def _mark_jobs(session: Session, audience: Audience, message: str | None) -> None:
+    """Set (or clear) the "cannot progress" note of the running jobs on an audience and its filtered views."""
+    views = select(Audience.id).where(Audience.base_audience_id == audience.id)
+    session.execute(
+        update(Job)
+        .where(or_(Job.audience_id == audience.id, Job.audience_id.in_(views)), Job.state.not_in(("Failed",)))
+        .values(failure_message=message)
+    )
 
 
 def record_example_answer(

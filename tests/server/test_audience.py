@@ -92,6 +92,13 @@ def test_an_audience_without_examples_says_it_cannot_progress(api: httpx.Client)
     # the official SDK raises on exactly this: status Created with nobody graduated or distilling
     assert ok(api.get(f"/audience/{audience}"))["status"] == "Created"
     assert metrics(api, audience) == {"Graduated": 0, "Distilling": 0, "Dropped": 0, "Inactive": 0}
+    job = ok(api.get(f"/job/{answer['jobId']}"))
+    assert job["state"] == "Running" and "no qualification examples" in job["failureMessage"]
+    # adding an example and recruiting unblocks it
+    ok(api.post(f"/audience/{audience}/example", json=compare_example(("fix a", "fix b"), "fix a")))
+    ok(api.post(f"/audience/{audience}/recruit"))
+    assert ok(api.get(f"/job/{answer['jobId']}"))["failureMessage"] is None
+    wait_completed(api, answer["jobId"])
 
 
 def test_assigning_a_job_starts_recruiting_and_one_example_is_enough(api: httpx.Client) -> None:

@@ -122,7 +122,7 @@ def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
             None,
         )
         if labeler_id is None:
-            if active == 0:  # nobody left in the pool who has not answered: close with what we have
+            if pool and active == 0:  # everyone in the pool has answered: close with what we have
                 logger.info(
                     "task %s: audience pool exhausted after %d responses", task.id, task.response_count
                 )
