@@ -13,7 +13,10 @@ Outputs, all ``[n_tasks, n_choices]`` unless stated:
 * :func:`confidence_matrix` (``confidencePerCategory``, the model of :mod:`.referee` for every task),
 * :func:`quorum_state` / :func:`confidence_state` (which tasks a referee would have stopped).
 
-Assumptions: indices are validated once (``ValueError`` naming the argument); weights must be finite.
+Assumptions: indices are validated once (``ValueError`` naming the argument); weights must be finite. All
+outputs are exact, closed-form computations (nothing iterates). Majority voting with ties reported rather than
+broken at random follows crowd-kit's ``MajorityVote`` minus its tie-breaking; the confidence model is that of
+:mod:`.referee` (Dawid & Skene 1979, one-coin, chance-corrected as in DESIGN §6).
 
 Examples:
     >>> counts, summed = vote_counts([0, 0, 0, 1], [1, 1, 0, 0], 2, 2, weights=[0.5, 0.25, 1.0, 0.5])

@@ -12,6 +12,9 @@ Everything random comes from ``random_state`` (an ``int`` seed or a ``numpy.rand
 gives the same pairs every run. :class:`PairMaker` wraps the loop "propose → observe → refit" around
 :func:`.ranking.bradley_terry`.
 
+Assumption: ``scores`` are the current Bradley–Terry estimates (any monotone scale works); nothing iterates
+here, the refit between batches is :func:`.ranking.bradley_terry`'s.
+
 Reference: the active-sampling argument follows Glickman & Jensen (2005), "Adaptive paired comparison
 design", J. Statistical Planning and Inference 127.
 

@@ -15,6 +15,11 @@ brush of width ``brush`` (ratio units) and returns, per cell, the fraction of la
 it. A segment is sampled every third of a cell, and every cell whose centre lies within
 ``brush/2 + half a cell diagonal`` of a sample is marked, so thin strokes still mark the cells they cross.
 
+Both are exact, non-iterative computations (no convergence to decide).
+
+Reference: the leader algorithm of Hartigan (1975), "Clustering Algorithms", ch. 3, seeded here by the
+densest point instead of the first one so the result does not depend on input order.
+
 Examples:
     >>> labels, centres = cluster_points([[0.1, 0.1], [0.12, 0.1], [0.9, 0.9]], radius=0.05)
     >>> labels.tolist(), np.round(centres, 3).tolist()

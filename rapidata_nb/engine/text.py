@@ -11,6 +11,8 @@ within ``limit``. Nothing is ever cut mid-sentence, unless the most relevant sen
 than ``limit`` (or no sentence fits at all): then that sentence is truncated at a word boundary and ends with
 ``…``. The result is deterministic and at most ``limit`` characters.
 
+The selection is a single deterministic pass (nothing iterates to convergence).
+
 Reference: the scoring is the classic tf-idf sentence extraction of Luhn (1958) and Salton & Buckley (1988),
 reduced to what a short question needs.
 
