@@ -56,7 +56,11 @@ def test_compare_results_join_the_source_frame(client: RapidataClient) -> None:
         responses_per_datapoint=4,
         client=client,
     )
+    data, _ = job._repr_mimebundle_()  # in a notebook: the live progress widget, with our repr as text
+    assert data["text/plain"] == "<Job compare 'compare of 3 rows': 3 rows>"
+    assert "application/vnd.jupyter.widget-view+json" in data and "text/html" in data
     results = job.wait(timeout=120).results()
+    assert job.status() == "Completed"
     assert list(results.index) == ["c", "d", "o"] and results.index.name == "id"
     assert results["n_responses"].tolist() == [4, 4, 4]
     assert (results["votes_a"] + results["votes_b"] == 4).all()
