@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 import textwrap
@@ -216,14 +217,29 @@ def test_official_sdk_runs_an_mri_study(tls_server: dict[str, str], tmp_path: Pa
     assert all(status.lower().endswith("submitted") for _, status in out["participants"])
     assert out["leaderboards"] == [out["leaderboard"]]
     benchmark = out["found"][0]
-    # Evaluation jobs run on the server; read the standings once every matchup has its votes.
-    result: dict[str, Any] = {}
-
-    def standings_complete() -> bool:
-        result.update(run_script(f"BENCHMARK = {benchmark!r}\n" + OFFICIAL_STANDINGS, tls_server, tmp_path))
-        return bool(result["matrix_total"] == 6)
-
-    wait_for(standings_complete, timeout=120, interval=1.0, message="all matchups decided")
+    # Evaluation jobs run on the server: wait (over plain HTTPS) until every matchup has its votes.
+    port = tls_server["RAPIDATA_ENVIRONMENT"].rsplit(":", 1)[1]
+    base = f"https://localhost:{port}"
+    verify = ssl.create_default_context(cafile=tls_server["SSL_CERT_FILE"])
+    token = httpx.post(
+        f"{base}/connect/token",
+        data={"grant_type": "client_credentials"},
+        verify=verify,
+        auth=(tls_server["RAPIDATA_CLIENT_ID"], tls_server["RAPIDATA_CLIENT_SECRET"]),
+    ).json()
+    with httpx.Client(
+        base_url=base, verify=verify, headers={"Authorization": f"Bearer {token['access_token']}"}
+    ) as https:
+        wait_for(
+            lambda: (
+                sum(map(sum, https.get(f"/leaderboard/{out['leaderboard']}/matrix/query").json()["data"]))
+                == 6
+            ),
+            timeout=120,
+            message="all matchups decided",
+        )
+    result = run_script(f"BENCHMARK = {benchmark!r}\n" + OFFICIAL_STANDINGS, tls_server, tmp_path)
+    assert result["matrix_total"] == 6
     assert result["columns"] == ["name", "wins", "total_matches", "score"]
     assert result["names"] == ["m1", "m2", "m3"]
     assert result["matches"] == [4, 4, 4]
