@@ -164,3 +164,7 @@ __all__ = [
     "rapidata_config",
 ]
 # --- end client block ---
+
+# The Jupyter layer registers itself on import: the df.rapidata accessor and the inline renderers that
+# the client looks up through rapidata_nb.client._display (widget classes themselves load lazily).
+from rapidata_nb import frames, widgets  # noqa: E402,F401
