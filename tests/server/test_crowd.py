@@ -139,3 +139,16 @@ def test_pause_and_resume_the_crowd(api: httpx.Client) -> None:
 def test_health_needs_no_auth(live_server: Any) -> None:
     assert httpx.get(f"{live_server.url}/local/health").json() == {"status": "ok"}
     poll(lambda: httpx.get(f"{live_server.url}/local/crowd").status_code == 401, timeout=5)
+
+
+def test_seeding_is_idempotent_across_restarts(live_server_factory: Any) -> None:
+    server = live_server_factory()
+    with server.client() as client:
+        before = ok(client.get("/audience/aud_MU1GZYoESyO/user-metrics"))["usersPerState"]
+        population = ok(client.get("/audience/global/user-metrics"))["usersPerState"]["Graduated"]
+    server.restart()
+    with server.client() as client:
+        assert ok(client.get("/audience/aud_MU1GZYoESyO/user-metrics"))["usersPerState"] == before
+        assert (
+            ok(client.get("/audience/global/user-metrics"))["usersPerState"]["Graduated"] == population == 600
+        )

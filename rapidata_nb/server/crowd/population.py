@@ -195,6 +195,17 @@ def seed_population(*, session: Session, seed: int, size: int) -> None:
         size: ``settings.crowd_size``.
     """
     existing = set(session.scalars(select(Labeler.id).where(Labeler.kind == "sim")))
+    seeded = session.scalar(
+        select(func.count(func.distinct(AudienceMember.audience_id))).where(
+            AudienceMember.audience_id.in_([a for a, _, _ in CURATED_AUDIENCES])
+        )
+    )
+    if (
+        len(existing) >= size
+        and seeded == len(CURATED_AUDIENCES)
+        and session.get(Audience, GLOBAL_AUDIENCE_ID) is not None
+    ):
+        return  # already seeded: a restart costs one query, not 600 profiles
     profiles = labeler_profiles(seed=seed, size=size)
     for p in profiles:
         if p.id not in existing:
