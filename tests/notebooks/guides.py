@@ -468,6 +468,80 @@ def understanding_results() -> list[nbformat.NotebookNode]:
     ]
 
 
+def custom_audiences() -> list[nbformat.NotebookNode]:
+    return [
+        *_start("Custom audiences",
+                "The custom-audiences guide: train labelers with qualification examples, check who joined, run a "
+                "job on the audience, and target a slice of it with filters (from the client and from a DataFrame)."),
+        code(
+            'DATAPOINTS = [[f"https://assets.rapidata.ai/flux_{n}.jpg", f"https://assets.rapidata.ai/mj_{n}.jpg"]\n'
+            '              for n in ["sign_diffusion", "duck", "book", "flower", "store_front", "hand", "traffic_lights", "plane"]]\n'
+            'PROMPTS = [\n'
+            '    "A sign that says \'Diffusion\'.",\n'
+            '    "A psychedelic duck with glasses",\n'
+            '    "A small blue book sitting on a large red book.",\n'
+            '    "A yellow flower sticking out of a bright green pot.",\n'
+            '    "A store front with \'hello world\' written on it.",\n'
+            '    "A yellow hand on a black stone.",\n'
+            '    "A green, yellow and red traffic light.",\n'
+            '    "A plane flying over a person.",\n'
+            ']\n'
+            'audience = client.audience.create_audience(name="Custom Prompt Alignment Audience")\n'
+            'for prompt, datapoint in zip(PROMPTS, DATAPOINTS):\n'
+            '    audience.add_compare_example(\n'
+            '        instruction="Which image follows the prompt more accurately?",\n'
+            '        datapoint=datapoint,\n'
+            '        truth=datapoint[0],\n'
+            '        context=prompt,\n'
+            '    )\n'
+            'examples = audience.get_examples(amount=10)\n'
+            'print(len(examples), "qualification examples")'
+        ),
+        md("Assigning a job starts recruiting: labelers answer the examples, and those whose chance-corrected "
+           "accuracy clears the bar graduate into the audience."),
+        code(
+            'job_definition = client.job.create_compare_job_definition(\n'
+            '    name="Prompt Alignment Job",\n'
+            '    instruction="Which image follows the prompt more accurately?",\n'
+            '    datapoints=[["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],\n'
+            '    contexts=["A small blue book sitting on a large red book."],\n'
+            ')\n'
+            'job = audience.assign_job(job_definition)\n'
+            'results = job.get_results()\n'
+            'metrics = audience.get_recruiting_metrics()\n'
+            'print("graduated:", metrics.graduated > 0, "| dropped:", metrics.dropped >= 0)\n'
+            'rf.results_frame(results)[["winner", "votes_a", "votes_b", "n_responses"]]'
+        ),
+        md("The labelers who answered are graduated members of the audience; their user scores come from the "
+           "qualification examples:\n\n" + CROWD_NOTE),
+        code(
+            'responses = rf.responses_frame(results)\n'
+            'responses[["choice", "user_score", "country", "language"]].head()'
+        ),
+        md("## Filtered audiences\n\nA filter reuses the trained pool and narrows it, here to US or Canadian "
+           "labelers who do not speak French. From a DataFrame, pass the filtered audience (or a list of filters "
+           "for the global audience) as `audience=`."),
+        code(
+            'from rapidata_nb import CountryFilter, LanguageFilter\n\n'
+            'north_america = audience.filter([(CountryFilter(["US"]) | CountryFilter(["CA"])) & ~LanguageFilter(["fr"])])\n'
+            'pairs = pd.DataFrame({"flux": [d[0] for d in DATAPOINTS[:3]], "midjourney": [d[1] for d in DATAPOINTS[:3]],\n'
+            '                      "prompt": PROMPTS[:3]}, index=["sign", "duck", "book"])\n'
+            'job = pairs.rapidata.compare("flux", "midjourney", instruction="Which image follows the prompt more accurately?",\n'
+            '                             context="prompt", audience=north_america, responses_per_datapoint=5,\n'
+            '                             client=client).wait()\n'
+            'answers = job.responses()\n'
+            'print(sorted(answers["country"].unique()), sorted(answers["language"].unique()))\n'
+            'job.results()[["winner", "votes_a", "votes_b"]]'
+        ),
+        code(
+            'german = pairs.rapidata.compare("flux", "midjourney", instruction="Which image follows the prompt more accurately?",\n'
+            '                                context="prompt", audience=[LanguageFilter(["de"])],\n'
+            '                                responses_per_datapoint=5, client=client).wait()\n'
+            'print(sorted(german.responses()["language"].unique()))'
+        ),
+    ]
+
+
 GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_compare": compare,
     "guide_classification": classification,
@@ -476,4 +550,5 @@ GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_ranking": ranking,
     "guide_early_stopping": early_stopping,
     "guide_understanding_results": understanding_results,
+    "guide_custom_audiences": custom_audiences,
 }
