@@ -114,6 +114,23 @@ def test_bad_flows_and_config(api: httpx.Client, flow_id: str) -> None:
     assert api.post("/campaign/boost/preheat").status_code == 204
 
 
+def test_deleting_a_flow_stops_its_running_items(api: httpx.Client) -> None:
+    flow = api.post(
+        "/flow/ranking", json={"name": "doomed", "criteria": "Which?", "maxResponses": 5000}
+    ).json()
+    item = api.post(
+        f"/flow/ranking/{flow['flowId']}/item",
+        json={"datasetId": flow_dataset(api, URLS), "timeToLiveInSeconds": 3600},
+    ).json()["flowItemId"]
+    assert api.get(f"/flow/ranking/item/{item}").json()["state"] == "Running"
+    assert api.delete(f"/flow/{flow['flowId']}").status_code == 204
+    assert api.get(f"/flow/{flow['flowId']}").status_code == 404
+    body = api.get(f"/flow/ranking/item/{item}").json()
+    assert body["state"] == "Stopped"
+    assert api.get(f"/job/{body['jobId']}").json()["state"] == "Completed"
+    assert api.get(f"/flow/ranking/item/{item}/results").json()["totalVotes"] == body["responseCount"]
+
+
 OFFICIAL_FLOW = textwrap.dedent("""
     import json
     from rapidata import RapidataClient

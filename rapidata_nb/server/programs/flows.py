@@ -35,6 +35,7 @@ __all__ = [
     "ItemRanking",
     "create_flow",
     "create_item",
+    "delete_flow",
     "get_flow",
     "get_item",
     "ranking",
@@ -110,6 +111,16 @@ def update_config(*, flow: Flow, body: UpdateFlowConfigInput) -> None:
         config[key] = value
     _check_config(config)
     flow.config = config
+
+
+def delete_flow(*, session: Session, flow: Flow) -> None:
+    """Delete a flow: its active items stop (``Stopped``) and keep the responses collected so far."""
+    flow.deleted = True
+    for item in session.scalars(select(FlowItem).where(FlowItem.flow_id == flow.id)):
+        if item.state in ACTIVE_STATES:
+            if item.job_id is not None:
+                job_layer.stop_job(session=session, job_id=item.job_id)
+            item.state, item.completed_at = "Stopped", utcnow()
 
 
 def get_item(*, session: Session, item_id: str, owner_id: str) -> FlowItem:

@@ -138,8 +138,10 @@ def get_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> FlowOutput
 
 @router.delete("/flow/{flow_id}", status_code=204)
 def delete_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> Response:
-    """Delete a flow (its items' jobs keep their responses)."""
-    store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id).deleted = True
+    """Delete a flow; running items stop (``Stopped``) and keep their responses."""
+    store.delete_flow(
+        session=session, flow=store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
+    )
     return Response(status_code=204)
 
 
