@@ -136,3 +136,20 @@ def test_bad_input_is_rejected(live: RapidataClient, study: Any) -> None:
         benchmark.add_prompts(prompts=[PROMPTS[0]])
     assert len(benchmark.participants) == before
     assert resolve_budget("debug") == 20 and resolve_budget("very high") == 16000
+
+
+def test_leaderboard_on_a_filtered_audience(live: RapidataClient, study: Any) -> None:
+    from rapidata_nb import CountryFilter
+
+    benchmark, _ = study
+    us = live.audience.get_audience_by_id("aud_MU1GZYoESyO").filter([CountryFilter(["US"])])
+    leaderboard = benchmark.create_leaderboard(
+        name="Realism (US)", instruction="Which image is more realistic?", audience_id=us, level_of_detail=12
+    )
+    assert leaderboard.audience_id == us.id
+    jobs = leaderboard.jobs
+    assert [job.audience_id for job in jobs] == [us.id]
+    jobs[0].get_results()
+    standings = leaderboard.get_standings()
+    assert standings["total_matches"].sum() == 2 * 4  # 12 // 3 matchups, each counted for both sides
+    assert leaderboard.get_standings(country=["US"])["total_matches"].sum() == 8  # only US labelers answered
