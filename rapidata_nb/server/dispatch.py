@@ -558,7 +558,7 @@ def _top_up_ranking(
         counts,
         n_pairs,
         ratio,
-        random_state=stable_hash(seed, ctx.job.id, group, len(tasks)) % (2**32),
+        random_state=stable_hash(seed, content_key([dp.content_key for dp in items]), len(tasks)) % (2**32),
     )
     for n, (i, j) in enumerate(pairs):
         left, right = items[int(i)], items[int(j)]
@@ -669,6 +669,8 @@ def next_tasks(
         aud = _resolve_audience(session, job.audience_id)
         if aud is None or labeler_score(session, aud, labeler) is None:
             continue
+        if aud.kind == "unlisted" and audience_id != aud.id:
+            continue  # unlisted: only people who came through its link (issue 8)
         ctx = load_context(session, job)
         answered = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler.id)
         candidates = session.scalars(
@@ -920,6 +922,8 @@ def submit(
         raise ConflictError(f"task {task.id} was not served to labeler {labeler.id}; fetch tasks first")
     if lease.answered:
         raise ConflictError(f"labeler {labeler.id} already answered task {task.id}")
+    if session_id is not None and lease.session_id is not None and lease.session_id != session_id:
+        raise ConflictError(f"task {task.id} was not served to session {session_id}; fetch tasks first")
     now = utcnow()
     expires = as_utc(lease.expires_at)
     if expires is not None and now > expires:
