@@ -88,9 +88,6 @@ def test_custom_audience_examples_and_metrics(live: RapidataClient) -> None:
     assert live.audience.get_audience_by_id(audience.id).name == "Alignment test 2"
 
 
-@pytest.mark.xfail(
-    reason="server marks a job on an audience without examples Completed at once (crowd owner)", strict=False
-)
 def test_audience_that_can_never_respond_raises(live: RapidataClient) -> None:
     audience = live.audience.create_audience("Empty audience")
     definition = live.job.create_compare_job_definition(
