@@ -37,6 +37,7 @@ from rapidata_nb.client.context import ContextManager
 from rapidata_nb.client.exceptions import RapidataError
 from rapidata_nb.client.job import RapidataJobManager
 from rapidata_nb.client.order import RapidataOrderManager
+from rapidata_nb.client.simulation import SimulationManager
 from rapidata_nb.config import logger, rapidata_config
 
 __all__ = ["Endpoints", "RapidataClient", "endpoints_for"]
@@ -148,6 +149,8 @@ class RapidataClient:
         """The order API (a definition run on the global audience)."""
         self.context = ContextManager(self._ctx)
         """Shorten long contexts."""
+        self.simulation = SimulationManager(self._ctx)
+        """Steer the simulated crowd of a rapidata_nb server (known truths, pace)."""
         # Slots filled by the signals/flow/MRI managers when they land (DESIGN §1).
         self.signals: Any = None
         self.flow: Any = None
