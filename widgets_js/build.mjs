@@ -1,6 +1,8 @@
-// Bundle each widget's ES module (and its CSS) into rapidata_nb/widgets/static/.
+// Bundle each widget's ES module (and its CSS) into rapidata_nb/widgets/static/, and the labeling
+// web app (label_app.js) into rapidata_nb/server/web/static/.
 //
 //   npm ci && node build.mjs          one deterministic build (the committed bundles)
+//   node build.mjs --outdir D         widgets only, into D (the app too with --app-outdir E)
 //   node build.mjs --watch            rebuild on change (use with ANYWIDGET_HMR=1)
 //
 // The bundles are committed so `pip install` needs no node; tests/widgets/test_bundles.py
@@ -12,10 +14,18 @@ import path from "node:path";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const WIDGETS = ["task_preview", "job_progress", "winloss_matrix", "leaderboard", "results_gallery"];
+export const APPS = ["label_app"];
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf("--outdir");
 const outdir = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(here, "..", "rapidata_nb", "widgets", "static");
+const appIndex = args.indexOf("--app-outdir");
+const appOutdir =
+  appIndex >= 0
+    ? path.resolve(args[appIndex + 1])
+    : outIndex >= 0
+      ? null
+      : path.join(here, "..", "rapidata_nb", "server", "web", "static");
 
 /** @type {import("esbuild").BuildOptions} */
 const options = {
@@ -31,9 +41,17 @@ const options = {
   logLevel: "info",
 };
 
-if (args.includes("--watch")) {
-  const context = await esbuild.context(options);
-  await context.watch();
-} else {
-  await esbuild.build(options);
+/** @type {import("esbuild").BuildOptions[]} */
+const builds = [options];
+if (appOutdir) {
+  builds.push({ ...options, entryPoints: APPS.map((name) => path.join(here, `${name}.js`)), outdir: appOutdir });
+}
+
+for (const build of builds) {
+  if (args.includes("--watch")) {
+    const context = await esbuild.context(build);
+    await context.watch();
+  } else {
+    await esbuild.build(build);
+  }
 }

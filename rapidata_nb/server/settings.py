@@ -44,6 +44,8 @@ class ServerSettings(BaseModel):
         client_secret: Secret of ``client_id``.
         token_ttl_seconds: Lifetime of issued bearer tokens.
         public_url: Base URL used in links (asset URLs, pages); defaults to the request's origin.
+        session_seconds: How long a served task stays answerable by a human labeler (the docs' 25 s of
+            work per session); later answers are rejected.
     """
 
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -56,6 +58,7 @@ class ServerSettings(BaseModel):
     client_secret: str | None = None
     token_ttl_seconds: int = Field(3600, ge=1)
     public_url: str | None = None
+    session_seconds: float = Field(25.0, gt=0, le=3600)
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -4,6 +4,9 @@
    one audience, e.g. an unlisted link or a custom audience to qualify for) → ``{sessionId, labelerId}``.
 2. ``GET /labeler/session/{id}/tasks?limit=n`` → qualification examples first, then leased tasks (25 s).
 3. ``POST /labeler/session/{id}/answers`` with ``{taskId, answer}`` (answer shapes: ``dispatch.py``).
+4. ``GET /labeler/session/{id}`` → the labeler's own profile, answer counts and scores (the web app's header).
+
+The task deadline is ``settings.session_seconds`` (25 s); a session may ask for a shorter one (``leaseSeconds``).
 
 Late, duplicate or unserved answers are rejected with 410/409 and a message saying why.
 """
@@ -15,18 +18,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 from pydantic import Field
+from sqlalchemy import func, select
 
 from rapidata_nb.api.models import WireModel
-from rapidata_nb.server import dispatch
+from rapidata_nb.server import dispatch, scheduler
 from rapidata_nb.server.crowd.filters import ISO_COUNTRIES, ISO_LANGUAGES
 from rapidata_nb.server.deps import SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
+    AudienceMember,
     JobTask,
     Labeler,
     LabelerSession,
+    Response,
     new_id,
     utcnow,
 )
@@ -49,7 +55,8 @@ class LabelerSessionInput(WireModel):
     occupation: str = "Other"
     device: str = "Unknown"
     audience_id: str | None = None
-    lease_seconds: float = Field(dispatch.LEASE_SECONDS, gt=0, le=3600)
+    lease_seconds: float | None = Field(None, gt=0, le=3600)
+    """Shorter task deadline for this session; defaults to (and may not exceed) ``settings.session_seconds``."""
 
 
 class AnswerInput(WireModel):
@@ -90,8 +97,14 @@ def _check_profile(body: LabelerSessionInput) -> None:
 
 
 @router.post("/session")
-def start_session(body: LabelerSessionInput, session: SessionDep) -> dict[str, Any]:
+def start_session(body: LabelerSessionInput, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     """Start a labeling session (creating the human labeler, or resuming ``labelerId``)."""
+    if body.lease_seconds is not None and body.lease_seconds > settings.session_seconds:
+        raise BadRequestError(
+            f"leaseSeconds: at most {settings.session_seconds:g} s (the server's session deadline), "
+            f"got {body.lease_seconds:g}"
+        )
+    lease_seconds = body.lease_seconds or settings.session_seconds
     if body.audience_id is not None:
         aud = session.get(Audience, body.audience_id)
         if aud is None or aud.deleted:
@@ -127,14 +140,61 @@ def start_session(body: LabelerSessionInput, session: SessionDep) -> dict[str, A
         audience_id=body.audience_id,
         created_at=now,
         deadline=now + timedelta(hours=12),
-        lease_seconds=body.lease_seconds,
+        lease_seconds=lease_seconds,
     )
     session.add(row)
     return {
         "sessionId": row.id,
         "labelerId": labeler.id,
         "audienceId": body.audience_id,
-        "leaseSeconds": body.lease_seconds,
+        "leaseSeconds": lease_seconds,
+    }
+
+
+@router.get("/session/{session_id}")
+def session_status(ls: LabelerSessionDep, session: SessionDep) -> dict[str, Any]:
+    """The labeler's own profile, progress and scores (never results or other labelers' answers)."""
+    labeler = session.get(Labeler, ls.labeler_id)
+    assert labeler is not None
+    audience = session.get(Audience, ls.audience_id) if ls.audience_id else None
+    in_session = select(func.count()).select_from(Response).where(Response.session_id == ls.id)
+    in_total = select(func.count()).select_from(Response).where(Response.labeler_id == labeler.id)
+    memberships = []
+    for member, aud in session.execute(
+        select(AudienceMember, Audience)
+        .join(Audience, Audience.id == AudienceMember.audience_id)
+        .where(AudienceMember.labeler_id == labeler.id, Audience.deleted.is_(False))
+        .order_by(AudienceMember.id)
+    ):
+        memberships.append(
+            {
+                "audienceId": aud.id,
+                "audienceName": aud.name,
+                "state": member.state,
+                "userScore": round(float(member.user_score), 4),
+                "answered": member.answered,
+                "correct": member.correct,
+                "examples": len(scheduler.examples_of(session, aud.id)),
+            }
+        )
+    return {
+        "sessionId": ls.id,
+        "labelerId": labeler.id,
+        "audience": {"id": audience.id, "name": audience.name, "kind": audience.kind} if audience else None,
+        "profile": {
+            "name": labeler.name,
+            "country": labeler.country,
+            "language": labeler.language,
+            "age": labeler.age,
+            "gender": labeler.gender,
+            "occupation": labeler.occupation,
+            "device": labeler.device,
+        },
+        "leaseSeconds": ls.lease_seconds,
+        "answeredInSession": session.scalar(in_session) or 0,
+        "answered": session.scalar(in_total) or 0,
+        "globalScore": round(float(labeler.global_score), 4),
+        "memberships": memberships,
     }
 
 

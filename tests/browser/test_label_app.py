@@ -1,0 +1,285 @@
+"""The web labeling app in Chromium (issue 8): a person joins a custom audience through its invite link,
+passes its qualification examples and labels compare, classify, locate and draw jobs with the simulated crowd
+off; the job results hold exactly those answers with that person's profile. A person who fails the examples
+is dropped and gets no job tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import ARTIFACTS, CHROMIUM_ARGS  # noqa: F401  (tests/browser/conftest.py)
+
+from rapidata_nb import RapidataClient
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PROFILE = {"country": "DE", "language": "de", "age": "30-39", "gender": "Female", "occupation": "Research"}
+
+
+@pytest.fixture(scope="module")
+def quiet(live_server_factory: Any) -> Any:
+    """A server with the simulated crowd off: only the people in the browser answer."""
+    return live_server_factory(crowd=False)
+
+
+@pytest.fixture(scope="module")
+def client(quiet: Any) -> RapidataClient:
+    return RapidataClient(client_id=quiet.client_id, client_secret=quiet.client_secret, environment=quiet.url)
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Labelled PNGs (a disc on a plain background), made locally."""
+    from PIL import Image, ImageDraw
+
+    folder = tmp_path_factory.mktemp("pictures")
+    palette = {
+        "red": (220, 60, 60),
+        "blue": (60, 110, 210),
+        "green": (40, 160, 90),
+        "orange": (240, 150, 40),
+        "purple": (140, 80, 200),
+        "teal": (30, 150, 160),
+    }
+    out = {}
+    for name, colour in palette.items():
+        image = Image.new("RGB", (480, 320), (236, 240, 245))
+        draw = ImageDraw.Draw(image)
+        draw.ellipse((170, 90, 310, 230), fill=colour)
+        draw.text((12, 10), name, fill=(20, 20, 20))
+        out[name] = folder / f"{name}.png"
+        image.save(out[name])
+    return out
+
+
+@pytest.fixture
+def context_factory(browser: Any) -> Iterator[Any]:
+    """New browser contexts (desktop or phone); page errors fail the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def make(viewport: dict[str, int], *, mobile: bool = False) -> Any:
+        context = browser.new_context(
+            viewport=viewport, device_scale_factor=1, is_mobile=mobile, has_touch=mobile
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def shot(page: Any, name: str) -> Path:
+    """Save the page to tests/artifacts/<name>.png (gitignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def join(page: Any, url: str, profile: dict[str, str] = PROFILE) -> None:
+    """Fill the profile form and start."""
+    page.goto(url)
+    page.wait_for_selector(".rnb-la-form")
+    for field, value in profile.items():
+        page.select_option(f'select[name="{field}"]', value)
+
+
+def start_and_get_item(page: Any) -> dict[str, Any]:
+    """Press "Start labeling" and return the first item the feed serves."""
+    with page.expect_response(lambda r: "/tasks" in r.url) as served:
+        page.click(".rnb-la-start")
+    return served_item(served.value)
+
+
+def served_item(response: Any) -> dict[str, Any]:
+    items = response.json()["items"]
+    return items[0] if items else {}
+
+
+def wait_task(page: Any, item: dict[str, Any]) -> None:
+    """Wait until the item's card and its images are on screen."""
+    page.wait_for_selector(f'[data-task-id="{item["taskId"]}"] .rnb-task')
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.rnb-la-card img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
+
+
+def answer_and_next(page: Any, action: Any) -> dict[str, Any]:
+    """Perform ``action`` (which answers the current task) and return the next served item."""
+    with page.expect_response(lambda r: "/tasks" in r.url) as served:
+        action()
+    return served_item(served.value)
+
+
+def key_of_index(item: dict[str, Any], datapoint_index: int) -> str:
+    """The key (1 or 2) of the side that shows datapoint ``datapoint_index``."""
+    shown = [a["index"] for a in item["assets"]]
+    return str(shown.index(datapoint_index) + 1)
+
+
+def api_get(server: Any, path: str) -> dict[str, Any]:
+    """GET an API path as the customer (the labeling app itself never can)."""
+    with server.client() as http:
+        response: httpx.Response = http.get(path)
+        response.raise_for_status()
+        return dict(response.json())
+
+
+def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
+    client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
+) -> None:
+    p = {k: str(v) for k, v in pictures.items()}
+    audience = client.audience.create_audience(name="Colour experts")
+    for pair in ([p["red"], p["blue"]], [p["green"], p["orange"]]):
+        audience.add_compare_example(
+            instruction="Which disc is warmer?",
+            truth=pair[0],
+            datapoint=pair,
+            explanation="Red and green were chosen as the warm side in this example.",
+        )
+    jobs = {}
+    compare = client.job.create_compare_job_definition(
+        name="warmth", instruction="Which disc is warmer?", datapoints=[[p["purple"], p["teal"]]],
+        responses_per_datapoint=1,
+    )
+    jobs["compare"] = audience.assign_job(compare)
+    classify = client.job.create_classification_job_definition(
+        name="colour", instruction="What colour is the disc?", answer_options=["Red", "Blue", "Green"],
+        datapoints=[p["red"]], responses_per_datapoint=1,
+    )
+    jobs["classify"] = audience.assign_job(classify)
+    locate = client.job.create_locate_job_definition(
+        name="find", instruction="Tap the disc", datapoints=[p["blue"]], responses_per_datapoint=1
+    )
+    jobs["locate"] = audience.assign_job(locate)
+    draw = client.job.create_draw_job_definition(
+        name="trace", instruction="Draw a line across the disc", datapoints=[p["green"]],
+        responses_per_datapoint=1,
+    )
+    jobs["draw"] = audience.assign_job(draw)
+
+    page = context_factory(DESKTOP)
+    join(page, f"{quiet.url}/label/{audience.id}")
+    assert "Colour experts" in page.inner_text(".rnb-la-form h1")
+    assert page.inner_text(".rnb-la-device") == "Device: Desktop"
+    item = start_and_get_item(page)
+
+    # qualification: two examples, each answered correctly by keyboard, with feedback
+    for _ in range(2):
+        assert item["isExample"] is True and item["kind"] == "compare"
+        wait_task(page, item)
+        page.keyboard.press(key_of_index(item, 0))
+        page.wait_for_selector(".rnb-la-feedback")
+        assert page.inner_text(".rnb-la-feedback h2") == "Correct"
+        assert "warm side" in page.inner_text(".rnb-la-explanation")
+        item = answer_and_next(page, lambda: page.keyboard.press("Enter"))
+    assert "Qualified" in page.inner_text(".rnb-la-state")
+
+    answered: dict[str, Any] = {}
+    while item:
+        kind = item["kind"]
+        assert item["isExample"] is False
+        wait_task(page, item)
+        shot(page, f"label_app_{kind}_desktop")
+        if kind == "compare":
+            key = key_of_index(item, 1)
+            item = answer_and_next(page, lambda key=key: page.keyboard.press(key))
+            answered[kind] = 1
+        elif kind == "classify":
+            option = item["options"][1]
+            item = answer_and_next(page, lambda: page.keyboard.press("2"))
+            answered[kind] = option
+        elif kind == "locate":
+            box = page.locator(".rnb-stage").bounding_box()
+            page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+            page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+            assert page.locator(".rnb-point").count() == 2
+            item = answer_and_next(page, lambda: page.keyboard.press("Enter"))
+            answered[kind] = 2
+        elif kind == "draw":
+            box = page.locator(".rnb-draw-canvas").bounding_box()
+            stroke = [(0.1, 0.1), (0.5, 0.5)]
+
+            def drag(points: list[tuple[float, float]]) -> None:
+                page.mouse.move(box["x"] + box["width"] * points[0][0], box["y"] + box["height"] * points[0][1])
+                page.mouse.down()
+                for x, y in points[1:]:
+                    page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y, steps=4)
+                page.mouse.up()
+
+            drag(stroke)
+            page.click(".rnb-undo")  # undo the first stroke, draw the real one
+            drag([(0.2, 0.5), (0.8, 0.5)])
+            item = answer_and_next(page, lambda: page.click(".rnb-submit"))
+            answered[kind] = 1
+    assert sorted(answered) == ["classify", "compare", "draw", "locate"]
+    page.wait_for_selector(".rnb-la-idle")
+    assert page.inner_text(".rnb-la-progress") == "4 answered"
+
+    for kind, job in jobs.items():
+        assert api_get(quiet, f"/job/{job.id}")["state"] == "Completed"
+        doc = api_get(quiet, f"/job/{job.id}/download-results")
+        (row,) = doc["results"]
+        (detail,) = row["detailedResults"]
+        user = detail["userDetails"]
+        assert (user["country"], user["language"]) == ("DE", "de")
+        assert user["demographics"] == {"age": "30-39", "gender": "Female", "occupation": "Research"}
+        if kind == "compare":
+            assert sorted(row["aggregatedResults"].values()) == [0, 1]
+            assert detail["votedFor"] == row["winner"] and row["winnerIndex"] == 1
+        elif kind == "classify":
+            assert detail["selectedCategory"] == answered["classify"]
+        elif kind == "locate":
+            flat = [v for pt in detail["points"] for v in (pt["x"], pt["y"])]
+            assert flat == pytest.approx([0.5, 0.5, 0.25, 0.75], abs=0.02)
+        else:
+            (line,) = detail["lines"]
+            assert line[0]["x"] == pytest.approx(0.2, abs=0.02) and line[-1]["x"] == pytest.approx(0.8, abs=0.02)
+            assert all(pt["y"] == pytest.approx(0.5, abs=0.02) for pt in line)
+
+    # a reload resumes the same labeler (remembered in localStorage)
+    page.reload()
+    page.wait_for_selector(".rnb-la-idle")
+    assert page.locator(".rnb-la-form").count() == 0
+    assert "Qualified" in page.inner_text(".rnb-la-state")
+
+
+def test_a_person_who_fails_the_examples_is_dropped_and_gets_no_job_tasks(
+    client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
+) -> None:
+    p = {k: str(v) for k, v in pictures.items()}
+    audience = client.audience.create_audience(name="Strict colour experts")
+    for pair in ([p["red"], p["blue"]], [p["green"], p["orange"]]):
+        audience.add_compare_example(instruction="Which disc is warmer?", truth=pair[0], datapoint=pair)
+    job = audience.assign_job(
+        client.job.create_compare_job_definition(
+            name="warmth 2", instruction="Which disc is warmer?", datapoints=[[p["purple"], p["teal"]]],
+            responses_per_datapoint=1,
+        )
+    )
+    page = context_factory(PHONE, mobile=True)
+    join(page, f"{quiet.url}/label/{audience.id}", {**PROFILE, "country": "FR", "language": "fr"})
+    assert page.inner_text(".rnb-la-device") == "Device: Phone"
+    item = start_and_get_item(page)
+    while item.get("isExample"):
+        wait_task(page, item)
+        page.click(f'.rnb-side[data-key="{key_of_index(item, 1)}"]')  # the wrong side, tapped
+        page.wait_for_selector(".rnb-la-feedback")
+        assert page.inner_text(".rnb-la-feedback h2") == "Not quite"
+        item = answer_and_next(page, lambda: page.click(".rnb-la-continue"))
+    assert item == {}
+    page.wait_for_selector(".rnb-la-idle")
+    assert "did not qualify" in page.inner_text(".rnb-la-idle h2")
+    assert "Not qualified" in page.inner_text(".rnb-la-state")
+    shot(page, "label_app_dropped_phone")
+    assert api_get(quiet, f"/job/{job.id}/download-results")["results"][0]["detailedResults"] == []
+    assert api_get(quiet, f"/job/{job.id}")["state"] == "Running"
