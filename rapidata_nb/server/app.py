@@ -154,6 +154,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     for module in (auth, assets, datasets, definitions, jobs, pages):
         app.include_router(module.router)
+    app.include_router(importlib.import_module("rapidata_nb.server.routes.identity").router)  # issue 10
     app.include_router(importlib.import_module("rapidata_nb.server.web.router").router)  # /label (issue 8)
     for name in _OTHER_OWNERS_ROUTERS:
         if importlib.util.find_spec(f"rapidata_nb.server.routes.{name}") is not None:

@@ -18,6 +18,7 @@ from rapidata_nb.server.store.labeling import utcnow
 __all__ = [
     "AccessToken",
     "Asset",
+    "BridgeToken",
     "BatchUpload",
     "BatchUploadItem",
     "ClientCredential",
@@ -28,6 +29,7 @@ __all__ = [
     "DefinitionRevision",
     "Job",
     "JobDefinition",
+    "UserAccount",
 ]
 
 
@@ -210,3 +212,38 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserAccount(Base):
+    """A person who signs in on the team server's sign-in page (created by an admin, issue 10).
+
+    Each account belongs to a customer; clients it creates at ``POST /Client`` own resources as that customer.
+    The password is stored as a salted hash (``store.identity.hash_password``), never in clear.
+    """
+
+    __tablename__ = "user_account"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    """Lower-cased; the sign-in name."""
+    password_hash: Mapped[str] = mapped_column(String(300))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BridgeToken(Base):
+    """One pending browser login: the CLI polls with ``read_key``, the sign-in page completes ``write_key``.
+
+    Both keys are stored as sha256. ``access_token`` holds the issued bearer token from sign-in until the CLI
+    reads it once (then the row is deleted); rows expire after a few minutes.
+    """
+
+    __tablename__ = "bridge_token"
+
+    read_key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    write_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[str] = mapped_column(String(200))
+    access_token: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,200 @@
+"""People and their API clients: the browser login (wire notes §3.1) and ``/Client``.
+
+- ``POST /identity/bridge-token`` starts a login: ``{readKey, writeKey}``.
+- ``GET /connect/authorize/external?writeKey=`` is the sign-in page a person opens; signing in completes the
+  bridge.
+- ``GET /identity/bridge-token?readKey=`` answers 202 while pending and 200 ``{accessToken}`` once.
+- ``POST /Client`` (bearer) creates an API client for the caller's customer; ``GET /Client`` lists them and
+  ``DELETE /Client/{clientId}`` revokes one.
+
+Accounts are created by an admin with ``rapidata-nb user create`` (docs/sign-in.md).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from rapidata_nb.api.models._base import WireModel
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
+from rapidata_nb.server.errors import NotFoundError
+from rapidata_nb.server.store import identity as store
+
+router = APIRouter(tags=["identity"])
+
+
+class BridgeTokenPair(WireModel):
+    """Answer of ``POST /identity/bridge-token``."""
+
+    read_key: str
+    write_key: str
+
+
+class BridgeTokenResult(WireModel):
+    """Answer of ``GET /identity/bridge-token`` once the person signed in."""
+
+    access_token: str
+
+
+class CreateClientRequest(WireModel):
+    """Body of ``POST /Client``."""
+
+    display_name: str | None = None
+
+
+class CreatedClient(WireModel):
+    """Answer of ``POST /Client``: the secret is shown this once."""
+
+    client_id: str
+    client_secret: str
+    display_name: str | None = None
+
+
+class ClientSummary(WireModel):
+    """One row of ``GET /Client`` (no secret)."""
+
+    client_id: str
+    display_name: str | None = None
+    created_at: datetime
+
+
+# --- bridge tokens -------------------------------------------------------------------------------------
+
+
+@router.post("/identity/bridge-token")
+def create_bridge_token(
+    session: SessionDep, client_id: Annotated[str, Query(alias="clientId", max_length=200)] = "rapidata-cli"
+) -> BridgeTokenPair:
+    """Start a browser login."""
+    read_key, write_key = store.create_bridge(session=session, client_id=client_id)
+    return BridgeTokenPair(read_key=read_key, write_key=write_key)
+
+
+@router.get("/identity/bridge-token", response_model=None)
+def read_bridge_token(
+    session: SessionDep, read_key: Annotated[str, Query(alias="readKey", min_length=1, max_length=200)]
+) -> BridgeTokenResult | JSONResponse:
+    """202 while the person has not signed in yet, then 200 with the access token (once)."""
+    try:
+        token = store.read_bridge(session=session, read_key=read_key)
+    except LookupError as exc:
+        raise NotFoundError(str(exc)) from None
+    if token is None:
+        return JSONResponse({"status": "pending"}, status_code=202)
+    return BridgeTokenResult(access_token=token)
+
+
+# --- the sign-in page ----------------------------------------------------------------------------------
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;background:#f5f6f8;color:#222;margin:0}"
+    "main{max-width:22rem;margin:12vh auto;background:#fff;padding:2rem;border-radius:8px;"
+    "box-shadow:0 1px 4px #0002}h1{font-size:1.3rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem}"
+    "input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}"
+    "button{margin-top:1.2rem;width:100%;padding:.6rem;font-size:1rem;background:#2d6cdf;color:#fff;"
+    "border:0;border-radius:4px;cursor:pointer}.error{color:#b00020}.muted{color:#666;font-size:.9rem}"
+)
+
+
+def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{html.escape(title)}</title>"
+        f"<style>{_STYLE}</style></head><body><main>{body}</main></body></html>",
+        status_code=status_code,
+    )
+
+
+def _form(write_key: str, email: str = "", error: str = "", status_code: int = 200) -> HTMLResponse:
+    message = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
+    return _page(
+        "Sign in · rapidata-nb",
+        "<h1>Sign in to rapidata-nb</h1>"
+        "<p class='muted'>A program on your computer asked to use this server as you.</p>"
+        f"{message}<form method='post' action='/connect/authorize/external'>"
+        f"<input type='hidden' name='writeKey' value='{html.escape(write_key)}'>"
+        "<label for='email'>Email</label>"
+        f"<input id='email' name='email' type='email' autocomplete='username' required "
+        f"value='{html.escape(email)}' autofocus>"
+        "<label for='password'>Password</label>"
+        "<input id='password' name='password' type='password' autocomplete='current-password' required>"
+        "<button type='submit'>Sign in</button></form>"
+        "<p class='muted'>No account? Ask the person who runs this server "
+        "(<code>rapidata-nb user create</code>).</p>",
+        status_code,
+    )
+
+
+_STALE = (
+    "<h1>This sign-in link has expired</h1><p>Start the login again on your computer "
+    "(<code>rapidata-nb login</code>, or <code>RapidataClient()</code>) and open the new link.</p>"
+)
+
+
+@router.get("/connect/authorize/external", include_in_schema=False)
+def sign_in_page(
+    session: SessionDep, write_key: Annotated[str, Query(alias="writeKey", max_length=200)] = ""
+) -> HTMLResponse:
+    """The sign-in form for one pending login."""
+    if not write_key or store.find_pending_bridge(session=session, write_key=write_key) is None:
+        return _page("Sign-in link expired · rapidata-nb", _STALE, status_code=400)
+    return _form(write_key)
+
+
+@router.post("/connect/authorize/external", include_in_schema=False)
+def sign_in(
+    session: SessionDep,
+    settings: SettingsDep,
+    write_key: Annotated[str, Form(alias="writeKey", max_length=200)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> HTMLResponse:
+    """Check the password and complete the login."""
+    if not write_key or store.find_pending_bridge(session=session, write_key=write_key) is None:
+        return _page("Sign-in link expired · rapidata-nb", _STALE, status_code=400)
+    user = store.authenticate_user(session=session, email=email, password=password)
+    if user is None:
+        return _form(write_key, email, "Wrong email or password.", status_code=401)
+    store.complete_bridge(
+        session=session, write_key=write_key, user=user, ttl_seconds=settings.token_ttl_seconds
+    )
+    return _page(
+        "Signed in · rapidata-nb",
+        f"<h1>You are signed in</h1><p>Signed in as <b>{html.escape(user.email)}</b>. "
+        "You can close this window and go back to your notebook or terminal.</p>",
+    )
+
+
+# --- API clients ---------------------------------------------------------------------------------------
+
+
+@router.post("/Client")
+def create_client(
+    session: SessionDep, user: CurrentUser, body: CreateClientRequest | None = None
+) -> CreatedClient:
+    """Create an API client (id and secret) for the caller's account."""
+    name = body.display_name if body is not None else None
+    client_id, secret = store.create_client(session=session, customer_id=user.customer_id, display_name=name)
+    return CreatedClient(client_id=client_id, client_secret=secret, display_name=name or "API client")
+
+
+@router.get("/Client")
+def list_clients(session: SessionDep, user: CurrentUser) -> list[ClientSummary]:
+    """The caller's API clients (without secrets)."""
+    return [
+        ClientSummary(client_id=row.client_id, display_name=row.display_name, created_at=row.created_at)
+        for row in store.list_clients(session=session, customer_id=user.customer_id)
+    ]
+
+
+@router.delete("/Client/{client_id}", status_code=204)
+def revoke_client(client_id: str, session: SessionDep, user: CurrentUser) -> Response:
+    """Revoke one of the caller's API clients; its tokens stop working at once."""
+    if not store.revoke_client(session=session, customer_id=user.customer_id, client_id=client_id):
+        raise NotFoundError(f"Client '{client_id}' not found")
+    return Response(status_code=204)
