@@ -63,7 +63,7 @@ class SimulationManager:
         return str(self._call("POST", "/oracle", json=body)["contentKey"])
 
     def set_preference(self, a: str, b: str, *, p_a: float = 1.0) -> str:
-        """Labelers who pay attention prefer ``a`` over ``b`` with probability ``p_a`` (compare tasks).
+        """Each simulated labeler prefers ``a`` over ``b`` with probability ``p_a`` (compare tasks).
 
         Returns:
             The content key the truth was registered under.
