@@ -108,6 +108,8 @@ from rapidata_nb.api.models.common import (
 from rapidata_nb.api.models.dataset import (
     CreateDatapointInput,
     CreateDatapointOutput,
+    CreateDatapointsInput,
+    CreateDatapointsOutput,
     CreateDatasetGroupInput,
     CreateDatasetInput,
     CreateDatasetOutput,
@@ -224,6 +226,8 @@ __all__ = [
     "CreateBenchmarkOutput",
     "CreateDatapointInput",
     "CreateDatapointOutput",
+    "CreateDatapointsInput",
+    "CreateDatapointsOutput",
     "CreateDatasetGroupInput",
     "CreateDatasetInput",
     "CreateDatasetOutput",

@@ -12,6 +12,8 @@ from rapidata_nb.api.models.asset import AssetInput
 __all__ = [
     "CreateDatapointInput",
     "CreateDatapointOutput",
+    "CreateDatapointsInput",
+    "CreateDatapointsOutput",
     "CreateDatasetGroupInput",
     "CreateDatasetInput",
     "CreateDatasetOutput",
@@ -82,6 +84,22 @@ class CreateDatapointOutput(WireModel):
     """Answer of ``POST /dataset/{id}/datapoint``."""
 
     datapoint_id: str
+
+
+MAX_BATCH_DATAPOINTS = 5000
+"""Most datapoints one ``POST /dataset/{id}/datapoints`` request takes."""
+
+
+class CreateDatapointsInput(WireModel):
+    """Body of ``POST /dataset/{id}/datapoints``: many datapoints in one request (our server only)."""
+
+    datapoints: list[CreateDatapointInput] = Field(min_length=1, max_length=MAX_BATCH_DATAPOINTS)
+
+
+class CreateDatapointsOutput(WireModel):
+    """Answer of ``POST /dataset/{id}/datapoints``: the ids in the order of the request."""
+
+    datapoint_ids: list[str]
 
 
 class CreateDatasetGroupInput(WireModel):

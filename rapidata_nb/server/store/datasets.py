@@ -29,6 +29,7 @@ __all__ = [
     "asset_identities",
     "count_datapoints",
     "create_datapoint",
+    "create_datapoints",
     "create_dataset",
     "list_datapoints",
     "list_groups",
@@ -126,13 +127,25 @@ def _check_schema(schema: list[dict[str, Any]] | None, segments: list[DatasetSeg
             raise BadRequestError(f"segments.{col['key']}.text: longer than {max_length} characters")
 
 
-def create_datapoint(*, session: Session, dataset: Dataset, body: CreateDatapointInput) -> Datapoint:
-    """Validate and add one datapoint (a retry with the same content and sort index returns the first one)."""
+def _prepare(
+    *, session: Session, dataset: Dataset, body: CreateDatapointInput
+) -> tuple[list[dict[str, Any]], str]:
+    """Validate one datapoint; return its wire segments and content key (raises ``BadRequestError``)."""
     segments, identities = _validate_segments(session=session, segments=body.segments, where="segments")
     if not any(s.key == "asset" for s in body.segments):
         raise BadRequestError("segments: a datapoint needs an 'asset' segment")
     _check_schema(dataset.schema, body.segments)
-    content_key = hashlib.sha256(json.dumps(identities).encode()).hexdigest()
+    return segments, hashlib.sha256(json.dumps(identities).encode()).hexdigest()
+
+
+def _same(row: Datapoint, segments: list[dict[str, Any]], body: CreateDatapointInput) -> bool:
+    """Whether ``row`` is what a retry of ``body`` would create (idempotent creation)."""
+    return row.group == body.group and row.segments == segments
+
+
+def create_datapoint(*, session: Session, dataset: Dataset, body: CreateDatapointInput) -> Datapoint:
+    """Validate and add one datapoint (a retry with the same content and sort index returns the first one)."""
+    segments, content_key = _prepare(session=session, dataset=dataset, body=body)
     if body.sort_index is not None:
         existing = session.scalars(
             select(Datapoint).where(
@@ -141,12 +154,25 @@ def create_datapoint(*, session: Session, dataset: Dataset, body: CreateDatapoin
                 Datapoint.content_key == content_key,
             )
         ).first()
-        if existing is not None and existing.group == body.group and existing.segments == segments:
+        if existing is not None and _same(existing, segments, body):
             return existing
     sort_index = body.sort_index
     if sort_index is None:
         sort_index = count_datapoints(session=session, dataset_id=dataset.id)
-    datapoint = Datapoint(
+    datapoint = _new_datapoint(dataset, body, segments, content_key, sort_index)
+    session.add(datapoint)
+    session.flush()
+    return datapoint
+
+
+def _new_datapoint(
+    dataset: Dataset,
+    body: CreateDatapointInput,
+    segments: list[dict[str, Any]],
+    content_key: str,
+    sort_index: int,
+) -> Datapoint:
+    return Datapoint(
         id=new_id("dp"),
         dataset_id=dataset.id,
         owner_id=dataset.owner_id,
@@ -156,9 +182,82 @@ def create_datapoint(*, session: Session, dataset: Dataset, body: CreateDatapoin
         private_metadata=body.private_metadata,
         content_key=content_key,
     )
-    session.add(datapoint)
+
+
+def create_datapoints(
+    *, session: Session, dataset: Dataset, bodies: list[CreateDatapointInput]
+) -> list[Datapoint]:
+    """Validate and add many datapoints at once, all or none.
+
+    Each item is validated exactly like ``create_datapoint``. When any item is invalid nothing is stored and
+    the error lists every invalid item (``errors: [{index, message}]``) so the caller can drop them and send
+    the rest again. Items that repeat an existing datapoint (same sort index, content and group, e.g. a
+    retried batch) return that datapoint instead of a copy, as the single endpoint does.
+
+    Raises:
+        BadRequestError: naming each invalid item as ``datapoints[i].<field>``.
+    """
+    prepared: list[tuple[list[dict[str, Any]], str]] = []
+    errors: list[dict[str, Any]] = []
+    for i, body in enumerate(bodies):
+        try:
+            prepared.append(_prepare(session=session, dataset=dataset, body=body))
+        except BadRequestError as exc:
+            errors.append({"index": i, "message": f"datapoints[{i}].{exc.message}"})
+    if errors:
+        first = errors[0]["message"]
+        raise BadRequestError(
+            f"{len(errors)} of {len(bodies)} datapoints are invalid and nothing was stored "
+            f"(first: {first}); fix or drop them and send the batch again",
+            errors=errors,
+        )
+    existing = _existing_by_sort_index(
+        session=session, dataset_id=dataset.id, sort_indexes={b.sort_index for b in bodies}
+    )
+    next_index: int | None = None
+    out: list[Datapoint] = []
+    new_rows: list[Datapoint] = []
+    for body, (segments, content_key) in zip(bodies, prepared, strict=True):
+        if body.sort_index is not None:
+            match = next(
+                (
+                    row
+                    for row in existing.get((body.sort_index, content_key), [])
+                    if _same(row, segments, body)
+                ),
+                None,
+            )
+            if match is not None:
+                out.append(match)
+                continue
+            sort_index = body.sort_index
+        else:
+            if next_index is None:
+                next_index = count_datapoints(session=session, dataset_id=dataset.id)
+            sort_index = next_index + len(new_rows)
+        row = _new_datapoint(dataset, body, segments, content_key, sort_index)
+        existing.setdefault((sort_index, content_key), []).append(row)  # a repeat within the batch
+        new_rows.append(row)
+        out.append(row)
+    session.add_all(new_rows)
     session.flush()
-    return datapoint
+    return out
+
+
+def _existing_by_sort_index(
+    *, session: Session, dataset_id: str, sort_indexes: set[int | None]
+) -> dict[tuple[int, str], list[Datapoint]]:
+    """Datapoints of the dataset at the given sort indexes, by ``(sort_index, content_key)``."""
+    wanted = sorted(i for i in sort_indexes if i is not None)
+    found: dict[tuple[int, str], list[Datapoint]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = session.scalars(
+            select(Datapoint).where(Datapoint.dataset_id == dataset_id, Datapoint.sort_index.in_(chunk))
+        )
+        for row in rows:
+            found.setdefault((row.sort_index, row.content_key), []).append(row)
+    return found
 
 
 def upsert_group(

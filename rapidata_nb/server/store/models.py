@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rapidata_nb.server.store.base import Base
@@ -131,6 +131,7 @@ class Datapoint(Base):
     """One datapoint: wire segments, order, ranking group, private metadata and a stable content key."""
 
     __tablename__ = "datapoint"
+    __table_args__ = (Index("ix_datapoint_dataset_sort", "dataset_id", "sort_index"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("dataset.id"), index=True)
