@@ -454,3 +454,17 @@ def test_user_score_keyed_by_audience() -> None:
         ],
     }
     assert responses_frame(doc)["user_score"].tolist() == [0.75]
+
+
+def test_multiindex_source_round_trip() -> None:
+    source = pd.MultiIndex.from_tuples([("cat", 1), ("dog", 2)], names=["animal", "take"])
+    doc = {
+        **CLASSIFICATION,
+        "results": [
+            {**CLASSIFICATION["results"][0], "privateMetadata": {"__index__": encode_index_label(label)}}
+            for label in reversed(source)
+        ],
+    }
+    frame = results_frame(doc, index=source)
+    assert frame.index.equals(source)
+    assert list(results_frame(doc).index) == [("dog", 2), ("cat", 1)]
