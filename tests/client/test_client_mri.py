@@ -60,7 +60,7 @@ def test_benchmark_prompts_round_trip(live: RapidataClient, study: Any) -> None:
     assert [lb.id for lb in benchmark.leaderboards] == [study[1].id]
 
 
-def test_standings_follow_latent_quality(study: Any) -> None:
+def test_standings_follow_latent_quality(live: RapidataClient, study: Any) -> None:
     benchmark, leaderboard = study
     standings = leaderboard.get_standings()
     assert list(standings.columns) == ["name", "wins", "total_matches", "score"]
@@ -78,6 +78,9 @@ def test_standings_follow_latent_quality(study: Any) -> None:
     assert matrix.loc["model-best", "model-poor"] >= 15
     assert (matrix.to_numpy() + matrix.to_numpy().T)[~np.eye(4, dtype=bool)].tolist() == [20.0] * 12
     assert all(matrix.loc[m, m] == 0 for m in MODELS)
+    wire = live.mri._ctx.transport.request("GET", f"/leaderboard/{leaderboard.id}/standings/query")
+    intervals = [item["confidenceInterval"] for item in wire["items"]]
+    assert all(ci["lowerOffset"] > 0 and ci["upperOffset"] > 0 for ci in intervals)
 
 
 def test_tag_and_country_filters(study: Any) -> None:

@@ -98,6 +98,8 @@ def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benc
     assert [s["totalMatches"] for s in standings["items"]] == [2, 2]  # one matchup per prompt
     assert standings["totalResponses"] == 6
     assert [s["responseCount"] for s in standings["items"]] == [6, 6]  # every vote involves both
+    intervals = [s["confidenceInterval"] for s in standings["items"]]
+    assert all(ci["lowerOffset"] + ci["upperOffset"] >= 0 for ci in intervals)  # 95 % bootstrap interval
     # A third participant is matched against both existing ones only.
     c = add_participant(api, benchmark_id, "gamma", 3)
     api.post("/participants/submit", json={"participantIds": [c]})

@@ -26,7 +26,7 @@ from rapidata_nb.api.models.benchmark import (
     CreatePromptInput,
     CreateSampleInput,
 )
-from rapidata_nb.engine.ranking import bradley_terry, to_elo
+from rapidata_nb.engine.ranking import bootstrap_intervals, bradley_terry, to_elo
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
 from rapidata_nb.server.programs import jobs as job_layer
@@ -451,6 +451,8 @@ class Standing:
     total_matches: float
     response_count: int
     is_disabled: bool
+    interval: tuple[float, float] | None = None
+    """95 % bootstrap interval of the score, when requested and the participant has played."""
 
 
 def _leaderboard_votes(
@@ -509,6 +511,7 @@ def standings(
     tags: Sequence[str] | None = None,
     country: Sequence[str] | None = None,
     language: Sequence[str] | None = None,
+    with_intervals: bool = False,
 ) -> tuple[list[Standing], int, np.ndarray]:
     """Standings over the given leaderboards' matchups (one leaderboard, or all of a benchmark).
 
@@ -543,13 +546,12 @@ def standings(
             win_idx.append(index[w])
             lose_idx.append(index[lose])
             tie_mask.append(weight < 1.0)
-    theta = bradley_terry(
-        np.array(win_idx, dtype=np.int64),
-        np.array(lose_idx, dtype=np.int64),
-        n,
-        ties=np.array(tie_mask, dtype=bool) if tie_mask else None,
-    )
-    elo = to_elo(theta)
+    winners_, losers_ = np.array(win_idx, dtype=np.int64), np.array(lose_idx, dtype=np.int64)
+    ties = np.array(tie_mask, dtype=bool) if tie_mask else None
+    elo = to_elo(bradley_terry(winners_, losers_, n, ties=ties))
+    lower = upper = elo
+    if with_intervals and len(win_idx):
+        lower, upper = bootstrap_intervals(winners_, losers_, n, n_rounds=100, random_state=0, ties=ties)
     rows = [
         Standing(
             id=p.id,
@@ -559,6 +561,9 @@ def standings(
             total_matches=float(matches[i].sum()),
             response_count=responses[p.id],
             is_disabled=p.disabled,
+            interval=(round(float(lower[i]), 2), round(float(upper[i]), 2))
+            if with_intervals and played[i]
+            else None,
         )
         for i, p in enumerate(participants)
     ]

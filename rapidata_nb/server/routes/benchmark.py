@@ -107,6 +107,12 @@ def _standings_out(rows: list[store.Standing], total: int) -> StandingsOutput:
                 response_count=s.response_count,
                 is_disabled=s.is_disabled,
                 status="Finished" if s.score is not None else "Pending",
+                confidence_interval=None
+                if s.interval is None or s.score is None
+                else {
+                    "lowerOffset": round(s.score - s.interval[0], 2),
+                    "upperOffset": round(s.interval[1] - s.score, 2),
+                },
             )
             for s in rows
         ],
@@ -307,6 +313,7 @@ def benchmark_standings(
         tags=_in(tags),
         country=_in(country),
         language=_in(language),
+        with_intervals=True,
     )
     return _standings_out(rows, total)
 
@@ -379,6 +386,7 @@ def leaderboard_standings(
         tags=_in(tags),
         country=_in(country),
         language=_in(language),
+        with_intervals=True,
     )
     return _standings_out(rows, total)
 
