@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,8 +27,11 @@ __all__ = [
     "StaticTokenAuth",
     "StoredCredential",
     "credentials_path",
+    "forget_credential",
+    "mark_credential_used",
     "read_stored_credentials",
     "remove_stored_credentials",
+    "store_credential",
 ]
 
 
@@ -167,6 +171,11 @@ class StaticTokenAuth(httpx.Auth):
 
 
 # --- credentials file (~/.config/rapidata/credentials.json, keyed by auth URL) ---------------------
+#
+# The format is the official SDK's (wire notes §1.1), so both tools share one file:
+#   {"<auth url>": [{"display_name", "client_id", "client_secret", "endpoint", "created_at", "last_used"}]}
+# Several entries per auth URL may exist; the most recently used wins. The directory is 0700, the file 0600,
+# and every write goes to a fresh temp file in the same directory followed by an atomic rename.
 
 
 @dataclass(frozen=True)
@@ -186,6 +195,19 @@ def credentials_path() -> Path:
     return Path.home() / ".config" / "rapidata" / "credentials.json"
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _moment(value: Any) -> datetime:
+    """Parse a stored timestamp (ours, or the official SDK's ``...Z``); unknown sorts first."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _load() -> dict[str, list[dict[str, Any]]]:
     path = credentials_path()
     try:
@@ -193,6 +215,28 @@ def _load() -> dict[str, list[dict[str, Any]]]:
     except (OSError, json.JSONDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _write(data: dict[str, list[dict[str, Any]]]) -> None:
+    path = credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(path.parent, 0o700)
+    except OSError:  # not ours to tighten (e.g. a shared mount); the file itself is still 0600
+        pass
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(data, fh, indent=2)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _same(url_a: str, url_b: str) -> bool:
+    return url_a.rstrip("/") == url_b.rstrip("/")
 
 
 def _entry(auth_url: str, raw: dict[str, Any]) -> StoredCredential | None:
@@ -213,32 +257,73 @@ def read_stored_credentials(auth_url: str | None = None) -> StoredCredential | N
     data = _load()
     candidates: list[StoredCredential] = []
     for url, entries in data.items():
-        if auth_url is not None and url.rstrip("/") != auth_url.rstrip("/"):
+        if auth_url is not None and not _same(url, auth_url):
             continue
         for raw in entries if isinstance(entries, list) else []:
             if isinstance(raw, dict) and (entry := _entry(url, raw)) is not None:
                 candidates.append(entry)
     if not candidates:
         return None
-    return max(candidates, key=lambda c: c.last_used or c.created_at or "")
+    return max(candidates, key=lambda c: _moment(c.last_used or c.created_at))
+
+
+def store_credential(
+    auth_url: str, client_id: str, client_secret: str, display_name: str | None = None
+) -> StoredCredential:
+    """Add a credential for ``auth_url`` (as the most recently used one) and return it."""
+    now = _now()
+    raw = {
+        "display_name": display_name or "rapidata-nb client",
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "endpoint": auth_url,
+        "created_at": now,
+        "last_used": now,
+    }
+    data = _load()
+    key = next((k for k in data if _same(k, auth_url)), auth_url)
+    entries = data.get(key)
+    data[key] = [*(entries if isinstance(entries, list) else []), raw]
+    _write(data)
+    entry = _entry(key, raw)
+    assert entry is not None
+    return entry
+
+
+def _rewrite(auth_url: str, edit: Any) -> bool:
+    data = _load()
+    changed = False
+    for key in [k for k in data if _same(k, auth_url)]:
+        entries = data[key] if isinstance(data[key], list) else []
+        kept = [e for e in (edit(e) for e in entries if isinstance(e, dict)) if e is not None]
+        changed = changed or kept != entries
+        if kept:
+            data[key] = kept
+        else:
+            del data[key]
+    if changed:
+        _write(data)
+    return changed
+
+
+def mark_credential_used(auth_url: str, client_id: str) -> None:
+    """Stamp ``last_used`` on the entry of ``client_id`` (so it keeps winning)."""
+    now = _now()
+    _rewrite(auth_url, lambda e: {**e, "last_used": now} if e.get("client_id") == client_id else e)
+
+
+def forget_credential(auth_url: str, client_id: str) -> bool:
+    """Drop the entry of ``client_id`` under ``auth_url`` (e.g. after the server rejected it)."""
+    return _rewrite(auth_url, lambda e: None if e.get("client_id") == client_id else e)
 
 
 def remove_stored_credentials(auth_url: str) -> bool:
     """Drop every stored credential for ``auth_url``; the file is rewritten atomically (mode 0600)."""
     data = _load()
-    keys = [k for k in data if k.rstrip("/") == auth_url.rstrip("/")]
+    keys = [k for k in data if _same(k, auth_url)]
     if not keys:
         return False
     for key in keys:
         del data[key]
-    path = credentials_path()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".credentials.")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=2)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write(data)
     return True

@@ -6,7 +6,10 @@ Resolution (DESIGN §4), written once in ``resolve_connection``:
   the **embedded backend** (started, or reused, on this machine). Empty values count as unset.
 - credentials: ``token``/``token_file`` (or ``RAPIDATA_TOKEN_FILE``) → ``client_id``/``client_secret``
   arguments → ``RAPIDATA_CLIENT_ID``/``RAPIDATA_CLIENT_SECRET`` → the credentials file entry for the
-  environment's auth URL → (embedded backend only) the local credentials it reports.
+  environment's auth URL → (embedded backend only) the local credentials it reports → the browser login
+  (``_login.py``), which saves new credentials to the file.
+- rejected credentials: saved ones are forgotten and the browser login runs again (as the official SDK
+  does); explicit ones (arguments, environment) raise one clear ``RapidataError``.
 
 An environment with a scheme (``http://127.0.0.1:8000``) is one origin for API, auth and pages; a bare domain
 ``x`` means ``https://api.x`` (API), ``https://auth.x`` (auth), ``https://app.x`` (pages), ``https://assets.x``.
@@ -27,6 +30,9 @@ import httpx
 from rapidata_nb.client._auth import (
     ClientCredentialsAuth,
     StaticTokenAuth,
+    StoredCredential,
+    forget_credential,
+    mark_credential_used,
     read_stored_credentials,
     remove_stored_credentials,
 )
@@ -110,6 +116,7 @@ class RapidataClient:
         self._embedded: Any = None
         environment = environment or _env("RAPIDATA_ENVIRONMENT")
         token_file = token_file or _env("RAPIDATA_TOKEN_FILE")
+        self._credential_source = "argument" if client_id else "environment"
         client_id = client_id or _env("RAPIDATA_CLIENT_ID")
         client_secret = client_secret or _env("RAPIDATA_CLIENT_SECRET")
 
@@ -121,8 +128,9 @@ class RapidataClient:
             environment = self._start_embedded()
 
         self.endpoints = endpoints_for(environment)
-        auth = self._auth(client_id, client_secret, token, token_file)
         verify: bool | str = cert_path or True
+        self._verify = verify
+        auth = self._auth(client_id, client_secret, token, token_file)
         self._transport = Transport(
             self.endpoints.api,
             auth=auth,
@@ -178,32 +186,71 @@ class RapidataClient:
             stored = read_stored_credentials(self.endpoints.auth)
             if stored is not None:
                 client_id, client_secret = stored.client_id, stored.client_secret
+                self._credential_source = "stored"
             elif self._embedded is not None:
                 client_id, client_secret = self._embedded.client_id, self._embedded.client_secret
+                self._credential_source = "embedded"
             else:
-                raise ValueError(
-                    f"No credentials for {self.endpoints.environment}: pass client_id/client_secret, set "
-                    "RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET, or pass token=. Without an environment the "
-                    "client uses the embedded backend and needs no credentials."
-                )
+                fresh = self._login()
+                client_id, client_secret = fresh.client_id, fresh.client_secret
         return ClientCredentialsAuth(
             f"{self.endpoints.auth}/connect/token", client_id, client_secret, self._scope, self._leeway
         )
 
+    def _login(self) -> StoredCredential:
+        """Run the browser login against this environment (saves the new credentials)."""
+        from rapidata_nb.client._login import browser_login
+
+        self._credential_source = "login"
+        return browser_login(self.endpoints.auth, verify=self._verify)
+
     def _fetch_first_token(self, auth: ClientCredentialsAuth) -> None:
-        try:
-            auth.fetch_token(self._transport.http)
-        except RapidataError as exc:
-            rejected = exc.status_code in (400, 401, 403)
-            if rejected and self._embedded is not None and auth.client_id != self._embedded.client_id:
-                # Placeholder credentials (the docs' "Your client ID") against the local backend: use its own.
-                logger.warning(
-                    "The embedded backend rejected client id %r; using its local credentials.", auth.client_id
-                )
-                auth.client_id, auth.client_secret = self._embedded.client_id, self._embedded.client_secret
+        for _ in range(10):  # each round forgets one rejected saved credential
+            try:
                 auth.fetch_token(self._transport.http)
-                return
-            raise
+            except httpx.TransportError as exc:
+                raise RapidataError(message=f"Cannot reach {self.endpoints.auth}: {exc}") from None
+            except RapidataError as exc:
+                if exc.status_code not in (400, 401, 403):
+                    raise
+                self._recover_from_rejection(auth, exc)
+                continue
+            if self._credential_source == "stored":
+                mark_credential_used(self.endpoints.auth, auth.client_id)
+            return
+        raise RapidataError(message=f"{self.endpoints.auth} keeps rejecting the saved credentials.")
+
+    def _recover_from_rejection(self, auth: ClientCredentialsAuth, exc: RapidataError) -> None:
+        """Swap in other credentials after a rejected token request, or raise one clear error."""
+        if self._embedded is not None and auth.client_id != self._embedded.client_id:
+            # Placeholder credentials (the docs' "Your client ID") against the local backend: use its own.
+            logger.warning(
+                "The embedded backend rejected client id %r; using its local credentials.", auth.client_id
+            )
+            auth.client_id, auth.client_secret = self._embedded.client_id, self._embedded.client_secret
+            return
+        if self._credential_source == "stored":
+            logger.warning(
+                "%s rejected the saved credentials (client id %s; revoked, or a wrong secret): forgetting "
+                "them and signing in again.",
+                self.endpoints.auth,
+                auth.client_id,
+            )
+            forget_credential(self.endpoints.auth, auth.client_id)
+            fresh = read_stored_credentials(self.endpoints.auth)
+            if fresh is None:
+                fresh = self._login()
+            auth.client_id, auth.client_secret = fresh.client_id, fresh.client_secret
+            return
+        origin = {
+            "argument": "the client_id/client_secret arguments",
+            "environment": "RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET",
+        }.get(self._credential_source, "a new sign-in")
+        raise RapidataError(
+            status_code=exc.status_code,
+            message=f"{self.endpoints.auth} rejected client id {auth.client_id!r} from {origin} "
+            f"({exc.message}). Fix them, or leave them unset to sign in through the browser.",
+        ) from None
 
     def _attach_program_managers(self) -> None:
         """Fill ``signals``/``flow``/``mri`` when their modules exist (they land separately)."""
