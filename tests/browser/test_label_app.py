@@ -11,9 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ARTIFACTS, CHROMIUM_ARGS  # noqa: F401  (tests/browser/conftest.py)
 
 from rapidata_nb import RapidataClient
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+"""Screenshots (gitignored)."""
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
