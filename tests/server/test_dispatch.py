@@ -167,6 +167,8 @@ def test_humans_qualify_before_labeling_a_custom_audience(qapi: httpx.Client) ->
         "state": "Graduated",
         "explanation": None,
     }
+    standing = ok(qapi.get(f"/labeler/session/{sid}"))["memberships"]
+    assert [(m["audienceId"], m["state"]) for m in standing] == [(audience, "Graduated")]
     (task,) = tasks(qapi, sid)
     assert task["jobId"] == job_id and not task["isExample"]
     ok(answer(qapi, sid, task["taskId"], {"winner": 0}))
