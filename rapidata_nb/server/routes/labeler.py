@@ -6,7 +6,8 @@
 3. ``POST /labeler/session/{id}/answers`` with ``{taskId, answer}`` (answer shapes: ``dispatch.py``).
 4. ``GET /labeler/session/{id}`` → the labeler's own profile, answer counts and scores (the web app's header).
 
-The task deadline is ``settings.session_seconds`` (25 s); a session may ask for a shorter one (``leaseSeconds``).
+The task deadline is ``settings.session_seconds`` (25 s); a session may ask for a shorter one
+(``leaseSeconds``).
 
 Late, duplicate or unserved answers are rejected with 410/409 and a message saying why.
 """
@@ -56,7 +57,7 @@ class LabelerSessionInput(WireModel):
     device: str = "Unknown"
     audience_id: str | None = None
     lease_seconds: float | None = Field(None, gt=0, le=3600)
-    """Shorter task deadline for this session; defaults to (and may not exceed) ``settings.session_seconds``."""
+    """Shorter task deadline for this session; defaults to (at most) ``settings.session_seconds``."""
 
 
 class AnswerInput(WireModel):
