@@ -101,3 +101,20 @@ def test_pages_render(api: httpx.Client, live_server: Any, poll: Any) -> None:
     job_page = httpx.get(f"{live_server.url}/audiences/global/job/{job_id}")
     assert job_page.status_code == 200 and "tasks done" in job_page.text
     assert httpx.get(f"{live_server.url}/audiences/other/job/{job_id}").status_code == 404
+
+
+def test_progress_moves_with_every_response(live_server_factory: Any) -> None:
+    """With the crowd stepped by hand, progress counts responses towards each task's target."""
+    server = live_server_factory(crowd=False)
+    with server.client() as api:
+        definition_id = create_definition(api, "compare", n=2, votes=4)["definitionId"]
+        job = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global"})
+        job_id = job.json()["jobId"]
+        assert api.get(f"/job/{job_id}/progress").json()["completionPercentage"] == 0.0
+        assert api.post("/local/crowd/step", params={"steps": 3}).json() == {"steps": 3}
+        progress = api.get(f"/job/{job_id}/progress").json()
+        # fewest responses first: 2 + 1 of 4 each -> (2/4 + 1/4) / 2
+        assert (progress["responseCount"], progress["completionPercentage"]) == (3, 37.5)
+        assert api.post("/local/crowd/step", params={"steps": 5}).json() == {"steps": 5}
+        progress = api.get(f"/job/{job_id}/progress").json()
+        assert (progress["completed"], progress["completionPercentage"]) == (2, 100.0)

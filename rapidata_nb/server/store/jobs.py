@@ -143,20 +143,31 @@ class JobCounts:
     total: int
     completed: int
     responses: int
+    progress: float = 0.0
+    """Finished tasks plus the finished share of open ones (responses / target, below 1)."""
 
     @property
     def percentage(self) -> float:
-        """Completed tasks in percent (100 for a job without tasks)."""
-        return 100.0 * self.completed / self.total if self.total else 0.0
+        """Progress in percent: it moves with every response, not only when a task closes."""
+        return 100.0 * self.progress / self.total if self.total else 0.0
 
 
 def job_counts(*, session: Session, job_id: str) -> JobCounts:
-    """Tasks, finished tasks and responses of a job."""
-    total, completed, responses = session.execute(
+    """Tasks, finished tasks, responses and progress of a job."""
+    share = case(
+        (JobTask.done.is_(True), 1.0),
+        (JobTask.response_count >= JobTask.target_responses, 0.99),
+        else_=JobTask.response_count * 1.0 / func.nullif(JobTask.target_responses, 0),
+    )
+    total, completed, responses, progress = session.execute(
         select(
             func.count(JobTask.id),
             func.coalesce(func.sum(case((JobTask.done.is_(True), 1), else_=0)), 0),
             func.coalesce(func.sum(JobTask.response_count), 0),
+            func.coalesce(func.sum(share), 0.0),
         ).where(JobTask.job_id == job_id)
     ).one()
-    return JobCounts(total=int(total), completed=int(completed or 0), responses=int(responses or 0))
+    return JobCounts(
+        total=int(total), completed=int(completed or 0), responses=int(responses or 0),
+        progress=float(progress or 0.0),
+    )
