@@ -7,7 +7,12 @@
   ``maxRetries`` times on transient errors. The returned ``fileName`` is cached on disk (SQLite under
   ``cacheLocation``) keyed by ``{environment}@{path}:{size}:{mtime_ns}{compression}``, so a file that did not
   change is not sent again in a later session.
-- Datapoints are created with ``POST /dataset/{id}/datapoint`` as soon as their assets are known.
+- Datapoints are created ``DATAPOINT_BATCH_SIZE`` at a time with ``POST /dataset/{id}/datapoints`` (our
+  server's batch path). The server applies a batch all or none and names every invalid item; those items
+  become ``FailedUpload`` records with the server's message and the rest of the batch is sent again, so
+  the outcome is the same as one request per datapoint: the bad items fail, the others are stored. When
+  the server has no batch path (404/405, e.g. the hosted API) the client falls back to one
+  ``POST /dataset/{id}/datapoint`` per datapoint over ``maxWorkers`` threads.
 
 ``RapidataDataset.add_datapoints(datapoints) -> (successful, failed)`` is the entry point; failures are
 ``FailedUpload`` records, never exceptions, so the caller decides what to do with partial success.
@@ -16,6 +21,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 import sqlite3
 import threading
 import time
@@ -35,6 +41,10 @@ if TYPE_CHECKING:
 __all__ = ["AssetUploader", "RapidataDataset", "UploadCache"]
 
 ASSET_FAILED = "One or more required assets failed to upload"
+DATAPOINT_BATCH_SIZE = 1000
+"""Datapoints per ``POST /dataset/{id}/datapoints`` request (our server takes up to 5,000)."""
+_BATCH_WORKERS = 2
+_BATCH_PREFIX = re.compile(r"^datapoints\[\d+\]\.")
 _BATCH_DEADLINE_S = 600.0
 
 
@@ -334,6 +344,21 @@ class AssetUploader:
             )
 
 
+def _item_errors(exc: RapidataError) -> dict[int, str] | None:
+    """The per-item errors of a rejected batch (``{index: message}``), or ``None`` when there are none."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    items = details.get("errors")
+    if exc.status_code != 400 or not isinstance(items, list) or not items:
+        return None
+    out: dict[int, str] = {}
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("index"), int):
+            return None
+        index = item["index"]
+        out[index] = _BATCH_PREFIX.sub("", str(item.get("message") or exc.message), count=1)
+    return out
+
+
 def _file_name(body: Any, asset: str) -> str:
     name = (body or {}).get("fileName") if isinstance(body, dict) else None
     if not name:
@@ -406,6 +431,86 @@ class RapidataDataset:
         if not datapoints:
             return successful, failed
         bar = _progress(len(datapoints), "Step 2/2: Creating datapoints")
+        try:
+            chunks = [
+                datapoints[start : start + DATAPOINT_BATCH_SIZE]
+                for start in range(0, len(datapoints), DATAPOINT_BATCH_SIZE)
+            ]
+            # The first chunk probes for the batch endpoint; without it everything goes one by one.
+            first = self._create_batch(chunks[0], names)
+            if first is None:
+                ok, bad = self._create_one_by_one(datapoints, names, bar)
+                successful, failed = ok, bad
+            else:
+                successful.extend(first[0])
+                failed.extend(first[1])
+                bar.update(len(chunks[0]))
+                with ThreadPoolExecutor(max_workers=_BATCH_WORKERS) as pool:
+                    futures = {pool.submit(self._create_batch, chunk, names): chunk for chunk in chunks[1:]}
+                    for future in as_completed(futures):
+                        chunk = futures[future]
+                        outcome = future.result()
+                        if outcome is None:  # the server stopped answering the batch path: one by one
+                            outcome = self._create_one_by_one(chunk, names, None)
+                        successful.extend(outcome[0])
+                        failed.extend(outcome[1])
+                        bar.update(len(chunk))
+        finally:
+            bar.close()
+        successful.sort(key=lambda d: d._sort_index or 0)
+        return successful, failed
+
+    def _create_batch(
+        self, chunk: list[Datapoint], names: dict[str, str]
+    ) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]] | None:
+        """Create ``chunk`` with ``POST /dataset/{id}/datapoints``; ``None`` when the server lacks that path.
+
+        The server applies a batch all or none and names every invalid item; those fail here with the
+        server's message and the rest is sent again. A 4xx without per-item errors (e.g. a body the server
+        cannot parse) returns ``None`` so the caller falls back to one request per datapoint, which reports
+        each item's own error. Re-sending is safe: the server returns existing datapoints for repeats.
+        """
+        failed: list[FailedUpload[Datapoint]] = []
+        pending = list(chunk)
+        while pending:
+            try:
+                self._ctx.transport.request(
+                    "POST",
+                    f"/dataset/{self.id}/datapoints",
+                    json={"datapoints": [dp._to_wire(names) for dp in pending]},
+                    max_retries=rapidata_config.upload.maxRetries,
+                )
+            except RapidataError as exc:
+                errors = _item_errors(exc)
+                if errors is None:
+                    if exc.status_code is not None and 400 <= exc.status_code < 500:
+                        return None  # no batch endpoint (404/405) or a body it rejects as a whole
+                    return [], failed + [
+                        FailedUpload.from_exception(dp, exc, stage="datapoint") for dp in pending
+                    ]
+                for index, message in errors.items():
+                    failed.append(
+                        FailedUpload(
+                            item=pending[index],
+                            error_message=message,
+                            error_type="RapidataError",
+                            exception=exc,
+                            trace_id=exc.trace_id,
+                            stage="datapoint",
+                            http_status=exc.status_code,
+                        )
+                    )
+                pending = [dp for i, dp in enumerate(pending) if i not in errors]
+                continue
+            return pending, failed
+        return [], failed
+
+    def _create_one_by_one(
+        self, datapoints: list[Datapoint], names: dict[str, str], bar: Any
+    ) -> tuple[list[Datapoint], list[FailedUpload[Datapoint]]]:
+        """The official protocol: one ``POST /dataset/{id}/datapoint`` per datapoint, in parallel."""
+        successful: list[Datapoint] = []
+        failed: list[FailedUpload[Datapoint]] = []
 
         def create(dp: Datapoint) -> None:
             self._ctx.transport.request(
@@ -415,20 +520,17 @@ class RapidataDataset:
                 max_retries=rapidata_config.upload.maxRetries,
             )
 
-        try:
-            with ThreadPoolExecutor(max_workers=rapidata_config.upload.maxWorkers) as pool:
-                futures = {pool.submit(create, dp): dp for dp in datapoints}
-                for future in as_completed(futures):
-                    dp = futures[future]
-                    try:
-                        future.result()
-                        successful.append(dp)
-                    except Exception as exc:
-                        failed.append(FailedUpload.from_exception(dp, exc, stage="datapoint"))
+        with ThreadPoolExecutor(max_workers=rapidata_config.upload.maxWorkers) as pool:
+            futures = {pool.submit(create, dp): dp for dp in datapoints}
+            for future in as_completed(futures):
+                dp = futures[future]
+                try:
+                    future.result()
+                    successful.append(dp)
+                except Exception as exc:
+                    failed.append(FailedUpload.from_exception(dp, exc, stage="datapoint"))
+                if bar is not None:
                     bar.update(1)
-        finally:
-            bar.close()
-        successful.sort(key=lambda d: d._sort_index or 0)
         return successful, failed
 
     def add_group_context(self, group: str, context: str | None, media_context: list[str] | None) -> None:
