@@ -444,6 +444,32 @@ class RapidataBenchmark:
                 },
             )
 
+    def update_prompt(self, identifier: str, tags: Sequence[str] | None = None) -> None:
+        """Replace the tags of one prompt (standings filters and future evaluations use them).
+
+        Raises:
+            ValueError: When ``identifier`` is not a prompt of the benchmark.
+        """
+        prompt = next((p for p in self._prompt_rows() if p["identifier"] == identifier), None)
+        if prompt is None:
+            raise ValueError(
+                f"'{identifier}' is not a prompt identifier of this benchmark (see .identifiers)"
+            )
+        self._ctx.transport.request(
+            "PUT", f"/benchmark-prompt/{prompt['id']}/tags", json={"tags": [{"value": t} for t in tags or []]}
+        )
+
+    def get_tag_counts(self) -> pd.DataFrame:
+        """Every tag with the number of prompts carrying it: columns ``value, category, prompt_count``."""
+        import pandas as pd
+
+        body = self._ctx.transport.request("GET", f"/benchmark/{self.id}/tags") or {}
+        rows = [
+            {"value": t["value"], "category": t.get("category"), "prompt_count": t["promptCount"]}
+            for t in body.get("tags") or []
+        ]
+        return pd.DataFrame(rows, columns=["value", "category", "prompt_count"])
+
     # --- leaderboards ---------------------------------------------------------------------------------
 
     @property

@@ -41,11 +41,14 @@ __all__ = [
     "StandingItem",
     "StandingsOutput",
     "SubmitParticipantsInput",
+    "TagCountsOutput",
+    "TagSummary",
     "SubmitParticipantsOutput",
     "Tag",
     "UpdateBenchmarkInput",
     "UpdateLeaderboardInput",
     "UpdateParticipantInput",
+    "UpdatePromptTagsInput",
     "VoteAggregation",
 ]
 
@@ -352,3 +355,24 @@ class MatrixOutput(WireModel):
     index: list[str]
     columns: list[str]
     data: list[list[float]]
+
+
+class UpdatePromptTagsInput(WireModel):
+    """Body of ``PUT /benchmark-prompt/{id}/tags``: replaces the tags (and the origin, when given)."""
+
+    tags: list[Tag] | None = None
+    origin: Origin | None = None
+
+
+class TagSummary(WireModel):
+    """One tag of a benchmark and how many prompts carry it."""
+
+    value: str
+    category: str | None = None
+    prompt_count: int
+
+
+class TagCountsOutput(WireModel):
+    """Answer of ``GET /benchmark/{id}/tags``."""
+
+    tags: list[TagSummary]

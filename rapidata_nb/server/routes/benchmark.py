@@ -34,17 +34,26 @@ from rapidata_nb.api.models.benchmark import (
     SubmitParticipantsInput,
     SubmitParticipantsOutput,
     Tag,
+    TagCountsOutput,
+    TagSummary,
     UpdateLeaderboardInput,
     UpdateParticipantInput,
+    UpdatePromptTagsInput,
 )
 from rapidata_nb.server.deps import CurrentUser, SessionDep
-from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.programs import jobs as job_layer
 from rapidata_nb.server.programs import mri as store
 from rapidata_nb.server.programs.assets import stored_asset
 from rapidata_nb.server.programs.paging import owner_mail, page_of, total_pages
 from rapidata_nb.server.store.models import Job
-from rapidata_nb.server.store.programs import Benchmark, Leaderboard, Participant, ParticipantSample
+from rapidata_nb.server.store.programs import (
+    Benchmark,
+    BenchmarkPrompt,
+    Leaderboard,
+    Participant,
+    ParticipantSample,
+)
 
 router = APIRouter(tags=["benchmark"])
 
@@ -241,6 +250,36 @@ def list_prompts(
         total_pages=total_pages(len(prompts), page_size),
         items=items,
     )
+
+
+@router.get("/benchmark/{benchmark_id}/tags")
+def tag_counts(benchmark_id: str, session: SessionDep, user: CurrentUser) -> TagCountsOutput:
+    """Every tag of the benchmark's prompts with the number of prompts carrying it."""
+    b = store.get_benchmark(session=session, benchmark_id=benchmark_id, owner_id=user.customer_id)
+    counts: dict[tuple[str, str | None], int] = {}
+    for p in store.prompts_of(session=session, benchmark_id=b.id):
+        for t in p.tags:
+            key = (t["value"], t.get("category"))
+            counts[key] = counts.get(key, 0) + 1
+    return TagCountsOutput(
+        tags=[TagSummary(value=v, category=c, prompt_count=n) for (v, c), n in counts.items()]
+    )
+
+
+@router.put("/benchmark-prompt/{prompt_id}/tags", status_code=204)
+def update_prompt_tags(
+    prompt_id: str, body: UpdatePromptTagsInput, session: SessionDep, user: CurrentUser
+) -> Response:
+    """Replace a prompt's tags (future evaluations and standings filters use them)."""
+    prompt = session.get(BenchmarkPrompt, prompt_id)
+    if prompt is None:
+        raise NotFoundError(f"Prompt '{prompt_id}' not found")
+    store.get_benchmark(session=session, benchmark_id=prompt.benchmark_id, owner_id=user.customer_id)
+    if body.tags is not None:
+        prompt.tags = [t.wire() for t in body.tags]
+    if body.origin is not None:
+        prompt.origin = body.origin.source
+    return Response(status_code=204)
 
 
 @router.get("/benchmark/{benchmark_id}/leaderboards")
