@@ -36,7 +36,12 @@ def test_every_python_example_runs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA")}
     env.update(HOME=str(tmp_path), RAPIDATA_NB_HOME=str(tmp_path / "nb"), RAPIDATA_NB_CROWD_PACE="0")
     proc = subprocess.run(
-        [sys.executable, "skill_examples.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240
+        [sys.executable, "skill_examples.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert proc.returncode == 0, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
     assert "winner" in proc.stdout
