@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from rapidata_nb.client import _display
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import is_url
 from rapidata_nb.client.box import Box, boxes_coverage
@@ -228,6 +229,28 @@ class RapidataAudience(RapidataAudienceBase):
     def __init__(self, id: str, name: str, filters: list[RapidataFilter] | None, ctx: ClientContext) -> None:  # noqa: A002
         super().__init__(id, name, filters, ctx)
         self._recruiting_started = False
+
+    def label(
+        self,
+        *,
+        country: str = "US",
+        language: str = "en",
+        age: str = "18-29",
+        gender: str = "Other",
+        occupation: str = "Other",
+        name: str | None = None,
+    ) -> Any:
+        """Label this audience's tasks yourself, in the notebook, as a human labeler of the audience.
+
+        Qualification examples come first where the audience has them; your answers then count in its
+        jobs' results like anyone's, with this profile. Local server only (the ``/labeler`` feed).
+
+        Returns:
+            The displayed ``Labeler`` widget.
+        """
+        profile = {"country": country, "language": language, "age": age, "gender": gender,
+                   "occupation": occupation, "name": name}
+        return _open_labeler(self._ctx, self.id, self.name, "custom", profile)
 
     # --- examples ---------------------------------------------------------------------------------------
 
@@ -619,6 +642,45 @@ class RapidataUnlistedAudience(RapidataAudienceBase):
         """A link that opens one job of this audience."""
         job_id = job if isinstance(job, str) else job.id
         return self._ctx.link(f"label/{self.id}?job={job_id}")
+
+    def label(
+        self,
+        *,
+        country: str = "US",
+        language: str = "en",
+        age: str = "18-29",
+        gender: str = "Other",
+        occupation: str = "Other",
+        name: str | None = None,
+    ) -> Any:
+        """Label this audience's tasks yourself, in the notebook, as a human labeler of the audience (as if you opened ``.link``).
+
+        Qualification examples come first where the audience has them; your answers then count in its
+        jobs' results like anyone's, with this profile. Local server only (the ``/labeler`` feed).
+
+        Returns:
+            The displayed ``Labeler`` widget.
+        """
+        profile = {"country": country, "language": language, "age": age, "gender": gender,
+                   "occupation": occupation, "name": name}
+        return _open_labeler(self._ctx, self.id, self.name, "unlisted", profile)
+
+
+def _open_labeler(ctx: ClientContext, audience_id: str, name: str, kind: str, profile: dict[str, Any]) -> Any:
+    """Show the notebook labeling widget (registered as ``"labeler"`` by ``rapidata_nb.widgets``)."""
+    renderer = _display.get("labeler")
+    if renderer is None:
+        raise RuntimeError(
+            "label() needs the notebook widgets (rapidata_nb.widgets with anywidget installed); "
+            f"or open the labeling app in a browser: {ctx.link(f'label/{audience_id}')}"
+        )
+    return renderer(
+        url=ctx.transport.api_url,
+        audience_id=audience_id,
+        audience_name=name,
+        audience_kind=kind,
+        profile={k: v for k, v in profile.items() if v is not None},
+    )
 
 
 def _check_data_type(data_type: str) -> None:

@@ -334,6 +334,34 @@ class RapidataJob:
         body = self._ctx.transport.request("GET", f"/job/{self.id}/cost-estimate") or {}
         return float(body.get("estimatedCost", 0.0))
 
+    def label(
+        self,
+        *,
+        country: str = "US",
+        language: str = "en",
+        age: str = "18-29",
+        gender: str = "Other",
+        occupation: str = "Other",
+        name: str | None = None,
+    ) -> Any:
+        """Label tasks of this job's audience yourself, in the notebook (this job's among them).
+
+        You label as a human labeler of the job's audience, qualification examples first where it has them;
+        your answers count in the results like anyone's, with this profile. Local server only.
+
+        Returns:
+            The displayed ``Labeler`` widget.
+        """
+        from rapidata_nb.client.audience import _open_labeler
+
+        unlisted = self.audience_id.startswith(UNLISTED_PREFIX)
+        path = f"/audience/unlisted/{self.audience_id}" if unlisted else f"/audience/{self.audience_id}"
+        body = self._ctx.transport.request("GET", path, max_retries=1) or {}
+        profile = {"country": country, "language": language, "age": age, "gender": gender,
+                   "occupation": occupation, "name": name}
+        kind = "unlisted" if unlisted else "custom"
+        return _open_labeler(self._ctx, self.audience_id, str(body.get("name") or self.audience_id), kind, profile)
+
     def __str__(self) -> str:
         return f"RapidataJob(name='{self.name}', id='{self.id}')"
 
