@@ -248,8 +248,14 @@ class RapidataAudience(RapidataAudienceBase):
         Returns:
             The displayed ``Labeler`` widget.
         """
-        profile = {"country": country, "language": language, "age": age, "gender": gender,
-                   "occupation": occupation, "name": name}
+        profile = {
+            "country": country,
+            "language": language,
+            "age": age,
+            "gender": gender,
+            "occupation": occupation,
+            "name": name,
+        }
         return _open_labeler(self._ctx, self.id, self.name, "custom", profile)
 
     # --- examples ---------------------------------------------------------------------------------------
@@ -653,7 +659,7 @@ class RapidataUnlistedAudience(RapidataAudienceBase):
         occupation: str = "Other",
         name: str | None = None,
     ) -> Any:
-        """Label this audience's tasks yourself, in the notebook, as a human labeler of the audience (as if you opened ``.link``).
+        """Label this audience's tasks yourself, in the notebook, as if you had opened ``.link``.
 
         Qualification examples come first where the audience has them; your answers then count in its
         jobs' results like anyone's, with this profile. Local server only (the ``/labeler`` feed).
@@ -661,8 +667,14 @@ class RapidataUnlistedAudience(RapidataAudienceBase):
         Returns:
             The displayed ``Labeler`` widget.
         """
-        profile = {"country": country, "language": language, "age": age, "gender": gender,
-                   "occupation": occupation, "name": name}
+        profile = {
+            "country": country,
+            "language": language,
+            "age": age,
+            "gender": gender,
+            "occupation": occupation,
+            "name": name,
+        }
         return _open_labeler(self._ctx, self.id, self.name, "unlisted", profile)
 
 

@@ -357,10 +357,18 @@ class RapidataJob:
         unlisted = self.audience_id.startswith(UNLISTED_PREFIX)
         path = f"/audience/unlisted/{self.audience_id}" if unlisted else f"/audience/{self.audience_id}"
         body = self._ctx.transport.request("GET", path, max_retries=1) or {}
-        profile = {"country": country, "language": language, "age": age, "gender": gender,
-                   "occupation": occupation, "name": name}
+        profile = {
+            "country": country,
+            "language": language,
+            "age": age,
+            "gender": gender,
+            "occupation": occupation,
+            "name": name,
+        }
         kind = "unlisted" if unlisted else "custom"
-        return _open_labeler(self._ctx, self.audience_id, str(body.get("name") or self.audience_id), kind, profile)
+        return _open_labeler(
+            self._ctx, self.audience_id, str(body.get("name") or self.audience_id), kind, profile
+        )
 
     def __str__(self) -> str:
         return f"RapidataJob(name='{self.name}', id='{self.id}')"

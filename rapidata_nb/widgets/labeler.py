@@ -22,9 +22,15 @@ from rapidata_nb.widgets._base import BaseWidget
 __all__ = ["Labeler", "show_labeler"]
 
 _APP_STATIC = Path(__file__).resolve().parents[1] / "server" / "web" / "static"
-"""The app's committed bundle (``widgets_js/build.mjs``); read as files, the server package is not imported."""
+"""The app's committed bundle (``widgets_js/build.mjs``), read as files: the server is not imported."""
 _PROFILE_KEYS = ("name", "country", "language", "age", "gender", "occupation", "device")
-_DEFAULT_PROFILE = {"country": "US", "language": "en", "age": "18-29", "gender": "Other", "occupation": "Other"}
+_DEFAULT_PROFILE = {
+    "country": "US",
+    "language": "en",
+    "age": "18-29",
+    "gender": "Other",
+    "occupation": "Other",
+}
 
 
 class Labeler(BaseWidget):
@@ -49,7 +55,11 @@ class Labeler(BaseWidget):
     _css = _APP_STATIC / "label_app.css"
     _widget_name: ClassVar[str] = "Labeler"
     _init_arguments: ClassVar[tuple[str, ...]] = (
-        "url", "audience_id", "audience_name", "audience_kind", "timeout",
+        "url",
+        "audience_id",
+        "audience_name",
+        "audience_kind",
+        "timeout",
     )
 
     audience = t.Dict(allow_none=True, default_value=None).tag(sync=True)

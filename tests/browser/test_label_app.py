@@ -111,7 +111,8 @@ def wait_task(page: Any, item: dict[str, Any]) -> None:
     """Wait until the item's card and its images are on screen."""
     page.wait_for_selector(f'[data-task-id="{item["taskId"]}"] .rnb-task')
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.rnb-la-card img')].every(i => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('.rnb-la-card img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
     )
 
 
@@ -136,6 +137,15 @@ def api_get(server: Any, path: str) -> dict[str, Any]:
         return dict(response.json())
 
 
+def drag(page: Any, box: dict[str, float], points: list[tuple[float, float]]) -> None:
+    """One stroke through ``points`` (fractions of ``box``)."""
+    page.mouse.move(box["x"] + box["width"] * points[0][0], box["y"] + box["height"] * points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y, steps=4)
+    page.mouse.up()
+
+
 def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
 ) -> None:
@@ -150,13 +160,18 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
         )
     jobs = {}
     compare = client.job.create_compare_job_definition(
-        name="warmth", instruction="Which disc is warmer?", datapoints=[[p["purple"], p["teal"]]],
+        name="warmth",
+        instruction="Which disc is warmer?",
+        datapoints=[[p["purple"], p["teal"]]],
         responses_per_datapoint=1,
     )
     jobs["compare"] = audience.assign_job(compare)
     classify = client.job.create_classification_job_definition(
-        name="colour", instruction="What colour is the disc?", answer_options=["Red", "Blue", "Green"],
-        datapoints=[p["red"]], responses_per_datapoint=1,
+        name="colour",
+        instruction="What colour is the disc?",
+        answer_options=["Red", "Blue", "Green"],
+        datapoints=[p["red"]],
+        responses_per_datapoint=1,
     )
     jobs["classify"] = audience.assign_job(classify)
     locate = client.job.create_locate_job_definition(
@@ -164,7 +179,9 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     )
     jobs["locate"] = audience.assign_job(locate)
     draw = client.job.create_draw_job_definition(
-        name="trace", instruction="Draw a line across the disc", datapoints=[p["green"]],
+        name="trace",
+        instruction="Draw a line across the disc",
+        datapoints=[p["green"]],
         responses_per_datapoint=1,
     )
     jobs["draw"] = audience.assign_job(draw)
@@ -208,19 +225,10 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
             item = answer_and_next(page, lambda: page.keyboard.press("Enter"))
             answered[kind] = 2
         elif kind == "draw":
-            box = page.locator(".rnb-draw-canvas").bounding_box()
-            stroke = [(0.1, 0.1), (0.5, 0.5)]
-
-            def drag(points: list[tuple[float, float]]) -> None:
-                page.mouse.move(box["x"] + box["width"] * points[0][0], box["y"] + box["height"] * points[0][1])
-                page.mouse.down()
-                for x, y in points[1:]:
-                    page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y, steps=4)
-                page.mouse.up()
-
-            drag(stroke)
+            canvas = page.locator(".rnb-draw-canvas").bounding_box()
+            drag(page, canvas, [(0.1, 0.1), (0.5, 0.5)])
             page.click(".rnb-undo")  # undo the first stroke, draw the real one
-            drag([(0.2, 0.5), (0.8, 0.5)])
+            drag(page, canvas, [(0.2, 0.5), (0.8, 0.5)])
             item = answer_and_next(page, lambda: page.click(".rnb-submit"))
             answered[kind] = 1
     assert sorted(answered) == ["classify", "compare", "draw", "locate"]
@@ -245,7 +253,9 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
             assert flat == pytest.approx([0.5, 0.5, 0.25, 0.75], abs=0.02)
         else:
             (line,) = detail["lines"]
-            assert line[0]["x"] == pytest.approx(0.2, abs=0.02) and line[-1]["x"] == pytest.approx(0.8, abs=0.02)
+            assert line[0]["x"] == pytest.approx(0.2, abs=0.02) and line[-1]["x"] == pytest.approx(
+                0.8, abs=0.02
+            )
             assert all(pt["y"] == pytest.approx(0.5, abs=0.02) for pt in line)
 
     # a reload resumes the same labeler (remembered in localStorage)
@@ -264,7 +274,9 @@ def test_a_person_who_fails_the_examples_is_dropped_and_gets_no_job_tasks(
         audience.add_compare_example(instruction="Which disc is warmer?", truth=pair[0], datapoint=pair)
     job = audience.assign_job(
         client.job.create_compare_job_definition(
-            name="warmth 2", instruction="Which disc is warmer?", datapoints=[[p["purple"], p["teal"]]],
+            name="warmth 2",
+            instruction="Which disc is warmer?",
+            datapoints=[[p["purple"], p["teal"]]],
             responses_per_datapoint=1,
         )
     )

@@ -31,6 +31,7 @@ from rapidata_nb import (
     RapidataClient,
 )
 
+
 @pytest.fixture(scope="module")
 def quiet(live_server_factory: Any) -> Any:
     return live_server_factory(crowd=False)
@@ -42,7 +43,9 @@ def client(quiet: Any) -> RapidataClient:
 
 
 @pytest.fixture(scope="module")
-def seven_jobs(client: RapidataClient, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
+def seven_jobs(
+    client: RapidataClient, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, dict[str, Any]]:
     """An unlisted audience with one job of each type, two responses per datapoint."""
     from PIL import Image, ImageDraw
 
@@ -57,32 +60,49 @@ def seven_jobs(client: RapidataClient, tmp_path_factory: pytest.TempPathFactory)
     job = client.job
     definitions = {
         "compare": job.create_compare_job_definition(
-            name="c", instruction="Which picture is brighter?", datapoints=[files[:2]],
-            responses_per_datapoint=2, settings=[AllowNeitherBothSetting(0)],
+            name="c",
+            instruction="Which picture is brighter?",
+            datapoints=[files[:2]],
+            responses_per_datapoint=2,
+            settings=[AllowNeitherBothSetting(0)],
         ),
         "classify": job.create_classification_job_definition(
-            name="k", instruction="Which colour is the shape?", answer_options=["Red", "Blue", "Green"],
-            datapoints=[files[0]], responses_per_datapoint=2,
+            name="k",
+            instruction="Which colour is the shape?",
+            answer_options=["Red", "Blue", "Green"],
+            datapoints=[files[0]],
+            responses_per_datapoint=2,
         ),
         "locate": job.create_locate_job_definition(
-            name="l", instruction="Tap two corners of the shape", datapoints=[files[1]],
-            responses_per_datapoint=2, settings=[LocateMinPointsSetting(2), LocateMaxPointsSetting(2)],
+            name="l",
+            instruction="Tap two corners of the shape",
+            datapoints=[files[1]],
+            responses_per_datapoint=2,
+            settings=[LocateMinPointsSetting(2), LocateMaxPointsSetting(2)],
         ),
         "draw": job.create_draw_job_definition(
             name="d", instruction="Draw along the top edge", datapoints=[files[2]], responses_per_datapoint=2
         ),
         "select_words": job.create_select_words_job_definition(
-            name="s", instruction="Select the words that are wrong", datapoints=[files[0]],
-            sentences=["a blue square on grey"], responses_per_datapoint=2,
+            name="s",
+            instruction="Select the words that are wrong",
+            datapoints=[files[0]],
+            sentences=["a blue square on grey"],
+            responses_per_datapoint=2,
         ),
         "free_text": job.create_free_text_job_definition(
-            name="f", instruction="Describe the picture in a few words", datapoints=[files[1]],
+            name="f",
+            instruction="Describe the picture in a few words",
+            datapoints=[files[1]],
             responses_per_datapoint=2,
             settings=[FreeTextMinimumCharactersSetting(5), FreeTextMaxCharactersSetting(40)],
         ),
         "ranking": job.create_ranking_job_definition(
-            name="r", instruction="Which shape is larger?", datapoints=[files],
-            comparison_budget_per_ranking=3, responses_per_comparison=2,
+            name="r",
+            instruction="Which shape is larger?",
+            datapoints=[files],
+            comparison_budget_per_ranking=3,
+            responses_per_comparison=2,
         ),
     }
     return team, {kind: team.assign_job(d) for kind, d in definitions.items()}
@@ -167,7 +187,8 @@ def test_every_task_type_through_an_unlisted_link(
         ]
         compare = api_get(quiet, f"/job/{jobs['compare'].id}/download-results")["results"][0]
         voted = sorted(str(d["votedFor"]) for d in compare["detailedResults"])
-        assert voted[0] == "Neither" and voted[1].startswith("shape")  # desktop pressed N, the phone tapped a side
+        # the desktop pressed N, the phone tapped a side
+        assert voted[0] == "Neither" and voted[1].startswith("shape")
 
 
 def test_unlisted_jobs_are_served_only_through_the_link(
@@ -179,4 +200,3 @@ def test_unlisted_jobs_are_served_only_through_the_link(
         sid = http.post("/labeler/session", json={"country": "US"}).json()["sessionId"]
         items = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 50}).json()["items"]
     assert not {i["jobId"] for i in items} & {j.id for j in seven_jobs[1].values()}
-

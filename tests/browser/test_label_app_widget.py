@@ -93,7 +93,11 @@ def mount(browser: Any, widget: Labeler) -> Any:
     page.expose_function("py_save", save)
     page.goto(f"{ORIGIN}/host.html")
     page.wait_for_function("() => window.__ready === true")
-    state = {k: v for k, v in widget.get_state().items() if k in ("audience", "profile", "session_seconds", "answered")}
+    state = {
+        k: v
+        for k, v in widget.get_state().items()
+        if k in ("audience", "profile", "session_seconds", "answered")
+    }
     page.evaluate("(state) => window.mount(state)", state)
     return page
 
@@ -104,8 +108,12 @@ def test_audience_label_lets_you_answer_in_the_notebook(
     team = client.audience.create_unlisted_audience("Notebook team")
     job = team.assign_job(
         client.job.create_classification_job_definition(
-            name="nb", instruction="Is this a greeting?", answer_options=["Yes", "No"],
-            datapoints=["hello there"], data_type="text", responses_per_datapoint=1,
+            name="nb",
+            instruction="Is this a greeting?",
+            answer_options=["Yes", "No"],
+            datapoints=["hello there"],
+            data_type="text",
+            responses_per_datapoint=1,
         )
     )
     widget = team.label(country="FR", language="fr", age="40-49", gender="Male", occupation="Education")

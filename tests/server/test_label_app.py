@@ -43,7 +43,9 @@ def http(server: EmbeddedServer) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def client(server: EmbeddedServer) -> RapidataClient:
-    return RapidataClient(client_id=server.client_id, client_secret=server.client_secret, environment=server.url)
+    return RapidataClient(
+        client_id=server.client_id, client_secret=server.client_secret, environment=server.url
+    )
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +77,9 @@ def test_the_app_page_and_invite_links(http: httpx.Client, team: Any) -> None:
     page = http.get("/label")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<script type="module" src="/label/static/label_app.js' in page.text
-    config = json.loads(re.search(r'id="rnb-label-config" type="application/json">(.*?)</script>', page.text)[1])
+    config = json.loads(
+        re.search(r'id="rnb-label-config" type="application/json">(.*?)</script>', page.text)[1]
+    )
     assert config == {"audience": None, "sessionSeconds": SESSION_SECONDS, "feed": "/labeler"}
 
     invite = http.get(f"/label/{team.id}")
@@ -102,23 +106,38 @@ def test_session_status_shows_only_the_labelers_own_progress(
     http: httpx.Client, client: RapidataClient, team: Any
 ) -> None:
     definition = client.job.create_classification_job_definition(
-        name="status", instruction="Pick one", answer_options=["Yes", "No"], datapoints=["a", "b"],
-        data_type="text", responses_per_datapoint=1,
+        name="status",
+        instruction="Pick one",
+        answer_options=["Yes", "No"],
+        datapoints=["a", "b"],
+        data_type="text",
+        responses_per_datapoint=1,
     )
     job = team.assign_job(definition)
     sid = _session(http, audienceId=team.id, name="Ada")
     status = http.get(f"/labeler/session/{sid}").json()
     assert status["profile"] == {**PROFILE, "name": "Ada", "device": "Unknown"}
     assert status["audience"] == {"id": team.id, "name": "App test team", "kind": "unlisted"}
-    assert (status["answeredInSession"], status["answered"], status["leaseSeconds"]) == (0, 0, SESSION_SECONDS)
+    assert (status["answeredInSession"], status["answered"], status["leaseSeconds"]) == (
+        0,
+        0,
+        SESSION_SECONDS,
+    )
     (first, second) = _tasks(http, sid)
     assert {first["jobId"], second["jobId"]} == {job.id}
     assert _answer(http, sid, first["taskId"], {"category": "Yes"}).status_code == 200
     status = http.get(f"/labeler/session/{sid}").json()
     assert (status["answeredInSession"], status["answered"]) == (1, 1)
     assert set(status) == {
-        "sessionId", "labelerId", "audience", "profile", "leaseSeconds", "answeredInSession", "answered",
-        "globalScore", "memberships",
+        "sessionId",
+        "labelerId",
+        "audience",
+        "profile",
+        "leaseSeconds",
+        "answeredInSession",
+        "answered",
+        "globalScore",
+        "memberships",
     }
     assert http.get("/labeler/session/ses_nope").status_code == 404
 
@@ -130,8 +149,12 @@ def test_the_deadline_is_a_server_setting_and_late_answers_are_rejected(
     assert too_long.status_code == 400 and "leaseSeconds" in too_long.json()["message"]
     job = team.assign_job(
         client.job.create_classification_job_definition(
-            name="late", instruction="Pick one", answer_options=["Yes", "No"], datapoints=["late"],
-            data_type="text", responses_per_datapoint=2,
+            name="late",
+            instruction="Pick one",
+            answer_options=["Yes", "No"],
+            datapoints=["late"],
+            data_type="text",
+            responses_per_datapoint=2,
         )
     )
     sid = _session(http, audienceId=team.id)
@@ -163,8 +186,11 @@ def test_bad_answers_are_rejected_and_store_nothing(
     )
     words = team.assign_job(
         client.job.create_select_words_job_definition(
-            name="bad words", instruction="Wrong words?", datapoints=[str(picture)],
-            sentences=["one two three"], responses_per_datapoint=2,
+            name="bad words",
+            instruction="Wrong words?",
+            datapoints=[str(picture)],
+            sentences=["one two three"],
+            responses_per_datapoint=2,
         )
     )
     sid = _session(http, audienceId=team.id)

@@ -32,7 +32,9 @@ def _shell(config: dict[str, Any]) -> str:
     """The page: a mount point, the app's config as JSON, the bundle."""
     title = "Label" + (f" · {config['audience']['name']}" if config.get("audience") else "")
     payload = json.dumps(config).replace("<", "\\u003c")  # cannot close the script element
-    version = int((STATIC_DIR / "label_app.js").stat().st_mtime) if (STATIC_DIR / "label_app.js").exists() else 0
+    version = (
+        int((STATIC_DIR / "label_app.js").stat().st_mtime) if (STATIC_DIR / "label_app.js").exists() else 0
+    )
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -71,7 +73,9 @@ def label_static(name: str) -> FileResponse:
     """The app's bundled script and stylesheet."""
     if name not in _STATIC_FILES or not (STATIC_DIR / name).exists():
         raise NotFoundError(f"'{name}' is not a file of the labeling app")
-    return FileResponse(STATIC_DIR / name, media_type=_STATIC_FILES[name], headers={"cache-control": "no-cache"})
+    return FileResponse(
+        STATIC_DIR / name, media_type=_STATIC_FILES[name], headers={"cache-control": "no-cache"}
+    )
 
 
 @router.get("/label/{audience_id}", response_class=HTMLResponse)
