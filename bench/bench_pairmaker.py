@@ -8,20 +8,20 @@ budget; the same simulated judge decides every comparison from the true Bradley�
 mean τ of each arm, the mean paired difference and its standard error, for the documented default
 ``random_ratio=0.5`` and for smaller random shares.
 
-Common random numbers (the default). Both arms of a seed share the latent scores *and* the judge's dice: the
-k-th comparison of the pair {a, b} (a < b) is decided by the same pre-drawn uniform ``u[a, b, k]`` in every arm
-(a wins when ``u < σ(θ_a - θ_b)``). Each arm alone still sees independent Bradley–Terry outcomes, so every
-mean τ is unchanged in distribution; only noise that has nothing to do with the choice of pairs cancels in
-the paired difference. ``--independent`` also runs the 12-item case with independent dice per arm.
+Common random numbers (the default). Both arms of a seed share the latent scores *and* the judge's dice:
+the k-th comparison of the pair {a, b} (a < b) is decided by the same pre-drawn uniform ``u[a, b, k]`` in
+every arm (a wins when ``u < σ(θ_a - θ_b)``). Each arm alone still sees independent Bradley–Terry outcomes,
+so every mean τ is unchanged in distribution; only noise that has nothing to do with the choice of pairs
+cancels in the paired difference. ``--independent`` also runs the 12-item case with independent dice per arm.
 
 Run: ``.venv/bin/python bench/bench_pairmaker.py``
 """
 
 from __future__ import annotations
 
-import _common  # noqa: F401  (pins BLAS threads before numpy loads)
 import sys
 
+import _common  # noqa: F401  (pins BLAS threads before numpy loads)
 import numpy as np
 from _common import best_of, header
 from scipy.stats import kendalltau

@@ -79,7 +79,7 @@ def _n_random(n_pairs: int, random_ratio: float, rng: np.random.Generator) -> in
 
 
 def _games(counts: Any, n: int) -> FloatArray:
-    """``counts`` checked: a symmetric ``[n, n]`` matrix of games per pair, or a length-``n`` vector per item."""
+    """``counts`` checked: a symmetric ``[n, n]`` matrix of games per pair, or a vector of games per item."""
     c = np.asarray(counts, dtype=np.float64)
     if c.shape == (n, n):
         c = c + c.T
@@ -92,7 +92,7 @@ def _games(counts: Any, n: int) -> FloatArray:
 
 
 def _covariance(s: FloatArray, games: FloatArray, prior: float) -> tuple[FloatArray, FloatArray]:
-    """``(Σ, w)``: the approximate posterior covariance of the log-strengths and ``w_ij = p_ij (1 - p_ij)``."""
+    """``(Σ, w)``: approximate posterior covariance of the log-strengths, and ``w_ij = p_ij (1 - p_ij)``."""
     p = 0.5 * (1.0 + np.tanh(0.5 * (s[:, None] - s[None, :])))  # σ(θ_i - θ_j) without overflow
     w: FloatArray = p * (1.0 - p)
     if games.ndim == 2:
@@ -100,7 +100,7 @@ def _covariance(s: FloatArray, games: FloatArray, prior: float) -> tuple[FloatAr
         precision = np.diag(info.sum(axis=1) + prior) - info
     else:
         precision = np.diag(_EVEN_GAME * games + prior)
-    cov: FloatArray = np.linalg.inv(precision)
+    cov: FloatArray = np.asarray(np.linalg.inv(precision), dtype=np.float64)
     return cov, w
 
 
@@ -134,8 +134,9 @@ def next_pairs(
 
     Args:
         scores: Current log-strength per item (:func:`.ranking.bradley_terry`'s scale).
-        counts: Comparisons so far, either per pair (``[n, n]`` matrix, symmetric or not: ``c[i, j] + c[j, i]``
-            games between ``i`` and ``j``; the exact rule) or per item (length ``n``; a diagonal approximation).
+        counts: Comparisons so far, either per pair (``[n, n]`` matrix, symmetric or not:
+            ``c[i, j] + c[j, i]`` games between ``i`` and ``j``; the exact rule) or per item (length ``n``; a
+            diagonal approximation).
         n_pairs: Number of pairs to return.
         random_ratio: Share of uniformly random pairs, in [0, 1].
         random_state: Seed or generator.
@@ -180,7 +181,7 @@ def next_pairs(
     cov, w = _covariance(s, games, prior)
     for i, j in out:
         _add_game(cov, w, i, j)
-    ci, cj = _candidates(s, window, rng.random(n) * 1e-9)
+    ci, cj = _candidates(s, window, np.asarray(rng.random(n)) * 1e-9)
     w_c = w[ci, cj]
     jitter = rng.random(ci.shape[0]) * 1e-9  # deterministic tie-breaking between equal gains
     while len(out) < k:

@@ -75,7 +75,7 @@ def test_pair_maker_spends_the_budget() -> None:
     assert np.corrcoef(pm.scores, truth)[0, 1] > 0.7
 
 
-# --- information rule (issue 6 follow-up) ---------------------------------------------------------------------
+# --- information rule (issue 6 follow-up) ---
 
 
 def test_close_pairs_are_exact_for_a_seed() -> None:
