@@ -45,6 +45,7 @@ import { renderTask } from "./task_renderers.js";
  * @typedef {Object} AppConfig
  * @property {{id: string, name: string, kind: string}|null} audience  Set by an invite link.
  * @property {number} sessionSeconds  The server's task deadline.
+ * @property {string|null} [jobId]  Serve only this job's tasks (a job link `?job=`, `job.label()`).
  * @property {string} [base]     Origin of the feed (default: this page's origin).
  * @property {Transport} [transport]  How feed requests travel (default: fetch to `base`).
  * @property {Storage|null} [storage]  Where the labeler is remembered (default: localStorage).
@@ -375,7 +376,8 @@ export function mountLabelApp(el, config) {
     stopTimers();
     if (disposed || !current) return;
     await refreshStatus();
-    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1`);
+    const only = config.jobId ? `&jobId=${encodeURIComponent(config.jobId)}` : "";
+    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1${only}`);
     if (!items.length) return showIdle();
     show(/** @type {FeedItem} */ (items[0]));
   }
@@ -563,6 +565,7 @@ function render({ model, el }) {
   const { transport, dispose } = modelTransport(model);
   const unmount = mountLabelApp(el, {
     audience: model.get("audience"),
+    jobId: model.get("job_id") || null,
     sessionSeconds: model.get("session_seconds"),
     storage: null,
     profile: model.get("profile"),
@@ -595,5 +598,8 @@ function safeStorage() {
 if (typeof document !== "undefined") {
   const node = document.getElementById("rnb-label-config");
   const app = document.getElementById("app");
-  if (node && app) mountLabelApp(app, JSON.parse(node.textContent || "{}"));
+  if (node && app) {
+    const job = new URLSearchParams(location.search).get("job");
+    mountLabelApp(app, { ...JSON.parse(node.textContent || "{}"), jobId: job });
+  }
 }

@@ -678,7 +678,14 @@ class RapidataUnlistedAudience(RapidataAudienceBase):
         return _open_labeler(self._ctx, self.id, self.name, "unlisted", profile)
 
 
-def _open_labeler(ctx: ClientContext, audience_id: str, name: str, kind: str, profile: dict[str, Any]) -> Any:
+def _open_labeler(
+    ctx: ClientContext,
+    audience_id: str,
+    name: str,
+    kind: str,
+    profile: dict[str, Any],
+    job_id: str | None = None,
+) -> Any:
     """Show the notebook labeling widget (registered as ``"labeler"`` by ``rapidata_nb.widgets``)."""
     renderer = _display.get("labeler")
     if renderer is None:
@@ -691,6 +698,7 @@ def _open_labeler(ctx: ClientContext, audience_id: str, name: str, kind: str, pr
         audience_id=audience_id,
         audience_name=name,
         audience_kind=kind,
+        job_id=job_id,
         profile={k: v for k, v in profile.items() if v is not None},
     )
 

@@ -344,7 +344,7 @@ class RapidataJob:
         occupation: str = "Other",
         name: str | None = None,
     ) -> Any:
-        """Label tasks of this job's audience yourself, in the notebook (this job's among them).
+        """Label this job's tasks yourself, in the notebook, as a human labeler of its audience.
 
         You label as a human labeler of the job's audience, qualification examples first where it has them;
         your answers count in the results like anyone's, with this profile. Local server only.
@@ -366,9 +366,8 @@ class RapidataJob:
             "name": name,
         }
         kind = "unlisted" if unlisted else "custom"
-        return _open_labeler(
-            self._ctx, self.audience_id, str(body.get("name") or self.audience_id), kind, profile
-        )
+        name_ = str(body.get("name") or self.audience_id)
+        return _open_labeler(self._ctx, self.audience_id, name_, kind, profile, job_id=self.id)
 
     def __str__(self) -> str:
         return f"RapidataJob(name='{self.name}', id='{self.id}')"

@@ -645,8 +645,11 @@ def next_tasks(
     audience_id: str | None = None,
     seconds: float = LEASE_SECONDS,
     seed: int = 7,
+    job_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Serve up to ``limit`` items to a (human) labeler: qualification examples first, then job tasks.
+
+    ``job_id`` narrows the job tasks to one job (an unlisted audience's job link, ``job.label()``).
 
     Examples come from audiences where the labeler is ``Distilling`` (joining ``audience_id`` if it is a
     recruiting custom audience). Tasks come from running jobs whose audience includes the labeler: fewest
@@ -665,6 +668,8 @@ def next_tasks(
     )
     for job in jobs:
         if audience_id is not None and job.audience_id != audience_id:
+            continue
+        if job_id is not None and job.id != job_id:
             continue
         aud = _resolve_audience(session, job.audience_id)
         if aud is None or labeler_score(session, aud, labeler) is None:

@@ -41,6 +41,7 @@ class Labeler(BaseWidget):
         audience_id: The audience to label for (custom audiences start with their qualification examples).
         audience_name: Its name, shown in the header.
         audience_kind: ``"custom"``, ``"unlisted"``, ``"global"``, ...
+        job_id: Label only this job's tasks (after any qualification examples).
         profile: Your labeler profile: ``country`` (ISO code), ``language``, ``age`` (``"30-39"``...),
             ``gender``, ``occupation``, optional ``name``. Missing keys take neutral defaults.
         session_seconds: The task deadline shown by the countdown (the server enforces its own).
@@ -74,6 +75,13 @@ class Labeler(BaseWidget):
 
     - Type: ``dict`` with ``country``, ``language``, ``age``, ``gender``, ``occupation`` (``name`` optional)
     - Default: neutral values (``US``, ``en``, ``18-29``, ``Other``, ``Other``)
+    """
+
+    job_id = t.Unicode("").tag(sync=True)
+    """Only this job's tasks (``job.label()``); empty: every job of the audience.
+
+    - Type: ``str``
+    - Default: ``""``
     """
 
     session_seconds = t.Float(25.0).tag(sync=True)
@@ -111,6 +119,7 @@ class Labeler(BaseWidget):
         *,
         audience_name: str | None = None,
         audience_kind: str = "custom",
+        job_id: str | None = None,
         profile: Mapping[str, Any] | None = None,
         session_seconds: float = 25.0,
         timeout: float = 30.0,
@@ -129,6 +138,7 @@ class Labeler(BaseWidget):
             ),
             profile={**_DEFAULT_PROFILE, **{k: v for k, v in (profile or {}).items() if v is not None}},
             session_seconds=session_seconds,
+            job_id=job_id or "",
             **kwargs,
         )
         self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
@@ -172,7 +182,10 @@ class Labeler(BaseWidget):
         super().close()
 
     def _repr_fields(self) -> dict[str, Any]:
-        return {"audience": (self.audience or {}).get("id"), "answered": self.answered}
+        fields: dict[str, Any] = {"audience": (self.audience or {}).get("id")}
+        if self.job_id:
+            fields["job"] = self.job_id
+        return {**fields, "answered": self.answered}
 
     def _static_html(self) -> str:
         name = (self.audience or {}).get("name") or "your audiences"

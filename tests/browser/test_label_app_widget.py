@@ -138,7 +138,8 @@ def test_audience_label_lets_you_answer_in_the_notebook(
 
     # job.label(): the same audience; a second view of the same widget resumes as the same labeler
     again = job.label(country="FR")
-    assert again.audience == widget.audience
+    assert again.audience == widget.audience and again.job_id == job.id
+    assert repr(again) == f"Labeler(audience='{team.id}', job='{job.id}', answered=0)"
     first = widget.labeler_id
     status, body = widget.request("POST", "/session", {"country": "US", "audienceId": team.id})
     assert status == 200 and body["labelerId"] == first

@@ -142,6 +142,29 @@ def test_session_status_shows_only_the_labelers_own_progress(
     assert http.get("/labeler/session/ses_nope").status_code == 404
 
 
+def test_a_job_link_serves_only_that_jobs_tasks(http: httpx.Client, client: RapidataClient) -> None:
+    crew = client.audience.create_unlisted_audience("Job link crew")
+    jobs = [
+        crew.assign_job(
+            client.job.create_classification_job_definition(
+                name=f"link {i}",
+                instruction="Pick one",
+                answer_options=["Yes", "No"],
+                datapoints=[f"job {i} a", f"job {i} b"],
+                data_type="text",
+                responses_per_datapoint=1,
+            )
+        )
+        for i in range(2)
+    ]
+    assert crew.get_job_link(jobs[1]).endswith(f"/label/{crew.id}?job={jobs[1].id}")
+    sid = _session(http, audienceId=crew.id)
+    only = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 10, "jobId": jobs[1].id}).json()
+    assert [t["jobId"] for t in only["items"]] == [jobs[1].id, jobs[1].id]
+    rest = _tasks(http, sid)
+    assert [t["jobId"] for t in rest] == [jobs[0].id, jobs[0].id]
+
+
 def test_the_deadline_is_a_server_setting_and_late_answers_are_rejected(
     http: httpx.Client, client: RapidataClient, team: Any
 ) -> None:

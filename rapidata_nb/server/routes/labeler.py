@@ -2,7 +2,8 @@
 
 1. ``POST /labeler/session`` with a profile (optionally ``labelerId`` to resume, ``audienceId`` to label for
    one audience, e.g. an unlisted link or a custom audience to qualify for) → ``{sessionId, labelerId}``.
-2. ``GET /labeler/session/{id}/tasks?limit=n`` → qualification examples first, then leased tasks (25 s).
+2. ``GET /labeler/session/{id}/tasks?limit=n[&jobId=..]`` → qualification examples first, then leased tasks
+   (of one job with ``jobId``), each answerable for ``settings.session_seconds`` (25 s).
 3. ``POST /labeler/session/{id}/answers`` with ``{taskId, answer}`` (answer shapes: ``dispatch.py``).
 4. ``GET /labeler/session/{id}`` → the labeler's own profile, answer counts and scores (the web app's header).
 
@@ -201,9 +202,13 @@ def session_status(ls: LabelerSessionDep, session: SessionDep) -> dict[str, Any]
 
 @router.get("/session/{session_id}/tasks")
 def next_tasks(
-    ls: LabelerSessionDep, session: SessionDep, settings: SettingsDep, limit: int = Query(1, ge=1, le=50)
+    ls: LabelerSessionDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: int = Query(1, ge=1, le=50),
+    job_id: str | None = Query(None, alias="jobId"),
 ) -> dict[str, Any]:
-    """Serve the next items: qualification examples first, then leased tasks of running jobs."""
+    """Serve the next items: qualification examples first, then leased tasks of running jobs (or of one)."""
     labeler = session.get(Labeler, ls.labeler_id)
     assert labeler is not None
     items = dispatch.next_tasks(
@@ -214,6 +219,7 @@ def next_tasks(
         audience_id=ls.audience_id,
         seconds=float(ls.lease_seconds or dispatch.LEASE_SECONDS),
         seed=settings.crowd_seed,
+        job_id=job_id,
     )
     return {"items": items}
 

@@ -822,7 +822,8 @@ function mountLabelApp(el, config) {
     stopTimers();
     if (disposed || !current) return;
     await refreshStatus();
-    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1`);
+    const only = config.jobId ? `&jobId=${encodeURIComponent(config.jobId)}` : "";
+    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1${only}`);
     if (!items.length) return showIdle();
     show(
       /** @type {FeedItem} */
@@ -990,6 +991,7 @@ function render({ model, el }) {
   const { transport, dispose } = modelTransport(model);
   const unmount = mountLabelApp(el, {
     audience: model.get("audience"),
+    jobId: model.get("job_id") || null,
     sessionSeconds: model.get("session_seconds"),
     storage: null,
     profile: model.get("profile"),
@@ -1017,7 +1019,10 @@ function safeStorage() {
 if (typeof document !== "undefined") {
   const node = document.getElementById("rnb-label-config");
   const app = document.getElementById("app");
-  if (node && app) mountLabelApp(app, JSON.parse(node.textContent || "{}"));
+  if (node && app) {
+    const job = new URLSearchParams(location.search).get("job");
+    mountLabelApp(app, { ...JSON.parse(node.textContent || "{}"), jobId: job });
+  }
 }
 export {
   COUNTRIES,
