@@ -501,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="rapidata-nb token", help="display name")
     token_sub.add_parser("list", help="list your clients (no secrets)")
     revoke = token_sub.add_parser("revoke", help="revoke a client; its tokens stop working at once")
-    revoke.add_argument("client_id", metavar="CLIENT_ID")
+    revoke.add_argument("client_id", metavar="CLIENT_ID", help="the id `token list` shows")
     for action in token_sub.choices.values():
         _add_connection_options(action)
         action.add_argument("--json", action="store_true", help="print the server's JSON answer")
@@ -529,7 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--database-url", default=None, help="the server's database URL")
         action.set_defaults(run=_user)
     for action in (user_create, user_password, user_delete):
-        action.add_argument("--email", required=True)
+        action.add_argument("--email", required=True, help="the account's sign-in name")
     for action in (user_create, user_password):
         action.add_argument("--password", default=None, help="(visible to other local users; prefer stdin)")
         action.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
