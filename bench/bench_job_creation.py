@@ -163,6 +163,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="datapoints (text pairs) per definition")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="only our client, at n/4, n and 4n datapoints: the time per datapoint must not grow with n",
+    )
     parser.add_argument("--worker", choices=["ours", "official"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ca", help=argparse.SUPPRESS)
@@ -192,19 +197,76 @@ def main() -> None:
             try:
                 _wait_healthy(port, ca, server)
                 figures: dict[str, dict[str, Any]] = {}
-                for kind in ("ours", "official"):
-                    offset = log.stat().st_size
-                    result = _run_worker(kind, args.n, port, ca, root / f"home_{kind}")
-                    time.sleep(0.5)  # let the access log of the last request reach the file
-                    result["requests"], result["routes"] = _requests(log, offset)
-                    result["stored"] = _stored_datapoints(
-                        root / "data" / "rapidata.db", result["definition_id"]
-                    )
-                    figures[kind] = result
+                if args.scaling:
+                    sizes = [args.n // 4, args.n, args.n * 4]
+                    for n in sizes:
+                        run = _run_worker("ours", n, port, ca, root / "home_ours")
+                        run["stored"] = _stored_datapoints(
+                            root / "data" / "rapidata.db", run["definition_id"]
+                        )
+                        figures[str(n)] = run
+                else:
+                    for kind in ("ours", "official"):
+                        offset = log.stat().st_size
+                        result = _run_worker(kind, args.n, port, ca, root / f"home_{kind}")
+                        time.sleep(0.5)  # let the access log of the last request reach the file
+                        result["requests"], result["routes"] = _requests(log, offset)
+                        result["stored"] = _stored_datapoints(
+                            root / "data" / "rapidata.db", result["definition_id"]
+                        )
+                        figures[kind] = result
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-    report(args.n, figures, record=not args.no_record)
+    if args.scaling:
+        report_scaling(figures, record=not args.no_record)
+    else:
+        report(args.n, figures, record=not args.no_record)
+
+
+def _append(command: str, text: str, when: datetime) -> None:
+    existing = RESULTS.read_text()
+    block = f"\n### `{command}` ({when:%Y-%m-%d %H:%M} UTC)\n\n```text\n{text}\n```\n"
+    if SECTION not in existing:
+        block = (
+            f"\n{SECTION}\n\n"
+            "Wall time of `client.job.create_compare_job_definition(...)` with text pairs, "
+            "`responses_per_datapoint=3`, each client in its own process against the same server in the same "
+            "run (TLS, `--no-crowd`). Request counts come from the server's access log.\n" + block
+        )
+    RESULTS.write_text(existing.rstrip("\n") + "\n" + block)
+
+
+def report_scaling(figures: dict[str, dict[str, Any]], *, record: bool) -> None:
+    """Print (and record) our client's time per datapoint at three sizes."""
+    when = datetime.now(UTC)
+    lines = [
+        "# our client only: does creating a definition slow down with its size?",
+        f"# {when:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}",
+    ]
+    per = {int(n): f["seconds"] / int(n) * 1e6 for n, f in figures.items()}
+    for n, f in figures.items():
+        lines.append(
+            f"{int(n):7,d} pairs  {f['seconds']:7.2f} s  {per[int(n)]:7.0f} µs per datapoint  "
+            f"({f['stored']:,} stored)"
+        )
+    sizes = sorted(per)
+    growth = per[sizes[-1]] / per[sizes[0]]
+    lines.append(
+        f"time per datapoint at {sizes[-1]:,} vs {sizes[0]:,}: {growth:.2f}× "
+        f"({'flat: no O(n²)' if growth < 1.5 else 'GROWS with size'})"
+    )
+    text = "\n".join(lines)
+    print(text)
+    for n, f in figures.items():
+        if f["stored"] != int(n):
+            raise SystemExit(f"{f['stored']} datapoints stored, expected {n}")
+    if record:
+        n = sizes[1]
+        command = "PYTHONPATH=. .venv/bin/python bench/bench_job_creation.py --scaling" + (
+            f" --n {n}" if n != 10_000 else ""
+        )
+        _append(command, text, when)
 
 
 def report(n: int, figures: dict[str, dict[str, Any]], *, record: bool) -> None:
@@ -237,16 +299,7 @@ def report(n: int, figures: dict[str, dict[str, Any]], *, record: bool) -> None:
     command = "PYTHONPATH=. .venv/bin/python bench/bench_job_creation.py" + (
         f" --n {n}" if n != 10_000 else ""
     )
-    existing = RESULTS.read_text()
-    block = f"\n### `{command}` ({when:%Y-%m-%d %H:%M} UTC)\n\n```text\n{text}\n```\n"
-    if SECTION not in existing:
-        block = (
-            f"\n{SECTION}\n\n"
-            "Wall time of `client.job.create_compare_job_definition(...)` with text pairs, "
-            "`responses_per_datapoint=3`, each client in its own process against the same server in the same "
-            "run (TLS, `--no-crowd`). Request counts come from the server's access log.\n" + block
-        )
-    RESULTS.write_text(existing.rstrip("\n") + "\n" + block)
+    _append(command, text, when)
 
 
 if __name__ == "__main__":
