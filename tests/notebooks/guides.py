@@ -34,6 +34,7 @@ pd.set_option("display.width", 120)
 pd.set_option("display.max_columns", 20)
 pd.set_option("display.max_colwidth", 48)
 rapidata_nb.rapidata_config.logging.silent_mode = True  # no links or upload bars: keeps the outputs stable
+rapidata_nb.rapidata_config.logging.level = "ERROR"  # e.g. "no graduated labelers yet" depends on timing
 client = RapidataClient()  # no credentials: the embedded backend with its simulated crowd"""
 
 CROWD_NOTE = (
@@ -470,74 +471,142 @@ def understanding_results() -> list[nbformat.NotebookNode]:
 
 def custom_audiences() -> list[nbformat.NotebookNode]:
     return [
-        *_start("Custom audiences",
-                "The custom-audiences guide: train labelers with qualification examples, check who joined, run a "
-                "job on the audience, and target a slice of it with filters (from the client and from a DataFrame)."),
+        *_start(
+            "Custom audiences",
+            "The custom-audiences guide: train labelers with qualification examples, check who joined, run a "
+            "job on the audience, and target a slice of it with filters (from the client and from a DataFrame).",
+        ),
         code(
             'DATAPOINTS = [[f"https://assets.rapidata.ai/flux_{n}.jpg", f"https://assets.rapidata.ai/mj_{n}.jpg"]\n'
             '              for n in ["sign_diffusion", "duck", "book", "flower", "store_front", "hand", "traffic_lights", "plane"]]\n'
-            'PROMPTS = [\n'
-            '    "A sign that says \'Diffusion\'.",\n'
+            "PROMPTS = [\n"
+            "    \"A sign that says 'Diffusion'.\",\n"
             '    "A psychedelic duck with glasses",\n'
             '    "A small blue book sitting on a large red book.",\n'
             '    "A yellow flower sticking out of a bright green pot.",\n'
-            '    "A store front with \'hello world\' written on it.",\n'
+            "    \"A store front with 'hello world' written on it.\",\n"
             '    "A yellow hand on a black stone.",\n'
             '    "A green, yellow and red traffic light.",\n'
             '    "A plane flying over a person.",\n'
-            ']\n'
+            "]\n"
             'audience = client.audience.create_audience(name="Custom Prompt Alignment Audience")\n'
-            'for prompt, datapoint in zip(PROMPTS, DATAPOINTS):\n'
-            '    audience.add_compare_example(\n'
+            "for prompt, datapoint in zip(PROMPTS, DATAPOINTS):\n"
+            "    audience.add_compare_example(\n"
             '        instruction="Which image follows the prompt more accurately?",\n'
-            '        datapoint=datapoint,\n'
-            '        truth=datapoint[0],\n'
-            '        context=prompt,\n'
-            '    )\n'
-            'examples = audience.get_examples(amount=10)\n'
+            "        datapoint=datapoint,\n"
+            "        truth=datapoint[0],\n"
+            "        context=prompt,\n"
+            "    )\n"
+            "examples = audience.get_examples(amount=10)\n"
             'print(len(examples), "qualification examples")'
         ),
-        md("Assigning a job starts recruiting: labelers answer the examples, and those whose chance-corrected "
-           "accuracy clears the bar graduate into the audience."),
+        md(
+            "Assigning a job starts recruiting: labelers answer the examples, and those whose chance-corrected "
+            "accuracy clears the bar graduate into the audience."
+        ),
         code(
-            'job_definition = client.job.create_compare_job_definition(\n'
+            "job_definition = client.job.create_compare_job_definition(\n"
             '    name="Prompt Alignment Job",\n'
             '    instruction="Which image follows the prompt more accurately?",\n'
             '    datapoints=[["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],\n'
             '    contexts=["A small blue book sitting on a large red book."],\n'
-            ')\n'
-            'job = audience.assign_job(job_definition)\n'
-            'results = job.get_results()\n'
-            'metrics = audience.get_recruiting_metrics()\n'
+            ")\n"
+            "job = audience.assign_job(job_definition)\n"
+            "results = job.get_results()\n"
+            "metrics = audience.get_recruiting_metrics()\n"
             'print("graduated:", metrics.graduated > 0, "| dropped:", metrics.dropped >= 0)\n'
             'rf.results_frame(results)[["winner", "votes_a", "votes_b", "n_responses"]]'
         ),
-        md("The labelers who answered are graduated members of the audience; their user scores come from the "
-           "qualification examples:\n\n" + CROWD_NOTE),
+        md(
+            "The labelers who answered are graduated members of the audience; their user scores come from the "
+            "qualification examples:\n\n" + CROWD_NOTE
+        ),
         code(
-            'responses = rf.responses_frame(results)\n'
+            "responses = rf.responses_frame(results)\n"
             'responses[["choice", "user_score", "country", "language"]].head()'
         ),
-        md("## Filtered audiences\n\nA filter reuses the trained pool and narrows it, here to US or Canadian "
-           "labelers who do not speak French. From a DataFrame, pass the filtered audience (or a list of filters "
-           "for the global audience) as `audience=`."),
+        md(
+            "## Filtered audiences\n\nA filter reuses the trained pool and narrows it, here to US or Canadian "
+            "labelers who do not speak French. From a DataFrame, pass the filtered audience (or a list of filters "
+            "for the global audience) as `audience=`."
+        ),
         code(
-            'from rapidata_nb import CountryFilter, LanguageFilter\n\n'
+            "from rapidata_nb import CountryFilter, LanguageFilter\n\n"
             'north_america = audience.filter([(CountryFilter(["US"]) | CountryFilter(["CA"])) & ~LanguageFilter(["fr"])])\n'
             'pairs = pd.DataFrame({"flux": [d[0] for d in DATAPOINTS[:3]], "midjourney": [d[1] for d in DATAPOINTS[:3]],\n'
             '                      "prompt": PROMPTS[:3]}, index=["sign", "duck", "book"])\n'
             'job = pairs.rapidata.compare("flux", "midjourney", instruction="Which image follows the prompt more accurately?",\n'
             '                             context="prompt", audience=north_america, responses_per_datapoint=5,\n'
-            '                             client=client).wait()\n'
-            'answers = job.responses()\n'
+            "                             client=client).wait()\n"
+            "answers = job.responses()\n"
             'print(sorted(answers["country"].unique()), sorted(answers["language"].unique()))\n'
             'job.results()[["winner", "votes_a", "votes_b"]]'
         ),
         code(
             'german = pairs.rapidata.compare("flux", "midjourney", instruction="Which image follows the prompt more accurately?",\n'
             '                                context="prompt", audience=[LanguageFilter(["de"])],\n'
-            '                                responses_per_datapoint=5, client=client).wait()\n'
+            "                                responses_per_datapoint=5, client=client).wait()\n"
             'print(sorted(german.responses()["language"].unique()))'
+        ),
+    ]
+
+
+def mri() -> list[nbformat.NotebookNode]:
+    return [
+        *_start(
+            "Model ranking (MRI)",
+            "The MRI guide: a benchmark of prompts, a leaderboard with an instruction, and models evaluated by "
+            "their outputs per prompt. The standings and the win/loss matrix come back as frames, and the "
+            "matrix feeds the win-rate heatmap.",
+        ),
+        code(
+            "from pathlib import Path\n\n"
+            "from PIL import Image, ImageDraw\n\n"
+            'MEDIA = Path(os.environ["RAPIDATA_NB_HOME"]) / "media"\n'
+            "MEDIA.mkdir(exist_ok=True)\n"
+            'PROMPTS = ["A serene mountain landscape at sunset", "A futuristic city with flying cars",\n'
+            '           "A portrait of a wise old wizard"]\n\n\n'
+            "def picture(model: str, i: int, shade: int) -> str:\n"
+            '    """A generated stand-in for a model\'s output on prompt i."""\n'
+            '    image = Image.new("RGB", (96, 96), (shade, 90 + 20 * i, 160))\n'
+            '    ImageDraw.Draw(image).text((4, 4), model, fill="white")\n'
+            '    path = MEDIA / f"{model}_{i}.png"\n'
+            "    image.save(path)\n"
+            "    return str(path)"
+        ),
+        code(
+            'benchmark = client.mri.create_new_benchmark(name="AI Art Competition", prompts=PROMPTS)\n'
+            "leaderboard = benchmark.create_leaderboard(\n"
+            '    name="Realism", instruction="Which image is more realistic?", show_prompt=False)\n'
+            'for model, shade in [("aurora", 40), ("comet", 120), ("nova", 200)]:\n'
+            "    benchmark.evaluate_model(name=model, media=[picture(model, i, shade) for i in range(3)], prompts=PROMPTS)\n"
+            "print([p.name for p in benchmark.participants])"
+        ),
+        md(
+            "Each evaluation runs as a job on the leaderboard; models are only matched on the same prompt. Wait for "
+            "the runs, then read the standings:"
+        ),
+        code(
+            "for run in leaderboard.jobs:\n"
+            "    run.get_results()  # blocks until the run is done\n"
+            "standings = leaderboard.get_standings()\n"
+            "standings",
+            metadata=IGNORE,
+        ),
+        md(
+            "The matchups of this demo are scheduled as the runs arrive, so the exact numbers can differ between "
+            "runs of the notebook; what stays fixed is the structure: every model met every other model once per "
+            "prompt."
+        ),
+        code(
+            'print(sorted(standings["name"]), int(standings["total_matches"].sum()))\n'
+            "matrix = leaderboard.get_win_loss_matrix()\n"
+            'print(int(matrix.to_numpy().sum()), "decided matchups")'
+        ),
+        code(
+            "from rapidata_nb.charts import win_rate_heatmap\n\n"
+            'win_rate_heatmap(matrix.loc[standings["name"], standings["name"]])',
+            metadata=IGNORE,
         ),
     ]
 
@@ -551,4 +620,5 @@ GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_early_stopping": early_stopping,
     "guide_understanding_results": understanding_results,
     "guide_custom_audiences": custom_audiences,
+    "guide_mri": mri,
 }
