@@ -30,7 +30,7 @@ import { renderTask } from "./task_renderers.js";
  * One served item (dispatch.py `_served` / example): sides and options already in shown order.
  * @typedef {{taskId: string, leaseId: string|null, jobId: string|null, kind: string, isExample: boolean,
  *   audienceId?: string, instruction: string, context?: string|null, assets: FeedAsset[], options: string[],
- *   words: string[], flags: Record<string, string>, expiresAt: string|null}} FeedItem
+ *   words: string[], flags: Record<string, string>, mediaContext?: FeedAsset[], expiresAt: string|null}} FeedItem
  */
 
 /**
@@ -119,6 +119,7 @@ export function adaptItem(item) {
     settings: item.flags ?? {},
   };
   if (item.context) task.context = item.context;
+  if (item.mediaContext?.length) task.media_context = item.mediaContext.map(toMedia);
   /** @type {string[]} */
   let names = [];
   /** @type {number[]} */

@@ -302,8 +302,15 @@ def _served(session: Session, ctx: JobContext, task: JobTask, lease: TaskLease) 
         "options": options,
         "words": [*words, NO_MISTAKES] if task.kind == "select_words" else [],
         "flags": dict(ctx.flags),
+        "mediaContext": _media_context(session, (_segment(dp0, "context_asset") or {}) if dp0 else None),
         "expiresAt": as_utc(lease.expires_at).isoformat(),  # type: ignore[union-attr]
     }
+
+
+def _media_context(session: Session, segment: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Reference media shown with the instruction (``media_contexts``), as served assets."""
+    inputs = _asset_inputs((segment or {}).get("asset"))
+    return [_shown_asset(session, a, i) for i, a in enumerate(inputs)]
 
 
 # --- audiences: who may answer ------------------------------------------------------------------------------
@@ -780,6 +787,7 @@ def _serve_examples(
                     else list(view.options),
                     "words": [*view.words, NO_MISTAKES] if ex.kind == "select_words" else [],
                     "flags": dict(view.flags),
+                    "mediaContext": _media_context(session, {"asset": ex.context_asset}),
                     "expiresAt": None,
                 }
             )

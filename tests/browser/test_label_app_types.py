@@ -72,6 +72,8 @@ def seven_jobs(
             answer_options=["Red", "Blue", "Green"],
             datapoints=[files[0]],
             responses_per_datapoint=2,
+            contexts=["Compare with the reference picture"],
+            media_contexts=[[files[2]]],
         ),
         "locate": job.create_locate_job_definition(
             name="l",
@@ -116,6 +118,9 @@ def _answer(page: Any, item: dict[str, Any], size: str) -> dict[str, Any]:
         if size == "desktop":
             return answer_and_next(page, lambda: page.keyboard.press("n"))
         return answer_and_next(page, lambda: page.click('.rnb-side[data-key="1"]'))
+    if kind == "classify":  # the text and reference media shown with the instruction
+        assert page.inner_text(".rnb-context") == "Compare with the reference picture"
+        assert page.locator(".rnb-media-context img").count() == 1 == len(item["mediaContext"])
     if kind in ("classify", "ranking"):
         return answer_and_next(page, lambda: page.keyboard.press("1"))
     if kind == "locate":

@@ -614,6 +614,7 @@ function adaptItem(item) {
     settings: item.flags ?? {}
   };
   if (item.context) task.context = item.context;
+  if (item.mediaContext?.length) task.media_context = item.mediaContext.map(toMedia);
   let names = [];
   let wordIndex = [];
   if (type === "compare" || type === "ranking") {
