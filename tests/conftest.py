@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.scale.pgcluster import new_database_url, postgres_requested
+
 CLIENT_ID = "test"
 CLIENT_SECRET = "test-secret"
 _STARTUP_TIMEOUT = 60.0
@@ -63,6 +65,10 @@ class LiveServer:
         self.extra_args = extra_args
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir.parent / f"{data_dir.name}-server.log"
+        self.database_url: str | None = None
+        """A fresh PostgreSQL database when ``RAPIDATA_NB_TEST_DATABASE=postgres`` (tests/scale/)."""
+        if postgres_requested() and not any(a.startswith("--database-url") for a in extra_args):
+            self.database_url = new_database_url()
 
     def start(self) -> LiveServer:
         """Start the process and wait until ``/local/health`` answers."""
@@ -85,6 +91,8 @@ class LiveServer:
             "--crowd" if self.crowd else "--no-crowd",
             *self.extra_args,
         ]
+        if self.database_url:
+            args += ["--database-url", self.database_url]
         if self.tls:
             args += ["--ssl-certfile", str(self.tls[0]), "--ssl-keyfile", str(self.tls[1])]
         env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}

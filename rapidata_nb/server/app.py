@@ -25,7 +25,7 @@ from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
 from rapidata_nb.server.routes import assets, auth, datasets, definitions, jobs, pages
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
-from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory
+from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory, startup_lock
 
 __all__ = ["LOCAL_CREDENTIALS_FILE", "create_app", "ensure_local_client"]
 
@@ -119,7 +119,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     engine = make_engine(settings.database_url)
     create_schema(engine)
     session_factory = make_session_factory(engine)
-    with session_factory() as session:
+    with startup_lock(engine), session_factory() as session:  # replicas on one PostgreSQL seed in turn
         _seed(session, settings)
         credentials = ensure_local_client(session=session, settings=settings)
         session.commit()

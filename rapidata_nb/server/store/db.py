@@ -1,27 +1,53 @@
-"""Engine and session factory: SQLite in WAL mode by default, any SQLAlchemy URL otherwise.
+"""Engine, session factory and schema: SQLite in WAL mode by default, PostgreSQL for team servers.
 
 Every transaction on SQLite starts with ``BEGIN IMMEDIATE`` so concurrent writers (request threads and the
 crowd) queue on the busy timeout instead of failing with "database is locked" on a lock upgrade.
 ``synchronous=FULL`` makes a committed transaction survive a power cut or ``kill -9`` (DESIGN §5).
+
+On PostgreSQL several server replicas may share one database (DESIGN §5). Nothing relies on an in-memory
+lock: "who gets this task" decisions take row locks (:func:`skip_locked`, :func:`lock_row`), schema
+migrations and seeding run under a PostgreSQL advisory lock (:func:`startup_lock`), so replicas that start
+together migrate and seed once.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, MetaData, Select, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapidata_nb.server.store.base import Base
 
-__all__ = ["create_schema", "make_engine", "make_session_factory"]
+__all__ = [
+    "create_schema",
+    "import_models",
+    "is_postgres",
+    "lock_row",
+    "make_engine",
+    "make_session_factory",
+    "skip_locked",
+    "startup_lock",
+]
+
+logger = logging.getLogger("rapidata_nb.server.store")
+
+_STARTUP_LOCK_KEY = 0x52415049  # "RAPI": one advisory lock id for migrations + seeding
+_T = TypeVar("_T", bound=Select[Any])
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` (SQLite gets WAL, FULL sync, a busy timeout and immediate
-    transactions)."""
+    """Create the engine for ``url``.
+
+    SQLite gets WAL, FULL sync, a busy timeout and immediate transactions. PostgreSQL gets a connection pool
+    sized for the request threadpool plus the crowd and programs threads, and pre-ping (a restarted
+    database does not break the next request).
+    """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=30)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -46,9 +72,70 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet (all modules of the store are imported first)."""
+def is_postgres(bind: Engine | Session) -> bool:
+    """Whether ``bind`` talks to PostgreSQL."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    return engine.dialect.name == "postgresql"
+
+
+def skip_locked(query: _T) -> _T:
+    """``SELECT ... FOR UPDATE SKIP LOCKED``: rows another transaction is deciding about are skipped.
+
+    On PostgreSQL this lets several replicas pick tasks concurrently without serving the same one twice;
+    SQLite ignores the clause (its writers are serialised by ``BEGIN IMMEDIATE`` already).
+    """
+    return query.with_for_update(skip_locked=True)
+
+
+def lock_row(session: Session, model: type[Any], row_id: Any) -> Any:
+    """Load ``model`` ``row_id`` with ``FOR UPDATE`` (waits for other writers of the row), fresh."""
+    from sqlalchemy import select
+
+    pk = model.__mapper__.primary_key[0]
+    return session.scalars(
+        select(model).where(pk == row_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Hold a PostgreSQL advisory lock (no-op on SQLite): replicas starting together migrate/seed in turn."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _STARTUP_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _STARTUP_LOCK_KEY})
+            conn.commit()
+
+
+def import_models() -> MetaData:
+    """Import every module that declares tables and return the shared metadata."""
     import rapidata_nb.server.store.labeling  # noqa: F401
     import rapidata_nb.server.store.models  # noqa: F401
+    import rapidata_nb.server.store.programs  # noqa: F401
 
-    Base.metadata.create_all(engine)
+    return Base.metadata
+
+
+def create_schema(engine: Engine) -> None:
+    """Bring the database to the newest schema: Alembic migrations (``server/migrations``), then any table
+    a newer module declares that no migration creates yet (logged: it needs a revision file)."""
+    from rapidata_nb.server import migrations
+
+    metadata = import_models()
+    with startup_lock(engine), engine.begin() as conn:
+        migrations.upgrade(conn)
+        from sqlalchemy import inspect
+
+        missing = [t for t in metadata.sorted_tables if not inspect(conn).has_table(t.name)]
+        if missing:
+            logger.warning(
+                "tables without a migration: %s (add one: python -m rapidata_nb.server.migrations revision)",
+                ", ".join(t.name for t in missing),
+            )
+            metadata.create_all(conn, tables=missing)
