@@ -611,6 +611,50 @@ def mri() -> list[nbformat.NotebookNode]:
     ]
 
 
+def ranking_flows() -> list[nbformat.NotebookNode]:
+    return [
+        *_start(
+            "Ranking flows",
+            "The ranking-flows guide: a flow holds an instruction; each batch of items sent to it is ranked by "
+            "pairwise votes until a response threshold is met. Results are scores on an Elo-like scale and a "
+            "win/loss matrix.",
+        ),
+        code(
+            "flow = client.flow.create_ranking_flow(\n"
+            '    name="Image Quality Ranking",\n'
+            '    instruction="Which image looks better?",\n'
+            "    max_response_threshold=40,\n"
+            "    min_response_threshold=20,\n"
+            ")\n"
+            'IDS = ["f9d92460-a362-493c-af91-bf50046453ae", "9bcd8b18-e9ad-4449-84d4-b3d72e200e9c",\n'
+            '       "266f6446-3ca8-4c2d-b070-13558b35a4e0", "f787f02c-e5d0-43ca-aa6e-aea747845cf3"]\n'
+            "flow_item = flow.create_new_flow_batch(\n"
+            '    datapoints=[f"https://assets.rapidata.ai/{i}.webp" for i in IDS],\n'
+            '    context="Rabbits drawn by model X",\n'
+            "    time_to_live=300,\n"
+            ")\n"
+            "results = flow_item.get_results()  # waits until the item is done\n"
+            "print(flow_item.get_status(), results.total_votes, flow_item.get_response_count())"
+        ),
+        md("`datapoints` maps each item to its score; as a Series, best first:\n\n" + CROWD_NOTE),
+        code(
+            'scores = pd.Series(results.datapoints, name="score").sort_values(ascending=False)\n'
+            'scores.index = [url.rsplit("/", 1)[-1][:8] for url in scores.index]\n'
+            "scores"
+        ),
+        code(
+            "matrix = flow_item.get_win_loss_matrix()\n"
+            'matrix.index = matrix.columns = [url.rsplit("/", 1)[-1][:8] for url in matrix.index]\n'
+            "matrix = matrix.loc[scores.index, scores.index]\n"
+            "matrix"
+        ),
+        code(
+            "from rapidata_nb.charts import win_rate_heatmap\n\nwin_rate_heatmap(matrix)",
+            metadata=IGNORE,
+        ),
+    ]
+
+
 GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_compare": compare,
     "guide_classification": classification,
@@ -621,4 +665,5 @@ GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_understanding_results": understanding_results,
     "guide_custom_audiences": custom_audiences,
     "guide_mri": mri,
+    "guide_ranking_flows": ranking_flows,
 }
