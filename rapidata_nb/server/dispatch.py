@@ -40,6 +40,7 @@ from rapidata_nb.server.crowd.filters import matches
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import NO_MISTAKES, content_key
 from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, NotFoundError
+from rapidata_nb.server.store.db import lock_row, skip_locked
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
@@ -618,6 +619,13 @@ def lease_task(
     if task.done:
         raise ConflictError(f"task {task.id} is closed")
     if lease is None:
+        # DESIGN §5: the task row is the lock of "who gets this task" (replicas on one PostgreSQL skip a row
+        # another transaction holds); counting responses + active leases under it bounds the overflow.
+        if session.scalars(skip_locked(select(JobTask).where(JobTask.id == task.id))).first() is None:
+            raise ConflictError(f"task {task.id} is being served to someone else; take the next one")
+        session.refresh(task, ["response_count", "done"])
+        if task.done or task.response_count + _active_leases(session, task.id, now) >= task.target_responses:
+            raise ConflictError(f"task {task.id} has all the responses it needs")
         ctx = ctx or load_context(session, session.get(Job, task.job_id))  # type: ignore[arg-type]
         dps = _task_datapoints(session, task)
         n = 2 if task.kind in ("compare", "ranking") else len(_options(ctx, dps[0] if dps else None))
@@ -632,9 +640,9 @@ def lease_task(
             created_at=now,
             expires_at=now + timedelta(seconds=seconds),
         )
-        session.add(lease)
         try:
-            session.flush()
+            with session.begin_nested():  # a savepoint: the caller's transaction survives a conflict
+                session.add(lease)
         except IntegrityError as exc:  # a concurrent lease of the same pair
             raise ConflictError(f"task {task.id} is already leased to labeler {labeler.id}") from exc
     else:
@@ -694,15 +702,18 @@ def next_tasks(
         for task in candidates:
             if task.response_count + _active_leases(session, task.id, now) >= task.target_responses:
                 continue
-            lease = lease_task(
-                session=session,
-                labeler=labeler,
-                task=task,
-                session_id=session_id,
-                seconds=seconds,
-                seed=seed,
-                ctx=ctx,
-            )
+            try:
+                lease = lease_task(
+                    session=session,
+                    labeler=labeler,
+                    task=task,
+                    session_id=session_id,
+                    seconds=seconds,
+                    seed=seed,
+                    ctx=ctx,
+                )
+            except ConflictError:  # another replica/labeler got there first
+                continue
             served.append(_served(session, ctx, task, lease))
             if len(served) >= limit:
                 return served
@@ -1007,7 +1018,12 @@ def _referee_done(session: Session, ctx: JobContext, task: JobTask, options: Seq
 
 
 def _maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
-    """Complete the job once no task is open (after topping up online rankings)."""
+    """Complete the job once no task is open (after topping up online rankings).
+
+    The job row is locked first, so of two transactions closing a job's last tasks the second counts after
+    the first committed: the job completes exactly once, never zero times (DESIGN §5).
+    """
+    lock_row(session, Job, ctx.job.id)
     open_count = (
         session.scalar(
             select(func.count())

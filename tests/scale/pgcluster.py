@@ -21,7 +21,14 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["PostgresCluster", "find_bin_dir", "new_database_url", "postgres_requested", "shared_cluster"]
+__all__ = [
+    "PostgresCluster",
+    "find_bin_dir",
+    "free_port",
+    "new_database_url",
+    "postgres_requested",
+    "shared_cluster",
+]
 
 _ENV = "RAPIDATA_NB_TEST_DATABASE"
 _lock = threading.Lock()
@@ -39,7 +46,8 @@ def find_bin_dir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -56,7 +64,7 @@ class PostgresCluster:
         self.bin_dir = bin_dir
         self.root = Path(tempfile.mkdtemp(prefix="rapidata-nb-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_root = os.geteuid() == 0
         self._counter = 0
 

@@ -31,6 +31,7 @@ from rapidata_nb.server import dispatch, scheduler
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import truth_for
+from rapidata_nb.server.errors import ConflictError
 from rapidata_nb.server.store.labeling import Audience, JobTask, Labeler, TaskLease, utcnow
 from rapidata_nb.server.store.models import Job
 
@@ -142,7 +143,10 @@ def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
             options=view.options,
             words=view.words,
         )
-        dispatch.lease_task(session=session, labeler=labeler, task=task, seed=seed, ctx=ctx)
+        try:
+            dispatch.lease_task(session=session, labeler=labeler, task=task, seed=seed, ctx=ctx)
+        except ConflictError:  # another replica's crowd or a human got this task first (DESIGN §5)
+            continue
         given = answer(seed=seed, labeler=labeler, view=view, truth=truth)
         dispatch.submit(session=session, labeler=labeler, task=task, answer=given, seed=seed, ctx=ctx)
         return True

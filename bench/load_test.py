@@ -1,0 +1,331 @@
+"""Load test (issue 9): simulated human labelers over HTTP against several server replicas on one PostgreSQL.
+
+    .venv/bin/python bench/load_test.py                     # 200 labelers, 2 replicas, 10 jobs, <= 120 s
+    .venv/bin/python bench/load_test.py --labelers 50 --jobs 3 --datapoints 10 --time-limit 60
+
+Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster (Debian's binaries, ``tests/scale/pgcluster.py``)
+unless ``--database-url`` is given, ``--replicas`` server processes (``python -m rapidata_nb.server
+--no-crowd``) on that database and one shared data directory, and ``--labelers`` asyncio labelers. Each
+labeler opens a ``/labeler`` session and then loops: fetch one task (from a replica chosen per request, so
+a task leased on one replica is answered through another), answer it, repeat, until every job is
+``Completed`` or the time limit passes.
+
+The report checks the database afterwards: every acknowledged response is stored (lost = 0), no
+(task, labeler) pair answered twice and no response counted twice (``job_task.response_count`` equals the
+stored rows), each job completed exactly once, and the largest overflow of a task beyond its target.
+Exit status 0 only when all jobs completed with nothing lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.scale.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
+
+CLIENT_ID, CLIENT_SECRET = "load", "load-secret"
+
+
+@dataclass
+class Stats:
+    """What the labelers saw."""
+
+    fetch_latency: list[float] = field(default_factory=list)
+    answer_latency: list[float] = field(default_factory=list)
+    acknowledged: list[tuple[str, str, str]] = field(default_factory=list)
+    """(responseId, taskId, labelerId) of every answer the server accepted."""
+    rejected: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+def start_replica(url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """One server process on ``port`` (no simulated crowd: the labelers are the load)."""
+    args = [
+        sys.executable, "-m", "rapidata_nb.server", "--host", "127.0.0.1", "--port", str(port),
+        "--data-dir", str(data_dir), "--database-url", url, "--no-crowd",
+        "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--log-level", "error",
+    ]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
+    with open(log, "ab") as fh:
+        return subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT, env=env)
+
+
+def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Poll ``/local/health`` until it answers (or the process dies)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/local/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"replica {base} exited with {proc.returncode}")
+        time.sleep(0.1)
+    raise RuntimeError(f"replica {base} did not come up in {timeout} s")
+
+
+def create_jobs(base: str, *, jobs: int, datapoints: int, votes: int) -> list[str]:
+    """``jobs`` compare jobs of ``datapoints`` text pairs each, ``votes`` responses per datapoint."""
+    token = httpx.post(
+        f"{base}/connect/token", data={"grant_type": "client_credentials"}, auth=(CLIENT_ID, CLIENT_SECRET)
+    ).json()["access_token"]
+    ids = []
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as api:
+        for j in range(jobs):
+            dataset = api.post("/dataset", json={"name": f"load {j}"}).json()["datasetId"]
+            for i in range(datapoints):
+                pair = [{"_t": "TextAssetInput", "text": f"job {j} left {i}"},
+                        {"_t": "TextAssetInput", "text": f"job {j} right {i}"}]  # fmt: skip
+                api.post(
+                    f"/dataset/{dataset}/datapoint",
+                    json={
+                        "segments": [
+                            {
+                                "key": "asset",
+                                "kind": "Asset",
+                                "asset": {"_t": "MultiAssetInput", "assets": pair},
+                            }
+                        ],
+                        "sortIndex": i,
+                    },
+                ).raise_for_status()
+            definition = api.post(
+                "/job/definition",
+                json={
+                    "definitionName": f"load {j}",
+                    "workflow": {
+                        "_t": "SimpleWorkflow",
+                        "rapid": {
+                            "_t": "Compare",
+                            "asset": {"segment": "asset"},
+                            "criteria": {"literal": "Which text is better?"},
+                        },
+                    },  # fmt: skip
+                    "referee": {"_t": "NaiveReferee", "totalVotes": votes},
+                    "datasetId": dataset,
+                },
+            )
+            definition.raise_for_status()
+            job = api.post(
+                "/job", json={"jobDefinitionId": definition.json()["definitionId"], "audienceId": "global"}
+            )
+            job.raise_for_status()
+            ids.append(str(job.json()["jobId"]))
+    return ids
+
+
+async def labeler(
+    n: int, bases: list[str], stats: Stats, done: asyncio.Event, client: httpx.AsyncClient
+) -> None:
+    """One simulated human: a session, then fetch → answer until every job completed."""
+    rng = random.Random(n)
+    started = await client.post(f"{bases[n % len(bases)]}/labeler/session", json={"name": f"load {n}"})
+    started.raise_for_status()
+    session_id, labeler_id = started.json()["sessionId"], started.json()["labelerId"]
+    while not done.is_set():
+        base = rng.choice(bases)
+        t0 = time.perf_counter()
+        try:
+            got = await client.get(f"{base}/labeler/session/{session_id}/tasks", params={"limit": 1})
+        except httpx.HTTPError as exc:
+            stats.errors[type(exc).__name__] += 1
+            continue
+        stats.fetch_latency.append(time.perf_counter() - t0)
+        items = got.json().get("items", []) if got.status_code == 200 else []
+        if not items:
+            await asyncio.sleep(0.2 + rng.random() * 0.2)
+            continue
+        task = items[0]
+        base = rng.choice(bases)
+        t0 = time.perf_counter()
+        try:
+            answered = await client.post(
+                f"{base}/labeler/session/{session_id}/answers",
+                json={"taskId": task["taskId"], "answer": {"winner": rng.randint(0, 1)}},
+            )
+        except httpx.HTTPError as exc:  # not acknowledged: it may or may not be stored
+            stats.errors[type(exc).__name__] += 1
+            continue
+        stats.answer_latency.append(time.perf_counter() - t0)
+        if answered.status_code == 200:
+            stats.acknowledged.append((answered.json()["responseId"], task["taskId"], labeler_id))
+        else:
+            stats.rejected[answered.status_code] += 1
+
+
+async def monitor(base: str, job_ids: list[str], done: asyncio.Event, deadline: float) -> None:
+    """Set ``done`` when every job is Completed or the deadline passes."""
+    token = httpx.post(
+        f"{base}/connect/token", data={"grant_type": "client_credentials"}, auth=(CLIENT_ID, CLIENT_SECRET)
+    ).json()["access_token"]
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as api:
+        while time.monotonic() < deadline:
+            states = [(await api.get(f"/job/{j}")).json().get("state") for j in job_ids]
+            if all(s == "Completed" for s in states):
+                break
+            await asyncio.sleep(0.5)
+    done.set()
+
+
+async def drive(
+    bases: list[str], job_ids: list[str], n_labelers: int, time_limit: float
+) -> tuple[Stats, float]:
+    """Run the labelers until done; return their stats and the wall time."""
+    stats, done = Stats(), asyncio.Event()
+    limits = httpx.Limits(max_connections=n_labelers + 10, max_keepalive_connections=n_labelers + 10)
+    start = time.monotonic()
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        await asyncio.gather(
+            monitor(bases[0], job_ids, done, start + time_limit),
+            *(labeler(n, bases, stats, done, client) for n in range(n_labelers)),
+        )
+    return stats, time.monotonic() - start
+
+
+def verify(url: str, job_ids: list[str], stats: Stats) -> dict[str, Any]:
+    """Compare what the labelers were told with what the database holds."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = {
+            r[0]: (r[1], r[2]) for r in conn.execute(text("SELECT id, task_id, labeler_id FROM response"))
+        }
+        pairs = Counter(stored.values())
+        tasks = conn.execute(
+            text(
+                "SELECT t.id, t.target_responses, t.response_count, t.done, "
+                "(SELECT count(*) FROM response r WHERE r.task_id = t.id) FROM job_task t"
+            )
+        ).all()
+        jobs = conn.execute(
+            text("SELECT id, state, completed_at FROM job WHERE id = ANY(:ids)"), {"ids": job_ids}
+        ).all()
+    engine.dispose()
+    acked_ids = [a[0] for a in stats.acknowledged]
+    return {
+        "acknowledged": len(acked_ids),
+        "stored": len(stored),
+        "lost": sum(1 for rid in acked_ids if rid not in stored),
+        "acknowledged_twice": len(acked_ids) - len(set(acked_ids)),
+        "duplicated_pairs": sum(c - 1 for c in pairs.values() if c > 1),
+        "miscounted_tasks": sum(1 for t in tasks if t[2] != t[4]),
+        "max_overflow": max((t[4] - t[1] for t in tasks), default=0),
+        "tasks_over_target": sum(1 for t in tasks if t[4] > t[1]),
+        "tasks": len(tasks),
+        "tasks_done": sum(1 for t in tasks if t[3]),
+        "jobs_completed": sum(1 for j in jobs if j[1] == "Completed" and j[2] is not None),
+        "jobs": len(job_ids),
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-quantile in milliseconds (nearest rank)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse options, run the load test, print the report (and ``--json``)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--labelers", type=int, default=200)
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=10)
+    parser.add_argument("--datapoints", type=int, default=20, help="per job")
+    parser.add_argument("--votes", type=int, default=5, help="responses per datapoint (NaiveReferee)")
+    parser.add_argument("--time-limit", type=float, default=120.0, help="seconds of labeling at most")
+    parser.add_argument("--database-url", default=None, help="default: a throwaway local PostgreSQL")
+    parser.add_argument("--json", type=Path, default=None, help="also write the report here")
+    args = parser.parse_args(argv)
+
+    cluster: PostgresCluster | None = None
+    work = Path(tempfile.mkdtemp(prefix="rapidata-nb-load-"))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        url = args.database_url
+        if url is None:
+            bin_dir = find_bin_dir()
+            if bin_dir is None:
+                print("PostgreSQL is not installed: apt-get install -y postgresql", file=sys.stderr)
+                return 2
+            cluster = PostgresCluster(bin_dir).start()
+            url = cluster.create_database("load")
+        bases = []
+        for r in range(args.replicas):
+            port = free_port()
+            procs.append(start_replica(url, work / "data", port, work / f"replica{r}.log"))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base, proc in zip(bases, procs, strict=True):
+            wait_healthy(base, proc)
+        t0 = time.monotonic()
+        job_ids = create_jobs(bases[0], jobs=args.jobs, datapoints=args.datapoints, votes=args.votes)
+        setup = time.monotonic() - t0
+        stats, wall = asyncio.run(drive(bases, job_ids, args.labelers, args.time_limit))
+        check = verify(url, job_ids, stats)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    report = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "labelers": args.labelers,
+        "replicas": args.replicas,
+        "expected_responses": args.jobs * args.datapoints * args.votes,
+        "job_setup_seconds": round(setup, 1),
+        "labeling_seconds": round(wall, 1),
+        "responses_per_second": round(check["acknowledged"] / wall, 1) if wall else 0.0,
+        "answer_p50_ms": round(percentile(stats.answer_latency, 0.50), 1),
+        "answer_p99_ms": round(percentile(stats.answer_latency, 0.99), 1),
+        "fetch_p50_ms": round(percentile(stats.fetch_latency, 0.50), 1),
+        "fetch_p99_ms": round(percentile(stats.fetch_latency, 0.99), 1),
+        "rejected_answers": dict(stats.rejected),
+        "transport_errors": dict(stats.errors),
+        "load_average": os.getloadavg()[0],
+        **check,
+    }
+    width = max(len(k) for k in report)
+    for key, value in report.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json is not None:
+        args.json.write_text(json.dumps(report, indent=2))
+    good = (
+        check["jobs_completed"] == check["jobs"]
+        and check["lost"] == 0
+        and check["duplicated_pairs"] == 0
+        and check["acknowledged_twice"] == 0
+        and check["miscounted_tasks"] == 0
+    )
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
