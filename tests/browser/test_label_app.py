@@ -146,6 +146,7 @@ def drag(page: Any, box: dict[str, float], points: list[tuple[float, float]]) ->
     page.mouse.up()
 
 
+@pytest.mark.slow
 def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
 ) -> None:
@@ -265,6 +266,7 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     assert "Qualified" in page.inner_text(".rnb-la-state")
 
 
+@pytest.mark.slow
 def test_a_person_who_fails_the_examples_is_dropped_and_gets_no_job_tasks(
     client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
 ) -> None:

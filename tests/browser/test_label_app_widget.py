@@ -102,6 +102,7 @@ def mount(browser: Any, widget: Labeler) -> Any:
     return page
 
 
+@pytest.mark.slow
 def test_audience_label_lets_you_answer_in_the_notebook(
     client: RapidataClient, quiet: Any, browser: Any, labeler_renderer: None
 ) -> None:
