@@ -27,12 +27,14 @@ from .aggregate import (
 )
 from .matchmaking import PairMaker, all_pairs, next_pairs
 from .ranking import (
+    DISPLAY_ALPHA,
     ELO_PER_LOG,
     PairCounts,
     better_than,
     bootstrap_intervals,
     bootstrap_samples,
     bradley_terry,
+    elo_scores,
     fit_pair_counts,
     pair_counts,
     rank_groups,
@@ -53,6 +55,7 @@ from .spatial import cluster_points, coverage_grid
 from .text import shorten_context, split_sentences
 
 __all__ = [
+    "DISPLAY_ALPHA",
     "ELO_PER_LOG",
     "Aggregation",
     "EarlyStoppingReferee",
@@ -70,6 +73,7 @@ __all__ = [
     "bootstrap_intervals",
     "bootstrap_samples",
     "bradley_terry",
+    "elo_scores",
     "cluster_points",
     "confidence_matrix",
     "confidence_per_category",

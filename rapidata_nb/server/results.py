@@ -520,7 +520,7 @@ def _free_text(ctx: _Context) -> dict[str, Any]:
 
 
 def _ranking(ctx: _Context) -> dict[str, Any]:
-    from rapidata_nb.engine.ranking import bradley_terry, to_elo
+    from rapidata_nb.engine.ranking import elo_scores
 
     base = float((ctx.workflow.get("rankingConfig") or {}).get("startingScore") or 1200)
     contexts = ctx.workflow.get("contexts") or {}
@@ -553,7 +553,7 @@ def _ranking(ctx: _Context) -> dict[str, Any]:
             losers.append(lose)
             detailed.append({"votedFor": keys[win], "pair": [keys[a], keys[b]], **_user(v)})
         n = len(rows)
-        elo = to_elo(bradley_terry(winners, losers, n), base=base) if winners else np.full(n, base)
+        elo = elo_scores(winners, losers, n, base=base)
         wins = np.bincount(np.asarray(winners, dtype=np.int64), minlength=n) if winners else np.zeros(n, int)
         games = (
             np.bincount(np.asarray(winners + losers, dtype=np.int64), minlength=n)

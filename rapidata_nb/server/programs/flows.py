@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.flow import CreateFlowInput, CreateFlowItemInput, UpdateFlowConfigInput
-from rapidata_nb.engine.ranking import bradley_terry, to_elo, win_matrix
+from rapidata_nb.engine.ranking import elo_scores, win_matrix
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.programs import jobs as job_layer
 from rapidata_nb.server.programs.assets import asset_key, stored_asset
@@ -279,7 +279,7 @@ def ranking(*, session: Session, item: FlowItem) -> ItemRanking:
     winners = np.array([index[v.winner] for v in votes], dtype=np.int64)
     losers = np.array([index[v.loser] for v in votes], dtype=np.int64)
     n = len(datapoints)
-    elo = to_elo(bradley_terry(winners, losers, n), base=float(item.config.get("startingElo", 1200)))
+    elo = elo_scores(winners, losers, n, base=float(item.config.get("startingElo", 1200)))
     assets = [stored_asset(session=session, asset=_asset_segment(dp)) for dp in datapoints]
     return ItemRanking(
         datapoint_ids=[dp.id for dp in datapoints],

@@ -26,7 +26,7 @@ from rapidata_nb.api.models.benchmark import (
     CreatePromptInput,
     CreateSampleInput,
 )
-from rapidata_nb.engine.ranking import bootstrap_intervals, bradley_terry, to_elo
+from rapidata_nb.engine.ranking import DISPLAY_ALPHA, bootstrap_intervals, elo_scores
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
 from rapidata_nb.server.programs import jobs as job_layer
@@ -548,10 +548,12 @@ def standings(
             tie_mask.append(weight < 1.0)
     winners_, losers_ = np.array(win_idx, dtype=np.int64), np.array(lose_idx, dtype=np.int64)
     ties = np.array(tie_mask, dtype=bool) if tie_mask else None
-    elo = to_elo(bradley_terry(winners_, losers_, n, ties=ties))
+    elo = elo_scores(winners_, losers_, n, ties)
     lower = upper = elo
     if with_intervals and len(win_idx):
-        lower, upper = bootstrap_intervals(winners_, losers_, n, n_rounds=100, random_state=0, ties=ties)
+        lower, upper = bootstrap_intervals(
+            winners_, losers_, n, n_rounds=100, random_state=0, ties=ties, alpha=DISPLAY_ALPHA
+        )
     rows = [
         Standing(
             id=p.id,
