@@ -655,6 +655,49 @@ def ranking_flows() -> list[nbformat.NotebookNode]:
     ]
 
 
+def signals() -> list[nbformat.NotebookNode]:
+    return [
+        *_start(
+            "Signals",
+            "The signals guide: a signal runs the same job definition on the same audience at an interval, so "
+            "you can track a metric over time. Each firing is an ordinary job; its results are ordinary "
+            "frames.",
+        ),
+        code(
+            'audience = client.audience.get_audience_by_id("aud_MU1GZYoESyO")\n'
+            "job_definition = client.job.create_compare_job_definition(\n"
+            '    name="Prompt Alignment Job",\n'
+            '    instruction="Which image follows the prompt more accurately?",\n'
+            '    datapoints=[["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]],\n'
+            '    contexts=["A small blue book sitting on a large red book."],\n'
+            ")\n"
+            "signal = client.signals.create_signal(\n"
+            '    name="Daily prompt alignment", audience=audience, job_definition=job_definition, interval_hours=24)\n'
+            "print(signal.name, signal.interval_hours, signal.is_paused)"
+        ),
+        md("Fire one job now instead of waiting a day, and read its results as a frame:"),
+        code(
+            "signal.trigger()\n"
+            "job = signal.wait_for_next_job(timeout=300, poll_interval=0.5)\n"
+            "frame = rf.results_frame(job.get_results())\n"
+            'frame[["asset_a", "asset_b", "winner", "votes_a", "votes_b", "n_responses"]]'
+        ),
+        md(
+            "Over time, `get_jobs()` lists every firing; concatenating their frames gives a time series of the "
+            "metric:"
+        ),
+        code(
+            "history = pd.concat(\n"
+            "    {j.created_at: rf.results_frame(j.get_results()) for j in signal.get_jobs(page_size=10)},\n"
+            '    names=["fired_at", "datapoint"],\n'
+            ")\n"
+            'history[["winner", "ratio_a"]]',
+            metadata=IGNORE,
+        ),
+        code('signal.pause()\nprint("paused:", signal.is_paused)\nsignal.delete()'),
+    ]
+
+
 GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_compare": compare,
     "guide_classification": classification,
@@ -666,4 +709,5 @@ GUIDES: dict[str, Callable[[], list[nbformat.NotebookNode]]] = {
     "guide_custom_audiences": custom_audiences,
     "guide_mri": mri,
     "guide_ranking_flows": ranking_flows,
+    "guide_signals": signals,
 }
