@@ -7,6 +7,7 @@ each task type at both sizes land in tests/artifacts/.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -205,3 +206,50 @@ def test_unlisted_jobs_are_served_only_through_the_link(
         sid = http.post("/labeler/session", json={"country": "US"}).json()["sessionId"]
         items = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 50}).json()["items"]
     assert not {i["jobId"] for i in items} & {j.id for j in seven_jobs[1].values()}
+
+
+def test_a_task_past_its_deadline_gives_way_to_the_next(
+    client: RapidataClient, quiet: Any, browser: Any
+) -> None:
+    import httpx
+
+    crew = client.audience.create_unlisted_audience("Hurried crew")
+    job = crew.assign_job(
+        client.job.create_classification_job_definition(
+            name="hurry",
+            instruction="Is this a fruit?",
+            answer_options=["Yes", "No"],
+            datapoints=["apple", "brick"],
+            data_type="text",
+            responses_per_datapoint=1,
+        )
+    )
+    # a session with a one-second deadline, remembered by the browser: the app resumes it
+    with httpx.Client(base_url=quiet.url) as http:
+        started = http.post(
+            "/labeler/session", json={**PROFILE, "audienceId": crew.id, "leaseSeconds": 1}
+        ).json()
+    remembered = {"labelerId": started["labelerId"], "sessions": {crew.id: started["sessionId"]}}
+    context = browser.new_context(viewport=DESKTOP)
+    context.add_init_script(
+        f"localStorage.setItem('rapidata_nb.labeler', {json.dumps(json.dumps(remembered))})"
+    )
+    try:
+        page = context.new_page()
+        with page.expect_response(lambda r: "/tasks" in r.url) as served:
+            page.goto(f"{quiet.url}/label/{crew.id}")
+        first = served.value.json()["items"][0]
+        assert page.locator(".rnb-la-form").count() == 0  # resumed, no profile form
+        with page.expect_response(lambda r: "/tasks" in r.url, timeout=10_000) as again:
+            pass  # the countdown runs out and the app asks for the next task by itself
+        second = again.value.json()["items"][0]
+        assert second["taskId"] != first["taskId"] and second["jobId"] == job.id
+        assert "Time's up" in page.inner_text(".rnb-la-banner")
+        page.wait_for_selector(f'[data-task-id="{second["taskId"]}"]')
+        page.locator(".rnb-task").focus()
+        with page.expect_response(lambda r: "/answers" in r.url) as answered:
+            page.keyboard.press("1")
+        assert answered.value.status == 200
+    finally:
+        context.close()
+    assert api_get(quiet, f"/job/{job.id}/progress")["responseCount"] == 1
