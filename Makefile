@@ -47,7 +47,7 @@ notebooks:
 		--nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 docs:
-	$(VENV)/bin/mkdocs build --strict --quiet -d site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet -d site
 
 widgets:
 	cd widgets_js && npm ci --silent && node build.mjs
