@@ -50,8 +50,8 @@ def create_datapoints(
     item is invalid the answer is 400 with ``errors: [{index, message}]`` for every invalid item and nothing
     is stored. Re-sending a batch (same sort indexes and content) returns the same ids and stores no copies.
     """
-    rows = store.create_datapoints(session=session, dataset=dataset, bodies=body.datapoints)
-    return CreateDatapointsOutput(datapoint_ids=[row.id for row in rows])
+    ids = store.create_datapoints(session=session, dataset=dataset, bodies=body.datapoints)
+    return CreateDatapointsOutput(datapoint_ids=ids)
 
 
 @router.post("/dataset/{dataset_id}/group")

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import (
@@ -22,7 +22,7 @@ from rapidata_nb.api.models import (
     TextAssetInput,
 )
 from rapidata_nb.server.errors import BadRequestError
-from rapidata_nb.server.store.labeling import new_id
+from rapidata_nb.server.store.labeling import new_id, utcnow
 from rapidata_nb.server.store.models import Asset, Datapoint, Dataset, DatasetGroup
 
 __all__ = [
@@ -184,15 +184,14 @@ def _new_datapoint(
     )
 
 
-def create_datapoints(
-    *, session: Session, dataset: Dataset, bodies: list[CreateDatapointInput]
-) -> list[Datapoint]:
-    """Validate and add many datapoints at once, all or none.
+def create_datapoints(*, session: Session, dataset: Dataset, bodies: list[CreateDatapointInput]) -> list[str]:
+    """Validate and add many datapoints at once, all or none; return their ids in the order given.
 
     Each item is validated exactly like ``create_datapoint``. When any item is invalid nothing is stored and
     the error lists every invalid item (``errors: [{index, message}]``) so the caller can drop them and send
-    the rest again. Items that repeat an existing datapoint (same sort index, content and group, e.g. a
-    retried batch) return that datapoint instead of a copy, as the single endpoint does.
+    the rest again. Items that repeat an existing datapoint (same sort index, content, group and segments,
+    e.g. a retried batch) return that datapoint's id instead of storing a copy, as the single endpoint does.
+    The new rows go to the database in one bulk ``INSERT`` (no per-row ORM bookkeeping).
 
     Raises:
         BadRequestError: naming each invalid item as ``datapoints[i].<field>``.
@@ -215,48 +214,58 @@ def create_datapoints(
         session=session, dataset_id=dataset.id, sort_indexes={b.sort_index for b in bodies}
     )
     next_index: int | None = None
-    out: list[Datapoint] = []
-    new_rows: list[Datapoint] = []
+    ids: list[str] = []
+    new_rows: list[dict[str, Any]] = []
     for body, (segments, content_key) in zip(bodies, prepared, strict=True):
         if body.sort_index is not None:
+            candidates = existing.get((body.sort_index, content_key), [])
             match = next(
-                (
-                    row
-                    for row in existing.get((body.sort_index, content_key), [])
-                    if _same(row, segments, body)
-                ),
-                None,
+                (dp_id for dp_id, group, segs in candidates if (group, segs) == (body.group, segments)), None
             )
             if match is not None:
-                out.append(match)
+                ids.append(match)
                 continue
             sort_index = body.sort_index
         else:
             if next_index is None:
                 next_index = count_datapoints(session=session, dataset_id=dataset.id)
             sort_index = next_index + len(new_rows)
-        row = _new_datapoint(dataset, body, segments, content_key, sort_index)
-        existing.setdefault((sort_index, content_key), []).append(row)  # a repeat within the batch
-        new_rows.append(row)
-        out.append(row)
-    session.add_all(new_rows)
-    session.flush()
-    return out
+        dp_id = new_id("dp")
+        new_rows.append(
+            {
+                "id": dp_id,
+                "dataset_id": dataset.id,
+                "owner_id": dataset.owner_id,
+                "segments": segments,
+                "sort_index": sort_index,
+                "group": body.group,
+                "private_metadata": body.private_metadata,
+                "content_key": content_key,
+                "created_at": utcnow(),
+            }
+        )
+        existing.setdefault((sort_index, content_key), []).append((dp_id, body.group, segments))
+        ids.append(dp_id)
+    if new_rows:
+        session.execute(insert(Datapoint), new_rows)
+    return ids
 
 
 def _existing_by_sort_index(
     *, session: Session, dataset_id: str, sort_indexes: set[int | None]
-) -> dict[tuple[int, str], list[Datapoint]]:
-    """Datapoints of the dataset at the given sort indexes, by ``(sort_index, content_key)``."""
+) -> dict[tuple[int, str], list[tuple[str, str | None, list[dict[str, Any]]]]]:
+    """``(id, group, segments)`` of the dataset's datapoints at the given sort indexes, by
+    ``(sort_index, content_key)``."""
     wanted = sorted(i for i in sort_indexes if i is not None)
-    found: dict[tuple[int, str], list[Datapoint]] = {}
+    found: dict[tuple[int, str], list[tuple[str, str | None, list[dict[str, Any]]]]] = {}
+    columns = (Datapoint.id, Datapoint.sort_index, Datapoint.content_key, Datapoint.group, Datapoint.segments)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = session.scalars(
-            select(Datapoint).where(Datapoint.dataset_id == dataset_id, Datapoint.sort_index.in_(chunk))
+        rows = session.execute(
+            select(*columns).where(Datapoint.dataset_id == dataset_id, Datapoint.sort_index.in_(chunk))
         )
-        for row in rows:
-            found.setdefault((row.sort_index, row.content_key), []).append(row)
+        for dp_id, sort_index, content_key, group, segments in rows:
+            found.setdefault((sort_index, content_key), []).append((dp_id, group, segments))
     return found
 
 

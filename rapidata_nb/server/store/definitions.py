@@ -82,7 +82,7 @@ def referee_target(referee: dict[str, Any]) -> int:
     return int(referee.get("totalVotes") or referee.get("maxVotes") or 1)
 
 
-def _segment(dp: Datapoint, key: str) -> dict[str, Any] | None:
+def _segment(dp: Any, key: str) -> dict[str, Any] | None:
     return next((s for s in dp.segments if s.get("key") == key), None)
 
 
@@ -94,7 +94,12 @@ def _validate_referee(referee: Referee) -> None:
 
 
 def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dataset) -> None:
-    datapoints = dataset_store.list_datapoints(session=session, dataset_id=dataset.id)
+    # only the columns the checks read (no ORM objects: a 10,000-datapoint dataset loads in a fraction)
+    datapoints = session.execute(
+        select(Datapoint.group, Datapoint.segments)
+        .where(Datapoint.dataset_id == dataset.id)
+        .order_by(Datapoint.sort_index, Datapoint.created_at)
+    ).all()
     if not datapoints:
         raise BadRequestError(
             f"datasetId: dataset '{dataset.id}' has no datapoints; add them before the definition"
