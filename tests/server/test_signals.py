@@ -262,6 +262,17 @@ def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client
     api.delete(f"/job/{history[0]['audienceJobId']}")
 
 
+def test_a_firing_whose_definition_vanished_is_recorded_as_failed(api: httpx.Client) -> None:
+    definition = compare_definition(api)
+    signal_id = create_signal(api, definition)
+    assert api.delete(f"/job/definition/{definition}").status_code in (200, 204)
+    api.post(f"/signal/{signal_id}/trigger")
+    run = poll(lambda: (r := runs(api, signal_id)) and r[0], timeout=30, message="the failed run")
+    assert run["status"] == "Failed" and run["audienceJobId"] is None
+    assert definition in run["failureMessage"]
+    assert api.get(f"/signal/{signal_id}").json()["lastRunAt"] is not None
+
+
 OFFICIAL_SIGNAL = textwrap.dedent("""
     import json
     from rapidata import RapidataClient
