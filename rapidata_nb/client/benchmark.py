@@ -277,6 +277,36 @@ class RapidataLeaderboard:
         ]
         return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
 
+    def _standings_with_intervals(
+        self,
+        tags: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Standings plus ``lower``/``upper`` (95 % bootstrap interval): what the leaderboard widget draws."""
+        import pandas as pd
+
+        body = (
+            self._ctx.transport.request(
+                "GET", f"/leaderboard/{self.id}/standings/query", params=_filters(tags, country, language)
+            )
+            or {}
+        )
+        rows = []
+        for p in body.get("items") or []:
+            score, ci = p.get("score"), p.get("confidenceInterval")
+            rows.append(
+                {
+                    "name": p["name"],
+                    "wins": p["wins"],
+                    "total_matches": p["totalMatches"],
+                    "score": score,
+                    "lower": None if score is None or ci is None else score - ci["lowerOffset"],
+                    "upper": None if score is None or ci is None else score + ci["upperOffset"],
+                }
+            )
+        return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score", "lower", "upper"])
+
     def get_win_loss_matrix(
         self,
         tags: list[str] | None = None,

@@ -66,7 +66,7 @@ def test_benchmark_prompts_round_trip(live: RapidataClient, study: Any) -> None:
     }
 
 
-def test_standings_follow_latent_quality(live: RapidataClient, study: Any) -> None:
+def test_standings_follow_latent_quality(study: Any) -> None:
     benchmark, leaderboard = study
     standings = leaderboard.get_standings()
     assert list(standings.columns) == ["name", "wins", "total_matches", "score"]
@@ -84,9 +84,9 @@ def test_standings_follow_latent_quality(live: RapidataClient, study: Any) -> No
     assert matrix.loc["model-best", "model-poor"] >= 15
     assert (matrix.to_numpy() + matrix.to_numpy().T)[~np.eye(4, dtype=bool)].tolist() == [20.0] * 12
     assert all(matrix.loc[m, m] == 0 for m in MODELS)
-    wire = live.mri._ctx.transport.request("GET", f"/leaderboard/{leaderboard.id}/standings/query")
-    intervals = [item["confidenceInterval"] for item in wire["items"]]
-    assert all(ci["lowerOffset"] > 0 and ci["upperOffset"] > 0 for ci in intervals)
+    with_ci = leaderboard._standings_with_intervals()  # what the leaderboard widget draws
+    assert list(with_ci["name"]) == MODELS
+    assert ((with_ci["lower"] < with_ci["score"]) & (with_ci["score"] < with_ci["upper"])).all()
 
 
 def test_tag_and_country_filters(study: Any) -> None:
