@@ -61,6 +61,7 @@ def test_flow_item_ranks_in_latent_order(live: RapidataClient) -> None:
     assert flow.id in [f.id for f in live.flow.find_flows(name="Quality")]
 
 
+@pytest.mark.slow
 def test_ttl_expiry_leaves_an_incomplete_item_with_partial_results(live: RapidataClient) -> None:
     urls = spaced_urls(3, prefix="ttl")
     # 5000 responses over 3 pairs cannot be reached by 600 labelers: the 10 s TTL ends the item.

@@ -157,6 +157,7 @@ def test_fires_on_a_short_interval_and_skips_while_the_job_runs(
     assert api.post(f"/signal/{signal_id}/pause").status_code == 204
 
 
+@pytest.mark.slow
 def test_pause_stops_firing_trigger_fires_once(api: httpx.Client, definition_id: str) -> None:
     signal_id = create_signal(api, definition_id)
     assert api.post(f"/signal/{signal_id}/pause").status_code == 204
@@ -197,6 +198,7 @@ def test_update_and_delete(api: httpx.Client, definition_id: str) -> None:
     assert api.get(f"/signal/{signal_id}").status_code == 404
 
 
+@pytest.mark.slow
 def test_schedule_survives_a_restart(live_server: LiveServer, definition_id: str) -> None:
     with live_server.client() as api:
         signal_id = create_signal(api, definition_id)
@@ -242,6 +244,7 @@ def test_two_sessions_racing_for_one_tick_fire_it_once(live_server: LiveServer, 
         assert s.scalars(select(SignalRun).where(SignalRun.signal_id == signal_id)).all() == []
 
 
+@pytest.mark.slow
 def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client) -> None:
     # 5000 votes per datapoint can never be reached by 600 labelers: the first job keeps running.
     endless = compare_definition(api, votes=5000)
