@@ -12,6 +12,7 @@ The flow, the same one the official SDK runs against ``auth.rapidata.ai``:
 
 from __future__ import annotations
 
+import html
 import os
 import socket
 import sys
@@ -117,6 +118,7 @@ def browser_login(
         opened = (can_open_browser() if open_browser is None else open_browser) and webbrowser.open(link)
         lead = "Sign in in the browser window that just opened, or open" if opened else "To sign in, open"
         print(f"{lead} this link:\n  {link}\n(waiting up to {timeout:.0f} s)", file=out, flush=True)
+        _show_link_in_notebook(link, auth_url)
         if on_link is not None:
             on_link(link)
         access_token = _wait(http, str(keys["readKey"]), timeout, poll_interval, auth_url)
@@ -133,6 +135,19 @@ def browser_login(
     credential = store_credential(auth_url, str(body["clientId"]), str(body["clientSecret"]), name)
     print(f"Signed in; credentials saved to {credentials_path()}", file=out, flush=True)
     return credential
+
+
+def _show_link_in_notebook(link: str, auth_url: str) -> None:
+    """In Jupyter, also show the link as a button-like anchor (stderr text is easy to miss)."""
+    from rapidata_nb.client._display import in_notebook
+
+    if not in_notebook():
+        return
+    from IPython.display import HTML, display
+
+    safe = html.escape(link, quote=True)
+    anchor = f"<a href='{safe}' target='_blank' rel='noopener'>Sign in to {html.escape(auth_url)}</a>"
+    display(HTML(anchor))  # type: ignore[no-untyped-call]
 
 
 def _wait(http: httpx.Client, read_key: str, timeout: float, poll_interval: float, auth_url: str) -> str:
