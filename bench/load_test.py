@@ -177,9 +177,13 @@ async def monitor(base: str, job_ids: list[str], done: asyncio.Event, deadline: 
     token = httpx.post(
         f"{base}/connect/token", data={"grant_type": "client_credentials"}, auth=(CLIENT_ID, CLIENT_SECRET)
     ).json()["access_token"]
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as api:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as api:
         while time.monotonic() < deadline:
-            states = [(await api.get(f"/job/{j}")).json().get("state") for j in job_ids]
+            try:
+                states = [(await api.get(f"/job/{j}")).json().get("state") for j in job_ids]
+            except httpx.HTTPError:
+                continue
             if all(s == "Completed" for s in states):
                 break
             await asyncio.sleep(0.5)
