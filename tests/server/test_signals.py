@@ -324,3 +324,26 @@ def test_official_sdk_runs_the_signals_guide(tls_server: dict[str, str], tmp_pat
     assert out["jobs"] == [out["job"]]
     assert out["paused"] is True and out["found"] is True and out["definition"] is True
     assert (out["name"], out["hours"], out["audience"]) == ("Hourly prompt alignment", 1.0, "aud_MU1GZYoESyO")
+
+
+def test_downtime_fires_one_catch_up_tick_not_a_burst(live_server: LiveServer, definition_id: str) -> None:
+    """A tick missed by many intervals (server down) fires once; the schedule then continues from now."""
+    from rapidata_nb.server.programs import signals
+    from rapidata_nb.server.store.db import make_engine, make_session_factory
+    from rapidata_nb.server.store.programs import Signal
+
+    with live_server.client() as api:
+        signal_id = create_signal(api, definition_id)
+        api.post(f"/signal/{signal_id}/pause")  # keep the server's own scheduler out of it
+    factory = make_session_factory(make_engine(f"sqlite:///{live_server.data_dir / 'rapidata.db'}"))
+    with factory() as s, s.begin():
+        tick = s.get(Signal, signal_id).next_run_ms  # type: ignore[union-attr]
+        interval = 86_400_000
+        now = tick + 10 * interval + 5  # ten days late
+        outcome = signals.fire_signal(session=s, signal_id=signal_id, tick=tick, now=now)
+        assert outcome is not None and outcome.status == "Running" and outcome.job_id
+        assert signals.fire_signal(session=s, signal_id=signal_id, tick=tick, now=now) is None  # claimed
+        row = s.get(Signal, signal_id)
+        assert row is not None
+        assert row.next_run_ms == tick + 11 * interval  # the next tick of the original schedule after now
+        assert row.last_run_ms == now
