@@ -250,7 +250,7 @@ export function mountLabelApp(el, config) {
       if (member) {
         const label =
           member.state === "Distilling"
-            ? `Qualifying ${member.answered}/${Math.min(member.examples, Math.max(member.examples, 1))}`
+            ? `Qualifying · ${member.answered} of ${member.examples} examples`
             : member.state === "Graduated"
               ? "Qualified"
               : "Not qualified";
@@ -502,10 +502,32 @@ export function mountLabelApp(el, config) {
     }
   }
 
+  // On the standalone page, keys typed while nothing has focus go to the task (1/2, digits, Enter);
+  // inside a notebook the cell's own focus rules apply, so the page's shortcuts are left alone.
+  const captureKeys = !config.transport;
+  /** @param {KeyboardEvent} event */
+  const onPageKey = (event) => {
+    if (event.target !== document.body || event.defaultPrevented) return;
+    const target = /** @type {HTMLElement|null} */ (main.querySelector(".rnb-task, .rnb-la-feedback"));
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    const copy = new KeyboardEvent("keydown", {
+      key: event.key,
+      ctrlKey: event.ctrlKey,
+      metaKey: event.metaKey,
+      altKey: event.altKey,
+      bubbles: true,
+      cancelable: true,
+    });
+    if (!target.dispatchEvent(copy)) event.preventDefault();
+  };
+  if (captureKeys) document.addEventListener("keydown", onPageKey);
+
   drawTop();
   resume().catch(fail);
   return () => {
     disposed = true;
+    if (captureKeys) document.removeEventListener("keydown", onPageKey);
     stopTimers();
     cleanupTask();
   };

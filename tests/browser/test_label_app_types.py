@@ -123,6 +123,7 @@ def _answer(page: Any, item: dict[str, Any], size: str) -> dict[str, Any]:
         assert page.inner_text(".rnb-context") == "Compare with the reference picture"
         assert page.locator(".rnb-media-context img").count() == 1 == len(item["mediaContext"])
     if kind in ("classify", "ranking"):
+        page.click(".rnb-la-top")  # nothing focused: the page still hands number keys to the task
         return answer_and_next(page, lambda: page.keyboard.press("1"))
     if kind == "locate":
         box = page.locator(".rnb-stage").bounding_box()

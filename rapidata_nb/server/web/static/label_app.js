@@ -710,7 +710,7 @@ function mountLabelApp(el, config) {
     if (status2) {
       chips.push(h("span", { class: "rnb-la-chip rnb-la-progress", text: `${status2.answeredInSession} answered` }));
       if (member) {
-        const label = member.state === "Distilling" ? `Qualifying ${member.answered}/${Math.min(member.examples, Math.max(member.examples, 1))}` : member.state === "Graduated" ? "Qualified" : "Not qualified";
+        const label = member.state === "Distilling" ? `Qualifying · ${member.answered} of ${member.examples} examples` : member.state === "Graduated" ? "Qualified" : "Not qualified";
         chips.push(h("span", { class: `rnb-la-chip rnb-la-state rnb-la-${member.state.toLowerCase()}`, text: label }));
       }
       const score = member ? member.userScore : status2.globalScore;
@@ -939,10 +939,31 @@ function mountLabelApp(el, config) {
       next().catch((e) => showBanner(e instanceof Error ? e.message : String(e)));
     }
   }
+  const captureKeys = !config.transport;
+  const onPageKey = (event) => {
+    if (event.target !== document.body || event.defaultPrevented) return;
+    const target = (
+      /** @type {HTMLElement|null} */
+      main.querySelector(".rnb-task, .rnb-la-feedback")
+    );
+    if (!target) return;
+    target.focus({ preventScroll: true });
+    const copy = new KeyboardEvent("keydown", {
+      key: event.key,
+      ctrlKey: event.ctrlKey,
+      metaKey: event.metaKey,
+      altKey: event.altKey,
+      bubbles: true,
+      cancelable: true
+    });
+    if (!target.dispatchEvent(copy)) event.preventDefault();
+  };
+  if (captureKeys) document.addEventListener("keydown", onPageKey);
   drawTop();
   resume().catch(fail);
   return () => {
     disposed = true;
+    if (captureKeys) document.removeEventListener("keydown", onPageKey);
     stopTimers();
     cleanupTask();
   };
