@@ -201,6 +201,7 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
         page.wait_for_selector(".rnb-la-feedback")
         assert page.inner_text(".rnb-la-feedback h2") == "Correct"
         assert "warm side" in page.inner_text(".rnb-la-explanation")
+        shot(page, "label_app_feedback_desktop")
         item = answer_and_next(page, lambda: page.keyboard.press("Enter"))
     assert "Qualified" in page.inner_text(".rnb-la-state")
 
@@ -235,6 +236,7 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     assert sorted(answered) == ["classify", "compare", "draw", "locate"]
     page.wait_for_selector(".rnb-la-idle")
     assert page.inner_text(".rnb-la-progress") == "4 answered"
+    me = page.evaluate("() => JSON.parse(localStorage.getItem('rapidata_nb.labeler')).labelerId")
 
     for kind, job in jobs.items():
         assert api_get(quiet, f"/job/{job.id}")["state"] == "Completed"
@@ -242,6 +244,7 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
         (row,) = doc["results"]
         (detail,) = row["detailedResults"]
         user = detail["userDetails"]
+        assert detail["userId"] == me
         assert (user["country"], user["language"]) == ("DE", "de")
         assert user["demographics"] == {"age": "30-39", "gender": "Female", "occupation": "Research"}
         if kind == "compare":
