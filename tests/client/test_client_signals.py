@@ -62,7 +62,7 @@ def test_trigger_and_wait_for_the_job(live: RapidataClient, definition: Any) -> 
     )
     assert (signal.revision_number, signal.is_public, signal.description) == (1, True, "manual runs")
     signal.trigger()
-    job = signal.wait_for_next_job(timeout=60, poll_interval=0.1)
+    job = signal.wait_for_next_job(timeout=120, poll_interval=0.1)
     assert isinstance(job, RapidataJob)
     results = job.get_results()
     assert results is not None

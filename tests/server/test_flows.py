@@ -65,7 +65,7 @@ def test_item_results_and_matrix(api: httpx.Client, flow_id: str) -> None:
     ).json()["flowItemId"]
     done = wait_for(
         lambda: (b := api.get(f"/flow/ranking/item/{item_id}").json())["state"] == "Completed" and b,
-        timeout=60,
+        timeout=120,
         message="item completed",
     )
     assert done["flowId"] == flow_id and done["datasetId"] == dataset and done["context"] == "ctx"

@@ -90,7 +90,7 @@ def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benc
     assert job["audienceId"] == "aud_MU1GZYoESyO"
     wait_for(
         lambda: api.get(f"/job/{runs[0]['jobId']}").json()["state"] == "Completed",
-        timeout=60,
+        timeout=120,
         message="evaluation job",
     )
     standings = api.get(f"/leaderboard/{lb['id']}/standings/query").json()
@@ -107,7 +107,7 @@ def test_evaluation_creates_compare_jobs_on_the_audience(api: httpx.Client, benc
     assert len(runs) == 2
     wait_for(
         lambda: api.get(f"/job/{runs[1]['jobId']}").json()["state"] == "Completed",
-        timeout=60,
+        timeout=120,
         message="second evaluation job",
     )
     matches = {

@@ -139,7 +139,7 @@ def test_fires_on_a_short_interval_and_skips_while_the_job_runs(
             if len([r for r in runs(api, signal_id) if r["audienceJobId"]]) >= 3
             else None
         ),
-        timeout=60,
+        timeout=120,
         message="three jobs from the signal",
     )
     jobs = [r["audienceJobId"] for r in fired]
@@ -165,12 +165,12 @@ def test_pause_stops_firing_trigger_fires_once(api: httpx.Client, definition_id:
     assert api.get(f"/signal/{signal_id}").json()["isPaused"] is True
     # A manual trigger fires even while paused, exactly once.
     assert api.post(f"/signal/{signal_id}/trigger").json() == {"signalId": signal_id}
-    manual = poll(lambda: runs(api, signal_id) or None, timeout=30, message="the triggered run")
+    manual = poll(lambda: runs(api, signal_id) or None, timeout=120, message="the triggered run")
     assert len(manual) == 1 and manual[0]["triggerSource"] == "Manual" and manual[0]["audienceJobId"]
     # Paused: the next (0.2 s) ticks do not fire; observe the scheduler moving past several ticks first.
     anchor = api.get(f"/signal/{signal_id}").json()["nextRunAt"]
     assert api.post(f"/signal/{signal_id}/resume").status_code == 204
-    assert poll(lambda: len(runs(api, signal_id)) >= 2, timeout=30, message="firing after resume")
+    assert poll(lambda: len(runs(api, signal_id)) >= 2, timeout=120, message="firing after resume")
     assert api.get(f"/signal/{signal_id}").json()["nextRunAt"] > anchor
     assert api.post(f"/signal/{signal_id}/pause").status_code == 204
     settled = len(runs(api, signal_id))
@@ -180,7 +180,7 @@ def test_pause_stops_firing_trigger_fires_once(api: httpx.Client, definition_id:
     for _ in range(3):
         api.post(f"/signal/{clock}/trigger")
         n = len(runs(api, clock))
-        poll(lambda n=n: len(runs(api, clock)) > n, timeout=30, message="clock run")
+        poll(lambda n=n: len(runs(api, clock)) > n, timeout=120, message="clock run")
     assert len(runs(api, signal_id)) == settled
     assert api.get(f"/signal/{signal_id}").json()["nextRunAt"] == next_at
 
@@ -203,7 +203,7 @@ def test_schedule_survives_a_restart(live_server: LiveServer, definition_id: str
     with live_server.client() as api:
         signal_id = create_signal(api, definition_id)
         api.patch(f"/signal/{signal_id}", json={"intervalSeconds": 0.3})
-        poll(lambda: any(r["audienceJobId"] for r in runs(api, signal_id)), timeout=30, message="first job")
+        poll(lambda: any(r["audienceJobId"] for r in runs(api, signal_id)), timeout=120, message="first job")
         api.post(f"/signal/{signal_id}/pause")
         before = runs(api, signal_id)
     live_server.kill()
@@ -213,7 +213,7 @@ def test_schedule_survives_a_restart(live_server: LiveServer, definition_id: str
         assert body["isPaused"] is True and body["intervalSeconds"] == 0.3
         assert [r["id"] for r in runs(api, signal_id)] == [r["id"] for r in before]
         api.post(f"/signal/{signal_id}/resume")
-        poll(lambda: len(runs(api, signal_id)) > len(before), timeout=30, message="firing after restart")
+        poll(lambda: len(runs(api, signal_id)) > len(before), timeout=120, message="firing after restart")
         api.post(f"/signal/{signal_id}/pause")
 
 
@@ -251,7 +251,7 @@ def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client
     signal_id = create_signal(api, endless)
     assert api.patch(f"/signal/{signal_id}", json={"intervalSeconds": 0.2}).status_code == 204
     history = poll(
-        lambda: r if len(r := runs(api, signal_id)) >= 3 else None, timeout=30, message="three firings"
+        lambda: r if len(r := runs(api, signal_id)) >= 3 else None, timeout=120, message="three firings"
     )
     api.post(f"/signal/{signal_id}/pause")
     assert history[0]["audienceJobId"] and history[0]["status"] == "Running"
@@ -270,7 +270,7 @@ def test_a_firing_whose_definition_vanished_is_recorded_as_failed(api: httpx.Cli
     signal_id = create_signal(api, definition)
     assert api.delete(f"/job/definition/{definition}").status_code in (200, 204)
     api.post(f"/signal/{signal_id}/trigger")
-    run = poll(lambda: (r := runs(api, signal_id)) and r[0], timeout=30, message="the failed run")
+    run = poll(lambda: (r := runs(api, signal_id)) and r[0], timeout=120, message="the failed run")
     assert run["status"] == "Failed" and run["audienceJobId"] is None
     assert definition in run["failureMessage"]
     assert api.get(f"/signal/{signal_id}").json()["lastRunAt"] is not None
@@ -290,7 +290,7 @@ OFFICIAL_SIGNAL = textwrap.dedent("""
     signal = client.signals.create_signal(name="Daily prompt alignment", audience=audience,
                                           job_definition=job_definition, interval_hours=24)
     signal.trigger()
-    job = signal.wait_for_next_job(timeout=60, poll_interval=0.2)
+    job = signal.wait_for_next_job(timeout=120, poll_interval=0.2)
     jobs = signal.get_jobs(page_size=10)
     signal.pause()
     paused = signal.is_paused

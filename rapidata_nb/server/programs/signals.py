@@ -218,6 +218,10 @@ def fire_signal(*, session: Session, signal_id: str, tick: int, now: int | None 
         except ApiError as exc:
             run.status = "Failed"
             run.failure_message = exc.message
+        except Exception as exc:  # a bug below must not retry the same tick forever
+            logger.exception("signal %s: creating the job failed", signal.id)
+            run.status = "Failed"
+            run.failure_message = f"internal error while creating the job: {exc}"
     session.add(run)
     session.flush()
     return FireOutcome(run_id=run.id, status=run.status, job_id=run.job_id)
@@ -231,8 +235,12 @@ def fire_due(*, session_factory: object, now: int | None = None) -> list[FireOut
         due = due_signals(session=session, now=now)
     outcomes: list[FireOutcome] = []
     for signal_id, tick in due:
-        with factory() as session, session.begin():  # type: ignore[operator]
-            outcome = fire_signal(session=session, signal_id=signal_id, tick=tick, now=now)
+        try:
+            with factory() as session, session.begin():  # type: ignore[operator]
+                outcome = fire_signal(session=session, signal_id=signal_id, tick=tick, now=now)
+        except Exception:  # one signal's failure (e.g. a lock timeout) must not hold up the others
+            logger.exception("signal %s: firing tick %s failed; retrying next step", signal_id, tick)
+            continue
         if outcome is not None:
             logger.info("signal %s fired: %s %s", signal_id, outcome.status, outcome.job_id or "")
             outcomes.append(outcome)
