@@ -6,6 +6,7 @@ PostgreSQL tests skip (with the reason) only when Debian's binaries are missing;
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine
@@ -41,3 +42,10 @@ def store_engine(data_dir: Path, extra_args: tuple[str, ...]) -> Engine:
     if "--database-url" in extra_args:
         return create_engine(extra_args[extra_args.index("--database-url") + 1])
     return create_engine(f"sqlite:///{data_dir / 'rapidata.db'}")
+
+
+def engine_of(server: Any) -> Engine:
+    """An engine on a ``LiveServer``'s database (its PostgreSQL database or the data directory's SQLite)."""
+    if getattr(server, "database_url", None):
+        return create_engine(server.database_url)
+    return store_engine(server.data_dir, tuple(server.extra_args))
