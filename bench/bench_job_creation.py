@@ -64,7 +64,7 @@ def worker(kind: str, n: int, port: int, ca: str) -> None:
             cert_path=ca,
         )
     else:
-        from rapidata import RapidataClient as OfficialClient
+        from rapidata import RapidataClient as OfficialClient  # type: ignore[import-untyped]
         from rapidata import rapidata_config as official_config
 
         official_config.logging.silent_mode = True
@@ -125,10 +125,12 @@ def _requests(log: Path, start: int) -> tuple[int, Counter[str]]:
         fh.seek(start)
         text = fh.read().decode(errors="replace")
     routes: Counter[str] = Counter()
-    for method, path, _status in _ACCESS.findall(text):
+    for method, path, status in _ACCESS.findall(text):
         path = re.sub(r"/(ds|def|dp|pip)_[\w-]+", r"/{id}", path.split("?")[0])
         routes[f"{method} {path}"] += 1
-    return sum(routes.values()), routes
+        if not status.startswith("2"):
+            routes[f"answered {status}"] += 1
+    return sum(n for route, n in routes.items() if not route.startswith("answered")), routes
 
 
 def _run_worker(kind: str, n: int, port: int, ca: Path, home: Path) -> dict[str, Any]:
@@ -258,13 +260,13 @@ def report_scaling(figures: dict[str, dict[str, Any]], *, record: bool) -> None:
     )
     text = "\n".join(lines)
     print(text)
-    for n, f in figures.items():
-        if f["stored"] != int(n):
-            raise SystemExit(f"{f['stored']} datapoints stored, expected {n}")
+    for size, f in figures.items():
+        if f["stored"] != int(size):
+            raise SystemExit(f"{f['stored']} datapoints stored, expected {size}")
     if record:
-        n = sizes[1]
+        middle = sizes[1]
         command = "PYTHONPATH=. .venv/bin/python bench/bench_job_creation.py --scaling" + (
-            f" --n {n}" if n != 10_000 else ""
+            f" --n {middle}" if middle != 10_000 else ""
         )
         _append(command, text, when)
 
@@ -281,7 +283,9 @@ def report(n: int, figures: dict[str, dict[str, Any]], *, record: bool) -> None:
     ]
     for name, label in (("ours", "rapidata_nb client"), ("official", "official SDK 3.27.1")):
         f = figures[name]
-        top = ", ".join(f"{route} ×{count}" for route, count in f["routes"].most_common(4))
+        shown = [(r, c) for r, c in f["routes"].most_common() if not r.startswith("answered")][:4]
+        shown += [(r, c) for r, c in f["routes"].items() if r.startswith("answered")]  # non-2xx answers
+        top = ", ".join(f"{route} ×{count}" for route, count in shown)
         lines.append(
             f"{label:20s} {f['seconds']:8.2f} s wall  {f['requests']:6d} requests  "
             f"{f['stored']:6d} datapoints stored  ({top})"
