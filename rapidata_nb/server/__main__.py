@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--client-id", default=None, help="register this API client at start")
     parser.add_argument("--client-secret", default=None)
     parser.add_argument("--token-ttl-seconds", type=int, default=None, help="lifetime of bearer tokens")
+    parser.add_argument("--session-seconds", type=float, default=None,
+                        help="labeling session deadline in seconds (default 25)")
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
     return parser
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "client_secret": args.client_secret,
         "public_url": args.public_url,
         "token_ttl_seconds": args.token_ttl_seconds,
+        "session_seconds": args.session_seconds,
     }
     if args.data_dir is not None:
         options["data_dir"] = args.data_dir

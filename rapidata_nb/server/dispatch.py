@@ -537,7 +537,7 @@ def _top_up_ranking(
     if remaining <= 0 or len(items) < 2:
         return 0
     index = {dp.id: i for i, dp in enumerate(items)}
-    counts = np.zeros(len(items), dtype=np.int64)
+    counts = np.zeros((len(items), len(items)), dtype=np.int64)  # games per pair: the exact information rule
     winners: list[int] = []
     losers: list[int] = []
     by_task = {t.id: t for t in tasks}
@@ -549,11 +549,11 @@ def _top_up_ranking(
             winners.append(w)
             losers.append(lo)
     for t in tasks:
-        counts[index[t.item_a or ""]] += 1
-        counts[index[t.item_b or ""]] += 1
+        counts[index[t.item_a or ""], index[t.item_b or ""]] += 1
+    # Fit with the same prior the pair maker assumes, so uncertain items stay uncertain (issue 6 bench).
     scores = (
         ranking.bradley_terry(
-            np.asarray(winners, dtype=np.int64), np.asarray(losers, dtype=np.int64), len(items)
+            np.asarray(winners, dtype=np.int64), np.asarray(losers, dtype=np.int64), len(items), alpha=1.0
         )
         if winners
         else np.zeros(len(items))

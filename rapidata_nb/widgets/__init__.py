@@ -15,15 +15,17 @@ from rapidata_nb.widgets._register import register_renderers
 
 if TYPE_CHECKING:
     from rapidata_nb.widgets.job_progress import JobProgress
+    from rapidata_nb.widgets.labeler import Labeler
     from rapidata_nb.widgets.leaderboard import Leaderboard
     from rapidata_nb.widgets.results_gallery import ResultsGallery
     from rapidata_nb.widgets.task_preview import TaskPreview
     from rapidata_nb.widgets.winloss_matrix import WinLossMatrix
 
-__all__ = ["JobProgress", "Leaderboard", "ResultsGallery", "TaskPreview", "WinLossMatrix"]
+__all__ = ["JobProgress", "Labeler", "Leaderboard", "ResultsGallery", "TaskPreview", "WinLossMatrix"]
 
 _MODULES = {
     "JobProgress": "job_progress",
+    "Labeler": "labeler",
     "Leaderboard": "leaderboard",
     "ResultsGallery": "results_gallery",
     "TaskPreview": "task_preview",

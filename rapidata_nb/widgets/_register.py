@@ -10,6 +10,8 @@ What each registered function does, matching how the client calls it:
   :func:`preview_definition`.
 - ``"results"``: ``fn(results)`` returns a :class:`ResultsGallery` without displaying it, for a
   ``_repr_mimebundle_`` to embed.
+- ``"labeler"``: ``fn(**session)`` displays a :class:`Labeler` in which the user labels tasks themselves
+  (``audience.label()``, ``job.label()``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["preview_definition", "register_renderers", "show_job", "show_preview", "show_progress"]
+__all__ = [
+    "preview_definition", "register_renderers", "show_job", "show_labeler", "show_preview", "show_progress",
+]
 
 logger = logging.getLogger("rapidata_nb.widgets")
 
@@ -91,6 +95,13 @@ def show_preview(definition: Any) -> Any:
     return _display(preview_definition(definition))
 
 
+def show_labeler(**session: Any) -> Any:
+    """Display the notebook labeling widget (loaded on first use) and return it."""
+    from rapidata_nb.widgets.labeler import show_labeler as show
+
+    return show(**session)
+
+
 def register_renderers() -> None:
     """Register the widget renderers with the client's registry (no-op if the client is absent)."""
     try:
@@ -102,3 +113,4 @@ def register_renderers() -> None:
     registry.register("job", show_job)
     registry.register("job_definition", show_preview)
     registry.register("results", results_gallery)
+    registry.register("labeler", show_labeler)
