@@ -2,8 +2,7 @@
 
 Pure builders: each takes a tidy frame, returns an :class:`altair.Chart` and never fetches or displays. The
 intervals are *our* bootstrap quantiles drawn with ``x``/``x2``; ``mark_errorbar(extent="ci")`` would
-bootstrap the
-mean of raw rows in Vega instead (ecosystem notes §5.2).
+bootstrap the mean of raw rows in Vega instead (ecosystem notes §5.2).
 """
 
 from __future__ import annotations
@@ -72,10 +71,9 @@ def win_rate_heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> alt.L
     """Heatmap of pairwise win rates with the rate written in each cell.
 
     ``rate[a, b] = matrix[a, b] / (matrix[a, b] + matrix[b, a])``: how often the row model was preferred over
-    the
-    column model when the two met (ties excluded). Pairs that never met, and the diagonal, stay blank. Rows
-    and
-    columns keep the matrix's order (:func:`rapidata_nb.frames.win_matrix` orders by score, best first).
+    the column model when the two met (ties excluded). Pairs that never met, and the diagonal, stay blank.
+    Rows and columns keep the matrix's order (:func:`rapidata_nb.frames.win_matrix` orders by score, best
+    first).
 
     Args:
         matrix: A square win-count frame (``matrix.loc[a, b]`` = times ``a`` beat ``b``).

@@ -14,8 +14,7 @@ def vote_split_chart(results: pd.DataFrame, *, title: str | None = None) -> alt.
     """One normalised stacked bar per datapoint: the share of votes each answer got.
 
     Works on compare results (``votes_a``, ``votes_b``, and ``votes_both``/``votes_neither`` when present) and
-    on
-    classification results (``votes_<option>``). Rows keep the frame's order and are labelled by its index.
+    on classification results (``votes_<option>``). Rows keep the frame's order and are labelled by its index.
 
     Args:
         results: A tidy results frame (:func:`rapidata_nb.frames.results_frame`).

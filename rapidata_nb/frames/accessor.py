@@ -1,15 +1,13 @@
 """The ``df.rapidata`` accessor.
 
 Registered when ``rapidata_nb`` is imported. Two families of methods share the one name, because the frames
-meet in
-the same notebook:
+meet in the same notebook:
 
 - on a frame of *data*: ``compare``, ``classify``, ``locate``, ``draw``, ``select_words``, ``free_text``,
-  ``rank``,
-  ``arena`` start jobs and return a :class:`~rapidata_nb.frames.job.Job`; ``preview`` shows the task;
+  ``rank``, ``arena`` start jobs and return a :class:`~rapidata_nb.frames.job.Job`; ``preview`` shows the
+  task;
 - on a frame of *results* (``job.results()``, ``job.responses()``, a battles frame): ``battles``,
-  ``leaderboard``,
-  ``win_matrix``, ``agreement``, ``chart``.
+  ``leaderboard``, ``win_matrix``, ``agreement``, ``chart``.
 
 The accessor is stateless (it only holds the frame) and never modifies it; each method delegates to a typed
 function in :mod:`rapidata_nb.frames` (editors see those; they do not see accessors).

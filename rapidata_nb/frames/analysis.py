@@ -1,9 +1,9 @@
 """Analyses of tidy frames: battles, leaderboard, win matrix, agreement.
 
 Each function takes a tidy frame and returns a new one; the maths lives in :mod:`rapidata_nb.engine`
-(Bradley–Terry,
-bootstrap, win counts) or, for Krippendorff's α, here in a few lines of numpy. The frame is encoded once
-(``np.unique(..., return_inverse=True)``) and the kernels see integer codes only (STYLE §3 item 4).
+(Bradley–Terry, bootstrap, win counts) or, for Krippendorff's α, here in a few lines of numpy. The frame is
+encoded once (``np.unique(..., return_inverse=True)``) and the kernels see integer codes only (STYLE §3 item
+4).
 """
 
 from __future__ import annotations
@@ -122,14 +122,13 @@ def leaderboard(
 ) -> pd.DataFrame:
     """Bradley–Terry leaderboard with bootstrap 95 % intervals.
 
-    Scores are on the Elo-like scale ``1200 + 400·log10(p_i / geomean p)`` (DESIGN §6). ``lower``/``upper``
-    are the
-    2.5 %/97.5 % quantiles over ``n_rounds`` bootstrap resamples of the battles. ``better_than`` lists the
-    models
-    this one beats *with separated intervals* (its ``lower`` above their ``upper``), so it only claims what
-    the
-    data supports, and ``rank`` counts only those: ``1 + number of models better than this one beyond doubt``,
-    so models with overlapping intervals share a rank. Ties count half a win to each side in the fit.
+    Scores are on the Elo-like scale ``1200 + 400·log10(p_i / geomean p)`` (DESIGN §6), fitted with the
+    engine's display prior (``engine.ranking.elo_scores``), so they match the scores of result documents,
+    flows and MRI. ``lower``/``upper`` are the 2.5 %/97.5 % quantiles over ``n_rounds`` bootstrap resamples of
+    the battles, refitted with the same prior. ``better_than`` lists the models this one beats *with separated
+    intervals* (its ``lower`` above their ``upper``), so it only claims what the data supports, and ``rank``
+    counts only those: ``1 + number of models better than this one beyond doubt``, so models with overlapping
+    intervals share a rank. Ties count half a win to each side in the fit.
 
     Args:
         battles: A battles frame (or anything :func:`as_battles` reads).
@@ -160,10 +159,18 @@ def leaderboard(
     names, winners, losers, ties = _encode(battles)
     n = len(names)
     tie_arg = ties if ties.any() else None
-    score = ranking.to_elo(ranking.bradley_terry(winners, losers, n, ties=tie_arg))
+    # The scores result documents, flows and MRI report (engine.elo_scores: BT with the display prior),
+    # and intervals refitted with that prior, so a score always sits on the scale of its interval.
+    score = ranking.elo_scores(winners, losers, n, ties=tie_arg)
     if n_rounds > 0:
         lower, upper = ranking.bootstrap_intervals(
-            winners, losers, n, n_rounds=n_rounds, random_state=random_state, ties=tie_arg
+            winners,
+            losers,
+            n,
+            n_rounds=n_rounds,
+            random_state=random_state,
+            ties=tie_arg,
+            alpha=ranking.DISPLAY_ALPHA,
         )
         ranks = ranking.rank_groups(lower, upper)
         beats = ranking.better_than(lower, upper)
@@ -199,11 +206,9 @@ def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     """Krippendorff's α for nominal labels.
 
     With the coincidence matrix ``o[c, k] = Σ_u (pairs of values c, k in unit u) / (m_u − 1)`` over units with
-    at
-    least two values, ``n_c = Σ_k o[c, k]`` and ``n = Σ_c n_c``:
-    ``α = 1 − (n − 1) · Σ_{c≠k} o[c, k] / Σ_{c≠k} n_c n_k``. 1 is perfect agreement, 0 chance level.
-    Reference: Krippendorff (2011), *Computing Krippendorff's Alpha-Reliability* (its nominal example gives
-        0.743).
+    at least two values, ``n_c = Σ_k o[c, k]`` and ``n = Σ_c n_c``: ``α = 1 − (n − 1) · Σ_{c≠k} o[c, k] /
+    Σ_{c≠k} n_c n_k``. 1 is perfect agreement, 0 chance level. Reference: Krippendorff (2011), *Computing
+    Krippendorff's Alpha-Reliability* (its nominal example gives 0.743).
 
     Args:
         items: The unit of each label (one entry per response).

@@ -2,8 +2,7 @@
 
 - :func:`to_crowdkit`: ``task, worker, label`` (crowd-kit's classification input);
 - :func:`to_battles`: ``model_a, model_b, winner`` with ``winner`` in ``model_a``/``model_b``/``tie``
-  (FastChat's
-  arena format, also what :func:`rapidata_nb.frames.leaderboard` reads);
+  (FastChat's arena format, also what :func:`rapidata_nb.frames.leaderboard` reads);
 - :func:`to_parquet`: a tidy frame to Parquet, index kept.
 """
 
@@ -26,10 +25,8 @@ def to_crowdkit(responses: pd.DataFrame) -> pd.DataFrame:
     """``task, worker, label`` rows for crowd-kit aggregators (``MajorityVote().fit_predict(df)``).
 
     ``task`` is the response's ``item``, ``label`` its ``choice``, ``worker`` its ``labeler_id``. When the
-    server
-    reports no labeler ids (the cloud's documents do not), each response gets its own worker id, so
-    worker-quality
-    models reduce to (weighted) majority vote.
+    server reports no labeler ids (the cloud's documents do not), each response gets its own worker id, so
+    worker-quality models reduce to (weighted) majority vote.
 
     Args:
         responses: A frame from :func:`rapidata_nb.frames.responses_frame` of a compare or classification job.

@@ -1,8 +1,7 @@
 """``Job``: the handle the accessor returns, wrapping the client's ``RapidataJob``.
 
 In a notebook a ``Job`` displays as the live progress widget; ``results()`` and ``responses()`` return tidy
-frames
-indexed like the frame the job was made from, so ``df.join(job.results())`` lines up row by row.
+frames indexed like the frame the job was made from, so ``df.join(job.results())`` lines up row by row.
 """
 
 from __future__ import annotations
@@ -178,8 +177,7 @@ class RankJob(Job):
     """A ranking job made from a frame (:func:`rapidata_nb.frames.rank`): one ranking per group.
 
     Ranking documents carry no private metadata, so rows are matched back by position: the ``k``-th asset of
-    group
-    ``g`` is the ``k``-th row of the ``g``-th group sent.
+    group ``g`` is the ``k``-th row of the ``g``-th group sent.
 
     Attributes:
         groups: The source index labels of each group, in the order sent.

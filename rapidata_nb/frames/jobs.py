@@ -3,15 +3,13 @@
 Each function takes the frame first and names its columns in the arguments; it validates the frame up front
 (missing columns, missing values, duplicate index labels → ``ValueError`` naming the rows/columns), builds the
 client's job definition, assigns it to an audience and returns a :class:`~rapidata_nb.frames.job.Job`. The
-frame
-is never modified. Each row's index label travels as private metadata (``__index__``), so results come back
-indexed like the frame (DESIGN §8).
+frame is never modified. Each row's index label travels as private metadata (``__index__``), so results come
+back indexed like the frame (DESIGN §8).
 
 Common keyword arguments:
     name: Job name (default: ``"<kind> of <n> rows"``).
     audience: Who labels: an audience id (``"global"``, the default), an audience object, a filtered audience,
-        or
-        a list of filters applied to the global audience.
+        or a list of filters applied to the global audience.
     responses_per_datapoint: Responses to collect per row.
     confidence_threshold / quorum_threshold: Early stopping (mutually exclusive; see the SDK docs).
     settings: ``RapidataSetting`` objects.
@@ -239,8 +237,7 @@ def compare(
 
     Raises:
         ValueError: A column is missing or has missing values, a row compares an item with itself, or the
-            index
-            has duplicate labels.
+            index has duplicate labels.
     """
     what = "compare"
     _start(df, what)
@@ -552,8 +549,8 @@ def rank(
         column: Column with the items (URL, path or text); unique within each group.
         by: Column whose values form the groups (e.g. the prompt).
         context: Column with a text per group (must be constant within a group); default: none.
-        comparison_budget_per_ranking: Pairwise comparisons per group; default: every pair once,
-            ``n·(n−1)/2`` for the largest group.
+        comparison_budget_per_ranking: Pairwise comparisons per group; default: every pair once, ``n·(n−1)/2``
+            for the largest group.
         responses_per_comparison: Responses per compared pair.
         random_comparisons_ratio: Share of the budget spent on random pairs (the rest on close scores).
 
@@ -625,10 +622,8 @@ def arena(
     """Every pair of models per prompt as one compare job, ready for a leaderboard.
 
     The frame is long: one row per (prompt, model) output. For each prompt, every pair of models that answered
-    it
-    becomes a compare datapoint with the prompt as context; sides alternate between pairs so no model is
-    always A
-    (the server also shuffles the shown order).
+    it becomes a compare datapoint with the prompt as context; sides alternate between pairs so no model is
+    always A (the server also shuffles the shown order).
 
     Args:
         model: Column with the model name.

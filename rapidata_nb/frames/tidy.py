@@ -1,18 +1,15 @@
 """Tidy frames from result documents.
 
 A result document is the JSON a job's ``download-results`` returns (``RapidataResults`` is a ``dict`` of it).
-This
-module turns it into two tidy frames:
+This module turns it into two tidy frames:
 
 - :func:`results_frame`: one row per datapoint, snake_case columns (``winner``, ``votes_a``, ``ratio_a``,
   ...);
 - :func:`responses_frame`: one row per labeler response (``choice``, ``user_score``, ``country``, ...).
 
 Both are indexed like the frame the job was made from: the accessor stores each row's index label as the
-private
-metadata key ``__index__`` (JSON text) and the server echoes ``privateMetadata`` in the results. Documents
-without
-it get a plain ``RangeIndex`` (results) or an ``item`` position (responses).
+private metadata key ``__index__`` (JSON text) and the server echoes ``privateMetadata`` in the results.
+Documents without it get a plain ``RangeIndex`` (results) or an ``item`` position (responses).
 
 Everything here is a pure function of the document: no I/O, no client.
 """
@@ -61,8 +58,7 @@ def encode_index_label(label: Hashable) -> str:
     """Encode one index label as the JSON text stored under ``__index__``.
 
     Strings, numbers and booleans round-trip exactly; tuples (MultiIndex) become lists; other labels
-    (timestamps)
-    are stored as text and mapped back through the source index (see :func:`results_frame`).
+    (timestamps) are stored as text and mapped back through the source index (see :func:`results_frame`).
 
     Examples:
         >>> encode_index_label("row-1"), encode_index_label(3), encode_index_label(("a", 1))
@@ -110,8 +106,7 @@ def result_kind(doc: Mapping[str, Any]) -> str:
 
     Returns:
         One of ``"Compare"``, ``"Classification"``, ``"Locate"``, ``"Draw"``, ``"SelectWords"``,
-        ``"FreeText"``,
-        ``"Ranking"`` (or whatever the document names).
+        ``"FreeText"``, ``"Ranking"`` (or whatever the document names).
 
     Raises:
         ValueError: The document names no type and its responses do not reveal one.
@@ -359,10 +354,8 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
 
     Compare columns: ``asset_a, asset_b, context, winner, weighted_winner, votes_a, votes_b, ratio_a, ratio_b,
     score_a, score_b, weighted_ratio_a, weighted_ratio_b`` (+ ``confidence_a, confidence_b`` with early
-    stopping,
-    ``*_both``/``*_neither`` with ``AllowNeitherBothSetting``), ``n_responses``. ``winner`` is ``"A"``,
-    ``"B"``
-    (``"Both"``/``"Neither"``) or ``None`` on a tie; ``score_*`` are summed user scores.
+    stopping, ``*_both``/``*_neither`` with ``AllowNeitherBothSetting``), ``n_responses``. ``winner`` is
+    ``"A"``, ``"B"`` (``"Both"``/``"Neither"``) or ``None`` on a tie; ``score_*`` are summed user scores.
 
     Classification columns: ``asset, context, winner, weighted_winner``, then ``votes_<option>``,
     ``ratio_<option>``, ``score_<option>``, ``weighted_ratio_<option>`` (+ ``confidence_<option>``) per answer
@@ -373,16 +366,14 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
     SelectWords: ``asset, sentence, selected_words`` (marked by more than half the responses), ``word_votes``,
     ``no_mistake`` (responses that marked nothing), ``n_responses``. FreeText: ``asset, context, answers``,
     ``n_responses``. Ranking: one row per (group, asset) in the order sent: ``group, context, asset, score,
-    rank,
-    wins, comparisons, win_rate``.
+    rank, wins, comparisons, win_rate``.
 
     ``context`` is dropped when no row has one.
 
     Args:
         doc: The result document (``job.get_results()``).
         index: The source frame's index. With it, labels map back exactly (timestamps included) and rows come
-            in
-            source order; without it, labels are decoded from the JSON text.
+            in source order; without it, labels are decoded from the JSON text.
 
     Returns:
         The tidy frame; empty when the document has no results.
@@ -411,15 +402,12 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
     """One row per labeler response.
 
     Columns: ``item`` (the source index label, or the datapoint position when the document carries none; the
-    group for rankings),
-    ``labeler_id`` (when the server reports it), ``choice`` (``"A"``/``"B"``/``"Both"``/``"Neither"`` for
-    compare,
-    the option for classification) or ``value`` (points, lines, words, text), ``user_score``, ``country``,
-    ``language``, ``age``, ``gender``, ``occupation``, ``side_shown`` (compare: the side shown first, when
-    reported),
-    ``time`` (when reported). Optional columns that are empty for every response are dropped. Compare and
-    ranking
-    responses also carry ``asset_a``/``asset_b`` (for rankings: the pair shown, ``choice`` in ``A``/``B``).
+    group for rankings), ``labeler_id`` (when the server reports it), ``choice``
+    (``"A"``/``"B"``/``"Both"``/``"Neither"`` for compare, the option for classification) or ``value``
+    (points, lines, words, text), ``user_score``, ``country``, ``language``, ``age``, ``gender``,
+    ``occupation``, ``side_shown`` (compare: the side shown first, when reported), ``time`` (when reported).
+    Optional columns that are empty for every response are dropped. Compare and ranking responses also carry
+    ``asset_a``/``asset_b`` (for rankings: the pair shown, ``choice`` in ``A``/``B``).
 
     Args:
         doc: The result document.
