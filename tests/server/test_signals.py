@@ -246,14 +246,16 @@ def test_two_sessions_racing_for_one_tick_fire_it_once(live_server: LiveServer, 
 
 @pytest.mark.slow
 def test_a_firing_is_skipped_while_the_previous_job_still_runs(api: httpx.Client) -> None:
-    # 5000 votes per datapoint can never be reached by 600 labelers: the first job keeps running.
-    endless = compare_definition(api, votes=5000)
-    signal_id = create_signal(api, endless)
+    # A custom audience without qualification examples recruits nobody: its first job keeps running.
+    empty = api.post("/audience", json={"name": "nobody yet"})
+    assert empty.status_code == 200, empty.text
+    signal_id = create_signal(api, compare_definition(api), audienceId=empty.json()["audienceId"])
     assert api.patch(f"/signal/{signal_id}", json={"intervalSeconds": 0.2}).status_code == 204
     history = poll(
         lambda: r if len(r := runs(api, signal_id)) >= 3 else None, timeout=120, message="three firings"
     )
     api.post(f"/signal/{signal_id}/pause")
+    history = runs(api, signal_id)
     assert history[0]["audienceJobId"] and history[0]["status"] == "Running"
     skipped = history[1:]
     assert all(r["status"] == "Skipped" and r["audienceJobId"] is None for r in skipped)
