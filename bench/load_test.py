@@ -61,7 +61,7 @@ def start_replica(url: str, data_dir: Path, port: int, log: Path) -> subprocess.
     args = [
         sys.executable, "-m", "rapidata_nb.server", "--host", "127.0.0.1", "--port", str(port),
         "--data-dir", str(data_dir), "--database-url", url, "--no-crowd",
-        "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--log-level", "error",
+        "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--log-level", "warning",
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
     with open(log, "ab") as fh:
@@ -138,8 +138,18 @@ async def labeler(
 ) -> None:
     """One simulated human: a session, then fetch → answer until every job completed."""
     rng = random.Random(n)
-    started = await client.post(f"{bases[n % len(bases)]}/labeler/session", json={"name": f"load {n}"})
-    started.raise_for_status()
+    await asyncio.sleep(n * 0.01)  # ramp up over 2 s rather than 200 sign-ins in one instant
+    while True:
+        try:
+            started = await client.post(
+                f"{bases[n % len(bases)]}/labeler/session", json={"name": f"load {n}"}
+            )
+            started.raise_for_status()
+            break
+        except httpx.HTTPError as exc:
+            stats.errors[f"session: {type(exc).__name__}"] += 1
+            if done.is_set():
+                return
     session_id, labeler_id = started.json()["sessionId"], started.json()["labelerId"]
     while not done.is_set():
         base = rng.choice(bases)
@@ -151,8 +161,8 @@ async def labeler(
             continue
         stats.fetch_latency.append(time.perf_counter() - t0)
         items = got.json().get("items", []) if got.status_code == 200 else []
-        if not items:
-            await asyncio.sleep(0.2 + rng.random() * 0.2)
+        if not items:  # nothing open for me right now: come back later, as the labeling app does
+            await asyncio.sleep(1.0 + rng.random())
             continue
         task = items[0]
         base = rng.choice(bases)
@@ -197,7 +207,7 @@ async def drive(
     stats, done = Stats(), asyncio.Event()
     limits = httpx.Limits(max_connections=n_labelers + 10, max_keepalive_connections=n_labelers + 10)
     start = time.monotonic()
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         await asyncio.gather(
             monitor(bases[0], job_ids, done, start + time_limit),
             *(labeler(n, bases, stats, done, client) for n in range(n_labelers)),
@@ -261,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds of labeling at most")
     parser.add_argument("--database-url", default=None, help="default: a throwaway local PostgreSQL")
     parser.add_argument("--json", type=Path, default=None, help="also write the report here")
+    parser.add_argument("--log-dir", type=Path, default=None, help="keep the replicas' logs here")
     args = parser.parse_args(argv)
 
     cluster: PostgresCluster | None = None
@@ -297,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
                 proc.kill()
         if cluster is not None:
             cluster.stop()
+        if args.log_dir is not None:
+            args.log_dir.mkdir(parents=True, exist_ok=True)
+            for log in work.glob("replica*.log"):
+                shutil.copy(log, args.log_dir / log.name)
         shutil.rmtree(work, ignore_errors=True)
 
     report = {

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
 from rapidata_nb.server.routes import assets, auth, datasets, definitions, jobs, pages
+from rapidata_nb.server.security import SecurityMiddleware
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory, startup_lock
@@ -151,6 +152,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.crowd = None
     install_error_handlers(app)
     app.add_middleware(TraceIdMiddleware)
+    app.add_middleware(SecurityMiddleware)  # rate and size limits, outermost (issue 9)
 
     for module in (auth, assets, datasets, definitions, jobs, pages):
         app.include_router(module.router)

@@ -17,6 +17,7 @@ from rapidata_nb.api.models import (
 )
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.security import check_upload
 from rapidata_nb.server.store import assets as store
 from rapidata_nb.server.store.models import BatchUpload
 
@@ -56,6 +57,7 @@ def upload_file(
         raise BadRequestError(f"file: larger than {_MAX_FILE_BYTES // (1024 * 1024)} MB")
     if not data:
         raise BadRequestError("file: the uploaded file is empty")
+    check_upload(file.filename or "file", file.content_type, data[:512])
     asset = store.store_file(
         session=session,
         assets_dir=settings.assets_dir,

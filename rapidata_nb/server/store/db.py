@@ -47,7 +47,7 @@ def make_engine(url: str) -> Engine:
     database does not break the next request).
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=30)
+        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40, pool_timeout=60)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
