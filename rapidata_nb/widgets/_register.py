@@ -10,6 +10,8 @@ What each registered function does, matching how the client calls it:
   :func:`preview_definition`.
 - ``"results"``: ``fn(results)`` returns a :class:`ResultsGallery` without displaying it, for a
   ``_repr_mimebundle_`` to embed.
+- ``"leaderboard"`` / ``"benchmark"``: ``fn(obj)`` displays a :class:`Leaderboard` of an MRI leaderboard's
+  standings with their intervals, or of a benchmark's overall standings.
 - ``"labeler"``: ``fn(**session)`` displays a :class:`Labeler` in which the user labels tasks themselves
   (``audience.label()``, ``job.label()``).
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "preview_definition", "register_renderers", "show_job", "show_labeler", "show_preview", "show_progress",
+    "show_standings",
 ]
 
 logger = logging.getLogger("rapidata_nb.widgets")
@@ -95,6 +98,17 @@ def show_preview(definition: Any) -> Any:
     return _display(preview_definition(definition))
 
 
+def show_standings(source: Any) -> Any:
+    """Display a :class:`Leaderboard` of an MRI leaderboard (with intervals) or of a benchmark's standings."""
+    from rapidata_nb.widgets.leaderboard import Leaderboard
+
+    if hasattr(source, "_standings_with_intervals"):
+        frame = source._standings_with_intervals()
+    else:
+        frame = source.get_overall_standings()
+    return _display(Leaderboard(frame))
+
+
 def show_labeler(**session: Any) -> Any:
     """Display the notebook labeling widget (loaded on first use) and return it."""
     from rapidata_nb.widgets.labeler import show_labeler as show
@@ -114,3 +128,5 @@ def register_renderers() -> None:
     registry.register("job_definition", show_preview)
     registry.register("results", results_gallery)
     registry.register("labeler", show_labeler)
+    registry.register("leaderboard", show_standings)
+    registry.register("benchmark", show_standings)

@@ -53,6 +53,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "08": NO_RESULTS,
     "09": {"audience": "RapidataAudience"},
     "10": compare(1),
+    "11": {"signal": "RapidataSignal"},
     "12": {"error": "NameError"},  # INDEX bug 2: `datapoints` is never defined
     "13": {"order": "RapidataOrder"},  # INDEX bug 3: client.order.create works here
     "14": NO_RESULTS,
@@ -76,8 +77,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     "32": typed("SelectWords", 4),
     "33": typed("FreeText", 1),
     "34": typed("Ranking", 1),
+    "35": {"benchmark": "RapidataBenchmark"},
+    "36": {"flow": "RapidataRankingFlow"},
 }
-PENDING = {"11": "signals (issue 7)", "35": "MRI (issue 7)", "36": "ranking flows (issue 7)"}
 
 
 def seed_files() -> list[Path]:
@@ -109,8 +111,6 @@ def seed_env(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.stem)
 def test_seed_example(path: Path, seed_env: tuple[dict[str, str], Path]) -> None:
     prefix = path.name[:2]
-    if prefix in PENDING:
-        pytest.skip(f"needs {PENDING[prefix]}")
     env, work = seed_env
     started = time.monotonic()
     proc = subprocess.run(
