@@ -43,7 +43,7 @@ pytest:
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 notebooks:
-	$(VENV)/bin/pytest -q -p no:cacheprovider --nbval notebooks --nbval-current-env \
+	RAPIDATA_NB_CROWD_PACE=0 $(VENV)/bin/pytest -q -p no:cacheprovider --nbval notebooks --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 docs:
