@@ -20,8 +20,8 @@ from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.slow
 
-MAX_EXAMPLES = 8
-MAX_SECONDS = 150
+MAX_EXAMPLES = 5
+MAX_SECONDS = 60
 
 
 def _schemathesis() -> str:
