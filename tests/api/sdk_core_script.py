@@ -80,6 +80,10 @@ def main() -> None:
     ranking = ranking_job.get_results()
     out["ranking_type"] = ranking["info"]["type"]
     out["ranking_columns"] = sorted(ranking.to_pandas().columns)
+    for kind in ("locate", "select_words"):  # run these too, not only create them (issue 5)
+        job = audience.assign_job(client.job.get_job_definition_by_id(created[kind]))
+        document = job.get_results()
+        out[f"{kind}_run"] = [document["info"]["type"], len(document["results"]), len(document.to_pandas())]
     print("SDK-CORE " + json.dumps(out))
 
 

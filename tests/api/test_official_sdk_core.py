@@ -57,3 +57,5 @@ def test_official_sdk_core_workflow(live_server_factory: Any, tmp_path: Path) ->
     assert out["created"] == ["compare", "draw", "free_text", "locate", "ranking", "select_words"]
     assert out["ranking_type"] == "Ranking"
     assert {"asset_1", "asset_2", "asset_3", "0.jpg_scores"} <= set(out["ranking_columns"])
+    assert out["locate_run"] == ["Locate", 1, 1]
+    assert out["select_words_run"] == ["SelectWords", 1, 1]
