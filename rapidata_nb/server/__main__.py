@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["build_parser", "main"]
 
@@ -41,7 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="labeling session deadline in seconds (default 25)")
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes sharing the port (replicas; use PostgreSQL for more than one)")
     return parser
+
+
+_SETTINGS_ENV = "RAPIDATA_NB_SERVER_SETTINGS"
+
+
+def app_from_environment() -> Any:
+    """The app of one ``--workers`` process, from the settings the parent validated (issue 9)."""
+    from rapidata_nb.server.app import create_app
+    from rapidata_nb.server.settings import ServerSettings
+
+    return create_app(ServerSettings.model_validate_json(os.environ[_SETTINGS_ENV]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,11 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    app = create_app(settings)
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    app: Any = create_app(settings)  # with workers: migrate and seed once, before they start
     scheme = "https" if args.ssl_certfile else "http"
     print(f"rapidata_nb server on {scheme}://{args.host}:{args.port} (data: {settings.data_dir})", flush=True)
+    if args.workers > 1:
+        os.environ[_SETTINGS_ENV] = settings.model_dump_json()
+        app = "rapidata_nb.server.__main__:app_from_environment"
     uvicorn.run(
         app,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
         ssl_certfile=args.ssl_certfile,

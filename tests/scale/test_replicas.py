@@ -73,3 +73,18 @@ def test_two_replicas_with_crowds_and_humans_share_the_work(
     finally:
         for replica in replicas:
             replica.stop()
+
+
+def test_serve_with_workers_runs_several_processes_on_one_port(
+    postgres_url: str, tmp_path: Path, poll: Any
+) -> None:
+    args = ("--database-url", postgres_url, "--workers", "2", "--log-level", "info")
+    server = LiveServer(tmp_path / "data", extra_args=args)
+    try:
+        server.start()
+        with server.client() as api:
+            job_id = compare_job(api, "workers", n=4, votes=3)
+            poll(lambda: api.get(f"/job/{job_id}").json()["state"] == "Completed", timeout=90, message="done")
+        poll(lambda: server.log().count("Started server process") == 2, timeout=30, message="2 workers")
+    finally:
+        server.stop()
