@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -148,6 +149,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
         # e.g. an integer larger than the database can store (SQLite: 64 bits)
         return _error(request, 400, f"A number in the request is out of range ({exc})")
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refuses a value for its column type (e.g. an integer beyond 32 bits); nothing was stored
+        return _error(request, 400, "A value in the request is out of range for the server's database")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
