@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,13 @@ def test_blocking_calls_work_inside_a_running_event_loop(api: FakeApi) -> None:
     job = client.audience.get_audience_by_id("global").assign_job(definition)
 
     async def in_notebook_cell() -> int:
+        assert asyncio.get_running_loop().is_running()  # as in a Jupyter kernel
         job.display_progress_bar()
         return len(job.get_results())
 
-    assert asyncio.run(in_notebook_cell()) == 2
+    # A fresh loop in its own thread: the test must not depend on what other tests left in this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, in_notebook_cell()).result(timeout=120) == 2
 
 
 def test_maintain_token_file(api: FakeApi, tmp_path: Path) -> None:
