@@ -69,8 +69,7 @@ def test_ttl_expiry_leaves_an_incomplete_item_with_partial_results(live: Rapidat
         name="ttl", instruction="Which is better?", max_response_threshold=5000
     )
     item = flow.create_new_flow_batch(datapoints=urls, time_to_live=10)
-    assert item.get_status() == "Running"
-    results = item.get_results()
+    results = item.get_results()  # waits for the TTL to end the item
     assert item.get_status() == "Incomplete"
     assert 0 < results.total_votes < 5000
     assert set(results.datapoints) == set(urls)

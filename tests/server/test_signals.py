@@ -178,8 +178,8 @@ def test_pause_stops_firing_trigger_fires_once(api: httpx.Client, definition_id:
     # While paused nothing fires, whatever the clock says: trigger on another (unpaused) signal as a clock.
     clock = create_signal(api, definition_id)
     for _ in range(3):
+        n = len(runs(api, clock))  # count first: the triggered run may land before we look
         api.post(f"/signal/{clock}/trigger")
-        n = len(runs(api, clock))
         poll(lambda n=n: len(runs(api, clock)) > n, timeout=120, message="clock run")
     assert len(runs(api, signal_id)) == settled
     assert api.get(f"/signal/{signal_id}").json()["nextRunAt"] == next_at
