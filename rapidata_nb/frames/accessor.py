@@ -16,12 +16,14 @@ function in :mod:`rapidata_nb.frames` (editors see those; they do not see access
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from rapidata_nb.frames import analysis, jobs
+
+if TYPE_CHECKING:  # altair loads on the first chart, not with `import rapidata_nb` (servers never need it)
+    import altair as alt
 
 __all__ = ["RapidataAccessor"]
 
