@@ -133,8 +133,8 @@ def _user(response: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten ``userDetails`` (both documented variants: ``userScores.global`` and ``userScore``)."""
     details = response.get("userDetails") or {}
     scores = details.get("userScores")
-    if isinstance(scores, Mapping):  # "global", or keyed by the job's audience id for custom audiences
-        score = scores.get("global", next(iter(scores.values()), None))
+    if isinstance(scores, Mapping):  # the job audience's score (what weighted the vote), else "global"
+        score = next((v for k, v in scores.items() if k != "global"), scores.get("global"))
     else:
         score = details.get("userScore")
     demographics = details.get("demographics") or {}

@@ -125,7 +125,8 @@ class _Context:
             details = {
                 "country": labeler.country,
                 "language": labeler.language,
-                "userScores": {score_key: _r(response.user_score)},
+                # the job's audience score, plus the labeler's global score as the docs show it
+                "userScores": {"global": _r(labeler.global_score), score_key: _r(response.user_score)},
                 "demographics": {
                     "age": labeler.age,
                     "gender": labeler.gender,
