@@ -109,6 +109,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
             if time.monotonic() > deadline:
+                self.kill()  # never leave an orphan server behind
                 raise RuntimeError(f"server did not come up:\n{self.log()}")
             time.sleep(0.05)
 
