@@ -9,13 +9,13 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 CHROMIUM      := /usr/bin/chromium
 
-.PHONY: demo test install install-test system-deps pytest notebooks docs widgets bench lint clean
+.PHONY: demo test install install-test system-deps pytest pytest-postgres notebooks docs widgets bench lint clean
 
 demo: $(RUNTIME_STAMP)
 	$(PY) -m rapidata_nb.cli demo
 
 test: install-test
-	$(MAKE) --no-print-directory pytest notebooks docs
+	$(MAKE) --no-print-directory pytest pytest-postgres notebooks docs
 
 install: $(RUNTIME_STAMP)
 
@@ -32,15 +32,29 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e ".[dev,postgres,bench]"
 	touch $(RUNTIME_STAMP) $@
 
-# Debian's chromium for the browser tests (never a downloaded browser).
+# Debian's chromium for the browser tests (never a downloaded browser) and PostgreSQL for the team-server
+# tests (a throwaway cluster on loopback is created by the tests themselves: tests/scale/pgcluster.py).
 system-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "installing chromium (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql (Debian package)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	fi
 
 pytest:
 	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+# The server tests again on PostgreSQL (the subset that exercises the store; the rest is store-agnostic).
+PG_SERVER_TESTS := tests/server/test_auth.py tests/server/test_assets.py tests/server/test_datasets.py \
+	tests/server/test_datapoint_batch.py tests/server/test_definitions.py tests/server/test_jobs.py \
+	tests/server/test_dispatch.py tests/server/test_results.py tests/server/test_restart.py \
+	tests/server/test_crowd.py tests/server/test_flows.py
+
+pytest-postgres:
+	RAPIDATA_NB_TEST_DATABASE=postgres $(VENV)/bin/pytest -q -p no:cacheprovider $(PG_SERVER_TESTS)
 
 notebooks:
 	RAPIDATA_NB_CROWD_PACE=0 $(VENV)/bin/pytest -q -p no:cacheprovider --nbval notebooks --nbval-current-env \
