@@ -37,6 +37,9 @@ def summarise(namespace: dict[str, Any]) -> dict[str, Any]:
             summary["n_rows"] = len(frame)
         except Exception as exc:  # the summary must never hide the example's own outcome
             summary["to_pandas_error"] = repr(exc)
+        if summary["type"] == "Ranking" and results.get("results"):
+            first = results["results"][0]
+            summary["ranking"] = {"scores": first.get("scores"), "assetUrls": first.get("assetUrls")}
     for name in ("audience", "job_definition", "job", "signal", "benchmark", "flow", "order"):
         obj = namespace.get(name)
         if obj is not None:
