@@ -95,7 +95,6 @@ def test_job_shapes(api: httpx.Client, completed: dict[str, Any]) -> None:
     )
 
 
-@pytest.mark.xfail(reason="crowd owner: seeded audiences report ownerId 'rapidata'; the SDK expects a UUID")
 def test_global_audience_shapes(api: httpx.Client) -> None:
     """Audience routes belong to the crowd owner; the shapes must still satisfy the SDK."""
     audience = check("GetAudienceByIdEndpointOutput", api.get("/audience/global").json())

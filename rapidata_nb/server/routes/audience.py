@@ -37,7 +37,8 @@ from rapidata_nb.server.store.models import Customer
 router = APIRouter(tags=["audience"])
 
 _PUBLIC = ("global", "curated")
-_SEED_OWNER = "rapidata"
+# Seeded audiences belong to nobody; the SDK validates ownerId as a UUID, so they report a fixed one.
+_SEED_OWNER = "00000000-0000-0000-0000-000000000000"
 
 
 def _visible(audience: Audience | None, user: CurrentUser) -> bool:
