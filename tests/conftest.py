@@ -224,3 +224,22 @@ def live_server_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[An
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def widgets_js_node() -> str:
+    """``node`` with ``widgets_js/node_modules`` installed (``npm ci`` once per run), for the bundle checks.
+
+    Skips only where node/npm are absent: then the committed bundles are used as they are.
+    """
+    import shutil
+
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node/npm not installed; the committed bundles are used as they are")
+    js = Path(__file__).resolve().parents[1] / "widgets_js"
+    if not (js / "node_modules" / "esbuild").exists() or not (js / "node_modules" / "typescript").exists():
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=js, check=True, timeout=300, capture_output=True
+        )
+    return node

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -252,11 +251,9 @@ def test_a_labeler_never_reaches_the_customer_api(http: httpx.Client, team: Any)
 
 
 @pytest.mark.slow
-def test_rebuilding_the_app_bundle_gives_the_committed_files(tmp_path: Path) -> None:
-    node = shutil.which("node")
+def test_rebuilding_the_app_bundle_gives_the_committed_files(tmp_path: Path, widgets_js_node: str) -> None:
+    node = widgets_js_node
     js = ROOT / "widgets_js"
-    if node is None or not (js / "node_modules" / "esbuild").exists():
-        pytest.skip("node or widgets_js/node_modules (npm ci) missing")
     args = [node, "build.mjs", "--outdir", str(tmp_path / "w"), "--app-outdir", str(tmp_path / "app")]
     subprocess.run(args, cwd=js, check=True, timeout=120, capture_output=True)
     static = ROOT / "rapidata_nb" / "server" / "web" / "static"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -37,13 +36,8 @@ def test_shared_task_renderers_have_no_anywidget_specifics() -> None:
 
 
 @pytest.mark.slow
-def test_rebuilding_produces_identical_files(tmp_path: Path) -> None:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node/npm not installed; the committed bundles are used as they are")
-    if not (JS / "node_modules" / "esbuild").exists():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, check=True, timeout=300,
-                       capture_output=True)
+def test_rebuilding_produces_identical_files(tmp_path: Path, widgets_js_node: str) -> None:
+    node = widgets_js_node
     out = tmp_path / "static"
     subprocess.run([node, "build.mjs", "--outdir", str(out)], cwd=JS, check=True, timeout=120,
                    capture_output=True)
@@ -55,11 +49,9 @@ def test_rebuilding_produces_identical_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_jsdoc_types_check() -> None:
-    node = shutil.which("node")
+def test_jsdoc_types_check(widgets_js_node: str) -> None:
+    node = widgets_js_node
     tsc = JS / "node_modules" / "typescript" / "bin" / "tsc"
-    if node is None or not tsc.exists():
-        pytest.skip("node or widgets_js/node_modules (npm ci) missing")
     result = subprocess.run([node, str(tsc), "-p", "jsconfig.json"], cwd=JS, capture_output=True, text=True,
                             timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
