@@ -62,7 +62,7 @@ __all__ = [
     "JobContext",
     "audience_blocker",
     "audience_pool",
-    "job_progress",
+    "planned_tasks",
     "labeler_score",
     "lease_task",
     "load_context",
@@ -1106,36 +1106,12 @@ def submit_example(
     return {"correct": ok, "state": member.state, "explanation": example.explanation}
 
 
-def job_progress(*, session: Session, job: Job) -> dict[str, Any]:
-    """``{total, completed, responseCount, completionPercentage}`` of a job.
+def planned_tasks(*, session: Session, job: Job) -> int:
+    """How many tasks a ranking job will have once its online pair maker has spent its budget (0 otherwise).
 
-    A closed task counts 1, an open one ``responses / target`` (capped below 1), so the bar moves with every
-    response and reaches 100 % exactly when the job completes.
+    Online rankings create their matchups a slice at a time, so progress must divide by this, not by the
+    tasks created so far.
     """
-    rows = session.execute(
-        select(JobTask.done, JobTask.response_count, JobTask.target_responses).where(JobTask.job_id == job.id)
-    ).all()
-    total = len(rows)
-    completed = sum(1 for d, _, _ in rows if d)
-    responses = int(sum(c for _, c, _ in rows))
-    if ctx_budget := _ranking_budget(session, job):
-        total = max(total, ctx_budget)
-    if job.state == "Completed":
-        pct = 100.0
-    elif total == 0:
-        pct = 0.0
-    else:
-        part = sum(1.0 if d else min(c / max(t, 1), 0.99) for d, c, t in rows)
-        pct = min(99.9, 100.0 * part / total)
-    return {
-        "total": total,
-        "completed": completed,
-        "response_count": responses,
-        "completion_percentage": round(pct, 2),
-    }
-
-
-def _ranking_budget(session: Session, job: Job) -> int:
     try:
         ctx = load_context(session, job)
     except NotFoundError:

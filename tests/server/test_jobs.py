@@ -118,3 +118,22 @@ def test_progress_moves_with_every_response(live_server_factory: Any) -> None:
         assert api.post("/local/crowd/step", params={"steps": 5}).json() == {"steps": 5}
         progress = api.get(f"/job/{job_id}/progress").json()
         assert (progress["completed"], progress["completionPercentage"]) == (2, 100.0)
+
+
+def test_online_ranking_progress_counts_the_whole_budget(live_server_factory: Any) -> None:
+    """An online ranking creates matchups a slice at a time; progress divides by the whole budget."""
+    from rapidata_nb import RapidataClient, rapidata_config
+
+    rapidata_config.logging.silent_mode = True
+    server = live_server_factory(crowd=False)
+    client = RapidataClient(server.client_id, server.client_secret, environment=server.url)
+    definition = client.job.create_ranking_job_definition(
+        name="online progress", instruction="Which is better?", data_type="text",
+        datapoints=[[f"item {i}" for i in range(12)]], comparison_budget_per_ranking=20,
+    )
+    job = client.audience.get_audience_by_id("global").assign_job(definition)
+    with server.client() as api:
+        assert api.get(f"/job/{job.id}/progress").json()["total"] == 20
+        assert api.post("/local/crowd/step", params={"steps": 6}).json() == {"steps": 6}
+        progress = api.get(f"/job/{job.id}/progress").json()
+        assert (progress["total"], progress["completed"], progress["completionPercentage"]) == (20, 6, 30.0)

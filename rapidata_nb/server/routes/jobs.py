@@ -20,7 +20,7 @@ from rapidata_nb.api.models import (
     PreliminaryDownloadInput,
     PreliminaryDownloadOutput,
 )
-from rapidata_nb.server import results
+from rapidata_nb.server import dispatch, results
 from rapidata_nb.server.deps import CurrentUser, JobDep, SessionDep, SettingsDep, base_url
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.routes.definitions import COST_PER_RESPONSE
@@ -156,10 +156,11 @@ def get_job(job: JobDep, session: SessionDep) -> JobOutput:
 def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
     """Finished tasks out of all tasks, and the responses so far."""
     counts = store.job_counts(session=session, job_id=job.id)
-    percentage = 100.0 if job.state == "Completed" else counts.percentage
+    total = max(counts.total, dispatch.planned_tasks(session=session, job=job))
+    percentage = 100.0 if job.state == "Completed" else (100.0 * counts.progress / total if total else 0.0)
     return JobProgress(
-        completion_percentage=round(percentage, 2),
-        total=counts.total,
+        completion_percentage=round(min(percentage, 100.0), 2),
+        total=total,
         completed=counts.completed,
         state=_LABELING_STATE.get(job.state, "Labeling"),
         response_count=counts.responses,
