@@ -85,8 +85,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
 def assert_ranking_follows_latent_order(ranking: dict[str, Any]) -> None:
     """Seed 34's ranking against the simulated crowd's latent quality of each asset (DESIGN §7).
 
-    Issue 5 asks for Kendall τ ≥ 0.6; with 50 single-vote matchups over 12 items we measure 0.545 (seed 7),
-    so this guards the level we reach and the gap stays on the issue.
+    Issue 5 asks for Kendall τ ≥ 0.6. The run is deterministic (seed 7) and gives 0.636; over 200 fresh
+    12-image rankings of this shape the mean is 0.65 and 70 % reach 0.6 (bench/bench_ranking_recovery.py).
     """
     from scipy.stats import kendalltau
 
@@ -96,7 +96,7 @@ def assert_ranking_follows_latent_order(ranking: dict[str, Any]) -> None:
     latent = [asset_quality(7, "url:" + ranking["assetUrls"][name])[0] for name in names]
     tau = kendalltau(latent, [ranking["scores"][name] for name in names]).statistic
     print(f"34_ranking: Kendall tau vs latent order = {tau:.3f}")
-    assert tau >= 0.5, tau
+    assert tau >= 0.6, tau
 
 
 def seed_files() -> list[Path]:

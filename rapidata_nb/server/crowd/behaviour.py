@@ -2,8 +2,10 @@
 
 Model: a labeler with skill ``s`` *knows* the answer with probability ``s`` and otherwise guesses uniformly,
 so on a task with chance level ``r`` it is correct with probability ``r + (1 - r)·s`` — exactly the model
-``engine.scores.user_score`` inverts. On compare/ranking tasks without real truth, knowing is scaled by the
-pair's clarity (``tanh(1.2·|qa − qb|)``, close pairs are near coin flips), the winner is judged on the
+``engine.scores.user_score`` inverts. On compare/ranking tasks without real truth the labeler *sees* the
+better side with probability ``½(1 + s)`` scaled by the pair's clarity (``tanh(1.2·|qa − qb|)``, close pairs
+are near coin flips): telling two assets apart is easier than a qualification question, so even skill 0 looks
+properly half the time (calibration in docs/crowd.md). The winner is judged on the
 taste-shifted quality ``q + 0.35·taste·t`` (country-dependent preferences, still transitive per labeler) and a
 guess leans towards the side shown first by the labeler's ``position_bias``.
 
@@ -102,9 +104,11 @@ def _compare(
             (0 if shifted[0] >= shifted[1] else 1),
             math.tanh(1.2 * abs(shifted[0] - shifted[1])),
         )
+        sees = 0.5 * (1.0 + float(labeler.skill)) * clarity
     else:
         winner, clarity = int(truth["winner"]), 1.0
-    if rng.random() < float(labeler.skill) * clarity:
+        sees = float(labeler.skill)
+    if rng.random() < sees:
         return {"winner": winner}
     if "compare_unsure" in view.flags and rng.random() < 0.25 * (1.0 - clarity):
         return {"winner": "Both" if rng.random() < 0.5 else "Neither"}
