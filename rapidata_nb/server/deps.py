@@ -2,14 +2,24 @@
 
 ``SessionDep`` opens one session per request and commits it when the handler returns, *before* the response
 is sent (``scope="function"``), so an acknowledged request is durable and a failed one changes nothing.
+
+A request holds one of :data:`_REQUEST_SLOTS` from before its first query until its commit. FastAPI runs
+each sync dependency and the handler in separate hops through its pool of 40 threads, and a request keeps
+its connection between hops (with its row locks on PostgreSQL, the write lock on SQLite). Without a bound, a
+busy server deadlocks: every pool thread waits for a connection or a lock, while the requests holding them
+wait for a thread to continue (the load-test stall of issue 9). With fewer slots than threads and than
+pooled connections, a request that holds a slot always gets a thread and a connection. Requests beyond the
+slots wait on the event loop, which costs no thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -38,17 +48,33 @@ def get_settings(request: Request) -> ServerSettings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session and transaction per request: committed on success, rolled back on any error."""
-    session: Session = request.app.state.session_factory()
+_REQUEST_SLOTS = anyio.CapacityLimiter(32)
+"""Requests with an open session, per process: below FastAPI's 40 threads and the store's 60 connections."""
+
+
+def _end(session: Session, *, commit: bool) -> None:
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        session.commit() if commit else session.rollback()
     finally:
         session.close()
+
+
+async def _end_in_thread(session: Session, *, commit: bool) -> None:
+    """End the transaction on a worker thread, to the end even if the client disconnects meanwhile."""
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(partial(_end, session, commit=commit))
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session and transaction per request: committed on success, rolled back on any error."""
+    async with _REQUEST_SLOTS:
+        session: Session = request.app.state.session_factory()  # no connection until the first query
+        try:
+            yield session
+        except BaseException:
+            await _end_in_thread(session, commit=False)
+            raise
+        await _end_in_thread(session, commit=True)
 
 
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
