@@ -584,14 +584,12 @@ def _top_up_ranking(
     return len(pairs)
 
 
-def _active_leases(session: Session, task_id: str, now: datetime) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(TaskLease)
-            .where(TaskLease.task_id == task_id, TaskLease.answered.is_(False), TaskLease.expires_at > now)
-        )
-        or 0
+def _active_leases(task_id: Any, now: datetime) -> Any:
+    """Count of unanswered, unexpired leases of ``task_id`` (a value, or the ``JobTask.id`` column)."""
+    return (
+        select(func.count())
+        .select_from(TaskLease)
+        .where(TaskLease.task_id == task_id, TaskLease.answered.is_(False), TaskLease.expires_at > now)
     )
 
 
@@ -619,13 +617,7 @@ def lease_task(
     if task.done:
         raise ConflictError(f"task {task.id} is closed")
     if lease is None:
-        # DESIGN §5: the task row is the lock of "who gets this task" (replicas on one PostgreSQL skip a row
-        # another transaction holds); counting responses + active leases under it bounds the overflow.
-        if session.scalars(skip_locked(select(JobTask).where(JobTask.id == task.id))).first() is None:
-            raise ConflictError(f"task {task.id} is being served to someone else; take the next one")
-        session.refresh(task, ["response_count", "done"])
-        if task.done or task.response_count + _active_leases(session, task.id, now) >= task.target_responses:
-            raise ConflictError(f"task {task.id} has all the responses it needs")
+        _claim(session, task, now)
         ctx = ctx or load_context(session, session.get(Job, task.job_id))  # type: ignore[arg-type]
         dps = _task_datapoints(session, task)
         n = 2 if task.kind in ("compare", "ranking") else len(_options(ctx, dps[0] if dps else None))
@@ -651,6 +643,25 @@ def lease_task(
     return lease
 
 
+def _claim(session: Session, task: JobTask, now: datetime) -> None:
+    """Lock ``task`` for a new lease, or raise ``ConflictError`` with the lock released.
+
+    DESIGN §5: the task row is the lock of "who gets this task" (replicas on one PostgreSQL skip a row another
+    transaction holds); counting responses + active leases under it bounds the overflow. The check runs in a
+    savepoint so that a refusal releases the row at once: a labeler walking past full tasks must not keep
+    them locked (answers to them would wait) until its request ends.
+    """
+    with session.begin_nested():  # raising rolls the savepoint back, and that releases the row lock
+        locked = session.execute(
+            skip_locked(select(JobTask.response_count, JobTask.done).where(JobTask.id == task.id))
+        ).first()
+        if locked is None:
+            raise ConflictError(f"task {task.id} is being served to someone else; take the next one")
+        leased = session.scalar(_active_leases(task.id, now)) or 0
+        if locked.done or locked.response_count + leased >= task.target_responses:
+            raise ConflictError(f"task {task.id} has all the responses it needs")
+
+
 def next_tasks(
     *,
     session: Session,
@@ -668,8 +679,8 @@ def next_tasks(
 
     Examples come from audiences where the labeler is ``Distilling`` (joining ``audience_id`` if it is a
     recruiting custom audience). Tasks come from running jobs whose audience includes the labeler: fewest
-    responses first, never one the labeler answered, never one whose target is already covered by responses
-    plus active leases.
+    responses plus active leases first, never one the labeler answered, never one whose target is already
+    covered by responses plus active leases.
     """
     served: list[dict[str, Any]] = []
     served += _serve_examples(session, labeler, audience_id=audience_id, limit=limit, seed=seed)
@@ -691,17 +702,23 @@ def next_tasks(
             continue
         if aud.kind == "unlisted" and audience_id != aud.id:
             continue  # unlisted: only people who came through its link (issue 8)
-        ctx = load_context(session, job)
         answered = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler.id)
-        candidates = session.scalars(
+        leased = _active_leases(JobTask.id, now).scalar_subquery()
+        candidates = session.scalars(  # open tasks with room: responses + active leases below target
             select(JobTask)
-            .where(JobTask.job_id == job.id, JobTask.done.is_(False), JobTask.id.not_in(answered))
-            .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
+            .where(
+                JobTask.job_id == job.id,
+                JobTask.done.is_(False),
+                JobTask.id.not_in(answered),
+                JobTask.response_count + leased < JobTask.target_responses,
+            )
+            .order_by(JobTask.response_count + leased, JobTask.sort_index, JobTask.id)
             .limit(50)
-        )
+        ).all()
+        if not candidates:
+            continue
+        ctx = load_context(session, job)
         for task in candidates:
-            if task.response_count + _active_leases(session, task.id, now) >= task.target_responses:
-                continue
             try:
                 lease = lease_task(
                     session=session,

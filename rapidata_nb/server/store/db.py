@@ -36,7 +36,7 @@ __all__ = [
 logger = logging.getLogger("rapidata_nb.server.store")
 
 _STARTUP_LOCK_KEY = 0x52415049  # "RAPI": one advisory lock id for migrations + seeding
-_T = TypeVar("_T", bound=Select[Any])
+_T = TypeVar("_T", bound=Select)  # type: ignore[type-arg]  # any row shape
 
 
 def make_engine(url: str) -> Engine:
