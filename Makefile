@@ -47,11 +47,8 @@ system-deps:
 pytest:
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
-# The server tests again on PostgreSQL (the subset that exercises the store; the rest is store-agnostic).
-PG_SERVER_TESTS := tests/server/test_auth.py tests/server/test_assets.py tests/server/test_datasets.py \
-	tests/server/test_datapoint_batch.py tests/server/test_definitions.py tests/server/test_jobs.py \
-	tests/server/test_dispatch.py tests/server/test_results.py tests/server/test_restart.py \
-	tests/server/test_crowd.py tests/server/test_flows.py
+# The whole server suite again on PostgreSQL; only the embedded (always SQLite) backend's tests are left out.
+PG_SERVER_TESTS := tests/server --ignore=tests/server/test_embedded.py
 
 pytest-postgres:
 	RAPIDATA_NB_TEST_DATABASE=postgres $(VENV)/bin/pytest -q -p no:cacheprovider $(PG_SERVER_TESTS)

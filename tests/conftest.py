@@ -114,6 +114,11 @@ class LiveServer:
             time.sleep(0.05)
 
     @property
+    def store_url(self) -> str:
+        """The server's database: the PostgreSQL one when set, else the SQLite file in ``data_dir``."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'rapidata.db'}"
+
+    @property
     def verify(self) -> ssl.SSLContext | bool:
         """What httpx should verify against (the test CA when serving HTTPS)."""
         return ssl.create_default_context(cafile=str(self.tls[2])) if self.tls else True

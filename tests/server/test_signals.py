@@ -226,7 +226,7 @@ def test_two_sessions_racing_for_one_tick_fire_it_once(live_server: LiveServer, 
     with live_server.client() as api:
         signal_id = create_signal(api, definition_id)
         api.post(f"/signal/{signal_id}/pause")  # keep the server's own scheduler out of the race
-    factory = make_session_factory(make_engine(f"sqlite:///{live_server.data_dir / 'rapidata.db'}"))
+    factory = make_session_factory(make_engine(live_server.store_url))
     with factory() as s:
         tick = s.get(Signal, signal_id).next_run_ms  # type: ignore[union-attr]
     first, second = factory(), factory()
@@ -337,7 +337,7 @@ def test_downtime_fires_one_catch_up_tick_not_a_burst(live_server: LiveServer, d
     with live_server.client() as api:
         signal_id = create_signal(api, definition_id)
         api.post(f"/signal/{signal_id}/pause")  # keep the server's own scheduler out of it
-    factory = make_session_factory(make_engine(f"sqlite:///{live_server.data_dir / 'rapidata.db'}"))
+    factory = make_session_factory(make_engine(live_server.store_url))
     with factory() as s, s.begin():
         tick = s.get(Signal, signal_id).next_run_ms  # type: ignore[union-attr]
         interval = 86_400_000
