@@ -12,7 +12,6 @@ import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import (
@@ -31,30 +30,21 @@ from rapidata_nb.server.crowd.examples import stored_asset, validate_example
 from rapidata_nb.server.crowd.filters import filter_problem
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, ForbiddenError, NotFoundError
-from rapidata_nb.server.store.labeling import Audience, AudienceExample, ExampleAnswer, new_id, utcnow
-from rapidata_nb.server.store.models import Customer
+from rapidata_nb.server.store import audiences as audience_store
+from rapidata_nb.server.store.audiences import PUBLIC_KINDS
+from rapidata_nb.server.store.labeling import Audience
 
 router = APIRouter(tags=["audience"])
 
-_PUBLIC = ("global", "curated")
 # Seeded audiences belong to nobody; the SDK validates ownerId as a UUID, so they report a fixed one.
 _SEED_OWNER = "00000000-0000-0000-0000-000000000000"
 
 
-def _visible(audience: Audience | None, user: CurrentUser) -> bool:
-    return (
-        audience is not None
-        and not audience.deleted
-        and (audience.kind in _PUBLIC or audience.is_public or audience.owner_id == user.customer_id)
-    )
-
-
 def get_audience(audience_id: str, session: SessionDep, user: CurrentUser) -> Audience:
     """Load an audience the caller may see (public/seeded or its own) or answer 404."""
-    row = session.get(Audience, audience_id)
-    if not _visible(row, user) or (row is not None and row.kind == "unlisted"):
+    row = audience_store.find_visible(session=session, audience_id=audience_id, owner_id=user.customer_id)
+    if row is None:
         raise NotFoundError(f"Audience '{audience_id}' not found")
-    assert row is not None
     return row
 
 
@@ -97,16 +87,11 @@ def _rule(body_rule: Any) -> dict[str, Any] | None:
 
 
 def _output(session: Session, audience: Audience) -> AudienceOutput:
-    base = (
-        session.get(Audience, audience.base_audience_id)
-        if audience.kind == "filtered" and audience.base_audience_id
-        else audience
-    )
-    base = base or audience
+    base = audience_store.base_of(session=session, audience=audience)
     if base.kind == "custom":
         scheduler.refresh_status(session=session, audience=base)
     metrics = scheduler.user_metrics(session, base)
-    owner = session.get(Customer, audience.owner_id) if audience.owner_id else None
+    owner_mail = audience_store.owner_email(session=session, owner_id=audience.owner_id)
     rule = scheduler.graduation_rule(base)
     filters = list(base.filters or []) if audience.kind == "filtered" else list(audience.filters or [])
     view_filter = None
@@ -124,9 +109,9 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
             "filters": filters,
             "createdAt": audience.created_at,
             "ownerId": audience.owner_id or _SEED_OWNER,
-            "ownerMail": owner.email if owner is not None else "crowd@rapidata.local",
+            "ownerMail": owner_mail if owner_mail is not None else "crowd@rapidata.local",
             "organizationId": audience.owner_id or _SEED_OWNER,
-            "isPublic": audience.kind in _PUBLIC or audience.is_public,
+            "isPublic": audience.kind in PUBLIC_KINDS or audience.is_public,
             "isDistilling": base.status == "Recruiting",
             "graduationRule": {"_t": "TaskAccuracy", **rule},
             "graduated": metrics["Graduated"],
@@ -144,29 +129,17 @@ def create_unlisted(body: dict[str, Any], session: SessionDep, user: CurrentUser
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise BadRequestError("name: give the unlisted audience a non-empty name")
-    audience = Audience(
-        id=new_id("ula"),
-        owner_id=user.customer_id,
-        name=name.strip(),
-        kind="unlisted",
-        filters=[],
-        status="Ready",
-        is_public=False,
-        recruiting_done=True,
-        created_at=utcnow(),
-    )
-    session.add(audience)
+    audience = audience_store.create_unlisted(session=session, owner_id=user.customer_id, name=name.strip())
     return CreateAudienceOutput(audience_id=audience.id)
 
 
 def _unlisted_json(session: Session, audience: Audience) -> dict[str, Any]:
-    owner = session.get(Customer, audience.owner_id) if audience.owner_id else None
     return {
         "id": audience.id,
         "name": audience.name,
         "createdAt": audience.created_at.isoformat(),
         "ownerId": audience.owner_id,
-        "ownerMail": owner.email if owner else "",
+        "ownerMail": audience_store.owner_email(session=session, owner_id=audience.owner_id) or "",
         "organizationId": audience.owner_id,
     }
 
@@ -174,8 +147,8 @@ def _unlisted_json(session: Session, audience: Audience) -> dict[str, Any]:
 @router.get("/audience/unlisted/{audience_id}")
 def get_unlisted(audience_id: str, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """Read an unlisted audience."""
-    row = session.get(Audience, audience_id)
-    if row is None or row.deleted or row.kind != "unlisted" or row.owner_id != user.customer_id:
+    row = audience_store.find_unlisted(session=session, audience_id=audience_id, owner_id=user.customer_id)
+    if row is None:
         raise NotFoundError(f"Unlisted audience '{audience_id}' not found")
     return _unlisted_json(session, row)
 
@@ -188,12 +161,8 @@ def list_unlisted(
     page_size: int = Query(10, ge=1, le=1000),
 ) -> dict[str, Any]:
     """A page of the caller's unlisted audiences."""
-    stmt = select(Audience).where(
-        Audience.kind == "unlisted", Audience.owner_id == user.customer_id, Audience.deleted.is_(False)
-    )
-    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-    rows = session.scalars(
-        stmt.order_by(Audience.created_at.desc(), Audience.id).offset((page - 1) * page_size).limit(page_size)
+    total, rows = audience_store.list_unlisted(
+        session=session, owner_id=user.customer_id, page=page, page_size=page_size
     )
     return {
         "total": total,
@@ -216,18 +185,13 @@ def create_audience(
     _check_filters(filters)
     if not body.name.strip():
         raise BadRequestError("name: give the audience a non-empty name")
-    audience = Audience(
-        id=new_id("aud"),
+    audience = audience_store.create_custom(
+        session=session,
         owner_id=user.customer_id,
         name=body.name.strip(),
-        kind="custom",
         filters=filters,
         graduation_rule=_rule(body.graduation_rule),
-        status="Created",
-        is_public=False,
-        created_at=utcnow(),
     )
-    session.add(audience)
     return CreateAudienceOutput(audience_id=audience.id)
 
 
@@ -240,25 +204,13 @@ def find_audiences(
     page_size: int = Query(10, ge=1, le=1000),
 ) -> dict[str, Any]:
     """A page of the audiences the caller can use (``name[contains]``, ``sort=-created_at``)."""
-    name = request.query_params.get("name[contains]") or request.query_params.get("name") or ""
-    stmt = select(Audience).where(
-        Audience.deleted.is_(False),
-        Audience.kind != "unlisted",
-        (Audience.owner_id == user.customer_id) | Audience.kind.in_(_PUBLIC),
-    )
-    if name:
-        stmt = stmt.where(Audience.name.contains(name, autoescape=True))
-    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-    sort = request.query_params.getlist("sort") or ["-created_at"]
-    columns = {"created_at": Audience.created_at, "name": Audience.name}
-    order = []
-    for key in sort:
-        column = columns.get(key.lstrip("-"))
-        if column is None:
-            raise BadRequestError(f"sort: unknown sort key '{key}' (use created_at or name)")
-        order.append(column.desc() if key.startswith("-") else column)
-    rows = list(
-        session.scalars(stmt.order_by(*order, Audience.id).offset((page - 1) * page_size).limit(page_size))
+    total, rows = audience_store.find_audiences(
+        session=session,
+        owner_id=user.customer_id,
+        name=request.query_params.get("name[contains]") or request.query_params.get("name") or "",
+        sort=request.query_params.getlist("sort") or ["-created_at"],
+        page=page,
+        page_size=page_size,
     )
     return {
         "total": total,
@@ -288,16 +240,17 @@ def update_audience(
     fields = body.model_fields_set
     if "filters" in fields or "graduation_rule" in fields:
         _custom(audience, action="update filters and graduation rule")
-    if body.name is not None:
-        if not body.name.strip():
-            raise BadRequestError("name: give the audience a non-empty name")
-        audience.name = body.name.strip()
-    if body.filters is not None:
-        filters = [f.wire() for f in body.filters]
+    if body.name is not None and not body.name.strip():
+        raise BadRequestError("name: give the audience a non-empty name")
+    filters = [f.wire() for f in body.filters] if body.filters is not None else None
+    if filters is not None:
         _check_filters(filters)
-        audience.filters = filters
-    if body.graduation_rule is not None:
-        audience.graduation_rule = _rule(body.graduation_rule)
+    audience_store.update_audience(
+        audience=audience,
+        name=body.name.strip() if body.name is not None else None,
+        filters=filters,
+        graduation_rule=_rule(body.graduation_rule),
+    )
     if ("filters" in fields or "graduation_rule" in fields) and audience.recruiting_started_at is not None:
         scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
     return _output(session, audience)
@@ -307,7 +260,7 @@ def update_audience(
 def delete_audience(audience: AudienceDep, user: CurrentUser) -> dict[str, Any]:
     """Delete an audience (its jobs stop being served)."""
     _owned(audience, user, action="delete")
-    audience.deleted = True
+    audience_store.delete_audience(audience=audience)
     return {}
 
 
@@ -324,18 +277,9 @@ def filter_audience(
     f = body.filter.wire()
     if (problem := filter_problem(f, "filter")) is not None:
         raise BadRequestError(problem)
-    view = Audience(
-        id=new_id("aud"),
-        owner_id=user.customer_id,
-        name=f"{audience.name} (filtered)",
-        kind="filtered",
-        base_audience_id=audience.id,
-        filters=[f],
-        status=audience.status,
-        is_public=False,
-        created_at=utcnow(),
+    view = audience_store.create_filtered_view(
+        session=session, base=audience, owner_id=user.customer_id, audience_filter=f
     )
-    session.add(view)
     return CreateAudienceOutput(audience_id=view.id)
 
 
@@ -356,12 +300,7 @@ def recruit(
 @router.get("/audience/{audience_id}/user-metrics")
 def user_metrics(audience: AudienceDep, session: SessionDep) -> UserMetrics:
     """How many labelers are graduated, distilling and dropped."""
-    base = (
-        session.get(Audience, audience.base_audience_id)
-        if audience.kind == "filtered" and audience.base_audience_id
-        else audience
-    )
-    metrics = scheduler.user_metrics(session, base or audience)
+    metrics = scheduler.user_metrics(session, audience_store.base_of(session=session, audience=audience))
     capacity = "Sufficient" if metrics["Graduated"] >= 20 else "Low" if metrics["Graduated"] else "None"
     return UserMetrics(users_per_state=metrics, capacity=capacity)
 
@@ -379,16 +318,8 @@ def add_example(
     _owned(audience, user, action="add examples to")
     _custom(audience, action="add examples")
     valid = validate_example(session=session, body=body)
-    count = (
-        session.scalar(
-            select(func.count())
-            .select_from(AudienceExample)
-            .where(AudienceExample.audience_id == audience.id)
-        )
-        or 0
-    )
-    example = AudienceExample(
-        id=new_id("ex"),
+    example = audience_store.add_example(
+        session=session,
         audience_id=audience.id,
         kind=valid.kind,
         payload=valid.payload,
@@ -400,11 +331,8 @@ def add_example(
         feature_flags=[f.wire() for f in body.feature_flags or []],
         random_correct_probability=valid.random_correct_probability,
         content_key=valid.content_key,
-        sort_index=body.sort_index if body.sort_index is not None else int(count),
-        created_at=utcnow(),
+        sort_index=body.sort_index,
     )
-    session.add(example)
-    session.flush()
     if audience.recruiting_started_at is not None:
         scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
         _wake(request)
@@ -421,22 +349,18 @@ def list_examples(
     """A page of the audience's qualification examples with their answer counts."""
     examples = scheduler.examples_of(session, audience.id)
     total = len(examples)
+    shown = examples[(page - 1) * page_size : page * page_size]
+    counts = audience_store.answer_counts(session=session, example_ids=[ex.id for ex in shown])
     items = []
-    for ex in examples[(page - 1) * page_size : page * page_size]:
-        correct = dict(
-            session.execute(
-                select(ExampleAnswer.correct, func.count())
-                .where(ExampleAnswer.example_id == ex.id)
-                .group_by(ExampleAnswer.correct)
-            ).all()
-        )
+    for ex in shown:
+        correct, incorrect = counts[ex.id]
         items.append(
             {
                 "id": ex.id,
                 "asset": stored_asset(session, ex.asset),
                 "payload": ex.payload,
-                "correctCount": int(correct.get(True, 0)),
-                "incorrectCount": int(correct.get(False, 0)),
+                "correctCount": correct,
+                "incorrectCount": incorrect,
                 "truth": ex.truth,
                 "context": ex.context,
                 "contextAsset": stored_asset(session, ex.context_asset),
@@ -459,12 +383,11 @@ def delete_example(
     example_id: str, session: SessionDep, user: CurrentUser, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
     """Delete a qualification example (candidates re-qualify on the remaining ones)."""
-    ex = session.get(AudienceExample, example_id)
-    audience = session.get(Audience, ex.audience_id) if ex is not None else None
-    if ex is None or ex.deleted or audience is None or audience.owner_id != user.customer_id:
+    found = audience_store.find_example(session=session, example_id=example_id, owner_id=user.customer_id)
+    if found is None:
         raise NotFoundError(f"Example '{example_id}' not found")
-    ex.deleted = True
-    session.flush()
+    example, audience = found
+    audience_store.delete_example(session=session, example=example)
     if audience.recruiting_started_at is not None:
         scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
         _wake(request)

@@ -1,0 +1,298 @@
+"""Repository of audiences and their qualification examples: lookups, creation, listing.
+
+The routes in ``server/routes/audience.py`` parse and validate HTTP input and shape responses; every query
+they need lives here. Recruiting itself (who joins, graduates or drops) stays in ``server/scheduler.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.store.labeling import (
+    Audience,
+    AudienceExample,
+    ExampleAnswer,
+    new_id,
+    utcnow,
+)
+from rapidata_nb.server.store.models import Customer
+
+__all__ = [
+    "PUBLIC_KINDS",
+    "add_example",
+    "answer_counts",
+    "base_of",
+    "count_examples",
+    "create_custom",
+    "create_filtered_view",
+    "create_unlisted",
+    "delete_audience",
+    "delete_example",
+    "find_audiences",
+    "find_example",
+    "find_unlisted",
+    "find_visible",
+    "list_unlisted",
+    "owner_email",
+    "update_audience",
+]
+
+PUBLIC_KINDS = ("global", "curated")
+"""Seeded audiences every caller may use (and nobody may change)."""
+
+_SORT_COLUMNS = {"created_at": Audience.created_at, "name": Audience.name}
+
+
+# --- lookups ------------------------------------------------------------------------------------------------
+
+
+def find_visible(*, session: Session, audience_id: str, owner_id: str) -> Audience | None:
+    """A listed audience the owner may see: seeded/public ones and its own (never deleted or unlisted)."""
+    row = session.get(Audience, audience_id)
+    if row is None or row.deleted or row.kind == "unlisted":
+        return None
+    if row.kind in PUBLIC_KINDS or row.is_public or row.owner_id == owner_id:
+        return row
+    return None
+
+
+def find_unlisted(*, session: Session, audience_id: str, owner_id: str) -> Audience | None:
+    """One of the owner's own unlisted audiences (unlisted audiences are never shared through the API)."""
+    row = session.get(Audience, audience_id)
+    if row is None or row.deleted or row.kind != "unlisted" or row.owner_id != owner_id:
+        return None
+    return row
+
+
+def base_of(*, session: Session, audience: Audience) -> Audience:
+    """The audience whose pool and status a filtered view reports; any other audience is its own base.
+
+    A view whose base row vanished falls back to itself, so reading it still answers instead of failing.
+    """
+    if audience.kind == "filtered" and audience.base_audience_id:
+        return session.get(Audience, audience.base_audience_id) or audience
+    return audience
+
+
+def owner_email(*, session: Session, owner_id: str | None) -> str | None:
+    """The owning customer's e-mail, or ``None`` for seeded audiences and unknown owners."""
+    owner = session.get(Customer, owner_id) if owner_id else None
+    return owner.email if owner is not None else None
+
+
+# --- creation -----------------------------------------------------------------------------------------------
+
+
+def create_unlisted(*, session: Session, owner_id: str, name: str) -> Audience:
+    """An unlisted audience: ``Ready`` at once, since only invited humans (no recruiting) label for it."""
+    audience = Audience(
+        id=new_id("ula"),
+        owner_id=owner_id,
+        name=name,
+        kind="unlisted",
+        filters=[],
+        status="Ready",
+        is_public=False,
+        recruiting_done=True,
+        created_at=utcnow(),
+    )
+    session.add(audience)
+    return audience
+
+
+def create_custom(
+    *,
+    session: Session,
+    owner_id: str,
+    name: str,
+    filters: list[dict[str, Any]],
+    graduation_rule: dict[str, Any] | None,
+) -> Audience:
+    """A custom audience, ``Created`` until it recruits (filters and rule already validated)."""
+    audience = Audience(
+        id=new_id("aud"),
+        owner_id=owner_id,
+        name=name,
+        kind="custom",
+        filters=filters,
+        graduation_rule=graduation_rule,
+        status="Created",
+        is_public=False,
+        created_at=utcnow(),
+    )
+    session.add(audience)
+    return audience
+
+
+def create_filtered_view(
+    *, session: Session, base: Audience, owner_id: str, audience_filter: dict[str, Any]
+) -> Audience:
+    """A filtered view of ``base``'s graduated pool (it recruits nobody; its status mirrors the base's)."""
+    view = Audience(
+        id=new_id("aud"),
+        owner_id=owner_id,
+        name=f"{base.name} (filtered)",
+        kind="filtered",
+        base_audience_id=base.id,
+        filters=[audience_filter],
+        status=base.status,
+        is_public=False,
+        created_at=utcnow(),
+    )
+    session.add(view)
+    return view
+
+
+def update_audience(
+    *,
+    audience: Audience,
+    name: str | None = None,
+    filters: list[dict[str, Any]] | None = None,
+    graduation_rule: dict[str, Any] | None = None,
+) -> None:
+    """Apply the validated changes; ``None`` keeps a field (the wire cannot clear a name, filters or rule)."""
+    if name is not None:
+        audience.name = name
+    if filters is not None:
+        audience.filters = filters
+    if graduation_rule is not None:
+        audience.graduation_rule = graduation_rule
+
+
+def delete_audience(*, audience: Audience) -> None:
+    """Soft-delete: the row stays for the jobs and answers that point at it; its jobs stop being served."""
+    audience.deleted = True
+
+
+# --- listing ------------------------------------------------------------------------------------------------
+
+
+def list_unlisted(
+    *, session: Session, owner_id: str, page: int, page_size: int
+) -> tuple[int, list[Audience]]:
+    """The total and one page (newest first) of the owner's unlisted audiences."""
+    stmt = select(Audience).where(
+        Audience.kind == "unlisted", Audience.owner_id == owner_id, Audience.deleted.is_(False)
+    )
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    rows = session.scalars(
+        stmt.order_by(Audience.created_at.desc(), Audience.id).offset((page - 1) * page_size).limit(page_size)
+    )
+    return total, list(rows)
+
+
+def find_audiences(
+    *, session: Session, owner_id: str, name: str, sort: Sequence[str], page: int, page_size: int
+) -> tuple[int, list[Audience]]:
+    """The total and one page of the listed audiences the owner can use.
+
+    Args:
+        name: Substring of the name (matched literally: ``%`` and ``_`` are escaped); empty for all.
+        sort: Keys ``created_at`` or ``name``, ``-`` prefixed for descending; ties break on the id.
+
+    Raises:
+        BadRequestError: For an unknown sort key.
+    """
+    stmt = select(Audience).where(
+        Audience.deleted.is_(False),
+        Audience.kind != "unlisted",
+        (Audience.owner_id == owner_id) | Audience.kind.in_(PUBLIC_KINDS),
+    )
+    if name:
+        stmt = stmt.where(Audience.name.contains(name, autoescape=True))
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    order = []
+    for key in sort:
+        column = _SORT_COLUMNS.get(key.lstrip("-"))
+        if column is None:
+            raise BadRequestError(f"sort: unknown sort key '{key}' (use created_at or name)")
+        order.append(column.desc() if key.startswith("-") else column)
+    rows = session.scalars(stmt.order_by(*order, Audience.id).offset((page - 1) * page_size).limit(page_size))
+    return total, list(rows)
+
+
+# --- qualification examples ---------------------------------------------------------------------------------
+
+
+def count_examples(*, session: Session, audience_id: str) -> int:
+    """How many examples the audience ever had, deleted ones included (the next default ``sortIndex``)."""
+    stmt = select(func.count()).select_from(AudienceExample).where(AudienceExample.audience_id == audience_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def add_example(
+    *,
+    session: Session,
+    audience_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    truth: dict[str, Any],
+    asset: dict[str, Any],
+    context: str | None,
+    context_asset: dict[str, Any] | None,
+    explanation: str | None,
+    feature_flags: list[dict[str, Any]],
+    random_correct_probability: float,
+    content_key: str,
+    sort_index: int | None,
+) -> AudienceExample:
+    """Store a validated qualification example; without a ``sort_index`` it goes after all earlier ones."""
+    if sort_index is None:
+        sort_index = count_examples(session=session, audience_id=audience_id)
+    example = AudienceExample(
+        id=new_id("ex"),
+        audience_id=audience_id,
+        kind=kind,
+        payload=payload,
+        truth=truth,
+        asset=asset,
+        context=context,
+        context_asset=context_asset,
+        explanation=explanation,
+        feature_flags=feature_flags,
+        random_correct_probability=random_correct_probability,
+        content_key=content_key,
+        sort_index=sort_index,
+        created_at=utcnow(),
+    )
+    session.add(example)
+    session.flush()
+    return example
+
+
+def find_example(
+    *, session: Session, example_id: str, owner_id: str
+) -> tuple[AudienceExample, Audience] | None:
+    """A live example with its audience, if the audience belongs to the owner."""
+    example = session.get(AudienceExample, example_id)
+    audience = session.get(Audience, example.audience_id) if example is not None else None
+    if example is None or example.deleted or audience is None or audience.owner_id != owner_id:
+        return None
+    return example, audience
+
+
+def delete_example(*, session: Session, example: AudienceExample) -> None:
+    """Soft-delete an example; flushed so that re-qualification right after no longer sees it."""
+    example.deleted = True
+    session.flush()
+
+
+def answer_counts(*, session: Session, example_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """``(correct, incorrect)`` qualification answers per example, in one query for a page of examples."""
+    counts = {example_id: (0, 0) for example_id in example_ids}
+    if not counts:
+        return counts
+    rows = session.execute(
+        select(ExampleAnswer.example_id, ExampleAnswer.correct, func.count())
+        .where(ExampleAnswer.example_id.in_(list(counts)))
+        .group_by(ExampleAnswer.example_id, ExampleAnswer.correct)
+    )
+    for example_id, correct, n in rows:
+        right, wrong = counts[example_id]
+        counts[example_id] = (right + int(n), wrong) if correct else (right, wrong + int(n))
+    return counts
