@@ -20,7 +20,9 @@ candidates is done, so the graduated pool never depends on timing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,7 @@ from rapidata_nb.server.crowd.behaviour import TaskView, answer
 from rapidata_nb.server.crowd.filters import matches
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import grade, named_option
+from rapidata_nb.server.store import audiences as audience_store
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
@@ -45,6 +48,7 @@ from rapidata_nb.server.store.models import Asset, Job
 
 __all__ = [
     "DEFAULT_RULE",
+    "INACTIVE_AFTER",
     "example_truth",
     "example_view",
     "examples_of",
@@ -372,29 +376,46 @@ def record_example_answer(
     return ok
 
 
+INACTIVE_AFTER = timedelta(days=30)
+"""A graduated human with no activity for this long counts as ``Inactive`` in :func:`user_metrics`."""
+
+
 def user_metrics(session: Session, audience: Audience) -> dict[str, int]:
-    """``usersPerState`` of an audience (global: the whole population is graduated)."""
-    if audience.kind == "global":
-        total = int(session.scalar(select(func.count()).select_from(Labeler)) or 0)
-        return {"Graduated": total, "Distilling": 0, "Dropped": 0, "Inactive": 0}
-    target = (
-        audience.base_audience_id
-        if audience.kind == "filtered" and audience.base_audience_id
-        else audience.id
-    )
-    counts = dict(
-        session.execute(
-            select(AudienceMember.state, func.count())
-            .where(AudienceMember.audience_id == target)
-            .group_by(AudienceMember.state)
-        ).all()
-    )
-    return {
-        "Graduated": int(counts.get("Graduated", 0)),
-        "Distilling": int(counts.get("Distilling", 0)),
-        "Dropped": int(counts.get("Dropped", 0)),
-        "Inactive": 0,
-    }
+    """``usersPerState`` of the audience asked about, each labeler in exactly one state.
+
+    Members: global, everyone (all graduated); custom and curated, the member rows; a filtered view, the
+    members of its base passing the view's filters (nobody if the base is gone). ``Inactive`` are graduated
+    *human* labelers with no activity for ``INACTIVE_AFTER`` (30 days) before now: no session, task answer or
+    qualification answer, and no change of standing in the audience (``store.audiences.quiet_humans``). They
+    are reported there instead of under ``Graduated`` but may still label when they come back. Simulated
+    labelers are never inactive, since the crowd serves them whenever there is work.
+    """
+    since = utcnow() - INACTIVE_AFTER
+    if audience.kind == "filtered":
+        base = session.get(Audience, audience.base_audience_id) if audience.base_audience_id else None
+        if base is None or base.deleted:
+            return {"Graduated": 0, "Distilling": 0, "Dropped": 0, "Inactive": 0}
+        members_of = None if base.kind == "global" else base.id
+        members = [
+            m
+            for m in audience_store.member_profiles(session=session, audience_id=members_of)
+            if matches(audience.filters, m)
+        ]
+        quiet = audience_store.quiet_humans(session=session, audience_id=members_of, since=since)
+        counts = Counter("Inactive" if m["id"] in quiet else m["state"] for m in members)
+    elif audience.kind == "global":
+        quiet = audience_store.quiet_humans(session=session, audience_id=None, since=since)
+        counts = Counter(
+            {
+                "Graduated": audience_store.population_size(session=session) - len(quiet),
+                "Inactive": len(quiet),
+            }
+        )
+    else:
+        counts = Counter(audience_store.member_state_counts(session=session, audience_id=audience.id))
+        quiet = audience_store.quiet_humans(session=session, audience_id=audience.id, since=since)
+        counts.update({"Graduated": -len(quiet), "Inactive": len(quiet)})
+    return {state: int(counts[state]) for state in ("Graduated", "Distilling", "Dropped", "Inactive")}
 
 
 def refresh_status(*, session: Session, audience: Audience) -> str:

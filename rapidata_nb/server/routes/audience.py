@@ -90,7 +90,7 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
     base = audience_store.base_of(session=session, audience=audience)
     if base.kind == "custom":
         scheduler.refresh_status(session=session, audience=base)
-    metrics = scheduler.user_metrics(session, base)
+    metrics = scheduler.user_metrics(session, audience)  # a filtered view counts its own members
     owner_mail = audience_store.owner_email(session=session, owner_id=audience.owner_id)
     rule = scheduler.graduation_rule(base)
     filters = list(base.filters or []) if audience.kind == "filtered" else list(audience.filters or [])
@@ -299,8 +299,8 @@ def recruit(
 
 @router.get("/audience/{audience_id}/user-metrics")
 def user_metrics(audience: AudienceDep, session: SessionDep) -> UserMetrics:
-    """How many labelers are graduated, distilling and dropped."""
-    metrics = scheduler.user_metrics(session, audience_store.base_of(session=session, audience=audience))
+    """How many of the audience's labelers are graduated, distilling, dropped and inactive."""
+    metrics = scheduler.user_metrics(session, audience)
     capacity = "Sufficient" if metrics["Graduated"] >= 20 else "Low" if metrics["Graduated"] else "None"
     return UserMetrics(users_per_state=metrics, capacity=capacity)
 

@@ -1,4 +1,4 @@
-"""Repository of audiences and their qualification examples: lookups, creation, listing.
+"""Repository of audiences and their qualification examples: lookups, creation, listing, members.
 
 The routes in ``server/routes/audience.py`` parse and validate HTTP input and shape responses; every query
 they need lives here. Recruiting itself (who joins, graduates or drops) stays in ``server/scheduler.py``.
@@ -7,16 +7,21 @@ they need lives here. Recruiting itself (who joins, graduates or drops) stays in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.errors import BadRequestError
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
+    AudienceMember,
     ExampleAnswer,
+    Labeler,
+    LabelerSession,
+    Response,
     new_id,
     utcnow,
 )
@@ -38,7 +43,11 @@ __all__ = [
     "find_unlisted",
     "find_visible",
     "list_unlisted",
+    "member_profiles",
+    "member_state_counts",
     "owner_email",
+    "population_size",
+    "quiet_humans",
     "update_audience",
 ]
 
@@ -296,3 +305,79 @@ def answer_counts(*, session: Session, example_ids: Sequence[str]) -> dict[str, 
         right, wrong = counts[example_id]
         counts[example_id] = (right + int(n), wrong) if correct else (right, wrong + int(n))
     return counts
+
+
+# --- members ------------------------------------------------------------------------------------------------
+
+_PROFILE = (
+    Labeler.id,
+    Labeler.kind,
+    Labeler.country,
+    Labeler.language,
+    Labeler.age,
+    Labeler.gender,
+    Labeler.occupation,
+    Labeler.device,
+)
+
+
+def population_size(*, session: Session) -> int:
+    """How many labelers exist, simulated and human (the global audience's members)."""
+    return int(session.scalar(select(func.count()).select_from(Labeler)) or 0)
+
+
+def member_profiles(*, session: Session, audience_id: str | None) -> list[dict[str, Any]]:
+    """Members of an audience as profile dicts with a ``state`` (what ``crowd.filters.matches`` reads).
+
+    Args:
+        audience_id: An audience with member rows; ``None`` for the whole population (the global audience),
+            where everyone is ``Graduated``.
+    """
+    if audience_id is None:
+        rows = session.execute(select(*_PROFILE)).mappings()
+        return [{**row, "state": "Graduated"} for row in rows]
+    rows = session.execute(
+        select(*_PROFILE, AudienceMember.state)
+        .join(AudienceMember, AudienceMember.labeler_id == Labeler.id)
+        .where(AudienceMember.audience_id == audience_id)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def member_state_counts(*, session: Session, audience_id: str) -> dict[str, int]:
+    """How many members of an audience are in each state (states without members are absent)."""
+    rows = session.execute(
+        select(AudienceMember.state, func.count())
+        .where(AudienceMember.audience_id == audience_id)
+        .group_by(AudienceMember.state)
+    )
+    return {str(state): int(n) for state, n in rows}
+
+
+def quiet_humans(*, session: Session, audience_id: str | None, since: datetime) -> set[str]:
+    """Graduated human labelers with no activity at or after ``since``.
+
+    Activity is everything the store timestamps for a labeler: joining (``Labeler.created_at``), opening a
+    labeling session, answering a task (``Response``) or any qualification example (``ExampleAnswer``), and,
+    in a custom or curated audience, a change of standing there (``AudienceMember.updated_at``: joining,
+    graduating). Simulated labelers are never quiet: the crowd serves them whenever there is work.
+
+    Args:
+        audience_id: Only graduated members of this audience; ``None`` for the whole population (the global
+            audience, where everyone is graduated).
+        since: The start of the activity window.
+    """
+    stmt = select(Labeler.id).where(
+        Labeler.kind == "human",
+        Labeler.created_at < since,
+        ~exists().where(LabelerSession.labeler_id == Labeler.id, LabelerSession.created_at >= since),
+        ~exists().where(Response.labeler_id == Labeler.id, Response.created_at >= since),
+        ~exists().where(ExampleAnswer.labeler_id == Labeler.id, ExampleAnswer.created_at >= since),
+    )
+    if audience_id is not None:
+        stmt = stmt.join(AudienceMember, AudienceMember.labeler_id == Labeler.id).where(
+            AudienceMember.audience_id == audience_id,
+            AudienceMember.state == "Graduated",
+            AudienceMember.updated_at < since,
+        )
+    return set(session.scalars(stmt))
