@@ -396,7 +396,7 @@ def audience_blocker(session: Session, audience_id: str) -> str | None:
     m = scheduler.user_metrics(session, aud)
     if aud.recruiting_started_at is None:
         return f"audience '{aud.name}' ({aud.id}) has not started recruiting (call start_recruiting())"
-    if aud.recruiting_done and m["Graduated"] == 0 and m["Distilling"] == 0:
+    if aud.recruiting_done and scheduler.qualified(m) == 0 and m["Distilling"] == 0:
         return (
             f"audience '{aud.name}' ({aud.id}): every candidate failed the qualification examples "
             f"({m['Dropped']} dropped); check the examples' truths"

@@ -58,6 +58,7 @@ __all__ = [
     "refresh_status",
     "reset_recruiting",
     "start_recruiting",
+    "qualified",
     "user_metrics",
 ]
 
@@ -318,7 +319,7 @@ def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
         audience.recruiting_done = True
     session.flush()
     refresh_status(session=session, audience=audience)
-    if audience.recruiting_done and user_metrics(session, audience)["Graduated"] == 0:
+    if audience.recruiting_done and qualified(user_metrics(session, audience)) == 0:
         _mark_jobs(
             session,
             audience,
@@ -418,14 +419,19 @@ def user_metrics(session: Session, audience: Audience) -> dict[str, int]:
     return {state: int(counts[state]) for state in ("Graduated", "Distilling", "Dropped", "Inactive")}
 
 
+def qualified(metrics: dict[str, int]) -> int:
+    """Members who passed qualification: ``Inactive`` people graduated too and may come back."""
+    return metrics["Graduated"] + metrics["Inactive"]
+
+
 def refresh_status(*, session: Session, audience: Audience) -> str:
     """Recompute a custom audience's status from its funnel (Created → Recruiting → Ready)."""
     if audience.kind != "custom":
         return audience.status
     m = user_metrics(session, audience)
-    if audience.recruiting_started_at is None or m["Graduated"] + m["Distilling"] + m["Dropped"] == 0:
+    if audience.recruiting_started_at is None or qualified(m) + m["Distilling"] + m["Dropped"] == 0:
         audience.status = "Created"
-    elif m["Graduated"] > 0 or m["Distilling"] == 0:
+    elif qualified(m) > 0 or m["Distilling"] == 0:
         audience.status = "Ready"
     else:
         audience.status = "Recruiting"

@@ -147,3 +147,28 @@ def test_a_filtered_audience_counts_only_its_own_members(api: httpx.Client, audi
     assert metrics(api, global_view) == {"Graduated": 3, "Distilling": 0, "Dropped": 0, "Inactive": 1}
     # the base audiences still report everyone
     assert metrics(api, audience)["Graduated"] == 3
+
+
+def test_an_audience_whose_only_graduate_is_quiet_is_still_ready(
+    server: LiveServer, api: httpx.Client, audience: str
+) -> None:
+    """Inactive people qualified and may come back: they count for the status like any graduate."""
+    from rapidata_nb.server.store.db import make_engine, make_session_factory
+    from rapidata_nb.server.store.labeling import AudienceMember, utcnow
+
+    quiet = str(ok(api.post("/audience", json={"name": "Quiet"}))["audienceId"])
+    ok(api.post(f"/audience/{quiet}/example", json=compare_example(("q a", "q b"), "q a")))
+    engine = make_engine(server.store_url)
+    with make_session_factory(engine)() as session:
+        session.add(
+            AudienceMember(
+                audience_id=quiet,
+                labeler_id="hum_quiet_is",
+                state="Graduated",
+                updated_at=utcnow() - timedelta(days=40),
+            )
+        )
+        session.commit()
+    engine.dispose()
+    assert ok(api.post(f"/audience/{quiet}/recruit"))["status"] == "Ready"
+    assert metrics(api, quiet)["Inactive"] == 1
