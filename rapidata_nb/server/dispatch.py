@@ -984,6 +984,9 @@ def submit(
         update(JobTask).where(JobTask.id == task.id).values(response_count=JobTask.response_count + 1)
     )
     session.refresh(task, ["response_count"])
+    session.refresh(job, ["state", "deleted"])  # after the task lock: see store.jobs.fence_responses
+    if job.deleted or job.state not in ("Running", "Paused"):
+        raise ConflictError(f"job {task.job_id} stopped collecting responses")
     response = Response(
         id=new_id("rsp"),
         job_id=task.job_id,

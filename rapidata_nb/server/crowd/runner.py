@@ -236,6 +236,9 @@ class CrowdRunner:
             try:
                 did = crowd_step(session, seed=self.seed, caches=self._caches)
                 session.commit()
+            except ConflictError:  # the job stopped while we answered (store.jobs.fence_responses)
+                session.rollback()
+                did = False
             except Exception:
                 session.rollback()
                 raise

@@ -217,8 +217,9 @@ def retry_job(job: JobDep, request: Request) -> Response:
 
 
 @router.delete("/job/{job_id}", status_code=204)
-def delete_job(job: JobDep) -> Response:
-    """Delete a job; its tasks are no longer served."""
+def delete_job(job: JobDep, session: SessionDep) -> Response:
+    """Delete a job; its tasks are no longer served, and no answer is taken after this commits."""
+    store.fence_responses(session=session, job_id=job.id)
     job.deleted = True
     if job.state in ("Running", "Queued", "Submitted"):
         store.set_state(job=job, state="Paused")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import CreateJobInput
@@ -18,6 +18,7 @@ from rapidata_nb.server.store.models import Job, JobDefinition
 __all__ = [
     "JobCounts",
     "create_job",
+    "fence_responses",
     "find_audience",
     "job_counts",
     "list_jobs",
@@ -91,6 +92,19 @@ def _open_job(*, session: Session, job: Job, seed: int) -> bool:
 
     started = dispatch.open_job(session=session, job=job, seed=seed)
     return bool(started)
+
+
+def fence_responses(*, session: Session, job_id: str) -> None:
+    """Lock every task of the job: answers in flight commit first, later ones wait for this transaction.
+
+    Call before a job stops collecting (stopped, deleted), in the same transaction. ``dispatch.submit``
+    updates its task row *before* it re-reads the job, so an answer either commits before the stop and is
+    counted, or waits here and then finds the job stopped: results read after the stop never change. Task
+    rows before the job row is the lock order of ``submit`` as well, so the two cannot deadlock.
+    """
+    session.execute(
+        update(JobTask).where(JobTask.job_id == job_id).values(response_count=JobTask.response_count)
+    )
 
 
 def set_state(*, job: Job, state: str, failure_message: str | None = None) -> None:
