@@ -1,5 +1,6 @@
-// Bundle each widget's ES module (and its CSS) into rapidata_nb/widgets/static/, and the labeling
-// web app (label_app.js) into rapidata_nb/server/web/static/.
+// Bundle each widget's ES module, and their shared stylesheet (widgets.css), into
+// rapidata_nb/widgets/static/, and the labeling web app (label_app.js) into
+// rapidata_nb/server/web/static/.
 //
 //   npm ci && node build.mjs          one deterministic build (the committed bundles)
 //   node build.mjs --outdir D         widgets only, into D (the app too with --app-outdir E)
@@ -29,7 +30,11 @@ const appOutdir =
 
 /** @type {import("esbuild").BuildOptions} */
 const options = {
-  entryPoints: WIDGETS.map((name) => path.join(here, `${name}.js`)),
+  // one stylesheet for every widget (widgets.css), not a copy per bundle
+  entryPoints: [
+    ...WIDGETS.map((name) => path.join(here, `${name}.js`)),
+    { in: path.join(here, "style.css"), out: "widgets" },
+  ],
   absWorkingDir: here,
   outdir,
   bundle: true,

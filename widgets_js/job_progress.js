@@ -1,7 +1,6 @@
 // JobProgress: live progress of one or more jobs (rapidata_nb/widgets/job_progress.py).
 // Python polls `job.get_progress()` in a background thread and updates the `jobs` trait.
 
-import "./style.css";
 import { formatDuration, guard, h, showError } from "./common.js";
 
 const NAME = "JobProgress";

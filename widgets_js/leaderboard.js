@@ -1,6 +1,5 @@
 // Leaderboard: scores with their confidence intervals (rapidata_nb/widgets/leaderboard.py).
 
-import "./style.css";
 import { guard, h, showError } from "./common.js";
 
 const NAME = "Leaderboard";

@@ -1,7 +1,6 @@
 // ResultsGallery: one card per datapoint with its media, vote split and confidence
 // (rapidata_nb/widgets/results_gallery.py). Python filters and pages; this module draws one page.
 
-import "./style.css";
 import { guard, h, mediaElement, showError, UrlPool } from "./common.js";
 
 const NAME = "ResultsGallery";

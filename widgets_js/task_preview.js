@@ -1,6 +1,5 @@
 // TaskPreview: what a labeler sees, one datapoint at a time (rapidata_nb/widgets/task_preview.py).
 
-import "./style.css";
 import { guard, h, showError } from "./common.js";
 import { renderTask } from "./task_renderers.js";
 

@@ -1,7 +1,6 @@
 // WinLossMatrix: a canvas heatmap of pairwise wins (rapidata_nb/widgets/winloss_matrix.py).
 // One canvas instead of n² DOM nodes, so 100 × 100 renders in a few milliseconds.
 
-import "./style.css";
 import { guard, h, showError, toBytes } from "./common.js";
 
 const NAME = "WinLossMatrix";

@@ -65,7 +65,7 @@ class JobProgress(BaseWidget):
     """
 
     _esm = STATIC_DIR / "job_progress.js"
-    _css = STATIC_DIR / "job_progress.css"
+    _css = STATIC_DIR / "widgets.css"
     _widget_name: ClassVar[str] = "JobProgress"
     _init_arguments: ClassVar[tuple[str, ...]] = ("jobs", "start")
 

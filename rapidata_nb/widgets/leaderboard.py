@@ -36,7 +36,7 @@ class Leaderboard(BaseWidget):
     """
 
     _esm = STATIC_DIR / "leaderboard.js"
-    _css = STATIC_DIR / "leaderboard.css"
+    _css = STATIC_DIR / "widgets.css"
     _widget_name: ClassVar[str] = "Leaderboard"
     _init_arguments: ClassVar[tuple[str, ...]] = ("frame",)
 

@@ -30,7 +30,7 @@ class ResultsGallery(BaseWidget):
     """
 
     _esm = STATIC_DIR / "results_gallery.js"
-    _css = STATIC_DIR / "results_gallery.css"
+    _css = STATIC_DIR / "widgets.css"
     _widget_name: ClassVar[str] = "ResultsGallery"
     _init_arguments: ClassVar[tuple[str, ...]] = ("items", "assets")
 

@@ -46,7 +46,7 @@ class TaskPreview(BaseWidget):
     """
 
     _esm = STATIC_DIR / "task_preview.js"
-    _css = STATIC_DIR / "task_preview.css"
+    _css = STATIC_DIR / "widgets.css"
     _widget_name: ClassVar[str] = "TaskPreview"
     _init_arguments: ClassVar[tuple[str, ...]] = (
         "task_type", "instruction", "datapoints", "answer_options", "a_b_names", "sentences", "contexts",

@@ -78,7 +78,7 @@ class WinLossMatrix(BaseWidget):
     """
 
     _esm = STATIC_DIR / "winloss_matrix.js"
-    _css = STATIC_DIR / "winloss_matrix.css"
+    _css = STATIC_DIR / "widgets.css"
     _widget_name: ClassVar[str] = "WinLossMatrix"
     _init_arguments: ClassVar[tuple[str, ...]] = ("matrix", "scores", "battles")
 

@@ -68,8 +68,11 @@ window.__errors = [];
 window.mount = async (name, initial) => {
   const link = document.createElement("link");
   link.rel = "stylesheet";
-  link.href = `/static/${name}.css`;
-  const loaded = new Promise((resolve) => { link.onload = resolve; link.onerror = resolve; });
+  link.href = "/static/widgets.css"; // one stylesheet for every widget
+  const loaded = new Promise((resolve, reject) => {
+    link.onload = resolve;
+    link.onerror = () => reject(new Error(`no stylesheet at ${link.href}`));
+  });
   document.head.append(link);
   await loaded;
   const mod = await import(`/static/${name}.js`);

@@ -14,11 +14,16 @@ STATIC = ROOT / "rapidata_nb" / "widgets" / "static"
 WIDGETS = ["task_preview", "job_progress", "winloss_matrix", "leaderboard", "results_gallery"]
 
 
-def test_every_widget_has_a_committed_bundle_and_stylesheet() -> None:
+def test_every_widget_has_a_committed_bundle_and_the_shared_stylesheet() -> None:
+    from rapidata_nb import widgets
+
+    assert (STATIC / "widgets.css").stat().st_size > 0
     for name in WIDGETS:
         assert (STATIC / f"{name}.js").stat().st_size > 0
-        assert (STATIC / f"{name}.css").stat().st_size > 0
         assert (JS / f"{name}.js").exists()
+    classes = [widgets.TaskPreview, widgets.JobProgress, widgets.WinLossMatrix, widgets.Leaderboard,
+               widgets.ResultsGallery]  # fmt: skip
+    assert {str(cls._css) for cls in classes} == {(STATIC / "widgets.css").read_text()}
 
 
 def test_bundles_import_nothing_at_runtime() -> None:
