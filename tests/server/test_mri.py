@@ -247,3 +247,50 @@ def test_official_sdk_runs_an_mri_study(tls_server: dict[str, str], tmp_path: Pa
     assert result["names"] == ["m1", "m2", "m3"]
     assert result["matches"] == [4, 4, 4]
     assert isinstance(result["elo"], float)
+
+
+REPLAY_PROMPTS = [*PROMPTS, "A portrait of a wise old wizard"]
+
+
+def small_mri_study(api: httpx.Client) -> dict[str, Any]:
+    """Four models on three prompts, submitted one at a time as ``evaluate_model`` does; standings, matrix."""
+    bid = api.post("/benchmark", json={"name": "replay"}).json()["id"]
+    for p in REPLAY_PROMPTS:
+        assert api.post(f"/benchmark/{bid}/prompt", json=text_prompt(p)).status_code == 200
+    lb = api.post(
+        "/leaderboard", json={"benchmarkId": bid, "name": "Realism", "instruction": "Realistic?"}
+    ).json()
+    for name in ["aurora", "comet", "nova", "pulsar"]:
+        pid = api.post(f"/benchmark/{bid}/participants", json={"name": name}).json()["participantId"]
+        for i, p in enumerate(REPLAY_PROMPTS):
+            url = f"https://example.com/replay/{name}/{i}.png"
+            file_name = api.post("/asset/url", params={"url": url}).json()["fileName"]
+            body = {"identifier": p, "asset": {"_t": "ExistingAssetInput", "name": file_name}}
+            assert api.post(f"/participant/{pid}/sample", json=body).status_code == 200
+        assert api.post("/participants/submit", json={"participantIds": [pid]}).status_code == 200
+    runs = api.get(f"/leaderboard/{lb['id']}/runs").json()["items"]
+    assert len(runs) == 3
+    for run in runs:
+        wait_for(
+            lambda run=run: api.get(f"/job/{run['jobId']}").json()["state"] == "Completed",
+            timeout=120,
+            message="evaluation job",
+        )
+    standings = api.get(f"/leaderboard/{lb['id']}/standings/query").json()
+    for row in standings["items"]:
+        del row["id"]  # ids are random per server
+    return {"standings": standings, "matrix": api.get(f"/leaderboard/{lb['id']}/matrix/query").json()}
+
+
+def test_the_same_program_gives_the_same_standings(live_server_factory: Any) -> None:
+    """DESIGN §7: with the simulated crowd on one server, a rerun of a program reproduces its standings.
+
+    Ids differ between servers, so nothing deciding the matchups or the crowd's answers may depend on them.
+    """
+    outcomes = []
+    for _ in range(2):
+        with live_server_factory().client() as api:
+            outcomes.append(small_mri_study(api))
+    first, second = outcomes
+    assert sum(map(sum, first["matrix"]["data"])) == 18  # every pair once per prompt
+    assert first == second

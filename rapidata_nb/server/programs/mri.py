@@ -8,10 +8,16 @@ opponents and prompts. Standings are Bradley–Terry scores on the Elo-like scal
 matchups of enabled participants, optionally restricted to prompt tags and to labelers' country/language.
 With ``MajorityVote`` each matchup counts once for its majority side (a tie is half a win each); with
 ``AllVotes`` every vote counts. An inversed leaderboard ("which is worse?") flips wins and scores.
+
+The plan (which matchups, in which order, which side is shown as A) is seeded by what the user submitted (the
+leaderboard's name and instruction, the prompt identifiers and the media), never by ids: ids are random per
+server, and a matchup's sides make its content key, which decides the simulated crowd's labelers and answers.
+So a program rerun on a fresh server gets the same standings (DESIGN §7).
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -330,6 +336,16 @@ def _eligible(prompt: BenchmarkPrompt, leaderboard: Leaderboard) -> bool:
     return not leaderboard.included_tags or bool(values & set(leaderboard.included_tags))
 
 
+def _plan_seed(leaderboard: Leaderboard, *parts: object) -> int:
+    """A seed for the leaderboard's matchup plan from its settings and ``parts`` (content, not ids)."""
+    return stable_hash("mri", leaderboard.name, leaderboard.instruction, *parts)
+
+
+def _media_key(sample: ParticipantSample) -> str:
+    """The sample's medium as stored (uploaded files are named by their content): the same on every run."""
+    return json.dumps(sample.asset, sort_keys=True)
+
+
 def _candidates(
     session: Session, leaderboard: Leaderboard, new: Sequence[Participant], existing: Sequence[Participant]
 ) -> list[tuple[tuple[str, str], str, ParticipantSample, ParticipantSample]]:
@@ -350,7 +366,7 @@ def _candidates(
         for identifier in prompts:
             sa, sb = samples[a].get(identifier), samples[b].get(identifier)
             if sa and sb:
-                k = stable_hash(leaderboard.id, a, b, identifier)
+                k = _plan_seed(leaderboard, identifier, *map(_media_key, sa), "vs", *map(_media_key, sb))
                 out.append(((a, b), identifier, sa[k % len(sa)], sb[(k // 7) % len(sb)]))
     return out
 
@@ -363,7 +379,9 @@ def _evaluate(
     if not candidates:
         return None
     limit = max(1, leaderboard.response_budget // leaderboard.min_responses)
-    rng = np.random.default_rng(stable_hash("mri", leaderboard.id, *sorted(p.id for p in new)))
+    rng = np.random.default_rng(
+        _plan_seed(leaderboard, *(f"{c[1]}:{_media_key(c[2])}:{_media_key(c[3])}" for c in candidates))
+    )
     order = rng.permutation(len(candidates))
     # Round-robin over participant pairs so a small budget still covers every opponent.
     by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
