@@ -590,13 +590,12 @@ def mri() -> list[nbformat.NotebookNode]:
             "for run in leaderboard.jobs:\n"
             "    run.get_results()  # blocks until the run is done\n"
             "standings = leaderboard.get_standings()\n"
-            "standings",
-            metadata=IGNORE,
+            "standings"
         ),
         md(
-            "The matchups of this demo are scheduled as the runs arrive, so the exact numbers can differ between "
-            "runs of the notebook; what stays fixed is the structure: every model met every other model once per "
-            "prompt."
+            "The matchups are planned from what was submitted (the leaderboard, the prompts and the media), and the "
+            "simulated crowd is seeded, so every run of this notebook gives exactly these numbers. Every model met "
+            "every other model once per prompt:"
         ),
         code(
             'print(sorted(standings["name"]), int(standings["total_matches"].sum()))\n'
