@@ -17,10 +17,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
+from rapidata_nb.server.deps import REQUEST_SLOTS
 from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
 from rapidata_nb.server.routes import assets, auth, datasets, definitions, jobs, pages
 from rapidata_nb.server.security import SecurityMiddleware
@@ -127,6 +129,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.request_slots = anyio.CapacityLimiter(REQUEST_SLOTS)  # on the loop that serves this app
         _start_crowd(app, settings)
         programs = _start_programs(app)
         try:

@@ -3,13 +3,13 @@
 ``SessionDep`` opens one session per request and commits it when the handler returns, *before* the response
 is sent (``scope="function"``), so an acknowledged request is durable and a failed one changes nothing.
 
-A request holds one of :data:`_REQUEST_SLOTS` from before its first query until its commit. FastAPI runs
-each sync dependency and the handler in separate hops through its pool of 40 threads, and a request keeps
-its connection between hops (with its row locks on PostgreSQL, the write lock on SQLite). Without a bound, a
-busy server deadlocks: every pool thread waits for a connection or a lock, while the requests holding them
-wait for a thread to continue (the load-test stall of issue 9). With fewer slots than threads and than
-pooled connections, a request that holds a slot always gets a thread and a connection. Requests beyond the
-slots wait on the event loop, which costs no thread.
+A request holds one of the app's :data:`REQUEST_SLOTS` slots (``app.state.request_slots``) from before its
+first query until its commit. FastAPI runs each sync dependency and the handler in separate hops through its
+pool of 40 threads, and a request keeps its connection between hops (with its row locks on PostgreSQL, the
+write lock on SQLite). Without a bound, a busy server deadlocks: every pool thread waits for a connection or
+a lock, while the requests holding them wait for a thread to continue (the load-test stall of issue 9). With
+fewer slots than threads and than pooled connections, a request that holds a slot always gets a thread and a
+connection. Requests beyond the slots wait on the event loop, which costs no thread.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "DatasetDep",
     "DefinitionDep",
     "JobDep",
+    "REQUEST_SLOTS",
     "Principal",
     "SessionDep",
     "SettingsDep",
@@ -48,8 +49,8 @@ def get_settings(request: Request) -> ServerSettings:
     return settings
 
 
-_REQUEST_SLOTS = anyio.CapacityLimiter(32)
-"""Requests with an open session, per process: below FastAPI's 40 threads and the store's 60 connections."""
+REQUEST_SLOTS = 32
+"""Requests with an open session, per app: below FastAPI's 40 threads and the store's 60 connections."""
 
 
 def _end(session: Session, *, commit: bool) -> None:
@@ -67,7 +68,7 @@ async def _end_in_thread(session: Session, *, commit: bool) -> None:
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session and transaction per request: committed on success, rolled back on any error."""
-    async with _REQUEST_SLOTS:
+    async with request.app.state.request_slots:
         session: Session = request.app.state.session_factory()  # no connection until the first query
         try:
             yield session

@@ -4,7 +4,7 @@ Every labeler request runs a sync dependency (the labeler session lookup) and th
 a separate hop through FastAPI's pool of 40 threads, and keeps its database connection between hops. With more
 requests in flight than threads and pooled connections, that used to deadlock: all threads waited for a
 connection, all connections waited for a thread, until the pool gave up after 60 s and the requests failed
-(the stalled load-test run). ``deps._REQUEST_SLOTS`` bounds the open sessions, so a burst of 200 fetches and
+(the stalled load-test run). ``deps.REQUEST_SLOTS`` bounds the open sessions, so a burst of 200 fetches and
 then 200 answers must all succeed, and every acknowledged answer must be stored exactly once.
 """
 
