@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,7 @@ from rapidata_nb.server.crowd.filters import matches
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import NO_MISTAKES, content_key
 from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, NotFoundError
+from rapidata_nb.server.store import jobs as job_store
 from rapidata_nb.server.store.db import lock_row, skip_locked
 from rapidata_nb.server.store.labeling import (
     Audience,
@@ -62,7 +63,7 @@ __all__ = [
     "JobContext",
     "audience_blocker",
     "audience_pool",
-    "planned_tasks",
+    "job_progress",
     "labeler_score",
     "lease_task",
     "load_context",
@@ -523,6 +524,11 @@ def _all_pairs(n: int) -> list[tuple[int, int]]:
     return [(int(i), int(j)) for i, j in matchmaking.all_pairs(n)]
 
 
+def _ranking_budget(ctx: JobContext, n_items: int) -> int:
+    """Matchups an online ranking group spends: the definition's budget, else 3 per item."""
+    return int(ctx.pair_maker.get("totalComparisonBudget") or 0) or n_items * 3
+
+
 def _top_up_ranking(
     session: Session, ctx: JobContext, group: str, items: Sequence[Datapoint], *, seed: int
 ) -> int:
@@ -532,8 +538,7 @@ def _top_up_ranking(
     tasks = list(session.scalars(select(JobTask).where(JobTask.job_id == ctx.job.id, JobTask.group == group)))
     if any(not t.done for t in tasks):
         return 0
-    budget = int(ctx.pair_maker.get("totalComparisonBudget") or 0) or len(items) * 3
-    remaining = budget - len(tasks)
+    remaining = _ranking_budget(ctx, len(items)) - len(tasks)
     if remaining <= 0 or len(items) < 2:
         return 0
     index = {dp.id: i for i, dp in enumerate(items)}
@@ -970,7 +975,7 @@ def submit(
     if expires is not None and now > expires:
         raise GoneError(f"late answer: the lease of task {task.id} expired at {expires.isoformat()}")
     job = session.get(Job, task.job_id)
-    if job is None or job.deleted or job.state not in ("Running", "Paused"):
+    if job is None or job.deleted or job.state not in job_store.COLLECTING_STATES:
         raise ConflictError(f"job {task.job_id} is no longer collecting responses")
     ctx = ctx or load_context(session, job)
     dps = _task_datapoints(session, task)
@@ -984,8 +989,8 @@ def submit(
         update(JobTask).where(JobTask.id == task.id).values(response_count=JobTask.response_count + 1)
     )
     session.refresh(task, ["response_count"])
-    session.refresh(job, ["state", "deleted"])  # after the task lock: see store.jobs.fence_responses
-    if job.deleted or job.state not in ("Running", "Paused"):
+    session.refresh(job, ["state", "deleted"])  # after the task lock: see store.jobs.set_state
+    if job.deleted or job.state not in job_store.COLLECTING_STATES:
         raise ConflictError(f"job {task.job_id} stopped collecting responses")
     response = Response(
         id=new_id("rsp"),
@@ -1126,12 +1131,17 @@ def submit_example(
     return {"correct": ok, "state": member.state, "explanation": example.explanation}
 
 
-def planned_tasks(*, session: Session, job: Job) -> int:
-    """How many tasks a ranking job will have once its online pair maker has spent its budget (0 otherwise).
+def job_progress(*, session: Session, job: Job) -> job_store.JobCounts:
+    """The job's counts as every view reports them: a completed job is at 100 %, and an online ranking's
+    total includes the matchups its pair maker has not created yet (so the bar does not jump back)."""
+    counts = job_store.job_counts(session=session, job_id=job.id)
+    total = max(counts.total, _planned_tasks(session=session, job=job))
+    progress = float(total) if job.state == "Completed" else counts.progress
+    return replace(counts, total=total, progress=progress)
 
-    Online rankings create their matchups a slice at a time, so progress must divide by this, not by the
-    tasks created so far.
-    """
+
+def _planned_tasks(*, session: Session, job: Job) -> int:
+    """How many tasks a ranking job has once its online pair maker has spent its budget (0 otherwise)."""
     try:
         ctx = load_context(session, job)
     except NotFoundError:
@@ -1141,7 +1151,7 @@ def planned_tasks(*, session: Session, job: Job) -> int:
     total = 0
     for _, items in _groups(_datapoints(session, ctx)).items():
         if _online(ctx, len(items)):
-            total += int(ctx.pair_maker.get("totalComparisonBudget") or 0) or len(items) * 3
+            total += _ranking_budget(ctx, len(items))
         else:
             total += len(items) * (len(items) - 1) // 2
     return total

@@ -1,4 +1,4 @@
-"""Stopping a job and an answer in flight, on PostgreSQL (issue 9, ``store.jobs.fence_responses``).
+"""Stopping a job and an answer in flight, on PostgreSQL (issue 9, the fence in ``store.jobs.set_state``).
 
 A stop locks every task of the job before it changes the job, and ``dispatch.submit`` re-reads the job after
 it has locked its task. So an answer racing a stop is either committed before the stop (and counted) or

@@ -236,7 +236,7 @@ class CrowdRunner:
             try:
                 did = crowd_step(session, seed=self.seed, caches=self._caches)
                 session.commit()
-            except ConflictError:  # the job stopped while we answered (store.jobs.fence_responses)
+            except ConflictError:  # the job stopped while we answered (store.jobs.set_state)
                 session.rollback()
                 did = False
             except Exception:

@@ -105,8 +105,7 @@ def stop_job(*, session: Session, job_id: str) -> None:
     job = session.get(Job, job_id)
     if job is None or not job_is_running(session=session, job_id=job_id):
         return
-    job_store.fence_responses(session=session, job_id=job.id)
-    job_store.set_state(job=job, state="Completed")
+    job_store.set_state(session=session, job=job, state="Completed")
 
 
 def create_dataset(*, session: Session, owner_id: str, name: str) -> Dataset:

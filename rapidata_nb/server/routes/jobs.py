@@ -125,7 +125,7 @@ def list_jobs(
     customer = session.get(Customer, user.customer_id)
     items = []
     for job in rows:
-        counts = store.job_counts(session=session, job_id=job.id)
+        counts = dispatch.job_progress(session=session, job=job)
         items.append(
             JobListItem(
                 job_id=job.id,
@@ -155,12 +155,10 @@ def get_job(job: JobDep, session: SessionDep) -> JobOutput:
 @router.get("/job/{job_id}/progress")
 def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
     """Finished tasks out of all tasks, and the responses so far."""
-    counts = store.job_counts(session=session, job_id=job.id)
-    total = max(counts.total, dispatch.planned_tasks(session=session, job=job))
-    percentage = 100.0 if job.state == "Completed" else (100.0 * counts.progress / total if total else 0.0)
+    counts = dispatch.job_progress(session=session, job=job)
     return JobProgress(
-        completion_percentage=round(min(percentage, 100.0), 2),
-        total=total,
+        completion_percentage=round(counts.percentage, 2),
+        total=counts.total,
         completed=counts.completed,
         state=_LABELING_STATE.get(job.state, "Labeling"),
         response_count=counts.responses,
@@ -191,38 +189,35 @@ def job_cost_estimate(job: JobDep, session: SessionDep) -> CostEstimate:
 
 
 @router.post("/job/{job_id}/pause", status_code=204)
-def pause_job(job: JobDep) -> Response:
+def pause_job(job: JobDep, session: SessionDep) -> Response:
     """Stop serving the job's tasks until it is resumed."""
     if job.state not in ("Running", "Queued", "Submitted", "Paused"):
         raise BadRequestError(f"Job '{job.id}' is {job.state} and cannot be paused")
-    store.set_state(job=job, state="Paused")
+    store.set_state(session=session, job=job, state="Paused")
     return Response(status_code=204)
 
 
 @router.post("/job/{job_id}/resume", status_code=204)
-def resume_job(job: JobDep, request: Request) -> Response:
+def resume_job(job: JobDep, session: SessionDep, request: Request) -> Response:
     """Serve a paused job's tasks again."""
     if job.state not in ("Paused", "Running"):
         raise BadRequestError(f"Job '{job.id}' is {job.state} and cannot be resumed")
-    store.set_state(job=job, state="Running")
+    store.set_state(session=session, job=job, state="Running")
     return _wake_after(request, Response(status_code=204))
 
 
 @router.post("/job/{job_id}/retry", status_code=204)
-def retry_job(job: JobDep, request: Request) -> Response:
+def retry_job(job: JobDep, session: SessionDep, request: Request) -> Response:
     """Re-run a failed job (or refresh stale results)."""
     if job.state in ("Failed", "StaleResults"):
-        store.set_state(job=job, state="Running")
+        store.set_state(session=session, job=job, state="Running")
     return _wake_after(request, Response(status_code=204))
 
 
 @router.delete("/job/{job_id}", status_code=204)
 def delete_job(job: JobDep, session: SessionDep) -> Response:
     """Delete a job; its tasks are no longer served, and no answer is taken after this commits."""
-    store.fence_responses(session=session, job_id=job.id)
-    job.deleted = True
-    if job.state in ("Running", "Queued", "Submitted"):
-        store.set_state(job=job, state="Paused")
+    store.delete_job(session=session, job=job)
     return Response(status_code=204)
 
 

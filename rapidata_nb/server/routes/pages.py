@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from rapidata_nb.server import dispatch
 from rapidata_nb.server.deps import SessionDep, base_url
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store import definitions as definition_store
-from rapidata_nb.server.store import jobs as job_store
 from rapidata_nb.server.store.labeling import Audience
 from rapidata_nb.server.store.models import Asset, Datapoint, DefinitionRevision, Job, JobDefinition
 
@@ -121,9 +121,9 @@ def job_page(audience_id: str, job_id: str, session: SessionDep, request: Reques
     d = session.get(JobDefinition, job.definition_id)
     assert d is not None
     r = definition_store.get_revision(session=session, definition=d, number=job.revision_number)
-    counts = job_store.job_counts(session=session, job_id=job.id)
+    counts = dispatch.job_progress(session=session, job=job)
     audience = session.get(Audience, audience_id)
-    pct = 100.0 if job.state == "Completed" else counts.percentage
+    pct = counts.percentage
     body = (
         f"<h1>{html.escape(job.name)}</h1>"
         f"<p><b>State:</b> {html.escape(job.state)} · <b>Audience:</b> "

@@ -17,8 +17,9 @@ from rapidata_nb.server.store.models import Job, JobDefinition
 
 __all__ = [
     "JobCounts",
+    "COLLECTING_STATES",
     "create_job",
-    "fence_responses",
+    "delete_job",
     "find_audience",
     "job_counts",
     "list_jobs",
@@ -94,21 +95,27 @@ def _open_job(*, session: Session, job: Job, seed: int) -> bool:
     return bool(started)
 
 
-def fence_responses(*, session: Session, job_id: str) -> None:
+COLLECTING_STATES = ("Running", "Paused")
+"""Job states in which answers to already served tasks are still accepted (``dispatch.submit``)."""
+
+
+def _fence_responses(session: Session, job_id: str) -> None:
     """Lock every task of the job: answers in flight commit first, later ones wait for this transaction.
 
-    Call before a job stops collecting (stopped, deleted), in the same transaction. ``dispatch.submit``
-    updates its task row *before* it re-reads the job, so an answer either commits before the stop and is
-    counted, or waits here and then finds the job stopped: results read after the stop never change. Task
-    rows before the job row is the lock order of ``submit`` as well, so the two cannot deadlock.
+    ``dispatch.submit`` updates its task row *before* it re-reads the job, so an answer racing a stop either
+    commits first and is counted, or waits here and then finds the job stopped: results read after the stop
+    never change. Task rows before the job row is the lock order of ``submit`` as well, so the two cannot
+    deadlock.
     """
     session.execute(
         update(JobTask).where(JobTask.job_id == job_id).values(response_count=JobTask.response_count)
     )
 
 
-def set_state(*, job: Job, state: str, failure_message: str | None = None) -> None:
-    """Change a job's state, stamping completion/failure times."""
+def set_state(*, session: Session, job: Job, state: str, failure_message: str | None = None) -> None:
+    """Change a job's state, stamping completion/failure times; leaving the collecting states is fenced."""
+    if job.state in COLLECTING_STATES and state not in COLLECTING_STATES:
+        _fence_responses(session, job.id)
     job.state = state
     if state == "Completed":
         job.completed_at = utcnow()
@@ -117,6 +124,14 @@ def set_state(*, job: Job, state: str, failure_message: str | None = None) -> No
         job.failure_message = failure_message
     else:
         job.failure_message = None
+
+
+def delete_job(*, session: Session, job: Job) -> None:
+    """Soft-delete a job: its tasks are no longer served, and no answer is taken once this commits."""
+    _fence_responses(session, job.id)
+    job.deleted = True
+    if job.state in ("Running", "Queued", "Submitted"):
+        set_state(session=session, job=job, state="Paused")
 
 
 def list_jobs(
