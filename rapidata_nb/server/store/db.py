@@ -125,14 +125,9 @@ def import_models() -> MetaData:
 def create_schema(engine: Engine) -> None:
     """Bring the database to the newest schema: Alembic migrations (``server/migrations``), then any table
     a newer module declares that no migration creates yet (logged: it needs a revision file)."""
+    from rapidata_nb.server import migrations
+
     metadata = import_models()
-    try:
-        from rapidata_nb.server import migrations
-    except ImportError:  # alembic missing (an install without it): the unversioned schema, as before issue 9
-        logger.warning("alembic is not installed: creating tables without migrations (pip install alembic)")
-        with startup_lock(engine):
-            metadata.create_all(engine)
-        return
     with startup_lock(engine), engine.begin() as conn:
         migrations.upgrade(conn)
         from sqlalchemy import inspect
