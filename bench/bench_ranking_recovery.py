@@ -34,7 +34,8 @@ ITEMS, BUDGET, RANDOM_RATIO, TARGET = 12, 50, 0.5, 0.6
 
 def image_sets(n: int) -> list[list[str]]:
     """``n`` disjoint sets of 12 URL datapoints (kept by reference: never fetched)."""
-    return [[f"https://assets.rapidata.ai/bench-{k:04d}-{i:02d}.webp" for i in range(ITEMS)] for k in range(n)]
+    base = "https://assets.rapidata.ai/bench"
+    return [[f"{base}-{k:04d}-{i:02d}.webp" for i in range(ITEMS)] for k in range(n)]
 
 
 def run(n_rankings: int) -> tuple[np.ndarray, float, float]:
@@ -79,8 +80,8 @@ def report(taus: np.ndarray, agreement: float, seconds: float) -> str:
         [
             f"rankings {taus.size}: {ITEMS} items, {BUDGET} comparisons, random ratio {RANDOM_RATIO}, "
             f"1 response each ({seconds:.0f} s wall)",
-            f"  Kendall τ vs latent order: mean {taus.mean():.3f} ± {se:.3f} (SE), median {np.median(taus):.3f}, "
-            f"10–90 % {lo:.3f}–{hi:.3f}",
+            f"  Kendall τ vs latent order: mean {taus.mean():.3f} ± {se:.3f} (SE), "
+            f"median {np.median(taus):.3f}, 10–90 % {lo:.3f}–{hi:.3f}",
             f"  share of rankings with τ ≥ {TARGET}: {np.mean(taus >= TARGET):.0%}",
             f"  single votes agreeing with the latent order: {agreement:.1%}",
         ]

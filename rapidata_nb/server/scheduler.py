@@ -53,12 +53,12 @@ __all__ = [
     "example_view",
     "examples_of",
     "graduation_rule",
+    "qualified",
     "record_example_answer",
     "recruit_step",
     "refresh_status",
     "reset_recruiting",
     "start_recruiting",
-    "qualified",
     "user_metrics",
 ]
 

@@ -40,7 +40,8 @@ def test_start_reuse_and_stop(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             "from rapidata_nb.server.embedded import start_embedded;"
             f"s = start_embedded({str(data_dir)!r}, crowd=False); print('URL', s.url, s.owned)"
         )
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60).stdout
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        out = run.stdout
         assert f"URL {server.url} False" in out
     finally:
         stop_embedded(data_dir)
