@@ -40,6 +40,7 @@ from rapidata_nb.server.crowd.filters import matches
 from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import NO_MISTAKES, content_key
 from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, NotFoundError
+from rapidata_nb.server.store import audiences as audience_store
 from rapidata_nb.server.store import jobs as job_store
 from rapidata_nb.server.store.db import lock_row, skip_locked
 from rapidata_nb.server.store.labeling import (
@@ -319,8 +320,7 @@ def _media_context(session: Session, segment: Mapping[str, Any] | None) -> list[
 
 
 def _resolve_audience(session: Session, audience_id: str) -> Audience | None:
-    aud = session.get(Audience, audience_id)
-    return aud if aud is not None and not aud.deleted else None
+    return audience_store.live(session=session, audience_id=audience_id)
 
 
 def audience_pool(session: Session, audience: Audience, *, kind: str | None = None) -> dict[str, float]:
@@ -329,8 +329,8 @@ def audience_pool(session: Session, audience: Audience, *, kind: str | None = No
     Global: everyone (global score). Curated/custom: graduated members (member score) passing the audience's
     filters. Filtered: the base audience's pool passing the view's filters. Unlisted: humans only.
     """
-    if audience.kind == "filtered" and audience.base_audience_id:
-        base = _resolve_audience(session, audience.base_audience_id)
+    if audience.kind == "filtered":
+        base = audience_store.live_base(session=session, audience=audience)
         if base is None:
             return {}
         pool = audience_pool(session, base, kind=kind)
@@ -357,8 +357,8 @@ def audience_pool(session: Session, audience: Audience, *, kind: str | None = No
 
 def labeler_score(session: Session, audience: Audience, labeler: Labeler) -> float | None:
     """The labeler's user score in ``audience``, or ``None`` if they may not answer its jobs."""
-    if audience.kind == "filtered" and audience.base_audience_id:
-        base = _resolve_audience(session, audience.base_audience_id)
+    if audience.kind == "filtered":
+        base = audience_store.live_base(session=session, audience=audience)
         if base is None or not matches(audience.filters, labeler):
             return None
         return labeler_score(session, base, labeler)
@@ -383,7 +383,7 @@ def audience_blocker(session: Session, audience_id: str) -> str | None:
         blocker = audience_blocker(session, aud.base_audience_id)
         if blocker is not None:
             return blocker
-    base = _resolve_audience(session, aud.base_audience_id or "") if aud.kind == "filtered" else aud
+    base = audience_store.live_base(session=session, audience=aud)
     settled = base is not None and (base.kind != "custom" or base.recruiting_done)
     if aud.kind in ("global", "filtered") and settled and not audience_pool(session, aud):
         return f"no labeler of audience '{aud.name}' ({aud.id}) matches its filters {aud.filters}"
@@ -471,11 +471,7 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
     recruiting = False
     audience = _resolve_audience(session, job.audience_id)
     if audience is not None:
-        base = (
-            _resolve_audience(session, audience.base_audience_id)
-            if audience.kind == "filtered" and audience.base_audience_id
-            else audience
-        )
+        base = audience_store.live_base(session=session, audience=audience)
         if base is not None and base.kind == "custom" and base.recruiting_started_at is None:
             recruiting = scheduler.start_recruiting(session=session, audience=base, seed=seed)
     existing = session.scalar(select(func.count()).select_from(JobTask).where(JobTask.job_id == job.id)) or 0

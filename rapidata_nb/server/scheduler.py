@@ -393,8 +393,8 @@ def user_metrics(session: Session, audience: Audience) -> dict[str, int]:
     """
     since = utcnow() - INACTIVE_AFTER
     if audience.kind == "filtered":
-        base = session.get(Audience, audience.base_audience_id) if audience.base_audience_id else None
-        if base is None or base.deleted:
+        base = audience_store.live_base(session=session, audience=audience)
+        if base is None:
             return {"Graduated": 0, "Distilling": 0, "Dropped": 0, "Inactive": 0}
         members_of = None if base.kind == "global" else base.id
         members = [

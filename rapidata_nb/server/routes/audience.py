@@ -87,7 +87,7 @@ def _rule(body_rule: Any) -> dict[str, Any] | None:
 
 
 def _output(session: Session, audience: Audience) -> AudienceOutput:
-    base = audience_store.base_of(session=session, audience=audience)
+    base = audience_store.live_base(session=session, audience=audience) or audience  # base gone: itself
     if base.kind == "custom":
         scheduler.refresh_status(session=session, audience=base)
     metrics = scheduler.user_metrics(session, audience)  # a filtered view counts its own members

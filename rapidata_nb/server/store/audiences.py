@@ -31,7 +31,6 @@ __all__ = [
     "PUBLIC_KINDS",
     "add_example",
     "answer_counts",
-    "base_of",
     "count_examples",
     "create_custom",
     "create_filtered_view",
@@ -43,6 +42,8 @@ __all__ = [
     "find_unlisted",
     "find_visible",
     "list_unlisted",
+    "live",
+    "live_base",
     "member_profiles",
     "member_state_counts",
     "owner_email",
@@ -78,14 +79,17 @@ def find_unlisted(*, session: Session, audience_id: str, owner_id: str) -> Audie
     return row
 
 
-def base_of(*, session: Session, audience: Audience) -> Audience:
-    """The audience whose pool and status a filtered view reports; any other audience is its own base.
+def live(*, session: Session, audience_id: str) -> Audience | None:
+    """The audience, unless it does not exist or was deleted."""
+    row = session.get(Audience, audience_id)
+    return row if row is not None and not row.deleted else None
 
-    A view whose base row vanished falls back to itself, so reading it still answers instead of failing.
-    """
-    if audience.kind == "filtered" and audience.base_audience_id:
-        return session.get(Audience, audience.base_audience_id) or audience
-    return audience
+
+def live_base(*, session: Session, audience: Audience) -> Audience | None:
+    """The audience a filtered view narrows (``None`` once it is gone); other audiences are their own base."""
+    if audience.kind != "filtered":
+        return audience
+    return live(session=session, audience_id=audience.base_audience_id) if audience.base_audience_id else None
 
 
 def owner_email(*, session: Session, owner_id: str | None) -> str | None:
