@@ -68,6 +68,7 @@ bench: install-test
 
 lint:
 	$(VENV)/bin/ruff check rapidata_nb tests bench
+	$(VENV)/bin/ruff format --check rapidata_nb tests bench
 
 clean:
 	rm -rf $(VENV) site tests/artifacts

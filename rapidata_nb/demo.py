@@ -78,8 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in shapes.itertuples():  # what the simulated crowd sees in each image
             client.simulation.set_categories(row.image, row.drawn)
         job = shapes.rapidata.classify(
-            "image", options=["Circle", "Square", "Triangle"], instruction="Which shape do you see?",
-            responses_per_datapoint=args.responses, client=client, name="Demo: shapes",
+            "image",
+            options=["Circle", "Square", "Triangle"],
+            instruction="Which shape do you see?",
+            responses_per_datapoint=args.responses,
+            client=client,
+            name="Demo: shapes",
         )
         job.raw.display_progress_bar()
         results = job.results()
@@ -92,8 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             gap = row.circles_a - row.circles_b
             client.simulation.set_preference(row.a, row.b, p_a=min(max(0.5 + 0.2 * gap, 0.05), 0.95))
         job = pairs.rapidata.compare(
-            "a", "b", instruction="Which image shows more circles?",
-            responses_per_datapoint=args.responses, client=client, name="Demo: counting circles",
+            "a",
+            "b",
+            instruction="Which image shows more circles?",
+            responses_per_datapoint=args.responses,
+            client=client,
+            name="Demo: counting circles",
         )
         job.raw.display_progress_bar()
         results = job.results()

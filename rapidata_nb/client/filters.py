@@ -44,8 +44,7 @@ _ISO_639_1 = frozenset(
     "ig id ia ie iu ik ga it ja jv kl kn kr ks kk km ki rw ky kv kg ko kj ku lo la lv li ln lt lu lb "
     "mk mg ms ml mt gv mi mr mh el mn na nv ng ne se nd no nb nn oc oj or om os pi pa fa pl pt ps qu "
     "ro rm rn ru sm sg sa sc gd sr sh sn ii sd si sk sl so st nr es su sw ss sv tl ty tg ta tt te th "
-    "bo ti to ts tn tr tk tw ug uk ur uz ve vi vo wa cy fy wo xh yi yo za zu"
-    .split()
+    "bo ti to ts tn tr tk tw ug uk ur uz ve vi vo wa cy fy wo xh yi yo za zu".split()
 )
 
 

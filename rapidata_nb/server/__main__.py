@@ -39,12 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--client-id", default=None, help="register this API client at start")
     parser.add_argument("--client-secret", default=None)
     parser.add_argument("--token-ttl-seconds", type=int, default=None, help="lifetime of bearer tokens")
-    parser.add_argument("--session-seconds", type=float, default=None,
-                        help="labeling session deadline in seconds (default 25)")
+    parser.add_argument(
+        "--session-seconds",
+        type=float,
+        default=None,
+        help="labeling session deadline in seconds (default 25)",
+    )
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes sharing the port (replicas; use PostgreSQL for more than one)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (replicas; use PostgreSQL for more than one)",
+    )
     return parser
 
 

@@ -140,6 +140,4 @@ def to_media(value: Any, *, data_type: DataType = "media", what: str = "datapoin
             f"{what} {text!r} is neither a URL nor an existing file; "
             "pass data_type='text' if your datapoints are texts"
         )
-    raise TypeError(
-        f"{what} must be a URL, a file path, bytes or text, not {type(value).__name__}"
-    )
+    raise TypeError(f"{what} must be a URL, a file path, bytes or text, not {type(value).__name__}")

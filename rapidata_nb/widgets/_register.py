@@ -23,7 +23,12 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
-    "preview_definition", "register_renderers", "show_job", "show_labeler", "show_preview", "show_progress",
+    "preview_definition",
+    "register_renderers",
+    "show_job",
+    "show_labeler",
+    "show_preview",
+    "show_progress",
     "show_standings",
 ]
 
@@ -83,8 +88,16 @@ def preview_definition(definition: Any) -> Any:
         data = {
             name: attr(name)
             for name in (
-                "task_type", "instruction", "datapoints", "answer_options", "a_b_names", "sentences",
-                "contexts", "media_contexts", "data_type", "settings",
+                "task_type",
+                "instruction",
+                "datapoints",
+                "answer_options",
+                "a_b_names",
+                "sentences",
+                "contexts",
+                "media_contexts",
+                "data_type",
+                "settings",
             )
         }
     kwargs = {k: v for k, v in data.items() if v is not None}

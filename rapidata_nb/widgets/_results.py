@@ -34,8 +34,12 @@ def result_type(document: Mapping[str, Any] | None, row: Mapping[str, Any]) -> s
     details = row.get("detailedResults") or [{}]
     keys = set().union(*(d.keys() for d in details if isinstance(d, Mapping)))
     for key, kind in (
-        ("votedFor", "compare"), ("selectedCategory", "classify"), ("points", "locate"),
-        ("lines", "draw"), ("selectedWords", "select_words"), ("answer", "free_text"),
+        ("votedFor", "compare"),
+        ("selectedCategory", "classify"),
+        ("points", "locate"),
+        ("lines", "draw"),
+        ("selectedWords", "select_words"),
+        ("answer", "free_text"),
     ):
         if key in keys:
             return kind
@@ -112,9 +116,7 @@ def _card(kind: str, row: Mapping[str, Any], index: int) -> dict[str, Any]:
         taps = [d.get("points") or d.get("coordinates") or [] for d in details]
         card["points"] = [p for points in taps for p in map(_xy, points) if p]
     if kind == "draw":
-        card["lines"] = [
-            [p for p in map(_xy, line) if p] for d in details for line in (d.get("lines") or [])
-        ]
+        card["lines"] = [[p for p in map(_xy, line) if p] for d in details for line in (d.get("lines") or [])]
     if kind == "select_words":
         words = str(row.get("sentence") or "").split(" ")
         words = [w for w in words if w]
@@ -133,8 +135,12 @@ def _card(kind: str, row: Mapping[str, Any], index: int) -> dict[str, Any]:
         card["texts"] = [str(d.get("answer", d.get("text", ""))) for d in details]
     context = row.get("context")
     names = [name for name, _ in assets]
-    card["title"] = str(context) if context else " vs ".join(names) if kind in ("compare", "ranking") else (
-        names[0] if names else f"Datapoint {index + 1}"
+    card["title"] = (
+        str(context)
+        if context
+        else " vs ".join(names)
+        if kind in ("compare", "ranking")
+        else (names[0] if names else f"Datapoint {index + 1}")
     )
     searchable = [card["title"], *names, *(card.get("texts") or []), card["winner"] or ""]
     card["search"] = " ".join([*searchable, str(row.get("sentence") or "")]).lower()

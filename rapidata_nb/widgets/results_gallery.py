@@ -162,7 +162,10 @@ class ResultsGallery(BaseWidget):
 
     def _repr_fields(self) -> dict[str, Any]:
         return {
-            "n_total": self.n_total, "n_matches": self.n_matches, "page": self.page, "n_pages": self.n_pages
+            "n_total": self.n_total,
+            "n_matches": self.n_matches,
+            "page": self.page,
+            "n_pages": self.n_pages,
         }
 
     def _static_html(self) -> str:

@@ -49,8 +49,17 @@ class TaskPreview(BaseWidget):
     _css = STATIC_DIR / "widgets.css"
     _widget_name: ClassVar[str] = "TaskPreview"
     _init_arguments: ClassVar[tuple[str, ...]] = (
-        "task_type", "instruction", "datapoints", "answer_options", "a_b_names", "sentences", "contexts",
-        "media_contexts", "data_type", "settings", "seed",
+        "task_type",
+        "instruction",
+        "datapoints",
+        "answer_options",
+        "a_b_names",
+        "sentences",
+        "contexts",
+        "media_contexts",
+        "data_type",
+        "settings",
+        "seed",
     )
 
     task_type = t.Unicode(read_only=True).tag(sync=True)
@@ -168,9 +177,7 @@ class TaskPreview(BaseWidget):
 
     def _static_html(self) -> str:
         spec = self._spec
-        rows = "".join(
-            f"<li>{html.escape(spec.describe(i))}</li>" for i in range(min(spec.n_tasks, 5))
-        )
+        rows = "".join(f"<li>{html.escape(spec.describe(i))}</li>" for i in range(min(spec.n_tasks, 5)))
         more = f"<li>… {spec.n_tasks - 5} more</li>" if spec.n_tasks > 5 else ""
         options = (
             f"<p>Options: {html.escape(', '.join(spec.answer_options))}</p>" if spec.answer_options else ""

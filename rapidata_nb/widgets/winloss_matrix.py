@@ -169,8 +169,12 @@ class WinLossMatrix(BaseWidget):
         pair = {str(selected.get("a")), str(selected.get("b"))}
         rows = frame[(a != b) & a.isin(pair) & b.isin(pair)].head(MAX_MATCHUPS)
         return [
-            {"id": str(index), "model_a": str(row["model_a"]), "model_b": str(row["model_b"]),
-             "winner": str(row["winner"])}
+            {
+                "id": str(index),
+                "model_a": str(row["model_a"]),
+                "model_b": str(row["model_b"]),
+                "winner": str(row["winner"]),
+            }
             for index, row in rows.iterrows()
         ]
 
@@ -218,5 +222,3 @@ class WinLossMatrix(BaseWidget):
             f"<caption>Wins of row over column</caption><thead><tr><th></th>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
-
-

@@ -25,16 +25,41 @@ class ScriptedJob:
 
 def test_job_progress_shows_several_jobs_and_updates(bridge: Any, shot: Any) -> None:
     jobs = [
-        ScriptedJob("job_a", "Image quality", [
-            {"state": "Running", "completion_percentage": 40, "total": 50, "completed": 20,
-             "response_count": 120, "response_target": 250},
-            {"state": "Completed", "completion_percentage": 100, "total": 50, "completed": 50,
-             "response_count": 250, "response_target": 250},
-        ]),
-        ScriptedJob("job_b", "Prompt alignment", [
-            {"state": "Running", "completion_percentage": 5, "total": 200, "completed": 10,
-             "response_count": 31},
-        ]),
+        ScriptedJob(
+            "job_a",
+            "Image quality",
+            [
+                {
+                    "state": "Running",
+                    "completion_percentage": 40,
+                    "total": 50,
+                    "completed": 20,
+                    "response_count": 120,
+                    "response_target": 250,
+                },
+                {
+                    "state": "Completed",
+                    "completion_percentage": 100,
+                    "total": 50,
+                    "completed": 50,
+                    "response_count": 250,
+                    "response_target": 250,
+                },
+            ],
+        ),
+        ScriptedJob(
+            "job_b",
+            "Prompt alignment",
+            [
+                {
+                    "state": "Running",
+                    "completion_percentage": 5,
+                    "total": 200,
+                    "completed": 10,
+                    "response_count": 31,
+                },
+            ],
+        ),
     ]
     widget = JobProgress(jobs, start=False)
     widget.poll()
@@ -69,11 +94,20 @@ def _matrix(n: int, seed: int = 3) -> pd.DataFrame:
 
 
 def test_winloss_matrix_hover_and_click(bridge: Any, shot: Any) -> None:
-    wins = {("flux", "sdxl"): 7, ("sdxl", "flux"): 3, ("flux", "dalle"): 9, ("dalle", "flux"): 1,
-            ("sdxl", "dalle"): 6, ("dalle", "sdxl"): 4}
+    wins = {
+        ("flux", "sdxl"): 7,
+        ("sdxl", "flux"): 3,
+        ("flux", "dalle"): 9,
+        ("dalle", "flux"): 1,
+        ("sdxl", "dalle"): 6,
+        ("dalle", "sdxl"): 4,
+    }
     outcomes = [(a, b, "model_a") for (a, b), n in wins.items() for _ in range(n)] + [("flux", "sdxl", "tie")]
-    battles = pd.DataFrame(outcomes, columns=["model_a", "model_b", "winner"],
-                           index=[f"prompt {i}" for i in range(len(outcomes))])
+    battles = pd.DataFrame(
+        outcomes,
+        columns=["model_a", "model_b", "winner"],
+        index=[f"prompt {i}" for i in range(len(outcomes))],
+    )
     widget = WinLossMatrix.from_battles(battles)
     page = bridge.page
     bridge.mount(widget, "winloss_matrix")
@@ -135,7 +169,10 @@ def _compare_doc(images: dict[str, Path]) -> dict[str, Any]:
         return {
             "context": context,
             "winner": f"{a}.png" if va > vb else f"{b}.png" if vb > va else None,
-            "assetUrls": {f"{a}.png": f"https://assets.example/{a}.png", f"{b}.png": f"https://assets.example/{b}.png"},
+            "assetUrls": {
+                f"{a}.png": f"https://assets.example/{a}.png",
+                f"{b}.png": f"https://assets.example/{b}.png",
+            },
             "aggregatedResults": {f"{a}.png": va, f"{b}.png": vb},
             "detailedResults": [{"votedFor": f"{a}.png"}] * va + [{"votedFor": f"{b}.png"}] * vb,
         }
@@ -192,7 +229,8 @@ def test_results_gallery_locate_heatmap_and_draw_coverage(
                 "assetUrl": "https://assets.example/cat.png",
                 "detailedResults": [
                     {"points": [{"x": 0.5 + d, "y": 0.5 - d}]} for d in (0, 0.02, -0.03, 0.01)
-                ] + [{"points": [{"x": 0.1, "y": 0.9}]}],
+                ]
+                + [{"points": [{"x": 0.1, "y": 0.9}]}],
             }
         ],
     }
@@ -314,11 +352,34 @@ def test_results_widgets_fit_a_phone(browser: Any, static_server: Any, images: d
         assets = {f"{k}.png": v for k, v in images.items()}
         widgets = {
             "results_gallery": ResultsGallery(_compare_doc(images), assets=assets, page_size=2),
-            "job_progress": JobProgress([ScriptedJob("j", "A long job name for a phone", [
-                {"state": "Running", "completion_percentage": 30, "total": 10, "completed": 3,
-                 "response_count": 9}])], start=False),
-            "leaderboard": Leaderboard(pd.DataFrame({"name": ["flux", "mj"], "score": [1250.0, 1180.0],
-                                                     "lower": [1200.0, 1130.0], "upper": [1300.0, 1230.0]})),
+            "job_progress": JobProgress(
+                [
+                    ScriptedJob(
+                        "j",
+                        "A long job name for a phone",
+                        [
+                            {
+                                "state": "Running",
+                                "completion_percentage": 30,
+                                "total": 10,
+                                "completed": 3,
+                                "response_count": 9,
+                            }
+                        ],
+                    )
+                ],
+                start=False,
+            ),
+            "leaderboard": Leaderboard(
+                pd.DataFrame(
+                    {
+                        "name": ["flux", "mj"],
+                        "score": [1250.0, 1180.0],
+                        "lower": [1200.0, 1130.0],
+                        "upper": [1300.0, 1230.0],
+                    }
+                )
+            ),
         }
         widgets["job_progress"].poll()
         for name, widget in widgets.items():

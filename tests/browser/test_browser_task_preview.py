@@ -51,7 +51,9 @@ def test_compare_records_the_chosen_side_and_neither(bridge: Any, images: dict[s
 
 def test_compare_neither_both_wait_for_the_delay(bridge: Any, images: dict[str, Path]) -> None:
     widget = TaskPreview(
-        "compare", "Which is better?", [[images["cat"], images["dog"]]],
+        "compare",
+        "Which is better?",
+        [[images["cat"], images["dog"]]],
         settings={"compare_unsure": "5000"},
     )
     page = _mount(bridge, widget)
@@ -65,9 +67,10 @@ def test_compare_without_neither_both_setting_has_no_extra_options(
 ) -> None:
     page = _mount(bridge, TaskPreview("compare", "Which?", [[images["cat"], images["dog"]]]))
     assert page.locator(".rnb-unsure-option").count() == 0
-    assert page.locator(".rnb-side-label").all_inner_texts() == TaskPreview(
-        "compare", "Which?", [[images["cat"], images["dog"]]]
-    ).task["names"]
+    assert (
+        page.locator(".rnb-side-label").all_inner_texts()
+        == TaskPreview("compare", "Which?", [[images["cat"], images["dog"]]]).task["names"]
+    )
 
 
 def test_classify_keeps_order_with_no_shuffle_and_records_the_option(
@@ -75,8 +78,11 @@ def test_classify_keeps_order_with_no_shuffle_and_records_the_option(
 ) -> None:
     options = ["1: Poor", "2: Fair", "3: Good", "4: Excellent"]
     widget = TaskPreview(
-        "classify", "Rate the quality of this image", [images["cat"], images["dog"]],
-        answer_options=options, settings=[{"key": "no_shuffle", "value": "true"}],
+        "classify",
+        "Rate the quality of this image",
+        [images["cat"], images["dog"]],
+        answer_options=options,
+        settings=[{"key": "no_shuffle", "value": "true"}],
     )
     page = _mount(bridge, widget)
     assert page.locator(".rnb-option").all_inner_texts() == options
@@ -99,7 +105,9 @@ def test_classify_shuffles_options_by_default(bridge: Any, images: dict[str, Pat
 
 def test_locate_taps_between_min_and_max_points(bridge: Any, images: dict[str, Path], shot: Any) -> None:
     widget = TaskPreview(
-        "locate", "Tap the disc", [images["cat"]],
+        "locate",
+        "Tap the disc",
+        [images["cat"]],
         settings=[{"key": "locate_min_points", "value": "2"}, {"key": "locate_max_points", "value": "3"}],
     )
     page = _mount(bridge, widget)
@@ -152,8 +160,10 @@ def test_draw_strokes_with_undo(bridge: Any, images: dict[str, Path], shot: Any)
 
 def test_select_words_splits_on_spaces(bridge: Any, images: dict[str, Path], shot: Any) -> None:
     widget = TaskPreview(
-        "select_words", "Select the words that are not depicted in the image.",
-        [images["cat"], images["dog"]], sentences=["A cat on a red couch", "A blue car in the rain"],
+        "select_words",
+        "Select the words that are not depicted in the image.",
+        [images["cat"], images["dog"]],
+        sentences=["A cat on a red couch", "A blue car in the rain"],
     )
     page = _mount(bridge, widget)
     assert page.locator(".rnb-word").all_inner_texts() == ["A", "cat", "on", "a", "red", "couch"]
@@ -172,7 +182,9 @@ def test_select_words_splits_on_spaces(bridge: Any, images: dict[str, Path], sho
 
 def test_free_text_respects_min_and_max_length(bridge: Any, images: dict[str, Path], shot: Any) -> None:
     widget = TaskPreview(
-        "free_text", "What would you ask an AI about this image?", [images["bird"]],
+        "free_text",
+        "What would you ask an AI about this image?",
+        [images["bird"]],
         settings={"free_text_minimum_characters": 5, "free_text_max_characters": 20},
     )
     page = _mount(bridge, widget)
@@ -208,7 +220,9 @@ def test_ranking_shows_matchups_and_records_the_winner(
 
 def test_paging_loads_the_next_datapoint_and_keeps_answers(bridge: Any, images: dict[str, Path]) -> None:
     widget = TaskPreview(
-        "select_words", "Select wrong words", [images["cat"], images["dog"]],
+        "select_words",
+        "Select wrong words",
+        [images["cat"], images["dog"]],
         sentences=["A cat on a red couch", "A blue car in the rain"],
     )
     page = _mount(bridge, widget)
@@ -232,8 +246,10 @@ def test_paging_loads_the_next_datapoint_and_keeps_answers(bridge: Any, images: 
 
 def test_text_datapoints_and_markdown(bridge: Any, shot: Any) -> None:
     widget = TaskPreview(
-        "compare", "Which response is better formatted?",
-        [["**Bold** and _italic_", "Plain text only"]], data_type="text",
+        "compare",
+        "Which response is better formatted?",
+        [["**Bold** and _italic_", "Plain text only"]],
+        data_type="text",
         settings=[{"key": "use_main_text_markdown", "value": "true"}, {"key": "no_shuffle", "value": "true"}],
         contexts=["Explain recursion"],
     )
@@ -273,8 +289,13 @@ def test_front_end_error_is_shown_in_the_widget(bridge: Any, images: dict[str, P
 
 
 def test_keyboard_answers(bridge: Any, images: dict[str, Path]) -> None:
-    compare = TaskPreview("compare", "Which?", [[images["cat"], images["dog"]]], a_b_names=["A1", "B1"],
-                          settings={"compare_unsure": "0"})
+    compare = TaskPreview(
+        "compare",
+        "Which?",
+        [[images["cat"], images["dog"]]],
+        a_b_names=["A1", "B1"],
+        settings={"compare_unsure": "0"},
+    )
     page = _mount(bridge, compare)
     page.locator(".rnb-task").focus()
     page.keyboard.press("2")
@@ -284,8 +305,13 @@ def test_keyboard_answers(bridge: Any, images: dict[str, Path]) -> None:
     bridge.settle()
     assert compare.answers[0]["voted_for"] == "Neither"
 
-    classify = TaskPreview("classify", "Rate", [images["cat"]], answer_options=["bad", "ok", "good"],
-                           settings={"no_shuffle": "true"})
+    classify = TaskPreview(
+        "classify",
+        "Rate",
+        [images["cat"]],
+        answer_options=["bad", "ok", "good"],
+        settings={"no_shuffle": "true"},
+    )
     page = _mount(bridge, classify)
     page.locator(".rnb-task").focus()
     page.keyboard.press("3")

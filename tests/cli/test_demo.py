@@ -17,7 +17,10 @@ def test_demo_prints_results_that_match_the_drawn_shapes(tmp_path: Path) -> None
     env.update(RAPIDATA_NB_HOME=str(tmp_path / "home"), RAPIDATA_NB_CROWD_PACE="0", HOME=str(tmp_path))
     proc = subprocess.run(
         [sys.executable, "-m", "rapidata_nb.cli", "demo", "--responses", "7"],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout

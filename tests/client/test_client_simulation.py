@@ -34,8 +34,11 @@ def test_preference_truth_decides_the_winner(live: RapidataClient) -> None:
     a, b = "sim pref left text", "sim pref right text"
     live.simulation.set_preference(a, b, p_a=1.0)
     definition = live.job.create_compare_job_definition(
-        name="simulation preference", instruction="Which is better?", datapoints=[[a, b]],
-        data_type="text", responses_per_datapoint=8,
+        name="simulation preference",
+        instruction="Which is better?",
+        datapoints=[[a, b]],
+        data_type="text",
+        responses_per_datapoint=8,
     )
     job = live.audience.get_audience_by_id("global").assign_job(definition)
     result = job.get_results()["results"][0]
@@ -47,8 +50,12 @@ def test_category_truth_is_what_the_crowd_sees(live: RapidataClient) -> None:
     live.simulation.set_categories(items[0], "Bird")
     live.simulation.set_categories(items[1], ["Fish"])
     definition = live.job.create_classification_job_definition(
-        name="simulation categories", instruction="Which animal?", answer_options=["Bird", "Fish", "Cat"],
-        datapoints=items, data_type="text", responses_per_datapoint=9,
+        name="simulation categories",
+        instruction="Which animal?",
+        answer_options=["Bird", "Fish", "Cat"],
+        datapoints=items,
+        data_type="text",
+        responses_per_datapoint=9,
     )
     job = live.audience.get_audience_by_id("global").assign_job(definition)
     counts = [r["aggregatedResults"] for r in job.get_results()["results"]]

@@ -47,12 +47,28 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("tls_data")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "rapidata_nb.server", "--host", "127.0.0.1", "--port", str(port),
-            "--data-dir", str(data), "--crowd-pace", "0",
-            "--ssl-certfile", str(certs / "cert.pem"), "--ssl-keyfile", str(certs / "key.pem"),
-            "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
+            sys.executable,
+            "-m",
+            "rapidata_nb.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data),
+            "--crowd-pace",
+            "0",
+            "--ssl-certfile",
+            str(certs / "cert.pem"),
+            "--ssl-keyfile",
+            str(certs / "key.pem"),
+            "--client-id",
+            CLIENT_ID,
+            "--client-secret",
+            CLIENT_SECRET,
         ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     trust = ssl.create_default_context(cafile=str(certs / "ca.pem"))
     deadline = time.monotonic() + 60
@@ -82,7 +98,11 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory):
 def run_official(script: Path, env: dict[str, str], cwd: Path) -> dict:
     proc = subprocess.run(
         [sys.executable, str(RUNNER), str(script), "--official"],
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=240,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     line = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith("SEED-SUMMARY ")), None)
     assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"

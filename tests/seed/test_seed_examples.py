@@ -115,7 +115,10 @@ def seed_env(tmp_path_factory: pytest.TempPathFactory):
     env["HOME"] = str(tmp_path_factory.mktemp("home"))  # no stored credentials, no upload cache
     server = subprocess.Popen(
         [sys.executable, "-c", KEEP_EMBEDDED_ALIVE],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert server.stdout is not None
     banner = server.stdout.readline()
@@ -132,7 +135,11 @@ def test_seed_example(path: Path, seed_env: tuple[dict[str, str], Path]) -> None
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, str(RUNNER), str(path)],
-        env=env, cwd=work, capture_output=True, text=True, timeout=120,
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     elapsed = time.monotonic() - started
     line = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith("SEED-SUMMARY ")), None)

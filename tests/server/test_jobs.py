@@ -128,8 +128,11 @@ def test_online_ranking_progress_counts_the_whole_budget(live_server_factory: An
     server = live_server_factory(crowd=False)
     client = RapidataClient(server.client_id, server.client_secret, environment=server.url)
     definition = client.job.create_ranking_job_definition(
-        name="online progress", instruction="Which is better?", data_type="text",
-        datapoints=[[f"item {i}" for i in range(12)]], comparison_budget_per_ranking=20,
+        name="online progress",
+        instruction="Which is better?",
+        data_type="text",
+        datapoints=[[f"item {i}" for i in range(12)]],
+        comparison_budget_per_ranking=20,
     )
     job = client.audience.get_audience_by_id("global").assign_job(definition)
     with server.client() as api:

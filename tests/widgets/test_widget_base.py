@@ -31,8 +31,9 @@ def _matrix() -> pd.DataFrame:
 
 
 FACTORIES = {
-    "TaskPreview": lambda **kw: TaskPreview("classify", "Pick", ["x"], answer_options=["a", "b"],
-                                            data_type="text", **kw),
+    "TaskPreview": lambda **kw: TaskPreview(
+        "classify", "Pick", ["x"], answer_options=["a", "b"], data_type="text", **kw
+    ),
     "JobProgress": lambda **kw: JobProgress([DoneJob()], start=False, **kw),
     "WinLossMatrix": lambda **kw: WinLossMatrix(_matrix(), **kw),
     "Leaderboard": lambda **kw: Leaderboard(pd.DataFrame({"name": ["a"], "score": [1.0]}), **kw),

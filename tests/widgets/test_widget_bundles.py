@@ -44,8 +44,9 @@ def test_shared_task_renderers_have_no_anywidget_specifics() -> None:
 def test_rebuilding_produces_identical_files(tmp_path: Path, widgets_js_node: str) -> None:
     node = widgets_js_node
     out = tmp_path / "static"
-    subprocess.run([node, "build.mjs", "--outdir", str(out)], cwd=JS, check=True, timeout=120,
-                   capture_output=True)
+    subprocess.run(
+        [node, "build.mjs", "--outdir", str(out)], cwd=JS, check=True, timeout=120, capture_output=True
+    )
     built = sorted(p.name for p in out.iterdir())
     committed = sorted(p.name for p in STATIC.iterdir() if p.suffix in (".js", ".css"))
     assert built == committed
@@ -57,6 +58,7 @@ def test_rebuilding_produces_identical_files(tmp_path: Path, widgets_js_node: st
 def test_jsdoc_types_check(widgets_js_node: str) -> None:
     node = widgets_js_node
     tsc = JS / "node_modules" / "typescript" / "bin" / "tsc"
-    result = subprocess.run([node, str(tsc), "-p", "jsconfig.json"], cwd=JS, capture_output=True, text=True,
-                            timeout=180)
+    result = subprocess.run(
+        [node, str(tsc), "-p", "jsconfig.json"], cwd=JS, capture_output=True, text=True, timeout=180
+    )
     assert result.returncode == 0, result.stdout + result.stderr

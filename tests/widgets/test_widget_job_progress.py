@@ -30,12 +30,21 @@ class ScriptedJob:
 
 
 def running(pct: float) -> dict[str, Any]:
-    return {"state": "Running", "completion_percentage": pct, "total": 10, "completed": int(pct / 10),
-            "response_count": int(pct)}
+    return {
+        "state": "Running",
+        "completion_percentage": pct,
+        "total": 10,
+        "completed": int(pct / 10),
+        "response_count": int(pct),
+    }
 
 
 DONE = {
-    "state": "Completed", "completion_percentage": 100, "total": 10, "completed": 10, "response_count": 100
+    "state": "Completed",
+    "completion_percentage": 100,
+    "total": 10,
+    "completed": 10,
+    "response_count": 100,
 }
 
 

@@ -31,7 +31,9 @@ def test_progress_and_gallery_of_a_compare_job(live: RapidataClient, tmp_path: P
         [_png(tmp_path / f"a{i}.png", 40 * i), _png(tmp_path / f"b{i}.png", 200 - 30 * i)] for i in range(3)
     ]
     definition = live.job.create_compare_job_definition(
-        name="Widget compare", instruction="Which disc is redder?", datapoints=pairs,
+        name="Widget compare",
+        instruction="Which disc is redder?",
+        datapoints=pairs,
         responses_per_datapoint=5,
     )
     job = live.audience.get_audience_by_id("global").assign_job(definition)
@@ -57,7 +59,9 @@ def test_progress_and_gallery_of_a_compare_job(live: RapidataClient, tmp_path: P
 
 def test_gallery_of_locate_results_has_points(live: RapidataClient, tmp_path: Path) -> None:
     definition = live.job.create_locate_job_definition(
-        name="Widget locate", instruction="Tap the disc", datapoints=[_png(tmp_path / "l.png", 90)],
+        name="Widget locate",
+        instruction="Tap the disc",
+        datapoints=[_png(tmp_path / "l.png", 90)],
         responses_per_datapoint=4,
     )
     job = live.audience.get_audience_by_id("global").assign_job(definition)
@@ -74,18 +78,31 @@ def test_gallery_cards_for_every_other_task_type(live: RapidataClient, tmp_path:
     make = live.job
     definitions = {
         "classify": make.create_classification_job_definition(
-            name="w classify", instruction="Colour?", answer_options=["Red", "Blue"],
-            datapoints=images[:1], responses_per_datapoint=3),
+            name="w classify",
+            instruction="Colour?",
+            answer_options=["Red", "Blue"],
+            datapoints=images[:1],
+            responses_per_datapoint=3,
+        ),
         "draw": make.create_draw_job_definition(
-            name="w draw", instruction="Colour the disc", datapoints=images[:1], responses_per_datapoint=3),
+            name="w draw", instruction="Colour the disc", datapoints=images[:1], responses_per_datapoint=3
+        ),
         "select_words": make.create_select_words_job_definition(
-            name="w words", instruction="Wrong words?", datapoints=images[:1],
-            sentences=["A red disc on grey"], responses_per_datapoint=3),
+            name="w words",
+            instruction="Wrong words?",
+            datapoints=images[:1],
+            sentences=["A red disc on grey"],
+            responses_per_datapoint=3,
+        ),
         "free_text": make.create_free_text_job_definition(
-            name="w text", instruction="Describe it", datapoints=images[:1], responses_per_datapoint=3),
+            name="w text", instruction="Describe it", datapoints=images[:1], responses_per_datapoint=3
+        ),
         "ranking": make.create_ranking_job_definition(
-            name="w rank", instruction="Which is redder?", datapoints=[images],
-            comparison_budget_per_ranking=6),
+            name="w rank",
+            instruction="Which is redder?",
+            datapoints=[images],
+            comparison_budget_per_ranking=6,
+        ),
     }
     for kind, definition in definitions.items():
         results = audience.assign_job(definition).get_results()

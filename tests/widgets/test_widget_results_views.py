@@ -20,6 +20,7 @@ def frame(values: list[list[int]], names: list[str]) -> pd.DataFrame:
 
 # -- WinLossMatrix ----------------------------------------------------------------------------------
 
+
 def test_matrix_sorted_by_win_rate_with_counts_as_int32_bytes() -> None:
     widget = WinLossMatrix(frame([[0, 1, 0], [5, 0, 4], [2, 3, 0]], ["a", "b", "c"]))
     assert widget.names == ["b", "c", "a"]
@@ -73,10 +74,16 @@ def test_matrix_selection_trait_accepts_a_cell() -> None:
 
 # -- Leaderboard -----------------------------------------------------------------------------------
 
+
 def test_leaderboard_rows_from_the_frames_leaderboard_shape() -> None:
     board = pd.DataFrame(
-        {"score": [1150.0, 1250.0], "lower": [1100.0, np.nan], "upper": [1200.0, 1300.0], "wins": [3, 7],
-         "battles": [10, 10]},
+        {
+            "score": [1150.0, 1250.0],
+            "lower": [1100.0, np.nan],
+            "upper": [1200.0, 1300.0],
+            "wins": [3, 7],
+            "battles": [10, 10],
+        },
         index=pd.Index(["a", "b"], name="model"),
     )
     widget = Leaderboard(board)
@@ -98,10 +105,13 @@ def test_leaderboard_needs_a_score() -> None:
 COMPARE = {
     "info": {"type": "Compare"},
     "results": [
-        {"context": f"prompt {i}", "winner": w,
-         "assetUrls": {"a.png": "https://h/a.png", "b.png": "https://h/b.png"},
-         "aggregatedResults": {"a.png": va, "b.png": vb},
-         "detailedResults": [{"votedFor": "a.png"}] * (va + vb)}
+        {
+            "context": f"prompt {i}",
+            "winner": w,
+            "assetUrls": {"a.png": "https://h/a.png", "b.png": "https://h/b.png"},
+            "aggregatedResults": {"a.png": va, "b.png": vb},
+            "detailedResults": [{"votedFor": "a.png"}] * (va + vb),
+        }
         for i, (w, va, vb) in enumerate([("a.png", 3, 1), ("b.png", 0, 4), (None, 2, 2), ("a.png", 4, 0)])
     ],
 }
@@ -111,38 +121,90 @@ def test_cards_for_compare() -> None:
     cards = result_cards(COMPARE)
     assert [c["winner"] for c in cards] == ["a.png", "b.png", None, "a.png"]
     assert cards[0]["split"] == [
-        {"label": "a.png", "count": 3, "ratio": 0.75}, {"label": "b.png", "count": 1, "ratio": 0.25},
+        {"label": "a.png", "count": 3, "ratio": 0.75},
+        {"label": "b.png", "count": 1, "ratio": 0.25},
     ]
     assert cards[0]["title"] == "prompt 0" and cards[0]["labels"] == ["a.png", "b.png"]
 
 
 def test_cards_for_every_other_type() -> None:
-    classify = result_cards({"info": {"type": "Classification"}, "results": [
-        {"originalFileName": "x.png", "aggregatedResults": {"Cat": 3, "Dog": 1},
-         "confidencePerCategory": {"Cat": 0.97, "Dog": 0.03}}]})[0]
+    classify = result_cards(
+        {
+            "info": {"type": "Classification"},
+            "results": [
+                {
+                    "originalFileName": "x.png",
+                    "aggregatedResults": {"Cat": 3, "Dog": 1},
+                    "confidencePerCategory": {"Cat": 0.97, "Dog": 0.03},
+                }
+            ],
+        }
+    )[0]
     assert classify["winner"] == "Cat" and classify["confidence"] == 0.97 and classify["responses"] == 4
-    locate = result_cards({"info": {"type": "Locate"}, "results": [
-        {"asset": "x.png",
-         "detailedResults": [{"points": [{"x": 0.1, "y": 0.2}, {"x": 0.3, "y": 0.4}]}]}]})[0]
+    locate = result_cards(
+        {
+            "info": {"type": "Locate"},
+            "results": [
+                {
+                    "asset": "x.png",
+                    "detailedResults": [{"points": [{"x": 0.1, "y": 0.2}, {"x": 0.3, "y": 0.4}]}],
+                }
+            ],
+        }
+    )[0]
     assert locate["points"] == [[0.1, 0.2], [0.3, 0.4]]
-    draw = result_cards({"info": {"type": "Draw"}, "results": [
-        {"asset": "x.png", "detailedResults": [{"lines": [[{"x": 0, "y": 0}, {"x": 1, "y": 1}]]}]}]})[0]
+    draw = result_cards(
+        {
+            "info": {"type": "Draw"},
+            "results": [
+                {"asset": "x.png", "detailedResults": [{"lines": [[{"x": 0, "y": 0}, {"x": 1, "y": 1}]]}]}
+            ],
+        }
+    )[0]
     assert draw["lines"] == [[[0.0, 0.0], [1.0, 1.0]]]
-    words = result_cards({"info": {"type": "SelectWords"}, "results": [
-        {"asset": "x.png", "sentence": "a red car",
-         "detailedResults": [{"selectedIndices": [1]}, {"selectedWords": ["red", "car"]}]}]})[0]
+    words = result_cards(
+        {
+            "info": {"type": "SelectWords"},
+            "results": [
+                {
+                    "asset": "x.png",
+                    "sentence": "a red car",
+                    "detailedResults": [{"selectedIndices": [1]}, {"selectedWords": ["red", "car"]}],
+                }
+            ],
+        }
+    )[0]
     assert [(w["word"], w["count"], w["ratio"]) for w in words["words"]] == [
-        ("a", 0, 0.0), ("red", 2, 1.0), ("car", 1, 0.5)]
-    text = result_cards({"info": {"type": "FreeText"}, "results": [
-        {"asset": "x.png", "detailedResults": [{"answer": "hi"}, {"text": "yo"}]}]})[0]
+        ("a", 0, 0.0),
+        ("red", 2, 1.0),
+        ("car", 1, 0.5),
+    ]
+    text = result_cards(
+        {
+            "info": {"type": "FreeText"},
+            "results": [{"asset": "x.png", "detailedResults": [{"answer": "hi"}, {"text": "yo"}]}],
+        }
+    )[0]
     assert text["texts"] == ["hi", "yo"] and "hi" in text["search"]
 
 
 def test_ranking_cards_are_ordered_by_score() -> None:
-    [card] = result_cards({"info": {"type": "Ranking"}, "results": [
-        {"assetUrls": {"a.png": "https://h/a.png", "b.png": "https://h/b.png", "c.png": "https://h/c.png"},
-         "scores": {"a.png": 1150.0, "b.png": 1290.4, "c.png": 1160.0},
-         "aggregatedResults": {"a.png": 1, "b.png": 6, "c.png": 2}}]})
+    [card] = result_cards(
+        {
+            "info": {"type": "Ranking"},
+            "results": [
+                {
+                    "assetUrls": {
+                        "a.png": "https://h/a.png",
+                        "b.png": "https://h/b.png",
+                        "c.png": "https://h/c.png",
+                    },
+                    "scores": {"a.png": 1150.0, "b.png": 1290.4, "c.png": 1160.0},
+                    "aggregatedResults": {"a.png": 1, "b.png": 6, "c.png": 2},
+                }
+            ],
+        }
+    )
     assert card["labels"] == ["b.png", "c.png", "a.png"]
     assert card["captions"] == ["#1 b.png · 1290", "#2 c.png · 1160", "#3 a.png · 1150"]
     assert card["winner"] == "b.png" and card["responses"] == 9
@@ -197,14 +259,20 @@ def test_empty_inputs() -> None:
 
 def test_matrix_from_battles_lists_the_matchups_of_the_selected_pair() -> None:
     battles = pd.DataFrame(
-        {"model_a": ["x", "x", "y", "z", "x"], "model_b": ["y", "y", "x", "x", "z"],
-         "winner": ["model_a", "tie", "model_a", "model_b", "model_a"]},
+        {
+            "model_a": ["x", "x", "y", "z", "x"],
+            "model_b": ["y", "y", "x", "x", "z"],
+            "winner": ["model_a", "tie", "model_a", "model_b", "model_a"],
+        },
         index=pd.Index(["p1", "p2", "p3", "p4", "p5"], name="prompt"),
     )
     widget = WinLossMatrix.from_battles(battles)
     assert widget.names == ["x", "y", "z"]
-    assert widget.matrix.to_dict() == {"x": {"x": 0, "y": 1, "z": 0}, "y": {"x": 1, "y": 0, "z": 0},
-                                       "z": {"x": 2, "y": 0, "z": 0}}
+    assert widget.matrix.to_dict() == {
+        "x": {"x": 0, "y": 1, "z": 0},
+        "y": {"x": 1, "y": 0, "z": 0},
+        "z": {"x": 2, "y": 0, "z": 0},
+    }
     assert widget.matchups == []
     widget.set_state({"selected": {"a": "y", "b": "x", "a_wins": 1, "b_wins": 1}})
     assert widget.matchups == [

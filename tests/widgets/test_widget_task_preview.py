@@ -32,9 +32,16 @@ def png(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("Classification", "classify"), ("classify", "classify"), ("Compare", "compare"),
-        ("Select Words", "select_words"), ("select-words", "select_words"), ("Free Text", "free_text"),
-        ("Ranking", "ranking"), ("rank", "ranking"), ("Draw", "draw"), ("locate", "locate"),
+        ("Classification", "classify"),
+        ("classify", "classify"),
+        ("Compare", "compare"),
+        ("Select Words", "select_words"),
+        ("select-words", "select_words"),
+        ("Free Text", "free_text"),
+        ("Ranking", "ranking"),
+        ("rank", "ranking"),
+        ("Draw", "draw"),
+        ("locate", "locate"),
     ],
 )
 def test_task_type_spellings(given: str, expected: str) -> None:
@@ -48,10 +55,16 @@ def test_unknown_task_type() -> None:
 
 def test_settings_from_setting_objects_dicts_and_mappings() -> None:
     objects = [
-        NoShuffleSetting(), AllowNeitherBothSetting(), LocateMaxPointsSetting(4), LocateMinPointsSetting(2)
+        NoShuffleSetting(),
+        AllowNeitherBothSetting(),
+        LocateMaxPointsSetting(4),
+        LocateMinPointsSetting(2),
     ]
     assert settings_to_flags(objects) == {
-        "no_shuffle": "true", "compare_unsure": "5000", "locate_max_points": "4", "locate_min_points": "2",
+        "no_shuffle": "true",
+        "compare_unsure": "5000",
+        "locate_max_points": "4",
+        "locate_min_points": "2",
     }
     assert settings_to_flags([{"key": "no_shuffle", "value": True}]) == {"no_shuffle": "true"}
     assert settings_to_flags({"free_text_max_characters": 20}) == {"free_text_max_characters": "20"}
@@ -67,17 +80,29 @@ def test_settings_from_setting_objects_dicts_and_mappings() -> None:
         ({"task_type": "compare", "datapoints": [["a", "b"]], "a_b_names": ["A"]}, "a_b_names must be two"),
         ({"task_type": "classify", "datapoints": ["a"]}, "needs answer_options with at least two"),
         ({"task_type": "select_words", "datapoints": ["a"]}, "needs sentences, one per datapoint"),
-        ({"task_type": "select_words", "datapoints": ["a", "b"], "sentences": ["x"]},
-         "sentences has 1 entries but datapoints has 2"),
+        (
+            {"task_type": "select_words", "datapoints": ["a", "b"], "sentences": ["x"]},
+            "sentences has 1 entries but datapoints has 2",
+        ),
         ({"task_type": "free_text", "datapoints": ["a"], "contexts": ["x", "y"]}, "contexts has 2 entries"),
         ({"task_type": "ranking", "datapoints": [["a"]]}, "ranking datapoint 0 must be a list of at least"),
         ({"task_type": "free_text", "datapoints": []}, "datapoints is empty"),
-        ({"task_type": "locate", "datapoints": ["a"],
-          "settings": [LocateMinPointsSetting(3), LocateMaxPointsSetting(2)]},
-         r"locate_min_points \(3\) is larger than locate_max_points \(2\)"),
-        ({"task_type": "free_text", "datapoints": ["a"],
-          "settings": [FreeTextMinimumCharactersSetting(30), FreeTextMaxCharactersSetting(10)]},
-         "free_text_minimum_characters"),
+        (
+            {
+                "task_type": "locate",
+                "datapoints": ["a"],
+                "settings": [LocateMinPointsSetting(3), LocateMaxPointsSetting(2)],
+            },
+            r"locate_min_points \(3\) is larger than locate_max_points \(2\)",
+        ),
+        (
+            {
+                "task_type": "free_text",
+                "datapoints": ["a"],
+                "settings": [FreeTextMinimumCharactersSetting(30), FreeTextMaxCharactersSetting(10)],
+            },
+            "free_text_minimum_characters",
+        ),
         ({"task_type": "free_text", "datapoints": ["a"], "data_type": "image"}, "data_type must be 'media'"),
     ],
 )
@@ -100,29 +125,39 @@ def test_classify_options_shuffle_is_seeded_and_no_shuffle_keeps_order() -> None
     assert sorted(a.task["options"]) == options and a.task["options"] != options
     other_seed = TaskPreview("classify", "x", ["t1", "t2"], answer_options=options, data_type="text", seed=1)
     assert other_seed.task["options"] != a.task["options"]
-    fixed = TaskPreview("classify", "x", ["t1"], answer_options=options, data_type="text",
-                        settings=[NoShuffleSetting()])
+    fixed = TaskPreview(
+        "classify", "x", ["t1"], answer_options=options, data_type="text", settings=[NoShuffleSetting()]
+    )
     assert fixed.task["options"] == options
 
 
 def test_compare_sides_use_a_b_names_and_no_shuffle() -> None:
     def names(seed: int) -> list[str]:
-        widget = TaskPreview("compare", "x", [["l", "r"]], a_b_names=["Flux", "MJ"], data_type="text",
-                             seed=seed)
+        widget = TaskPreview(
+            "compare", "x", [["l", "r"]], a_b_names=["Flux", "MJ"], data_type="text", seed=seed
+        )
         return list(widget.task["names"])
 
     shuffled_somewhere = any(names(s) == ["MJ", "Flux"] for s in range(10))
     assert shuffled_somewhere
     for s in range(10):
-        fixed = TaskPreview("compare", "x", [["l", "r"]], a_b_names=["Flux", "MJ"], data_type="text", seed=s,
-                            settings=[NoShuffleSetting()])
+        fixed = TaskPreview(
+            "compare",
+            "x",
+            [["l", "r"]],
+            a_b_names=["Flux", "MJ"],
+            data_type="text",
+            seed=s,
+            settings=[NoShuffleSetting()],
+        )
         assert fixed.task["names"] == ["Flux", "MJ"]
         assert [m["text"] for m in fixed.task["media"]] == ["l", "r"]
 
 
 def test_compare_names_fall_back_to_a_and_b_when_file_names_clash() -> None:
-    widget = TaskPreview("compare", "x", [["https://h/1/img.png", "https://h/2/img.png"]],
-                         settings=[NoShuffleSetting()])
+    widget = TaskPreview(
+        "compare", "x", [["https://h/1/img.png", "https://h/2/img.png"]], settings=[NoShuffleSetting()]
+    )
     assert widget.task["names"] == ["A", "B"]
     assert widget.task["media"][0] == {"kind": "image", "name": "img.png", "src": "https://h/1/img.png"}
 
@@ -143,8 +178,14 @@ def test_large_ranking_groups_are_sampled() -> None:
 
 
 def test_select_words_and_contexts_travel_with_the_task(png: Path) -> None:
-    widget = TaskPreview("select_words", "Pick wrong words", [png, png], sentences=["A cat", "A dog"],
-                         contexts=["first", None], media_contexts=[[png], None])
+    widget = TaskPreview(
+        "select_words",
+        "Pick wrong words",
+        [png, png],
+        sentences=["A cat", "A dog"],
+        contexts=["first", None],
+        media_contexts=[[png], None],
+    )
     assert widget.task["sentence"] == "A cat"
     assert widget.task["context"] == "first"
     assert widget.task["media_context"][0]["mime"] == "image/png"

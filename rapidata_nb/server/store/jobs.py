@@ -197,6 +197,8 @@ def job_counts(*, session: Session, job_id: str) -> JobCounts:
         ).where(JobTask.job_id == job_id)
     ).one()
     return JobCounts(
-        total=int(total), completed=int(completed or 0), responses=int(responses or 0),
+        total=int(total),
+        completed=int(completed or 0),
+        responses=int(responses or 0),
         progress=float(progress or 0.0),
     )
