@@ -63,7 +63,8 @@ def test_job_progress_updates_from_its_thread_inside_a_kernel() -> None:
             "        done = self.n >= 3\n"
             "        return SimpleNamespace(state='Completed' if done else 'Running',\n"
             "                               completion_percentage=min(100, 40 * self.n), total=5,\n"
-            "                               completed=5 if done else 2 * self.n, response_count=10 * self.n)\n"
+            "                               completed=5 if done else 2 * self.n,\n"
+            "                               response_count=10 * self.n)\n"
             "widget = _display.get('job_progress')([Job()], refresh_rate=0.05)",
             "assert widget.wait(timeout=30)\n"
             "print(widget.jobs[0]['state'], widget.jobs[0]['response_count'])",
