@@ -33,7 +33,7 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(RUNTIME_STAMP) $@
 
 # Debian's chromium for the browser tests (never a downloaded browser) and PostgreSQL for the team-server
-# tests (a throwaway cluster on loopback is created by the tests themselves: tests/scale/pgcluster.py).
+# tests (a throwaway cluster on loopback is created by the tests themselves: tests/utils/pgcluster.py).
 system-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "installing chromium (Debian package)"; \

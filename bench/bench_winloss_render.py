@@ -18,11 +18,10 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-from widget_harness import Bridge, StaticServer  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from rapidata_nb.widgets import WinLossMatrix  # noqa: E402
+from tests.utils.widget_harness import Bridge, StaticServer  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless",

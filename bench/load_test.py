@@ -3,7 +3,7 @@
     .venv/bin/python bench/load_test.py                     # 200 labelers, 2 replicas, 10 jobs, <= 120 s
     .venv/bin/python bench/load_test.py --labelers 50 --jobs 3 --datapoints 10 --time-limit 60
 
-Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster (Debian's binaries, ``tests/scale/pgcluster.py``)
+Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster (Debian's binaries, ``tests/utils/pgcluster.py``)
 unless ``--database-url`` is given, ``--replicas`` server processes (``python -m rapidata_nb.server
 --no-crowd``) on that database and one shared data directory, and ``--labelers`` asyncio labelers. Each
 labeler opens a ``/labeler`` session and then loops: fetch one task (from a replica chosen per request, so
@@ -39,7 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.scale.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
+from tests.utils.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
 
 CLIENT_ID, CLIENT_SECRET = "load", "load-secret"
 

@@ -7,15 +7,12 @@ hide until a user touches it. Here each response must validate with no per-field
 from __future__ import annotations
 
 import importlib
-import sys
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-from server_builders import create_definition  # noqa: E402
+from tests.utils.builders import create_definition
 
 
 def _model(name: str) -> Any:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from widget_harness import Bridge, StaticServer
+
+from tests.utils.widget_harness import Bridge, StaticServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

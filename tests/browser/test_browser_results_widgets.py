@@ -342,7 +342,7 @@ def test_empty_widgets_render_without_errors(bridge: Any) -> None:
 
 
 def test_results_widgets_fit_a_phone(browser: Any, static_server: Any, images: dict[str, Path]) -> None:
-    from widget_harness import Bridge
+    from tests.utils.widget_harness import Bridge
 
     context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
     page = context.new_page()

@@ -260,7 +260,7 @@ def test_text_datapoints_and_markdown(bridge: Any, shot: Any) -> None:
 
 
 def test_mobile_width_stacks_the_sides(browser: Any, static_server: Any, images: dict[str, Path]) -> None:
-    from widget_harness import Bridge
+    from tests.utils.widget_harness import Bridge
 
     context = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2)
     page = context.new_page()

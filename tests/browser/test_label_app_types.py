@@ -11,7 +11,16 @@ import json
 from typing import Any
 
 import pytest
-from test_label_app import (
+
+from rapidata_nb import (
+    AllowNeitherBothSetting,
+    FreeTextMaxCharactersSetting,
+    FreeTextMinimumCharactersSetting,
+    LocateMaxPointsSetting,
+    LocateMinPointsSetting,
+    RapidataClient,
+)
+from tests.utils.label_app import (
     DESKTOP,
     PHONE,
     PROFILE,
@@ -21,15 +30,6 @@ from test_label_app import (
     shot,
     start_and_get_item,
     wait_task,
-)
-
-from rapidata_nb import (
-    AllowNeitherBothSetting,
-    FreeTextMaxCharactersSetting,
-    FreeTextMinimumCharactersSetting,
-    LocateMaxPointsSetting,
-    LocateMinPointsSetting,
-    RapidataClient,
 )
 
 

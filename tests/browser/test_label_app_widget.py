@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_label_app import api_get
 
 from rapidata_nb import RapidataClient
 from rapidata_nb.client import _display
 from rapidata_nb.widgets.labeler import Labeler, show_labeler
+from tests.utils.label_app import api_get
 
 STATIC = Path(__file__).resolve().parents[2] / "rapidata_nb" / "server" / "web" / "static"
 ORIGIN = "http://notebook.test"

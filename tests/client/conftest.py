@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fakeapi import FakeApi, make_client  # noqa: E402
-
-from rapidata_nb import rapidata_config  # noqa: E402
+from rapidata_nb import rapidata_config
+from tests.utils.fakeapi import FakeApi, make_client
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fakeapi import FakeApi, make_client
 
 from rapidata_nb import RapidataClient
+from tests.utils.fakeapi import FakeApi, make_client
 
 pytestmark = pytest.mark.slow
 

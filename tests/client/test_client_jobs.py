@@ -6,10 +6,10 @@ import time
 
 import httpx
 import pytest
-from fakeapi import FakeApi
 
 from rapidata_nb import rapidata_config
 from rapidata_nb.client import _display
+from tests.utils.fakeapi import FakeApi
 
 A = "https://assets.rapidata.ai/a.jpg"
 B = "https://assets.rapidata.ai/b.jpg"

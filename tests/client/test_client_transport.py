@@ -10,11 +10,11 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from fakeapi import FakeApi, make_client
 
 from rapidata_nb import RapidataClient, RapidataError, RevisionConflictError
 from rapidata_nb.client._auth import ClientCredentialsAuth
 from rapidata_nb.client._transport import Transport
+from tests.utils.fakeapi import FakeApi, make_client
 
 
 def _transport(handler, **kwargs) -> Transport:  # type: ignore[no-untyped-def]

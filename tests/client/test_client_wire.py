@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakeapi import FakeApi
 
 from rapidata_nb import (
     AllowNeitherBothSetting,
@@ -18,6 +17,7 @@ from rapidata_nb import (
     rapidata_config,
 )
 from rapidata_nb.rapidata_client.exceptions import FailedUploadException as AliasFailedUploadException
+from tests.utils.fakeapi import FakeApi
 
 URL_A = "https://assets.rapidata.ai/a.jpg"
 URL_B = "https://assets.rapidata.ai/b.jpg"
@@ -384,7 +384,7 @@ def test_failure_tolerance_allows_partial(client, api: FakeApi, tmp_path: Path) 
 
 
 def test_file_upload_cache_survives_clients(api: FakeApi, tmp_path: Path) -> None:
-    from fakeapi import make_client
+    from tests.utils.fakeapi import make_client
 
     img = tmp_path / "img.png"
     img.write_bytes(b"png")

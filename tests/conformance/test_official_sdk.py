@@ -8,107 +8,13 @@ server's certificate and ``SSL_CERT_FILE`` makes the SDK trust it.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import ssl
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-import trustme
+
+from tests.utils.official_sdk import SEEDS, run_official
 
 pytestmark = pytest.mark.sdk
-
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "seed_examples"
-RUNNER = Path(__file__).resolve().parents[1] / "seed" / "run_seed.py"
-CLIENT_ID, CLIENT_SECRET = "official-sdk", "official-sdk-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory):
-    """Our server over TLS on localhost, with API credentials registered for the SDK."""
-    certs = tmp_path_factory.mktemp("certs")
-    ca = trustme.CA()
-    leaf = ca.issue_cert("localhost", "127.0.0.1")
-    ca.cert_pem.write_to_path(str(certs / "ca.pem"))
-    leaf.private_key_pem.write_to_path(str(certs / "key.pem"))
-    leaf.cert_chain_pems[0].write_to_path(str(certs / "cert.pem"))
-    port = free_port()
-    data = tmp_path_factory.mktemp("tls_data")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rapidata_nb.server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data),
-            "--crowd-pace",
-            "0",
-            "--ssl-certfile",
-            str(certs / "cert.pem"),
-            "--ssl-keyfile",
-            str(certs / "key.pem"),
-            "--client-id",
-            CLIENT_ID,
-            "--client-secret",
-            CLIENT_SECRET,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    trust = ssl.create_default_context(cafile=str(certs / "ca.pem"))
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"https://localhost:{port}/local/health", verify=trust).is_success:
-                break
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, "server exited"
-        assert time.monotonic() < deadline, "server did not come up"
-        time.sleep(0.1)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
-    env.update(
-        RAPIDATA_ENVIRONMENT=f"local@localhost:{port}",
-        RAPIDATA_CLIENT_ID=CLIENT_ID,
-        RAPIDATA_CLIENT_SECRET=CLIENT_SECRET,
-        RAPIDATA_DISABLE_OTLP="1",
-        SSL_CERT_FILE=str(certs / "ca.pem"),
-        HOME=str(tmp_path_factory.mktemp("sdk_home")),
-    )
-    yield env
-    server.kill()
-    server.wait()
-
-
-def run_official(script: Path, env: dict[str, str], cwd: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, str(RUNNER), str(script), "--official"],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    line = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith("SEED-SUMMARY ")), None)
-    assert line, f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}"
-    outcome = json.loads(line.removeprefix("SEED-SUMMARY "))
-    assert outcome["error"] is None, f"{outcome}\nstderr:\n{proc.stderr[-4000:]}"
-    return outcome
 
 
 def test_quickstart_compare_unchanged(tls_server: dict[str, str], tmp_path: Path) -> None:

@@ -1,25 +1,11 @@
-"""Fixtures of the scale tests: a fresh PostgreSQL database, and each store by name (``sqlite``/``postgres``).
-
-PostgreSQL tests skip (with the reason) only when Debian's binaries are missing; ``make test`` installs them.
-"""
+"""Fixtures of the scale tests: a fresh PostgreSQL database."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-from sqlalchemy import Engine, create_engine
 
-from tests.scale.pgcluster import find_bin_dir, new_database_url
-
-STORES = ("sqlite", "postgres")
-
-
-def require_postgres() -> None:
-    """Skip the calling test when PostgreSQL is not installed."""
-    if find_bin_dir() is None:
-        pytest.skip("PostgreSQL binaries missing (apt-get install -y postgresql)")
+from tests.utils.pgcluster import new_database_url
+from tests.utils.stores import require_postgres
 
 
 @pytest.fixture
@@ -27,25 +13,3 @@ def postgres_url() -> str:
     """A fresh, empty database on the session's throwaway cluster."""
     require_postgres()
     return new_database_url("scale")
-
-
-def database_args(store: str) -> tuple[str, ...]:
-    """``--database-url`` arguments for a server on ``store`` (SQLite: the data directory's default)."""
-    if store == "sqlite":
-        return ()
-    require_postgres()
-    return ("--database-url", new_database_url("scale"))
-
-
-def store_engine(data_dir: Path, extra_args: tuple[str, ...]) -> Engine:
-    """An engine on the database a server with ``extra_args`` uses (to check what it committed)."""
-    if "--database-url" in extra_args:
-        return create_engine(extra_args[extra_args.index("--database-url") + 1])
-    return create_engine(f"sqlite:///{data_dir / 'rapidata.db'}")
-
-
-def engine_of(server: Any) -> Engine:
-    """An engine on a ``LiveServer``'s database (its PostgreSQL database or the data directory's SQLite)."""
-    if getattr(server, "database_url", None):
-        return create_engine(server.database_url)
-    return store_engine(server.data_dir, tuple(server.extra_args))

@@ -19,9 +19,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import LiveServer
-from tests.scale.conftest import STORES, database_args, engine_of
-from tests.scale.labelers import compare_job
+from tests.utils.labelers import compare_job
+from tests.utils.server import LiveServer
+from tests.utils.stores import STORES, database_args, engine_of
 
 pytestmark = pytest.mark.slow
 

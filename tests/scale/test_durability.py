@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import LiveServer
-from tests.scale.conftest import STORES, database_args, store_engine
-from tests.scale.labelers import HttpLabeler, compare_job
+from tests.utils.labelers import HttpLabeler, compare_job
+from tests.utils.server import LiveServer
+from tests.utils.stores import STORES, database_args, store_engine
 
 pytestmark = pytest.mark.slow
 

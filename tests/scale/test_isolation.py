@@ -15,9 +15,9 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.conftest import LiveServer, get_token, wait_for
-from tests.scale.conftest import engine_of
-from tests.server.crowd_helpers import compare_example
+from tests.utils.crowd import compare_example
+from tests.utils.server import LiveServer, get_token, wait_for
+from tests.utils.stores import engine_of
 
 PUBLIC = {
     "/labeler": "the labeler feed serves people, not API customers (sessions are unguessable ids)",

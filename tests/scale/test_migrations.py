@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from rapidata_nb.server import migrations
 from rapidata_nb.server.store.db import create_schema, import_models, make_engine
-from tests.scale.conftest import STORES, require_postgres
-from tests.scale.pgcluster import new_database_url
+from tests.utils.pgcluster import new_database_url
+from tests.utils.stores import STORES, require_postgres
 
 
 def _url(store: str, tmp_path: Path) -> str:

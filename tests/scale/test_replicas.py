@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import LiveServer
-from tests.scale.labelers import HttpLabeler, compare_job
+from tests.utils.labelers import HttpLabeler, compare_job
+from tests.utils.server import LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer
+from tests.utils.server import LiveServer
 
 pytestmark = pytest.mark.slow
 

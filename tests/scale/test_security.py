@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from rapidata_nb.server.errors import BadRequestError
 from rapidata_nb.server.security import RateLimit, TokenBuckets, check_upload
-from tests.conftest import CLIENT_SECRET, LiveServer
-from tests.scale.conftest import engine_of
+from tests.utils.server import CLIENT_SECRET, LiveServer
+from tests.utils.stores import engine_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import LiveServer
-from tests.scale.labelers import compare_job
+from tests.utils.labelers import compare_job
+from tests.utils.server import LiveServer
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from server_builders import create_definition
+
+from tests.utils.builders import create_definition
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 from rapidata.rapidata_client.results.rapidata_results import RapidataResults
-from server_builders import OPTIONS, SENTENCE, create_definition, run_job
+
+from tests.utils.builders import OPTIONS, SENTENCE, create_definition, run_job
 
 USER_KEYS = {"country", "language", "userScores", "demographics"}
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import wait_for as poll
+from tests.utils.server import wait_for as poll
 
 
 def ok(response: httpx.Response) -> Any:

@@ -7,8 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import wait_for
-from tests.server.crowd_helpers import (
+from tests.utils.crowd import (
     classify_definition,
     compare_definition,
     compare_example,
@@ -19,6 +18,7 @@ from tests.server.crowd_helpers import (
     url_asset,
     wait_completed,
 )
+from tests.utils.server import wait_for
 
 
 def new_audience(api: httpx.Client, name: str, **extra: Any) -> str:

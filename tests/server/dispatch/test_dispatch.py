@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.crowd_helpers import (
+from tests.utils.crowd import (
     classify_definition,
     compare_definition,
     compare_example,

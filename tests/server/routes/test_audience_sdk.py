@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.test_official_sdk import SEEDS, run_official, tls_server  # noqa: F401 - fixture
+from tests.utils.official_sdk import SEEDS, run_official
 
 pytestmark = [pytest.mark.sdk, pytest.mark.slow]
 

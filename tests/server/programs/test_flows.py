@@ -12,8 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conformance.test_official_sdk import tls_server  # noqa: F401  (fixture: our server over TLS)
-from tests.conftest import wait_for
+from tests.utils.server import wait_for
 
 URLS = [f"https://example.com/flows/{i}.png" for i in range(3)]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from server_builders import create_definition, run_job
+
+from tests.utils.builders import create_definition, run_job
 
 
 def test_compare_job_end_to_end(api: httpx.Client, poll: Any) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
-from tests.server.crowd_helpers import compare_example, ok
+from tests.utils.crowd import compare_example, ok
+from tests.utils.server import LiveServer
 
 POPULATION = 600
 """The seeded crowd of a test server (``crowd_size``)."""

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.crowd_helpers import ok, register_oracle, start_job, strip_volatile, wait_completed
+from tests.utils.crowd import ok, register_oracle, start_job, strip_volatile, wait_completed
 
 
 def text(t: str) -> dict[str, Any]:

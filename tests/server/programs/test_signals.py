@@ -13,9 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.conformance.test_official_sdk import tls_server  # noqa: F401  (fixture: our server over TLS)
-from tests.conftest import LiveServer
-from tests.conftest import wait_for as poll
+from tests.utils.server import LiveServer
+from tests.utils.server import wait_for as poll
 
 PAIR = ["https://assets.rapidata.ai/flux_book.jpg", "https://assets.rapidata.ai/mj_book.jpg"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from server_builders import KINDS, create_definition, datapoint_segments, existing, upload
+
+from tests.utils.builders import KINDS, create_definition, datapoint_segments, existing, upload
 
 
 @pytest.mark.parametrize("kind", KINDS)

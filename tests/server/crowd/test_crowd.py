@@ -9,8 +9,7 @@ import httpx
 import numpy as np
 
 from rapidata_nb.engine.referee import confidence_per_category
-from tests.conftest import wait_for as poll
-from tests.server.crowd_helpers import (
+from tests.utils.crowd import (
     compare_definition,
     ok,
     register_oracle,
@@ -18,6 +17,7 @@ from tests.server.crowd_helpers import (
     strip_volatile,
     wait_completed,
 )
+from tests.utils.server import wait_for as poll
 
 PAIRS = [(f"caption {i} by model one", f"caption {i} by model two") for i in range(5)]
 
