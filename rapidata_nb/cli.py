@@ -10,6 +10,7 @@
     rapidata-nb token create|list|revoke       API clients (id + secret) of your account on a team server
     rapidata-nb user create|list|set-password|delete   accounts on a team server (run next to its database)
     rapidata-nb skill [--install]              the agent skill (SKILL.md) shipped with this package
+    rapidata-nb mcp [--transport stdio|http]   the agent tools as a Model Context Protocol server
 
 Every failure is one line on stderr and a non-zero exit: 1 when the command ran and the answer is "no"
 or the server said no, 2 for a usage error.
@@ -400,6 +401,23 @@ def _skill(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- mcp ----------------------------------------------------------------------------------------
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    try:
+        from rapidata_nb.mcp import serve_http, serve_stdio
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("mcp"):
+            raise
+        raise CommandError(f"the MCP server needs the mcp extra: pip install 'rapidata-nb[mcp]' ({exc})") from None
+    if args.transport == "stdio":
+        serve_stdio(environment=args.environment, cert_path=args.cert_path)
+    else:
+        serve_http(environment=args.environment, cert_path=args.cert_path, host=args.host, port=args.port)
+    return 0
+
+
 # --- serve / demo (pass-through) --------------------------------------------------------------------
 
 
@@ -460,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Human feedback, native to Jupyter: run a team server, sign in to it, install the "
-        "agent skill.",
+        "agent skill, serve the agent tools (MCP).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (_, help_text) in PASS_THROUGH.items():
@@ -550,6 +568,19 @@ def build_parser() -> argparse.ArgumentParser:
     skill.add_argument("--dir", type=Path, default=Path.cwd(), help="project root (default: here)")
     skill.add_argument("--user", action="store_true", help="install into your home directory instead")
     skill.set_defaults(run=_skill)
+
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve the agent tools over the Model Context Protocol (stdio, or Streamable HTTP)",
+        description="Run a Model Context Protocol server whose tools create labeling tasks (as drafts: only "
+        "start_job spends), start them and read their results. stdio serves you with your credentials (the "
+        "embedded backend by default); HTTP serves anyone holding a bearer token of the backend.",
+    )
+    mcp.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
+    mcp.add_argument("--host", default="127.0.0.1", help="(http) interface to listen on (default 127.0.0.1)")
+    mcp.add_argument("--port", type=int, default=8765, help="(http) TCP port (default 8765); the path is /mcp")
+    _add_connection_options(mcp)
+    mcp.set_defaults(run=_mcp)
     return parser
 
 
