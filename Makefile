@@ -29,7 +29,7 @@ $(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
 install-test: $(TEST_STAMP) system-deps
 
 $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e ".[dev,postgres,bench]"
+	$(PIP) install -e ".[dev,postgres,bench,mcp]"
 	touch $(RUNTIME_STAMP) $@
 
 # Debian's chromium for the browser tests (never a downloaded browser) and PostgreSQL for the team-server

@@ -410,7 +410,9 @@ def _mcp(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("mcp"):
             raise
-        raise CommandError(f"the MCP server needs the mcp extra: pip install 'rapidata-nb[mcp]' ({exc})") from None
+        raise CommandError(
+            f"the MCP server needs the mcp extra: pip install 'rapidata-nb[mcp]' ({exc})"
+        ) from None
     if args.transport == "stdio":
         serve_stdio(environment=args.environment, cert_path=args.cert_path)
     else:
@@ -578,7 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mcp.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
     mcp.add_argument("--host", default="127.0.0.1", help="(http) interface to listen on (default 127.0.0.1)")
-    mcp.add_argument("--port", type=int, default=8765, help="(http) TCP port (default 8765); the path is /mcp")
+    mcp.add_argument("--port", type=int, default=8765, help="(http) TCP port (default 8765), path /mcp")
     _add_connection_options(mcp)
     mcp.set_defaults(run=_mcp)
     return parser

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
+import pandas as pd
 from pydantic import Field, StringConstraints
 
 from rapidata_nb.client import (
@@ -60,7 +61,9 @@ def _check_example(index: int, example: ClassificationExample | ComparisonExampl
     if isinstance(example, ClassificationExample):
         missing = [t for t in example.truth if t not in example.answer_options]
         if missing:
-            raise ToolError(f"{where}.truth {missing} is not among its answer_options {example.answer_options}.")
+            raise ToolError(
+                f"{where}.truth {missing} is not among its answer_options {example.answer_options}."
+            )
     else:
         if example.pair[0] == example.pair[1]:
             raise ToolError(f"{where}.pair compares an item with itself; give two different items.")
@@ -149,7 +152,9 @@ class AudienceTools(Toolbox):
         ] = None,
         languages: Annotated[
             list[Code] | None,
-            Field(max_length=50, description="Only labelers speaking these languages (ISO 639-1, e.g. 'en')."),
+            Field(
+                max_length=50, description="Only labelers speaking these languages (ISO 639-1, e.g. 'en')."
+            ),
         ] = None,
         target_accuracy: Annotated[
             float | None,
@@ -216,7 +221,8 @@ class AudienceTools(Toolbox):
         benchmark_id: BenchmarkId,
         leaderboard_id: LeaderboardId,
         countries: Annotated[
-            list[Code] | None, Field(max_length=50, description="Only votes of labelers from these countries.")
+            list[Code] | None,
+            Field(max_length=50, description="Only votes of labelers from these countries."),
         ] = None,
         languages: Annotated[
             list[Code] | None, Field(max_length=50, description="Only votes of labelers speaking these.")
@@ -229,7 +235,9 @@ class AudienceTools(Toolbox):
             except RapidataError as exc:
                 if exc.status_code not in _NOT_FOUND:
                     raise
-                raise ToolError(f"benchmark_id {benchmark_id!r} does not exist: call list_leaderboards.") from None
+                raise ToolError(
+                    f"benchmark_id {benchmark_id!r} does not exist: call list_leaderboards."
+                ) from None
             board = next((b for b in benchmark.leaderboards if b.id == leaderboard_id), None)
             if board is None:
                 raise ToolError(
@@ -242,7 +250,7 @@ class AudienceTools(Toolbox):
                     name=str(row["name"]),
                     wins=int(row["wins"]),
                     total_matches=int(row["total_matches"]),
-                    score=None if row["score"] is None or row["score"] != row["score"] else float(row["score"]),
+                    score=None if pd.isna(row["score"]) else float(row["score"]),
                 )
                 for row in frame.to_dict("records")
             ]

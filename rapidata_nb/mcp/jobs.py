@@ -103,14 +103,14 @@ def _open(client: RapidataClient, job_id: str) -> _Task:
     return _Task(job_id, client.job.get_job_definition_by_id(job.definition_id), job)
 
 
-def _draft(definition: RapidataJobDefinition) -> TaskDraft:
+def _draft(definition: RapidataJobDefinition, datapoints: int) -> TaskDraft:
     cost = definition.estimated_cost
     return TaskDraft(
         job_id=definition.id,
         name=definition.name,
         task_type=definition.task_type,
         status=DRAFT_STATE,
-        datapoints=cost.datapoint_count,
+        datapoints=datapoints,
         total_responses=cost.required_responses,
         estimated_cost=cost.estimated_cost,
         confirmation_required=True,
@@ -196,7 +196,8 @@ class JobTools(Toolbox):
                     responses_per_datapoint=responses_per_datapoint,
                     contexts=contexts,
                     confidence_threshold=confidence_threshold,
-                )
+                ),
+                len(datapoint_urls),
             )
 
     @reported
@@ -227,7 +228,8 @@ class JobTools(Toolbox):
                     responses_per_datapoint=responses_per_datapoint,
                     contexts=contexts,
                     confidence_threshold=confidence_threshold,
-                )
+                ),
+                len(comparison_pairs),
             )
 
     @reported
@@ -263,7 +265,8 @@ class JobTools(Toolbox):
                     responses_per_comparison=responses_per_comparison,
                     data_type=data_type,
                     contexts=contexts,
-                )
+                ),
+                len(groups),
             )
 
     @reported
@@ -289,7 +292,8 @@ class JobTools(Toolbox):
                     list(datapoint_urls),
                     responses_per_datapoint=responses_per_datapoint,
                     contexts=contexts,
-                )
+                ),
+                len(datapoint_urls),
             )
 
     @reported
@@ -315,7 +319,8 @@ class JobTools(Toolbox):
                     list(datapoint_urls),
                     responses_per_datapoint=responses_per_datapoint,
                     contexts=contexts,
-                )
+                ),
+                len(datapoint_urls),
             )
 
     @reported
@@ -341,7 +346,8 @@ class JobTools(Toolbox):
                     list(datapoint_urls),
                     list(sentences),
                     responses_per_datapoint=responses_per_datapoint,
-                )
+                ),
+                len(datapoint_urls),
             )
 
     @reported
@@ -369,7 +375,8 @@ class JobTools(Toolbox):
                     data_type=data_type,
                     responses_per_datapoint=responses_per_datapoint,
                     contexts=contexts,
-                )
+                ),
+                len(datapoint_urls),
             )
 
     # --- the one step that spends ---------------------------------------------------------------------

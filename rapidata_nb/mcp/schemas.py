@@ -13,19 +13,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 __all__ = [
-    "MAX_DATAPOINTS",
-    "MAX_GROUPS",
-    "MAX_LIST_LIMIT",
-    "MAX_OPTIONS",
-    "MAX_RESPONSES",
     "Audience",
+    "AudienceId",
     "AudienceList",
-    "ComparisonExample",
     "ClassificationExample",
+    "ComparisonExample",
+    "ConfidenceThreshold",
+    "Context",
+    "Contexts",
     "DataType",
     "Datapoints",
     "Example",
     "Groups",
+    "Instruction",
+    "Item",
     "JobId",
     "JobList",
     "JobPaused",
@@ -34,9 +35,22 @@ __all__ = [
     "JobStatus",
     "JobSummary",
     "Leaderboard",
+    "LeaderboardList",
+    "Limit",
+    "MAX_BUDGET",
+    "MAX_DATAPOINTS",
+    "MAX_EXAMPLES",
+    "MAX_GROUPS",
+    "MAX_GROUP_SIZE",
+    "MAX_LIST_LIMIT",
+    "MAX_OPTIONS",
+    "MAX_RESPONSES",
+    "Name",
+    "NameContains",
+    "Option",
     "Options",
     "Pairs",
-    "LeaderboardList",
+    "ResponsesPerDatapoint",
     "ResultStatus",
     "Sentences",
     "Standing",
@@ -124,7 +138,7 @@ Pairs = Annotated[
     Field(
         min_length=1,
         max_length=MAX_DATAPOINTS,
-        description="The pairs to compare, each [item_a, item_b]: media URLs, or texts with data_type='text'.",
+        description="The pairs to compare, each [item_a, item_b]: media URLs (texts with data_type='text').",
     ),
 ]
 Groups = Annotated[
@@ -200,7 +214,7 @@ class TaskDraft(BaseModel):
     name: str
     task_type: str = Field(description="Classification, Compare, Ranking, Locate, Draw, ...")
     status: str = Field(description="'Created': a draft that has not started.")
-    datapoints: int = Field(description="Datapoints (pairs, groups) in the task.")
+    datapoints: int = Field(description="Datapoints in the task: items, pairs, or groups for ranking.")
     total_responses: int = Field(description="Human responses the task collects once started: the cost.")
     estimated_cost: float = Field(description="The backend's cost estimate (0 on a local backend).")
     confirmation_required: bool = Field(
@@ -297,9 +311,10 @@ class Audience(BaseModel):
 
     audience_id: str
     name: str
-    status: str | None = Field(description="Created, Recruiting, Ready, ... as the backend reports it.")
-    qualification_examples: int | None = None
-    recruiting: dict[str, int] | None = None
+    qualification_examples: int | None = Field(None, description="Examples added by create_audience.")
+    recruiting: dict[str, int] = Field(
+        description="Labelers graduated (qualified), distilling (still qualifying), dropped and inactive."
+    )
     next_step: str | None = None
 
 

@@ -50,12 +50,18 @@ INSTRUCTIONS = (
     "...); poll get_job_status while a job runs. Per-labeler detail comes only with include_details."
 )
 
-_READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+_READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
 _DRAFT = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
 )
-_SPEND = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True)
-_STOP = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+_SPEND = ToolAnnotations(
+    read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
+)
+_STOP = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
 
 _TOOLS: dict[str, tuple[str, ToolAnnotations]] = {
     "create_classification_task": ("Draft a classification task", _DRAFT),
@@ -104,13 +110,13 @@ def build_server(
         auth=auth,
     )
     groups = (JobTools(clients, local_files=local_files), AudienceTools(clients, local_files=local_files))
-    for name, (title, annotations) in _TOOLS.items():
+    for name, (title, hints) in _TOOLS.items():
         tool = next(getattr(group, name) for group in groups if hasattr(group, name))
         server.add_tool(
             tool,
             title=title,
             description=inspect.cleandoc(tool.__doc__ or ""),
-            annotations=annotations,
+            annotations=hints,
             structured_output=True,
         )
 
@@ -146,7 +152,10 @@ class BackendTokenVerifier:
             return None
         body = answer.json()
         return AccessToken(
-            token=token, client_id=str(body.get("name") or body.get("sub")), scopes=[], subject=body.get("sub")
+            token=token,
+            client_id=str(body.get("name") or body.get("sub")),
+            scopes=[],
+            subject=body.get("sub"),
         )
 
 
@@ -164,7 +173,9 @@ def serve_stdio(*, environment: str | None = None, cert_path: str | None = None)
         build_server(lambda: nullcontext(client), local_files=True).run("stdio")
 
 
-def _caller_clients(origin: str, cert_path: str | None) -> Callable[[], AbstractContextManager[RapidataClient]]:
+def _caller_clients(
+    origin: str, cert_path: str | None
+) -> Callable[[], AbstractContextManager[RapidataClient]]:
     def clients() -> AbstractContextManager[RapidataClient]:
         access = get_access_token()
         if access is None:  # RequireAuthMiddleware lets no call through without one
@@ -201,8 +212,8 @@ def serve_http(
         auth=AuthSettings(issuer_url=endpoints.auth, resource_server_url=None),
     )
     print(
-        f"rapidata-nb mcp: Streamable HTTP at http://{host}:{port}/mcp for the backend {origin}; requests need "
-        f"'Authorization: Bearer <token>' with a token from {endpoints.auth}/connect/token",
+        f"rapidata-nb mcp: Streamable HTTP at http://{host}:{port}/mcp for the backend {origin}; requests "
+        f"need 'Authorization: Bearer <token>' with a token from {endpoints.auth}/connect/token",
         file=sys.stderr,
         flush=True,
     )
