@@ -410,9 +410,7 @@ def _mcp(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("mcp"):
             raise
-        raise CommandError(
-            f"the MCP server needs the mcp extra: pip install 'rapidata-nb[mcp]' ({exc})"
-        ) from None
+        raise CommandError("the MCP server needs the mcp extra: pip install 'rapidata-nb[mcp]'") from None
     if args.transport == "stdio":
         serve_stdio(environment=args.environment, cert_path=args.cert_path)
     else:

@@ -244,6 +244,7 @@ def test_user_create_without_a_password_source_is_refused(tmp_path, capsys, monk
         ["status", "--bogus"],
         ["serve", "--port", "x"],
         ["login", "--timeout", "soon"],
+        ["mcp", "--transport", "carrier-pigeon"],
     ],
 )
 def test_usage_errors_are_one_line(argv, capsys) -> None:
@@ -265,6 +266,7 @@ def test_every_option_has_help(capsys) -> None:
         ["token", "create", "--help"],
         ["user", "create", "--help"],
         ["skill", "--help"],
+        ["mcp", "--help"],
         ["serve", "--help"],
     ):
         code, out, _ = run(capsys, *argv)
@@ -287,6 +289,17 @@ def test_every_option_has_help(capsys) -> None:
         return found
 
     assert bare(cli.build_parser()) == []
+
+
+def test_mcp_without_the_extra_says_what_to_install() -> None:
+    """Without the optional ``mcp`` package, ``rapidata-nb mcp`` fails with one line naming the extra."""
+    hide_mcp = "import sys\nsys.modules['mcp'] = None  # as if not installed\nfrom rapidata_nb import cli\n"
+    hide_mcp += "sys.exit(cli.main(['mcp']))"
+    proc = subprocess.run([sys.executable, "-c", hide_mcp], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        "rapidata-nb: error: the MCP server needs the mcp extra: pip install 'rapidata-nb[mcp]'\n"
+    )
 
 
 def test_demo_is_delegated(monkeypatch, capsys) -> None:
