@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 
@@ -121,10 +119,6 @@ def test_unknown_dataset_and_bad_json(api: httpx.Client) -> None:
     assert "name" in missing.json()["message"]
 
 
-@pytest.mark.skipif(
-    not (Path(__file__).parents[2] / "rapidata_nb" / "engine" / "text.py").exists(),
-    reason="engine.text not written yet",
-)
 def test_shorten_context(api: httpx.Client) -> None:
     context = " ".join(f"Sentence number {i} talks about apples." for i in range(40))
     response = api.post(

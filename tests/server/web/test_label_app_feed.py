@@ -18,7 +18,7 @@ import pytest
 from rapidata_nb import RapidataClient
 from rapidata_nb.server.embedded import EmbeddedServer, start_embedded, stop_embedded
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SESSION_SECONDS = 5.0
 """The server's task deadline here (25 s by default); sessions may ask for a shorter one."""
 PROFILE = {"country": "DE", "language": "de", "age": "30-39", "gender": "Female", "occupation": "Research"}
