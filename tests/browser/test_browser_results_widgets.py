@@ -23,6 +23,12 @@ class ScriptedJob:
         return self._snapshots.pop(0) if len(self._snapshots) > 1 else self._snapshots[0]
 
 
+def overlay_painted(page: Any) -> None:
+    """Wait two animation frames: the overlay paints from a ResizeObserver, which runs after layout in the
+    frame following the image's load, so after two frames it has painted (no timing guess)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def test_job_progress_shows_several_jobs_and_updates(bridge: Any, shot: Any) -> None:
     jobs = [
         ScriptedJob(
@@ -238,6 +244,7 @@ def test_results_gallery_locate_heatmap_and_draw_coverage(
     page = bridge.page
     bridge.mount(widget, "results_gallery")
     page.wait_for_function("() => document.querySelector('.rnb-result img').complete")
+    overlay_painted(page)
     # the heatmap is hottest at the cluster in the middle of the image
     alpha = page.evaluate(
         """() => {
@@ -262,6 +269,7 @@ def test_results_gallery_locate_heatmap_and_draw_coverage(
     }
     bridge.mount(ResultsGallery(draw, assets={"dog.png": images["dog"]}), "results_gallery")
     page.wait_for_function("() => document.querySelector('.rnb-result img').complete")
+    overlay_painted(page)
     covered = page.evaluate(
         """() => {
           const c = document.querySelector('canvas.rnb-heatmap');
