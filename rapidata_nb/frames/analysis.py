@@ -1,7 +1,7 @@
 """Analyses of tidy frames: battles, leaderboard, win matrix, agreement.
 
 Each function takes a tidy frame and returns a new one; the maths lives in :mod:`rapidata_nb.engine`
-(Bradley–Terry, bootstrap, win counts) or, for Krippendorff's α, here in a few lines of numpy. The frame is
+(Bradley–Terry, bootstrap, win counts, Krippendorff's α). The frame is
 encoded once (``np.unique(..., return_inverse=True)``) and the kernels see integer codes only (STYLE §3 item
 4).
 """
@@ -203,12 +203,8 @@ def leaderboard(
 
 
 def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:
-    """Krippendorff's α for nominal labels.
-
-    With the coincidence matrix ``o[c, k] = Σ_u (pairs of values c, k in unit u) / (m_u − 1)`` over units with
-    at least two values, ``n_c = Σ_k o[c, k]`` and ``n = Σ_c n_c``: ``α = 1 − (n − 1) · Σ_{c≠k} o[c, k] /
-    Σ_{c≠k} n_c n_k``. 1 is perfect agreement, 0 chance level. Reference: Krippendorff (2011), *Computing
-    Krippendorff's Alpha-Reliability* (its nominal example gives 0.743).
+    """Krippendorff's α for nominal labels (:func:`rapidata_nb.engine.krippendorff_alpha` on this frame's
+    unit × value counts): 1 is perfect agreement, 0 chance level.
 
     Args:
         items: The unit of each label (one entry per response).
@@ -217,6 +213,8 @@ def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     Returns:
         α, or NaN when there is no pair of values or no variation at all.
     """
+    from rapidata_nb.engine import agreement
+
     frame = pd.DataFrame({"item": np.asarray(items, dtype=object), "label": np.asarray(labels, dtype=object)})
     frame = frame[frame["label"].notna()]
     if frame.empty:
@@ -225,16 +223,4 @@ def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     values, label = np.unique(frame["label"].astype(str), return_inverse=True)
     counts = np.zeros((unit.max() + 1, len(values)))
     np.add.at(counts, (unit, label), 1.0)
-    m = counts.sum(axis=1)
-    counts, m = counts[m >= 2], m[m >= 2]
-    if len(m) == 0:
-        return float("nan")
-    coincidence = (counts[:, :, None] * counts[:, None, :]) / (m - 1)[:, None, None]
-    coincidence = coincidence.sum(axis=0) - np.diag((counts / (m - 1)[:, None]).sum(axis=0))
-    n_c = coincidence.sum(axis=1)
-    n = n_c.sum()
-    observed = coincidence.sum() - np.trace(coincidence)
-    expected = n_c.sum() ** 2 - (n_c**2).sum()
-    if expected == 0:
-        return float("nan")
-    return float(1.0 - (n - 1) * observed / expected)
+    return float(agreement.krippendorff_alpha(counts))

@@ -9,7 +9,22 @@ import pytest
 
 import rapidata_nb.engine as engine
 
-MODULES = ["aggregate", "matchmaking", "ranking", "referee", "scores", "spatial", "text"]
+MODULES = [
+    "active",
+    "aggregate",
+    "agreement",
+    "alt_test",
+    "budget",
+    "judge_bias",
+    "leaderboards",
+    "matchmaking",
+    "ppi",
+    "ranking",
+    "referee",
+    "scores",
+    "spatial",
+    "text",
+]
 
 
 def test_engine_reexports_every_module_name() -> None:

@@ -1,0 +1,173 @@
+"""A simulated pairwise judge (an "LLM as a judge") drawn from the crowd's latent truth (issue 16).
+
+The judge sees the same latent truth as the simulated people (``crowd.truth``: a winner and a clarity per
+pair), so its *accuracy* means agreement with that truth. On each item one mechanism decides the verdict,
+tried in this order:
+
+1. **position** (share ``position_bias``): the judge picks whichever answer it is shown first, in every
+   order it is shown, so ``P(first) − P(second)`` is ``position_bias`` and every such item flips when the
+   order is swapped;
+2. **length** (share ``length_bias`` of the items whose answers differ by more than 30 characters): it picks
+   the longer answer;
+3. **self-preference** (share ``self_preference`` of the items where one side is the judge's own model): it
+   picks its own model;
+4. **content** (everything else): it picks the true winner on a share ``accuracy`` of these items and the
+   other side on the rest.
+
+Shares are realised exactly up to rounding: items are ranked in a seeded order per mechanism and every
+``1/share``-th one is chosen (systematic sampling), so a report's estimate can be checked against the
+configured value without binomial noise, and the result depends only on the seed and the items' content keys.
+The judge also reports its probability of A: ``½ ± ½·clarity`` towards its pick on content items (sure on
+clear pairs, unsure on close ones) and ½ where position, length or self-preference decided.
+
+Shown order: with ``both_orders`` every item is judged twice (A first, then B first); otherwise the side
+shown first is a seeded coin per item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rapidata_nb.server.crowd.population import stable_hash
+
+__all__ = ["JudgeItem", "JudgeProfile", "Verdict", "judge_verdicts"]
+
+_LENGTH_MARGIN = 30
+
+
+@dataclass(frozen=True)
+class JudgeProfile:
+    """How the simulated judge behaves.
+
+    Attributes:
+        accuracy: Share of content-decided items on which it picks the true winner, in [0, 1].
+        position_bias: Share of items it decides by position (picks the side shown first), in [0, 1].
+        length_bias: Share of the items with a clearly longer answer that it decides by length, in [0, 1].
+        self_preference: Share of the items showing its own model that it decides for that model, in [0, 1].
+        model: The judge's own model name (for self-preference), or ``None``.
+        both_orders: Judge every item in both orders.
+    """
+
+    accuracy: float = 0.8
+    position_bias: float = 0.0
+    length_bias: float = 0.0
+    self_preference: float = 0.0
+    model: str | None = None
+    both_orders: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("accuracy", "position_bias", "length_bias", "self_preference"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+        if self.position_bias + self.length_bias + self.self_preference > 1.0:
+            raise ValueError("position_bias + length_bias + self_preference must not exceed 1")
+
+
+@dataclass(frozen=True)
+class JudgeItem:
+    """One pair as the judge sees it.
+
+    Attributes:
+        key: The pair's content key.
+        winner: The latent true winner (0 = A, 1 = B).
+        clarity: How clear the pair is, in [0, 1] (``crowd.truth``: ``tanh(1.2·|qa − qb|)``).
+        length_a: Length of answer A in characters (0 when unknown).
+        length_b: Length of answer B.
+        model_a: Model behind A, if known.
+        model_b: Model behind B.
+    """
+
+    key: str
+    winner: int
+    clarity: float
+    length_a: int = 0
+    length_b: int = 0
+    model_a: str | None = None
+    model_b: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One verdict of the judge.
+
+    Attributes:
+        item: Position of the item in the input.
+        shown_first: ``"A"`` or ``"B"``.
+        choice: ``"A"`` or ``"B"``.
+        probability_a: The judge's probability that A is better.
+        mechanism: ``"position"``, ``"length"``, ``"self"`` or ``"content"`` (for tests and tutorials).
+    """
+
+    item: int
+    shown_first: str
+    choice: str
+    probability_a: float
+    mechanism: str
+
+
+def _systematic(seed: int, salt: str, keys: Sequence[str], eligible: np.ndarray, share: float) -> np.ndarray:
+    """Exactly ``⌊m·share⌋`` (or one more) of the ``m`` eligible items, evenly spread in a seeded order."""
+    chosen = np.zeros(len(keys), dtype=bool)
+    idx = np.flatnonzero(eligible)
+    if share <= 0.0 or idx.size == 0:
+        return chosen
+    order = sorted(idx, key=lambda i: stable_hash(seed, "judge", salt, keys[i]))
+    rank = np.empty(idx.size, dtype=np.int64)
+    rank[np.searchsorted(idx, order)] = np.arange(idx.size)
+    offset = (stable_hash(seed, "judge-offset", salt) % 1_000_000) / 1_000_000
+    hits = np.floor((rank + 1) * share + offset) > np.floor(rank * share + offset)
+    chosen[idx[hits]] = True
+    return chosen
+
+
+def _own_side(item: JudgeItem, model: str | None) -> int:
+    if model is None:
+        return -1
+    return 0 if item.model_a == model else 1 if item.model_b == model else -1
+
+
+def judge_verdicts(*, seed: int, items: Sequence[JudgeItem], profile: JudgeProfile) -> list[Verdict]:
+    """The judge's verdicts on ``items`` (module docstring); two per item with ``both_orders``."""
+    keys = [it.key for it in items]
+    n = len(items)
+    winner = np.array([it.winner for it in items], dtype=np.int64)
+    clarity = np.clip(np.array([it.clarity for it in items], dtype=np.float64), 0.0, 1.0)
+    la = np.array([it.length_a for it in items])
+    lb = np.array([it.length_b for it in items])
+    longer = np.where(la - lb > _LENGTH_MARGIN, 0, np.where(lb - la > _LENGTH_MARGIN, 1, -1))
+    own = np.array([_own_side(it, profile.model) for it in items], dtype=np.int64)
+    undecided = np.ones(n, dtype=bool)
+    by_position = _systematic(seed, "position", keys, undecided, profile.position_bias)
+    undecided &= ~by_position
+    by_length = _systematic(seed, "length", keys, longer >= 0, profile.length_bias) & undecided
+    undecided &= ~by_length
+    by_self = _systematic(seed, "self", keys, own >= 0, profile.self_preference) & undecided
+    undecided &= ~by_self
+    right = _systematic(seed, "accuracy", keys, undecided, profile.accuracy)
+    content_pick = np.where(right, winner, 1 - winner)
+    pick = np.where(by_length, longer, np.where(by_self, own, content_pick))
+    orders = [[0, 1] if profile.both_orders else [stable_hash(seed, "judge-shown", key) % 2] for key in keys]
+    out: list[Verdict] = []
+    for i in range(n):
+        for first in orders[i]:
+            if by_position[i]:
+                choice, p_a, mechanism = first, 0.5, "position"
+            else:
+                choice = int(pick[i])
+                mechanism = "length" if by_length[i] else "self" if by_self[i] else "content"
+                sure = 0.5 * clarity[i] if mechanism == "content" else 0.0
+                p_a = 0.5 + sure if choice == 0 else 0.5 - sure
+            out.append(
+                Verdict(
+                    item=i,
+                    shown_first="AB"[first],
+                    choice="AB"[choice],
+                    probability_a=round(float(p_a), 6),
+                    mechanism=mechanism,
+                )
+            )
+    return out
