@@ -20,14 +20,16 @@ configured value without binomial noise, and the result depends only on the seed
 The judge also reports its probability of A: ``½ ± ½·clarity`` towards its pick on content items (sure on
 clear pairs, unsure on close ones) and ½ where position, length or self-preference decided.
 
-Shown order: with ``both_orders`` every item is judged twice (A first, then B first); otherwise the side
-shown first is a seeded coin per item.
+Shown order (``order``): ``"random"``, a seeded coin per item; ``"ab"``, always A first (how a judge is often
+prompted, and why its position bias then shifts every estimate towards A); ``"both"``, every item twice, A
+first and then B first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -48,7 +50,7 @@ class JudgeProfile:
         length_bias: Share of the items with a clearly longer answer that it decides by length, in [0, 1].
         self_preference: Share of the items showing its own model that it decides for that model, in [0, 1].
         model: The judge's own model name (for self-preference), or ``None``.
-        both_orders: Judge every item in both orders.
+        order: Which side it sees first: ``"random"``, ``"ab"`` (always A) or ``"both"`` (twice per item).
     """
 
     accuracy: float = 0.8
@@ -56,13 +58,15 @@ class JudgeProfile:
     length_bias: float = 0.0
     self_preference: float = 0.0
     model: str | None = None
-    both_orders: bool = False
+    order: Literal["random", "ab", "both"] = "random"
 
     def __post_init__(self) -> None:
         for name in ("accuracy", "position_bias", "length_bias", "self_preference"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+        if self.order not in ("random", "ab", "both"):
+            raise ValueError(f"order must be 'random', 'ab' or 'both', got {self.order!r}")
         if self.position_bias + self.length_bias + self.self_preference > 1.0:
             raise ValueError("position_bias + length_bias + self_preference must not exceed 1")
 
@@ -131,7 +135,7 @@ def _own_side(item: JudgeItem, model: str | None) -> int:
 
 
 def judge_verdicts(*, seed: int, items: Sequence[JudgeItem], profile: JudgeProfile) -> list[Verdict]:
-    """The judge's verdicts on ``items`` (module docstring); two per item with ``both_orders``."""
+    """The judge's verdicts on ``items`` (module docstring); two per item with ``order="both"``."""
     keys = [it.key for it in items]
     n = len(items)
     winner = np.array([it.winner for it in items], dtype=np.int64)
@@ -150,7 +154,13 @@ def judge_verdicts(*, seed: int, items: Sequence[JudgeItem], profile: JudgeProfi
     right = _systematic(seed, "accuracy", keys, undecided, profile.accuracy)
     content_pick = np.where(right, winner, 1 - winner)
     pick = np.where(by_length, longer, np.where(by_self, own, content_pick))
-    orders = [[0, 1] if profile.both_orders else [stable_hash(seed, "judge-shown", key) % 2] for key in keys]
+
+    def shown(key: str) -> list[int]:
+        if profile.order == "both":
+            return [0, 1]
+        return [0] if profile.order == "ab" else [stable_hash(seed, "judge-shown", key) % 2]
+
+    orders = [shown(key) for key in keys]
     out: list[Verdict] = []
     for i in range(n):
         for first in orders[i]:
