@@ -21,6 +21,13 @@ from rapidata_nb.frames.jobs import (
     rank,
     select_words,
 )
+from rapidata_nb.frames.judge import (
+    JudgeReport,
+    human_sample,
+    judge_report,
+    ppi_leaderboard,
+    sampled_estimate,
+)
 from rapidata_nb.frames.tidy import responses_frame, results_frame
 
 RapidataAccessor = _accessor.RapidataAccessor
@@ -29,6 +36,7 @@ __all__ = [
     "ArenaJob",
     "Job",
     "JobFailedError",
+    "JudgeReport",
     "RankJob",
     "RapidataAccessor",
     "arena",
@@ -38,13 +46,17 @@ __all__ = [
     "detect_data_type",
     "draw",
     "free_text",
+    "human_sample",
+    "judge_report",
     "krippendorff_alpha",
     "leaderboard",
     "locate",
+    "ppi_leaderboard",
     "preview",
     "rank",
     "responses_frame",
     "results_frame",
+    "sampled_estimate",
     "select_words",
     "to_battles",
     "to_crowdkit",

@@ -7,7 +7,8 @@ meet in the same notebook:
   ``rank``, ``arena`` start jobs and return a :class:`~rapidata_nb.frames.job.Job`; ``preview`` shows the
   task;
 - on a frame of *results* (``job.results()``, ``job.responses()``, a battles frame): ``battles``,
-  ``leaderboard``, ``win_matrix``, ``agreement``, ``chart``.
+  ``leaderboard``, ``win_matrix``, ``agreement``, ``chart``, and with a column of model verdicts
+  ``judge_report``, ``leaderboard(judge=...)`` (prediction-powered) and ``human_sample``.
 
 The accessor is stateless (it only holds the frame) and never modifies it; each method delegates to a typed
 function in :mod:`rapidata_nb.frames` (editors see those; they do not see accessors).
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from rapidata_nb.frames import analysis, jobs
+from rapidata_nb.frames import judge as judging
 
 if TYPE_CHECKING:  # altair loads on the first chart, not with `import rapidata_nb` (servers never need it)
     import altair as alt
@@ -70,19 +72,42 @@ class RapidataAccessor:
         model_b: str | None = None,
         n_rounds: int = 100,
         random_state: int | None = 0,
+        judge: str | None = None,
+        judge_probability: str | None = None,
+        ci: float = 0.9,
     ) -> pd.DataFrame:
         """Bradley–Terry leaderboard with bootstrap 95 % intervals; see
         :func:`rapidata_nb.frames.leaderboard`.
 
+        With ``judge=`` (a column of ``"A"``/``"B"``/``"tie"`` verdicts on every row, human votes on some)
+        the scores and win rates are prediction-powered, next to the human-only and judge-only ones; see
+        :func:`rapidata_nb.frames.ppi_leaderboard`.
+
         Args:
-            model_a: Column naming the A side (default ``asset_a``; battles frames need none).
+            model_a: Column naming the A side (default ``asset_a``, or ``model_a`` with a judge).
             model_b: Column naming the B side.
-            n_rounds: Bootstrap rounds.
-            random_state: Bootstrap seed.
+            n_rounds: Bootstrap rounds (without a judge).
+            random_state: Bootstrap (or fold) seed.
+            judge: Column of judge verdicts.
+            judge_probability: Column with the judge's probability of A (used instead of its verdicts).
+            ci: Interval coverage of the prediction-powered intervals.
         """
+        if judge is not None:
+            return judging.ppi_leaderboard(
+                self._obj,
+                judge=judge,
+                model_a=model_a or "model_a",
+                model_b=model_b or "model_b",
+                judge_probability=judge_probability,
+                ci=ci,
+                random_state=random_state,
+            )
         return analysis.leaderboard(
             self.battles(model_a=model_a, model_b=model_b), n_rounds=n_rounds, random_state=random_state
         )
+
+    judge_report: Any = _delegate(judging.judge_report)
+    human_sample: Any = _delegate(judging.human_sample)
 
     def win_matrix(self, *, model_a: str | None = None, model_b: str | None = None) -> pd.DataFrame:
         """Square win counts (``m.loc[a, b]`` = times a beat b), ordered by score."""

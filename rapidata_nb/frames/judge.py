@@ -27,7 +27,7 @@ from rapidata_nb.frames.tidy import option_column
 if TYPE_CHECKING:
     import altair as alt
 
-__all__ = ["JudgeReport", "judge_report", "ppi_leaderboard"]
+__all__ = ["JudgeReport", "human_sample", "judge_report", "ppi_leaderboard", "sampled_estimate"]
 
 _COMPARE = ("A", "B", "tie")
 _TIE_WORDS = {"tie": 2, "Tie": 2, "Both": 2, "Neither": 2, "both": 2, "neither": 2}
@@ -619,3 +619,68 @@ def ppi_leaderboard(
             ", ".join(missed),
         )
     return board
+
+
+# --------------------------------------------------------------------------------------------------- sampling
+def human_sample(
+    frame: pd.DataFrame,
+    *,
+    size: int,
+    strategy: str = "uncertainty",
+    judge_probability: str | None = None,
+    floor: float = 0.1,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Choose the rows people should label, given that the judge labels all of them.
+
+    ``strategy="uniform"`` gives every row the same chance ``size / len(frame)``; ``"uncertainty"`` favours
+    the rows where the judge is unsure (``√(p̂(1 − p̂))`` of ``judge_probability``), keeping a ``floor`` share
+    of the budget uniform (:func:`rapidata_nb.engine.inclusion_probabilities`). Rows are drawn independently
+    (Poisson sampling), so about ``size`` are chosen.
+
+    Returns:
+        The frame with ``inclusion_probability`` and ``sampled`` columns: start a job on
+        ``frame[frame.sampled]``, join its results back, and :func:`sampled_estimate` weights each human
+        label by ``1 / inclusion_probability`` so the estimate stays unbiased.
+    """
+    from rapidata_nb.engine import active
+
+    if strategy not in ("uniform", "uncertainty"):
+        raise ValueError(f"strategy must be 'uniform' or 'uncertainty', got {strategy!r}")
+    if strategy == "uniform":
+        uncertainty = np.ones(len(frame))
+    else:
+        if judge_probability is None:
+            raise ValueError("strategy='uncertainty' needs judge_probability= (the judge's probability of A)")
+        values = _column(frame, judge_probability, "judge_probability")
+        assert values is not None
+        uncertainty = active.judge_uncertainty(values.to_numpy(dtype=np.float64))
+    pi = active.inclusion_probabilities(uncertainty, size, floor=floor)
+    return frame.assign(inclusion_probability=pi, sampled=active.poisson_sample(pi, random_state))
+
+
+def sampled_estimate(
+    frame: pd.DataFrame,
+    *,
+    judge: str | None = None,
+    judge_probability: str | None = None,
+    inclusion_probability: str = "inclusion_probability",
+    ci: float = 0.9,
+) -> ppi.PPIMean:
+    """The share of votes for A over all rows, from a :func:`human_sample` plus the judge on every row.
+
+    Rows with ``votes_a``/``votes_b`` are the human sample; each counts ``1 / inclusion_probability`` times
+    (:func:`rapidata_nb.engine.ppi_mean_sampled`).
+    """
+    from rapidata_nb.engine import active
+
+    if (judge is None) == (judge_probability is None):
+        raise ValueError("give exactly one of judge= (verdicts) or judge_probability=")
+    yhat = _verdict_values(frame, judge or "", judge_probability)
+    counts = _human_counts(frame, list(_COMPARE))
+    total = counts.sum(axis=1)
+    sampled = (total > 0) & frame["votes_a"].notna().to_numpy()
+    y = np.where(sampled, (counts[:, 0] + 0.5 * counts[:, 2]) / np.where(total > 0, total, 1.0), np.nan)
+    pi = _column(frame, inclusion_probability, "inclusion_probability")
+    assert pi is not None
+    return active.ppi_mean_sampled(y, yhat, sampled, pi.to_numpy(dtype=np.float64), ci=ci)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from rapidata_nb.frames.judge import judge_report, ppi_leaderboard
+from rapidata_nb.frames.judge import judge_report, ppi_leaderboard, sampled_estimate
 from rapidata_nb.server.crowd.judge import JudgeProfile
 from tests.utils.judge_crowd import Arena, make_arena
 
@@ -120,3 +120,27 @@ def test_bad_input_names_the_problem(arena: Arena) -> None:
         judge_report(frame.assign(judge="maybe"), judge="judge")
     with pytest.raises(ValueError, match="vote counts"):
         judge_report(pd.DataFrame({"judge": ["A"]}), judge="judge")
+
+
+def test_accessor_and_human_sample(arena: Arena) -> None:
+    frame = _frame(arena).assign(probability_a=arena.verdicts.groupby("item")["probability_a"].first())
+    report = frame.rapidata.judge_report(judge="judge", n_rounds=0)
+    assert np.isnan(report.agreement["lower"]).all()
+    assert report.notes == ["alt-test skipped: pass responses=job.responses() (it needs who labelled what)"]
+    chosen = frame.rapidata.human_sample(size=150, judge_probability="probability_a")
+    assert chosen["inclusion_probability"].sum() == pytest.approx(150)
+    unsure = chosen["probability_a"].between(0.4, 0.6)
+    assert (
+        chosen.loc[unsure, "inclusion_probability"].mean()
+        > chosen.loc[~unsure, "inclusion_probability"].mean()
+    )
+    chosen.loc[~chosen["sampled"], ["votes_a", "votes_b"]] = np.nan
+    est = sampled_estimate(chosen, judge_probability="probability_a")
+    full = float((arena.results["votes_a"] / 5).mean())
+    assert est.n_labeled == int(chosen["sampled"].sum()) and est.ppi.lower < full < est.ppi.upper
+    board = frame.assign(votes_a=frame["votes_a"].where(chosen["sampled"])).rapidata.leaderboard(
+        judge="judge"
+    )
+    assert {"score", "human_score", "judge_score", "win_rate"} <= set(board.columns)
+    with pytest.raises(ValueError, match="judge_probability"):
+        frame.rapidata.human_sample(size=10)
