@@ -10,12 +10,14 @@ Estimator (active inference, Zrnic & Candès 2024). For any ``λ``::
 
     Z_i = λ Ŷ_i + (ξ_i / π_i)(Y_i − λ Ŷ_i)            θ̂ = mean_N Z_i
 
-is unbiased for the mean of ``Y`` because ``E[ξ_i / π_i] = 1`` (the inverse-probability weights are what
-keep the estimate honest about where people were sent). The ``Z_i`` are independent, so ``se = sd(Z) / √N``.
-``λ`` minimises the estimated variance: with ``A_i = ξ_i Y_i / π_i`` and ``B_i = Ŷ_i(1 − ξ_i / π_i)``,
-``Z = A + λB`` and ``λ̂ = −Cov(A, B) / Var(B)``, clipped to [0, 1]. The variance is ``Σ (1 − π_i)/π_i ·
-E(Y_i − λŶ_i)²`` over ``N²``, smallest when ``π_i ∝ √E(Y_i − λŶ_i)²``: people on the items the judge
-cannot call, few on the ones it gets right anyway.
+is unbiased for the mean of ``Y`` over the ``N`` items because ``E[ξ_i / π_i] = 1`` (the inverse-probability
+weights are what keep the estimate honest about where people were sent). The interval is for that mean, the
+value people would give if they labelled every item: its design-based (Horvitz–Thompson) variance under
+Poisson sampling is ``Σ_i (1 − π_i)/π_i · R_i² / N²`` with ``R_i = Y_i − λŶ_i``, estimated without bias by
+``Σ_sampled (1 − π_i)/π_i² · R_i² / N²``. ``λ`` minimises that estimate: a weighted least-squares fit of ``Y``
+on ``Ŷ`` through the origin over the sampled items, weights ``(1 − π_i)/π_i²``, clipped to [0, 1]. The
+variance is smallest when ``π_i ∝ |R_i|``: people on the items the judge cannot call, few on the ones it gets
+right anyway. (Items drawn with ``π_i = 1`` are a census and add nothing.)
 
 References: Zrnic & Candès (2024), "Active Statistical Inference", ICML; Horvitz & Thompson (1952), "A
 generalization of sampling without replacement from a finite universe", JASA 47.
@@ -34,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import BoolArray, FloatArray, as_float
-from .ppi import PPIMean, _correlation, _interval, _z
+from .ppi import Interval, PPIMean, _correlation, _interval, _z
 
 __all__ = ["inclusion_probabilities", "judge_uncertainty", "poisson_sample", "ppi_mean_sampled"]
 
@@ -114,8 +116,8 @@ def ppi_mean_sampled(
         lam: A fixed ``λ`` in [0, 1]; ``None`` minimises the estimated variance.
 
     Returns:
-        A :class:`PPIMean`; ``human`` is the weighted human-only (Horvitz–Thompson, ``λ = 0``) mean and
-        ``judge`` the judge's naive mean over all items.
+        A :class:`PPIMean` for the mean over the ``N`` items; ``human`` is the weighted human-only
+        (Horvitz–Thompson, ``λ = 0``) mean and ``judge`` the judge's naive mean over all items.
     """
     yh = as_float(yhat, "yhat")
     big_n = yh.shape[0]
@@ -130,22 +132,24 @@ def ppi_mean_sampled(
     if n < 2:
         raise ValueError(f"a prediction-powered mean needs at least 2 human labels, got {n}")
     z = _z(ci)
-    weight = np.where(xi, 1.0 / np.where(pi > 0, pi, 1.0), 0.0)
-    a = weight * np.where(xi, yy, 0.0)
-    b = yh * (1.0 - weight)
-    rho = _correlation(yy[xi], yh[xi])
+    ys, yhs, ps = yy[xi], yh[xi], pi[xi]
+    w = (1.0 - ps) / ps**2
+    rho = _correlation(ys, yhs)
     if lam is None:
-        var_b = float(np.var(b, ddof=1))
-        lam_hat = -float(np.cov(a, b)[0, 1]) / var_b if var_b > 0 else 0.0
-        lam_used = float(np.clip(lam_hat, 0.0, 1.0))
+        denom = float((w * yhs**2).sum())
+        lam_used = float(np.clip((w * ys * yhs).sum() / denom, 0.0, 1.0)) if denom > 0 else 0.0
         method = "active ppi++"
     else:
         if not 0.0 <= lam <= 1.0:
             raise ValueError(f"lam must lie in [0, 1], got {lam!r}")
         lam_used, method = float(lam), "fixed λ"
-    zz = a + lam_used * b
-    ppi = _interval(zz.mean(), zz.std(ddof=1) / np.sqrt(big_n), z)
-    human = _interval(a.mean(), a.std(ddof=1) / np.sqrt(big_n), z)
+
+    def estimate(lam_: float) -> Interval:
+        resid = ys - lam_ * yhs
+        value = (lam_ * yh.sum() + (resid / ps).sum()) / big_n
+        return _interval(value, float(np.sqrt((w * resid**2).sum())) / big_n, z)
+
+    ppi, human = estimate(lam_used), estimate(0.0)
     judge = _interval(yh.mean(), yh.std() / np.sqrt(big_n), z)
     return PPIMean(
         ppi=ppi,
