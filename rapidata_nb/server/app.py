@@ -6,8 +6,6 @@ One origin serves the API paths (wire notes §3.2), the auth paths (``/connect/.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -15,28 +13,60 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import anyio
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
+from rapidata_nb.server.crowd.runner import CrowdRunner
 from rapidata_nb.server.deps import REQUEST_SLOTS
 from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
-from rapidata_nb.server.routes import assets, auth, datasets, definitions, jobs, pages
+from rapidata_nb.server.programs.runner import start_programs
+from rapidata_nb.server.routes import (
+    assets,
+    audience,
+    auth,
+    benchmark,
+    datasets,
+    definitions,
+    flow,
+    identity,
+    jobs,
+    labeler,
+    local,
+    pages,
+    signal,
+)
 from rapidata_nb.server.security import SecurityMiddleware
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory, startup_lock
+from rapidata_nb.server.store.labeling import seed_store
+from rapidata_nb.server.web import router as web
 
 __all__ = ["LOCAL_CREDENTIALS_FILE", "create_app", "ensure_local_client"]
 
 logger = logging.getLogger("rapidata_nb.server")
 
 LOCAL_CREDENTIALS_FILE = "local_credentials.json"
-_OTHER_OWNERS_ROUTERS = ("audience", "labeler", "local", "signal", "flow", "benchmark", "web")
-"""Routers written by other owners (crowd, programs, web app); included when ``routes/<name>.py`` exists."""
+_ROUTERS = (
+    auth,
+    assets,
+    datasets,
+    definitions,
+    jobs,
+    pages,
+    identity,
+    web,
+    audience,
+    labeler,
+    local,
+    signal,
+    flow,
+    benchmark,
+)
+"""Every router, in matching order: literal paths (``/job/definitions``) before parameters (``/job/{id}``)."""
 
 
 def _unique_id(route: APIRoute) -> str:
@@ -87,28 +117,12 @@ def ensure_local_client(*, session: Session, settings: ServerSettings) -> dict[s
     return creds
 
 
-def _seed(session: Session, settings: ServerSettings) -> None:
-    """Seed the simulated population and the public audiences (CROWD owner's ``seed_store``)."""
-    from rapidata_nb.server.store.labeling import seed_store
-
-    seed_store(session, settings)
-
-
-def _start_crowd(app: FastAPI, settings: ServerSettings) -> None:
-    app.state.crowd = None
-    if not settings.crowd or importlib.util.find_spec("rapidata_nb.server.crowd.runner") is None:
-        return
-    from rapidata_nb.server.crowd.runner import CrowdRunner
-
-    app.state.crowd = CrowdRunner(app.state.session_factory, settings)
-    app.state.crowd.start()
-
-
-def _start_programs(app: FastAPI) -> Any:
-    """Start the programs runner (signals, flows, MRI; programs owner) when it exists."""
-    if importlib.util.find_spec("rapidata_nb.server.programs.runner") is None:
-        return None
-    return importlib.import_module("rapidata_nb.server.programs.runner").start_programs(app)
+def _start_crowd(app: FastAPI, settings: ServerSettings) -> CrowdRunner | None:
+    """Start the simulated crowd unless ``settings.crowd`` is off."""
+    app.state.crowd = CrowdRunner(app.state.session_factory, settings) if settings.crowd else None
+    if app.state.crowd is not None:
+        app.state.crowd.start()
+    return app.state.crowd
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
@@ -123,21 +137,19 @@ def create_app(settings: ServerSettings) -> FastAPI:
     create_schema(engine)
     session_factory = make_session_factory(engine)
     with startup_lock(engine), session_factory() as session:  # replicas on one PostgreSQL seed in turn
-        _seed(session, settings)
+        seed_store(session, settings)
         credentials = ensure_local_client(session=session, settings=settings)
         session.commit()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.request_slots = anyio.CapacityLimiter(REQUEST_SLOTS)  # on the loop that serves this app
-        _start_crowd(app, settings)
-        programs = _start_programs(app)
+        crowd = _start_crowd(app, settings)
+        programs = start_programs(app)
         try:
             yield
         finally:
-            if programs is not None:
-                programs.stop()
-            crowd: Any = getattr(app.state, "crowd", None)
+            programs.stop()
             if crowd is not None:
                 crowd.stop()
             engine.dispose()
@@ -157,19 +169,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.add_middleware(TraceIdMiddleware)
     app.add_middleware(SecurityMiddleware)  # rate and size limits, outermost (issue 9)
 
-    for module in (auth, assets, datasets, definitions, jobs, pages):
+    for module in _ROUTERS:
         app.include_router(module.router)
-    app.include_router(importlib.import_module("rapidata_nb.server.routes.identity").router)  # issue 10
-    app.include_router(importlib.import_module("rapidata_nb.server.web.router").router)  # /label (issue 8)
-    for name in _OTHER_OWNERS_ROUTERS:
-        if importlib.util.find_spec(f"rapidata_nb.server.routes.{name}") is not None:
-            app.include_router(importlib.import_module(f"rapidata_nb.server.routes.{name}").router)
-
-    @app.get("/local/health", tags=["local"], include_in_schema=False)
-    def health() -> dict[str, str]:
-        """Liveness check without auth (a ``routes/local.py`` route of the same path takes precedence)."""
-        return {"status": "ok"}
-
     return app
 
 
