@@ -34,8 +34,10 @@ from rapidata_nb.server.routes import (
     identity,
     jobs,
     labeler,
+    leaderboard,
     local,
     pages,
+    participant,
     signal,
 )
 from rapidata_nb.server.security import SecurityMiddleware
@@ -65,6 +67,8 @@ _ROUTERS = (
     signal,
     flow,
     benchmark,
+    leaderboard,
+    participant,
 )
 """Every router, in matching order: literal paths (``/job/definitions``) before parameters (``/job/{id}``)."""
 

@@ -1,4 +1,6 @@
-"""Request dependencies: settings, one DB transaction per request, the authenticated caller, row loaders.
+"""Request dependencies: settings, one DB transaction per request and the authenticated caller.
+
+Row loaders (``JobDep``, ...) build on these in :mod:`rapidata_nb.server.loaders`.
 
 ``SessionDep`` opens one session per request and commits it when the handler returns, *before* the response
 is sent (``scope="function"``), so an acknowledged request is durable and a failed one changes nothing.
@@ -23,16 +25,12 @@ import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.errors import NotFoundError, UnauthorizedError
+from rapidata_nb.server.errors import UnauthorizedError
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
-from rapidata_nb.server.store.models import Dataset, Job, JobDefinition
 
 __all__ = [
     "CurrentUser",
-    "DatasetDep",
-    "DefinitionDep",
-    "JobDep",
     "REQUEST_SLOTS",
     "Principal",
     "SessionDep",
@@ -113,32 +111,3 @@ def base_url(request: Request) -> str:
     if settings.public_url:
         return settings.public_url
     return str(request.base_url).rstrip("/")
-
-
-def get_dataset(dataset_id: str, session: SessionDep, user: CurrentUser) -> Dataset:
-    """Load the caller's dataset or answer 404."""
-    row = session.get(Dataset, dataset_id)
-    if row is None or row.owner_id != user.customer_id:
-        raise NotFoundError(f"Dataset '{dataset_id}' not found")
-    return row
-
-
-def get_definition(definition_id: str, session: SessionDep, user: CurrentUser) -> JobDefinition:
-    """Load the caller's job definition or answer 404."""
-    row = session.get(JobDefinition, definition_id)
-    if row is None or row.deleted or row.owner_id != user.customer_id:
-        raise NotFoundError(f"Job definition '{definition_id}' not found")
-    return row
-
-
-def get_job(job_id: str, session: SessionDep, user: CurrentUser) -> Job:
-    """Load the caller's job or answer 404."""
-    row = session.get(Job, job_id)
-    if row is None or row.deleted or row.owner_id != user.customer_id:
-        raise NotFoundError(f"Job '{job_id}' not found")
-    return row
-
-
-DatasetDep = Annotated[Dataset, Depends(get_dataset)]
-DefinitionDep = Annotated[JobDefinition, Depends(get_definition)]
-JobDep = Annotated[Job, Depends(get_job)]

@@ -26,6 +26,7 @@ __all__ = [
     "CountryFilter",
     "CreateAudienceInput",
     "CreateAudienceOutput",
+    "CreateUnlistedAudienceInput",
     "DemographicFilter",
     "DeviceFilter",
     "ExampleCategory",
@@ -162,6 +163,12 @@ class CreateAudienceInput(WireModel):
     description: str | None = None
     filters: list[AudienceFilter] | None = None
     graduation_rule: TaskAccuracy | None = None
+
+
+class CreateUnlistedAudienceInput(WireModel):
+    """Body of ``POST /audience/unlisted``."""
+
+    name: str
 
 
 class CreateAudienceOutput(WireModel):

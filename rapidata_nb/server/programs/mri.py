@@ -31,6 +31,8 @@ from rapidata_nb.api.models.benchmark import (
     CreateLeaderboardInput,
     CreatePromptInput,
     CreateSampleInput,
+    StandingItem,
+    StandingsOutput,
 )
 from rapidata_nb.engine.ranking import DISPLAY_ALPHA, bootstrap_intervals, elo_scores
 from rapidata_nb.server.crowd.population import stable_hash
@@ -64,6 +66,7 @@ __all__ = [
     "participants_of",
     "prompts_of",
     "standings",
+    "standings_output",
     "submit",
 ]
 
@@ -521,6 +524,10 @@ def _leaderboard_votes(
     return outcomes, votes
 
 
+def _given(values: Sequence[str] | None) -> list[str] | None:
+    return None if values is None else [v for v in values if v != ""]
+
+
 def standings(
     *,
     session: Session,
@@ -533,10 +540,17 @@ def standings(
 ) -> tuple[list[Standing], int, np.ndarray]:
     """Standings over the given leaderboards' matchups (one leaderboard, or all of a benchmark).
 
+    Args:
+        tags: Only matchups on prompts with one of these tags (``None``: every matchup; an empty string in
+            the list, as a bare ``?tags=`` sends it, is ignored, so ``[""]`` keeps no matchup).
+        country: Only votes of labelers from these countries.
+        language: Only votes of labelers with these languages.
+
     Returns:
         The standings sorted best first, the number of votes behind them, and the win matrix in the
         order of the returned standings (``m[i, j]`` = wins of row over column).
     """
+    tags, country, language = _given(tags), _given(country), _given(language)
     participants = participants_of(session=session, benchmark_id=benchmark_id, submitted_only=True)
     index = {p.id: i for i, p in enumerate(participants)}
     outcomes: list[tuple[str, str, float]] = []
@@ -589,3 +603,29 @@ def standings(
     ]
     order = sorted(range(n), key=lambda i: (rows[i].score is None, -(rows[i].score or 0.0), rows[i].name))
     return [rows[i] for i in order], total_votes, wins[np.ix_(order, order)]
+
+
+def standings_output(rows: Sequence[Standing], total: int) -> StandingsOutput:
+    """The wire standings: intervals as offsets from the score (``lowerOffset``/``upperOffset``)."""
+    return StandingsOutput(
+        items=[
+            StandingItem(
+                id=s.id,
+                name=s.name,
+                score=s.score,
+                wins=s.wins,
+                total_matches=s.total_matches,
+                response_count=s.response_count,
+                is_disabled=s.is_disabled,
+                status="Finished" if s.score is not None else "Pending",
+                confidence_interval=None
+                if s.interval is None or s.score is None
+                else {
+                    "lowerOffset": round(s.score - s.interval[0], 2),
+                    "upperOffset": round(s.interval[1] - s.score, 2),
+                },
+            )
+            for s in rows
+        ],
+        total_responses=total,
+    )

@@ -17,6 +17,7 @@ from rapidata_nb.api.models import (
 )
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.loaders import BatchUploadDep
 from rapidata_nb.server.security import check_upload
 from rapidata_nb.server.store import assets as store
 from rapidata_nb.server.store.models import BatchUpload
@@ -112,20 +113,14 @@ def batch_upload_status(
 
 
 @router.get("/asset/batch-upload/{batch_id}")
-def get_batch_upload(batch_id: str, session: SessionDep, user: CurrentUser) -> BatchUploadResult:
+def get_batch_upload(batch: BatchUploadDep, session: SessionDep) -> BatchUploadResult:
     """Items of one batch with their ``fileName``s."""
-    batch = session.get(BatchUpload, batch_id)
-    if batch is None or batch.owner_id != user.customer_id:
-        raise NotFoundError(f"Batch upload '{batch_id}' not found")
     return _batch_result(session, batch)
 
 
 @router.post("/asset/batch-upload/{batch_id}/abort")
-def abort_batch_upload(batch_id: str, session: SessionDep, user: CurrentUser) -> Response:
+def abort_batch_upload(batch: BatchUploadDep) -> Response:
     """Abort a batch (batches complete immediately, so this only checks the id)."""
-    batch = session.get(BatchUpload, batch_id)
-    if batch is None or batch.owner_id != user.customer_id:
-        raise NotFoundError(f"Batch upload '{batch_id}' not found")
     return Response(status_code=204)
 
 

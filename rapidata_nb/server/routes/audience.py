@@ -8,10 +8,9 @@ read-only.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import (
@@ -20,7 +19,9 @@ from rapidata_nb.api.models import (
     AudienceOutput,
     CreateAudienceInput,
     CreateAudienceOutput,
+    CreateUnlistedAudienceInput,
     FilterAudienceInput,
+    PagedResult,
     RecruitOutput,
     UpdateAudienceInput,
     UserMetrics,
@@ -29,7 +30,9 @@ from rapidata_nb.server import scheduler
 from rapidata_nb.server.crowd.examples import stored_asset, validate_example
 from rapidata_nb.server.crowd.filters import filter_problem
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
-from rapidata_nb.server.errors import BadRequestError, ForbiddenError, NotFoundError
+from rapidata_nb.server.errors import BadRequestError, ForbiddenError
+from rapidata_nb.server.loaders import AudienceDep, ExampleDep, UnlistedAudienceDep
+from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.store import audiences as audience_store
 from rapidata_nb.server.store.audiences import PUBLIC_KINDS
 from rapidata_nb.server.store.labeling import Audience
@@ -38,17 +41,6 @@ router = APIRouter(tags=["audience"])
 
 # Seeded audiences belong to nobody; the SDK validates ownerId as a UUID, so they report a fixed one.
 _SEED_OWNER = "00000000-0000-0000-0000-000000000000"
-
-
-def get_audience(audience_id: str, session: SessionDep, user: CurrentUser) -> Audience:
-    """Load an audience the caller may see (public/seeded or its own) or answer 404."""
-    row = audience_store.find_visible(session=session, audience_id=audience_id, owner_id=user.customer_id)
-    if row is None:
-        raise NotFoundError(f"Audience '{audience_id}' not found")
-    return row
-
-
-AudienceDep = Annotated[Audience, Depends(get_audience)]
 
 
 def _owned(audience: Audience, user: CurrentUser, *, action: str) -> None:
@@ -124,12 +116,15 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
 
 
 @router.post("/audience/unlisted")
-def create_unlisted(body: dict[str, Any], session: SessionDep, user: CurrentUser) -> CreateAudienceOutput:
+def create_unlisted(
+    body: CreateUnlistedAudienceInput, session: SessionDep, user: CurrentUser
+) -> CreateAudienceOutput:
     """Create an unlisted audience: only people you share its link with label its jobs."""
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if not body.name.strip():
         raise BadRequestError("name: give the unlisted audience a non-empty name")
-    audience = audience_store.create_unlisted(session=session, owner_id=user.customer_id, name=name.strip())
+    audience = audience_store.create_unlisted(
+        session=session, owner_id=user.customer_id, name=body.name.strip()
+    )
     return CreateAudienceOutput(audience_id=audience.id)
 
 
@@ -145,32 +140,18 @@ def _unlisted_json(session: Session, audience: Audience) -> dict[str, Any]:
 
 
 @router.get("/audience/unlisted/{audience_id}")
-def get_unlisted(audience_id: str, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+def get_unlisted(audience: UnlistedAudienceDep, session: SessionDep) -> dict[str, Any]:
     """Read an unlisted audience."""
-    row = audience_store.find_unlisted(session=session, audience_id=audience_id, owner_id=user.customer_id)
-    if row is None:
-        raise NotFoundError(f"Unlisted audience '{audience_id}' not found")
-    return _unlisted_json(session, row)
+    return _unlisted_json(session, audience)
 
 
 @router.get("/audience/unlisted")
-def list_unlisted(
-    session: SessionDep,
-    user: CurrentUser,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(10, ge=1, le=1000),
-) -> dict[str, Any]:
+def list_unlisted(session: SessionDep, user: CurrentUser, page: PageDep) -> PagedResult[dict[str, Any]]:
     """A page of the caller's unlisted audiences."""
     total, rows = audience_store.list_unlisted(
-        session=session, owner_id=user.customer_id, page=page, page_size=page_size
+        session=session, owner_id=user.customer_id, page=page.number, page_size=page.size
     )
-    return {
-        "total": total,
-        "page": page,
-        "pageSize": page_size,
-        "totalPages": math.ceil(total / page_size),
-        "items": [_unlisted_json(session, r) for r in rows],
-    }
+    return page.result([_unlisted_json(session, r) for r in rows], total=total)
 
 
 # --- audiences ----------------------------------------------------------------------------------------------
@@ -197,28 +178,23 @@ def create_audience(
 
 @router.get("/audiences")
 def find_audiences(
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(10, ge=1, le=1000),
-) -> dict[str, Any]:
+    page: PageDep,
+    name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
+    name: Annotated[str | None, Query()] = None,
+    sort: Annotated[list[str] | None, Query()] = None,
+) -> PagedResult[AudienceOutput]:
     """A page of the audiences the caller can use (``name[contains]``, ``sort=-created_at``)."""
     total, rows = audience_store.find_audiences(
         session=session,
         owner_id=user.customer_id,
-        name=request.query_params.get("name[contains]") or request.query_params.get("name") or "",
-        sort=request.query_params.getlist("sort") or ["-created_at"],
-        page=page,
-        page_size=page_size,
+        name=name_contains or name or "",
+        sort=sort or ["-created_at"],
+        page=page.number,
+        page_size=page.size,
     )
-    return {
-        "total": total,
-        "page": page,
-        "pageSize": page_size,
-        "totalPages": math.ceil(total / page_size),
-        "items": [_output(session, a).wire() for a in rows],
-    }
+    return page.result([_output(session, a) for a in rows], total=total)
 
 
 @router.get("/audience/{audience_id}")
@@ -340,16 +316,10 @@ def add_example(
 
 
 @router.get("/audience/{audience_id}/examples")
-def list_examples(
-    audience: AudienceDep,
-    session: SessionDep,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(10, ge=1, le=1000),
-) -> dict[str, Any]:
+def list_examples(audience: AudienceDep, session: SessionDep, page: PageDep) -> PagedResult[dict[str, Any]]:
     """A page of the audience's qualification examples with their answer counts."""
     examples = scheduler.examples_of(session, audience.id)
-    total = len(examples)
-    shown = examples[(page - 1) * page_size : page * page_size]
+    shown = page.slice(examples)
     counts = audience_store.answer_counts(session=session, example_ids=[ex.id for ex in shown])
     items = []
     for ex in shown:
@@ -369,23 +339,14 @@ def list_examples(
                 "sortIndex": ex.sort_index,
             }
         )
-    return {
-        "total": total,
-        "page": page,
-        "pageSize": page_size,
-        "totalPages": math.ceil(total / page_size),
-        "items": items,
-    }
+    return page.result(items, total=len(examples))
 
 
 @router.delete("/audience/example/{example_id}")
 def delete_example(
-    example_id: str, session: SessionDep, user: CurrentUser, settings: SettingsDep, request: Request
+    found: ExampleDep, session: SessionDep, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
     """Delete a qualification example (candidates re-qualify on the remaining ones)."""
-    found = audience_store.find_example(session=session, example_id=example_id, owner_id=user.customer_id)
-    if found is None:
-        raise NotFoundError(f"Example '{example_id}' not found")
     example, audience = found
     audience_store.delete_example(session=session, example=example)
     if audience.recruiting_started_at is not None:

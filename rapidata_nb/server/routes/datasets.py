@@ -16,7 +16,9 @@ from rapidata_nb.api.models import (
     ShortenContextOutput,
     ShortenContextOutputItem,
 )
-from rapidata_nb.server.deps import CurrentUser, DatasetDep, SessionDep
+from rapidata_nb.engine.text import shorten_context as shorten
+from rapidata_nb.server.deps import CurrentUser, SessionDep
+from rapidata_nb.server.loaders import DatasetDep
 from rapidata_nb.server.store import datasets as store
 
 router = APIRouter(tags=["dataset"])
@@ -44,12 +46,7 @@ def create_datapoint(
 def create_datapoints(
     body: CreateDatapointsInput, dataset: DatasetDep, session: SessionDep
 ) -> CreateDatapointsOutput:
-    """Add up to 5,000 datapoints in one request (our server only; the official API has no such path).
-
-    Every item is validated like ``POST /dataset/{id}/datapoint``. The batch is applied all or none: when any
-    item is invalid the answer is 400 with ``errors: [{index, message}]`` for every invalid item and nothing
-    is stored. Re-sending a batch (same sort indexes and content) returns the same ids and stores no copies.
-    """
+    """Add up to 5,000 datapoints, all or none (our server only: 400 lists every invalid item)."""
     ids = store.create_datapoints(session=session, dataset=dataset, bodies=body.datapoints)
     return CreateDatapointsOutput(datapoint_ids=ids)
 
@@ -64,8 +61,6 @@ def create_group(body: CreateDatasetGroupInput, dataset: DatasetDep, session: Se
 @router.post("/datasets/shorten-context")
 def shorten_context(body: ShortenContextInput, user: CurrentUser) -> ShortenContextOutput:
     """Shorten contexts to at most 400 characters, keeping the sentences most relevant to the question."""
-    from rapidata_nb.engine.text import shorten_context as shorten
-
     return ShortenContextOutput(
         items=[ShortenContextOutputItem(shortened_context=shorten(i.context, i.question)) for i in body.items]
     )

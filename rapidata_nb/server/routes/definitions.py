@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from rapidata_nb.api.models import (
     CostEstimate,
@@ -19,19 +18,17 @@ from rapidata_nb.api.models import (
     SaveRevisionInput,
     SaveRevisionOutput,
 )
-from rapidata_nb.server.deps import CurrentUser, DefinitionDep, SessionDep
+from rapidata_nb.server.deps import CurrentUser, SessionDep
+from rapidata_nb.server.loaders import DefinitionDep
+from rapidata_nb.server.paging import Page, PageDep, page_query
 from rapidata_nb.server.store import definitions as store
-from rapidata_nb.server.store.models import Customer, DefinitionRevision, JobDefinition
+from rapidata_nb.server.store.auth import owner_mail
+from rapidata_nb.server.store.models import DefinitionRevision, JobDefinition
 
 router = APIRouter(tags=["job-definition"])
 
 COST_PER_RESPONSE = 0.0
 """Local labeling is free; the estimate still reports how many responses a run needs."""
-
-
-def _mail(session: SessionDep, owner_id: str) -> str:
-    customer = session.get(Customer, owner_id)
-    return customer.email if customer else ""
 
 
 def _definition_out(session: SessionDep, d: JobDefinition) -> DefinitionOutput:
@@ -41,7 +38,7 @@ def _definition_out(session: SessionDep, d: JobDefinition) -> DefinitionOutput:
         definition_type=d.definition_type,
         created_at=d.created_at,
         owner_id=d.owner_id,
-        owner_mail=_mail(session, d.owner_id),
+        owner_mail=owner_mail(session=session, owner_id=d.owner_id),
         organization_id=d.owner_id,
         revision_count=d.latest_revision,
         latest_revision_number=d.latest_revision,
@@ -65,7 +62,7 @@ def _revision_out(session: SessionDep, d: JobDefinition, r: DefinitionRevision) 
             "baseRevisionNumber": r.base_revision_number,
             "createdAt": r.created_at,
             "createdById": d.owner_id,
-            "createdByMail": _mail(session, d.owner_id),
+            "createdByMail": owner_mail(session=session, owner_id=d.owner_id),
         }
     )
 
@@ -83,8 +80,7 @@ def create_definition(
 def list_definitions(
     session: SessionDep,
     user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    page: PageDep,
     name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
     sort: Annotated[list[str] | None, Query()] = None,
 ) -> PagedResult[DefinitionListItem]:
@@ -94,8 +90,8 @@ def list_definitions(
         owner_id=user.customer_id,
         name_contains=name_contains,
         sort=sort or [],
-        page=page,
-        page_size=page_size,
+        page=page.number,
+        page_size=page.size,
     )
     items = [
         DefinitionListItem(
@@ -105,14 +101,12 @@ def list_definitions(
             created_at=d.created_at,
             revision_count=d.latest_revision,
             owner_id=d.owner_id,
-            owner_mail=_mail(session, d.owner_id),
+            owner_mail=owner_mail(session=session, owner_id=d.owner_id),
             organization_id=d.owner_id,
         )
         for d in rows
     ]
-    return PagedResult[DefinitionListItem](
-        total=total, page=page, page_size=page_size, total_pages=math.ceil(total / page_size), items=items
-    )
+    return page.result(items, total=total)
 
 
 @router.get("/job/definition/{definition_id}")
@@ -145,8 +139,7 @@ def get_revision(revision_number: int, definition: DefinitionDep, session: Sessi
 def save_revision(
     body: SaveRevisionInput, definition: DefinitionDep, session: SessionDep
 ) -> SaveRevisionOutput:
-    """Save a new revision (409 with ``latestRevisionNumber`` when ``requireLatest`` and the base is
-    stale)."""
+    """Save a new revision (409 with ``latestRevisionNumber`` if ``requireLatest`` and the base is stale)."""
     revision = store.save_revision(session=session, definition=definition, body=body)
     return SaveRevisionOutput(revision_number=revision.revision_number, pipeline_id=revision.pipeline_id)
 
@@ -155,30 +148,23 @@ def save_revision(
 def list_revisions(
     definition: DefinitionDep,
     session: SessionDep,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page: Annotated[Page, Depends(page_query(100))],
     sort: Annotated[list[str] | None, Query()] = None,
 ) -> PagedResult[RevisionListItem]:
     """Every revision, oldest first (``sort=-revision_number`` for newest first)."""
     descending = bool(sort) and sort[0] == "-revision_number"  # type: ignore[index]
     rows = store.list_revisions(session=session, definition_id=definition.id, descending=descending)
-    window = rows[(page - 1) * page_size : page * page_size]
-    return PagedResult[RevisionListItem](
-        total=len(rows),
-        page=page,
-        page_size=page_size,
-        total_pages=math.ceil(len(rows) / page_size),
-        items=[
-            RevisionListItem(
-                definition_id=definition.id,
-                revision_number=r.revision_number,
-                base_revision_number=r.base_revision_number,
-                created_at=r.created_at,
-                state=r.state,
-            )
-            for r in window
-        ],
-    )
+    items = [
+        RevisionListItem(
+            definition_id=definition.id,
+            revision_number=r.revision_number,
+            base_revision_number=r.base_revision_number,
+            created_at=r.created_at,
+            state=r.state,
+        )
+        for r in page.slice(rows)
+    ]
+    return page.result(items, total=len(rows))
 
 
 @router.get("/job/definition/{definition_id}/cost-estimate")

@@ -23,8 +23,10 @@ from rapidata_nb.api.models.flow import (
     VoteMatrixOutput,
 )
 from rapidata_nb.server.deps import CurrentUser, SessionDep
+from rapidata_nb.server.loaders import FlowDep, FlowItemDep
+from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.programs import flows as store
-from rapidata_nb.server.programs.paging import owner_mail, page_of, total_pages
+from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.programs import Flow, FlowItem, from_ms
 
 router = APIRouter(tags=["flow"])
@@ -46,7 +48,7 @@ def _flow_out(session: Session, flow: Flow) -> FlowOutput:
         drain_duration_seconds=c.get("drainDurationSeconds"),
         feature_flags=c.get("featureFlags") or [],
         owner_id=flow.owner_id,
-        owner_mail=owner_mail(session, flow.owner_id),
+        owner_mail=owner_mail(session=session, owner_id=flow.owner_id),
         organization_id=flow.owner_id,
         created_at=flow.created_at,
     )
@@ -81,13 +83,9 @@ def create_ranking_flow(body: CreateFlowInput, session: SessionDep, user: Curren
 
 
 @router.patch("/flow/ranking/{flow_id}", status_code=204)
-def update_ranking_flow(
-    flow_id: str, body: UpdateFlowConfigInput, session: SessionDep, user: CurrentUser
-) -> Response:
+def update_ranking_flow(body: UpdateFlowConfigInput, flow: FlowDep) -> Response:
     """Update the configuration used by items created from now on."""
-    store.update_config(
-        flow=store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id), body=body
-    )
+    store.update_config(flow=flow, body=body)
     return Response(status_code=204)
 
 
@@ -95,8 +93,7 @@ def update_ranking_flow(
 def find_flows(
     session: SessionDep,
     user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    page: PageDep,
     name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
     sort: Annotated[list[str] | None, Query()] = None,
 ) -> PagedResult[FlowSummaryOutput]:
@@ -104,16 +101,14 @@ def find_flows(
     stmt = select(Flow).where(Flow.owner_id == user.customer_id, Flow.deleted.is_(False))
     if name_contains:
         stmt = stmt.where(Flow.name.contains(name_contains, autoescape=True))
-    total, rows = page_of(
+    total, rows = page.select(
         session=session,
         stmt=stmt,
         columns={"created_at": Flow.created_at, "name": Flow.name},
-        sort=sort or [],
+        sort=sort,
         default="-created_at",
-        page=page,
-        page_size=page_size,
     )
-    mail = owner_mail(session, user.customer_id)
+    mail = owner_mail(session=session, owner_id=user.customer_id)
     items = [
         FlowSummaryOutput(
             id=f.id,
@@ -125,75 +120,55 @@ def find_flows(
         )
         for f in rows
     ]
-    return PagedResult[FlowSummaryOutput](
-        total=total, page=page, page_size=page_size, total_pages=total_pages(total, page_size), items=items
-    )
+    return page.result(items, total=total)
 
 
 @router.get("/flow/{flow_id}")
-def get_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> FlowOutput:
+def get_flow(flow: FlowDep, session: SessionDep) -> FlowOutput:
     """A flow with its current configuration."""
-    return _flow_out(session, store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id))
+    return _flow_out(session, flow)
 
 
 @router.delete("/flow/{flow_id}", status_code=204)
-def delete_flow(flow_id: str, session: SessionDep, user: CurrentUser) -> Response:
+def delete_flow(flow: FlowDep, session: SessionDep) -> Response:
     """Delete a flow; running items stop (``Stopped``) and keep their responses."""
-    store.delete_flow(
-        session=session, flow=store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
-    )
+    store.delete_flow(session=session, flow=flow)
     return Response(status_code=204)
 
 
 @router.post("/flow/ranking/{flow_id}/item")
-def create_flow_item(
-    flow_id: str, body: CreateFlowItemInput, session: SessionDep, user: CurrentUser
-) -> CreateFlowItemOutput:
+def create_flow_item(body: CreateFlowItemInput, flow: FlowDep, session: SessionDep) -> CreateFlowItemOutput:
     """Rank a dataset as a new item of the flow (TTL 10..3600 s, 240 s by default)."""
-    flow = store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
     return CreateFlowItemOutput(flow_item_id=store.create_item(session=session, flow=flow, body=body).id)
 
 
 @router.get("/flow/ranking/{flow_id}/item")
 def list_flow_items(
-    flow_id: str,
+    flow: FlowDep,
     session: SessionDep,
-    user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    page: PageDep,
     sort: Annotated[list[str] | None, Query()] = None,
 ) -> PagedResult[FlowItemOutput]:
     """The flow's items, newest first."""
-    flow = store.get_flow(session=session, flow_id=flow_id, owner_id=user.customer_id)
-    stmt = select(FlowItem).where(FlowItem.flow_id == flow.id)
-    total, rows = page_of(
+    total, rows = page.select(
         session=session,
-        stmt=stmt,
+        stmt=select(FlowItem).where(FlowItem.flow_id == flow.id),
         columns={"created_at": FlowItem.created_at, "state": FlowItem.state},
-        sort=sort or [],
+        sort=sort,
         default="-created_at",
-        page=page,
-        page_size=page_size,
     )
-    return PagedResult[FlowItemOutput](
-        total=total,
-        page=page,
-        page_size=page_size,
-        total_pages=total_pages(total, page_size),
-        items=[_item_out(session, i) for i in rows],
-    )
+    return page.result([_item_out(session, i) for i in rows], total=total)
 
 
 @router.get("/flow/ranking/item/{item_id}")
-def get_flow_item(item_id: str, session: SessionDep, user: CurrentUser) -> FlowItemOutput:
+def get_flow_item(item: FlowItemDep, session: SessionDep) -> FlowItemOutput:
     """An item's state (Pending, Running, Completed, Failed, Stopped or Incomplete)."""
-    return _item_out(session, store.get_item(session=session, item_id=item_id, owner_id=user.customer_id))
+    return _item_out(session, item)
 
 
 @router.get("/flow/ranking/item/{item_id}/results")
-def get_flow_item_results(item_id: str, session: SessionDep, user: CurrentUser) -> RankingFlowItemResults:
+def get_flow_item_results(item: FlowItemDep, session: SessionDep) -> RankingFlowItemResults:
     """Bradley–Terry scores (Elo-like scale) of the item's datapoints, best first, and the vote count."""
-    item = store.get_item(session=session, item_id=item_id, owner_id=user.customer_id)
     r = store.ranking(session=session, item=item)
     order = sorted(range(len(r.scores)), key=lambda i: -r.scores[i])
     return RankingFlowItemResults(
@@ -205,9 +180,8 @@ def get_flow_item_results(item_id: str, session: SessionDep, user: CurrentUser) 
 
 
 @router.get("/flow/ranking/item/{item_id}/vote-matrix")
-def get_flow_item_vote_matrix(item_id: str, session: SessionDep, user: CurrentUser) -> VoteMatrixOutput:
+def get_flow_item_vote_matrix(item: FlowItemDep, session: SessionDep) -> VoteMatrixOutput:
     """Wins of each datapoint (row) over each other (column), keyed like the results."""
-    item = store.get_item(session=session, item_id=item_id, owner_id=user.customer_id)
     r = store.ranking(session=session, item=item)
     return VoteMatrixOutput(index=r.keys, columns=r.keys, data=r.wins.astype(float).tolist())
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from starlette.background import BackgroundTask
 
 from rapidata_nb.api.models import (
     CostEstimate,
@@ -21,13 +21,16 @@ from rapidata_nb.api.models import (
     PreliminaryDownloadOutput,
 )
 from rapidata_nb.server import dispatch, results
-from rapidata_nb.server.deps import CurrentUser, JobDep, SessionDep, SettingsDep, base_url
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, base_url
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.loaders import JobDep
+from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.routes.definitions import COST_PER_RESPONSE
 from rapidata_nb.server.store import definitions as definition_store
 from rapidata_nb.server.store import jobs as store
+from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.labeling import Audience
-from rapidata_nb.server.store.models import Customer, Job, JobDefinition
+from rapidata_nb.server.store.models import Job, JobDefinition
 
 router = APIRouter(tags=["job"])
 
@@ -43,7 +46,6 @@ _PRELIMINARY_PREFIX = "pdl_"
 
 
 def _job_out(session: SessionDep, job: Job) -> JobOutput:
-    customer = session.get(Customer, job.owner_id)
     audience = session.get(Audience, job.audience_id)
     return JobOutput(
         job_id=job.id,
@@ -61,15 +63,13 @@ def _job_out(session: SessionDep, job: Job) -> JobOutput:
         preceding_job_id=job.preceding_job_id,
         created_at=job.created_at,
         owner_id=job.owner_id,
-        owner_mail=customer.email if customer else "",
+        owner_mail=owner_mail(session=session, owner_id=job.owner_id),
         organization_id=job.owner_id,
     )
 
 
 def _wake_after(request: Request, response: Response) -> Response:
     """Wake the crowd once the response (and so the commit) is done."""
-    from starlette.background import BackgroundTask
-
     crowd = getattr(request.app.state, "crowd", None)
     if crowd is not None:
         response.background = BackgroundTask(crowd.wake)
@@ -104,8 +104,7 @@ def create_job(
 def list_jobs(
     session: SessionDep,
     user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    page: PageDep,
     audience_id: Annotated[str | None, Query(alias="audience_id[eq]")] = None,
     definition_id: Annotated[str | None, Query(alias="definition_id[eq]")] = None,
     name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
@@ -119,10 +118,10 @@ def list_jobs(
         definition_id=definition_id,
         name_contains=name_contains,
         sort=sort or [],
-        page=page,
-        page_size=page_size,
+        page=page.number,
+        page_size=page.size,
     )
-    customer = session.get(Customer, user.customer_id)
+    mail = owner_mail(session=session, owner_id=user.customer_id)
     items = []
     for job in rows:
         counts = dispatch.job_progress(session=session, job=job)
@@ -135,15 +134,13 @@ def list_jobs(
                 revision_number=job.revision_number,
                 pipeline_id=job.pipeline_id,
                 state=job.state,
-                owner_mail=customer.email if customer else "",
+                owner_mail=mail,
                 organization_id=job.owner_id,
                 created_at=job.created_at,
                 progress=counts.percentage,
             )
         )
-    return PagedResult[JobListItem](
-        total=total, page=page, page_size=page_size, total_pages=math.ceil(total / page_size), items=items
-    )
+    return page.result(items, total=total)
 
 
 @router.get("/job/{job_id}")

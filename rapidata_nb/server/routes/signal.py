@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -18,10 +18,11 @@ from rapidata_nb.api.models.signal import (
     UpdateSignalInput,
 )
 from rapidata_nb.server.deps import CurrentUser, SessionDep
-from rapidata_nb.server.errors import NotFoundError
+from rapidata_nb.server.loaders import OwnSignalDep, SignalDep, SignalRunDep
+from rapidata_nb.server.paging import Page, PageDep, page_query
 from rapidata_nb.server.programs import jobs as job_layer
 from rapidata_nb.server.programs import signals as store
-from rapidata_nb.server.programs.paging import owner_mail, page_of, total_pages
+from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.models import Job
 from rapidata_nb.server.store.programs import Signal, SignalRun, from_ms
 
@@ -46,7 +47,7 @@ def _out(session: Session, s: Signal) -> SignalOutput:
         is_paused=s.paused,
         is_public=s.is_public,
         owner_id=s.owner_id,
-        owner_mail=owner_mail(session, s.owner_id),
+        owner_mail=owner_mail(session=session, owner_id=s.owner_id),
         organization_id=s.owner_id,
         created_at=s.created_at,
     )
@@ -94,8 +95,7 @@ def create_signal(body: CreateSignalInput, session: SessionDep, user: CurrentUse
 def find_signals(
     session: SessionDep,
     user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 10,
+    page: PageDep,
     name_contains: Annotated[str | None, Query(alias="name[contains]")] = None,
     sort: Annotated[list[str] | None, Query()] = None,
 ) -> PagedResult[SignalOutput]:
@@ -106,46 +106,25 @@ def find_signals(
     if name_contains:
         stmt = stmt.where(Signal.name.contains(name_contains, autoescape=True))
     columns = {"created_at": Signal.created_at, "name": Signal.name, "next_run_at": Signal.next_run_ms}
-    total, rows = page_of(
-        session=session,
-        stmt=stmt,
-        columns=columns,
-        sort=sort or [],
-        default="-created_at",
-        page=page,
-        page_size=page_size,
-    )
-    return PagedResult[SignalOutput](
-        total=total,
-        page=page,
-        page_size=page_size,
-        total_pages=total_pages(total, page_size),
-        items=[_out(session, s) for s in rows],
-    )
+    total, rows = page.select(session=session, stmt=stmt, columns=columns, sort=sort, default="-created_at")
+    return page.result([_out(session, s) for s in rows], total=total)
 
 
 @router.get("/signal/run/{run_id}")
-def get_run(run_id: str, session: SessionDep, user: CurrentUser) -> SignalRunOutput:
+def get_run(run: SignalRunDep, session: SessionDep) -> SignalRunOutput:
     """One firing of a signal."""
-    run = session.get(SignalRun, run_id)
-    if run is None:
-        raise NotFoundError(f"Signal run '{run_id}' not found")
-    store.get_signal(session=session, signal_id=run.signal_id, owner_id=user.customer_id)
     return _run_out(session, run)
 
 
 @router.get("/signal/{signal_id}")
-def get_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> SignalOutput:
+def get_signal(signal: SignalDep, session: SessionDep) -> SignalOutput:
     """A signal with its live schedule state."""
-    return _out(session, store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id))
+    return _out(session, signal)
 
 
 @router.patch("/signal/{signal_id}", status_code=204)
-def update_signal(
-    signal_id: str, body: UpdateSignalInput, session: SessionDep, user: CurrentUser
-) -> Response:
+def update_signal(body: UpdateSignalInput, signal: OwnSignalDep) -> Response:
     """Rename, describe or re-time a signal (the next tick moves to one new interval after the last one)."""
-    signal = store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
     given = body.model_fields_set
     if "name" in given and body.name is not None:
         signal.name = body.name
@@ -157,66 +136,46 @@ def update_signal(
 
 
 @router.delete("/signal/{signal_id}", status_code=204)
-def delete_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Response:
+def delete_signal(signal: OwnSignalDep) -> Response:
     """Delete a signal; the jobs it created stay."""
-    store.get_signal(
-        session=session, signal_id=signal_id, owner_id=user.customer_id, write=True
-    ).deleted = True
+    signal.deleted = True
     return Response(status_code=204)
 
 
 @router.post("/signal/{signal_id}/pause", status_code=204)
-def pause_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Response:
+def pause_signal(signal: OwnSignalDep) -> Response:
     """Skip scheduled firings until resumed."""
-    store.pause(
-        signal=store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
-    )
+    store.pause(signal=signal)
     return Response(status_code=204)
 
 
 @router.post("/signal/{signal_id}/resume", status_code=204)
-def resume_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> Response:
+def resume_signal(signal: OwnSignalDep) -> Response:
     """Fire on schedule again."""
-    store.resume(
-        signal=store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
-    )
+    store.resume(signal=signal)
     return Response(status_code=204)
 
 
 @router.post("/signal/{signal_id}/trigger")
-def trigger_signal(signal_id: str, session: SessionDep, user: CurrentUser) -> TriggerSignalOutput:
+def trigger_signal(signal: OwnSignalDep, session: SessionDep) -> TriggerSignalOutput:
     """Fire once now, outside the schedule (asynchronous: the scheduler creates the job)."""
-    signal = store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id, write=True)
     store.trigger(session=session, signal=signal)
     return TriggerSignalOutput(signal_id=signal.id)
 
 
 @router.get("/signal/{signal_id}/run")
 def list_runs(
-    signal_id: str,
+    signal: SignalDep,
     session: SessionDep,
-    user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 20,
+    page: Annotated[Page, Depends(page_query(20))],
     sort: Annotated[list[str] | None, Query()] = None,
 ) -> PagedResult[SignalRunOutput]:
     """The firings of a signal (skipped ones included, without a job), newest first."""
-    signal = store.get_signal(session=session, signal_id=signal_id, owner_id=user.customer_id)
-    stmt = select(SignalRun).where(SignalRun.signal_id == signal.id)
-    columns = {"started_at": SignalRun.started_ms, "status": SignalRun.status}
-    total, rows = page_of(
+    total, rows = page.select(
         session=session,
-        stmt=stmt,
-        columns=columns,
-        sort=sort or [],
+        stmt=select(SignalRun).where(SignalRun.signal_id == signal.id),
+        columns={"started_at": SignalRun.started_ms, "status": SignalRun.status},
+        sort=sort,
         default="-started_at",
-        page=page,
-        page_size=page_size,
     )
-    return PagedResult[SignalRunOutput](
-        total=total,
-        page=page,
-        page_size=page_size,
-        total_pages=total_pages(total, page_size),
-        items=[_run_out(session, r) for r in rows],
-    )
+    return page.result([_run_out(session, r) for r in rows], total=total)

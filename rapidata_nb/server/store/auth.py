@@ -18,6 +18,7 @@ __all__ = [
     "ensure_customer",
     "hash_secret",
     "issue_token",
+    "owner_mail",
     "register_client",
     "resolve_token",
     "verify_secret",
@@ -59,6 +60,12 @@ def ensure_customer(*, session: Session, customer_id: str, email: str) -> Custom
         session.add(customer)
         session.flush()
     return customer
+
+
+def owner_mail(*, session: Session, owner_id: str) -> str:
+    """The owning customer's e-mail address (``""`` when the customer is unknown)."""
+    customer = session.get(Customer, owner_id)
+    return customer.email if customer is not None else ""
 
 
 def register_client(
