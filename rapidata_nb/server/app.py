@@ -30,6 +30,7 @@ from rapidata_nb.server.routes import (
     benchmark,
     datasets,
     definitions,
+    examples,
     flow,
     identity,
     jobs,
@@ -39,6 +40,7 @@ from rapidata_nb.server.routes import (
     pages,
     participant,
     signal,
+    unlisted,
 )
 from rapidata_nb.server.security import SecurityMiddleware
 from rapidata_nb.server.settings import ServerSettings
@@ -61,7 +63,9 @@ _ROUTERS = (
     pages,
     identity,
     web,
+    unlisted,
     audience,
+    examples,
     labeler,
     local,
     signal,

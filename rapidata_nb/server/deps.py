@@ -16,13 +16,13 @@ connection. Requests beyond the slots wait on the event loop, which costs no thr
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.errors import UnauthorizedError
@@ -35,6 +35,7 @@ __all__ = [
     "Principal",
     "SessionDep",
     "SettingsDep",
+    "WakeCrowd",
     "base_url",
     "get_principal",
     "get_session",
@@ -111,3 +112,17 @@ def base_url(request: Request) -> str:
     if settings.public_url:
         return settings.public_url
     return str(request.base_url).rstrip("/")
+
+
+def get_crowd_wake(request: Request, background: BackgroundTasks) -> Callable[[], None]:
+    """``wake()``: have the simulated crowd look for work once the response, and so the commit, is done."""
+    crowd = getattr(request.app.state, "crowd", None)
+
+    def wake() -> None:
+        if crowd is not None:
+            background.add_task(crowd.wake)
+
+    return wake
+
+
+WakeCrowd = Annotated[Callable[[], None], Depends(get_crowd_wake)]

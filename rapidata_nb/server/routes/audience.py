@@ -1,25 +1,22 @@
-"""Audiences: custom, filtered and unlisted audiences, qualification examples, recruiting, user metrics.
+"""Audiences: custom audiences and filtered views of them, recruiting, user metrics.
 
 Statuses (wire notes §6): a new custom audience is ``Created``; recruiting (``POST /audience/{id}/recruit`` or
 a job assigned to an audience with examples) makes it ``Recruiting`` while candidates distill and ``Ready``
 once someone graduated (or everyone was judged). Seeded audiences (``global``, curated) are ``Ready`` and
-read-only.
+read-only. Qualification examples and unlisted audiences have their own routers.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import (
-    AddExampleInput,
-    AddExampleOutput,
     AudienceOutput,
     CreateAudienceInput,
     CreateAudienceOutput,
-    CreateUnlistedAudienceInput,
     FilterAudienceInput,
     PagedResult,
     RecruitOutput,
@@ -27,11 +24,10 @@ from rapidata_nb.api.models import (
     UserMetrics,
 )
 from rapidata_nb.server import scheduler
-from rapidata_nb.server.crowd.examples import stored_asset, validate_example
 from rapidata_nb.server.crowd.filters import filter_problem
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
-from rapidata_nb.server.errors import BadRequestError, ForbiddenError
-from rapidata_nb.server.loaders import AudienceDep, ExampleDep, UnlistedAudienceDep
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd
+from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.loaders import AudienceDep
 from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.store import audiences as audience_store
 from rapidata_nb.server.store.audiences import PUBLIC_KINDS
@@ -41,24 +37,6 @@ router = APIRouter(tags=["audience"])
 
 # Seeded audiences belong to nobody; the SDK validates ownerId as a UUID, so they report a fixed one.
 _SEED_OWNER = "00000000-0000-0000-0000-000000000000"
-
-
-def _owned(audience: Audience, user: CurrentUser, *, action: str) -> None:
-    if audience.owner_id != user.customer_id:
-        raise ForbiddenError(f"Audience '{audience.id}' is a seeded audience; you cannot {action} it")
-
-
-def _custom(audience: Audience, *, action: str) -> None:
-    if audience.kind == "filtered":
-        raise BadRequestError(
-            f"Audience '{audience.id}' is a filtered view of '{audience.base_audience_id}'; "
-            f"{action} on the base audience instead"
-        )
-    if audience.kind != "custom":
-        raise BadRequestError(
-            f"Audience '{audience.id}' is a {audience.kind} audience; only custom audiences "
-            f"support this ({action})"
-        )
 
 
 def _check_filters(filters: list[dict[str, Any]], where: str = "filters") -> None:
@@ -110,51 +88,6 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
             "dropped": metrics["Dropped"],
         }
     )
-
-
-# --- unlisted (registered first: literal paths before /audience/{id}) ---------------------------------------
-
-
-@router.post("/audience/unlisted")
-def create_unlisted(
-    body: CreateUnlistedAudienceInput, session: SessionDep, user: CurrentUser
-) -> CreateAudienceOutput:
-    """Create an unlisted audience: only people you share its link with label its jobs."""
-    if not body.name.strip():
-        raise BadRequestError("name: give the unlisted audience a non-empty name")
-    audience = audience_store.create_unlisted(
-        session=session, owner_id=user.customer_id, name=body.name.strip()
-    )
-    return CreateAudienceOutput(audience_id=audience.id)
-
-
-def _unlisted_json(session: Session, audience: Audience) -> dict[str, Any]:
-    return {
-        "id": audience.id,
-        "name": audience.name,
-        "createdAt": audience.created_at.isoformat(),
-        "ownerId": audience.owner_id,
-        "ownerMail": audience_store.owner_email(session=session, owner_id=audience.owner_id) or "",
-        "organizationId": audience.owner_id,
-    }
-
-
-@router.get("/audience/unlisted/{audience_id}")
-def get_unlisted(audience: UnlistedAudienceDep, session: SessionDep) -> dict[str, Any]:
-    """Read an unlisted audience."""
-    return _unlisted_json(session, audience)
-
-
-@router.get("/audience/unlisted")
-def list_unlisted(session: SessionDep, user: CurrentUser, page: PageDep) -> PagedResult[dict[str, Any]]:
-    """A page of the caller's unlisted audiences."""
-    total, rows = audience_store.list_unlisted(
-        session=session, owner_id=user.customer_id, page=page.number, page_size=page.size
-    )
-    return page.result([_unlisted_json(session, r) for r in rows], total=total)
-
-
-# --- audiences ----------------------------------------------------------------------------------------------
 
 
 @router.post("/audience")
@@ -212,10 +145,10 @@ def update_audience(
     settings: SettingsDep,
 ) -> AudienceOutput:
     """Rename an audience or replace its filters / graduation rule."""
-    _owned(audience, user, action="update")
+    audience_store.require_owner(audience, owner_id=user.customer_id, action="update")
     fields = body.model_fields_set
     if "filters" in fields or "graduation_rule" in fields:
-        _custom(audience, action="update filters and graduation rule")
+        audience_store.require_custom(audience, action="update filters and graduation rule")
     if body.name is not None and not body.name.strip():
         raise BadRequestError("name: give the audience a non-empty name")
     filters = [f.wire() for f in body.filters] if body.filters is not None else None
@@ -235,7 +168,7 @@ def update_audience(
 @router.delete("/audience/{audience_id}")
 def delete_audience(audience: AudienceDep, user: CurrentUser) -> dict[str, Any]:
     """Delete an audience (its jobs stop being served)."""
-    _owned(audience, user, action="delete")
+    audience_store.require_owner(audience, owner_id=user.customer_id, action="delete")
     audience_store.delete_audience(audience=audience)
     return {}
 
@@ -261,13 +194,13 @@ def filter_audience(
 
 @router.post("/audience/{audience_id}/recruit")
 def recruit(
-    audience: AudienceDep, session: SessionDep, user: CurrentUser, settings: SettingsDep, request: Request
+    audience: AudienceDep, session: SessionDep, user: CurrentUser, settings: SettingsDep, wake: WakeCrowd
 ) -> RecruitOutput:
     """Start recruiting: candidates take the qualification examples (nothing happens without examples)."""
-    _owned(audience, user, action="recruit for")
-    _custom(audience, action="recruit")
+    audience_store.require_owner(audience, owner_id=user.customer_id, action="recruit for")
+    audience_store.require_custom(audience, action="recruit")
     scheduler.start_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
-    _wake(request)
+    wake()
     return RecruitOutput(
         audience_id=audience.id, status=scheduler.refresh_status(session=session, audience=audience)
     )
@@ -279,83 +212,3 @@ def user_metrics(audience: AudienceDep, session: SessionDep) -> UserMetrics:
     metrics = scheduler.user_metrics(session, audience)
     capacity = "Sufficient" if metrics["Graduated"] >= 20 else "Low" if metrics["Graduated"] else "None"
     return UserMetrics(users_per_state=metrics, capacity=capacity)
-
-
-@router.post("/audience/{audience_id}/example")
-def add_example(
-    body: AddExampleInput,
-    audience: AudienceDep,
-    session: SessionDep,
-    user: CurrentUser,
-    settings: SettingsDep,
-    request: Request,
-) -> AddExampleOutput:
-    """Add a qualification example with its truth (validated; nothing is stored on error)."""
-    _owned(audience, user, action="add examples to")
-    _custom(audience, action="add examples")
-    valid = validate_example(session=session, body=body)
-    example = audience_store.add_example(
-        session=session,
-        audience_id=audience.id,
-        kind=valid.kind,
-        payload=valid.payload,
-        truth=valid.truth,
-        asset=valid.asset,
-        context=body.context,
-        context_asset=valid.context_asset,
-        explanation=body.explanation,
-        feature_flags=[f.wire() for f in body.feature_flags or []],
-        random_correct_probability=valid.random_correct_probability,
-        content_key=valid.content_key,
-        sort_index=body.sort_index,
-    )
-    if audience.recruiting_started_at is not None:
-        scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
-        _wake(request)
-    return AddExampleOutput(example_id=example.id)
-
-
-@router.get("/audience/{audience_id}/examples")
-def list_examples(audience: AudienceDep, session: SessionDep, page: PageDep) -> PagedResult[dict[str, Any]]:
-    """A page of the audience's qualification examples with their answer counts."""
-    examples = scheduler.examples_of(session, audience.id)
-    shown = page.slice(examples)
-    counts = audience_store.answer_counts(session=session, example_ids=[ex.id for ex in shown])
-    items = []
-    for ex in shown:
-        correct, incorrect = counts[ex.id]
-        items.append(
-            {
-                "id": ex.id,
-                "asset": stored_asset(session, ex.asset),
-                "payload": ex.payload,
-                "correctCount": correct,
-                "incorrectCount": incorrect,
-                "truth": ex.truth,
-                "context": ex.context,
-                "contextAsset": stored_asset(session, ex.context_asset),
-                "explanation": ex.explanation,
-                "randomCorrectProbability": ex.random_correct_probability,
-                "sortIndex": ex.sort_index,
-            }
-        )
-    return page.result(items, total=len(examples))
-
-
-@router.delete("/audience/example/{example_id}")
-def delete_example(
-    found: ExampleDep, session: SessionDep, settings: SettingsDep, request: Request
-) -> dict[str, Any]:
-    """Delete a qualification example (candidates re-qualify on the remaining ones)."""
-    example, audience = found
-    audience_store.delete_example(session=session, example=example)
-    if audience.recruiting_started_at is not None:
-        scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
-        _wake(request)
-    return {"recalculationId": None}
-
-
-def _wake(request: Request) -> None:
-    crowd = getattr(request.app.state, "crowd", None)
-    if crowd is not None:
-        crowd.wake()

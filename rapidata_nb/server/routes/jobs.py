@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
-from starlette.background import BackgroundTask
 
 from rapidata_nb.api.models import (
     CostEstimate,
@@ -21,7 +20,7 @@ from rapidata_nb.api.models import (
     PreliminaryDownloadOutput,
 )
 from rapidata_nb.server import dispatch, results
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, base_url
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd, base_url
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.loaders import JobDep
 from rapidata_nb.server.paging import PageDep
@@ -68,14 +67,6 @@ def _job_out(session: SessionDep, job: Job) -> JobOutput:
     )
 
 
-def _wake_after(request: Request, response: Response) -> Response:
-    """Wake the crowd once the response (and so the commit) is done."""
-    crowd = getattr(request.app.state, "crowd", None)
-    if crowd is not None:
-        response.background = BackgroundTask(crowd.wake)
-    return response
-
-
 def _results_response(session: SessionDep, request: Request, job: Job) -> JSONResponse:
     document = results.build_results(session=session, job=job, base_url=base_url(request))
     return JSONResponse(document)
@@ -87,16 +78,13 @@ def create_job(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
-    request: Request,
-    background: BackgroundTasks,
+    wake: WakeCrowd,
 ) -> CreateJobOutput:
     """Run a job definition revision with an audience."""
     job, recruiting_started = store.create_job(
         session=session, owner_id=user.customer_id, body=body, seed=settings.crowd_seed
     )
-    crowd = getattr(request.app.state, "crowd", None)
-    if crowd is not None:
-        background.add_task(crowd.wake)  # after the commit, so the crowd sees the new tasks
+    wake()
     return CreateJobOutput(job_id=job.id, recruiting_started=recruiting_started)
 
 
@@ -195,20 +183,22 @@ def pause_job(job: JobDep, session: SessionDep) -> Response:
 
 
 @router.post("/job/{job_id}/resume", status_code=204)
-def resume_job(job: JobDep, session: SessionDep, request: Request) -> Response:
+def resume_job(job: JobDep, session: SessionDep, wake: WakeCrowd) -> Response:
     """Serve a paused job's tasks again."""
     if job.state not in ("Paused", "Running"):
         raise BadRequestError(f"Job '{job.id}' is {job.state} and cannot be resumed")
     store.set_state(session=session, job=job, state="Running")
-    return _wake_after(request, Response(status_code=204))
+    wake()
+    return Response(status_code=204)
 
 
 @router.post("/job/{job_id}/retry", status_code=204)
-def retry_job(job: JobDep, session: SessionDep, request: Request) -> Response:
+def retry_job(job: JobDep, session: SessionDep, wake: WakeCrowd) -> Response:
     """Re-run a failed job (or refresh stale results)."""
     if job.state in ("Failed", "StaleResults"):
         store.set_state(session=session, job=job, state="Running")
-    return _wake_after(request, Response(status_code=204))
+    wake()
+    return Response(status_code=204)
 
 
 @router.delete("/job/{job_id}", status_code=204)

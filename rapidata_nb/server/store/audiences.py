@@ -1,4 +1,4 @@
-"""Repository of audiences and their qualification examples: lookups, creation, listing, members.
+"""Repository of audiences and their qualification examples: lookups, rules, creation, listing, members.
 
 The routes in ``server/routes/audience.py`` parse and validate HTTP input and shape responses; every query
 they need lives here. Recruiting itself (who joins, graduates or drops) stays in ``server/scheduler.py``.
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.errors import BadRequestError, ForbiddenError
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
@@ -49,6 +49,8 @@ __all__ = [
     "owner_email",
     "population_size",
     "quiet_humans",
+    "require_custom",
+    "require_owner",
     "update_audience",
 ]
 
@@ -96,6 +98,37 @@ def owner_email(*, session: Session, owner_id: str | None) -> str | None:
     """The owning customer's e-mail, or ``None`` for seeded audiences and unknown owners."""
     owner = session.get(Customer, owner_id) if owner_id else None
     return owner.email if owner is not None else None
+
+
+# --- rules --------------------------------------------------------------------------------------------------
+
+
+def require_owner(audience: Audience, *, owner_id: str, action: str) -> None:
+    """Only the owner changes an audience; seeded ones have none (``action``: "delete", "recruit for"...).
+
+    Raises:
+        ForbiddenError: The audience is not the caller's.
+    """
+    if audience.owner_id != owner_id:
+        raise ForbiddenError(f"Audience '{audience.id}' is a seeded audience; you cannot {action} it")
+
+
+def require_custom(audience: Audience, *, action: str) -> None:
+    """Examples, recruiting and graduation rules belong to custom audiences, not to views of them.
+
+    Raises:
+        BadRequestError: The audience is a filtered view, a seeded or an unlisted audience.
+    """
+    if audience.kind == "filtered":
+        raise BadRequestError(
+            f"Audience '{audience.id}' is a filtered view of '{audience.base_audience_id}'; "
+            f"{action} on the base audience instead"
+        )
+    if audience.kind != "custom":
+        raise BadRequestError(
+            f"Audience '{audience.id}' is a {audience.kind} audience; only custom audiences "
+            f"support this ({action})"
+        )
 
 
 # --- creation -----------------------------------------------------------------------------------------------
