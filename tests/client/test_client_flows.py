@@ -64,7 +64,8 @@ def test_flow_item_ranks_in_latent_order(live: RapidataClient) -> None:
 @pytest.mark.slow
 def test_ttl_expiry_leaves_an_incomplete_item_with_partial_results(live: RapidataClient) -> None:
     urls = spaced_urls(3, prefix="ttl")
-    # 5000 responses over 3 pairs cannot be reached by 600 labelers: the 10 s TTL ends the item.
+    # 5000 responses over 3 pairs cannot be reached by 600 labelers: the 10 s TTL (or the exhausted
+    # audience, if the crowd is quicker) ends the item short of its minimum.
     flow = live.flow.create_ranking_flow(
         name="ttl", instruction="Which is better?", max_response_threshold=5000
     )

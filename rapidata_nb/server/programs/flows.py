@@ -3,10 +3,10 @@
 An item snapshots the flow's configuration when it is created (``update_config`` only affects new items),
 creates a ``GroupedRankingWorkflow`` definition over its dataset (every pair for up to 10 items, otherwise an
 online pair maker spending ``maxResponses`` comparisons) and a job on the flow's audience (global by default).
-It is ``Running`` until the job completes (``Completed``) or its TTL expires: then the job is stopped and the
-item is ``Completed`` when at least ``minResponses`` responses arrived, else ``Incomplete``; partial results
-stay readable either way. Scores are Bradley–Terry strengths on the Elo-like scale around ``startingElo``
-(``engine.ranking``).
+It is ``Running`` until its job ends (it completes, possibly early because every labeler of the audience has
+answered) or its TTL expires, which stops the job. Either way the item is then ``Completed`` when at least
+``minResponses`` responses arrived, else ``Incomplete``; partial results stay readable either way. Scores
+are Bradley–Terry strengths on the Elo-like scale around ``startingElo`` (``engine.ranking``).
 """
 
 from __future__ import annotations
@@ -227,19 +227,20 @@ def response_count(*, session: Session, item: FlowItem) -> int:
 
 
 def refresh_item(*, session: Session, item: FlowItem, now: int | None = None) -> str:
-    """Move an active item on: job done → ``Completed``; TTL over → stop, ``Completed``/``Incomplete``."""
+    """Move an active item on when its job ended or its TTL is over: ``Completed``/``Incomplete``."""
     if item.state not in ACTIVE_STATES or item.job_id is None:
         return item.state
     now = now_ms() if now is None else now
     state = job_layer.job_state(session=session, job_id=item.job_id)
-    if state == "Completed":
-        item.state, item.completed_at = "Completed", utcnow()
-    elif state == "Failed":
+    if state == "Failed":
         item.state, item.failed_at, item.failure_message = "Failed", utcnow(), "the ranking job failed"
-    elif item.expires_ms is not None and now >= item.expires_ms:
+        return item.state
+    if state != "Completed":
+        if item.expires_ms is None or now < item.expires_ms:
+            return item.state
         job_layer.stop_job(session=session, job_id=item.job_id)
-        enough = response_count(session=session, item=item) >= int(item.config["minResponses"])
-        item.state, item.completed_at = ("Completed" if enough else "Incomplete"), utcnow()
+    enough = response_count(session=session, item=item) >= int(item.config["minResponses"])
+    item.state, item.completed_at = ("Completed" if enough else "Incomplete"), utcnow()
     return item.state
 
 
