@@ -13,13 +13,13 @@ from rapidata_nb.frames.jobs import (
     arena,
     classify,
     compare,
-    detect_data_type,
     draw,
     free_text,
     locate,
     preview,
     rank,
     select_words,
+    submit,
 )
 from rapidata_nb.frames.judge import (
     JudgeReport,
@@ -28,6 +28,7 @@ from rapidata_nb.frames.judge import (
     ppi_leaderboard,
     sampled_estimate,
 )
+from rapidata_nb.frames.planning import JobPlan, detect_data_type, plan
 from rapidata_nb.frames.tidy import responses_frame, results_frame
 
 RapidataAccessor = _accessor.RapidataAccessor
@@ -36,6 +37,7 @@ __all__ = [
     "ArenaJob",
     "Job",
     "JobFailedError",
+    "JobPlan",
     "JudgeReport",
     "RankJob",
     "RapidataAccessor",
@@ -51,6 +53,7 @@ __all__ = [
     "krippendorff_alpha",
     "leaderboard",
     "locate",
+    "plan",
     "ppi_leaderboard",
     "preview",
     "rank",
@@ -58,6 +61,7 @@ __all__ = [
     "results_frame",
     "sampled_estimate",
     "select_words",
+    "submit",
     "to_battles",
     "to_crowdkit",
     "to_parquet",

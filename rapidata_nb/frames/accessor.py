@@ -5,7 +5,7 @@ meet in the same notebook:
 
 - on a frame of *data*: ``compare``, ``classify``, ``locate``, ``draw``, ``select_words``, ``free_text``,
   ``rank``, ``arena`` start jobs and return a :class:`~rapidata_nb.frames.job.Job`; ``preview`` shows the
-  task;
+  task and ``plan`` returns what would be sent;
 - on a frame of *results* (``job.results()``, ``job.responses()``, a battles frame): ``battles``,
   ``leaderboard``, ``win_matrix``, ``agreement``, ``chart``, and with a column of model verdicts
   ``judge_report``, ``leaderboard(judge=...)`` (prediction-powered) and ``human_sample``.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rapidata_nb.frames import analysis, jobs
+from rapidata_nb.frames import analysis, jobs, planning
 from rapidata_nb.frames import judge as judging
 
 if TYPE_CHECKING:  # altair loads on the first chart, not with `import rapidata_nb` (servers never need it)
@@ -58,6 +58,7 @@ class RapidataAccessor:
     rank: Any = _delegate(jobs.rank)
     arena: Any = _delegate(jobs.arena)
     preview: Any = _delegate(jobs.preview)
+    plan: Any = _delegate(planning.plan)
 
     # ------------------------------------------------------------------ analysis of results
     def battles(self, *, model_a: str | None = None, model_b: str | None = None) -> pd.DataFrame:

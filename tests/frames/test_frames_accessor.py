@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import rapidata_nb.frames as frames
-from rapidata_nb.frames.jobs import detect_data_type
+from rapidata_nb.frames.planning import detect_data_type
 
 
 @pytest.fixture
@@ -115,5 +115,6 @@ def test_typed_twins_match_accessor_docs() -> None:
         "rank",
         "arena",
         "preview",
+        "plan",
     ):
         assert getattr(frames.RapidataAccessor, name).__doc__ == getattr(frames, name).__doc__
