@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -140,5 +141,10 @@ class McpHttpServer:
 
 
 def run(test: Any) -> Any:
-    """Run an async test body and return what it returns (``anyio.run``: the tests need no async plugin)."""
-    return anyio.run(test)
+    """Run an async test body and return what it returns (``anyio.run``: the tests need no async plugin).
+
+    It runs on a thread of its own: the browser tests' session-wide Playwright keeps an event loop on the
+    main thread, where a second loop cannot start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, test).result()
