@@ -6,12 +6,12 @@ const NAME = "Leaderboard";
 
 /**
  * @typedef {Object} LeaderboardRow
- * @property {string} name
+ * @property {string} model
  * @property {number} score
  * @property {number|null} lower
  * @property {number|null} upper
  * @property {number|null} wins
- * @property {number|null} total_matches
+ * @property {number|null} battles
  */
 
 /** @param {number|null|undefined} v */
@@ -37,16 +37,16 @@ function render({ model, el }) {
     lo -= pad;
     hi += pad;
     const x = (/** @type {number} */ v) => `${(((v - lo) / (hi - lo)) * 100).toFixed(2)}%`;
-    // Columns nobody has a value for (no wins/matches in the frame) are left out.
+    // Columns nobody has a value for (no wins/battles in the frame) are left out.
     const hasWins = rows.some((r) => r.wins !== null && r.wins !== undefined);
-    const hasMatches = rows.some((r) => r.total_matches !== null && r.total_matches !== undefined);
+    const hasBattles = rows.some((r) => r.battles !== null && r.battles !== undefined);
     const head = h("tr", {}, [
       h("th", { class: "rnb-num", text: "#" }),
-      h("th", { text: "Name" }),
+      h("th", { text: "Model" }),
       h("th", { class: "rnb-num", text: "Score" }),
       h("th", { text: `Interval (${fmt(lo + pad)} – ${fmt(hi - pad)})` }),
       hasWins ? h("th", { class: "rnb-num", text: "Wins" }) : null,
-      hasMatches ? h("th", { class: "rnb-num", text: "Matches" }) : null,
+      hasBattles ? h("th", { class: "rnb-num", text: "Battles" }) : null,
     ]);
     const body = rows.map((r, i) => {
       const lower = r.lower ?? r.score;
@@ -54,17 +54,17 @@ function render({ model, el }) {
       return h(
         "tr",
         {
-          "data-name": r.name,
-          class: selected === r.name ? "rnb-chosen" : undefined,
+          "data-model": r.model,
+          class: selected === r.model ? "rnb-chosen" : undefined,
           style: { cursor: "pointer" },
           onclick: () => {
-            model.set("selected", selected === r.name ? null : r.name);
+            model.set("selected", selected === r.model ? null : r.model);
             model.save_changes();
           },
         },
         [
           h("td", { class: "rnb-num", text: String(i + 1) }),
-          h("td", { class: "rnb-lb-name", text: r.name }),
+          h("td", { class: "rnb-lb-name", text: r.model }),
           h("td", { class: "rnb-num rnb-lb-score", text: fmt(r.score) }),
           h("td", { title: `${fmt(lower)} – ${fmt(upper)}` }, [
             h("div", { class: "rnb-interval" }, [
@@ -74,8 +74,8 @@ function render({ model, el }) {
             ]),
           ]),
           hasWins ? h("td", { class: "rnb-num", text: r.wins === null || r.wins === undefined ? "–" : String(r.wins) }) : null,
-          hasMatches
-            ? h("td", { class: "rnb-num", text: r.total_matches === null || r.total_matches === undefined ? "–" : String(r.total_matches) })
+          hasBattles
+            ? h("td", { class: "rnb-num", text: r.battles === null || r.battles === undefined ? "–" : String(r.battles) })
             : null,
         ],
       );

@@ -24,13 +24,17 @@ def leaderboard_chart(scores: pd.DataFrame, *, ci: bool = True, title: str | Non
     """Models sorted by score, best on top, with a point per score and a rule per 95 % interval.
 
     Args:
-        scores: A leaderboard frame (:func:`rapidata_nb.frames.leaderboard`): indexed by model (or with a
-            ``model`` column) with ``score`` and, for ``ci=True``, ``lower``/``upper``.
+        scores: A leaderboard frame (:func:`rapidata_nb.frames.leaderboard`, an MRI leaderboard's
+            ``standings_frame()``, ...): indexed by ``model``, with ``score`` and, for ``ci=True``,
+            ``lower``/``upper``; ``wins`` and ``battles`` join the tooltip when present.
         ci: Draw the interval rules (``x=lower``, ``x2=upper``).
         title: Chart title.
 
     Returns:
         A layered chart (rule + point, or point only).
+
+    Raises:
+        ValueError: The frame is not indexed by ``model`` or lacks a column it needs.
 
     Examples:
         >>> board = pd.DataFrame({"score": [1250.0, 1150.0], "lower": [1210.0, 1100.0],
@@ -38,16 +42,19 @@ def leaderboard_chart(scores: pd.DataFrame, *, ci: bool = True, title: str | Non
         >>> leaderboard_chart(board).to_dict()["layer"][0]["mark"]["type"]
         'rule'
     """
-    data = scores.reset_index() if "model" not in scores.columns else scores.copy()
-    if "model" not in data.columns:
-        data = data.rename(columns={data.columns[0]: "model"})
-    _require(data, ["model", "score", *(["lower", "upper"] if ci else [])], "leaderboard_chart")
-    data = data.sort_values("score", ascending=False, kind="stable")
-    keep = [c for c in ("model", "score", "lower", "upper", "battles", "rank") if c in data.columns]
+    if scores.index.name != "model":
+        raise ValueError(
+            "leaderboard_chart needs a leaderboard frame indexed by 'model' (e.g. frame.set_index('model')), "
+            f"got an index named {scores.index.name!r} and the columns {list(scores.columns)}"
+        )
+    _require(scores, ["score", *(["lower", "upper"] if ci else [])], "leaderboard_chart")
+    data = scores.reset_index().sort_values("score", ascending=False, kind="stable")
+    keep = [c for c in ("model", "score", "lower", "upper", "wins", "battles", "rank") if c in data.columns]
     data = data[keep].assign(model=data["model"].astype(str))
     order = data["model"].tolist()
-    lo = float(np.nanmin(data[["lower", "score"]].to_numpy())) if ci else float(data["score"].min())
-    hi = float(np.nanmax(data[["upper", "score"]].to_numpy())) if ci else float(data["score"].max())
+    bounds = data[["lower", "score", "upper"] if ci else ["score"]].to_numpy(dtype=float)
+    finite = bounds[np.isfinite(bounds)]  # NaN: no interval yet, or a model that has not played
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
     pad = max((hi - lo) * 0.05, 1.0)
     x_scale = alt.Scale(domain=[lo - pad, hi + pad], zero=False)
     y = alt.Y("model:N", sort=order, title=None)

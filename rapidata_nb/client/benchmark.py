@@ -161,6 +161,26 @@ def _filters(
     return params
 
 
+def _leaderboard_frame(items: list[dict[str, Any]]) -> pd.DataFrame:
+    """Standing items, best first, as a leaderboard frame (``score`` NaN for who has not played yet)."""
+    import pandas as pd
+
+    def bound(item: dict[str, Any], offset: str, sign: float) -> float:
+        score, interval = item.get("score"), item.get("confidenceInterval")
+        return float("nan") if score is None or interval is None else score + sign * interval[offset]
+
+    return pd.DataFrame(
+        {
+            "score": [float("nan") if p.get("score") is None else float(p["score"]) for p in items],
+            "lower": [bound(p, "lowerOffset", -1.0) for p in items],
+            "upper": [bound(p, "upperOffset", 1.0) for p in items],
+            "wins": [float(p["wins"]) for p in items],
+            "battles": [float(p["totalMatches"]) for p in items],
+        },
+        index=pd.Index([str(p["name"]) for p in items], name="model"),
+    )
+
+
 class RapidataLeaderboard:
     """One evaluation criterion of a benchmark.
 
@@ -277,35 +297,25 @@ class RapidataLeaderboard:
         ]
         return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
 
-    def _standings_with_intervals(
+    def standings_frame(
         self,
         tags: list[str] | None = None,
         country: list[str] | None = None,
         language: list[str] | None = None,
     ) -> pd.DataFrame:
-        """Standings plus ``lower``/``upper`` (95 % bootstrap interval): what the leaderboard widget draws."""
-        import pandas as pd
+        """The standings as a leaderboard frame: index ``model``; ``score, lower, upper, wins, battles``.
 
+        The same shape as :func:`rapidata_nb.frames.leaderboard`, so charts and the leaderboard widget take
+        it as is; ``lower``/``upper`` bound the 95 % bootstrap interval (NaN before a participant played).
+        Filters as in :meth:`get_standings`.
+        """
         body = (
             self._ctx.transport.request(
                 "GET", f"/leaderboard/{self.id}/standings/query", params=_filters(tags, country, language)
             )
             or {}
         )
-        rows = []
-        for p in body.get("items") or []:
-            score, ci = p.get("score"), p.get("confidenceInterval")
-            rows.append(
-                {
-                    "name": p["name"],
-                    "wins": p["wins"],
-                    "total_matches": p["totalMatches"],
-                    "score": score,
-                    "lower": None if score is None or ci is None else score - ci["lowerOffset"],
-                    "upper": None if score is None or ci is None else score + ci["upperOffset"],
-                }
-            )
-        return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score", "lower", "upper"])
+        return _leaderboard_frame(body.get("items") or [])
 
     def get_win_loss_matrix(
         self,
@@ -659,6 +669,21 @@ class RapidataBenchmark:
             for p in body.get("items") or []
         ]
         return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
+
+    def standings_frame(
+        self,
+        tags: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """The overall standings as a leaderboard frame (see :meth:`RapidataLeaderboard.standings_frame`)."""
+        body = (
+            self._ctx.transport.request(
+                "GET", f"/benchmark/{self.id}/standings/query", params=_filters(tags, country, language)
+            )
+            or {}
+        )
+        return _leaderboard_frame(body.get("items") or [])
 
     def _repr_html_(self) -> str:
         return f"<h4>{self.name}</h4>" + str(self.get_overall_standings().to_html(index=False))

@@ -6,7 +6,13 @@ Importing this package registers the ``rapidata`` DataFrame accessor (``import r
 from __future__ import annotations
 
 from rapidata_nb.frames import accessor as _accessor  # registers df.rapidata
-from rapidata_nb.frames.analysis import as_battles, krippendorff_alpha, leaderboard, win_matrix
+from rapidata_nb.frames.analysis import (
+    as_battles,
+    from_standings,
+    krippendorff_alpha,
+    leaderboard,
+    win_matrix,
+)
 from rapidata_nb.frames.exports import to_battles, to_crowdkit, to_parquet
 from rapidata_nb.frames.job import ArenaJob, Job, JobFailedError, RankJob
 from rapidata_nb.frames.jobs import (
@@ -48,6 +54,7 @@ __all__ = [
     "detect_data_type",
     "draw",
     "free_text",
+    "from_standings",
     "human_sample",
     "judge_report",
     "krippendorff_alpha",

@@ -125,7 +125,9 @@ class RapidataAccessor:
     def chart(self, **kwargs: Any) -> alt.TopLevelMixin:
         """The natural chart for this frame.
 
-        - a leaderboard (``score``, ``lower``, ``upper``) → :func:`~rapidata_nb.charts.leaderboard_chart`;
+        - a leaderboard (``score``, ``lower``, ``upper``) → :func:`~rapidata_nb.charts.leaderboard_chart`, and
+          so are the SDK's MRI standings (``name, wins, total_matches, score``, through
+          :func:`~rapidata_nb.frames.from_standings`);
         - a square win matrix → :func:`~rapidata_nb.charts.win_rate_heatmap`;
         - a results frame (``votes_*``) → :func:`~rapidata_nb.charts.vote_split_chart`;
         - a responses frame (``choice``) → :func:`~rapidata_nb.charts.breakdown_chart` (``by="country"``).
@@ -135,6 +137,8 @@ class RapidataAccessor:
         frame = self._obj
         columns = set(frame.columns)
         if "score" in columns:
+            if "total_matches" in columns:
+                frame = analysis.from_standings(frame)
             return charts.leaderboard_chart(frame, **kwargs)
         if len(frame) and list(frame.index) == list(frame.columns):
             return charts.win_rate_heatmap(frame, **kwargs)

@@ -1,5 +1,11 @@
 """Analyses of tidy frames: battles, leaderboard, win matrix, agreement.
 
+Leaderboards share one frame schema wherever they come from (:func:`leaderboard` here, an MRI
+leaderboard's ``standings_frame()``, :func:`from_standings` for the SDK's standings, the prediction-powered
+leaderboard): indexed by ``model``, best first, with the columns ``score`` (Elo-like scale), ``lower`` and
+``upper`` (the interval; NaN when unknown), and, where counted, ``wins`` and ``battles``; producers may add
+columns. Charts and the leaderboard widget read these columns by name.
+
 Each function takes a tidy frame and returns a new one; the maths lives in :mod:`rapidata_nb.engine`
 (Bradley–Terry, bootstrap, win counts, Krippendorff's α). The frame is
 encoded once (``np.unique(..., return_inverse=True)``) and the kernels see integer codes only (STYLE §3 item
@@ -16,7 +22,7 @@ import pandas as pd
 
 from rapidata_nb.frames.exports import to_battles
 
-__all__ = ["as_battles", "krippendorff_alpha", "leaderboard", "win_matrix"]
+__all__ = ["as_battles", "from_standings", "krippendorff_alpha", "leaderboard", "win_matrix"]
 
 
 def as_battles(
@@ -200,6 +206,30 @@ def leaderboard(
     order = {name: k for k, name in enumerate(board.index)}
     board["better_than"] = [sorted(b, key=order.__getitem__) for b in board["better_than"]]
     return board[columns]
+
+
+def from_standings(standings: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard frame of the SDK's standings (``get_standings()``, ``get_overall_standings()``).
+
+    ``name`` becomes the ``model`` index and ``total_matches`` the ``battles``; the standings carry no
+    interval, so ``lower``/``upper`` are NaN (an MRI leaderboard's ``standings_frame()`` has them).
+
+    Raises:
+        ValueError: The frame lacks the standings' columns.
+    """
+    missing = [c for c in ("name", "score", "wins", "total_matches") if c not in standings.columns]
+    if missing:
+        raise ValueError(f"standings need the columns {missing}; the frame has {list(standings.columns)}")
+    return pd.DataFrame(
+        {
+            "score": standings["score"].astype(float).to_numpy(),
+            "lower": np.nan,
+            "upper": np.nan,
+            "wins": standings["wins"].astype(float).to_numpy(),
+            "battles": standings["total_matches"].astype(float).to_numpy(),
+        },
+        index=pd.Index(standings["name"].astype(str), name="model"),
+    )
 
 
 def krippendorff_alpha(items: npt.ArrayLike, labels: npt.ArrayLike) -> float:

@@ -115,11 +115,7 @@ def show_standings(source: Any) -> Any:
     """Display a :class:`Leaderboard` of an MRI leaderboard (with intervals) or of a benchmark's standings."""
     from rapidata_nb.widgets.leaderboard import Leaderboard
 
-    if hasattr(source, "_standings_with_intervals"):
-        frame = source._standings_with_intervals()
-    else:
-        frame = source.get_overall_standings()
-    return _display(Leaderboard(frame))
+    return _display(Leaderboard(source.standings_frame()))
 
 
 def show_labeler(**session: Any) -> Any:

@@ -151,13 +151,13 @@ def test_winloss_matrix_100_by_100_renders_on_one_canvas(bridge: Any, shot: Any)
 def test_leaderboard_sorted_with_intervals_and_selection(bridge: Any, shot: Any) -> None:
     frame = pd.DataFrame(
         {
-            "name": ["sdxl", "flux", "dalle", "mj"],
             "score": [1180.0, 1260.0, 1090.0, 1215.0],
             "lower": [1150.0, 1230.0, 1040.0, 1170.0],
             "upper": [1210.0, 1300.0, 1130.0, 1250.0],
             "wins": [40, 61, 22, 52],
-            "total_matches": [90, 92, 88, 90],
-        }
+            "battles": [90, 92, 88, 90],
+        },
+        index=pd.Index(["sdxl", "flux", "dalle", "mj"], name="model"),
     )
     widget = Leaderboard(frame)
     page = bridge.page
@@ -165,7 +165,7 @@ def test_leaderboard_sorted_with_intervals_and_selection(bridge: Any, shot: Any)
     assert page.locator(".rnb-lb-name").all_inner_texts() == ["flux", "mj", "sdxl", "dalle"]
     assert page.locator(".rnb-interval-range").count() == 4
     shot("leaderboard")
-    page.locator('tr[data-name="sdxl"]').click()
+    page.locator('tr[data-model="sdxl"]').click()
     bridge.settle()
     assert widget.selected == "sdxl"
 
@@ -343,7 +343,9 @@ def test_empty_widgets_render_without_errors(bridge: Any) -> None:
     assert page.locator(".rnb-error").count() == 0 and page.locator("canvas").count() == 1
     bridge.mount(ResultsGallery({"info": {"type": "Compare"}, "results": []}), "results_gallery")
     assert page.locator(".rnb-empty").inner_text() == "No datapoints match."
-    bridge.mount(Leaderboard(pd.DataFrame(columns=["name", "score"])), "leaderboard")
+    bridge.mount(
+        Leaderboard(pd.DataFrame(columns=["score"], index=pd.Index([], name="model"))), "leaderboard"
+    )
     assert page.locator(".rnb-error").count() == 0
     bridge.mount(JobProgress([], start=False), "job_progress")
     assert page.locator(".rnb-empty").inner_text() == "No jobs"
@@ -380,12 +382,8 @@ def test_results_widgets_fit_a_phone(browser: Any, static_server: Any, images: d
             ),
             "leaderboard": Leaderboard(
                 pd.DataFrame(
-                    {
-                        "name": ["flux", "mj"],
-                        "score": [1250.0, 1180.0],
-                        "lower": [1200.0, 1130.0],
-                        "upper": [1300.0, 1230.0],
-                    }
+                    {"score": [1250.0, 1180.0], "lower": [1200.0, 1130.0], "upper": [1300.0, 1230.0]},
+                    index=pd.Index(["flux", "mj"], name="model"),
                 )
             ),
         }

@@ -9,7 +9,9 @@ import pytest
 
 from rapidata_nb import RapidataClient
 from rapidata_nb.client.benchmark import RapidataBenchmark, RapidataLeaderboard, resolve_budget
+from rapidata_nb.frames import from_standings
 from rapidata_nb.server.crowd.truth import asset_quality
+from rapidata_nb.widgets import Leaderboard
 
 SEED = 7  # the live server's crowd seed
 PROMPTS = [f"prompt number {i}" for i in range(20)]
@@ -84,9 +86,23 @@ def test_standings_follow_latent_quality(study: Any) -> None:
     assert matrix.loc["model-best", "model-poor"] >= 15
     assert (matrix.to_numpy() + matrix.to_numpy().T)[~np.eye(4, dtype=bool)].tolist() == [20.0] * 12
     assert all(matrix.loc[m, m] == 0 for m in MODELS)
-    with_ci = leaderboard._standings_with_intervals()  # what the leaderboard widget draws
-    assert list(with_ci["name"]) == MODELS
+    with_ci = leaderboard.standings_frame()  # what the leaderboard widget draws
+    assert list(with_ci.index) == MODELS
     assert ((with_ci["lower"] < with_ci["score"]) & (with_ci["score"] < with_ci["upper"])).all()
+
+
+def test_standings_are_one_leaderboard_frame_for_charts_and_the_widget(study: Any) -> None:
+    benchmark, leaderboard = study
+    standings = leaderboard.get_standings()
+    for frame in (leaderboard.standings_frame(), benchmark.standings_frame(), from_standings(standings)):
+        assert frame.index.name == "model" and list(frame.index) == MODELS
+        assert list(frame.columns) == ["score", "lower", "upper", "wins", "battles"]
+        assert frame["battles"].tolist() == [60.0] * 4 and frame["wins"].sum() == 120
+    # The chart names the models (it picked the first column by position and labelled them "0".."3").
+    for chart in (standings.rapidata.chart(), standings.rapidata.chart(ci=False)):
+        point = chart.to_dict()["layer"][-1]
+        assert point["encoding"]["y"]["sort"] == MODELS
+    assert [row["model"] for row in Leaderboard(leaderboard.standings_frame()).rows] == MODELS
 
 
 def test_tag_and_country_filters(study: Any) -> None:

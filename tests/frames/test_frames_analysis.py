@@ -8,7 +8,7 @@ import pytest
 
 import rapidata_nb.frames  # noqa: F401  (registers df.rapidata)
 from rapidata_nb.engine import ranking
-from rapidata_nb.frames import as_battles, krippendorff_alpha, leaderboard, win_matrix
+from rapidata_nb.frames import as_battles, from_standings, krippendorff_alpha, leaderboard, win_matrix
 
 
 def _battles(*rows: tuple[str, str, str, int]) -> pd.DataFrame:
@@ -164,3 +164,26 @@ def test_source_frame_joined_with_results_uses_its_model_columns() -> None:
     board = pairs.join(results).rapidata.leaderboard(n_rounds=0)
     assert list(board.index) == ["sdxl", "flux", "dalle"] or list(board.index) == ["flux", "sdxl", "dalle"]
     assert board.loc["dalle", "wins"] == 2 and board.loc["dalle", "losses"] == 6
+
+
+def test_the_sdk_standings_chart_names_the_models() -> None:
+    standings = pd.DataFrame(
+        {
+            "name": ["flux", "mj", "sdxl"],
+            "wins": [3.0, 2.0, 1.0],
+            "total_matches": [4.0] * 3,
+            "score": [1250.0, 1200.0, 1150.0],
+        }
+    )
+    for chart in (standings.rapidata.chart(ci=False), standings.rapidata.chart()):
+        point = chart.to_dict()["layer"][-1]
+        assert point["encoding"]["y"]["sort"] == ["flux", "mj", "sdxl"]  # it said "0", "1", "2"
+    board = from_standings(standings)
+    assert board.index.name == "model" and list(board.columns) == [
+        "score",
+        "lower",
+        "upper",
+        "wins",
+        "battles",
+    ]
+    assert board["battles"].tolist() == [4.0] * 3 and board["lower"].isna().all()

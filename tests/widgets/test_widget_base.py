@@ -36,7 +36,9 @@ FACTORIES = {
     ),
     "JobProgress": lambda **kw: JobProgress([DoneJob()], start=False, **kw),
     "WinLossMatrix": lambda **kw: WinLossMatrix(_matrix(), **kw),
-    "Leaderboard": lambda **kw: Leaderboard(pd.DataFrame({"name": ["a"], "score": [1.0]}), **kw),
+    "Leaderboard": lambda **kw: Leaderboard(
+        pd.DataFrame({"score": [1.0]}, index=pd.Index(["a"], name="model")), **kw
+    ),
     "ResultsGallery": lambda **kw: ResultsGallery([{"context": "c", "aggregatedResults": {"x": 1}}], **kw),
 }
 

@@ -88,9 +88,17 @@ def test_leaderboard_rows_from_the_frames_leaderboard_shape() -> None:
     )
     widget = Leaderboard(board)
     assert widget.rows == [
-        {"name": "b", "score": 1250.0, "lower": None, "upper": 1300.0, "wins": 7, "total_matches": 10},
-        {"name": "a", "score": 1150.0, "lower": 1100.0, "upper": 1200.0, "wins": 3, "total_matches": 10},
+        {"model": "b", "score": 1250.0, "lower": None, "upper": 1300.0, "wins": 7, "battles": 10},
+        {"model": "a", "score": 1150.0, "lower": 1100.0, "upper": 1200.0, "wins": 3, "battles": 10},
     ]
+    assert Leaderboard(board[["score"]]).rows[0] == {
+        "model": "b",
+        "score": 1250.0,
+        "lower": None,
+        "upper": None,
+        "wins": None,
+        "battles": None,
+    }
 
 
 def test_leaderboard_needs_a_score() -> None:
@@ -98,6 +106,13 @@ def test_leaderboard_needs_a_score() -> None:
         Leaderboard(pd.DataFrame({"name": ["a"], "elo": [1.0]}))
     with pytest.raises(TypeError, match="needs a pandas DataFrame"):
         Leaderboard([{"name": "a", "score": 1}])
+
+
+def test_leaderboard_reads_the_model_by_name_not_by_position() -> None:
+    with pytest.raises(
+        ValueError, match=r"indexed by 'model' \(e.g. frame.set_index\('model'\)\), got an index named None"
+    ):
+        Leaderboard(pd.DataFrame({"name": ["a", "b"], "score": [1.0, 2.0]}))
 
 
 # -- ResultsGallery ---------------------------------------------------------------------------------
@@ -252,7 +267,7 @@ def test_gallery_validation() -> None:
 def test_empty_inputs() -> None:
     matrix = WinLossMatrix(pd.DataFrame())
     assert (matrix.names, matrix.counts, matrix.scores) == ([], b"", [])
-    assert Leaderboard(pd.DataFrame(columns=["name", "score"])).rows == []
+    assert Leaderboard(pd.DataFrame(columns=["score"], index=pd.Index([], name="model"))).rows == []
     gallery = ResultsGallery({"info": {"type": "Compare"}, "results": []})
     assert (gallery.n_total, gallery.n_pages, gallery.cards, gallery.winners) == (0, 0, [], [])
 

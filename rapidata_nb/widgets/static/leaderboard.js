@@ -56,14 +56,14 @@ function render({ model, el }) {
     hi += pad;
     const x = (v) => `${((v - lo) / (hi - lo) * 100).toFixed(2)}%`;
     const hasWins = rows.some((r) => r.wins !== null && r.wins !== void 0);
-    const hasMatches = rows.some((r) => r.total_matches !== null && r.total_matches !== void 0);
+    const hasBattles = rows.some((r) => r.battles !== null && r.battles !== void 0);
     const head = h("tr", {}, [
       h("th", { class: "rnb-num", text: "#" }),
-      h("th", { text: "Name" }),
+      h("th", { text: "Model" }),
       h("th", { class: "rnb-num", text: "Score" }),
       h("th", { text: `Interval (${fmt(lo + pad)} – ${fmt(hi - pad)})` }),
       hasWins ? h("th", { class: "rnb-num", text: "Wins" }) : null,
-      hasMatches ? h("th", { class: "rnb-num", text: "Matches" }) : null
+      hasBattles ? h("th", { class: "rnb-num", text: "Battles" }) : null
     ]);
     const body = rows.map((r, i) => {
       const lower = r.lower ?? r.score;
@@ -71,17 +71,17 @@ function render({ model, el }) {
       return h(
         "tr",
         {
-          "data-name": r.name,
-          class: selected === r.name ? "rnb-chosen" : void 0,
+          "data-model": r.model,
+          class: selected === r.model ? "rnb-chosen" : void 0,
           style: { cursor: "pointer" },
           onclick: () => {
-            model.set("selected", selected === r.name ? null : r.name);
+            model.set("selected", selected === r.model ? null : r.model);
             model.save_changes();
           }
         },
         [
           h("td", { class: "rnb-num", text: String(i + 1) }),
-          h("td", { class: "rnb-lb-name", text: r.name }),
+          h("td", { class: "rnb-lb-name", text: r.model }),
           h("td", { class: "rnb-num rnb-lb-score", text: fmt(r.score) }),
           h("td", { title: `${fmt(lower)} – ${fmt(upper)}` }, [
             h("div", { class: "rnb-interval" }, [
@@ -91,7 +91,7 @@ function render({ model, el }) {
             ])
           ]),
           hasWins ? h("td", { class: "rnb-num", text: r.wins === null || r.wins === void 0 ? "–" : String(r.wins) }) : null,
-          hasMatches ? h("td", { class: "rnb-num", text: r.total_matches === null || r.total_matches === void 0 ? "–" : String(r.total_matches) }) : null
+          hasBattles ? h("td", { class: "rnb-num", text: r.battles === null || r.battles === void 0 ? "–" : String(r.battles) }) : null
         ]
       );
     });
