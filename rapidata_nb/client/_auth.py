@@ -17,10 +17,13 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
+
+if TYPE_CHECKING:
+    from rapidata_nb.client._transport import Transport
 
 __all__ = [
     "ClientCredentialsAuth",
@@ -121,9 +124,9 @@ class ClientCredentialsAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         return self.sync_auth_flow(request)
 
-    def fetch_token(self, client: httpx.Client) -> dict[str, Any]:
+    def fetch_token(self, transport: Transport) -> dict[str, Any]:
         """Fetch a fresh token now (used at construction to fail fast on bad credentials)."""
-        response = client.send(self._token_request(), auth=None)
+        response = transport.send_unauthenticated(self._token_request)
         with self._lock:
             self._store(response)
         assert self.token is not None

@@ -3,16 +3,17 @@
 Request path (one concern per method, as in httpx's ``Client.send``):
 ``request()`` → ``_send_with_retries()`` → ``httpx.Client.send()`` (auth flow) → ``raise_for_status()``.
 
-Retried: HTTP 429/502/503/504 (``Retry-After`` honoured up to 60 s) and transport errors (connect, read,
-write, timeout, protocol). Every other non-2xx answer becomes a ``RapidataError`` in ``raise_for_status``,
-the single place where error bodies are read.
+Retried: HTTP 429/502/503/504 (``Retry-After`` honoured up to 60 s), of the request itself or of the token
+exchange its auth flow makes, and transport errors (connect, read, write, timeout, protocol). Every other
+non-2xx answer becomes a ``RapidataError`` in ``raise_for_status``, the single place where error bodies are
+read.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -167,12 +168,16 @@ class Transport:
         raise_for_status(response)
         return response
 
-    def _send_with_retries(self, build: Any, retries: int) -> httpx.Response:
+    def send_unauthenticated(self, build: Callable[[], httpx.Request]) -> httpx.Response:
+        """Send ``build()`` without the auth flow (the token exchange itself), retried like any request."""
+        return self._send_with_retries(build, self.max_retries, authenticate=False)
+
+    def _send_with_retries(self, build: Any, retries: int, *, authenticate: bool = True) -> httpx.Response:
         attempt = 0
         while True:
             request = build()
             try:
-                response = self.http.send(request)
+                response = self.http.send(request) if authenticate else self.http.send(request, auth=None)
             except httpx.TransportError as exc:
                 if attempt >= retries:
                     raise RapidataError(
@@ -182,6 +187,11 @@ class Transport:
                     ) from exc
                 delay = self._backoff(attempt)
                 logger.debug("%s %s failed (%s); retrying in %.2fs", request.method, request.url, exc, delay)
+            except RapidataError as exc:  # the auth flow's token exchange was answered with an error
+                if exc.status_code not in _RETRY_STATUS or exc.response is None or attempt >= retries:
+                    raise
+                delay = self._retry_after(exc.response) or self._backoff(attempt)
+                logger.debug("token request -> %s; retrying in %.2fs", exc.status_code, delay)
             else:
                 if response.status_code not in _RETRY_STATUS or attempt >= retries:
                     return response

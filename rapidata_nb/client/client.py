@@ -207,10 +207,11 @@ class RapidataClient:
     def _fetch_first_token(self, auth: ClientCredentialsAuth) -> None:
         for _ in range(10):  # each round forgets one rejected saved credential
             try:
-                auth.fetch_token(self._transport.http)
-            except httpx.TransportError as exc:
-                raise RapidataError(message=f"Cannot reach {self.endpoints.auth}: {exc}") from None
+                auth.fetch_token(self._transport)
             except RapidataError as exc:
+                if exc.status_code is None:  # no answer at all, after the transport's retries
+                    reason = exc.original_exception or exc
+                    raise RapidataError(message=f"Cannot reach {self.endpoints.auth}: {reason}") from None
                 if exc.status_code not in (400, 401, 403):
                     raise
                 self._recover_from_rejection(auth, exc)
@@ -281,7 +282,7 @@ class RapidataClient:
         auth = self._transport.http.auth
         if isinstance(auth, ClientCredentialsAuth):
             if auth._expired():
-                auth.fetch_token(self._transport.http)
+                auth.fetch_token(self._transport)
             assert auth.token is not None
             return dict(auth.token)
         if isinstance(auth, StaticTokenAuth):

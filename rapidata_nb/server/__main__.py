@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="labeling session deadline in seconds (default 25)",
     )
+    parser.add_argument(
+        "--db-lock-timeout",
+        type=float,
+        default=None,
+        help="seconds to wait for a database lock before answering 503 (default 10)",
+    )
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
     parser.add_argument(
@@ -88,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "public_url": args.public_url,
         "token_ttl_seconds": args.token_ttl_seconds,
         "session_seconds": args.session_seconds,
+        "db_lock_timeout": args.db_lock_timeout,
     }
     if args.data_dir is not None:
         options["data_dir"] = args.data_dir

@@ -141,7 +141,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.assets_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout=settings.db_lock_timeout)
     create_schema(engine)
     session_factory = make_session_factory(engine)
     with startup_lock(engine), session_factory() as session:  # replicas on one PostgreSQL seed in turn

@@ -8,7 +8,9 @@
      ├── ForbiddenError (403)
      ├── NotFoundError (404)          unknown id (or one the caller does not own)
      ├── ConflictError (409)          stale base revision, not-ready cost estimate
-     └── UnprocessableError (422)     schema validation failures (pydantic)
+     ├── UnprocessableError (422)     schema validation failures (pydantic)
+     └── ServiceUnavailableError (503) the store is busy: a lock or a pooled connection was not free in
+                                      time (``is_busy``); carries ``Retry-After``, and nothing was changed
 
 Every error response carries the ``x-trace-id`` header and the same id in the body. Routes raise; they never
 build error bodies.
@@ -23,7 +25,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,10 +36,12 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "NotFoundError",
+    "ServiceUnavailableError",
     "TraceIdMiddleware",
     "UnauthorizedError",
     "UnprocessableError",
     "install_error_handlers",
+    "is_busy",
 ]
 
 logger = logging.getLogger("rapidata_nb.server")
@@ -89,6 +94,42 @@ class UnprocessableError(ApiError):
     status_code = 422
 
 
+class ServiceUnavailableError(ApiError):
+    """503: the server cannot take the request right now; ``Retry-After`` says when to come back."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int = 1, **extra: Any) -> None:
+        super().__init__(message, **extra)
+        self.retry_after = retry_after
+
+
+_BUSY_SQLSTATES = frozenset(
+    {
+        "55P03",  # lock_not_available: lock_timeout passed
+        "57014",  # query_canceled: statement_timeout passed
+        "40001",  # serialization_failure
+        "40P01",  # deadlock_detected: PostgreSQL aborted one side, a retry succeeds
+    }
+)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means "busy, try again" rather than a fault: no lock or pooled connection
+    came free within the lock timeout (``store.db.make_engine``). The transaction was rolled back."""
+    if isinstance(exc, PoolTimeoutError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+_BUSY = ServiceUnavailableError("The server's database is busy; retry after the time in Retry-After")
+
+
 def _trace_id(request: Request) -> str:
     trace_id = getattr(request.state, "trace_id", None)
     if not trace_id:
@@ -97,12 +138,16 @@ def _trace_id(request: Request) -> str:
     return str(trace_id)
 
 
-def _error(request: Request, status_code: int, message: str, **extra: Any) -> JSONResponse:
+def _error(
+    request: Request, status_code: int, message: str, *, retry_after: int | None = None, **extra: Any
+) -> JSONResponse:
     trace_id = _trace_id(request)
     body = {"message": message, "traceId": trace_id, **extra}
     headers = {"x-trace-id": trace_id}
     if status_code == 401:
         headers["www-authenticate"] = "Bearer"
+    if retry_after is not None:
+        headers["retry-after"] = str(retry_after)
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
@@ -127,7 +172,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _error(request, exc.status_code, exc.message, **exc.extra)
+        retry_after = exc.retry_after if isinstance(exc, ServiceUnavailableError) else None
+        return _error(request, exc.status_code, exc.message, retry_after=retry_after, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -154,6 +200,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _data_error(request: Request, exc: DataError) -> JSONResponse:
         # PostgreSQL refuses a value for its column type (e.g. an integer beyond 32 bits); nothing was stored
         return _error(request, 400, "A value in the request is out of range for the server's database")
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeoutError)
+    async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_busy(exc):
+            logger.warning("busy store on %s %s: %s", request.method, request.url.path, exc)
+            return await _api_error(request, _BUSY)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

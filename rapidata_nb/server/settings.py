@@ -46,6 +46,8 @@ class ServerSettings(BaseModel):
         public_url: Base URL used in links (asset URLs, pages); defaults to the request's origin.
         session_seconds: How long a served task stays answerable by a human labeler (the docs' 25 s of
             work per session); later answers are rejected.
+        db_lock_timeout: Seconds a request waits for a database lock (or a pooled connection) before the
+            server answers 503 with ``Retry-After``: a busy store is a reason to come back, not an error.
     """
 
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -59,6 +61,7 @@ class ServerSettings(BaseModel):
     token_ttl_seconds: int = Field(3600, ge=1)
     public_url: str | None = None
     session_seconds: float = Field(25.0, gt=0, le=3600)
+    db_lock_timeout: float = Field(10.0, gt=0, le=600)
 
     @field_validator("database_url", mode="before")
     @classmethod

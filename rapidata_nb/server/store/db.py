@@ -39,16 +39,25 @@ _STARTUP_LOCK_KEY = 0x52415049  # "RAPI": one advisory lock id for migrations + 
 _T = TypeVar("_T", bound=Select)  # type: ignore[type-arg]  # any row shape
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, lock_timeout: float = 30.0) -> Engine:
     """Create the engine for ``url``.
 
     SQLite gets WAL, FULL sync, a busy timeout and immediate transactions. PostgreSQL gets a connection pool
-    sized for the request threadpool plus the crowd and programs threads, and pre-ping (a restarted
-    database does not break the next request).
+    sized for the request threadpool plus the crowd and programs threads, pre-ping (a restarted database
+    does not break the next request) and a ``lock_timeout``. ``lock_timeout`` seconds bound every wait for a
+    lock or a pooled connection; past it the statement fails, and the API answers 503 (``errors.is_busy``).
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=40, pool_timeout=60)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        options = f"-c lock_timeout={int(lock_timeout * 1000)}"
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=20,
+            max_overflow=40,
+            pool_timeout=lock_timeout,
+            connect_args={"options": options},
+        )
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -57,7 +66,7 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -104,12 +113,15 @@ def startup_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     with engine.connect() as conn:
+        # a replica waits for another's migrations as long as they take, not the requests' lock timeout
+        conn.execute(text("SET lock_timeout = 0"))
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _STARTUP_LOCK_KEY})
         conn.commit()
         try:
             yield
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _STARTUP_LOCK_KEY})
+            conn.execute(text("RESET lock_timeout"))  # back to the engine's, before the pool reuses it
             conn.commit()
 
 
