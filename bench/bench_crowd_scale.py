@@ -38,31 +38,41 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_ID, CLIENT_SECRET = "scale", "scale-secret"
 
-# A person in the browser: one session, fetch one task, answer it, repeat until stdin closes.
+# A person in the browser: one session; fetch one task, answer it, think 0.2 s (the feed allows 10 requests a
+# second per session), repeat until stdin closes.
 PROBE = textwrap.dedent(
     """
     import json, sys, threading, time, httpx
     url = sys.argv[1]
     stop = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
-    fetch, answer, empty = [], [], 0
+    fetch, answer, empty, limited = [], [], 0, 0
+
+    def call(method, path, **kw):
+        global limited
+        while True:
+            t = time.perf_counter()
+            response = http.request(method, path, **kw)
+            if response.status_code != 429:
+                return time.perf_counter() - t, response.raise_for_status()
+            limited += 1
+            stop.wait(float(response.headers.get("retry-after", "1")))
+
     with httpx.Client(base_url=url, timeout=60) as http:
         profile = {"country": "DE", "language": "de", "age": "30-39", "gender": "Female", "device": "Desktop"}
         sid = http.post("/labeler/session", json=profile).raise_for_status().json()["sessionId"]
         while not stop.is_set():
-            t = time.perf_counter()
-            items = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 1}).raise_for_status().json()
-            fetch.append(time.perf_counter() - t)
-            if not items.get("items"):
+            took, response = call("GET", f"/labeler/session/{sid}/tasks", params={"limit": 1})
+            fetch.append(took)
+            items = response.json().get("items")
+            if items:
+                body = {"taskId": items[0]["taskId"], "answer": {"winner": 0}}
+                took, _ = call("POST", f"/labeler/session/{sid}/answers", json=body)
+                answer.append(took)
+            else:
                 empty += 1
-                stop.wait(0.05)
-                continue
-            task = items["items"][0]
-            t = time.perf_counter()
-            body = {"taskId": task["taskId"], "answer": {"winner": 0}}
-            http.post(f"/labeler/session/{sid}/answers", json=body)
-            answer.append(time.perf_counter() - t)
-    print(json.dumps({"fetch": fetch, "answer": answer, "empty": empty}))
+            stop.wait(0.2)
+    print(json.dumps({"fetch": fetch, "answer": answer, "empty": empty, "limited": limited}))
     """
 )
 
@@ -196,6 +206,7 @@ def stop_probe(probe: subprocess.Popen[str]) -> dict[str, Any]:
         "fetches": len(seen["fetch"]),
         "answers": len(seen["answer"]),
         "empty_fetches": seen["empty"],
+        "rate_limited": seen["limited"],
         "fetch_p50_ms": round(percentile(seen["fetch"], 0.5), 1),
         "fetch_p99_ms": round(percentile(seen["fetch"], 0.99), 1),
         "answer_p50_ms": round(percentile(seen["answer"], 0.5), 1),
