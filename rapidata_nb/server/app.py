@@ -45,6 +45,7 @@ from rapidata_nb.server.routes import (
 from rapidata_nb.server.security import SecurityMiddleware
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
+from rapidata_nb.server.store.assets import import_disk_files
 from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory, startup_lock
 from rapidata_nb.server.store.labeling import seed_store
 from rapidata_nb.server.web import router as web
@@ -140,14 +141,16 @@ def create_app(settings: ServerSettings) -> FastAPI:
     the crowd starts with the app's lifespan and stops with it.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.assets_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url, lock_timeout=settings.db_lock_timeout)
     create_schema(engine)
     session_factory = make_session_factory(engine)
     with startup_lock(engine), session_factory() as session:  # replicas on one PostgreSQL seed in turn
         seed_store(session, settings)
         credentials = ensure_local_client(session=session, settings=settings)
+        moved = import_disk_files(session=session, assets_dir=settings.assets_dir)
         session.commit()
+    for path in moved:  # committed: the database holds their bytes now
+        path.unlink(missing_ok=True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -88,5 +88,5 @@ class ServerSettings(BaseModel):
 
     @property
     def assets_dir(self) -> Path:
-        """Directory of stored asset files (content-addressed by sha256)."""
+        """Where servers before asset chunks kept uploaded files; moved into the database at start."""
         return self.data_dir / "assets"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -88,3 +89,26 @@ def test_serve_with_workers_runs_several_processes_on_one_port(
         poll(lambda: server.log().count("Started server process") == 2, timeout=30, message="2 workers")
     finally:
         server.stop()
+
+
+def test_a_file_uploaded_through_one_replica_is_served_by_another(postgres_url: str, tmp_path: Path) -> None:
+    """Replicas on separate machines share nothing but the database: each has its own data directory."""
+    first, second = (
+        LiveServer(tmp_path / name, crowd=False, extra_args=("--database-url", postgres_url))
+        for name in ("machine-a", "machine-b")
+    )
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 9000  # about 2.3 MB: three chunks
+    try:
+        first.start()
+        second.start()
+        with first.client() as api:
+            upload = api.post("/asset/file", files={"file": ("big.png", data, "image/png")})
+        upload.raise_for_status()
+        served = httpx.get(f"{second.url}/assets/{upload.json()['fileName']}")
+        assert served.status_code == 200
+        assert served.headers["content-type"] == "image/png"
+        assert served.content == data
+        assert not (tmp_path / "machine-b" / "assets").exists()
+    finally:
+        first.stop()
+        second.stop()

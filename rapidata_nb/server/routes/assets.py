@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from rapidata_nb.api.models import (
     BatchUploadItem,
@@ -15,7 +16,7 @@ from rapidata_nb.api.models import (
     CreateBatchUploadOutput,
     UploadAssetOutput,
 )
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
+from rapidata_nb.server.deps import CurrentUser, SessionDep
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.loaders import BatchUploadDep
 from rapidata_nb.server.security import check_upload
@@ -25,6 +26,7 @@ from rapidata_nb.server.store.models import BatchUpload
 router = APIRouter(tags=["asset"])
 
 _MAX_FILE_BYTES = 200 * 1024 * 1024
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def _batch_result(session: SessionDep, batch: BatchUpload) -> BatchUploadResult:
@@ -50,7 +52,7 @@ def _batch_result(session: SessionDep, batch: BatchUpload) -> BatchUploadResult:
 
 @router.post("/asset/file")
 def upload_file(
-    file: Annotated[UploadFile, File()], session: SessionDep, settings: SettingsDep, user: CurrentUser
+    file: Annotated[UploadFile, File()], session: SessionDep, user: CurrentUser
 ) -> UploadAssetOutput:
     """Store an uploaded file (content-addressed) and return its ``fileName``."""
     data = file.file.read(_MAX_FILE_BYTES + 1)
@@ -61,7 +63,6 @@ def upload_file(
     check_upload(file.filename or "file", file.content_type, data[:512])
     asset = store.store_file(
         session=session,
-        assets_dir=settings.assets_dir,
         owner_id=user.customer_id,
         data=data,
         filename=file.filename or "file",
@@ -124,20 +125,45 @@ def abort_batch_upload(batch: BatchUploadDep) -> Response:
     return Response(status_code=204)
 
 
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``(start, stop)`` of a single ``Range: bytes=a-b`` that fits the file; ``None`` for the whole file
+    (no header, or several ranges, which a server may answer in full)."""
+    match = _RANGE.match(header.strip()) if header else None
+    if match is None or not any(match.groups()):
+        return None
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        return max(size - int(last), 0), size
+    start, stop = int(first), min(int(last) + 1 if last else size, size)
+    return (start, stop) if start < stop else None
+
+
 @router.get("/assets/{file_name}", response_model=None)
-def get_asset_file(file_name: str, session: SessionDep, settings: SettingsDep) -> Response:
-    """Serve a stored file, or redirect to the URL of a URL asset (public, like a CDN)."""
+def get_asset_file(file_name: str, request: Request, session: SessionDep) -> Response:
+    """Serve a stored file (byte ranges for media players), or redirect to a URL asset (public, like a
+    CDN)."""
     asset = store.get_asset(session=session, file_name=file_name)
     if asset is None:
         raise NotFoundError(f"Asset '{file_name}' not found")
     if asset.kind == "url" and asset.url:
         return RedirectResponse(asset.url, status_code=302)
     assert asset.sha256 is not None
-    path = store.blob_path(settings.assets_dir, asset.sha256)
-    if not path.exists():
+    if not store.chunk_count(session=session, sha256=asset.sha256):
         raise NotFoundError(f"Asset '{file_name}' has no stored file")
-    return FileResponse(
-        path,
+    size = int(asset.size or 0)
+    span = _byte_range(request.headers.get("range"), size)
+    start, stop = span or (0, size)
+    headers = {
+        "cache-control": "public, max-age=31536000, immutable",
+        "accept-ranges": "bytes",
+        "content-length": str(stop - start),
+    }
+    if span is not None:
+        headers["content-range"] = f"bytes {start}-{stop - 1}/{size}"
+    body = store.read_range(request.app.state.session_factory, sha256=asset.sha256, start=start, stop=stop)
+    return StreamingResponse(
+        body,
+        status_code=206 if span else 200,
         media_type=asset.content_type or "application/octet-stream",
-        headers={"cache-control": "public, max-age=31536000, immutable"},
+        headers=headers,
     )

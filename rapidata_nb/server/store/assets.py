@@ -1,35 +1,47 @@
 """Repository of stored assets and batch uploads.
 
-Files are content-addressed on disk (``<data_dir>/assets/<sha256>``); URLs are stored by reference and never
-downloaded (DESIGN §7), so the server works offline with the docs' ``https://assets.rapidata.ai/...`` URLs.
+Files are content-addressed, and their bytes live in the database as chunks (:class:`AssetChunk`), so
+replicas on one PostgreSQL serve each other's uploads and a backup of the database is a backup of the files.
+URLs are stored by reference and never downloaded (DESIGN §7), so the server works offline with the docs'
+``https://assets.rapidata.ai/...`` URLs.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import logging
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rapidata_nb.server.store.db import insert_ignoring_duplicates
 from rapidata_nb.server.store.labeling import new_id
-from rapidata_nb.server.store.models import Asset, BatchUpload, BatchUploadItem
+from rapidata_nb.server.store.models import Asset, AssetChunk, BatchUpload, BatchUploadItem
 
 __all__ = [
+    "CHUNK_BYTES",
     "batch_items",
     "batches_for_correlation",
-    "blob_path",
+    "chunk_count",
     "create_batch_upload",
     "get_asset",
+    "import_disk_files",
     "is_http_url",
     "original_name_of",
+    "read_range",
     "store_file",
     "store_url",
     "url_basename",
 ]
+
+logger = logging.getLogger("rapidata_nb.server.store")
+
+CHUNK_BYTES = 1 << 20
+"""Bytes per stored chunk: a large file is written and served one chunk (one short query) at a time."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -53,28 +65,60 @@ def url_basename(url: str) -> str:
     return name or parsed.netloc
 
 
-def blob_path(assets_dir: Path, sha256: str) -> Path:
-    """Where the blob with this sha256 lives."""
-    if not _SHA.match(sha256):
-        raise ValueError("not a sha256")
-    return assets_dir / sha256
+def _store_bytes(session: Session, sha256: str, data: bytes) -> None:
+    """The chunks of ``data``, once per content (a concurrent upload of the same bytes is a no-op)."""
+    if chunk_count(session=session, sha256=sha256):
+        return
+    rows = [
+        {"sha256": sha256, "seq": seq, "data": data[offset : offset + CHUNK_BYTES]}
+        for seq, offset in enumerate(range(0, len(data), CHUNK_BYTES))
+    ]
+    insert_ignoring_duplicates(session, AssetChunk, rows)
+
+
+def chunk_count(*, session: Session, sha256: str) -> int:
+    """How many chunks of this content are stored (0: none)."""
+    return int(session.scalar(select(func.count()).where(AssetChunk.sha256 == sha256)) or 0)
+
+
+def read_range(
+    session_factory: Callable[[], Session], *, sha256: str, start: int, stop: int
+) -> Iterator[bytes]:
+    """Bytes ``start`` to ``stop`` (exclusive) of a stored file, one chunk per short transaction, so that
+    serving a large file holds no lock and no connection while the client reads."""
+    for seq in range(start // CHUNK_BYTES, (stop - 1) // CHUNK_BYTES + 1):
+        with session_factory() as session:
+            data = session.scalar(
+                select(AssetChunk.data).where(AssetChunk.sha256 == sha256, AssetChunk.seq == seq)
+            )
+        if data is None:
+            return
+        base = seq * CHUNK_BYTES
+        yield data[max(start - base, 0) : stop - base]
+
+
+def import_disk_files(*, session: Session, assets_dir: Path) -> list[Path]:
+    """Copy the files a server before asset chunks kept as ``<data_dir>/assets/<sha256>`` into the database.
+
+    Returns the files whose bytes the database now holds: the caller deletes them once it has committed.
+    """
+    held = []
+    for path in sorted(assets_dir.glob("*")) if assets_dir.is_dir() else []:
+        if _SHA.match(path.name):
+            _store_bytes(session, path.name, path.read_bytes())
+            held.append(path)
+    if held:
+        logger.info("moved %d stored files from %s into the database", len(held), assets_dir)
+    return held
 
 
 def store_file(
-    *, session: Session, assets_dir: Path, owner_id: str, data: bytes, filename: str, content_type: str | None
+    *, session: Session, owner_id: str, data: bytes, filename: str, content_type: str | None
 ) -> Asset:
-    """Store a file blob (once per content) and return its asset row (one per content + name)."""
+    """Store a file's bytes (once per content) and return its asset row (one per content + name)."""
     sha = hashlib.sha256(data).hexdigest()
     file_name = f"{sha[:32]}_{_safe_name(filename)}"
-    path = blob_path(assets_dir, sha)
-    if not path.exists():
-        assets_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+    _store_bytes(session, sha, data)
     asset = session.get(Asset, file_name)
     if asset is None:
         asset = Asset(

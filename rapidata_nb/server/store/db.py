@@ -25,6 +25,7 @@ from rapidata_nb.server.store.base import Base
 __all__ = [
     "create_schema",
     "import_models",
+    "insert_ignoring_duplicates",
     "is_postgres",
     "lock_row",
     "make_engine",
@@ -94,6 +95,18 @@ def skip_locked(query: _T) -> _T:
     SQLite ignores the clause (its writers are serialised by ``BEGIN IMMEDIATE`` already).
     """
     return query.with_for_update(skip_locked=True)
+
+
+def insert_ignoring_duplicates(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``, skipping any whose primary key exists (``ON CONFLICT DO NOTHING``; no race between
+    writers of the same row, e.g. two replicas storing the same upload)."""
+    if not rows:
+        return
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).on_conflict_do_nothing(), rows)
 
 
 def lock_row(session: Session, model: type[Any], row_id: Any) -> Any:

@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rapidata_nb.server.store.base import Base
@@ -71,8 +82,8 @@ class AccessToken(Base):
 class Asset(Base):
     """A stored asset, addressed by the ``fileName`` the upload returned.
 
-    Files are content-addressed: the blob lives at ``<data_dir>/assets/<sha256>`` and ``file_name`` is
-    ``<sha256[:32]>_<original name>``. URL assets are kept by reference (``url``), never downloaded.
+    Files are content-addressed: their bytes are the :class:`AssetChunk` rows of ``sha256`` and ``file_name``
+    is ``<sha256[:32]>_<original name>``. URL assets are kept by reference (``url``), never downloaded.
     """
 
     __tablename__ = "asset"
@@ -87,6 +98,20 @@ class Asset(Base):
     content_type: Mapped[str | None] = mapped_column(String(200))
     size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssetChunk(Base):
+    """One piece (at most ``store.assets.CHUNK_BYTES``) of a stored file's bytes, in ``seq`` order.
+
+    File bytes live in the database, not in a replica's data directory, so every replica serves every file
+    (docs/team-server.md); chunks let a large file be written and served piece by piece.
+    """
+
+    __tablename__ = "asset_chunk"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class BatchUpload(Base):

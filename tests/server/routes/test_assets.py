@@ -6,6 +6,9 @@ import hashlib
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+
+from tests.utils.stores import engine_of
 
 
 def test_file_upload_is_content_addressed(api: httpx.Client, live_server: Any) -> None:
@@ -26,8 +29,10 @@ def test_file_upload_is_content_addressed(api: httpx.Client, live_server: Any) -
     assert body["fileName"] == f"{sha[:32]}_cat.png"
     assert again.json()["fileName"] == body["fileName"]
     assert renamed.json()["fileName"] == f"{sha[:32]}_other.png"
-    # one blob on disk for both names
-    assert (live_server.data_dir / "assets" / sha).read_bytes() == data
+    # one copy of the bytes for both names, in the database
+    with engine_of(live_server).connect() as db:
+        chunks = db.execute(text("SELECT count(*) FROM asset_chunk WHERE sha256 = :s"), {"s": sha}).scalar()
+    assert chunks == 1
     served = httpx.get(f"{live_server.url}/assets/{body['fileName']}")
     assert served.status_code == 200
     assert served.content == data
@@ -89,3 +94,38 @@ def test_batch_upload_errors(api: httpx.Client) -> None:
     empty = api.post("/asset/batch-upload", json={"urls": []})
     assert empty.status_code == 422
     assert "urls" in empty.json()["message"]
+
+
+def test_a_large_file_is_served_whole_and_by_byte_range(api: httpx.Client, live_server: Any) -> None:
+    data = bytes(range(256)) * 10_000  # 2.56 MB: three chunks of 1 MiB
+    name = api.post("/asset/file", files={"file": ("clip.mp4", data, "video/mp4")}).json()["fileName"]
+    url = f"{live_server.url}/assets/{name}"
+    whole = httpx.get(url)
+    assert whole.status_code == 200
+    assert whole.content == data
+    assert whole.headers["accept-ranges"] == "bytes"
+    across = httpx.get(url, headers={"Range": "bytes=1048570-1048585"})  # spans the first chunk boundary
+    assert across.status_code == 206
+    assert across.headers["content-range"] == f"bytes 1048570-1048585/{len(data)}"
+    assert across.content == data[1048570:1048586]
+    tail = httpx.get(url, headers={"Range": "bytes=-10"})
+    assert (tail.status_code, tail.content) == (206, data[-10:])
+    several = httpx.get(url, headers={"Range": "bytes=0-1,5-6"})  # several ranges: the whole file
+    assert (several.status_code, several.content) == (200, data)
+
+
+def test_files_a_previous_server_kept_on_disk_move_into_the_database(live_server_factory: Any) -> None:
+    server = live_server_factory(crowd=False)
+    data = b"\x89PNG\r\n\x1a\n" + b"old pixels" * 50
+    with server.client() as api:
+        name = api.post("/asset/file", files={"file": ("old.png", data, "image/png")}).json()["fileName"]
+    sha = hashlib.sha256(data).hexdigest()
+    server.stop()
+    with engine_of(server).begin() as db:  # as a server before asset chunks left it: bytes on disk only
+        db.execute(text("DELETE FROM asset_chunk WHERE sha256 = :s"), {"s": sha})
+    legacy = server.data_dir / "assets" / sha
+    legacy.parent.mkdir(exist_ok=True)
+    legacy.write_bytes(data)
+    server.start()
+    assert httpx.get(f"{server.url}/assets/{name}").content == data
+    assert not legacy.exists()
