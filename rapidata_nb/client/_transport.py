@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -99,6 +100,8 @@ class Transport:
             headers={"X-Client": USER_AGENT, "User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=True,
         )
+        # A client dropped without close() (the SDK's examples never close theirs) still releases its sockets.
+        weakref.finalize(self, self.http.close)
 
     def close(self) -> None:
         """Close the connection pool."""

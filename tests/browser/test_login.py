@@ -68,7 +68,8 @@ class Process:
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.err: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
+        self.pump = threading.Thread(target=self._pump, daemon=True)
+        self.pump.start()
 
     def _pump(self) -> None:
         assert self.proc.stderr is not None
@@ -90,7 +91,13 @@ class Process:
         raise AssertionError(f"no login link within {timeout}s:\n{''.join(self.err)}")
 
     def finish(self, timeout: float = 180) -> str:
-        out, _ = self.proc.communicate(timeout=timeout)
+        # stderr belongs to the pump thread, so read stdout alone (communicate() would read and close both).
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        out = self.proc.stdout.read()  # until the process exits (bounded by pytest-timeout)
+        self.proc.wait(timeout=timeout)
+        self.pump.join(timeout=timeout)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
         while not self.lines.empty():
             self.err.append(self.lines.get())
         assert self.proc.returncode == 0, f"stdout:\n{out[-3000:]}\nstderr:\n{''.join(self.err)[-3000:]}"

@@ -113,19 +113,18 @@ def seed_env(tmp_path_factory: pytest.TempPathFactory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
     env.update(RAPIDATA_NB_HOME=str(home), RAPIDATA_NB_CROWD_PACE="0", PYTHONUNBUFFERED="1")
     env["HOME"] = str(tmp_path_factory.mktemp("home"))  # no stored credentials, no upload cache
-    server = subprocess.Popen(
+    with subprocess.Popen(  # leaving the block closes the pipe and waits for the process
         [sys.executable, "-c", KEEP_EMBEDDED_ALIVE],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    assert server.stdout is not None
-    banner = server.stdout.readline()
-    assert "rapidata_nb" in banner, banner
-    yield env, work
-    server.kill()
-    server.wait()
+    ) as server:
+        assert server.stdout is not None
+        banner = server.stdout.readline()
+        assert "rapidata_nb" in banner, banner
+        yield env, work
+        server.kill()
 
 
 @pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.stem)

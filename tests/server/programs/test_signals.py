@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -216,16 +217,26 @@ def test_schedule_survives_a_restart(live_server: LiveServer, definition_id: str
         api.post(f"/signal/{signal_id}/pause")
 
 
-def test_two_sessions_racing_for_one_tick_fire_it_once(live_server: LiveServer, definition_id: str) -> None:
+@pytest.fixture
+def factory(live_server: LiveServer) -> Iterator[Any]:
+    """Sessions on the live server's database, opened as a second server process would open them."""
+    from rapidata_nb.server.store.db import make_engine, make_session_factory
+
+    engine = make_engine(live_server.store_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def test_two_sessions_racing_for_one_tick_fire_it_once(
+    live_server: LiveServer, definition_id: str, factory: Any
+) -> None:
     """Two store sessions (as two server processes would) claim the same tick: exactly one wins."""
     from rapidata_nb.server.programs import signals
-    from rapidata_nb.server.store.db import make_engine, make_session_factory
     from rapidata_nb.server.store.programs import Signal, SignalRun, now_ms
 
     with live_server.client() as api:
         signal_id = create_signal(api, definition_id)
         api.post(f"/signal/{signal_id}/pause")  # keep the server's own scheduler out of the race
-    factory = make_session_factory(make_engine(live_server.store_url))
     with factory() as s:
         tick = s.get(Signal, signal_id).next_run_ms  # type: ignore[union-attr]
     first, second = factory(), factory()
@@ -327,16 +338,16 @@ def test_official_sdk_runs_the_signals_guide(tls_server: dict[str, str], tmp_pat
     assert (out["name"], out["hours"], out["audience"]) == ("Hourly prompt alignment", 1.0, "aud_MU1GZYoESyO")
 
 
-def test_downtime_fires_one_catch_up_tick_not_a_burst(live_server: LiveServer, definition_id: str) -> None:
+def test_downtime_fires_one_catch_up_tick_not_a_burst(
+    live_server: LiveServer, definition_id: str, factory: Any
+) -> None:
     """A tick missed by many intervals (server down) fires once; the schedule then continues from now."""
     from rapidata_nb.server.programs import signals
-    from rapidata_nb.server.store.db import make_engine, make_session_factory
     from rapidata_nb.server.store.programs import Signal
 
     with live_server.client() as api:
         signal_id = create_signal(api, definition_id)
         api.post(f"/signal/{signal_id}/pause")  # keep the server's own scheduler out of it
-    factory = make_session_factory(make_engine(live_server.store_url))
     with factory() as s, s.begin():
         tick = s.get(Signal, signal_id).next_run_ms  # type: ignore[union-attr]
         interval = 86_400_000
