@@ -8,6 +8,12 @@ same skeleton ``{info, summary, results[]}`` and are documented in ``docs/result
 Every aggregate comes from :mod:`rapidata_nb.engine`: votes, ratios, summed user scores, winners and
 ``confidencePerCategory`` from ``engine.aggregate.aggregate``; ranking scores from ``engine.ranking``.
 Numbers are rounded to 4 decimals, as in the documented examples.
+
+A document can be asked for one page at a time (``page``, ``pageSize``: datapoints in sort order). Each page
+holds its datapoints' results and a ``summary`` over them, whose counts add up across pages, and says where
+it stands in ``page`` (``number``, ``size``, ``totalPages``, ``totalDatapoints``). Our client downloads big
+results that way, so no single request runs long; without the parameters the whole document comes at once,
+as the official SDK expects. Ranking documents are small (one result per group) and always come whole.
 """
 
 from __future__ import annotations
@@ -16,20 +22,25 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.aggregate import aggregate
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store.assets import url_basename
+from rapidata_nb.server.store.db import is_postgres
 from rapidata_nb.server.store.definitions import get_revision, task_kind
 from rapidata_nb.server.store.labeling import JobTask, Labeler, Response, utcnow
 from rapidata_nb.server.store.models import Asset, Datapoint, Job, JobDefinition
 
-__all__ = ["RESULT_TYPES", "build_results"]
+__all__ = ["MAX_PAGE_SIZE", "PAGE_SIZE", "RESULT_TYPES", "build_results"]
+
+PAGE_SIZE = 1000
+"""Datapoints per page of a paged result download (about 10,000 responses at 10 per datapoint)."""
+MAX_PAGE_SIZE = 10_000
 
 RESULT_TYPES = {
     "compare": ("Compare", "4.1.0"),
@@ -49,7 +60,15 @@ LOCATE_RADIUS = 0.05
 
 def _iso(value: datetime) -> str:
     """ISO 8601 in UTC with an explicit offset (SQLite returns naive datetimes)."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _stored_iso(stored: str | datetime) -> str:
+    """ISO 8601 in UTC with an offset. SQLite's text (``2026-12-03 14:46:55.123456``, always UTC) is
+    rewritten, not parsed: parsing dominated the download of big results."""
+    if isinstance(stored, datetime):
+        return _iso(stored)
+    return stored.replace(" ", "T", 1) + "+00:00"
 
 
 def _r(x: float) -> float:
@@ -64,9 +83,8 @@ class _AssetRef:
     url: str | None
 
 
-@dataclass(frozen=True)
-class _Vote:
-    """One response, flattened."""
+class _Vote(NamedTuple):
+    """One response, flattened (a tuple: a big job builds 100,000s of them)."""
 
     datapoint: int
     answer: dict[str, Any]
@@ -82,7 +100,9 @@ class _Vote:
 class _Context:
     """What every document builder needs: the job, its revision, datapoints, assets and responses."""
 
-    def __init__(self, session: Session, job: Job, base_url: str) -> None:
+    def __init__(
+        self, session: Session, job: Job, base_url: str, page: tuple[int, int] | None = None
+    ) -> None:
         definition = session.get(JobDefinition, job.definition_id)
         assert definition is not None
         self.job = job
@@ -91,7 +111,11 @@ class _Context:
         self.workflow: dict[str, Any] = self.revision.workflow
         self.kind = task_kind(self.workflow)
         self.flags = {f["key"]: f["value"] for f in self.revision.rapid_feature_flags or []}
-        self.datapoints = dataset_store.list_datapoints(session=session, dataset_id=self.revision.dataset_id)
+        self.paged = page is not None and self.kind != "ranking"
+        offset, limit = page if page is not None and self.paged else (0, None)
+        self.datapoints = dataset_store.list_datapoints(
+            session=session, dataset_id=self.revision.dataset_id, offset=offset, limit=limit
+        )
         self.groups = dataset_store.list_groups(session=session, dataset_id=self.revision.dataset_id)
         self.index = {dp.id: i for i, dp in enumerate(self.datapoints)}
         names = {n for dp in self.datapoints for n in _file_names(_segment(dp, "asset"))}
@@ -103,50 +127,79 @@ class _Context:
         self.votes = self._load_votes(session, score_key)
 
     def _load_votes(self, session: Session, score_key: str) -> list[_Vote]:
-        rows = session.execute(
-            select(Response, Labeler)
-            .join(Labeler, Labeler.id == Response.labeler_id)
+        # plain columns rather than ORM objects: a big job has 100,000s of responses (bench_big_results.py)
+        query = (
+            select(
+                Response.datapoint_id,
+                Response.task_id,
+                Response.answer,
+                Response.shown_order,
+                Response.user_score,
+                Response.created_at if is_postgres(session) else type_coerce(Response.created_at, String),
+                Response.labeler_id,
+            )
             .where(Response.job_id == self.job.id)
             .order_by(Response.seq, Response.created_at, Response.id)
-        ).all()
+        )
+        if self.paged:
+            query = query.where(Response.datapoint_id.in_(list(self.index)))
+        rows = session.connection().execute(query).all()  # Core rows: no ORM bookkeeping per row
         pairs: dict[str, tuple[str | None, str | None]] = {}
         if self.kind == "ranking":
-            tasks = session.scalars(select(JobTask).where(JobTask.job_id == self.job.id))
+            tasks = session.execute(
+                select(JobTask.id, JobTask.item_a, JobTask.item_b).where(JobTask.job_id == self.job.id)
+            )
             pairs = {t.id: (t.item_a, t.item_b) for t in tasks}
-        votes = []
-        for response, labeler in rows:
-            position = self.index.get(response.datapoint_id or "", -1)
-            item_a = item_b = None
-            if self.kind == "ranking":
-                item_a, item_b = pairs.get(response.task_id, (None, None))
-                position = self.index.get(item_a or "", -1)
+        people = self._labelers(session, {row.labeler_id for row in rows})
+        index, ranking, votes = self.index, self.kind == "ranking", []
+        for datapoint_id, task_id, answer, shown, score, created, labeler_id in rows:
+            item_a, item_b = pairs.get(task_id, (None, None)) if ranking else (None, None)
+            position = index.get((item_a if ranking else datapoint_id) or "", -1)
             if position < 0:
                 continue
+            country, language, global_score, demographics = people[labeler_id]
             details = {
-                "country": labeler.country,
-                "language": labeler.language,
+                "country": country,
+                "language": language,
                 # the job's audience score, plus the labeler's global score as the docs show it
-                "userScores": {"global": _r(labeler.global_score), score_key: _r(response.user_score)},
-                "demographics": {
-                    "age": labeler.age,
-                    "gender": labeler.gender,
-                    "occupation": labeler.occupation,
-                },
+                "userScores": {"global": global_score, score_key: round(score, 4)},
+                "demographics": demographics,
             }
             votes.append(
                 _Vote(
-                    datapoint=position,
-                    answer=dict(response.answer or {}),
-                    score=float(response.user_score),
-                    details=details,
-                    labeler_id=labeler.id,
-                    created_at=_iso(response.created_at),
-                    shown_order=response.shown_order,
-                    item_a=item_a,
-                    item_b=item_b,
+                    position,
+                    answer or {},
+                    score,
+                    details,
+                    labeler_id,
+                    _stored_iso(created),
+                    shown,
+                    item_a,
+                    item_b,
                 )
             )
         return votes
+
+    @staticmethod
+    def _labelers(session: Session, ids: set[str]) -> dict[str, tuple[str, str, float, dict[str, str]]]:
+        """Country, language, global score and demographics of each labeler, read once per labeler."""
+        found = {}
+        listed = sorted(ids)
+        for start in range(0, len(listed), 900):  # below SQLite's limit of bound parameters
+            for p in session.execute(
+                select(
+                    Labeler.id,
+                    Labeler.country,
+                    Labeler.language,
+                    Labeler.global_score,
+                    Labeler.age,
+                    Labeler.gender,
+                    Labeler.occupation,
+                ).where(Labeler.id.in_(listed[start : start + 900]))
+            ):
+                demographics = {"age": p.age, "gender": p.gender, "occupation": p.occupation}
+                found[p.id] = (p.country, p.language, _r(p.global_score), demographics)
+        return found
 
     def asset_refs(self, segment: dict[str, Any] | None) -> list[_AssetRef]:
         """The assets of an ``Asset`` segment, in order."""
@@ -302,8 +355,12 @@ def _compare(ctx: _Context) -> dict[str, Any]:
         detailed = []
         for v in per_dp[row]:
             w = v.answer.get("winner")
-            voted = names[int(w)] if w in (0, 1) else w
-            entry: dict[str, Any] = {"votedFor": voted, **_user(v)}
+            entry: dict[str, Any] = {
+                "votedFor": names[w] if w in (0, 1) else w,
+                "userDetails": v.details,
+                "userId": v.labeler_id,
+                "createdAt": v.created_at,
+            }
             if v.shown_order:
                 entry["shownFirst"] = keys[v.shown_order[0]] if v.shown_order[0] < 2 else None
             detailed.append(entry)
@@ -602,16 +659,32 @@ _BUILDERS = {
 }
 
 
-def build_results(*, session: Session, job: Job, base_url: str) -> dict[str, Any]:
-    """The result document of ``job`` from its responses so far.
+def build_results(
+    *, session: Session, job: Job, base_url: str, page: int | None = None, page_size: int = PAGE_SIZE
+) -> dict[str, Any]:
+    """The result document of ``job`` from its responses so far, whole or one page of datapoints.
 
     Args:
         session: An open session.
         job: The job.
         base_url: Public origin used for ``assetUrls`` of stored files (``<base_url>/assets/<fileName>``).
+        page: 1-based page of datapoints (in sort order); ``None`` for the whole document.
+        page_size: Datapoints per page.
 
     Returns:
-        A JSON-ready dict ``{info, summary, results}``; shapes per type in ``docs/results.md``.
+        A JSON-ready dict ``{info, summary, results}`` (plus ``page`` when paged); shapes per type in
+        ``docs/results.md``.
     """
-    ctx = _Context(session, job, base_url)
-    return _BUILDERS[ctx.kind](ctx)
+    span = None if page is None else ((page - 1) * page_size, page_size)
+    ctx = _Context(session, job, base_url, span)
+    document = _BUILDERS[ctx.kind](ctx)
+    if page is not None:
+        total = dataset_store.count_datapoints(session=session, dataset_id=ctx.revision.dataset_id)
+        size = page_size if ctx.paged else max(total, 1)
+        document["page"] = {
+            "number": page if ctx.paged else 1,
+            "size": size,
+            "totalPages": max(-(-total // size), 1),
+            "totalDatapoints": total,
+        }
+    return document

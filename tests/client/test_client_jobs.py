@@ -107,3 +107,32 @@ def test_unsaved_changes_block_assignment(client, api: FakeApi) -> None:  # type
         client.audience.get_audience_by_id("global").assign_job(definition)
     definition.discard_changes()
     assert definition.instruction == "Which?"
+
+
+def test_results_are_downloaded_page_by_page_and_merged(client, api: FakeApi) -> None:  # type: ignore[no-untyped-def]
+    job = _job(client, api)
+    pages = {
+        1: {"results": [{"winner": "a"}, {"winner": "b"}], "summary": {"A_wins_total": 1, "B_wins_total": 1}},
+        2: {"results": [{"winner": "a"}], "summary": {"A_wins_total": 1, "B_wins_total": 0}},
+    }
+
+    def page(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["page"])
+        size = int(request.url.params["pageSize"])
+        paging = {"number": number, "size": size, "totalPages": 2, "totalDatapoints": 3}
+        return httpx.Response(200, json={"info": {"type": "Compare"}, **pages[number], "page": paging})
+
+    api.overrides[("GET", f"/job/{job.id}/download-results")] = page
+    results = job.get_results()
+    assert results["results"] == [{"winner": "a"}, {"winner": "b"}, {"winner": "a"}]
+    assert results["summary"] == {"A_wins_total": 2, "B_wins_total": 1}
+    assert "page" not in results
+    asked = [r.url.params["page"] for r in api.requests if r.url.path.endswith("/download-results")]
+    assert asked == ["1", "2"]
+
+
+def test_a_server_that_does_not_page_sends_the_document_once(client, api: FakeApi) -> None:  # type: ignore[no-untyped-def]
+    job = _job(client, api)
+    api.results = {"info": {"type": "Compare"}, "results": [{"winner": "a"}], "summary": {"A_wins_total": 1}}
+    assert job.get_results()["results"] == [{"winner": "a"}]
+    assert len([r for r in api.requests if r.url.path.endswith("/download-results")]) == 1

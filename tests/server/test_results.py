@@ -183,3 +183,43 @@ def test_ranking_document_and_official_to_pandas(api: httpx.Client, poll: Any) -
     assert {"asset_1", "asset_3", "m0.png_scores", "m2.png_ranks", "m1.png_aggregatedResults"} <= set(
         frame.columns
     )
+
+
+@pytest.mark.parametrize("kind", ["compare", "classify"])
+def test_pages_add_up_to_the_whole_document(api: httpx.Client, poll: Any, kind: str) -> None:
+    definition = create_definition(api, kind, n=7, votes=3)["definitionId"]
+    whole = run_job(api, definition, poll)
+    job_id = whole["info"]["jobId"]
+    pages = [
+        api.get(f"/job/{job_id}/download-results", params={"page": n, "pageSize": 3}).json()
+        for n in (1, 2, 3)
+    ]
+    assert [p["page"] for p in pages] == [
+        {"number": n, "size": 3, "totalPages": 3, "totalDatapoints": 7} for n in (1, 2, 3)
+    ]
+    assert [len(p["results"]) for p in pages] == [3, 3, 1]
+    assert [r for p in pages for r in p["results"]] == whole["results"]
+    for key, total in whole["summary"].items():
+        assert sum(p["summary"][key] for p in pages) == total
+    beyond = api.get(f"/job/{job_id}/download-results", params={"page": 4, "pageSize": 3}).json()
+    assert beyond["results"] == [] and beyond["page"]["totalPages"] == 3
+
+
+def test_page_size_is_bounded(api: httpx.Client, poll: Any) -> None:
+    job_id = run_job(api, create_definition(api, "compare", n=1, votes=1)["definitionId"], poll)["info"][
+        "jobId"
+    ]
+    for size in (0, 10_001):
+        response = api.get(f"/job/{job_id}/download-results", params={"page": 1, "pageSize": size})
+        assert response.status_code == 422
+        assert "pageSize" in response.json()["message"]
+
+
+def test_a_ranking_document_comes_whole_on_its_one_page(api: httpx.Client, poll: Any) -> None:
+    whole = run_job(api, create_definition(api, "ranking", n=4, votes=6)["definitionId"], poll)
+    paged = api.get(
+        f"/job/{whole['info']['jobId']}/download-results", params={"page": 1, "pageSize": 1}
+    ).json()
+    page = paged.pop("page")
+    assert page == {"number": 1, "size": page["totalDatapoints"], "totalPages": 1, "totalDatapoints": 12}
+    assert paged["results"] == whole["results"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from rapidata_nb.api.models import (
@@ -67,9 +67,23 @@ def _job_out(session: SessionDep, job: Job) -> JobOutput:
     )
 
 
-def _results_response(session: SessionDep, request: Request, job: Job) -> JSONResponse:
-    document = results.build_results(session=session, job=job, base_url=base_url(request))
-    return JSONResponse(document)
+ResultPage = Annotated[
+    int | None,
+    Query(ge=1, le=1_000_000, description="1-based page of datapoints; omit for everything"),
+]
+ResultPageSize = Annotated[
+    int, Query(alias="pageSize", ge=1, le=results.MAX_PAGE_SIZE, description="datapoints per page")
+]
+
+
+def _results_response(
+    session: SessionDep, request: Request, job: Job, page: int | None, page_size: int
+) -> Response:
+    document = results.build_results(
+        session=session, job=job, base_url=base_url(request), page=page, page_size=page_size
+    )
+    # orjson: result documents are the biggest answers we send, and encoding them dominated
+    return Response(orjson.dumps(document), media_type="application/json")
 
 
 @router.post("/job")
@@ -151,9 +165,15 @@ def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
 
 
 @router.get("/job/{job_id}/download-results", response_model=None)
-def download_results(job: JobDep, session: SessionDep, request: Request) -> JSONResponse:
-    """The result document (wire notes §2), computed from the responses so far."""
-    return _results_response(session, request, job)
+def download_results(
+    job: JobDep,
+    session: SessionDep,
+    request: Request,
+    page: ResultPage = None,
+    page_size: ResultPageSize = results.PAGE_SIZE,
+) -> Response:
+    """The result document (wire notes §2), computed from the responses so far; whole or one page."""
+    return _results_response(session, request, job, page, page_size)
 
 
 @router.get("/job/{job_id}/cost-estimate")
@@ -221,10 +241,15 @@ def start_preliminary_download(
 
 @router.get("/pipeline/preliminary-download/{download_id}", response_model=None)
 def get_preliminary_download(
-    download_id: str, session: SessionDep, user: CurrentUser, request: Request
-) -> JSONResponse:
-    """The result document of the job so far."""
+    download_id: str,
+    session: SessionDep,
+    user: CurrentUser,
+    request: Request,
+    page: ResultPage = None,
+    page_size: ResultPageSize = results.PAGE_SIZE,
+) -> Response:
+    """The result document of the job so far; whole or one page."""
     job = session.get(Job, download_id.removeprefix(_PRELIMINARY_PREFIX))
     if not download_id.startswith(_PRELIMINARY_PREFIX) or job is None or job.owner_id != user.customer_id:
         raise NotFoundError(f"Preliminary download '{download_id}' not found")
-    return _results_response(session, request, job)
+    return _results_response(session, request, job, page, page_size)

@@ -286,12 +286,16 @@ def upsert_group(
     return row
 
 
-def list_datapoints(*, session: Session, dataset_id: str) -> list[Datapoint]:
-    """Datapoints of a dataset in sort order."""
+def list_datapoints(
+    *, session: Session, dataset_id: str, offset: int = 0, limit: int | None = None
+) -> list[Datapoint]:
+    """Datapoints of a dataset in sort order (``limit`` of them from ``offset``: one page)."""
     stmt = (
         select(Datapoint)
         .where(Datapoint.dataset_id == dataset_id)
-        .order_by(Datapoint.sort_index, Datapoint.created_at)
+        .order_by(Datapoint.sort_index, Datapoint.created_at, Datapoint.id)
+        .offset(offset)
+        .limit(limit)
     )
     return list(session.scalars(stmt))
 
