@@ -61,7 +61,7 @@ def make_job(client: Any, rows: int) -> Any:
 
 
 def fill(db: Path, job_id: str, responses: int, seed: int = 7) -> int:
-    """Write ``responses`` answers per task of ``job_id`` from distinct simulated labelers; complete the job."""
+    """Write ``responses`` answers per task of ``job_id``, each by another simulated labeler; complete it."""
     from sqlalchemy import MetaData, create_engine, insert, select, update
 
     engine = create_engine(f"sqlite:///{db}")
