@@ -9,13 +9,13 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP    := $(VENV)/.test-installed
 CHROMIUM      := /usr/bin/chromium
 
-.PHONY: demo test install install-test system-deps pytest pytest-postgres notebooks docs widgets bench lint clean
+.PHONY: demo test install install-test system-deps pytest pytest-postgres notebooks docs widgets widgets-test bench lint clean
 
 demo: $(RUNTIME_STAMP)
 	$(PY) -m rapidata_nb.cli demo
 
 test: install-test
-	$(MAKE) --no-print-directory pytest pytest-postgres notebooks docs
+	$(MAKE) --no-print-directory widgets-test pytest pytest-postgres notebooks docs
 
 install: $(RUNTIME_STAMP)
 
@@ -32,12 +32,16 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e ".[dev,postgres,bench,mcp]"
 	touch $(RUNTIME_STAMP) $@
 
-# Debian's chromium for the browser tests (never a downloaded browser) and PostgreSQL for the team-server
-# tests (a throwaway cluster on loopback is created by the tests themselves: tests/utils/pgcluster.py).
+# Debian's chromium for the browser tests (never a downloaded browser), node for the widgets' tests and
+# PostgreSQL for the team-server tests (a throwaway cluster on loopback is created by the tests themselves: tests/utils/pgcluster.py).
 system-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "installing chromium (Debian package)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		echo "installing nodejs and npm (Debian packages)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
 	fi
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "installing postgresql (Debian package)"; \
@@ -60,8 +64,20 @@ notebooks:
 docs:
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet -d site
 
-widgets:
-	cd widgets_js && npm ci --silent && node build.mjs
+# The widgets' node dependencies, exactly as locked (npm ci); reinstalled only when the lockfile changes, and
+# from npm's cache when it holds them (--prefer-offline).
+NODE_STAMP := widgets_js/node_modules/.installed
+
+$(NODE_STAMP): widgets_js/package-lock.json
+	cd widgets_js && npm ci --silent --prefer-offline --no-audit --no-fund
+	touch $@
+
+widgets: $(NODE_STAMP)
+	cd widgets_js && node build.mjs
+
+# Each widget's render({ model, el }) with a fake model in happy-dom (widgets_js/test/), in a few seconds.
+widgets-test: $(NODE_STAMP)
+	cd widgets_js && node --test test/
 
 bench: install-test
 	$(PY) bench/run_all.py

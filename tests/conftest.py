@@ -67,7 +67,8 @@ def widgets_js_node() -> str:
     if node is None or npm is None:
         pytest.skip("node/npm not installed; the committed bundles are used as they are")
     js = Path(__file__).resolve().parents[1] / "widgets_js"
-    if not (js / "node_modules" / "esbuild").exists() or not (js / "node_modules" / "typescript").exists():
+    needed = ("esbuild", "typescript", "@happy-dom/global-registrator")
+    if not all((js / "node_modules" / name).exists() for name in needed):
         subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund"], cwd=js, check=True, timeout=300, capture_output=True
         )
