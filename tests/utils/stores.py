@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from tests.utils.pgcluster import find_bin_dir, new_database_url
 
@@ -31,14 +32,18 @@ def database_args(store: str) -> tuple[str, ...]:
 
 
 def store_engine(data_dir: Path, extra_args: tuple[str, ...]) -> Engine:
-    """An engine on the database a server with ``extra_args`` uses (to check what it committed)."""
+    """An engine on the database a server with ``extra_args`` uses (to check what it committed).
+
+    Unpooled: a connection closes when the test is done with it, so no open connection is left for the
+    garbage collector to warn about (warnings are errors) in whichever test runs next.
+    """
     if "--database-url" in extra_args:
-        return create_engine(extra_args[extra_args.index("--database-url") + 1])
-    return create_engine(f"sqlite:///{data_dir / 'rapidata.db'}")
+        return create_engine(extra_args[extra_args.index("--database-url") + 1], poolclass=NullPool)
+    return create_engine(f"sqlite:///{data_dir / 'rapidata.db'}", poolclass=NullPool)
 
 
 def engine_of(server: Any) -> Engine:
     """An engine on a ``LiveServer``'s database (its PostgreSQL database or the data directory's SQLite)."""
     if getattr(server, "database_url", None):
-        return create_engine(server.database_url)
+        return create_engine(server.database_url, poolclass=NullPool)
     return store_engine(server.data_dir, tuple(server.extra_args))
