@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
+from rapidata_nb.server.crowd.population import seed_population
 from rapidata_nb.server.crowd.runner import CrowdRunner
 from rapidata_nb.server.deps import REQUEST_SLOTS
 from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
@@ -47,7 +48,6 @@ from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 from rapidata_nb.server.store.assets import import_disk_files
 from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory, startup_lock
-from rapidata_nb.server.store.labeling import seed_store
 from rapidata_nb.server.web import router as web
 
 __all__ = ["LOCAL_CREDENTIALS_FILE", "create_app", "ensure_local_client"]
@@ -145,7 +145,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     create_schema(engine)
     session_factory = make_session_factory(engine)
     with startup_lock(engine), session_factory() as session:  # replicas on one PostgreSQL seed in turn
-        seed_store(session, settings)
+        seed_population(session=session, seed=settings.crowd_seed, size=settings.crowd_size)
         credentials = ensure_local_client(session=session, settings=settings)
         moved = import_disk_files(session=session, assets_dir=settings.assets_dir)
         session.commit()

@@ -9,8 +9,9 @@ properly half the time (calibration in docs/crowd.md). The winner is judged on t
 taste-shifted quality ``q + 0.35·taste·t`` (country-dependent preferences, still transitive per labeler) and a
 guess leans towards the side shown first by the labeler's ``position_bias``.
 
-Determinism (TEAM.md): the answer is a pure function of ``(seed, labeler, content_key, task payload)``; the
-random generator is seeded from a stable hash of exactly these, and so is the shown order of the sides.
+Determinism (docs/architecture.md): the answer is a pure function of ``(seed, labeler, content_key, task
+payload)``; the random generator is seeded from a stable hash of exactly these, and so is the shown order of
+the sides (``labeling.views.shown_order``).
 """
 
 from __future__ import annotations
@@ -18,50 +19,15 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.crowd.truth import asset_quality
+from rapidata_nb.server.labeling.content import stable_hash
+from rapidata_nb.server.labeling.views import TaskView, shown_order
 
-__all__ = ["TaskView", "answer", "shown_order"]
+__all__ = ["answer"]
 
 _TASTE_WEIGHT = 0.35
-
-
-@dataclass(frozen=True)
-class TaskView:
-    """What a labeler sees of a task (or a qualification example), enough to answer it.
-
-    Attributes:
-        kind: Task kind (``compare``, ``ranking``, ``classify``, ``locate``, ``draw``, ``select_words``,
-            ``free_text``).
-        key: The content key.
-        identities: Asset identities in datapoint order (two for compare/ranking).
-        options: Classification option labels.
-        words: Select-words sentence split on single spaces (without the no-mistakes token).
-        flags: Feature flags ``{key: value}`` (``compare_unsure``, ``locate_max_points``, ...).
-    """
-
-    kind: str
-    key: str
-    identities: tuple[str, ...] = ()
-    options: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()
-    flags: Mapping[str, str] = field(default_factory=dict)
-
-    def fingerprint(self) -> str:
-        """A stable digest of the payload (part of the answer's seed)."""
-        return str(stable_hash(self.kind, self.key, *self.options, "|", *self.words))
-
-
-def shown_order(*, seed: int, labeler_id: str, view: TaskView, n: int) -> list[int]:
-    """The order in which the ``n`` sides/options are shown to this labeler (deterministic shuffle)."""
-    if view.flags.get("no_shuffle", "").lower() == "true":
-        return list(range(n))
-    order = list(range(n))
-    random.Random(stable_hash(seed, "shown", labeler_id, view.key)).shuffle(order)
-    return order
 
 
 def _point_in(rng: random.Random, box: Mapping[str, float]) -> dict[str, float]:

@@ -33,7 +33,7 @@ from typing import Literal
 
 import numpy as np
 
-from rapidata_nb.server.crowd.population import stable_hash
+from rapidata_nb.server.labeling.content import stable_hash
 
 __all__ = ["JudgeItem", "JudgeProfile", "Verdict", "judge_verdicts"]
 

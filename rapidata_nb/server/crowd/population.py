@@ -9,7 +9,6 @@ simulated history of binary qualification answers (``engine.scores.user_score``)
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.scores import user_score
+from rapidata_nb.server.labeling.content import stable_hash
 from rapidata_nb.server.store.labeling import Audience, AudienceMember, Labeler, utcnow
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "GLOBAL_AUDIENCE_ID",
     "labeler_profiles",
     "seed_population",
-    "stable_hash",
 ]
 
 GLOBAL_AUDIENCE_ID = "global"
@@ -101,12 +100,6 @@ CURATED_AUDIENCES: tuple[tuple[str, str, float], ...] = (
 _HISTORY = 30
 """Simulated qualification answers behind the global score (binary tasks, chance 1/2)."""
 _PRIOR = (2.0, 2.0)
-
-
-def stable_hash(*parts: object) -> int:
-    """A 64-bit hash of ``parts`` that is stable across processes (unlike ``hash()``)."""
-    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Each step opens one DB session and does one unit of work, then commits:
 
 1. recruiting: one batch of distilling candidates takes a custom audience's qualification examples
-   (``scheduler.recruit_step``);
+   (``crowd.recruiting.recruit_step``);
 2. otherwise one response: the open task with the fewest responses among running jobs whose audience is ready
    for the crowd, answered by the first eligible labeler of the task's permutation (``hash(seed, content_key,
    labeler_id)``, TEAM.md determinism rule) via ``dispatch.lease_task`` → ``dispatch.submit``.
@@ -27,11 +27,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server import dispatch, scheduler
+from rapidata_nb.server import dispatch
 from rapidata_nb.server.crowd.behaviour import answer
-from rapidata_nb.server.crowd.population import stable_hash
+from rapidata_nb.server.crowd.recruiting import recruit_step
 from rapidata_nb.server.crowd.truth import truth_for
 from rapidata_nb.server.errors import ConflictError
+from rapidata_nb.server.labeling.content import stable_hash
 from rapidata_nb.server.store.labeling import Audience, JobTask, Labeler, TaskLease, utcnow
 from rapidata_nb.server.store.models import Job
 
@@ -156,7 +157,7 @@ def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
 def crowd_step(session: Session, *, seed: int, caches: Any | None = None) -> bool:
     """One unit of crowd work in ``session`` (the caller commits). Returns whether anything was done."""
     caches = caches or _Caches()
-    if scheduler.recruit_step(session=session, seed=seed):
+    if recruit_step(session=session, seed=seed):
         return True
     return _answer_one(session, seed=seed, caches=caches)
 

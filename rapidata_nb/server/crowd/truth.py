@@ -1,4 +1,4 @@
-"""Truth for the simulated crowd: latent truth per content, real truth of examples, oracles, grading.
+"""Truth for the simulated crowd: latent truth per content and registered oracles.
 
 Without ground truth every task gets a *latent* truth derived from a stable hash of its content (DESIGN §7):
 
@@ -21,31 +21,19 @@ Canonical truth shapes (ratios 0..1, indices in datapoint order):
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import random
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.crowd.population import stable_hash
+from rapidata_nb.server.labeling.content import stable_hash
+from rapidata_nb.server.labeling.grading import tokens
 from rapidata_nb.server.store.labeling import OracleTruth, utcnow
 
-__all__ = [
-    "NO_MISTAKES",
-    "named_option",
-    "asset_quality",
-    "content_key",
-    "grade",
-    "latent_truth",
-    "register_oracle",
-    "truth_for",
-]
+__all__ = ["asset_quality", "latent_truth", "named_option", "register_oracle", "truth_for"]
 
-NO_MISTAKES = "[No_mistakes]"
 _WORDS = (
     "clear",
     "bright",
@@ -74,25 +62,11 @@ _WORDS = (
 )
 
 
-def content_key(identities: Sequence[str]) -> str:
-    """The stable key of a piece of content: sha256 of the JSON list of its assets' identities.
-
-    Same formula as ``store.datasets`` uses for datapoints (identities ``url:..``, ``sha256:..``,
-    ``text:..``),
-    so an oracle registered for some assets applies to datapoints and qualification examples alike.
-    """
-    return hashlib.sha256(json.dumps(list(identities)).encode()).hexdigest()
-
-
 @functools.lru_cache(maxsize=65536)
 def asset_quality(seed: int, identity: str) -> tuple[float, float]:
     """Latent ``(quality, taste axis)`` of one asset: two standard normals from a stable hash."""
     rng = random.Random(stable_hash(seed, "quality", identity))
     return rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)
-
-
-def _tokens(text: str) -> set[str]:
-    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
 
 
 def _box(rng: np.random.Generator) -> dict[str, float]:
@@ -108,8 +82,8 @@ def _box(rng: np.random.Generator) -> dict[str, float]:
 
 def named_option(options: Sequence[str], identities: Sequence[str]) -> str | None:
     """The one option whose words all appear in the asset's identity (``dog.jpeg`` → "Dog"), if unique."""
-    words = _tokens(" ".join(identities))
-    named = [o for o in options if _tokens(o) and _tokens(o) <= words]
+    words = tokens(" ".join(identities))
+    named = [o for o in options if tokens(o) and tokens(o) <= words]
     return named[0] if len(named) == 1 else None
 
 
@@ -191,47 +165,3 @@ def truth_for(
     if kind in ("compare", "ranking") and "pA" not in oracle.truth and "winner" in oracle.truth:
         truth["clarity"] = 1.0
     return truth
-
-
-def _inside(p: Mapping[str, float], b: Mapping[str, float]) -> bool:
-    return b["xMin"] <= p["x"] <= b["xMax"] and b["yMin"] <= p["y"] <= b["yMax"]
-
-
-def grade(kind: str, truth: Mapping[str, Any], answer: Mapping[str, Any], *, n_words: int = 0) -> bool:
-    """Whether ``answer`` (canonical shape, see ``dispatch.py``) is correct against ``truth``.
-
-    Locate: every point inside some box (precision) and every box hit (completeness), with the
-    ``requiredPrecision`` / ``requiredCompleteness`` of the truth when given. Draw: the same on the line's
-    points. Select words: precision and completeness of the selected words (the no-mistakes token, index
-    ``n_words``, stands for the empty selection).
-    """
-    precision = float(truth.get("requiredPrecision") or 1.0)
-    completeness = float(truth.get("requiredCompleteness") or 1.0)
-    if kind in ("compare", "ranking"):
-        return bool(answer.get("winner") == truth["winner"])
-    if kind == "classify":
-        return answer.get("category") in truth["categories"]
-    if kind in ("locate", "draw"):
-        boxes = truth["boxes"]
-        points = (
-            answer.get("points")
-            if kind == "locate"
-            else [p for line in answer.get("lines", []) for p in line]
-        )
-        if not points or not boxes:
-            return not boxes and not points
-        inside = sum(any(_inside(p, b) for b in boxes) for p in points) / len(points)
-        hit = sum(any(_inside(p, b) for p in points) for b in boxes) / len(boxes)
-        return inside >= precision - 1e-9 and hit >= completeness - 1e-9
-    if kind == "select_words":
-        selected = {i for i in answer.get("wordIndices", []) if i != n_words}
-        wanted = set(truth["wordIndices"])
-        if not wanted:
-            return not selected
-        if not selected:
-            return False
-        both = len(selected & wanted)
-        return both / len(selected) >= precision - 1e-9 and both / len(wanted) >= completeness - 1e-9
-    if kind == "free_text":
-        return _tokens(str(answer.get("text", ""))) == _tokens(str(truth.get("text", "")))
-    raise ValueError(f"unknown task kind {kind!r}")

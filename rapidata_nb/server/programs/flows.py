@@ -22,7 +22,8 @@ from rapidata_nb.api.models.flow import CreateFlowInput, CreateFlowItemInput, Up
 from rapidata_nb.engine.ranking import elo_scores, win_matrix
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.programs import jobs as job_layer
-from rapidata_nb.server.programs.assets import asset_key, stored_asset
+from rapidata_nb.server.programs.assets import asset_key
+from rapidata_nb.server.store.assets import stored_asset
 from rapidata_nb.server.store.labeling import Response, new_id, utcnow
 from rapidata_nb.server.store.models import Datapoint, Dataset
 from rapidata_nb.server.store.programs import Flow, FlowItem, now_ms

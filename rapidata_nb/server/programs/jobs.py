@@ -20,6 +20,7 @@ from rapidata_nb.api.models import (
     CreateJobInput,
     DatasetSegmentInput,
 )
+from rapidata_nb.server import dispatch
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store import definitions as definition_store
@@ -83,7 +84,8 @@ def create_job(
     body = CreateJobInput(
         job_definition_id=definition_id, audience_id=audience_id, revision_number=revision_number, name=name
     )
-    job, _ = job_store.create_job(session=session, owner_id=owner_id, body=body)
+    job = job_store.create_job(session=session, owner_id=owner_id, body=body)
+    dispatch.open_job(session=session, job=job)
     return str(job.id)
 
 

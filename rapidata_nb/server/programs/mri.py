@@ -35,8 +35,8 @@ from rapidata_nb.api.models.benchmark import (
     StandingsOutput,
 )
 from rapidata_nb.engine.ranking import DISPLAY_ALPHA, bootstrap_intervals, elo_scores
-from rapidata_nb.server.crowd.population import stable_hash
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
+from rapidata_nb.server.labeling.content import stable_hash
 from rapidata_nb.server.programs import jobs as job_layer
 from rapidata_nb.server.store.datasets import resolve_asset_input
 from rapidata_nb.server.store.labeling import Audience, new_id

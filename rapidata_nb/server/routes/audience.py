@@ -23,10 +23,10 @@ from rapidata_nb.api.models import (
     UpdateAudienceInput,
     UserMetrics,
 )
-from rapidata_nb.server import scheduler
-from rapidata_nb.server.crowd.filters import filter_problem
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd
 from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.labeling import qualification
+from rapidata_nb.server.labeling.filters import filter_problem
 from rapidata_nb.server.loaders import AudienceDep
 from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.store import audiences as audience_store
@@ -59,10 +59,10 @@ def _rule(body_rule: Any) -> dict[str, Any] | None:
 def _output(session: Session, audience: Audience) -> AudienceOutput:
     base = audience_store.live_base(session=session, audience=audience) or audience  # base gone: itself
     if base.kind == "custom":
-        scheduler.refresh_status(session=session, audience=base)
-    metrics = scheduler.user_metrics(session, audience)  # a filtered view counts its own members
+        qualification.refresh_status(session=session, audience=base)
+    metrics = qualification.user_metrics(session, audience)  # a filtered view counts its own members
     owner_mail = audience_store.owner_email(session=session, owner_id=audience.owner_id)
-    rule = scheduler.graduation_rule(base)
+    rule = qualification.graduation_rule(base)
     filters = list(base.filters or []) if audience.kind == "filtered" else list(audience.filters or [])
     view_filter = None
     if audience.kind == "filtered":
@@ -161,7 +161,7 @@ def update_audience(
         graduation_rule=_rule(body.graduation_rule),
     )
     if ("filters" in fields or "graduation_rule" in fields) and audience.recruiting_started_at is not None:
-        scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
+        qualification.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
     return _output(session, audience)
 
 
@@ -199,16 +199,16 @@ def recruit(
     """Start recruiting: candidates take the qualification examples (nothing happens without examples)."""
     audience_store.require_owner(audience, owner_id=user.customer_id, action="recruit for")
     audience_store.require_custom(audience, action="recruit")
-    scheduler.start_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
+    qualification.start_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
     wake()
     return RecruitOutput(
-        audience_id=audience.id, status=scheduler.refresh_status(session=session, audience=audience)
+        audience_id=audience.id, status=qualification.refresh_status(session=session, audience=audience)
     )
 
 
 @router.get("/audience/{audience_id}/user-metrics")
 def user_metrics(audience: AudienceDep, session: SessionDep) -> UserMetrics:
     """How many of the audience's labelers are graduated, distilling, dropped and inactive."""
-    metrics = scheduler.user_metrics(session, audience)
+    metrics = qualification.user_metrics(session, audience)
     capacity = "Sufficient" if metrics["Graduated"] >= 20 else "Low" if metrics["Graduated"] else "None"
     return UserMetrics(users_per_state=metrics, capacity=capacity)

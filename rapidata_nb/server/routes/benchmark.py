@@ -32,7 +32,7 @@ from rapidata_nb.server.deps import CurrentUser, SessionDep
 from rapidata_nb.server.loaders import BenchmarkDep, PromptDep
 from rapidata_nb.server.paging import Page, PageDep, page_query
 from rapidata_nb.server.programs import mri
-from rapidata_nb.server.programs.assets import stored_asset
+from rapidata_nb.server.store.assets import stored_asset
 from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.programs import Benchmark, BenchmarkPrompt, Participant, ParticipantSample
 

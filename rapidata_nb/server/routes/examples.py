@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from rapidata_nb.api.models import AddExampleInput, AddExampleOutput, PagedResult
-from rapidata_nb.server import scheduler
-from rapidata_nb.server.crowd.examples import stored_asset, validate_example
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd
+from rapidata_nb.server.labeling import qualification
+from rapidata_nb.server.labeling.examples import validate_example
 from rapidata_nb.server.loaders import AudienceDep, ExampleDep
 from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.store import audiences as audience_store
+from rapidata_nb.server.store.assets import stored_asset
 
 router = APIRouter(tags=["audience"])
 
@@ -46,7 +47,7 @@ def add_example(
         sort_index=body.sort_index,
     )
     if audience.recruiting_started_at is not None:
-        scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
+        qualification.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
         wake()
     return AddExampleOutput(example_id=example.id)
 
@@ -54,7 +55,7 @@ def add_example(
 @router.get("/audience/{audience_id}/examples")
 def list_examples(audience: AudienceDep, session: SessionDep, page: PageDep) -> PagedResult[dict[str, Any]]:
     """A page of the audience's qualification examples with their answer counts."""
-    examples = scheduler.examples_of(session, audience.id)
+    examples = qualification.examples_of(session, audience.id)
     shown = page.slice(examples)
     counts = audience_store.answer_counts(session=session, example_ids=[ex.id for ex in shown])
     items = []
@@ -63,13 +64,13 @@ def list_examples(audience: AudienceDep, session: SessionDep, page: PageDep) -> 
         items.append(
             {
                 "id": ex.id,
-                "asset": stored_asset(session, ex.asset),
+                "asset": stored_asset(session=session, asset=ex.asset),
                 "payload": ex.payload,
                 "correctCount": correct,
                 "incorrectCount": incorrect,
                 "truth": ex.truth,
                 "context": ex.context,
-                "contextAsset": stored_asset(session, ex.context_asset),
+                "contextAsset": stored_asset(session=session, asset=ex.context_asset),
                 "explanation": ex.explanation,
                 "randomCorrectProbability": ex.random_correct_probability,
                 "sortIndex": ex.sort_index,
@@ -86,6 +87,6 @@ def delete_example(
     example, audience = found
     audience_store.delete_example(session=session, example=example)
     if audience.recruiting_started_at is not None:
-        scheduler.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
+        qualification.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)
         wake()
     return {"recalculationId": None}

@@ -95,9 +95,8 @@ def create_job(
     wake: WakeCrowd,
 ) -> CreateJobOutput:
     """Run a job definition revision with an audience."""
-    job, recruiting_started = store.create_job(
-        session=session, owner_id=user.customer_id, body=body, seed=settings.crowd_seed
-    )
+    job = store.create_job(session=session, owner_id=user.customer_id, body=body)
+    recruiting_started = dispatch.open_job(session=session, job=job, seed=settings.crowd_seed)
     wake()
     return CreateJobOutput(job_id=job.id, recruiting_started=recruiting_started)
 

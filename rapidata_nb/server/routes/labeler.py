@@ -23,10 +23,11 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from rapidata_nb.api.models import WireModel
-from rapidata_nb.server import dispatch, scheduler
-from rapidata_nb.server.crowd.filters import ISO_COUNTRIES, ISO_LANGUAGES
+from rapidata_nb.server import dispatch
 from rapidata_nb.server.deps import SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.labeling import qualification
+from rapidata_nb.server.labeling.filters import ISO_COUNTRIES, ISO_LANGUAGES
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
@@ -176,7 +177,7 @@ def session_status(ls: LabelerSessionDep, session: SessionDep) -> dict[str, Any]
                 "userScore": round(float(member.user_score), 4),
                 "answered": member.answered,
                 "correct": member.correct,
-                "examples": len(scheduler.examples_of(session, aud.id)),
+                "examples": len(qualification.examples_of(session, aud.id)),
             }
         )
     return {

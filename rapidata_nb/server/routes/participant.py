@@ -21,7 +21,7 @@ from rapidata_nb.server.errors import BadRequestError
 from rapidata_nb.server.loaders import ParticipantDep
 from rapidata_nb.server.paging import Page, page_query
 from rapidata_nb.server.programs import mri
-from rapidata_nb.server.programs.assets import stored_asset
+from rapidata_nb.server.store.assets import stored_asset
 from rapidata_nb.server.store.programs import ParticipantSample
 
 router = APIRouter(tags=["participant"])

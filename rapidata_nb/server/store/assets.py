@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from sqlalchemy import func, select
@@ -34,6 +35,7 @@ __all__ = [
     "original_name_of",
     "read_range",
     "store_file",
+    "stored_asset",
     "store_url",
     "url_basename",
 ]
@@ -200,3 +202,33 @@ def batches_for_correlation(*, session: Session, owner_id: str, correlation_id: 
         .order_by(BatchUpload.created_at)
     )
     return list(session.scalars(stmt))
+
+
+def stored_asset(*, session: Session, asset: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The API's stored form (``FileAsset``/``TextAsset``/``MultiAsset``/``NullAsset``) of an asset input.
+
+    One builder for every route that shows stored assets (examples, flows, benchmarks, participants), with
+    the metadata tags the official SDK reads: ``sourceUrl`` for URL assets, ``originalFilename`` for every
+    file.
+    """
+    kind = (asset or {}).get("_t")
+    if asset is None or kind not in ("TextAssetInput", "MultiAssetInput", "ExistingAssetInput"):
+        return {"_t": "NullAsset", "metadata": {}, "identifier": ""}
+    if kind == "TextAssetInput":
+        text = str(asset.get("text", ""))
+        return {"_t": "TextAsset", "text": text, "metadata": {}, "identifier": text}
+    if kind == "MultiAssetInput":
+        inner = [stored_asset(session=session, asset=a) for a in asset.get("assets", [])]
+        identifier = ",".join(a["identifier"] for a in inner)
+        return {"_t": "MultiAsset", "assets": inner, "metadata": {}, "identifier": identifier}
+    name = str(asset.get("name", ""))
+    row = session.get(Asset, name)
+    metadata: dict[str, Any] = {}
+    if row is not None and row.url:
+        metadata["sourceUrl"] = {"_t": "SourceUrlMetadataModel", "url": row.url}
+    if row is not None:
+        metadata["originalFilename"] = {
+            "_t": "OriginalFilenameMetadata",
+            "originalFilename": row.original_name,
+        }
+    return {"_t": "FileAsset", "fileName": name, "metadata": metadata, "identifier": name}

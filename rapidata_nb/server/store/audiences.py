@@ -1,7 +1,7 @@
 """Repository of audiences and their qualification examples: lookups, rules, creation, listing, members.
 
 The routes in ``server/routes/audience.py`` parse and validate HTTP input and shape responses; every query
-they need lives here. Recruiting itself (who joins, graduates or drops) stays in ``server/scheduler.py``.
+they need lives here. Recruiting itself (who joins, graduates or drops) stays in ``server/qualification.py``.
 """
 
 from __future__ import annotations

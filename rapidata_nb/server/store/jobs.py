@@ -3,7 +3,6 @@ progress."""
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select, update
@@ -39,14 +38,11 @@ def find_audience(*, session: Session, audience_id: str, owner_id: str) -> Audie
     return None
 
 
-def create_job(*, session: Session, owner_id: str, body: CreateJobInput, seed: int = 7) -> tuple[Job, bool]:
-    """Validate and create a job, then let the dispatcher create its tasks.
+def create_job(*, session: Session, owner_id: str, body: CreateJobInput) -> Job:
+    """Validate and create a job; ``dispatch.open_job`` then creates its tasks.
 
-    The job starts ``Submitted`` (the dispatcher makes it ``Running``), or ``Queued`` behind an unfinished
+    The job starts ``Submitted`` (opening it makes it ``Running``), or ``Queued`` behind an unfinished
     ``precedingJobId`` (the dispatcher starts it when that job completes).
-
-    Returns:
-        The job and whether recruiting was started for its audience.
     """
     definition = session.get(JobDefinition, body.job_definition_id)
     if definition is None or definition.deleted or definition.owner_id != owner_id:
@@ -77,22 +73,7 @@ def create_job(*, session: Session, owner_id: str, body: CreateJobInput, seed: i
     )
     session.add(job)
     session.flush()
-    recruiting_started = _open_job(session=session, job=job, seed=seed)
-    return job, recruiting_started
-
-
-def _open_job(*, session: Session, job: Job, seed: int) -> bool:
-    """Hand the job to the CROWD owner's dispatcher, which creates its tasks (DESIGN §6).
-
-    CALL SITE (server-core ↔ crowd): ``rapidata_nb.server.dispatch.open_job(session=..., job=...)``.
-    It returns whether recruiting was started (a truthy value) or ``None``.
-    """
-    if importlib.util.find_spec("rapidata_nb.server.dispatch") is None:  # not written yet
-        return False
-    from rapidata_nb.server import dispatch
-
-    started = dispatch.open_job(session=session, job=job, seed=seed)
-    return bool(started)
+    return job
 
 
 COLLECTING_STATES = ("Running", "Paused")

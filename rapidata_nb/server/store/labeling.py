@@ -27,7 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from rapidata_nb.server.store.base import Base
 
@@ -46,7 +46,6 @@ __all__ = [
     "Response",
     "TaskLease",
     "new_id",
-    "seed_store",
     "utcnow",
 ]
 
@@ -262,16 +261,3 @@ class OracleTruth(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     truth: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-def seed_store(session: Session, settings: Any) -> None:
-    """Seed the population and the global/curated audiences (idempotent; the app calls it at startup).
-
-    Args:
-        session: An open session; committed by this function.
-        settings: The ``ServerSettings`` (uses ``crowd_seed`` and ``crowd_size``).
-    """
-    from rapidata_nb.server.crowd.population import seed_population
-
-    seed_population(session=session, seed=int(settings.crowd_seed), size=int(settings.crowd_size))
-    session.commit()

@@ -129,3 +129,37 @@ def test_files_a_previous_server_kept_on_disk_move_into_the_database(live_server
     server.start()
     assert httpx.get(f"{server.url}/assets/{name}").content == data
     assert not legacy.exists()
+
+
+def test_an_example_shows_its_stored_file_as_the_official_sdk_reads_it(api: httpx.Client) -> None:
+    from rapidata.api_client.models.file_asset_model import FileAssetModel
+
+    url = "https://img.test/examples/cat.png"
+    name = api.post("/asset/url", params={"url": url}).json()["fileName"]
+    other = api.post("/asset/url", params={"url": "https://img.test/examples/dog.png"}).json()["fileName"]
+    audience = api.post("/audience", json={"name": "stored assets"}).json()["audienceId"]
+    pair = {
+        "_t": "MultiAssetInput",
+        "assets": [{"_t": "ExistingAssetInput", "name": n} for n in (name, other)],
+    }
+    example = {
+        "asset": pair,
+        "payload": {"_t": "CompareExamplePayload", "criteria": "Which is cuter?"},
+        "truth": {"_t": "CompareExampleTruth", "winnerId": name},
+        "randomCorrectProbability": 0.5,
+    }
+    api.post(f"/audience/{audience}/example", json=example).raise_for_status()
+    shown = api.get(f"/audience/{audience}/examples").json()["items"][0]["asset"]
+    first = shown["assets"][0]
+    assert first == {
+        "_t": "FileAsset",
+        "fileName": name,
+        "metadata": {
+            "sourceUrl": {"_t": "SourceUrlMetadataModel", "url": url},
+            "originalFilename": {"_t": "OriginalFilenameMetadata", "originalFilename": "cat.png"},
+        },
+        "identifier": name,
+    }
+    assert shown["identifier"] == f"{name},{other}"
+    parsed = FileAssetModel.from_dict(first)
+    assert parsed is not None and parsed.file_name == name

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import AddExampleInput
-from rapidata_nb.server.crowd.truth import content_key
 from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.labeling.content import content_key
 from rapidata_nb.server.store.datasets import asset_identities
-from rapidata_nb.server.store.models import Asset
 
-__all__ = ["ValidExample", "stored_asset", "validate_example"]
+__all__ = ["ValidExample", "validate_example"]
 
 _KIND_OF_PAYLOAD = {
     "CompareExamplePayload": "compare",
@@ -156,36 +155,3 @@ def validate_example(*, session: Session, body: AddExampleInput) -> ValidExample
         content_key=content_key(identities),
         random_correct_probability=rcp,
     )
-
-
-def stored_asset(session: Session, asset: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The API's stored-asset view (``FileAsset``/``TextAsset``/``MultiAsset``) of an asset input."""
-    if asset is None:
-        return None
-    t = asset.get("_t")
-    if t == "MultiAssetInput":
-        inner = [stored_asset(session, a) for a in asset.get("assets", [])]
-        return {"_t": "MultiAsset", "assets": inner, "metadata": {}, "identifier": ""}
-    if t == "TextAssetInput":
-        return {
-            "_t": "TextAsset",
-            "text": asset.get("text", ""),
-            "metadata": {},
-            "identifier": asset.get("text", ""),
-        }
-    name = str(asset.get("name", ""))
-    row = session.get(Asset, name)
-    metadata: dict[str, Any] = {}
-    if row is not None and row.url:
-        metadata["sourceUrl"] = {"_t": "SourceUrlMetadataModel", "url": row.url}
-    if row is not None:
-        metadata["originalFilename"] = {
-            "_t": "OriginalFilenameMetadataModel",
-            "originalFilename": row.original_name,
-        }
-    return {
-        "_t": "FileAsset",
-        "fileName": name,
-        "metadata": metadata,
-        "identifier": row.original_name if row is not None else name,
-    }

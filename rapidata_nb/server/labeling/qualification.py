@@ -1,9 +1,9 @@
-"""Recruiting: candidates take an audience's qualification examples and graduate or drop (DESIGN §6).
+"""Qualification: candidates take an audience's examples and graduate or drop (DESIGN §6).
 
 Recruiting starts explicitly (``POST /audience/{id}/recruit``) or when a job is assigned to a custom audience
 that has examples (``dispatch.open_job``). Every simulated labeler matching the audience's filters then joins
-as ``Distilling``; the crowd runner calls :func:`recruit_step` to let a batch of them answer the examples with
-their real truth, and the ``TaskAccuracy`` rule decides: graduate when at least ``needed`` examples were
+as ``Distilling``; the simulated crowd (``crowd.recruiting``) lets a batch of them answer the examples, and
+the ``TaskAccuracy`` rule decides: graduate when at least ``needed`` examples were
 answered with accuracy ``>= targetAccuracy``, drop otherwise. ``needed`` is ``min(minTasks, examples)`` so an
 audience with a single example (the docs' early-stopping examples) can graduate labelers; without a rule the
 defaults are ``targetAccuracy = 0.75`` and ``minTasks = 3``. Humans distill one example at a time through the
@@ -13,9 +13,8 @@ A member's ``user_score`` is ``engine.scores.user_score`` over its qualification
 example's ``randomCorrectProbability``; the prior is centred on the labeler's global score (worth 8 answers),
 so one example refines the global estimate instead of replacing it.
 
-Determinism: candidates are processed in the order of ``hash(seed, labeler_id)`` and answer with
-``crowd.behaviour.answer``; the crowd serves a custom audience's jobs only once recruiting of the simulated
-candidates is done, so the graduated pool never depends on timing.
+The crowd serves a custom audience's jobs only once recruiting of the simulated candidates is done, so the
+graduated pool never depends on timing.
 """
 
 from __future__ import annotations
@@ -26,14 +25,13 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.scores import user_score
-from rapidata_nb.server.crowd.behaviour import TaskView, answer
-from rapidata_nb.server.crowd.filters import matches
-from rapidata_nb.server.crowd.population import stable_hash
-from rapidata_nb.server.crowd.truth import grade, named_option
+from rapidata_nb.server.labeling.filters import matches
+from rapidata_nb.server.labeling.grading import grade
+from rapidata_nb.server.labeling.views import TaskView
 from rapidata_nb.server.store import audiences as audience_store
 from rapidata_nb.server.store.labeling import (
     Audience,
@@ -41,10 +39,9 @@ from rapidata_nb.server.store.labeling import (
     AudienceMember,
     ExampleAnswer,
     Labeler,
-    OracleTruth,
     utcnow,
 )
-from rapidata_nb.server.store.models import Asset, Job
+from rapidata_nb.server.store.models import Job
 
 __all__ = [
     "DEFAULT_RULE",
@@ -54,8 +51,10 @@ __all__ = [
     "examples_of",
     "graduation_rule",
     "qualified",
+    "decide",
+    "mark_jobs",
+    "member_score",
     "record_example_answer",
-    "recruit_step",
     "refresh_status",
     "reset_recruiting",
     "start_recruiting",
@@ -64,7 +63,6 @@ __all__ = [
 
 DEFAULT_RULE = {"targetAccuracy": 0.75, "minTasks": 3, "maxTasks": None}
 _PRIOR_WEIGHT = 8.0
-_BATCH = 40
 
 
 def graduation_rule(audience: Audience) -> dict[str, Any]:
@@ -137,51 +135,19 @@ def example_truth(example: AudienceExample) -> dict[str, Any]:
     raise ValueError(f"unknown example kind {example.kind!r}")
 
 
-def example_reality(session: Session, example: AudienceExample) -> dict[str, Any]:
-    """What is actually true of an example's content, which simulated labelers answer by.
-
-    A registered oracle for the content wins, then an unambiguous named option (``cat.jpeg`` → "Cat");
-    otherwise the example's own truth is taken as real. Grading always uses the example's truth, so examples
-    with wrong truths recruit the wrong labelers, as the docs warn.
-    """
-    oracle = session.get(OracleTruth, (example.content_key, example.kind))
-    if oracle is not None:
-        return {"clarity": 1.0, **oracle.truth}
-    if example.kind == "classify":
-        view = example_view(example)
-        named = named_option(view.options, [*view.identities, *_identities(session, example.asset)])
-        if named is not None:
-            return {"categories": [named]}
-    return example_truth(example)
-
-
-def _identities(session: Session, asset: dict[str, Any]) -> list[str]:
-    out = []
-    for a in _flat(asset):
-        row = session.get(Asset, str(a.get("name", ""))) if a.get("_t") == "ExistingAssetInput" else None
-        out.append(str(row.url or row.original_name) if row is not None else str(a.get("text", "")))
-    return out
-
-
-def _flat(asset: dict[str, Any]) -> list[dict[str, Any]]:
-    if asset.get("_t") == "MultiAssetInput":
-        return [x for a in asset.get("assets", []) for x in _flat(a)]
-    return [asset]
-
-
 def grade_example(example: AudienceExample, canonical_answer: dict[str, Any]) -> bool:
     """Whether an answer to ``example`` is correct."""
     view = example_view(example)
     return grade(example.kind, example_truth(example), canonical_answer, n_words=len(view.words))
 
 
-def _member_score(labeler: Labeler, correct: Sequence[bool], chance: Sequence[float]) -> float:
+def member_score(labeler: Labeler, correct: Sequence[bool], chance: Sequence[float]) -> float:
     g = float(labeler.global_score)
     prior = (1.0 + _PRIOR_WEIGHT * g, 1.0 + _PRIOR_WEIGHT * (1.0 - g))
     return round(float(user_score(np.asarray(correct, bool), np.asarray(chance, float), prior=prior)), 4)
 
 
-def _decide(member: AudienceMember, *, rule: dict[str, Any], n_examples: int, final: bool) -> None:
+def decide(member: AudienceMember, *, rule: dict[str, Any], n_examples: int, final: bool) -> None:
     cap = min(n_examples, int(rule["maxTasks"])) if rule.get("maxTasks") else n_examples
     needed = max(1, min(int(rule["minTasks"]), cap))
     if member.answered < needed:
@@ -227,7 +193,7 @@ def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool
                 )
             )
     audience.recruiting_done = False
-    _mark_jobs(session, audience, None)  # jobs that waited for this audience to recruit can progress now
+    mark_jobs(session, audience, None)  # jobs that waited for this audience to recruit can progress now
     session.flush()
     refresh_status(session=session, audience=audience)
     return True
@@ -253,83 +219,7 @@ def reset_recruiting(*, session: Session, audience: Audience, seed: int) -> None
     refresh_status(session=session, audience=audience)
 
 
-def recruit_step(*, session: Session, seed: int, batch: int = _BATCH) -> bool:
-    """Let one batch of distilling simulated candidates of one recruiting audience qualify.
-
-    Returns:
-        True if any work was done.
-    """
-    audience = session.scalars(
-        select(Audience)
-        .where(
-            Audience.kind == "custom",
-            Audience.deleted.is_(False),
-            Audience.recruiting_started_at.is_not(None),
-            Audience.recruiting_done.is_(False),
-            exists().where(AudienceExample.audience_id == Audience.id, AudienceExample.deleted.is_(False)),
-        )
-        .order_by(Audience.recruiting_started_at, Audience.id)
-    ).first()
-    if audience is None:
-        return False
-    examples = examples_of(session, audience.id)
-    rule = graduation_rule(audience)
-    pending = list(
-        session.execute(
-            select(AudienceMember, Labeler)
-            .join(Labeler, Labeler.id == AudienceMember.labeler_id)
-            .where(
-                AudienceMember.audience_id == audience.id,
-                AudienceMember.state == "Distilling",
-                Labeler.kind == "sim",
-            )
-        )
-    )
-    pending.sort(key=lambda row: (stable_hash(seed, "recruit", row[1].id), row[1].id))
-    cap = min(len(examples), int(rule["maxTasks"])) if rule.get("maxTasks") else len(examples)
-    realities = {ex.id: example_reality(session, ex) for ex in examples[:cap]}
-    views = {ex.id: example_view(ex) for ex in examples[:cap]}
-    truths = {ex.id: example_truth(ex) for ex in examples[:cap]}
-    rows: list[dict[str, Any]] = []
-    now = utcnow()
-    for member, lab in pending[:batch]:
-        correct, chance = [], []
-        for ex in examples[:cap]:
-            given = answer(seed=seed, labeler=lab, view=views[ex.id], truth=realities[ex.id])
-            ok = grade(ex.kind, truths[ex.id], given, n_words=len(views[ex.id].words))
-            rows.append(
-                {
-                    "audience_id": audience.id,
-                    "example_id": ex.id,
-                    "labeler_id": lab.id,
-                    "answer": given,
-                    "correct": ok,
-                    "created_at": now,
-                }
-            )
-            correct.append(ok)
-            chance.append(ex.random_correct_probability)
-        member.answered, member.correct = len(correct), int(sum(correct))
-        member.user_score = _member_score(lab, correct, chance)
-        member.updated_at = utcnow()
-        _decide(member, rule=rule, n_examples=len(examples), final=True)
-    if rows:
-        session.execute(insert(ExampleAnswer), rows)
-    if len(pending) <= batch:
-        audience.recruiting_done = True
-    session.flush()
-    refresh_status(session=session, audience=audience)
-    if audience.recruiting_done and qualified(user_metrics(session, audience)) == 0:
-        _mark_jobs(
-            session,
-            audience,
-            f"audience '{audience.name}' ({audience.id}): every candidate failed the "
-            "qualification examples; check the examples' truths",
-        )
-    return True
-
-
-def _mark_jobs(session: Session, audience: Audience, message: str | None) -> None:
+def mark_jobs(session: Session, audience: Audience, message: str | None) -> None:
     """Set (or clear) the "cannot progress" note of the running jobs on an audience and its filtered views."""
     views = select(Audience.id).where(Audience.base_audience_id == audience.id)
     session.execute(
@@ -368,9 +258,9 @@ def record_example_answer(
         )
     )
     member.answered, member.correct = len(rows), sum(bool(c) for c, _ in rows)
-    member.user_score = _member_score(labeler, [bool(c) for c, _ in rows], [float(r) for _, r in rows])
+    member.user_score = member_score(labeler, [bool(c) for c, _ in rows], [float(r) for _, r in rows])
     member.updated_at = utcnow()
-    _decide(
+    decide(
         member, rule=graduation_rule(audience), n_examples=len(examples_of(session, audience.id)), final=False
     )
     refresh_status(session=session, audience=audience)

@@ -1,0 +1,46 @@
+"""What a labeler sees of a task or qualification example, and in which order its sides or options appear."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from rapidata_nb.server.labeling.content import stable_hash
+
+__all__ = ["TaskView", "shown_order"]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """What a labeler sees of a task (or a qualification example), enough to answer it.
+
+    Attributes:
+        kind: Task kind (``compare``, ``ranking``, ``classify``, ``locate``, ``draw``, ``select_words``,
+            ``free_text``).
+        key: The content key.
+        identities: Asset identities in datapoint order (two for compare/ranking).
+        options: Classification option labels.
+        words: Select-words sentence split on single spaces (without the no-mistakes token).
+        flags: Feature flags ``{key: value}`` (``compare_unsure``, ``locate_max_points``, ...).
+    """
+
+    kind: str
+    key: str
+    identities: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    flags: Mapping[str, str] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """A stable digest of the payload (part of the answer's seed)."""
+        return str(stable_hash(self.kind, self.key, *self.options, "|", *self.words))
+
+
+def shown_order(*, seed: int, labeler_id: str, view: TaskView, n: int) -> list[int]:
+    """The order in which the ``n`` sides/options are shown to this labeler (deterministic shuffle)."""
+    if view.flags.get("no_shuffle", "").lower() == "true":
+        return list(range(n))
+    order = list(range(n))
+    random.Random(stable_hash(seed, "shown", labeler_id, view.key)).shuffle(order)
+    return order
