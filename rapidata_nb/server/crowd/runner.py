@@ -1,18 +1,20 @@
-"""The simulated crowd: a daemon thread that labels through the same dispatcher as humans (DESIGN §7).
+"""The simulated crowd: a daemon thread that answers open tasks in rounds, on the dispatch domain (DESIGN §7).
 
-Each step opens one DB session and does one unit of work, then commits:
+A round (:func:`crowd_round`) is one short transaction. It either advances recruiting (one batch of
+distilling candidates takes a custom audience's qualification examples, ``crowd.recruiting``) or gives up
+to ``budget`` responses, at most one per task, to the open tasks with the fewest responses among the running
+jobs whose audience is ready for the crowd. A task is answered by the first labeler of its permutation
+(``stable_hash(seed, content_key, labeler_id)``) who was not served it yet, with the behaviour model's answer,
+so which labelers answer a task, and what, does not depend on how the work is cut into rounds; leases that
+people hold count against a task's target as they do for every labeler.
 
-1. recruiting: one batch of distilling candidates takes a custom audience's qualification examples
-   (``crowd.recruiting.recruit_step``);
-2. otherwise one response: the open task with the fewest responses among running jobs whose audience is ready
-   for the crowd, answered by the first eligible labeler of the task's permutation (``hash(seed, content_key,
-   labeler_id)``, TEAM.md determinism rule) via ``dispatch.lease_task`` → ``dispatch.submit``.
+A round takes a constant number of statements whatever the job's size: the tasks (locked, skipping rows that
+another replica or a person's fetch holds), their leases, what they show, oracle truths and, where a referee
+may stop early, the votes so far; then leases, responses, counters and closed tasks are written in bulk and
+the referee runs in memory.
 
-Between steps it sleeps ``pace`` seconds (0 = none); when there is nothing to do it waits on an ``Event``
-(``wake()`` or a short timeout), never spinning. ``stop()`` ends the thread cleanly.
-
-The app owns one runner: ``app.state.crowd = CrowdRunner(session_factory, settings); app.state.crowd.start()``
-at startup and ``app.state.crowd.stop()`` at shutdown; call ``app.state.crowd.wake()`` after creating a job.
+Between rounds the thread waits ``pace`` seconds per response given (0 = none); with nothing to do it waits
+on an ``Event`` (``wake()`` or a short timeout), never spinning. ``stop()`` ends the thread cleanly.
 """
 
 from __future__ import annotations
@@ -20,32 +22,53 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server import dispatch
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.recruiting import recruit_step
-from rapidata_nb.server.crowd.truth import truth_for
+from rapidata_nb.server.crowd.truth import latent_truth, oracles_for, with_oracle
+from rapidata_nb.server.dispatch.context import JobContext, Material, as_utc, load_material, task_view
+from rapidata_nb.server.dispatch.leasing import shown_order_of
+from rapidata_nb.server.dispatch.lifecycle import maybe_complete, votes_decide
 from rapidata_nb.server.errors import ConflictError
-from rapidata_nb.server.labeling.content import stable_hash
-from rapidata_nb.server.store.labeling import Audience, JobTask, Labeler, TaskLease, utcnow
+from rapidata_nb.server.labeling.content import stable_order
+from rapidata_nb.server.store.db import skip_locked
+from rapidata_nb.server.store.labeling import (
+    Audience,
+    JobTask,
+    Labeler,
+    Response,
+    TaskLease,
+    new_id,
+    utcnow,
+)
 from rapidata_nb.server.store.models import Job
 
-__all__ = ["CrowdRunner", "crowd_step"]
+__all__ = ["MAX_ROUND", "CrowdRunner", "crowd_round", "run_rounds"]
 
 logger = logging.getLogger("rapidata_nb.server.crowd")
 
+MAX_ROUND = 500
+"""Responses per round (transaction): a few tens of milliseconds of writes on SQLite."""
+_ROUND_SECONDS = 0.25
+"""With a pace, a round gives about this many seconds' worth of responses."""
+_LOOKAHEAD = 50
+"""Tasks read beyond the budget: the first ones may be full of leases people hold."""
 _IDLE_WAIT = 0.25
 _POOL_TTL = 1.0
+_ORDERS_KEPT = 50_000
 
 
 class _Caches:
-    """Per-runner caches: audience pools (short TTL) and labeler permutations per (audience, content key)."""
+    """Per-runner caches: audience pools (short TTL) and the head of each task's labeler permutation."""
 
     def __init__(self) -> None:
         self.pools: dict[str, tuple[float, dict[str, float]]] = {}
@@ -59,15 +82,33 @@ class _Caches:
         self.pools[audience.id] = (time.monotonic(), pool)
         return pool
 
-    def order(self, *, seed: int, audience_id: str, key: str, pool: dict[str, float]) -> list[str]:
+    def next_labeler(
+        self,
+        *,
+        seed: int,
+        audience_id: str,
+        key: str,
+        pool: Mapping[str, float],
+        served: set[str],
+        depth: int,
+    ) -> str | None:
+        """The first labeler of the permutation of ``key`` over ``pool`` who was not served the task.
+
+        Only the first ``depth`` of the permutation are kept; the whole of it is computed when they were all
+        served (a task answered by more labelers than it targets: its pool is nearly exhausted).
+        """
         cache_key = (audience_id, key, len(pool))
-        hit = self.orders.get(cache_key)
-        if hit is None:
-            hit = sorted(pool, key=lambda lab: (stable_hash(seed, key, lab), lab))
-            self.orders[cache_key] = hit
-            if len(self.orders) > 2000:
+        head = self.orders.get(cache_key)
+        if head is None:
+            head = stable_order(pool, seed, key, depth=depth)
+            self.orders[cache_key] = head
+            if len(self.orders) > _ORDERS_KEPT:
                 self.orders.popitem(last=False)
-        return hit
+        found = next((lab for lab in head if lab not in served), None)
+        if found is None and len(head) < len(pool):
+            self.orders[cache_key] = head = stable_order(pool, seed, key)
+            found = next((lab for lab in head if lab not in served), None)
+        return found
 
 
 def _crowd_audience(session: Session, audience_id: str) -> Audience | None:
@@ -87,56 +128,125 @@ def _crowd_audience(session: Session, audience_id: str) -> Audience | None:
     return aud
 
 
-def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
-    jobs = {
-        j.id: j for j in session.scalars(select(Job).where(Job.state == "Running", Job.deleted.is_(False)))
-    }
-    audiences = {jid: _crowd_audience(session, j.audience_id) for jid, j in jobs.items()}
-    servable = [jid for jid, aud in audiences.items() if aud is not None]
-    if not servable:
-        return False
-    now = utcnow()
-    tasks = session.scalars(
-        select(JobTask)
-        .where(JobTask.job_id.in_(servable), JobTask.done.is_(False))
-        .order_by(JobTask.response_count, JobTask.sort_index, JobTask.job_id, JobTask.id)
-        .limit(50)
-    )
-    for task in tasks:
-        leases = list(session.scalars(select(TaskLease).where(TaskLease.task_id == task.id)))
-        active = sum(
-            1
-            for lease in leases
-            if not lease.answered and lease.expires_at.replace(tzinfo=None) > now.replace(tzinfo=None)
+@dataclass
+class _Pick:
+    """One response the round gives: a task, the labeler who answers it and their score in the audience."""
+
+    task: JobTask
+    labeler_id: str
+    score: float
+
+
+def _servable_jobs(session: Session) -> dict[str, Audience]:
+    """Running jobs whose audience the crowd may answer now, with that audience."""
+    ready = {}
+    for job in session.scalars(select(Job).where(Job.state == "Running", Job.deleted.is_(False))):
+        audience = _crowd_audience(session, job.audience_id)
+        if audience is not None:
+            ready[job.id] = audience
+    return ready
+
+
+def _open_tasks(session: Session, job_ids: Sequence[str], limit: int) -> list[JobTask]:
+    """The jobs' open tasks, fewest responses first, locked (rows others hold are skipped)."""
+    return list(
+        session.scalars(
+            skip_locked(
+                select(JobTask)
+                .where(JobTask.job_id.in_(job_ids), JobTask.done.is_(False))
+                .order_by(JobTask.response_count, JobTask.sort_index, JobTask.job_id, JobTask.id)
+                .limit(limit)
+            )
         )
-        if task.response_count + active >= task.target_responses:
+    )
+
+
+def _leases_of(
+    session: Session, task_ids: Sequence[str], now: datetime
+) -> tuple[dict[str, set[str]], Counter[str]]:
+    """Who was served each task, and how many of its leases are still out."""
+    served: dict[str, set[str]] = defaultdict(set)
+    out: Counter[str] = Counter()
+    rows = session.execute(
+        select(TaskLease.task_id, TaskLease.labeler_id, TaskLease.answered, TaskLease.expires_at).where(
+            TaskLease.task_id.in_(task_ids)
+        )
+    )
+    for task_id, labeler_id, answered, expires in rows:
+        served[task_id].add(labeler_id)
+        if not answered and (as_utc(expires) or now) > now:
+            out[task_id] += 1
+    return served, out
+
+
+def _votes_so_far(session: Session, tasks: Sequence[JobTask]) -> dict[str, list[tuple[Any, float]]]:
+    """``(answer, user score)`` of each task's responses, in order."""
+    votes: dict[str, list[tuple[Any, float]]] = defaultdict(list)
+    if tasks:
+        rows = session.execute(
+            select(Response.task_id, Response.answer, Response.user_score)
+            .where(Response.task_id.in_([t.id for t in tasks]))
+            .order_by(Response.task_id, Response.seq)
+        )
+        for task_id, given, score in rows:
+            votes[task_id].append((given, float(score)))
+    return votes
+
+
+def _pick(
+    session: Session,
+    tasks: Sequence[JobTask],
+    audiences: Mapping[str, Audience],
+    *,
+    seed: int,
+    budget: int,
+    caches: _Caches,
+    now: datetime,
+) -> tuple[list[_Pick], list[JobTask]]:
+    """Who answers which task this round, and the tasks whose pool has nobody left to ask."""
+    served, out = _leases_of(session, [t.id for t in tasks], now)
+    picks: list[_Pick] = []
+    exhausted: list[JobTask] = []
+    for task in tasks:
+        if len(picks) + len(exhausted) >= budget:
+            break
+        if task.response_count + out[task.id] >= task.target_responses:
             continue
         audience = audiences[task.job_id]
-        assert audience is not None
         pool = caches.pool(session, audience)
-        used = {lease.labeler_id for lease in leases}
-        labeler_id = next(
-            (
-                lab
-                for lab in caches.order(seed=seed, audience_id=audience.id, key=task.content_key, pool=pool)
-                if lab not in used
-            ),
-            None,
+        labeler_id = caches.next_labeler(
+            seed=seed,
+            audience_id=audience.id,
+            key=task.content_key,
+            pool=pool,
+            served=served[task.id],
+            depth=2 * task.target_responses + 8,
         )
-        if labeler_id is None:
-            if pool and active == 0:  # everyone in the pool has answered: close with what we have
-                logger.info(
-                    "task %s: audience pool exhausted after %d responses", task.id, task.response_count
-                )
-                dispatch.close_task(session=session, task=task, seed=seed)
-                return True
-            continue
-        labeler = session.get(Labeler, labeler_id)
-        assert labeler is not None
-        ctx = dispatch.load_context(session, jobs[task.job_id])
-        view = dispatch.task_view(session, ctx, task)
-        truth = truth_for(
-            session=session,
+        if labeler_id is not None:
+            picks.append(_Pick(task=task, labeler_id=labeler_id, score=pool[labeler_id]))
+        elif pool and not out[task.id]:  # everyone in the pool has answered: close with what it has
+            exhausted.append(task)
+    return picks, exhausted
+
+
+def _answers(
+    session: Session,
+    picks: Sequence[_Pick],
+    contexts: Mapping[str, JobContext],
+    material: Material,
+    seed: int,
+) -> list[tuple[dict[str, Any], list[int]]]:
+    """Each pick's canonical answer and the order its labeler was shown the task in."""
+    labelers = {
+        lab.id: lab
+        for lab in session.scalars(select(Labeler).where(Labeler.id.in_({p.labeler_id for p in picks})))
+    }
+    views = [task_view(material, contexts[p.task.job_id].spec, p.task) for p in picks]
+    oracles = oracles_for(session=session, keys={(p.task.content_key, p.task.kind) for p in picks})
+    given = []
+    for pick, view in zip(picks, views, strict=True):
+        task, spec = pick.task, contexts[pick.task.job_id].spec
+        latent = latent_truth(
             seed=seed,
             kind=task.kind,
             key=task.content_key,
@@ -144,22 +254,142 @@ def _answer_one(session: Session, *, seed: int, caches: _Caches) -> bool:
             options=view.options,
             words=view.words,
         )
-        try:
-            dispatch.lease_task(session=session, labeler=labeler, task=task, seed=seed, ctx=ctx)
-        except ConflictError:  # another replica's crowd or a human got this task first (DESIGN §5)
-            continue
-        given = answer(seed=seed, labeler=labeler, view=view, truth=truth)
-        dispatch.submit(session=session, labeler=labeler, task=task, answer=given, seed=seed, ctx=ctx)
-        return True
-    return False
+        truth = with_oracle(latent, oracles.get((task.content_key, task.kind)), task.kind)
+        raw = answer(seed=seed, labeler=labelers[pick.labeler_id], view=view, truth=truth)
+        canonical = dispatch.validate_answer(
+            task.kind, raw, options=view.options, n_words=len(view.words), flags=spec.flags
+        )
+        order = shown_order_of(contexts[task.job_id], material, task, labeler_id=pick.labeler_id, seed=seed)
+        given.append((canonical, order))
+    return given
 
 
-def crowd_step(session: Session, *, seed: int, caches: Any | None = None) -> bool:
-    """One unit of crowd work in ``session`` (the caller commits). Returns whether anything was done."""
+def _write(
+    session: Session, picks: Sequence[_Pick], given: Sequence[tuple[dict[str, Any], list[int]]], now: datetime
+) -> None:
+    """The round's leases (answered) and responses, and the tasks' new counts."""
+    expires = now + timedelta(seconds=dispatch.LEASE_SECONDS)
+    leases, responses = [], []
+    for i, (pick, (canonical, order)) in enumerate(zip(picks, given, strict=True)):
+        task = pick.task
+        leases.append(
+            {
+                "id": new_id("lse"),
+                "task_id": task.id,
+                "labeler_id": pick.labeler_id,
+                "session_id": None,
+                "shown_order": order,
+                "created_at": now,
+                "expires_at": expires,
+                "answered": True,
+            }
+        )
+        task.response_count += 1  # an absolute value: the task row is locked by this transaction
+        responses.append(
+            {
+                "id": new_id("rsp"),
+                "job_id": task.job_id,
+                "task_id": task.id,
+                "datapoint_id": task.datapoint_id,
+                "labeler_id": pick.labeler_id,
+                "session_id": None,
+                "answer": canonical,
+                "shown_order": order,
+                "user_score": pick.score,
+                "seq": task.response_count,
+                # a microsecond apart, in the order given: results read votes in creation order
+                "created_at": now + timedelta(microseconds=i),
+            }
+        )
+    session.execute(insert(TaskLease), leases)
+    session.execute(insert(Response), responses)
+
+
+def _close_decided(
+    session: Session,
+    picks: Sequence[_Pick],
+    given: Sequence[tuple[dict[str, Any], list[int]]],
+    contexts: Mapping[str, JobContext],
+    material: Material,
+    now: datetime,
+) -> list[JobTask]:
+    """Close the answered tasks that have their responses (all of their target, or the referee's say)."""
+    early = [p.task for p in picks if contexts[p.task.job_id].spec.stops_early]
+    votes = _votes_so_far(session, early)  # includes this round's responses (inserted above)
+    closed = []
+    for pick, _ in zip(picks, given, strict=True):
+        task, spec = pick.task, contexts[pick.task.job_id].spec
+        first = (material.of(task) or [None])[0]
+        if task.response_count >= task.target_responses or votes_decide(
+            spec, task.kind, votes.get(task.id, []), spec.options(first)
+        ):
+            task.done, task.closed_at = True, now
+            closed.append(task)
+    return closed
+
+
+def _answer_round(session: Session, *, seed: int, budget: int, caches: _Caches) -> int:
+    audiences = _servable_jobs(session)
+    if not audiences:
+        return 0
+    tasks = _open_tasks(session, sorted(audiences), budget + _LOOKAHEAD)
+    # the stop fence (store.jobs) waits for these task locks, so a job still running now collects them
+    running = set(
+        session.scalars(
+            select(Job.id).where(
+                Job.id.in_({t.job_id for t in tasks}), Job.state == "Running", Job.deleted.is_(False)
+            )
+        )
+    )
+    tasks = [t for t in tasks if t.job_id in running]
+    now = utcnow()
+    picks, exhausted = _pick(session, tasks, audiences, seed=seed, budget=budget, caches=caches, now=now)
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(running)))}
+    contexts = {job_id: dispatch.load_context(session, job) for job_id, job in jobs.items()}
+    closed: list[JobTask] = []
+    if picks:
+        material = load_material(
+            session, [p.task for p in picks], dataset_ids={j: c.spec.dataset_id for j, c in contexts.items()}
+        )
+        given = _answers(session, picks, contexts, material, seed)
+        _write(session, picks, given, now)
+        closed = _close_decided(session, picks, given, contexts, material, now)
+    for task in exhausted:
+        logger.info("task %s: audience pool exhausted after %d responses", task.id, task.response_count)
+        task.done, task.closed_at = True, now
+    session.flush()
+    for job_id in sorted({t.job_id for t in (*closed, *exhausted)}):  # one lock order for job rows
+        maybe_complete(session, contexts[job_id], seed=seed)
+    return len(picks) + len(exhausted)
+
+
+def crowd_round(session: Session, *, seed: int, budget: int = MAX_ROUND, caches: Any | None = None) -> int:
+    """One round of crowd work in ``session`` (the caller commits).
+
+    Returns:
+        The units of work done: responses given plus tasks closed for want of labelers, or 1 for a batch of
+        recruiting; 0 when there was nothing to do.
+    """
     caches = caches or _Caches()
     if recruit_step(session=session, seed=seed):
-        return True
-    return _answer_one(session, seed=seed, caches=caches)
+        return 1
+    return _answer_round(session, seed=seed, budget=budget, caches=caches)
+
+
+def run_rounds(
+    session_factory: Callable[[], Session], *, seed: int, units: int, caches: Any | None = None
+) -> int:
+    """Up to ``units`` units of crowd work, a round per transaction; the units done."""
+    caches = caches or _Caches()
+    done = 0
+    while done < units:
+        with session_factory() as session:
+            did = crowd_round(session, seed=seed, budget=min(MAX_ROUND, units - done), caches=caches)
+            session.commit()
+        if not did:
+            break
+        done += did
+    return done
 
 
 class CrowdRunner:
@@ -231,20 +461,20 @@ class CrowdRunner:
 
     # -- loop ------------------------------------------------------------------------------------------------
 
-    def step(self) -> bool:
-        """One unit of work in its own session and transaction."""
+    def step(self) -> int:
+        """One round in its own session and transaction; the units of work done."""
+        budget = MAX_ROUND if self.pace <= 0 else max(1, min(MAX_ROUND, int(_ROUND_SECONDS / self.pace)))
         with self.session_factory() as session:
             try:
-                did = crowd_step(session, seed=self.seed, caches=self._caches)
+                did = crowd_round(session, seed=self.seed, budget=budget, caches=self._caches)
                 session.commit()
-            except ConflictError:  # the job stopped while we answered (store.jobs.set_state)
+            except ConflictError:  # a job stopped while the round ran (store.jobs.set_state)
                 session.rollback()
-                did = False
+                did = 0
             except Exception:
                 session.rollback()
                 raise
-        if did:
-            self.steps += 1
+        self.steps += did
         return did
 
     def _run(self) -> None:
@@ -257,11 +487,11 @@ class CrowdRunner:
                 did = self.step()
             except Exception:  # keep the crowd alive; the failed step was rolled back
                 logger.exception("crowd step failed")
-                did = False
+                did = 0
                 self._stop.wait(1.0)
             if did:
                 if self.pace > 0:
-                    self._stop.wait(self.pace)
+                    self._stop.wait(self.pace * did)
             else:
                 self._wake.wait(_IDLE_WAIT)
                 self._wake.clear()

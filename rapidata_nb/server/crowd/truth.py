@@ -22,17 +22,25 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.labeling.content import stable_hash
 from rapidata_nb.server.labeling.grading import tokens
 from rapidata_nb.server.store.labeling import OracleTruth, utcnow
 
-__all__ = ["asset_quality", "latent_truth", "named_option", "register_oracle", "truth_for"]
+__all__ = [
+    "asset_quality",
+    "latent_truth",
+    "named_option",
+    "oracles_for",
+    "register_oracle",
+    "with_oracle",
+]
 
 _WORDS = (
     "clear",
@@ -146,22 +154,24 @@ def register_oracle(*, session: Session, kind: str, key: str, truth: Mapping[str
         row.truth = dict(truth)
 
 
-def truth_for(
-    *,
-    session: Session,
-    seed: int,
-    kind: str,
-    key: str,
-    identities: Sequence[str] = (),
-    options: Sequence[str] = (),
-    words: Sequence[str] = (),
-) -> dict[str, Any]:
-    """The registered oracle truth of ``key`` if any, else its latent truth."""
-    latent = latent_truth(seed=seed, kind=kind, key=key, identities=identities, options=options, words=words)
-    oracle = session.get(OracleTruth, (key, kind))
+def with_oracle(latent: Mapping[str, Any], oracle: Mapping[str, Any] | None, kind: str) -> dict[str, Any]:
+    """A latent truth overridden by a registered oracle truth (a given winner is given with certainty)."""
     if oracle is None:
-        return latent
-    truth = {**latent, **oracle.truth}
-    if kind in ("compare", "ranking") and "pA" not in oracle.truth and "winner" in oracle.truth:
+        return dict(latent)
+    truth = {**latent, **oracle}
+    if kind in ("compare", "ranking") and "pA" not in oracle and "winner" in oracle:
         truth["clarity"] = 1.0
     return truth
+
+
+def oracles_for(
+    *, session: Session, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Registered oracle truths of ``(content key, kind)`` pairs, in one query."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(OracleTruth).where(tuple_(OracleTruth.content_key, OracleTruth.kind).in_(wanted))
+    )
+    return {(row.content_key, row.kind): dict(row.truth) for row in rows}

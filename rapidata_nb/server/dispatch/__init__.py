@@ -14,9 +14,15 @@ already out (bounded overflow).
 
 from __future__ import annotations
 
-from rapidata_nb.server.dispatch.answers import GoneError, submit, submit_example, validate_answer
+from rapidata_nb.server.dispatch.answers import (
+    GoneError,
+    answer_in_session,
+    submit,
+    submit_example,
+    validate_answer,
+)
 from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_context, task_view
-from rapidata_nb.server.dispatch.leasing import LEASE_SECONDS, lease_task, next_tasks
+from rapidata_nb.server.dispatch.leasing import LEASE_SECONDS, next_tasks, serve_session
 from rapidata_nb.server.dispatch.lifecycle import close_task, job_progress, open_job
 from rapidata_nb.server.dispatch.pools import audience_blocker, audience_pool, labeler_score
 
@@ -24,16 +30,17 @@ __all__ = [
     "LEASE_SECONDS",
     "GoneError",
     "JobContext",
+    "answer_in_session",
     "as_utc",
     "audience_blocker",
     "audience_pool",
     "close_task",
     "job_progress",
     "labeler_score",
-    "lease_task",
     "load_context",
     "next_tasks",
     "open_job",
+    "serve_session",
     "submit",
     "submit_example",
     "task_view",

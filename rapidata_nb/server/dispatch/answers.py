@@ -23,17 +23,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.dispatch.context import (
-    JobContext,
-    as_utc,
-    load_context,
-    options_of,
-    task_datapoints,
-    words_of,
-)
+from rapidata_nb.api.models.labeler import AnswerAccepted, ExampleGrade
+from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_context, words_of
 from rapidata_nb.server.dispatch.lifecycle import maybe_complete, referee_done
 from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
-from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError
+from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, NotFoundError
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.store import jobs as job_store
@@ -44,14 +38,15 @@ from rapidata_nb.server.store.labeling import (
     ExampleAnswer,
     JobTask,
     Labeler,
+    LabelerSession,
     Response,
     TaskLease,
     new_id,
     utcnow,
 )
-from rapidata_nb.server.store.models import Job
+from rapidata_nb.server.store.models import Datapoint, Job
 
-__all__ = ["GoneError", "submit", "submit_example", "validate_answer"]
+__all__ = ["GoneError", "answer_in_session", "submit", "submit_example", "validate_answer"]
 
 
 class GoneError(ApiError):
@@ -195,10 +190,10 @@ def submit(
     if job is None or job.deleted or job.state not in job_store.COLLECTING_STATES:
         raise ConflictError(f"job {task.job_id} is no longer collecting responses")
     ctx = ctx or load_context(session, job)
-    dps = task_datapoints(session, task)
-    options = options_of(ctx, dps[0] if dps else None)
+    first = session.get(Datapoint, task.item_a if task.kind == "ranking" else task.datapoint_id or "")
+    options = ctx.spec.options(first)
     canonical = validate_answer(
-        task.kind, answer, options=options, n_words=len(words_of(dps[0] if dps else None)), flags=ctx.flags
+        task.kind, answer, options=options, n_words=len(words_of(first)), flags=ctx.spec.flags
     )
     aud = resolve_audience(session, job.audience_id)
     score = labeler_score(session, aud, labeler) if aud is not None else None
@@ -275,3 +270,27 @@ def submit_example(
         canonical_answer=canonical,
     )
     return {"correct": ok, "state": member.state, "explanation": example.explanation}
+
+
+def answer_in_session(
+    *, session: Session, labeler_session: LabelerSession, task_id: str, answer: Any, seed: int = 7
+) -> AnswerAccepted | ExampleGrade:
+    """A person's answer to an item of their feed: a qualification example is graded, a task's answer stored.
+
+    Raises:
+        NotFoundError: No such task or example.
+    """
+    labeler = session.get(Labeler, labeler_session.labeler_id)
+    if labeler is None:
+        raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
+    example = session.get(AudienceExample, task_id)
+    if example is not None and not example.deleted:
+        graded = submit_example(session=session, labeler=labeler, example=example, answer=answer)
+        return ExampleGrade(task_id=example.id, **graded)
+    task = session.get(JobTask, task_id)
+    if task is None:
+        raise NotFoundError(f"taskId: task '{task_id}' not found")
+    response = submit(
+        session=session, labeler=labeler, task=task, answer=answer, session_id=labeler_session.id, seed=seed
+    )
+    return AnswerAccepted(task_id=task.id, response_id=response.id)

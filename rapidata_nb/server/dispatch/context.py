@@ -1,41 +1,45 @@
 """What a task looks like: the job's context (kind, instruction, flags, referee) and the task as shown.
 
-``load_context`` reads a job's revision once; ``task_view`` is the task as the simulated crowd's behaviour
-model sees it and ``served_task`` the item a person's labeling app renders (sides and options in the order
-they were shown to that labeler).
+A job's :class:`JobSpec` is read from its definition revision once per process and cached: revisions are
+immutable and a job pins one, so the cache never goes stale, on one replica or several. Job rows themselves
+(state, deletion) are always read fresh. :class:`Material` holds what a set of tasks shows (datapoints,
+assets, ranking groups), read in a constant number of queries however many tasks there are; from it
+:func:`task_view` gives the task as the simulated crowd's behaviour model sees it and :func:`served_task` the
+item a person's labeling app renders (sides and options in the order that labeler sees them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.labeler import ServedAsset, ServedFile, ServedTask, ServedText
 from rapidata_nb.engine import referee as referees
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.labeling.views import TaskView
-from rapidata_nb.server.store.labeling import JobTask, TaskLease
+from rapidata_nb.server.store.labeling import JobTask
 from rapidata_nb.server.store.models import Asset, Datapoint, DatasetGroup, DefinitionRevision, Job
 
 __all__ = [
     "JobContext",
+    "JobSpec",
+    "Material",
     "as_utc",
-    "asset_identity",
     "asset_inputs",
     "load_context",
+    "load_material",
     "media_context",
-    "options_of",
     "segment",
     "served_task",
-    "shown_asset",
-    "task_datapoints",
     "task_view",
-    "words_of",
 ]
 
 _KINDS = {
@@ -46,6 +50,7 @@ _KINDS = {
     "Transcription": "select_words",
     "FreeText": "free_text",
 }
+_SPEC_CACHE_SIZE = 4096
 
 
 def as_utc(dt: datetime | None) -> datetime | None:
@@ -53,18 +58,21 @@ def as_utc(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
 
 
-@dataclass
-class JobContext:
-    """Everything about a job that serving and judging need, read once."""
+# --- the job ------------------------------------------------------------------------------------------------
 
-    job: Job
-    revision: DefinitionRevision
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job's definition revision says about serving and judging its tasks (immutable)."""
+
     kind: str
     instruction: str
-    flags: dict[str, str]
-    referee: dict[str, Any]
+    flags: Mapping[str, str]
+    referee: Mapping[str, Any]
     target: int
-    pair_maker: dict[str, Any] = field(default_factory=dict)
+    dataset_id: str
+    workflow: Mapping[str, Any]
+    pair_maker: Mapping[str, Any] = field(default_factory=dict)
 
     def make_referee(self) -> Any:
         """The engine referee for this job."""
@@ -81,6 +89,31 @@ class JobContext:
             )
         return referees.NaiveReferee(total_votes=self.target)
 
+    @property
+    def stops_early(self) -> bool:
+        """Whether a referee may close a task before ``target`` responses (quorum or confidence)."""
+        return self.referee.get("_t") in ("QuorumReferee", "EarlyStoppingReferee") and self.kind in (
+            "compare",
+            "ranking",
+            "classify",
+        )
+
+    def options(self, dp: Datapoint | None) -> list[str]:
+        """The classification options of a datapoint (its own, else the definition's)."""
+        seg = segment(dp, "answer_options") if dp is not None else None
+        if seg and seg.get("options"):
+            return [str(o.get("label", o.get("value"))) for o in seg["options"]]
+        literal = ((self.workflow.get("rapid") or {}).get("categories") or {}).get("literal") or []
+        return [str(o.get("label", o.get("value"))) for o in literal]
+
+
+@dataclass
+class JobContext:
+    """A job row (read in this session) with its cached :class:`JobSpec`."""
+
+    job: Job
+    spec: JobSpec
+
 
 def _literal(binding: Any) -> str:
     if isinstance(binding, Mapping):
@@ -88,53 +121,80 @@ def _literal(binding: Any) -> str:
     return str(binding or "")
 
 
-def load_context(session: Session, job: Job) -> JobContext:
-    """Read the job's revision: task kind, instruction, feature flags and referee."""
-    definition_revision = session.scalars(
+def _read_spec(session: Session, job: Job) -> JobSpec:
+    revision = session.scalars(
         select(DefinitionRevision).where(
             DefinitionRevision.definition_id == job.definition_id,
             DefinitionRevision.revision_number == job.revision_number,
         )
     ).first()
-    if definition_revision is None:
+    if revision is None:
         raise NotFoundError(
-            f"job {job.id}: revision {job.revision_number} of definition {job.definition_id} does not exist"
+            f"job {job.id}: revision {job.revision_number} of definition {job.definition_id} is missing"
         )
-    workflow = definition_revision.workflow or {}
-    flags = {str(f["key"]): str(f["value"]) for f in (definition_revision.rapid_feature_flags or [])}
+    workflow = revision.workflow or {}
+    flags = {str(f["key"]): str(f["value"]) for f in (revision.rapid_feature_flags or [])}
     flags.update({str(f["key"]): str(f["value"]) for f in (workflow.get("featureFlags") or [])})
-    referee = definition_revision.referee or {"_t": "NaiveReferee", "totalVotes": 10}
-    target = int(referee.get("totalVotes") or referee.get("maxVotes") or 10)
+    referee = revision.referee or {"_t": "NaiveReferee", "totalVotes": 10}
+    common: dict[str, Any] = {
+        "flags": flags,
+        "referee": referee,
+        "target": int(referee.get("totalVotes") or referee.get("maxVotes") or 10),
+        "dataset_id": revision.dataset_id,
+        "workflow": workflow,
+    }
     if workflow.get("_t") == "GroupedRankingWorkflow":
-        return JobContext(
-            job=job,
-            revision=definition_revision,
+        return JobSpec(
             kind="ranking",
             instruction=_literal(workflow.get("criteria")),
-            flags=flags,
-            referee=referee,
-            target=target,
             pair_maker=workflow.get("pairMakerConfig") or {},
+            **common,
         )
     rapid = workflow.get("rapid") or {}
-    kind = _KINDS.get(str(rapid.get("_t")), "classify")
     binding = rapid.get("criteria") or rapid.get("title") or rapid.get("target") or rapid.get("question")
-    return JobContext(
-        job=job,
-        revision=definition_revision,
-        kind=kind,
-        instruction=_literal(binding),
-        flags=flags,
-        referee=referee,
-        target=target,
-    )
+    return JobSpec(kind=_KINDS.get(str(rapid.get("_t")), "classify"), instruction=_literal(binding), **common)
 
 
-def segment(dp: Datapoint, key: str) -> dict[str, Any] | None:
-    return next((s for s in dp.segments or [] if s.get("key") == key), None)
+class _SpecCache:
+    """Specs by (definition, revision number): revisions never change, so entries never go stale."""
+
+    def __init__(self) -> None:
+        self._specs: OrderedDict[tuple[str, int], JobSpec] = OrderedDict()
+        self._lock = Lock()  # request threads and the crowd thread share the cache
+
+    def get(self, session: Session, job: Job) -> JobSpec:
+        key = (job.definition_id, int(job.revision_number))
+        with self._lock:
+            spec = self._specs.get(key)
+            if spec is not None:
+                self._specs.move_to_end(key)
+                return spec
+        spec = _read_spec(session, job)
+        with self._lock:
+            self._specs[key] = spec
+            while len(self._specs) > _SPEC_CACHE_SIZE:
+                self._specs.popitem(last=False)
+        return spec
+
+
+_specs = _SpecCache()
+
+
+def load_context(session: Session, job: Job) -> JobContext:
+    """The job with its revision's spec (read once per process)."""
+    return JobContext(job=job, spec=_specs.get(session, job))
+
+
+# --- what tasks show ----------------------------------------------------------------------------------------
+
+
+def segment(dp: Datapoint | None, key: str) -> dict[str, Any] | None:
+    """A datapoint's segment by key."""
+    return next((s for s in (dp.segments if dp is not None else None) or [] if s.get("key") == key), None)
 
 
 def asset_inputs(asset: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The leaf asset inputs of an asset input (a multi asset's parts in order)."""
     if not asset:
         return []
     if asset.get("_t") == "MultiAssetInput":
@@ -142,122 +202,166 @@ def asset_inputs(asset: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     return [dict(asset)]
 
 
-def asset_identity(session: Session, asset: Mapping[str, Any]) -> str:
-    """An asset's stable identity (``url:..``, ``sha256:..``, ``text:..``, as ``store.datasets`` keys it)."""
-    if asset.get("_t") == "TextAssetInput":
-        return f"text:{asset.get('text', '')}"
-    name = str(asset.get("name", ""))
-    row = session.get(Asset, name)
-    if row is None:
-        return f"name:{name}"
-    return f"url:{row.url}" if row.kind == "url" else f"sha256:{row.sha256}"
+def _names(inputs: Iterable[Mapping[str, Any]]) -> set[str]:
+    return {str(a.get("name", "")) for a in inputs if a.get("_t") != "TextAssetInput"}
 
 
-def shown_asset(session: Session, asset: Mapping[str, Any], index: int) -> dict[str, Any]:
-    if asset.get("_t") == "TextAssetInput":
-        return {"index": index, "text": asset.get("text", "")}
-    name = str(asset.get("name", ""))
-    row = session.get(Asset, name)
-    return {
-        "index": index,
-        "fileName": name,
-        "url": f"/assets/{name}",
-        "sourceUrl": row.url if row is not None else None,
-        "contentType": row.content_type if row is not None else None,
+@dataclass
+class Material:
+    """What a set of tasks shows: their datapoints, stored assets and ranking groups."""
+
+    datapoints: dict[str, Datapoint]
+    assets: dict[str, Asset]
+    groups: dict[tuple[str, str], DatasetGroup]
+
+    def of(self, task: JobTask) -> list[Datapoint]:
+        """The task's datapoints (the two items of a ranking matchup)."""
+        ids = [task.item_a, task.item_b] if task.kind == "ranking" else [task.datapoint_id]
+        return [self.datapoints[i] for i in ids if i and i in self.datapoints]
+
+    def identity(self, asset: Mapping[str, Any]) -> str:
+        """An asset's stable identity (``url:..``, ``sha256:..``, ``text:..``: ``store.datasets`` keys)."""
+        if asset.get("_t") == "TextAssetInput":
+            return f"text:{asset.get('text', '')}"
+        name = str(asset.get("name", ""))
+        row = self.assets.get(name)
+        if row is None:
+            return f"name:{name}"
+        return f"url:{row.url}" if row.kind == "url" else f"sha256:{row.sha256}"
+
+    def shown(self, asset: Mapping[str, Any], index: int) -> ServedAsset:
+        """An asset as a labeler's app shows it."""
+        if asset.get("_t") == "TextAssetInput":
+            return ServedText(index=index, text=str(asset.get("text", "")))
+        name = str(asset.get("name", ""))
+        row = self.assets.get(name)
+        return ServedFile(
+            index=index,
+            file_name=name,
+            url=f"/assets/{name}",
+            source_url=row.url if row is not None else None,
+            content_type=row.content_type if row is not None else None,
+        )
+
+
+def load_material(
+    session: Session,
+    tasks: Sequence[JobTask],
+    *,
+    dataset_ids: Mapping[str, str] | None = None,
+    extra_assets: Iterable[Mapping[str, Any]] = (),
+) -> Material:
+    """Read what ``tasks`` show in three queries (datapoints, assets, ranking groups).
+
+    Args:
+        session: An open session.
+        tasks: The tasks.
+        dataset_ids: ``{job_id: dataset_id}``, to find ranking groups' contexts.
+        extra_assets: Further asset inputs to resolve (qualification examples).
+    """
+    ids = {
+        i for t in tasks for i in ((t.item_a, t.item_b) if t.kind == "ranking" else (t.datapoint_id,)) if i
     }
-
-
-def options_of(ctx: JobContext, dp: Datapoint | None) -> list[str]:
-    seg = segment(dp, "answer_options") if dp is not None else None
-    if seg and seg.get("options"):
-        return [str(o.get("label", o.get("value"))) for o in seg["options"]]
-    rapid = (ctx.revision.workflow or {}).get("rapid") or {}
-    literal = (rapid.get("categories") or {}).get("literal") or []
-    return [str(o.get("label", o.get("value"))) for o in literal]
+    datapoints = (
+        {dp.id: dp for dp in session.scalars(select(Datapoint).where(Datapoint.id.in_(ids)))} if ids else {}
+    )
+    names = _names(extra_assets)
+    for dp in datapoints.values():
+        for key in ("asset", "context_asset"):
+            names |= _names(asset_inputs((segment(dp, key) or {}).get("asset")))
+    assets = {a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))}
+    wanted = {
+        (dataset_ids[t.job_id], str(t.group))
+        for t in tasks
+        if t.kind == "ranking" and t.group is not None and dataset_ids and t.job_id in dataset_ids
+    }
+    groups = (
+        {
+            (g.dataset_id, g.group): g
+            for g in session.scalars(
+                select(DatasetGroup).where(tuple_(DatasetGroup.dataset_id, DatasetGroup.group).in_(wanted))
+            )
+        }
+        if wanted
+        else {}
+    )
+    return Material(datapoints=datapoints, assets=assets, groups=groups)
 
 
 def words_of(dp: Datapoint | None) -> list[str]:
-    seg = segment(dp, "transcription") if dp is not None else None
+    """The select-words sentence of a datapoint, split on single spaces."""
+    seg = segment(dp, "transcription")
     return str(seg.get("text") or "").split(" ") if seg else []
 
 
-def task_datapoints(session: Session, task: JobTask) -> list[Datapoint]:
-    ids = [task.item_a, task.item_b] if task.kind == "ranking" else [task.datapoint_id]
-    return [dp for dp in (session.get(Datapoint, i) for i in ids if i) if dp is not None]
-
-
-def task_view(session: Session, ctx: JobContext, task: JobTask) -> TaskView:
-    """The task as the crowd's behaviour model sees it."""
-    dps = task_datapoints(session, task)
+def _shown_inputs(material: Material, task: JobTask) -> list[dict[str, Any]]:
+    dps = material.of(task)
     if task.kind == "ranking":
-        identities = tuple(
-            asset_identity(session, a)
-            for dp in dps
-            for a in asset_inputs((segment(dp, "asset") or {}).get("asset"))[:1]
-        )
-    else:
-        dp = dps[0] if dps else None
-        identities = tuple(
-            asset_identity(session, a)
-            for a in asset_inputs((segment(dp, "asset") or {}).get("asset") if dp else None)
-        )
-    dp0 = dps[0] if dps else None
+        return [asset_inputs((segment(dp, "asset") or {}).get("asset"))[0] for dp in dps]
+    return asset_inputs((segment(dps[0], "asset") or {}).get("asset")) if dps else []
+
+
+def task_view(material: Material, spec: JobSpec, task: JobTask) -> TaskView:
+    """The task as the crowd's behaviour model sees it."""
+    dps = material.of(task)
+    inputs = _shown_inputs(material, task)
+    first = dps[0] if dps else None
     return TaskView(
         kind=task.kind,
         key=task.content_key,
-        identities=identities,
-        options=tuple(options_of(ctx, dp0)),
-        words=tuple(words_of(dp0)),
-        flags=dict(ctx.flags),
+        identities=tuple(material.identity(a) for a in inputs),
+        options=tuple(spec.options(first)),
+        words=tuple(words_of(first)),
+        flags=dict(spec.flags),
     )
 
 
-def served_task(session: Session, ctx: JobContext, task: JobTask, lease: TaskLease) -> dict[str, Any]:
-    """The JSON a human labeler's client renders (sides/options in shown order)."""
-    dps = task_datapoints(session, task)
-    if task.kind == "ranking":
-        assets = [asset_inputs((segment(dp, "asset") or {}).get("asset"))[0] for dp in dps]
-    else:
-        assets = asset_inputs((segment(dps[0], "asset") or {}).get("asset")) if dps else []
-    order = lease.shown_order or list(range(len(assets)))
-    dp0 = dps[0] if dps else None
-    context = (segment(dp0, "context") or {}).get("text") if dp0 is not None else None
+def _context_text(material: Material, spec: JobSpec, task: JobTask) -> str | None:
     if task.kind == "ranking" and task.group is not None:
-        grp = session.scalars(
-            select(DatasetGroup).where(
-                DatasetGroup.dataset_id == ctx.revision.dataset_id, DatasetGroup.group == task.group
-            )
-        ).first()
-        context = next(
-            (s.get("text") for s in (grp.segments if grp else []) if s.get("key") == "context"), None
-        )
-    options = options_of(ctx, dp0)
-    words = words_of(dp0)
-    shown_assets = (
-        [shown_asset(session, assets[i], i) for i in order]
-        if task.kind in ("compare", "ranking")
-        else [shown_asset(session, a, i) for i, a in enumerate(assets)]
-    )
-    if task.kind == "classify" and lease.shown_order and len(lease.shown_order) == len(options):
-        options = [options[i] for i in lease.shown_order]
-    return {
-        "taskId": task.id,
-        "leaseId": lease.id,
-        "jobId": task.job_id,
-        "kind": task.kind,
-        "isExample": False,
-        "instruction": ctx.instruction,
-        "context": context,
-        "assets": shown_assets,
-        "options": options,
-        "words": [*words, NO_MISTAKES] if task.kind == "select_words" else [],
-        "flags": dict(ctx.flags),
-        "mediaContext": media_context(session, (segment(dp0, "context_asset") or {}) if dp0 else None),
-        "expiresAt": as_utc(lease.expires_at).isoformat(),  # type: ignore[union-attr]
-    }
+        grp = material.groups.get((spec.dataset_id, str(task.group)))
+        return next((s.get("text") for s in (grp.segments if grp else []) if s.get("key") == "context"), None)
+    dps = material.of(task)
+    return (segment(dps[0], "context") or {}).get("text") if dps else None
 
 
-def media_context(session: Session, segment: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def media_context(material: Material, segment_: Mapping[str, Any] | None) -> list[ServedAsset]:
     """Reference media shown with the instruction (``media_contexts``), as served assets."""
-    inputs = asset_inputs((segment or {}).get("asset"))
-    return [shown_asset(session, a, i) for i, a in enumerate(inputs)]
+    return [material.shown(a, i) for i, a in enumerate(asset_inputs((segment_ or {}).get("asset")))]
+
+
+def served_task(
+    material: Material,
+    spec: JobSpec,
+    task: JobTask,
+    *,
+    lease_id: str,
+    shown_order: Sequence[int] | None,
+    expires_at: datetime,
+) -> ServedTask:
+    """The item a person's labeling app renders (sides of a pair and classify options in shown order)."""
+    inputs = _shown_inputs(material, task)
+    first = (material.of(task) or [None])[0]
+    options = spec.options(first)
+    order = list(shown_order or range(len(inputs)))
+    if task.kind in ("compare", "ranking"):
+        assets = [material.shown(inputs[i], i) for i in order]
+    else:
+        assets = [material.shown(a, i) for i, a in enumerate(inputs)]
+    if task.kind == "classify" and shown_order and len(shown_order) == len(options):
+        options = [options[i] for i in shown_order]
+    words = words_of(first)
+    return ServedTask(
+        task_id=task.id,
+        lease_id=lease_id,
+        job_id=task.job_id,
+        kind=task.kind,
+        is_example=False,
+        instruction=spec.instruction,
+        context=_context_text(material, spec, task),
+        assets=assets,
+        options=options,
+        words=[*words, NO_MISTAKES] if task.kind == "select_words" else [],
+        flags=dict(spec.flags),
+        media_context=media_context(material, segment(first, "context_asset")),
+        expires_at=as_utc(expires_at),
+    )

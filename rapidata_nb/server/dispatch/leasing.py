@@ -1,7 +1,11 @@
 """Leasing: serving work to a labeler (qualification examples first, then job tasks) for a bounded time.
 
-A task is leased under its row lock (``claim``): responses plus unexpired leases are counted there, so a task
-is never served beyond its target and the overflow stays bounded by leases that expire (DESIGN §5/§6).
+A fetch is a constant number of statements whatever the job's size: the labeler's eligible jobs, then per
+job (usually the first serves) one candidate query that walks the open tasks in index order (fewest
+responses first) and locks the ones it takes (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), a recount of their
+active leases under those locks, one bulk insert of the leases and three reads of what the tasks show. A
+task is never leased beyond its target: responses plus unexpired leases are counted under the task's row
+lock, so the overflow stays bounded by leases that expire (DESIGN §5/§6).
 """
 
 from __future__ import annotations
@@ -9,42 +13,45 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.labeler import ServedExample, ServedTask, TaskFeed
 from rapidata_nb.server.dispatch.context import (
     JobContext,
+    Material,
     asset_inputs,
     load_context,
+    load_material,
     media_context,
-    options_of,
     served_task,
-    shown_asset,
-    task_datapoints,
 )
 from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
-from rapidata_nb.server.errors import ConflictError
+from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.labeling.filters import matches
 from rapidata_nb.server.labeling.views import TaskView, shown_order
 from rapidata_nb.server.store.db import skip_locked
 from rapidata_nb.server.store.labeling import (
+    AudienceExample,
     AudienceMember,
     ExampleAnswer,
     JobTask,
     Labeler,
+    LabelerSession,
     TaskLease,
     new_id,
     utcnow,
 )
 from rapidata_nb.server.store.models import Job
 
-__all__ = ["LEASE_SECONDS", "active_leases", "lease_task", "next_tasks"]
+__all__ = ["LEASE_SECONDS", "active_leases", "next_tasks", "serve_session", "shown_order_of"]
 
 LEASE_SECONDS = 25.0
 """How long a served task stays answerable (the docs' 25 s of work per session)."""
+_CLAIM_ROUNDS = 4
+"""Candidate walks per fetch: concurrent fetches take rooms between a walk and its recount."""
 
 
 def active_leases(task_id: Any, now: datetime) -> Any:
@@ -56,73 +63,14 @@ def active_leases(task_id: Any, now: datetime) -> Any:
     )
 
 
-def lease_task(
-    *,
-    session: Session,
-    labeler: Labeler,
-    task: JobTask,
-    session_id: str | None = None,
-    seconds: float = LEASE_SECONDS,
-    seed: int = 7,
-    ctx: JobContext | None = None,
-) -> TaskLease:
-    """Lease ``task`` to ``labeler`` (a re-lease of an unanswered lease extends it).
-
-    Raises:
-        ConflictError: The labeler already answered the task, or the task is closed.
-    """
-    now = utcnow()
-    lease = session.scalars(
-        select(TaskLease).where(TaskLease.task_id == task.id, TaskLease.labeler_id == labeler.id)
-    ).first()
-    if lease is not None and lease.answered:
-        raise ConflictError(f"labeler {labeler.id} already answered task {task.id}")
-    if task.done:
-        raise ConflictError(f"task {task.id} is closed")
-    if lease is None:
-        _claim(session, task, now)
-        ctx = ctx or load_context(session, session.get(Job, task.job_id))  # type: ignore[arg-type]
-        dps = task_datapoints(session, task)
-        n = 2 if task.kind in ("compare", "ranking") else len(options_of(ctx, dps[0] if dps else None))
-        view = TaskView(kind=task.kind, key=task.content_key, flags=dict(ctx.flags))
-        order = shown_order(seed=seed, labeler_id=labeler.id, view=view, n=n) if n else None
-        lease = TaskLease(
-            id=new_id("lse"),
-            task_id=task.id,
-            labeler_id=labeler.id,
-            session_id=session_id,
-            shown_order=order,
-            created_at=now,
-            expires_at=now + timedelta(seconds=seconds),
-        )
-        try:
-            with session.begin_nested():  # a savepoint: the caller's transaction survives a conflict
-                session.add(lease)
-        except IntegrityError as exc:  # a concurrent lease of the same pair
-            raise ConflictError(f"task {task.id} is already leased to labeler {labeler.id}") from exc
-    else:
-        lease.expires_at = now + timedelta(seconds=seconds)
-        lease.session_id = session_id or lease.session_id
-    return lease
-
-
-def _claim(session: Session, task: JobTask, now: datetime) -> None:
-    """Lock ``task`` for a new lease, or raise ``ConflictError`` with the lock released.
-
-    DESIGN §5: the task row is the lock of "who gets this task" (replicas on one PostgreSQL skip a row another
-    transaction holds); counting responses + active leases under it bounds the overflow. The check runs in a
-    savepoint so that a refusal releases the row at once: a labeler walking past full tasks must not keep
-    them locked (answers to them would wait) until its request ends.
-    """
-    with session.begin_nested():  # raising rolls the savepoint back, and that releases the row lock
-        locked = session.execute(
-            skip_locked(select(JobTask.response_count, JobTask.done).where(JobTask.id == task.id))
-        ).first()
-        if locked is None:
-            raise ConflictError(f"task {task.id} is being served to someone else; take the next one")
-        leased = session.scalar(active_leases(task.id, now)) or 0
-        if locked.done or locked.response_count + leased >= task.target_responses:
-            raise ConflictError(f"task {task.id} has all the responses it needs")
+def shown_order_of(
+    ctx: JobContext, material: Material, task: JobTask, *, labeler_id: str, seed: int
+) -> list[int]:
+    """The order in which this labeler sees the task's sides (compare, ranking) or options (classify)."""
+    first = (material.of(task) or [None])[0]
+    n = 2 if task.kind in ("compare", "ranking") else len(ctx.spec.options(first))
+    view = TaskView(kind=task.kind, key=task.content_key, flags=ctx.spec.flags)
+    return shown_order(seed=seed, labeler_id=labeler_id, view=view, n=n) if n else []
 
 
 def next_tasks(
@@ -135,109 +83,200 @@ def next_tasks(
     seconds: float = LEASE_SECONDS,
     seed: int = 7,
     job_id: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ServedTask]:
     """Serve up to ``limit`` items to a (human) labeler: qualification examples first, then job tasks.
 
     ``job_id`` narrows the job tasks to one job (an unlisted audience's job link, ``job.label()``).
 
     Examples come from audiences where the labeler is ``Distilling`` (joining ``audience_id`` if it is a
-    recruiting custom audience). Tasks come from running jobs whose audience includes the labeler: fewest
-    responses plus active leases first, never one the labeler answered, never one whose target is already
-    covered by responses plus active leases.
+    recruiting custom audience). Tasks come from running jobs whose audience includes the labeler, oldest job
+    first: fewest responses first, never one the labeler was served before, never one whose target is
+    already covered by responses plus active leases.
     """
-    served: list[dict[str, Any]] = []
-    served += _serve_examples(session, labeler, audience_id=audience_id, limit=limit, seed=seed)
-    if len(served) >= limit:
-        return served[:limit]
+    served: list[ServedTask] = list(
+        _serve_examples(session, labeler, audience_id=audience_id, limit=limit, seed=seed)
+    )
     now = utcnow()
-    jobs = list(
-        session.scalars(
-            select(Job).where(Job.state == "Running", Job.deleted.is_(False)).order_by(Job.created_at, Job.id)
+    for job in _eligible_jobs(session, labeler, audience_id=audience_id, job_id=job_id):
+        if len(served) >= limit:
+            break
+        ctx = load_context(session, job)
+        tasks = _claim(session, job_id=job.id, labeler_id=labeler.id, n=limit - len(served), now=now)
+        if not tasks:
+            continue
+        material = load_material(session, tasks, dataset_ids={job.id: ctx.spec.dataset_id})
+        expires = now + timedelta(seconds=seconds)
+        rows = [
+            {
+                "id": new_id("lse"),
+                "task_id": task.id,
+                "labeler_id": labeler.id,
+                "session_id": session_id,
+                "shown_order": shown_order_of(ctx, material, task, labeler_id=labeler.id, seed=seed),
+                "created_at": now,
+                "expires_at": expires,
+                "answered": False,
+            }
+            for task in tasks
+        ]
+        session.execute(insert(TaskLease), rows)
+        served += [
+            served_task(
+                material,
+                ctx.spec,
+                task,
+                lease_id=row["id"],
+                shown_order=row["shown_order"],
+                expires_at=expires,
+            )
+            for task, row in zip(tasks, rows, strict=True)
+        ]
+    return served[:limit]
+
+
+def serve_session(
+    *, session: Session, labeler_session: LabelerSession, limit: int, job_id: str | None, seed: int
+) -> TaskFeed:
+    """The next items of a person's feed, leased for the session's deadline (:func:`next_tasks`)."""
+    labeler = session.get(Labeler, labeler_session.labeler_id)
+    if labeler is None:
+        raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
+    items = next_tasks(
+        session=session,
+        labeler=labeler,
+        limit=limit,
+        session_id=labeler_session.id,
+        audience_id=labeler_session.audience_id,
+        seconds=float(labeler_session.lease_seconds or LEASE_SECONDS),
+        seed=seed,
+        job_id=job_id,
+    )
+    return TaskFeed(items=items)
+
+
+def _eligible_jobs(
+    session: Session, labeler: Labeler, *, audience_id: str | None, job_id: str | None
+) -> list[Job]:
+    """Running jobs whose audience includes the labeler, oldest first (one audience check per audience)."""
+    query = select(Job).where(Job.state == "Running", Job.deleted.is_(False))
+    if audience_id is not None:
+        query = query.where(Job.audience_id == audience_id)
+    if job_id is not None:
+        query = query.where(Job.id == job_id)
+    eligible: dict[str, bool] = {}
+    jobs = []
+    for job in session.scalars(query.order_by(Job.created_at, Job.id)):
+        if job.audience_id not in eligible:
+            eligible[job.audience_id] = _may_answer(session, job.audience_id, labeler, audience_id)
+        if eligible[job.audience_id]:
+            jobs.append(job)
+    return jobs
+
+
+def _may_answer(session: Session, job_audience_id: str, labeler: Labeler, via: str | None) -> bool:
+    aud = resolve_audience(session, job_audience_id)
+    if aud is None or labeler_score(session, aud, labeler) is None:
+        return False
+    return aud.kind != "unlisted" or via == aud.id  # unlisted: only people who came through its link
+
+
+def _claim(session: Session, *, job_id: str, labeler_id: str, n: int, now: datetime) -> list[JobTask]:
+    """Lock up to ``n`` open tasks of the job with room for one more response, fewest responses first.
+
+    The candidate query walks the job's open tasks in the order of the ``ix_job_task_serve`` index and skips
+    rows another transaction holds (DESIGN §5: the task row is the lock of "who gets this task"). Leases are
+    then recounted under the locks, in a statement of their own (it sees every lease committed meanwhile);
+    tasks whose room was taken are let go and the walk goes on past them, a bounded number of times.
+    """
+    served_before = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler_id)
+    leased = active_leases(JobTask.id, now).scalar_subquery()
+    taken: list[JobTask] = []
+    passed: set[str] = set()
+    for _ in range(_CLAIM_ROUNDS):
+        candidates = list(
+            session.scalars(
+                skip_locked(
+                    select(JobTask)
+                    .where(
+                        JobTask.job_id == job_id,
+                        JobTask.done.is_(False),
+                        JobTask.id.not_in(served_before),
+                        JobTask.id.not_in(passed | {t.id for t in taken}),
+                        JobTask.response_count + leased < JobTask.target_responses,
+                    )
+                    .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
+                    .limit(n - len(taken))
+                )
+            )
+        )
+        if not candidates:
+            break
+        counts = _lease_counts(session, [t.id for t in candidates], now)
+        for task in candidates:
+            if task.response_count + counts.get(task.id, 0) < task.target_responses:
+                taken.append(task)
+            else:
+                passed.add(task.id)
+        if len(taken) >= n:
+            break
+    return taken
+
+
+def _lease_counts(session: Session, task_ids: list[str], now: datetime) -> dict[str, int]:
+    """Unanswered, unexpired leases per task."""
+    rows = session.execute(
+        select(TaskLease.task_id, func.count())
+        .where(TaskLease.task_id.in_(task_ids), TaskLease.answered.is_(False), TaskLease.expires_at > now)
+        .group_by(TaskLease.task_id)
+    )
+    return {task_id: int(count) for task_id, count in rows}
+
+
+def _join_if_invited(session: Session, labeler: Labeler, audience_id: str | None, seed: int) -> None:
+    """A person who opened a recruiting custom audience's link becomes a candidate of it."""
+    aud = resolve_audience(session, audience_id) if audience_id is not None else None
+    if (
+        aud is None
+        or aud.kind != "custom"
+        or not matches(aud.filters, labeler)
+        or not qualification.examples_of(session, aud.id)
+    ):
+        return
+    joined = session.scalar(
+        select(AudienceMember.id).where(
+            AudienceMember.audience_id == aud.id, AudienceMember.labeler_id == labeler.id
         )
     )
-    for job in jobs:
-        if audience_id is not None and job.audience_id != audience_id:
-            continue
-        if job_id is not None and job.id != job_id:
-            continue
-        aud = resolve_audience(session, job.audience_id)
-        if aud is None or labeler_score(session, aud, labeler) is None:
-            continue
-        if aud.kind == "unlisted" and audience_id != aud.id:
-            continue  # unlisted: only people who came through its link (issue 8)
-        answered = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler.id)
-        leased = active_leases(JobTask.id, now).scalar_subquery()
-        candidates = session.scalars(  # open tasks with room: responses + active leases below target
-            select(JobTask)
-            .where(
-                JobTask.job_id == job.id,
-                JobTask.done.is_(False),
-                JobTask.id.not_in(answered),
-                JobTask.response_count + leased < JobTask.target_responses,
-            )
-            .order_by(JobTask.response_count + leased, JobTask.sort_index, JobTask.id)
-            .limit(50)
-        ).all()
-        if not candidates:
-            continue
-        ctx = load_context(session, job)
-        for task in candidates:
-            try:
-                lease = lease_task(
-                    session=session,
-                    labeler=labeler,
-                    task=task,
-                    session_id=session_id,
-                    seconds=seconds,
-                    seed=seed,
-                    ctx=ctx,
-                )
-            except ConflictError:  # another replica/labeler got there first
-                continue
-            served.append(served_task(session, ctx, task, lease))
-            if len(served) >= limit:
-                return served
-    return served
+    if joined is not None:
+        return
+    session.add(
+        AudienceMember(
+            audience_id=aud.id,
+            labeler_id=labeler.id,
+            state="Distilling",
+            user_score=labeler.global_score,
+            answered=0,
+            correct=0,
+        )
+    )
+    session.flush()
+    if aud.recruiting_started_at is None:  # a person opened it: the simulated candidates join too
+        qualification.start_recruiting(session=session, audience=aud, seed=seed)
+    qualification.refresh_status(session=session, audience=aud)
 
 
 def _serve_examples(
     session: Session, labeler: Labeler, *, audience_id: str | None, limit: int, seed: int
-) -> list[dict[str, Any]]:
-    if audience_id is not None:
-        aud = resolve_audience(session, audience_id)
-        if (
-            aud is not None
-            and aud.kind == "custom"
-            and matches(aud.filters, labeler)
-            and qualification.examples_of(session, aud.id)
-        ):
-            exists = session.scalars(
-                select(AudienceMember).where(
-                    AudienceMember.audience_id == aud.id, AudienceMember.labeler_id == labeler.id
-                )
-            ).first()
-            if exists is None:
-                session.add(
-                    AudienceMember(
-                        audience_id=aud.id,
-                        labeler_id=labeler.id,
-                        state="Distilling",
-                        user_score=labeler.global_score,
-                        answered=0,
-                        correct=0,
-                    )
-                )
-                session.flush()
-                if aud.recruiting_started_at is None:  # a person opened it: the simulated candidates join too
-                    qualification.start_recruiting(session=session, audience=aud, seed=seed)
-                qualification.refresh_status(session=session, audience=aud)
-    served: list[dict[str, Any]] = []
-    members = session.scalars(
+) -> list[ServedExample]:
+    """The next example of each audience the labeler is qualifying for (one at a time per audience: the rule
+    decides after each answer)."""
+    _join_if_invited(session, labeler, audience_id, seed)
+    pending: list[tuple[str, AudienceExample]] = []
+    for member in session.scalars(
         select(AudienceMember).where(
             AudienceMember.labeler_id == labeler.id, AudienceMember.state == "Distilling"
         )
-    )
-    for member in members:
+    ):
         done = set(
             session.scalars(
                 select(ExampleAnswer.example_id).where(
@@ -245,44 +284,53 @@ def _serve_examples(
                 )
             )
         )
-        for ex in qualification.examples_of(session, member.audience_id):
-            if ex.id in done:
-                continue
-            view = qualification.example_view(ex)
-            n = 2 if ex.kind == "compare" else len(view.options)
-            order = shown_order(seed=seed, labeler_id=labeler.id, view=view, n=n) if n else []
-            assets = asset_inputs(ex.asset)
-            shown = (
-                [shown_asset(session, assets[i], i) for i in order]
-                if ex.kind == "compare"
-                else [shown_asset(session, a, i) for i, a in enumerate(assets)]
-            )
-            served.append(
-                {
-                    "taskId": ex.id,
-                    "leaseId": None,
-                    "jobId": None,
-                    "kind": ex.kind,
-                    "isExample": True,
-                    "audienceId": member.audience_id,
-                    "instruction": str(
-                        (ex.payload or {}).get("criteria")
-                        or (ex.payload or {}).get("title")
-                        or (ex.payload or {}).get("target")
-                        or ""
-                    ),
-                    "context": ex.context,
-                    "assets": shown,
-                    "options": [view.options[i] for i in order]
-                    if ex.kind == "classify"
-                    else list(view.options),
-                    "words": [*view.words, NO_MISTAKES] if ex.kind == "select_words" else [],
-                    "flags": dict(view.flags),
-                    "mediaContext": media_context(session, {"asset": ex.context_asset}),
-                    "expiresAt": None,
-                }
-            )
-            if len(served) >= limit:
-                return served
-            break  # one example per audience at a time: the rule decides after each answer
-    return served
+        example = next(
+            (ex for ex in qualification.examples_of(session, member.audience_id) if ex.id not in done), None
+        )
+        if example is not None:
+            pending.append((member.audience_id, example))
+        if len(pending) >= limit:
+            break
+    if not pending:
+        return []
+    material = load_material(
+        session,
+        [],
+        extra_assets=[
+            a for _, ex in pending for a in (*asset_inputs(ex.asset), *asset_inputs(ex.context_asset))
+        ],
+    )
+    return [
+        _served_example(material, audience, ex, labeler_id=labeler.id, seed=seed) for audience, ex in pending
+    ]
+
+
+def _served_example(
+    material: Material, audience_id: str, ex: AudienceExample, *, labeler_id: str, seed: int
+) -> ServedExample:
+    view = qualification.example_view(ex)
+    n = 2 if ex.kind == "compare" else len(view.options)
+    order = shown_order(seed=seed, labeler_id=labeler_id, view=view, n=n) if n else []
+    inputs = asset_inputs(ex.asset)
+    shown = (
+        [material.shown(inputs[i], i) for i in order]
+        if ex.kind == "compare"
+        else [material.shown(a, i) for i, a in enumerate(inputs)]
+    )
+    payload = ex.payload or {}
+    return ServedExample(
+        task_id=ex.id,
+        lease_id=None,
+        job_id=None,
+        kind=ex.kind,
+        is_example=True,
+        audience_id=audience_id,
+        instruction=str(payload.get("criteria") or payload.get("title") or payload.get("target") or ""),
+        context=ex.context,
+        assets=shown,
+        options=[view.options[i] for i in order] if ex.kind == "classify" else list(view.options),
+        words=[*view.words, NO_MISTAKES] if ex.kind == "select_words" else [],
+        flags=dict(view.flags),
+        media_context=media_context(material, {"asset": ex.context_asset}),
+        expires_at=None,
+    )

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.dispatch.context import JobContext, load_context
+from rapidata_nb.server.dispatch.context import JobContext, JobSpec, load_context
 from rapidata_nb.server.dispatch.pools import audience_blocker, resolve_audience
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling import qualification
@@ -40,6 +40,7 @@ __all__ = [
     "ranking_budget",
     "referee_done",
     "top_up_ranking",
+    "votes_decide",
 ]
 
 FULL_PERMUTATION_MAX = 10
@@ -63,10 +64,10 @@ def new_task(
         group=group,
         item_a=item_a,
         item_b=item_b,
-        kind=ctx.kind,
+        kind=ctx.spec.kind,
         content_key=key,
         sort_index=sort_index,
-        target_responses=ctx.target,
+        target_responses=ctx.spec.target,
         response_count=0,
         done=False,
         created_at=utcnow(),
@@ -77,14 +78,14 @@ def datapoints_of(session: Session, ctx: JobContext) -> list[Datapoint]:
     return list(
         session.scalars(
             select(Datapoint)
-            .where(Datapoint.dataset_id == ctx.revision.dataset_id)
+            .where(Datapoint.dataset_id == ctx.spec.dataset_id)
             .order_by(Datapoint.sort_index, Datapoint.created_at, Datapoint.id)
         )
     )
 
 
 def is_online(ctx: JobContext, n_items: int) -> bool:
-    return ctx.pair_maker.get("_t") == "OnlinePairMaker" or n_items > FULL_PERMUTATION_MAX
+    return ctx.spec.pair_maker.get("_t") == "OnlinePairMaker" or n_items > FULL_PERMUTATION_MAX
 
 
 def groups_of(dps: Sequence[Datapoint]) -> dict[str, list[Datapoint]]:
@@ -117,7 +118,7 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
         return recruiting
     dps = datapoints_of(session, ctx)
     tasks: list[JobTask] = []
-    if ctx.kind == "ranking":
+    if ctx.spec.kind == "ranking":
         for group, items in groups_of(dps).items():
             if is_online(ctx, len(items)):
                 continue  # created incrementally by top_up_ranking
@@ -143,7 +144,7 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
     # why the job cannot progress (an audience without examples...), shown with the job until it can
     job.failure_message = audience_blocker(session, job.audience_id)
     session.flush()
-    if ctx.kind == "ranking":
+    if ctx.spec.kind == "ranking":
         for group, items in groups_of(dps).items():
             if is_online(ctx, len(items)):
                 top_up_ranking(session, ctx, group, items, seed=seed)
@@ -160,7 +161,7 @@ def all_pairs(n: int) -> list[tuple[int, int]]:
 
 def ranking_budget(ctx: JobContext, n_items: int) -> int:
     """Matchups an online ranking group spends: the definition's budget, else 3 per item."""
-    return int(ctx.pair_maker.get("totalComparisonBudget") or 0) or n_items * 3
+    return int(ctx.spec.pair_maker.get("totalComparisonBudget") or 0) or n_items * 3
 
 
 def top_up_ranking(
@@ -198,7 +199,7 @@ def top_up_ranking(
         else np.zeros(len(items))
     )
     n_pairs = min(remaining, max(1, len(items) // 2))
-    raw_ratio = ctx.pair_maker.get("randomMatchesRatio")
+    raw_ratio = ctx.spec.pair_maker.get("randomMatchesRatio")
     ratio = 0.5 if raw_ratio is None else float(raw_ratio)
     pairs = matchmaking.next_pairs(
         scores,
@@ -223,37 +224,43 @@ def top_up_ranking(
     return len(pairs)
 
 
-def _choice_index(
-    ctx: JobContext, task: JobTask, answer: Mapping[str, Any], options: Sequence[str]
-) -> int | None:
-    if task.kind in ("compare", "ranking"):
+def _choice_index(kind: str, answer: Mapping[str, Any], options: Sequence[str]) -> int | None:
+    if kind in ("compare", "ranking"):
         return answer["winner"] if answer.get("winner") in (0, 1) else None
-    if task.kind == "classify":
+    if kind == "classify":
         return list(options).index(answer["category"])
     return None
 
 
+def votes_decide(
+    spec: JobSpec, kind: str, answers: Sequence[tuple[Mapping[str, Any], float]], options: Sequence[str]
+) -> bool:
+    """Whether an early-stopping referee closes a task on its ``(answer, user score)`` so far, in order."""
+    if not spec.stops_early:
+        return False
+    votes = [(c, s) for a, s in answers if (c := _choice_index(kind, a, options)) is not None]
+    if not votes:
+        return False
+    k = 2 if kind in ("compare", "ranking") else max(len(options), 1)
+    return bool(
+        spec.make_referee().is_done(
+            np.array([c for c, _ in votes], dtype=np.int64),
+            np.array([s for _, s in votes], dtype=np.float64),
+            k,
+        )
+    )
+
+
 def referee_done(session: Session, ctx: JobContext, task: JobTask, options: Sequence[str]) -> bool:
+    """Whether the task has its responses: all of its target, or enough for the referee to stop early."""
     if task.response_count >= task.target_responses:
         return True
-    rows = list(session.scalars(select(Response).where(Response.task_id == task.id).order_by(Response.seq)))
-    choices = [(_choice_index(ctx, task, r.answer, options), r.user_score) for r in rows]
-    votes = [(c, s) for c, s in choices if c is not None]
-    k = 2 if task.kind in ("compare", "ranking") else max(len(options), 1)
-    if (
-        ctx.referee.get("_t") in ("QuorumReferee", "EarlyStoppingReferee")
-        and task.kind in ("compare", "ranking", "classify")
-        and votes
-    ):
-        ref = ctx.make_referee()
-        return bool(
-            ref.is_done(
-                np.array([c for c, _ in votes], dtype=np.int64),
-                np.array([s for _, s in votes], dtype=np.float64),
-                k,
-            )
-        )
-    return False
+    if not ctx.spec.stops_early:
+        return False
+    answers = session.execute(
+        select(Response.answer, Response.user_score).where(Response.task_id == task.id).order_by(Response.seq)
+    ).all()
+    return votes_decide(ctx.spec, task.kind, [(a, float(s)) for a, s in answers], options)
 
 
 def maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
@@ -263,17 +270,10 @@ def maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
     the first committed: the job completes exactly once, never zero times (DESIGN §5).
     """
     lock_row(session, Job, ctx.job.id)
-    open_count = (
-        session.scalar(
-            select(func.count())
-            .select_from(JobTask)
-            .where(JobTask.job_id == ctx.job.id, JobTask.done.is_(False))
-        )
-        or 0
-    )
-    if open_count:
+    still_open = select(JobTask.id).where(JobTask.job_id == ctx.job.id, JobTask.done.is_(False)).limit(1)
+    if session.scalar(still_open) is not None:  # an index probe, not a count of every open task
         return False
-    if ctx.kind == "ranking":
+    if ctx.spec.kind == "ranking":
         added = 0
         for group, items in groups_of(datapoints_of(session, ctx)).items():
             if is_online(ctx, len(items)):
@@ -319,7 +319,7 @@ def _planned_tasks(*, session: Session, job: Job) -> int:
         ctx = load_context(session, job)
     except NotFoundError:
         return 0
-    if ctx.kind != "ranking":
+    if ctx.spec.kind != "ranking":
         return 0
     total = 0
     for _, items in groups_of(datapoints_of(session, ctx)).items():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-__all__ = ["NO_MISTAKES", "content_key", "stable_hash"]
+__all__ = ["NO_MISTAKES", "content_key", "stable_hash", "stable_order"]
 
 NO_MISTAKES = "[No_mistakes]"
 """The select-words token that stands for "no word is wrong"."""
@@ -16,6 +17,22 @@ def stable_hash(*parts: object) -> int:
     """A 64-bit hash of ``parts`` that is stable across processes (unlike ``hash()``)."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+def stable_order(labels: Iterable[str], *parts: object, depth: int | None = None) -> list[str]:
+    """``labels`` sorted by ``stable_hash(*parts, label)`` (ties by label), or the first ``depth`` of them.
+
+    The digest of the shared prefix is computed once and copied for each label, which halves the cost of a
+    crowd permutation; big-endian digests sort as their integers do.
+    """
+    prefix = hashlib.blake2b(("\x1f".join(map(str, parts)) + "\x1f").encode(), digest_size=8)
+    keyed = []
+    for label in labels:
+        digest = prefix.copy()
+        digest.update(label.encode())
+        keyed.append((digest.digest(), label))
+    ordered = sorted(keyed) if depth is None or depth >= len(keyed) else heapq.nsmallest(depth, keyed)
+    return [label for _, label in ordered]
 
 
 def content_key(identities: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from rapidata_nb.api.models import WireModel
-from rapidata_nb.server.crowd.runner import CrowdRunner, crowd_step
+from rapidata_nb.server.crowd.runner import CrowdRunner, run_rounds
 from rapidata_nb.server.crowd.truth import register_oracle
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
@@ -90,14 +90,17 @@ def set_pace(body: PaceInput, request: Request, user: CurrentUser) -> dict[str, 
 
 @router.post("/crowd/step")
 def step_crowd(
-    session: SessionDep, settings: SettingsDep, user: CurrentUser, steps: int = Query(1, ge=1, le=10_000)
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    steps: int = Query(1, ge=1, le=10_000),
 ) -> dict[str, int]:
-    """Run up to ``steps`` crowd steps synchronously in this request (for a server without a crowd thread)."""
-    done = 0
-    for _ in range(steps):
-        if not crowd_step(session, seed=settings.crowd_seed):
-            break
-        done += 1
+    """Give up to ``steps`` simulated responses now, fewest-answered tasks first (for a server without a crowd
+    thread). Each round of up to a few hundred responses is a transaction of its own, so other requests are
+    served in between."""
+    session.commit()  # the token check's transaction ends here: on SQLite it holds the write lock
+    done = run_rounds(request.app.state.session_factory, seed=settings.crowd_seed, units=steps)
     return {"steps": done}
 
 

@@ -194,7 +194,8 @@ class JobTask(Base):
     """One unit of work of a job: a datapoint, or a ranking matchup (``item_a`` vs ``item_b``)."""
 
     __tablename__ = "job_task"
-    __table_args__ = (Index("ix_job_task_open", "job_id", "done", "response_count"),)
+    # the order in which tasks are served (dispatch.leasing, crowd.runner): fewest responses first
+    __table_args__ = (Index("ix_job_task_serve", "job_id", "done", "response_count", "sort_index", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     job_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -1,0 +1,170 @@
+"""Labeler sessions: a person starts (or resumes) labeling, and sees their own standing.
+
+A session fixes who labels (a human labeler, created from a profile on first use), for which audience (an
+unlisted link or a custom audience to qualify for, else every audience the person belongs to) and how long a
+served task stays answerable.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rapidata_nb.api.models.labeler import (
+    LabelerProfile,
+    LabelerSessionInput,
+    LabelerSessionOutput,
+    Membership,
+    SessionAudience,
+    SessionStatus,
+)
+from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.labeling import qualification
+from rapidata_nb.server.labeling.filters import ISO_COUNTRIES, ISO_LANGUAGES
+from rapidata_nb.server.store.labeling import (
+    Audience,
+    AudienceMember,
+    Labeler,
+    LabelerSession,
+    Response,
+    new_id,
+    utcnow,
+)
+
+__all__ = ["SESSION_HOURS", "session_status", "start_session"]
+
+SESSION_HOURS = 12
+"""How long a labeler session id stays valid."""
+
+_AGES = ("0-17", "18-29", "30-39", "40-49", "50-64", "65+")
+_GENDERS = ("Male", "Female", "Other")
+_DEVICES = ("Phone", "Tablet", "Desktop", "Unknown")
+
+
+def _check_profile(body: LabelerSessionInput) -> None:
+    if body.country.upper() not in ISO_COUNTRIES:
+        raise BadRequestError(f"country: unknown ISO-3166 country code {body.country!r}")
+    if body.language.lower() not in ISO_LANGUAGES:
+        raise BadRequestError(f"language: unknown ISO-639-1 language code {body.language!r}")
+    for name, value, allowed in (
+        ("age", body.age, _AGES),
+        ("gender", body.gender, _GENDERS),
+        ("device", body.device, _DEVICES),
+    ):
+        if value not in allowed:
+            raise BadRequestError(f"{name} must be one of {list(allowed)}, got {value!r}")
+
+
+def _new_human(session: Session, body: LabelerSessionInput) -> Labeler:
+    _check_profile(body)
+    labeler = Labeler(
+        id=new_id("hum"),
+        kind="human",
+        name=body.name,
+        country=body.country.upper(),
+        language=body.language.lower(),
+        age=body.age,
+        gender=body.gender,
+        occupation=body.occupation,
+        device=body.device,
+        skill=0.5,
+        speed=1.0,
+        position_bias=0.0,
+        taste=0.0,
+        global_score=0.5,
+        created_at=utcnow(),
+    )
+    session.add(labeler)
+    session.flush()
+    return labeler
+
+
+def start_session(
+    *, session: Session, body: LabelerSessionInput, max_lease_seconds: float
+) -> LabelerSessionOutput:
+    """Start a labeling session, creating the human labeler or resuming ``body.labeler_id``.
+
+    Raises:
+        BadRequestError: A profile field is unknown, or ``leaseSeconds`` exceeds ``max_lease_seconds``.
+        NotFoundError: The audience or the labeler to resume does not exist.
+    """
+    if body.lease_seconds is not None and body.lease_seconds > max_lease_seconds:
+        raise BadRequestError(
+            f"leaseSeconds: at most {max_lease_seconds:g} s (the server's session deadline), "
+            f"got {body.lease_seconds:g}"
+        )
+    if body.audience_id is not None:
+        aud = session.get(Audience, body.audience_id)
+        if aud is None or aud.deleted:
+            raise NotFoundError(f"audienceId: audience '{body.audience_id}' not found")
+    labeler = session.get(Labeler, body.labeler_id) if body.labeler_id else None
+    if body.labeler_id and (labeler is None or labeler.kind != "human"):
+        raise NotFoundError(f"labelerId: human labeler '{body.labeler_id}' not found")
+    labeler = labeler or _new_human(session, body)
+    lease_seconds = body.lease_seconds or max_lease_seconds
+    now = utcnow()
+    row = LabelerSession(
+        id=new_id("ses"),
+        labeler_id=labeler.id,
+        audience_id=body.audience_id,
+        created_at=now,
+        deadline=now + timedelta(hours=SESSION_HOURS),
+        lease_seconds=lease_seconds,
+    )
+    session.add(row)
+    return LabelerSessionOutput(
+        session_id=row.id, labeler_id=labeler.id, audience_id=body.audience_id, lease_seconds=lease_seconds
+    )
+
+
+def _memberships(session: Session, labeler_id: str) -> list[Membership]:
+    rows = session.execute(
+        select(AudienceMember, Audience)
+        .join(Audience, Audience.id == AudienceMember.audience_id)
+        .where(AudienceMember.labeler_id == labeler_id, Audience.deleted.is_(False))
+        .order_by(AudienceMember.id)
+    )
+    return [
+        Membership(
+            audience_id=aud.id,
+            audience_name=aud.name,
+            state=member.state,
+            user_score=round(float(member.user_score), 4),
+            answered=member.answered,
+            correct=member.correct,
+            examples=len(qualification.examples_of(session, aud.id)),
+        )
+        for member, aud in rows
+    ]
+
+
+def session_status(*, session: Session, labeler_session: LabelerSession) -> SessionStatus:
+    """The labeler's own profile, progress and scores (never results or other labelers' answers)."""
+    labeler = session.get(Labeler, labeler_session.labeler_id)
+    if labeler is None:
+        raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
+    audience = session.get(Audience, labeler_session.audience_id) if labeler_session.audience_id else None
+    answered = select(func.count()).select_from(Response)
+    return SessionStatus(
+        session_id=labeler_session.id,
+        labeler_id=labeler.id,
+        audience=SessionAudience(id=audience.id, name=audience.name, kind=audience.kind)
+        if audience
+        else None,
+        profile=LabelerProfile(
+            name=labeler.name,
+            country=labeler.country,
+            language=labeler.language,
+            age=labeler.age,
+            gender=labeler.gender,
+            occupation=labeler.occupation,
+            device=labeler.device,
+        ),
+        lease_seconds=labeler_session.lease_seconds,
+        answered_in_session=session.scalar(answered.where(Response.session_id == labeler_session.id)) or 0,
+        answered=session.scalar(answered.where(Response.labeler_id == labeler.id)) or 0,
+        global_score=round(float(labeler.global_score), 4),
+        memberships=_memberships(session, labeler.id),
+    )

@@ -1,0 +1,88 @@
+"""A labeler's fetch and answer, and a crowd round, take the same number of SQL statements whatever the job's
+size (issue 14: set-based dispatch). The server runs in this process (the embedded backend, over HTTP) so
+that its engine's statements can be counted."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+
+from rapidata_nb.server.embedded import EmbeddedServer, start_embedded
+from tests.utils.crowd import compare_definition, ok, start_job
+from tests.utils.server import get_token
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    server = start_embedded(Path(tmp_path_factory.mktemp("counted")), crowd=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def api(embedded: EmbeddedServer) -> Iterator[httpx.Client]:
+    token = get_token(embedded.url, embedded.client_id, embedded.client_secret)
+    with httpx.Client(base_url=embedded.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
+        yield c
+
+
+BACKGROUND = ("rapidata-programs", "rapidata-nb-crowd")  # the threads that poll on their own clock
+
+
+@contextmanager
+def counted(server: EmbeddedServer) -> Iterator[list[str]]:
+    """The SQL statements the server runs meanwhile for requests (not its background threads)."""
+    engine = server._server.config.app.state.engine
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if threading.current_thread().name not in BACKGROUND:
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def compare_job(api: httpx.Client, name: str, rows: int) -> str:
+    pairs = [(f"{name} left {i}", f"{name} right {i}") for i in range(rows)]
+    job = start_job(api, compare_definition(api, pairs, {"_t": "NaiveReferee", "totalVotes": 3}))
+    return str(job["jobId"])
+
+
+def fetch_and_answer(api: httpx.Client, server: EmbeddedServer, job_id: str) -> tuple[int, int]:
+    sid = ok(api.post("/labeler/session", json={"name": "counted"}))["sessionId"]
+    api.get(f"/labeler/session/{sid}/tasks", params={"jobId": job_id})  # warm the job's cached spec
+    with counted(server) as fetch:
+        (item,) = ok(api.get(f"/labeler/session/{sid}/tasks", params={"jobId": job_id}))["items"]
+    with counted(server) as answer:
+        body = {"taskId": item["taskId"], "answer": {"winner": 0}}
+        assert ok(api.post(f"/labeler/session/{sid}/answers", json=body))["accepted"] is True
+    return len(fetch), len(answer)
+
+
+def test_a_fetch_and_an_answer_cost_the_same_on_a_job_of_any_size(api: httpx.Client, embedded: Any) -> None:
+    small = fetch_and_answer(api, embedded, compare_job(api, "small", 5))
+    large = fetch_and_answer(api, embedded, compare_job(api, "large", 500))
+    assert small == large
+
+
+def test_a_crowd_round_costs_the_same_for_ten_or_two_hundred_responses(
+    api: httpx.Client, embedded: Any
+) -> None:
+    compare_job(api, "round", 400)
+    costs = []
+    for steps in (10, 200):
+        with counted(embedded) as statements:
+            assert ok(api.post("/local/crowd/step", params={"steps": steps})) == {"steps": steps}
+        costs.append(len(statements))
+    assert costs[0] == costs[1]
