@@ -17,6 +17,7 @@ from rapidata_nb.client.benchmark import (
     RapidataBenchmarkManager,
     RapidataLeaderboard,
 )
+from rapidata_nb.client.billing import BillingPeriod, RapidataBillingManager
 from rapidata_nb.client.box import Box
 from rapidata_nb.client.client import RapidataClient
 from rapidata_nb.client.context import ContextManager
@@ -49,6 +50,17 @@ from rapidata_nb.client.flow import FlowItemResult, RapidataFlowItem, RapidataFl
 from rapidata_nb.client.job import JobProgress, RapidataJob, RapidataJobManager
 from rapidata_nb.client.order import RapidataOrder, RapidataOrderManager
 from rapidata_nb.client.results import RapidataResults
+from rapidata_nb.client.selection import (
+    CappedSelection,
+    ConditionalValidationSelection,
+    DemographicSelection,
+    EffortSelection,
+    LabelingSelection,
+    RapidataRetrievalMode,
+    RapidataSelection,
+    ShufflingSelection,
+    ValidationSelection,
+)
 from rapidata_nb.client.settings import (
     AllowNeitherBothSetting,
     ClassifyEquirectangularSetting,
@@ -77,6 +89,7 @@ from rapidata_nb.client.settings import (
 )
 from rapidata_nb.client.signal import RapidataSignal, RapidataSignalManager
 from rapidata_nb.client.upload import RapidataDataset
+from rapidata_nb.client.validation import Rapid, RapidataValidationSet, RapidsManager, ValidationSetManager
 
 __all__ = [
     "AgeFilter",
@@ -85,20 +98,25 @@ __all__ = [
     "AndFilter",
     "AssetWarning",
     "BenchmarkParticipant",
+    "BillingPeriod",
     "Box",
     "CampaignFilter",
+    "CappedSelection",
     "ClassifyEquirectangularSetting",
     "CompareEquirectangularSetting",
     "ComparePanoramaSetting",
+    "ConditionalValidationSelection",
     "ContextManager",
     "CostEstimate",
     "CountryFilter",
     "CustomFilter",
     "CustomSetting",
     "Datapoint",
+    "DemographicSelection",
     "DeviceFilter",
     "DeviceType",
     "DisableAutoloopSetting",
+    "EffortSelection",
     "FailedUpload",
     "FailedUploadException",
     "FlowItemResult",
@@ -108,6 +126,7 @@ __all__ = [
     "GenderFilter",
     "JobProgress",
     "KeyboardNumericSetting",
+    "LabelingSelection",
     "LanguageFilter",
     "LocateMaxPointsSetting",
     "LocateMinPointsSetting",
@@ -121,11 +140,13 @@ __all__ = [
     "OriginalLanguageOnlySetting",
     "PinContextMediaSetting",
     "PlayPercentageVideoSetting",
+    "Rapid",
     "RapidataAudience",
     "RapidataAudienceBase",
     "RapidataAudienceManager",
     "RapidataBenchmark",
     "RapidataBenchmarkManager",
+    "RapidataBillingManager",
     "RapidataClient",
     "RapidataDataset",
     "RapidataError",
@@ -141,16 +162,23 @@ __all__ = [
     "RapidataOrderManager",
     "RapidataRankingFlow",
     "RapidataResults",
+    "RapidataRetrievalMode",
+    "RapidataSelection",
     "RapidataSetting",
     "RapidataSettings",
     "RapidataSignal",
     "RapidataSignalManager",
     "RapidataUnlistedAudience",
+    "RapidataValidationSet",
+    "RapidsManager",
     "RecruitingMetrics",
     "ReferenceOverlaySetting",
     "RevisionConflictError",
     "RevisionInfo",
+    "ShufflingSelection",
     "SwapContextInstructionSetting",
     "TranslateTextAssetsSetting",
     "UserScoreFilter",
+    "ValidationSelection",
+    "ValidationSetManager",
 ]

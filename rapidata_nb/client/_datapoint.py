@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, PrivateAttr, field_validator, model_validator
+
+from rapidata_nb.api.models.validation import AssetType, PromptType
 
 __all__ = ["Datapoint", "is_url"]
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_MEDIA_TYPES = {"image": AssetType.IMAGE, "video": AssetType.VIDEO, "audio": AssetType.AUDIO}
 
 
 def is_url(value: str) -> bool:
@@ -32,7 +37,7 @@ class Datapoint(BaseModel):
     """
 
     asset: str | list[str]
-    data_type: Literal["text", "media"] = "media"
+    data_type: Literal["text", "media"]
     context: str | None = None
     media_context: list[str] | None = None
     sentence: str | None = None
@@ -56,6 +61,19 @@ class Datapoint(BaseModel):
         if self.media_context is not None and not 1 <= len(self.media_context) <= 10:
             raise ValueError("media_context needs between 1 and 10 entries per datapoint")
         return self
+
+    def get_asset_type(self) -> AssetType:
+        """Text, or the kind of media the (first) asset's file name or URL path says it is."""
+        if self.data_type == "text":
+            return AssetType.TEXT
+        first = self.asset[0] if isinstance(self.asset, list) else self.asset
+        mime = mimetypes.guess_type(urlparse(first).path or first)[0] or ""
+        return _MEDIA_TYPES.get(mime.split("/")[0], AssetType.NONE)
+
+    def get_prompt_type(self) -> list[PromptType]:
+        """What is shown beside the asset: a text context, context media, both, or nothing."""
+        shown = [PromptType.TEXT] * bool(self.context) + [PromptType.ASSET] * bool(self.media_context)
+        return shown or [PromptType.NONE]
 
     def media_assets(self) -> list[str]:
         """The assets of this datapoint that must be uploaded (media, not text)."""

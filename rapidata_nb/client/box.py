@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, model_validator
 
+from rapidata_nb.api.models.audience import BoxShape
+
 __all__ = ["Box", "boxes_coverage"]
 
 
@@ -43,12 +45,17 @@ class Box(BaseModel):
         return self
 
     def _to_wire(self) -> dict[str, Any]:
-        return {
-            "xMin": self.x_min * 100,
-            "yMin": self.y_min * 100,
-            "xMax": self.x_max * 100,
-            "yMax": self.y_max * 100,
-        }
+        return self.to_model().wire()
+
+    def to_model(self) -> BoxShape:
+        """The box as the wire sends it: percent of the image (a validation task's truth box)."""
+        return BoxShape(
+            x_min=self.x_min * 100, y_min=self.y_min * 100, x_max=self.x_max * 100, y_max=self.y_max * 100
+        )
+
+    def to_example_model(self) -> BoxShape:
+        """The box in a qualification example's truth (the same percent shape)."""
+        return self.to_model()
 
     @property
     def area(self) -> float:

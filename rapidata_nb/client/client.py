@@ -39,11 +39,13 @@ from rapidata_nb.client._auth import (
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._transport import Transport
 from rapidata_nb.client.audience import RapidataAudienceManager
+from rapidata_nb.client.billing import RapidataBillingManager
 from rapidata_nb.client.context import ContextManager
 from rapidata_nb.client.exceptions import RapidataError
 from rapidata_nb.client.job import RapidataJobManager
 from rapidata_nb.client.order import RapidataOrderManager
 from rapidata_nb.client.simulation import SimulationManager
+from rapidata_nb.client.validation import ValidationSetManager
 from rapidata_nb.config import logger, rapidata_config
 
 __all__ = ["Endpoints", "RapidataClient", "endpoints_for"]
@@ -159,6 +161,10 @@ class RapidataClient:
         """Shorten long contexts."""
         self.simulation = SimulationManager(self._ctx)
         """Steer the simulated crowd of a rapidata_nb server (known truths, pace)."""
+        self.validation = ValidationSetManager(self._ctx)
+        """Create and find validation sets (tasks with known answers that grade labelers)."""
+        self.billing = RapidataBillingManager(self._ctx)
+        """The current billing period and the outstanding balance."""
         # Slots filled by the signals/flow/MRI managers when they land (DESIGN §1).
         self.signals: Any = None
         self.flow: Any = None

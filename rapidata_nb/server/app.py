@@ -29,6 +29,7 @@ from rapidata_nb.server.routes import (
     audience,
     auth,
     benchmark,
+    billing,
     datasets,
     definitions,
     examples,
@@ -42,6 +43,7 @@ from rapidata_nb.server.routes import (
     participant,
     signal,
     unlisted,
+    validation,
 )
 from rapidata_nb.server.security import SecurityMiddleware
 from rapidata_nb.server.settings import ServerSettings
@@ -74,6 +76,8 @@ _ROUTERS = (
     benchmark,
     leaderboard,
     participant,
+    validation,
+    billing,
 )
 """Every router, in matching order: literal paths (``/job/definitions``) before parameters (``/job/{id}``)."""
 

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from rapidata_nb.server import validation
 from rapidata_nb.server.deps import CurrentUser, SessionDep
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.programs import flows, mri, signals
@@ -27,6 +28,7 @@ from rapidata_nb.server.store.programs import (
     Signal,
     SignalRun,
 )
+from rapidata_nb.server.store.validation import ValidationSet
 
 __all__ = [
     "AudienceDep",
@@ -45,6 +47,7 @@ __all__ = [
     "SignalDep",
     "SignalRunDep",
     "UnlistedAudienceDep",
+    "ValidationSetDep",
 ]
 
 
@@ -191,3 +194,16 @@ FlowItemDep = Annotated[FlowItem, Depends(get_flow_item)]
 SignalDep = Annotated[Signal, Depends(get_signal)]
 OwnSignalDep = Annotated[Signal, Depends(get_own_signal)]
 SignalRunDep = Annotated[SignalRun, Depends(get_signal_run)]
+
+
+# --- validation sets ----------------------------------------------------------------------------------------
+
+
+def get_validation_set(validation_set_id: str, session: SessionDep, user: CurrentUser) -> ValidationSet:
+    """Load the caller's validation set or answer 404."""
+    return validation.load_set(
+        session=session, validation_set_id=validation_set_id, owner_id=user.customer_id
+    )
+
+
+ValidationSetDep = Annotated[ValidationSet, Depends(get_validation_set)]

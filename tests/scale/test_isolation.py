@@ -130,6 +130,9 @@ def a_ids(server: LiveServer) -> dict[str, str]:
         batch = _ok(api.post("/asset/batch-upload", json={"urls": ["https://example.com/a.png"]}))[
             "batchUploadId"
         ]
+        validation_set = _ok(api.post("/validation-set", json={"name": "a validation set"}))[
+            "validationSetId"
+        ]
     return {
         "dataset_id": dataset,
         "definition_id": definition,
@@ -149,6 +152,7 @@ def a_ids(server: LiveServer) -> dict[str, str]:
         "leaderboard_id": leaderboard,
         "client_id": client,
         "batch_id": batch,
+        "validation_set_id": validation_set,
     }
 
 
@@ -170,6 +174,11 @@ def _valid_body(path: str, a_ids: dict[str, str]) -> dict[str, Any]:
         "/benchmark/{benchmark_id}/prompt": {"prompt": "p", "identifier": "p"},
         "/benchmark/{benchmark_id}/participants": {"name": "b's model"},
         "/participant/{participant_id}/sample": {"identifier": "a prompt", "asset": asset},
+        "/validation-set/{validation_set_id}/rapid": {
+            "asset": {"_t": "TextAssetInput", "text": "b's task"},
+            "payload": {"_t": "ComparePayload", "criteria": "Better?"},
+            "truth": {"_t": "CompareTruth", "winnerId": "x"},
+        },
     }
     return bodies.get(path, {})
 
@@ -225,3 +234,4 @@ def test_customer_a_still_owns_everything_unchanged(
         assert _ok(api.get(f"/benchmark/{a_ids['benchmark_id']}"))["name"] == "a benchmark"
         assert _ok(api.get(f"/leaderboard/{a_ids['leaderboard_id']}"))["name"] == "a board"
         assert a_ids["client_id"] in api.get("/Client").text
+        assert _ok(api.get(f"/validation-set/{a_ids['validation_set_id']}"))["name"] == "a validation set"

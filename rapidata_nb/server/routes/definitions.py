@@ -24,6 +24,7 @@ from rapidata_nb.server.paging import Page, PageDep, page_query
 from rapidata_nb.server.store import definitions as store
 from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.models import DefinitionRevision, JobDefinition
+from rapidata_nb.server.validation import require_usable_set
 
 router = APIRouter(tags=["job-definition"])
 
@@ -67,12 +68,26 @@ def _revision_out(session: SessionDep, d: JobDefinition, r: DefinitionRevision) 
     )
 
 
+def _check_validation_set(
+    session: SessionDep, definition: JobDefinition, revision: DefinitionRevision
+) -> None:
+    """A revision may name only a validation set of the owner that holds tasks of its type (the request's
+    transaction is rolled back when it does not)."""
+    require_usable_set(
+        session=session,
+        validation_set_id=revision.validation_set_id,
+        owner_id=definition.owner_id,
+        kind=store.task_kind(revision.workflow),
+    )
+
+
 @router.post("/job/definition")
 def create_definition(
     body: CreateDefinitionInput, session: SessionDep, user: CurrentUser
 ) -> CreateDefinitionOutput:
     """Create a job definition (revision 1) on an existing dataset."""
     definition, revision = store.create_definition(session=session, owner_id=user.customer_id, body=body)
+    _check_validation_set(session, definition, revision)
     return CreateDefinitionOutput(definition_id=definition.id, pipeline_id=revision.pipeline_id)
 
 
@@ -141,6 +156,7 @@ def save_revision(
 ) -> SaveRevisionOutput:
     """Save a new revision (409 with ``latestRevisionNumber`` if ``requireLatest`` and the base is stale)."""
     revision = store.save_revision(session=session, definition=definition, body=body)
+    _check_validation_set(session, definition, revision)
     return SaveRevisionOutput(revision_number=revision.revision_number, pipeline_id=revision.pipeline_id)
 
 

@@ -143,6 +143,7 @@ def import_models() -> MetaData:
     import rapidata_nb.server.store.labeling  # noqa: F401
     import rapidata_nb.server.store.models  # noqa: F401
     import rapidata_nb.server.store.programs  # noqa: F401
+    import rapidata_nb.server.store.validation  # noqa: F401
 
     return Base.metadata
 
