@@ -623,7 +623,7 @@ class _Creation:
         assert self.dataset is not None
         order = self.product if self.product is not self.definition else None
         raise FailedUploadException(
-            self.dataset, failed, job_definition=self.definition, order=order, retry=self.retry
+            self.dataset, failed, job_definition=self.definition, machine=self, order=order
         )
 
     def _persist(self) -> None:

@@ -61,7 +61,8 @@ def raise_for_status(response: httpx.Response) -> None:
         "response": response,
     }
     if response.status_code == 409 and isinstance(body, dict) and "latestRevisionNumber" in body:
-        raise RevisionConflictError(latest_revision=int(body["latestRevisionNumber"]), **kwargs)
+        del kwargs["status_code"]
+        raise RevisionConflictError(None, None, int(body["latestRevisionNumber"]), **kwargs)
     raise RapidataError(**kwargs)
 
 

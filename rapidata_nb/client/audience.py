@@ -116,15 +116,23 @@ class RapidataAudienceBase:
 
     Attributes:
         id: The audience id (``"global"`` for the whole pool).
-        name: Its name.
-        filters: Its filters.
     """
 
     def __init__(self, id: str, name: str, filters: list[RapidataFilter] | None, ctx: ClientContext) -> None:  # noqa: A002
         self.id = id
-        self.name = name
-        self.filters = list(filters or [])
+        self._name = name
+        self._filters = list(filters or [])
         self._ctx = ctx
+
+    @property
+    def name(self) -> str:
+        """The audience's name."""
+        return self._name
+
+    @property
+    def filters(self) -> list[RapidataFilter]:
+        """The filters that decide who belongs to the audience."""
+        return self._filters
 
     def assign_job(
         self, job_definition: RapidataJobDefinition, run_after: RapidataJob | str | None = None
@@ -601,7 +609,7 @@ class RapidataAudience(RapidataAudienceBase):
         self._ctx.transport.request(
             "PATCH", f"/audience/{self.id}", json={"filters": _audience_filters_wire(filters)}
         )
-        self.filters = list(filters)
+        self._filters = list(filters)
         return self
 
     def update_name(self, name: str) -> RapidataAudience:
@@ -609,7 +617,7 @@ class RapidataAudience(RapidataAudienceBase):
         if not isinstance(name, str) or not name.strip():
             raise ValueError("name must be a non-empty string.")
         self._ctx.transport.request("PATCH", f"/audience/{self.id}", json={"name": name})
-        self.name = name
+        self._name = name
         return self
 
     def delete(self) -> None:

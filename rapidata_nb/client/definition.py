@@ -275,7 +275,15 @@ class RapidataJobDefinition:
             self._pending["answer_options"] = list(answer_options)
         return self
 
-    def update_dataset(self, *args: Any, **kwargs: Any) -> RapidataJobDefinition:
+    def update_dataset(
+        self,
+        datapoints: list[str] | list[list[str]],
+        data_type: Literal["text", "media"] = "media",
+        contexts: list[str] | None = None,
+        media_contexts: list[list[str]] | None = None,
+        sentences: list[str] | None = None,
+        private_metadata: list[dict[str, str]] | None = None,
+    ) -> RapidataJobDefinition:
         """Deprecated: ``set_datapoints(...)`` then ``save()``."""
         import warnings
 
@@ -284,7 +292,14 @@ class RapidataJobDefinition:
             DeprecationWarning,
             stacklevel=2,
         )
-        self.set_datapoints(*args, **kwargs)
+        self.set_datapoints(
+            datapoints=datapoints,
+            data_type=data_type,
+            contexts=contexts,
+            media_contexts=media_contexts,
+            sentences=sentences,
+            private_metadata=private_metadata,
+        )
         self.save()
         return self
 

@@ -17,7 +17,6 @@ Hierarchy::
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -97,16 +96,27 @@ class RevisionConflictError(RapidataError):
 
     def __init__(
         self,
-        job_definition_id: str | None = None,
-        base_revision: int | None = None,
-        latest_revision: int = -1,
-        **kwargs: Any,
+        job_definition_id: str | None,
+        base_revision: int | None,
+        latest_revision: int,
+        *,
+        message: str | None = None,
+        details: Any = None,
+        trace_id: str | None = None,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         self.job_definition_id = job_definition_id
         self.base_revision = base_revision
         self.latest_revision = latest_revision
-        kwargs.setdefault("status_code", 409)
-        super().__init__(**kwargs)
+        super().__init__(
+            status_code=409,
+            message=message,
+            details=details,
+            trace_id=trace_id,
+            request=request,
+            response=response,
+        )
 
     def _describe(self) -> str:
         name = (
@@ -214,16 +224,21 @@ class FailedUploadException(Exception):
         dataset: RapidataDataset,
         failed_uploads: list[FailedUpload[Any]],
         job_definition: RapidataJobDefinition | None = None,
-        order: RapidataOrder | None = None,
+        machine: Any = None,
         *,
-        retry: Callable[[], Any] | None = None,
+        order: RapidataOrder | None = None,
     ) -> None:
         self.dataset = dataset
         self._failed = list(failed_uploads)
         self.job_definition = job_definition
         self.order = order
-        self._retry = retry
+        self._machine = machine
         super().__init__(self._describe())
+
+    @property
+    def machine(self) -> Any:
+        """The creation in progress that ``retry()`` resumes (``None`` when there is nothing to resume)."""
+        return self._machine
 
     def _describe(self) -> str:
         reasons = self.failures_by_reason
@@ -272,9 +287,9 @@ class FailedUploadException(Exception):
         Returns:
             The job definition (or order).
         """
-        if self._retry is None:
+        if self._machine is None:
             successful, failed = self.dataset.add_datapoints(self.failed_uploads)
             if failed:
-                raise FailedUploadException(self.dataset, failed, self.job_definition, self.order)
+                raise FailedUploadException(self.dataset, failed, self.job_definition, order=self.order)
             return self.job_definition or self.order
-        return self._retry()
+        return self._machine.retry()

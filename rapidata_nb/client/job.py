@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -60,9 +60,9 @@ class JobProgress:
     state: str
     completion_percentage: float
     recruiting: RecruitingMetrics | None
-    total: int = 0
-    completed: int = 0
-    response_count: int = 0
+    total: int = field(default=0, kw_only=True)
+    completed: int = field(default=0, kw_only=True)
+    response_count: int = field(default=0, kw_only=True)
 
 
 def _parse_time(value: Any) -> datetime | None:
