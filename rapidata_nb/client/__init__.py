@@ -17,6 +17,13 @@ from rapidata_nb.client.benchmark import (
     RapidataBenchmarkManager,
     RapidataLeaderboard,
 )
+from rapidata_nb.client.benchmark_values import (
+    BenchmarkDemographicDimension,
+    Origin,
+    SampleUpload,
+    Tag,
+    VoteAggregation,
+)
 from rapidata_nb.client.billing import BillingPeriod, RapidataBillingManager
 from rapidata_nb.client.box import Box
 from rapidata_nb.client.client import RapidataClient
@@ -97,6 +104,7 @@ __all__ = [
     "AllowNeitherBothSetting",
     "AndFilter",
     "AssetWarning",
+    "BenchmarkDemographicDimension",
     "BenchmarkParticipant",
     "BillingPeriod",
     "Box",
@@ -137,6 +145,7 @@ __all__ = [
     "NoShuffleSetting",
     "NotFilter",
     "OrFilter",
+    "Origin",
     "OriginalLanguageOnlySetting",
     "PinContextMediaSetting",
     "PlayPercentageVideoSetting",
@@ -175,10 +184,13 @@ __all__ = [
     "ReferenceOverlaySetting",
     "RevisionConflictError",
     "RevisionInfo",
+    "SampleUpload",
     "ShufflingSelection",
     "SwapContextInstructionSetting",
+    "Tag",
     "TranslateTextAssetsSetting",
     "UserScoreFilter",
     "ValidationSelection",
     "ValidationSetManager",
+    "VoteAggregation",
 ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidata_nb.client._browser import show
 from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client.benchmark_values import VoteAggregation
 from rapidata_nb.config import rapidata_config
 
 if TYPE_CHECKING:
@@ -246,6 +247,11 @@ class RapidataLeaderboard:
         return str(self._data["audienceId"])
 
     @property
+    def vote_aggregation(self) -> VoteAggregation:
+        """How the votes on one matchup become its result."""
+        return VoteAggregation(self._latest().get("voteAggregation", VoteAggregation.MAJORITY_VOTE.value))
+
+    @property
     def included_tags(self) -> list[str]:
         """Only prompts with one of these tags get matchups (empty: all)."""
         return list(self._data.get("includedTags") or [])
@@ -343,9 +349,12 @@ class RapidataLeaderboard:
         name: str | None = None,
         level_of_detail: str | int | None = None,
         min_responses_per_matchup: int | None = None,
+        vote_aggregation: VoteAggregation | None = None,
     ) -> None:
-        """Rename or change the budget of future evaluations."""
+        """Rename, or change the budget or the vote aggregation of future evaluations."""
         body: dict[str, Any] = {"name": name}
+        if vote_aggregation is not None:
+            body["voteAggregation"] = VoteAggregation(vote_aggregation).value
         if level_of_detail is not None:
             body["responseBudget"] = resolve_budget(level_of_detail)
         if min_responses_per_matchup is not None:
@@ -533,6 +542,7 @@ class RapidataBenchmark:
         settings: Sequence[Any] | None = None,
         included_tags: list[str] | None = None,
         excluded_tags: list[str] | None = None,
+        vote_aggregation: VoteAggregation = VoteAggregation.MAJORITY_VOTE,
         skip_initial_run: bool = False,
     ) -> RapidataLeaderboard:
         """Create a leaderboard; submitted models are evaluated on it at once.
@@ -543,6 +553,7 @@ class RapidataBenchmark:
             min_responses_per_matchup: Votes per matchup (default 3).
             audience_id: An audience id, a ``RapidataAudience`` or a ``RapidataFilteredAudience``
                 (default: the global audience).
+            vote_aggregation: How the votes on one matchup become its result.
 
         Raises:
             ValueError: On an unknown level of detail or fewer than 1 vote per matchup.
@@ -571,6 +582,7 @@ class RapidataBenchmark:
                     "includedTags": included_tags,
                     "excludedTags": excluded_tags,
                     "featureFlags": flags or None,
+                    "voteAggregation": VoteAggregation(vote_aggregation).value,
                     "skipInitialRun": skip_initial_run,
                 },
             )

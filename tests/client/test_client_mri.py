@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rapidata_nb import RapidataClient
+from rapidata_nb import RapidataClient, VoteAggregation
 from rapidata_nb.client.benchmark import RapidataBenchmark, RapidataLeaderboard, resolve_budget
 from rapidata_nb.frames import from_standings
 from rapidata_nb.server.crowd.truth import asset_quality
@@ -151,6 +151,20 @@ def test_inverse_leaderboard_flips_the_order(study: Any) -> None:
     straight = leaderboard_scores(benchmark.leaderboards[0])
     inverted = leaderboard_scores(worse)
     assert straight["model-best"] > straight["model-poor"] and inverted["model-best"] < inverted["model-poor"]
+
+
+def test_vote_aggregation_is_set_and_updated(study: Any) -> None:
+    benchmark, _ = study
+    board = benchmark.create_leaderboard(
+        name="Every vote",
+        instruction="Which image is nicer?",
+        vote_aggregation=VoteAggregation.ALL_VOTES,
+        skip_initial_run=True,
+    )
+    assert board.vote_aggregation is VoteAggregation.ALL_VOTES
+    board.update(vote_aggregation=VoteAggregation.MAJORITY_VOTE)
+    assert board.vote_aggregation is VoteAggregation.MAJORITY_VOTE
+    assert benchmark.leaderboards[0].vote_aggregation is VoteAggregation.MAJORITY_VOTE  # the default
 
 
 def leaderboard_scores(leaderboard: RapidataLeaderboard) -> dict[str, float]:
