@@ -28,8 +28,8 @@ class Job:
     """A labeling job made from a DataFrame.
 
     Attributes:
-        raw: The client's ``RapidataJob`` (the full SDK surface: ``get_status()``, ``pause()``, ``view()``,
-            ...).
+        raw: The client's ``RapidataJob``. Its methods answer on the ``Job`` too (``job.get_results()``,
+            ``job.pause()``, ``job.view()``, ...), so code written for the SDK's jobs runs unchanged.
         kind: The task type (``"compare"``, ``"classify"``, ...).
         index: The source frame's index (results are indexed by it).
     """
@@ -54,6 +54,19 @@ class Job:
 
     def __repr__(self) -> str:
         return f"<Job {self.kind} {self.name!r}: {len(self.index)} rows>"
+
+    def __getattr__(self, name: str) -> Any:
+        """The SDK's job methods (``get_results()``, ``pause()``, ``view()``, ...) answer through ``raw``, so
+        code written for a ``RapidataJob`` runs on the accessor's ``Job`` too."""
+        raw = self.__dict__.get("raw")
+        if name.startswith("_") or raw is None:
+            raise AttributeError(name)
+        try:
+            return getattr(raw, name)
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute {name!r}, nor has its RapidataJob (job.raw)"
+            ) from None
 
     def progress(self) -> Any:
         """The live progress widget (polls the job in a background thread until it is done)."""

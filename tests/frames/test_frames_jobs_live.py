@@ -88,6 +88,18 @@ def test_compare_results_join_the_source_frame(client: RapidataClient) -> None:
     pd.testing.assert_series_equal(again["votes_a"], results["votes_a"])
 
 
+def test_the_job_answers_the_sdk_job_methods(client: RapidataClient) -> None:
+    job = PAIRS.rapidata.compare("left", "right", instruction="Which is longer?", client=client)
+    sdk_results = job.get_results()  # the RapidataJob's, through job.raw
+    assert type(sdk_results).__name__ == "RapidataResults"
+    assert len(sdk_results.to_pandas()) == 3
+    assert job.get_status() == "Completed"
+    assert job.get_progress().completion_percentage == 100
+    job.display_progress_bar()
+    with pytest.raises(AttributeError, match=r"'get_result'.*RapidataJob \(job\.raw\)"):
+        job.get_result()
+
+
 def test_classify_with_integer_index_and_media(client: RapidataClient, images: dict[str, str]) -> None:
     frame = pd.DataFrame({"image": list(images.values())}, index=[10, 20, 30, 40])
     job = frame.rapidata.classify(
