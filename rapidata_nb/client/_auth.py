@@ -109,7 +109,9 @@ class ClientCredentialsAuth(httpx.Auth):
         response = yield self._token_request()
         self._store(response)
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        # httpx's sync_auth_flow drives this generator and, as requires_response_body is set, reads every
+        # response before sending it in: a token response off a real socket is a stream until then.
         with self._lock:
             if self._expired():
                 yield from self._refresh_flow()
@@ -120,9 +122,6 @@ class ClientCredentialsAuth(httpx.Auth):
                 yield from self._refresh_flow()
             self._authorize(request)
             yield request
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        return self.sync_auth_flow(request)
 
     def fetch_token(self, transport: Transport) -> dict[str, Any]:
         """Fetch a fresh token now (used at construction to fail fast on bad credentials)."""
