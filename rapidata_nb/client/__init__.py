@@ -53,7 +53,16 @@ from rapidata_nb.client.filters import (
     RapidataFilter,
     UserScoreFilter,
 )
-from rapidata_nb.client.flow import FlowItemResult, RapidataFlowItem, RapidataFlowManager, RapidataRankingFlow
+from rapidata_nb.client.flow import (
+    ClassifyDatapointResult,
+    ClassifyFlowItemResult,
+    FlowItemResult,
+    RapidataClassifyFlow,
+    RapidataFlow,
+    RapidataFlowItem,
+    RapidataFlowManager,
+    RapidataRankingFlow,
+)
 from rapidata_nb.client.job import JobProgress, RapidataJob, RapidataJobManager
 from rapidata_nb.client.order import RapidataOrder, RapidataOrderManager
 from rapidata_nb.client.results import RapidataResults
@@ -110,7 +119,9 @@ __all__ = [
     "Box",
     "CampaignFilter",
     "CappedSelection",
+    "ClassifyDatapointResult",
     "ClassifyEquirectangularSetting",
+    "ClassifyFlowItemResult",
     "CompareEquirectangularSetting",
     "ComparePanoramaSetting",
     "ConditionalValidationSelection",
@@ -156,11 +167,13 @@ __all__ = [
     "RapidataBenchmark",
     "RapidataBenchmarkManager",
     "RapidataBillingManager",
+    "RapidataClassifyFlow",
     "RapidataClient",
     "RapidataDataset",
     "RapidataError",
     "RapidataFilter",
     "RapidataFilteredAudience",
+    "RapidataFlow",
     "RapidataFlowItem",
     "RapidataFlowManager",
     "RapidataJob",

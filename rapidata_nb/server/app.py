@@ -42,6 +42,7 @@ from rapidata_nb.server.routes import (
     pages,
     participant,
     signal,
+    simple_flow,
     unlisted,
     validation,
 )
@@ -72,6 +73,7 @@ _ROUTERS = (
     labeler,
     local,
     signal,
+    simple_flow,
     flow,
     benchmark,
     leaderboard,

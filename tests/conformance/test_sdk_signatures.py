@@ -17,7 +17,6 @@ pytest.importorskip("rapidata")
 DIFFERENCES: dict[str, str] = {}
 """Deliberate differences from the official SDK, with the reason (none so far)."""
 
-_CLASSIFY_FLOWS = "classify flows (create_classify_flow, batches, item results) are not built yet"
 _MRI_DEMOGRAPHICS = (
     "MRI demographics (gender/age/occupation filters, run_id, breakdowns, the benchmark's win/loss matrix) "
     "are not built yet"
@@ -26,26 +25,6 @@ _MRI_PROMPT_METADATA = "structured tags, prompt origins and the benchmark's own 
 _MRI_PRICES = "participant prices and resuming a participant's missing samples are not built yet"
 
 NOT_YET: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "ClassifyDatapointResult",
-            "ClassifyDatapointResult()",
-            "ClassifyFlowItemResult",
-            "ClassifyFlowItemResult()",
-            "RapidataClassifyFlow",
-            "RapidataClassifyFlow()",
-            "RapidataClassifyFlow.create_new_flow_batch",
-            "RapidataClassifyFlow.delete",
-            "RapidataClassifyFlow.get_flow_items",
-            "RapidataClassifyFlow.update_config",
-            "RapidataFlow",
-            "RapidataFlow()",
-            "RapidataFlow.delete",
-            "RapidataFlow.get_flow_items",
-            "RapidataFlowManager.create_classify_flow",
-        ],
-        _CLASSIFY_FLOWS,
-    ),
     **dict.fromkeys(
         [
             "RapidataBenchmark.get_demographics",

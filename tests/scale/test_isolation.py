@@ -171,6 +171,7 @@ def _valid_body(path: str, a_ids: dict[str, str]) -> dict[str, Any]:
     asset = {"_t": "ExistingAssetInput", "name": "x.png"}
     bodies: dict[str, dict[str, Any]] = {
         "/flow/ranking/{flow_id}/item": {"datasetId": a_ids["dataset_id"]},
+        "/flow/simple/{flow_id}/item": {"datasetId": a_ids["dataset_id"]},
         "/benchmark/{benchmark_id}/prompt": {"prompt": "p", "identifier": "p"},
         "/benchmark/{benchmark_id}/participants": {"name": "b's model"},
         "/participant/{participant_id}/sample": {"identifier": "a prompt", "asset": asset},

@@ -1,4 +1,8 @@
-"""Ranking flows: a configuration plus items, each a small ranking with a time to live (wire notes §1.5)."""
+"""Flows: a configuration plus items, each a small job with a time to live (wire notes §1.5).
+
+A ranking flow ranks each item's datapoints by pairwise comparisons; a classify flow (the wire's "simple"
+flow) sorts each datapoint of an item into one of the categories of its blueprint.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +16,25 @@ from rapidata_nb.api.models.asset import AssetInput
 from rapidata_nb.api.models.common import FeatureFlag
 
 __all__ = [
+    "CategoryCount",
+    "ClassifyBlueprint",
+    "ClassifyBlueprintCategory",
+    "ClassifyFlowItemResults",
+    "ClassifyResultDatapoint",
     "CreateFlowInput",
     "CreateFlowItemInput",
     "CreateFlowItemOutput",
     "CreateFlowOutput",
+    "CreateSimpleFlowInput",
     "FlowItemOutput",
     "FlowItemState",
     "FlowOutput",
     "FlowSummaryOutput",
     "RankingFlowItemResults",
     "RankingResultDatapoint",
+    "SimpleFlowOutput",
     "UpdateFlowConfigInput",
+    "UpdateSimpleFlowConfigInput",
     "VoteMatrixOutput",
 ]
 
@@ -164,3 +176,101 @@ class VoteMatrixOutput(WireModel):
     index: list[str]
     columns: list[str]
     data: list[list[float]]
+
+
+# --- classify ("simple") flows ------------------------------------------------------------------------------
+
+
+class ClassifyBlueprintCategory(WireModel):
+    """One category: what labelers read (``label``) and what results report (``value``)."""
+
+    label: str = Field(min_length=1)
+    value: str = Field(min_length=1)
+
+
+class ClassifyBlueprint(WireModel):
+    """The classification every datapoint of a classify flow's items gets."""
+
+    t: Literal["ClassifyBlueprint"] = Field("ClassifyBlueprint", alias="_t")
+    title: str = Field(min_length=1)
+    categories: list[ClassifyBlueprintCategory]
+
+
+class CreateSimpleFlowInput(WireModel):
+    """Body of ``POST /flow/simple``."""
+
+    name: str = Field(min_length=1)
+    blueprint: ClassifyBlueprint
+    max_responses: int
+    min_responses: int
+    audience_id: str | None = None
+    validation_set_id: str | None = None
+    serve_timeout_seconds: int | None = None
+    drain_duration_seconds: int | None = None
+    feature_flags: list[FeatureFlag] | None = None
+
+
+class UpdateSimpleFlowConfigInput(WireModel):
+    """Body of ``PATCH /flow/simple/{id}``; only fields that are set change (new items only)."""
+
+    audience_id: str | None = None
+    blueprint: ClassifyBlueprint | None = None
+    max_responses: int | None = None
+    min_responses: int | None = None
+    drain_duration_seconds: int | None = None
+    feature_flags: list[FeatureFlag] | None = None
+
+
+class SimpleFlowOutput(WireModel):
+    """``GET /flow/{id}`` for a classify flow, tagged ``_t: SimpleFlow``."""
+
+    t: Literal["SimpleFlow"] = Field("SimpleFlow", alias="_t")
+    id: str
+    name: str
+    campaign_id: str
+    flow_item_count: int
+    blueprint: ClassifyBlueprint
+    min_responses: int
+    max_responses: int
+    audience_id: str | None = None
+    serve_timeout_seconds: int | None = None
+    drain_duration_seconds: int | None = None
+    serve_to_response_ratio: float | None = None
+    target_response_count: int | None = None
+    pid_proportional_gain: float = 0.0
+    pid_integral_gain: float = 0.003
+    pid_derivative_gain: float = 0.0
+    pid_output_offset: float = 25.0
+    pid_min_sessions_per_minute: int = 20
+    pid_max_sessions_per_minute: int = 50
+    pid_batch_mode: str = "Total"
+    feature_flags: list[FeatureFlag] = []
+    owner_id: str
+    owner_mail: str
+    organization_id: str
+    created_at: datetime
+
+
+class CategoryCount(WireModel):
+    """How many responses chose a category (by its value)."""
+
+    value: str
+    count: int
+
+
+class ClassifyResultDatapoint(WireModel):
+    """One classified datapoint: its stored asset, the majority category (``None`` on a tie) and the votes
+    of every category, in the blueprint's order (0 for those nobody chose)."""
+
+    datapoint_id: str
+    asset: dict[str, Any]
+    majority_value: str | None
+    distribution: list[CategoryCount]
+    response_count: int
+
+
+class ClassifyFlowItemResults(WireModel):
+    """Answer of ``GET /flow/simple/item/{id}/results``."""
+
+    datapoints: list[ClassifyResultDatapoint]
+    total_responses: int

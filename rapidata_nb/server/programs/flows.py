@@ -1,4 +1,8 @@
-"""Ranking flows: each item is an internal ranking job over one group, bounded by a time to live.
+"""Flows: each item is an internal job over one dataset, bounded by a time to live.
+
+Ranking flows rank an item by pairwise comparisons; classify flows (the wire's "simple" flows, whose
+configuration holds a ``blueprint``) classify each datapoint of an item into the blueprint's categories,
+with ``maxResponses`` votes per datapoint, and are ``Completed`` when every datapoint got ``minResponses``.
 
 An item snapshots the flow's configuration when it is created (``update_config`` only affects new items),
 creates a ``GroupedRankingWorkflow`` definition over its dataset (every pair for up to 10 items, otherwise an
@@ -18,13 +22,19 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rapidata_nb.api.models.flow import CreateFlowInput, CreateFlowItemInput, UpdateFlowConfigInput
+from rapidata_nb.api.models.flow import (
+    CreateFlowInput,
+    CreateFlowItemInput,
+    CreateSimpleFlowInput,
+    UpdateFlowConfigInput,
+    UpdateSimpleFlowConfigInput,
+)
 from rapidata_nb.engine.ranking import elo_scores, win_matrix
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.programs import jobs as job_layer
 from rapidata_nb.server.programs.assets import asset_key
 from rapidata_nb.server.store.assets import stored_asset
-from rapidata_nb.server.store.labeling import Response, new_id, utcnow
+from rapidata_nb.server.store.labeling import JobTask, Response, new_id, utcnow
 from rapidata_nb.server.store.models import Datapoint, Dataset
 from rapidata_nb.server.store.programs import Flow, FlowItem, now_ms
 
@@ -33,10 +43,14 @@ __all__ = [
     "DEFAULT_TTL_SECONDS",
     "MAX_TTL_SECONDS",
     "MIN_TTL_SECONDS",
+    "ItemClassification",
     "ItemRanking",
+    "classification",
     "create_flow",
     "create_item",
+    "create_simple_flow",
     "delete_flow",
+    "flow_type",
     "get_flow",
     "get_item",
     "ranking",
@@ -44,6 +58,7 @@ __all__ = [
     "refresh_item",
     "response_count",
     "update_config",
+    "update_simple_config",
 ]
 
 MIN_TTL_SECONDS = 10
@@ -84,6 +99,42 @@ def _check_config(config: dict[str, Any]) -> None:
         )
 
 
+def _check_blueprint(blueprint: dict[str, Any]) -> None:
+    categories = blueprint["categories"]
+    if not 2 <= len(categories) <= 8:
+        raise BadRequestError(f"blueprint.categories: give between 2 and 8 categories, got {len(categories)}")
+    for field in ("value", "label"):  # answers name a label, results a value: both must be unambiguous
+        seen = [c[field] for c in categories]
+        repeated = sorted({v for v in seen if seen.count(v) > 1})
+        if repeated:
+            raise BadRequestError(f"blueprint.categories: each {field} must be unique, repeated: {repeated}")
+
+
+def flow_type(flow: Flow) -> str:
+    """``Simple`` for a classify flow (its configuration holds a blueprint), else ``Ranking``."""
+    return "Simple" if "blueprint" in flow.config else "Ranking"
+
+
+def create_simple_flow(*, session: Session, owner_id: str, body: CreateSimpleFlowInput) -> Flow:
+    """Validate and store a classify flow."""
+    config = {
+        "blueprint": body.blueprint.wire(),
+        "maxResponses": body.max_responses,
+        "minResponses": body.min_responses,
+        "audienceId": body.audience_id,
+        "validationSetId": body.validation_set_id,
+        "serveTimeoutSeconds": body.serve_timeout_seconds,
+        "drainDurationSeconds": body.drain_duration_seconds,
+        "featureFlags": [f.wire() for f in body.feature_flags or []],
+    }
+    _check_config(config)
+    _check_blueprint(config["blueprint"])
+    flow = Flow(id=new_id("flow"), owner_id=owner_id, name=body.name, config=config)
+    session.add(flow)
+    session.flush()
+    return flow
+
+
 def create_flow(*, session: Session, owner_id: str, body: CreateFlowInput) -> Flow:
     """Validate and store a ranking flow."""
     flow = Flow(id=new_id("flow"), owner_id=owner_id, name=body.name, config=_config(body))
@@ -100,8 +151,28 @@ def get_flow(*, session: Session, flow_id: str, owner_id: str) -> Flow:
     return flow
 
 
+def _require_type(flow: Flow, wanted: str) -> None:
+    actual = flow_type(flow).lower()
+    if actual != wanted.lower():
+        raise BadRequestError(f"flow '{flow.id}' is a {actual} flow; use the /flow/{actual} routes")
+
+
+def update_simple_config(*, flow: Flow, body: UpdateSimpleFlowConfigInput) -> None:
+    """Change a classify flow's configuration for future items (fields that were sent only)."""
+    _require_type(flow, "Simple")
+    given = body.model_dump(by_alias=True, exclude_unset=True, mode="json")
+    config = {
+        **flow.config,
+        **{k: v for k, v in given.items() if v is not None or k == "drainDurationSeconds"},
+    }
+    _check_config(config)
+    _check_blueprint(config["blueprint"])
+    flow.config = config
+
+
 def update_config(*, flow: Flow, body: UpdateFlowConfigInput) -> None:
     """Change the configuration of future items (fields that were sent only)."""
+    _require_type(flow, "Ranking")
     given = body.model_dump(by_alias=True, exclude_unset=True, mode="json")
     config = {**flow.config}
     for key, value in given.items():
@@ -158,8 +229,29 @@ def _workflow(
     return workflow, referee
 
 
-def create_item(*, session: Session, flow: Flow, body: CreateFlowItemInput) -> FlowItem:
-    """Validate a batch, start its ranking job and return the item (``Running``)."""
+def _classify_workflow(config: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    blueprint = config["blueprint"]
+    rapid = {
+        "_t": "Classify",
+        "asset": {"segment": "asset"},
+        "title": {"literal": blueprint["title"]},
+        "categories": {
+            "literal": [{"label": c["label"], "value": c["value"]} for c in blueprint["categories"]]
+        },
+    }
+    referee = {"_t": "NaiveReferee", "totalVotes": int(config["maxResponses"])}
+    return {"_t": "SimpleWorkflow", "rapid": rapid}, referee
+
+
+def create_item(
+    *, session: Session, flow: Flow, body: CreateFlowItemInput, kind: str = "Ranking"
+) -> FlowItem:
+    """Validate a batch, start its ranking or classification job and return the item (``Running``).
+
+    Raises:
+        BadRequestError: The flow is not of ``kind`` (``Ranking`` or ``Simple``), or the batch is invalid.
+    """
+    _require_type(flow, kind)
     ttl = DEFAULT_TTL_SECONDS if body.time_to_live_in_seconds is None else body.time_to_live_in_seconds
     if not MIN_TTL_SECONDS <= ttl <= MAX_TTL_SECONDS:
         raise BadRequestError(
@@ -169,19 +261,26 @@ def create_item(*, session: Session, flow: Flow, body: CreateFlowItemInput) -> F
     if dataset is None or dataset.owner_id != flow.owner_id:
         raise NotFoundError(f"datasetId: dataset '{body.dataset_id}' not found")
     datapoints = list(session.scalars(select(Datapoint).where(Datapoint.dataset_id == dataset.id)))
-    if len(datapoints) < 2:
+    needed = 2 if flow_type(flow) == "Ranking" else 1
+    if len(datapoints) < needed:
         raise BadRequestError(
-            f"datasetId: a ranking needs at least 2 datapoints, dataset has {len(datapoints)}"
+            f"datasetId: a {flow_type(flow).lower()} flow item needs at least {needed} datapoints, "
+            f"dataset has {len(datapoints)}"
         )
     context_asset = body.context_asset.wire() if body.context_asset is not None else None
     if body.context_asset is not None:
         from rapidata_nb.server.store.datasets import resolve_asset_input
 
         context_asset = resolve_asset_input(session=session, asset=body.context_asset, where="contextAsset")
-    for dp in datapoints:
-        dp.group = _GROUP  # one ranking over the whole batch
     config = {**flow.config}
-    workflow, referee = _workflow(config, len(datapoints), body.context, context_asset)
+    if flow_type(flow) == "Ranking":
+        for dp in datapoints:
+            dp.group = _GROUP  # one ranking over the whole batch
+        workflow, referee = _workflow(config, len(datapoints), body.context, context_asset)
+        flags: list[dict[str, str]] = []
+    else:
+        workflow, referee = _classify_workflow(config)
+        flags = list(config.get("featureFlags") or [])
     definition_id = job_layer.create_definition(
         session=session,
         owner_id=flow.owner_id,
@@ -189,6 +288,7 @@ def create_item(*, session: Session, flow: Flow, body: CreateFlowItemInput) -> F
         dataset_id=dataset.id,
         workflow=workflow,
         referee=referee,
+        feature_flags=flags,
     )
     job_id = job_layer.create_job(
         session=session,
@@ -240,9 +340,17 @@ def refresh_item(*, session: Session, item: FlowItem, now: int | None = None) ->
         if item.expires_ms is None or now < item.expires_ms:
             return item.state
         job_layer.stop_job(session=session, job_id=item.job_id)
-    enough = response_count(session=session, item=item) >= int(item.config["minResponses"])
+    enough = _collected_enough(session=session, item=item)
     item.state, item.completed_at = ("Completed" if enough else "Incomplete"), utcnow()
     return item.state
+
+
+def _collected_enough(*, session: Session, item: FlowItem) -> bool:
+    """Ranking: ``minResponses`` votes over the item; classify: ``minResponses`` votes on every datapoint."""
+    least = int(item.config["minResponses"])
+    if "blueprint" not in item.config:
+        return response_count(session=session, item=item) >= least
+    return all(d.response_count >= least for d in classification(session=session, item=item).datapoints)
 
 
 def refresh_active_items(*, session: Session, now: int | None = None) -> int:
@@ -291,6 +399,62 @@ def ranking(*, session: Session, item: FlowItem) -> ItemRanking:
         wins=win_matrix(winners, losers, n),
         total_votes=len(votes),
     )
+
+
+@dataclass(frozen=True)
+class ClassifiedDatapoint:
+    """One datapoint of a classify item: its id, stored asset, votes per category value, and majority."""
+
+    datapoint_id: str
+    asset: dict[str, Any]
+    counts: dict[str, int]
+    majority_value: str | None
+    response_count: int
+
+
+@dataclass(frozen=True)
+class ItemClassification:
+    """The votes of a classify item so far, per datapoint in dataset order."""
+
+    datapoints: list[ClassifiedDatapoint]
+    total_responses: int
+
+
+def classification(*, session: Session, item: FlowItem) -> ItemClassification:
+    """Votes per category value (every category, in the blueprint's order) of each datapoint of a classify
+    item; the majority is ``None`` on a tie or without votes."""
+    categories = item.config["blueprint"]["categories"]
+    value_of = {c["label"]: c["value"] for c in categories}
+    datapoints = list(
+        session.scalars(
+            select(Datapoint).where(Datapoint.dataset_id == item.dataset_id).order_by(Datapoint.sort_index)
+        )
+    )
+    counts: dict[str, dict[str, int]] = {dp.id: {} for dp in datapoints}
+    answers = session.execute(
+        select(JobTask.datapoint_id, Response.answer)
+        .join(JobTask, JobTask.id == Response.task_id)
+        .where(Response.job_id == item.job_id)
+    )
+    for datapoint_id, answer in answers:
+        value = value_of.get(str(answer.get("category")))
+        if value is not None and datapoint_id in counts:
+            counts[datapoint_id][value] = counts[datapoint_id].get(value, 0) + 1
+    out = []
+    for dp in datapoints:
+        tally = {c["value"]: counts[dp.id].get(c["value"], 0) for c in categories}
+        top = max(tally.values(), default=0)
+        leaders = [v for v, n in tally.items() if n == top]
+        out.append(
+            ClassifiedDatapoint(
+                datapoint_id=dp.id,
+                asset=stored_asset(session=session, asset=_asset_segment(dp)),
+                counts=tally,
+                majority_value=leaders[0] if top and len(leaders) == 1 else None,
+                response_count=sum(tally.values()),
+            )
+        )
+    return ItemClassification(datapoints=out, total_responses=sum(d.response_count for d in out))
 
 
 def _asset_segment(dp: Datapoint) -> dict[str, Any]:

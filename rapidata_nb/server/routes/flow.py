@@ -1,4 +1,5 @@
-"""Ranking flows: create, configure, list; flow items with their state, results and vote matrix."""
+"""Flows: create and configure ranking flows, list, read and delete any flow; flow items (of either type)
+with their state, and a ranking item's results and vote matrix. Classify flows: ``routes/simple_flow.py``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from rapidata_nb.api.models.flow import (
     FlowSummaryOutput,
     RankingFlowItemResults,
     RankingResultDatapoint,
+    SimpleFlowOutput,
     UpdateFlowConfigInput,
     VoteMatrixOutput,
 )
@@ -32,8 +34,26 @@ from rapidata_nb.server.store.programs import Flow, FlowItem, from_ms
 router = APIRouter(tags=["flow"])
 
 
-def _flow_out(session: Session, flow: Flow) -> FlowOutput:
+def _flow_out(session: Session, flow: Flow) -> FlowOutput | SimpleFlowOutput:
     c = flow.config
+    if store.flow_type(flow) == "Simple":
+        return SimpleFlowOutput(
+            id=flow.id,
+            name=flow.name,
+            campaign_id=f"cmp_{flow.id}",
+            flow_item_count=flow.item_count,
+            blueprint=c["blueprint"],
+            min_responses=c["minResponses"],
+            max_responses=c["maxResponses"],
+            audience_id=c.get("audienceId"),
+            serve_timeout_seconds=c.get("serveTimeoutSeconds"),
+            drain_duration_seconds=c.get("drainDurationSeconds"),
+            feature_flags=c.get("featureFlags") or [],
+            owner_id=flow.owner_id,
+            owner_mail=owner_mail(session=session, owner_id=flow.owner_id),
+            organization_id=flow.owner_id,
+            created_at=flow.created_at,
+        )
     return FlowOutput(
         id=flow.id,
         name=flow.name,
@@ -113,6 +133,7 @@ def find_flows(
         FlowSummaryOutput(
             id=f.id,
             name=f.name,
+            type=store.flow_type(f),
             owner_id=f.owner_id,
             owner_mail=mail,
             organization_id=f.owner_id,
@@ -124,7 +145,7 @@ def find_flows(
 
 
 @router.get("/flow/{flow_id}")
-def get_flow(flow: FlowDep, session: SessionDep) -> FlowOutput:
+def get_flow(flow: FlowDep, session: SessionDep) -> FlowOutput | SimpleFlowOutput:
     """A flow with its current configuration."""
     return _flow_out(session, flow)
 
