@@ -51,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="seconds to wait for a database lock before answering 503 (default 10)",
     )
+    parser.add_argument(
+        "--sign-in-failures-per-address",
+        type=int,
+        default=None,
+        help="failed sign-ins allowed per client address per 10 minutes (default 20)",
+    )
+    parser.add_argument(
+        "--sign-in-failures-per-account",
+        type=int,
+        default=None,
+        help="failed sign-ins allowed per account per 10 minutes (default 10)",
+    )
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
     parser.add_argument(
@@ -95,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "token_ttl_seconds": args.token_ttl_seconds,
         "session_seconds": args.session_seconds,
         "db_lock_timeout": args.db_lock_timeout,
+        "sign_in_failures_per_address": args.sign_in_failures_per_address,
+        "sign_in_failures_per_account": args.sign_in_failures_per_account,
     }
     if args.data_dir is not None:
         options["data_dir"] = args.data_dir

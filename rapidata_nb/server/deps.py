@@ -26,10 +26,12 @@ from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.errors import UnauthorizedError
+from rapidata_nb.server.security import CredentialGuard
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 
 __all__ = [
+    "CredentialGuardDep",
     "CurrentUser",
     "REQUEST_SLOTS",
     "Principal",
@@ -37,6 +39,7 @@ __all__ = [
     "SettingsDep",
     "WakeCrowd",
     "base_url",
+    "client_address",
     "get_principal",
     "get_session",
 ]
@@ -104,6 +107,20 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
 
 
 CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def get_credential_guard(request: Request) -> CredentialGuard:
+    """The app's failure budgets of credential checks (``security.CredentialGuard``)."""
+    guard: CredentialGuard = request.app.state.credential_guard
+    return guard
+
+
+CredentialGuardDep = Annotated[CredentialGuard, Depends(get_credential_guard)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's network address (the reverse proxy's, behind one)."""
+    return request.client.host if request.client else "unknown"
 
 
 def base_url(request: Request) -> str:

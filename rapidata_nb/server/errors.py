@@ -9,6 +9,7 @@
      ├── NotFoundError (404)          unknown id (or one the caller does not own)
      ├── ConflictError (409)          stale base revision, not-ready cost estimate
      ├── UnprocessableError (422)     schema validation failures (pydantic)
+     ├── TooManyRequestsError (429)   a rate limit (failed sign-ins); carries ``Retry-After``
      └── ServiceUnavailableError (503) the store is busy: a lock or a pooled connection was not free in
                                       time (``is_busy``); carries ``Retry-After``, and nothing was changed
 
@@ -37,6 +38,7 @@ __all__ = [
     "ForbiddenError",
     "NotFoundError",
     "ServiceUnavailableError",
+    "TooManyRequestsError",
     "TraceIdMiddleware",
     "UnauthorizedError",
     "UnprocessableError",
@@ -92,6 +94,16 @@ class UnprocessableError(ApiError):
     """422: the body does not match the wire schema."""
 
     status_code = 422
+
+
+class TooManyRequestsError(ApiError):
+    """429: over a rate limit; ``Retry-After`` says when the next attempt is allowed."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int = 1, **extra: Any) -> None:
+        super().__init__(message, **extra)
+        self.retry_after = retry_after
 
 
 class ServiceUnavailableError(ApiError):
@@ -172,7 +184,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        retry_after = exc.retry_after if isinstance(exc, ServiceUnavailableError) else None
+        retry_after = (
+            exc.retry_after if isinstance(exc, ServiceUnavailableError | TooManyRequestsError) else None
+        )
         return _error(request, exc.status_code, exc.message, retry_after=retry_after, **exc.extra)
 
     @app.exception_handler(RequestValidationError)

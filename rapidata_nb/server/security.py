@@ -2,11 +2,15 @@
 
 One pure ASGI middleware, :class:`SecurityMiddleware`, in front of the app:
 
-- **Rate limits** (token buckets, per server process): ``POST /connect/token`` per client address (and a much
-  smaller bucket for *failed* sign-ins, so guessing secrets is slow), ``POST /labeler/session`` per client
-  address, and every other ``/labeler/session/{id}/...`` call per labeling session. Over the limit: 429 with
-  our error body and ``Retry-After``. Buckets live in memory, so with N replicas the effective limit is N
-  times higher; put a shared limit in the reverse proxy if that matters (``docs/team-server.md``).
+- **Rate limits** (token buckets, per server process): ``POST /connect/token`` and sign-in link creation
+  (``POST /identity/bridge-token``) per client address, ``POST /labeler/session`` per client address, and
+  every other ``/labeler/session/{id}/...`` call per labeling session. Over the limit: 429 with our error body
+  and ``Retry-After``. Buckets live in memory, so with N replicas the effective limit is N times higher; put
+  a shared limit in the reverse proxy if that matters (``docs/team-server.md``).
+- **Failed credential checks** (:class:`CredentialGuard`, used by the routes that check a secret or a
+  password, which know the account): an attempt is *reserved* from the caller address's and the account's
+  failure budgets before the check runs and given back when it succeeds, so guesses sent concurrently are
+  counted before any of them is evaluated.
 - **Body size**: 16 MB for API requests, :data:`MAX_UPLOAD_BYTES` for ``/asset/file``; larger bodies get 413
   before anything is read (``Content-Length``) or as soon as the stream passes the limit.
 - **Stored assets** are served with ``X-Content-Type-Options: nosniff`` and a sandboxing
@@ -18,19 +22,22 @@ One pure ASGI middleware, :class:`SecurityMiddleware`, in front of the app:
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
-from rapidata_nb.server.errors import BadRequestError
+from rapidata_nb.server.errors import BadRequestError, TooManyRequestsError
 
 __all__ = [
+    "BRIDGE_LIMIT",
+    "CredentialGuard",
     "MAX_BODY_BYTES",
     "MAX_UPLOAD_BYTES",
     "RateLimit",
@@ -39,6 +46,7 @@ __all__ = [
     "check_upload",
 ]
 
+_T = TypeVar("_T")
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -68,8 +76,10 @@ class RateLimit:
 
 TOKEN_LIMIT = RateLimit(burst=120, per_second=2.0)
 """``POST /connect/token`` per client address."""
-FAILED_SIGN_IN_LIMIT = RateLimit(burst=20, per_second=0.2)
-"""Rejected credentials at ``/connect/token`` per client address (12 guesses a minute after the burst)."""
+BRIDGE_LIMIT = RateLimit(burst=20, per_second=1 / 30)
+"""``POST /identity/bridge-token`` (new sign-in links) per client address: two a minute after the burst."""
+SIGN_IN_WINDOW_SECONDS = 600.0
+"""A failure budget (``ServerSettings.sign_in_failures_per_*``) refills in full over ten minutes."""
 NEW_SESSION_LIMIT = RateLimit(burst=400, per_second=20.0)
 """``POST /labeler/session`` per client address (a class of people behind one NAT still fits)."""
 SESSION_LIMIT = RateLimit(burst=60, per_second=10.0)
@@ -89,24 +99,100 @@ class TokenBuckets:
         """Take ``cost`` tokens; return 0 if allowed, else the seconds until it would be."""
         now = self._clock()
         with self._lock:
-            tokens, stamp = self._buckets.pop(key, (limit.burst, now))
-            tokens = min(limit.burst, tokens + (now - stamp) * limit.per_second)
-            wait = 0.0
-            if tokens >= cost:
-                tokens -= cost
-            else:
-                wait = (cost - tokens) / limit.per_second
-            self._buckets[key] = (tokens, now)
-            while len(self._buckets) > self._max_keys:
-                self._buckets.popitem(last=False)
-            return wait
+            tokens = self._level(key, limit, now)
+            if tokens < cost:
+                self._set(key, tokens, now)
+                return (cost - tokens) / limit.per_second
+            self._set(key, tokens - cost, now)
+            return 0.0
 
-    def empty(self, key: str, limit: RateLimit) -> bool:
-        """Whether the bucket has less than one token (without taking one)."""
+    def take_all(self, claims: list[tuple[str, RateLimit]]) -> float:
+        """Take one token from every bucket of ``claims``, or from none: return 0 if taken, else the seconds
+        until all of them have one."""
         now = self._clock()
         with self._lock:
-            tokens, stamp = self._buckets.get(key, (limit.burst, now))
-            return min(limit.burst, tokens + (now - stamp) * limit.per_second) < 1.0
+            levels = [(key, limit, self._level(key, limit, now)) for key, limit in claims]
+            wait = max(((1.0 - tokens) / limit.per_second for _, limit, tokens in levels), default=0.0)
+            if wait > 0:
+                return wait
+            for key, _, tokens in levels:
+                self._set(key, tokens - 1.0, now)
+            return 0.0
+
+    def give_back(self, claims: list[tuple[str, RateLimit]]) -> None:
+        """Return one token to every bucket of ``claims`` (an attempt that turned out fine)."""
+        now = self._clock()
+        with self._lock:
+            for key, limit in claims:
+                self._set(key, min(limit.burst, self._level(key, limit, now) + 1.0), now)
+
+    def _level(self, key: str, limit: RateLimit, now: float) -> float:
+        tokens, stamp = self._buckets.get(key, (limit.burst, now))
+        return min(limit.burst, tokens + (now - stamp) * limit.per_second)
+
+    def _set(self, key: str, tokens: float, now: float) -> None:
+        self._buckets.pop(key, None)
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self._max_keys:
+            self._buckets.popitem(last=False)
+
+
+class CredentialGuard:
+    """Failure budgets of credential checks, per client address and per account (client id or email).
+
+    :meth:`check` reserves one failure from both budgets *before* the secret is checked and gives it back
+    unless the check failed, so concurrent guesses cannot all pass a check-then-count limit. A spent budget
+    answers :class:`TooManyRequestsError` (429) with ``Retry-After``: one second while checks holding the
+    budget are still running (they may give it back), else until a failure refills.
+
+    Args:
+        per_address: Failures allowed per client address, refilled over :data:`SIGN_IN_WINDOW_SECONDS`.
+        per_account: Failures allowed per account, refilled the same way.
+    """
+
+    def __init__(self, *, per_address: int, per_account: int) -> None:
+        self._address = RateLimit(burst=per_address, per_second=per_address / SIGN_IN_WINDOW_SECONDS)
+        self._account = RateLimit(burst=per_account, per_second=per_account / SIGN_IN_WINDOW_SECONDS)
+        self._buckets = TokenBuckets()
+        self._running: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def check(self, *, address: str, account: str, verify: Callable[[], _T | None]) -> _T | None:
+        """Run ``verify`` (the secret or password check) within the budgets of ``address`` and ``account``.
+
+        Returns:
+            What ``verify`` returned; ``None`` (a failed check) keeps the reserved failure.
+
+        Raises:
+            TooManyRequestsError: A budget is spent; ``verify`` did not run.
+        """
+        claims = [
+            (f"address:{address}", self._address),
+            (f"account:{account.strip().lower()}", self._account),
+        ]
+        keys = [key for key, _ in claims]
+        with self._lock:
+            wait = self._buckets.take_all(claims)
+            if wait:
+                running = any(self._running[key] for key in keys)
+                raise TooManyRequestsError(
+                    "too many failed sign-ins for this account or from this address; retry after the time "
+                    "in Retry-After",
+                    retry_after=1 if running else max(1, math.ceil(wait)),
+                )
+            self._running.update(keys)
+        result = None
+        failed = False
+        try:
+            result = verify()
+            failed = result is None
+            return result
+        finally:
+            with self._lock:
+                self._running.subtract(keys)
+                self._running = +self._running  # drop the keys back at zero
+                if not failed:
+                    self._buckets.give_back(claims)
 
 
 def check_upload(filename: str, content_type: str | None, head: bytes) -> None:
@@ -187,7 +273,6 @@ class SecurityMiddleware:
 
         started = False
         is_asset = path.startswith("/assets/")
-        failed_sign_in = method == "POST" and path == "/connect/token"
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
@@ -199,8 +284,6 @@ class SecurityMiddleware:
                         (b"x-content-type-options", b"nosniff"),
                         (b"content-security-policy", b"default-src 'none'; sandbox"),
                     ]
-                if failed_sign_in and message["status"] in (400, 401):
-                    self.buckets.take(f"fail:{client}", FAILED_SIGN_IN_LIMIT)
             await send(message)
 
         try:
@@ -211,13 +294,11 @@ class SecurityMiddleware:
 
     def _rate_limited(self, method: str, path: str, client: str) -> tuple[str, float] | None:
         if method == "POST" and path == "/connect/token":
-            if self.buckets.empty(f"fail:{client}", FAILED_SIGN_IN_LIMIT):
-                return (
-                    "too many failed sign-ins from this address; wait and retry",
-                    1 / FAILED_SIGN_IN_LIMIT.per_second,
-                )
             wait = self.buckets.take(f"token:{client}", TOKEN_LIMIT)
             return ("too many token requests; reuse tokens until they expire", wait) if wait else None
+        if method == "POST" and path == "/identity/bridge-token":
+            wait = self.buckets.take(f"bridge:{client}", BRIDGE_LIMIT)
+            return ("too many new sign-in links from this address", wait) if wait else None
         if method == "POST" and path.rstrip("/") == "/labeler/session":
             wait = self.buckets.take(f"newsession:{client}", NEW_SESSION_LIMIT)
             return ("too many new labeling sessions from this address", wait) if wait else None

@@ -48,6 +48,10 @@ class ServerSettings(BaseModel):
             work per session); later answers are rejected.
         db_lock_timeout: Seconds a request waits for a database lock (or a pooled connection) before the
             server answers 503 with ``Retry-After``: a busy store is a reason to come back, not an error.
+        sign_in_failures_per_address: Failed credential checks (client secrets, passwords) allowed per
+            client address; the budget refills over ten minutes, and a spent one answers 429.
+        sign_in_failures_per_account: The same per account (a client id or an email), so guesses spread
+            over many addresses are slow too.
     """
 
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -62,6 +66,8 @@ class ServerSettings(BaseModel):
     public_url: str | None = None
     session_seconds: float = Field(25.0, gt=0, le=3600)
     db_lock_timeout: float = Field(10.0, gt=0, le=600)
+    sign_in_failures_per_address: int = Field(20, ge=1, le=100_000)
+    sign_in_failures_per_account: int = Field(10, ge=1, le=100_000)
 
     @field_validator("database_url", mode="before")
     @classmethod

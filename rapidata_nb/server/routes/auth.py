@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Form, Request
 
 from rapidata_nb.api.models import TokenResponse, UserInfo
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
+from rapidata_nb.server.deps import CredentialGuardDep, CurrentUser, SessionDep, SettingsDep, client_address
 from rapidata_nb.server.errors import BadRequestError, UnauthorizedError
 from rapidata_nb.server.store import auth as store
 from rapidata_nb.server.store.models import Customer
@@ -38,6 +38,7 @@ def token(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    guard: CredentialGuardDep,
     grant_type: Annotated[str | None, Form()] = None,
     client_id: Annotated[str | None, Form()] = None,
     client_secret: Annotated[str | None, Form()] = None,
@@ -57,8 +58,13 @@ def token(
             "Missing client credentials: send a Basic authorization header or client_id/client_secret",
             error="invalid_client",
         )
-    client = store.authenticate_client(
-        session=session, client_id=credentials[0], client_secret=credentials[1]
+    client_id, client_secret = credentials
+    client = guard.check(
+        address=client_address(request),
+        account=client_id,
+        verify=lambda: store.authenticate_client(
+            session=session, client_id=client_id, client_secret=client_secret
+        ),
     )
     if client is None:
         raise UnauthorizedError("Unknown client or wrong client secret", error="invalid_client")

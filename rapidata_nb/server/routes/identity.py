@@ -16,12 +16,12 @@ import html
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from rapidata_nb.api.models._base import WireModel
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
-from rapidata_nb.server.errors import NotFoundError
+from rapidata_nb.server.deps import CredentialGuardDep, CurrentUser, SessionDep, SettingsDep, client_address
+from rapidata_nb.server.errors import NotFoundError, TooManyRequestsError
 from rapidata_nb.server.store import identity as store
 
 router = APIRouter(tags=["identity"])
@@ -100,17 +100,20 @@ _STYLE = (
 )
 
 
-def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
+def _page(title: str, body: str, status_code: int = 200, retry_after: int | None = None) -> HTMLResponse:
     return HTMLResponse(
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{html.escape(title)}</title>"
         f"<style>{_STYLE}</style></head><body><main>{body}</main></body></html>",
         status_code=status_code,
+        headers={"retry-after": str(retry_after)} if retry_after is not None else None,
     )
 
 
-def _form(write_key: str, email: str = "", error: str = "", status_code: int = 200) -> HTMLResponse:
+def _form(
+    write_key: str, email: str = "", error: str = "", status_code: int = 200, retry_after: int | None = None
+) -> HTMLResponse:
     message = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
     return _page(
         "Sign in · rapidata-nb",
@@ -127,6 +130,7 @@ def _form(write_key: str, email: str = "", error: str = "", status_code: int = 2
         "<p class='muted'>No account? Ask the person who runs this server "
         "(<code>rapidata-nb user create</code>).</p>",
         status_code,
+        retry_after,
     )
 
 
@@ -148,8 +152,10 @@ def sign_in_page(
 
 @router.post("/connect/authorize/external", include_in_schema=False)
 def sign_in(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    guard: CredentialGuardDep,
     write_key: Annotated[str, Form(alias="writeKey", max_length=200)] = "",
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
@@ -157,7 +163,15 @@ def sign_in(
     """Check the password and complete the login."""
     if not write_key or store.find_pending_bridge(session=session, write_key=write_key) is None:
         return _page("Sign-in link expired · rapidata-nb", _STALE, status_code=400)
-    user = store.authenticate_user(session=session, email=email, password=password)
+    try:
+        user = guard.check(
+            address=client_address(request),
+            account=email,
+            verify=lambda: store.authenticate_user(session=session, email=email, password=password),
+        )
+    except TooManyRequestsError as exc:
+        message = "Too many failed sign-ins: try again later."
+        return _form(write_key, email, message, status_code=429, retry_after=exc.retry_after)
     if user is None:
         return _form(write_key, email, "Wrong email or password.", status_code=401)
     store.complete_bridge(
