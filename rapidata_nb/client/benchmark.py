@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidata_nb.client._browser import show
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client.benchmark_values import VoteAggregation
+from rapidata_nb.client.benchmark_values import BenchmarkDemographicDimension, VoteAggregation
+from rapidata_nb.client.filters import AgeGroup, Gender
 from rapidata_nb.config import rapidata_config
 
 if TYPE_CHECKING:
@@ -153,13 +154,56 @@ class BenchmarkParticipant:
 
 
 def _filters(
-    tags: list[str] | None, country: list[str] | None, language: list[str] | None
+    tags: list[str] | None = None,
+    country: list[str] | None = None,
+    language: list[str] | None = None,
+    gender: list[Gender] | None = None,
+    age_bucket: list[AgeGroup] | None = None,
+    occupation: list[str] | None = None,
+    run_id: str | None = None,
+    leaderboard_ids: list[str] | None = None,
+    participant_ids: list[str] | None = None,
 ) -> list[tuple[str, str]]:
+    """Query parameters of the standings, matrix and demographics routes (an empty list keeps nothing)."""
+    columns: dict[str, list[str] | None] = {
+        "tags": tags,
+        "country": country,
+        "language": language,
+        "gender": None if gender is None else [Gender(g).value for g in gender],
+        "age_bucket": None if age_bucket is None else [AgeGroup(a).value for a in age_bucket],
+        "occupation": occupation,
+        "run_id": None if run_id is None else [run_id],
+        "leaderboard_id": leaderboard_ids,
+        "participant_id": participant_ids,
+    }
     params: list[tuple[str, str]] = []
-    for key, values in (("tags", tags), ("country", country), ("language", language)):
+    for key, values in columns.items():
         if values is not None:
             params += [(key, v) for v in values] or [(key, "")]
     return params
+
+
+def _standings_rows(body: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = [
+        {
+            "name": p["name"],
+            "wins": p["wins"],
+            "total_matches": p["totalMatches"],
+            "score": None if p.get("score") is None else round(float(p["score"]), 2),
+        }
+        for p in body.get("items") or []
+    ]
+    return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
+
+
+def _matrix(body: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        body.get("data", []), index=pd.Index(body.get("index", [])), columns=pd.Index(body.get("columns", []))
+    )
 
 
 def _leaderboard_frame(items: list[dict[str, Any]]) -> pd.DataFrame:
@@ -276,6 +320,10 @@ class RapidataLeaderboard:
         tags: list[str] | None = None,
         country: list[str] | None = None,
         language: list[str] | None = None,
+        gender: list[Gender] | None = None,
+        age_bucket: list[AgeGroup] | None = None,
+        occupation: list[str] | None = None,
+        run_id: str | None = None,
     ) -> pd.DataFrame:
         """Standings, best first: columns ``name, wins, total_matches, score``.
 
@@ -283,25 +331,14 @@ class RapidataLeaderboard:
             tags: Only matchups on prompts carrying one of these tags (``None``: all; ``[]``: none).
             country: Only votes of labelers from these countries (ISO-2).
             language: Only votes of labelers speaking these languages.
+            gender: Only votes of labelers of these genders.
+            age_bucket: Only votes of labelers in these age groups.
+            occupation: Only votes of labelers with these occupations.
+            run_id: Only votes of this evaluation run (a job of :attr:`jobs`).
         """
-        import pandas as pd
-
-        body = (
-            self._ctx.transport.request(
-                "GET", f"/leaderboard/{self.id}/standings/query", params=_filters(tags, country, language)
-            )
-            or {}
-        )
-        rows = [
-            {
-                "name": p["name"],
-                "wins": p["wins"],
-                "total_matches": p["totalMatches"],
-                "score": None if p.get("score") is None else round(float(p["score"]), 2),
-            }
-            for p in body.get("items") or []
-        ]
-        return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
+        params = _filters(tags, country, language, gender, age_bucket, occupation, run_id)
+        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/standings/query", params=params)
+        return _standings_rows(body or {})
 
     def standings_frame(
         self,
@@ -326,23 +363,25 @@ class RapidataLeaderboard:
     def get_win_loss_matrix(
         self,
         tags: list[str] | None = None,
+        use_weighted_scoring: bool | None = None,
         country: list[str] | None = None,
         language: list[str] | None = None,
+        gender: list[Gender] | None = None,
+        age_bucket: list[AgeGroup] | None = None,
+        occupation: list[str] | None = None,
+        run_id: str | None = None,
     ) -> pd.DataFrame:
-        """``matrix.loc[a, b]`` = times model ``a`` beat ``b`` (filters as in :meth:`get_standings`)."""
-        import pandas as pd
+        """``matrix.loc[a, b]`` = times model ``a`` beat ``b`` (filters as in :meth:`get_standings`).
 
-        body = (
-            self._ctx.transport.request(
-                "GET", f"/leaderboard/{self.id}/matrix/query", params=_filters(tags, country, language)
-            )
-            or {}
-        )
-        return pd.DataFrame(
-            body.get("data", []),
-            index=pd.Index(body.get("index", [])),
-            columns=pd.Index(body.get("columns", [])),
-        )
+        Args:
+            use_weighted_scoring: Weight wins by the voters' reliability; this server counts plain wins, so
+                ``True`` is refused (``RapidataError``, 400).
+        """
+        params = _filters(tags, country, language, gender, age_bucket, occupation, run_id)
+        if use_weighted_scoring is not None:
+            params.append(("useWeightedScoring", str(use_weighted_scoring).lower()))
+        body = self._ctx.transport.request("GET", f"/leaderboard/{self.id}/matrix/query", params=params)
+        return _matrix(body or {})
 
     def update(
         self,
@@ -659,28 +698,120 @@ class RapidataBenchmark:
     def get_overall_standings(
         self,
         tags: list[str] | None = None,
+        leaderboard_ids: list[str] | None = None,
         country: list[str] | None = None,
         language: list[str] | None = None,
+        gender: list[Gender] | None = None,
+        age_bucket: list[AgeGroup] | None = None,
+        occupation: list[str] | None = None,
+        run_id: str | None = None,
     ) -> pd.DataFrame:
-        """Standings over all leaderboards (columns ``name, wins, total_matches, score``)."""
+        """Standings over the leaderboards (all, or ``leaderboard_ids``): columns ``name, wins,
+        total_matches, score``; the voter filters as in :meth:`RapidataLeaderboard.get_standings`."""
+        params = _filters(
+            tags, country, language, gender, age_bucket, occupation, run_id, leaderboard_ids=leaderboard_ids
+        )
+        body = self._ctx.transport.request("GET", f"/benchmark/{self.id}/standings/query", params=params)
+        return _standings_rows(body or {})
+
+    def get_win_loss_matrix(
+        self,
+        tags: list[str] | None = None,
+        participant_ids: list[str] | None = None,
+        leaderboard_ids: list[str] | None = None,
+        use_weighted_scoring: bool | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+        gender: list[Gender] | None = None,
+        age_bucket: list[AgeGroup] | None = None,
+        occupation: list[str] | None = None,
+        run_id: str | None = None,
+    ) -> pd.DataFrame:
+        """``matrix.loc[a, b]`` = times model ``a`` beat ``b``, summed over the leaderboards (all, or
+        ``leaderboard_ids``), between ``participant_ids`` (all by default); ``use_weighted_scoring=True`` is
+        refused (plain wins only)."""
+        params = _filters(
+            tags,
+            country,
+            language,
+            gender,
+            age_bucket,
+            occupation,
+            run_id,
+            leaderboard_ids=leaderboard_ids,
+            participant_ids=participant_ids,
+        )
+        if use_weighted_scoring is not None:
+            params.append(("useWeightedScoring", str(use_weighted_scoring).lower()))
+        body = self._ctx.transport.request("GET", f"/benchmark/{self.id}/matrix/query", params=params)
+        return _matrix(body or {})
+
+    def get_demographics(
+        self,
+        tags: list[str] | None = None,
+        leaderboard_ids: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+        gender: list[Gender] | None = None,
+        age_bucket: list[AgeGroup] | None = None,
+        occupation: list[str] | None = None,
+        run_id: str | None = None,
+    ) -> pd.DataFrame:
+        """Who cast the votes: one row per (dimension, value) with its ``votes`` and ``share`` of the
+        dimension's votes; every dimension has an ``unknown`` row. Filters as in
+        :meth:`get_overall_standings`."""
         import pandas as pd
 
+        params = _filters(
+            tags, country, language, gender, age_bucket, occupation, run_id, leaderboard_ids=leaderboard_ids
+        )
+        body = self._ctx.transport.request("GET", f"/benchmark/{self.id}/demographics", params=params) or {}
+        dimensions = body.get("dimensions") or {}
+        rows = [
+            {"dimension": dimension.value, "value": b["value"], "votes": b["votes"], "share": b["share"]}
+            for dimension in BenchmarkDemographicDimension
+            for b in dimensions.get(dimension.value[0].lower() + dimension.value[1:], [])
+        ]
+        return pd.DataFrame(rows, columns=pd.Index(["dimension", "value", "votes", "share"]))
+
+    def get_standings_breakdown(
+        self,
+        dimension: BenchmarkDemographicDimension,
+        tags: list[str] | None = None,
+        leaderboard_ids: list[str] | None = None,
+        country: list[str] | None = None,
+        language: list[str] | None = None,
+        gender: list[Gender] | None = None,
+        age_bucket: list[AgeGroup] | None = None,
+        occupation: list[str] | None = None,
+        run_id: str | None = None,
+    ) -> pd.DataFrame:
+        """The standings among each segment of voters of ``dimension``: one row per (segment, model) with
+        the segment's vote count (``segment, segment_votes, name, wins, total_matches, score``)."""
+        import pandas as pd
+
+        params = _filters(
+            tags, country, language, gender, age_bucket, occupation, run_id, leaderboard_ids=leaderboard_ids
+        )
+        params.append(("dimension", BenchmarkDemographicDimension(dimension).value))
         body = (
-            self._ctx.transport.request(
-                "GET", f"/benchmark/{self.id}/standings/query", params=_filters(tags, country, language)
-            )
+            self._ctx.transport.request("GET", f"/benchmark/{self.id}/standings/breakdown", params=params)
             or {}
         )
         rows = [
             {
-                "name": p["name"],
-                "wins": p["wins"],
-                "total_matches": p["totalMatches"],
-                "score": None if p.get("score") is None else round(float(p["score"]), 2),
+                "segment": segment["value"],
+                "segment_votes": segment["votes"],
+                "name": item["name"],
+                "wins": item["wins"],
+                "total_matches": item["totalMatches"],
+                "score": None if item.get("score") is None else round(float(item["score"]), 2),
             }
-            for p in body.get("items") or []
+            for segment in body.get("segments") or []
+            for item in segment.get("items") or []
         ]
-        return pd.DataFrame(rows, columns=["name", "wins", "total_matches", "score"])
+        columns = ["segment", "segment_votes", "name", "wins", "total_matches", "score"]
+        return pd.DataFrame(rows, columns=pd.Index(columns))
 
     def standings_frame(
         self,

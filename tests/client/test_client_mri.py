@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rapidata_nb import RapidataClient, VoteAggregation
+from rapidata_nb import BenchmarkDemographicDimension, Gender, RapidataClient, RapidataError, VoteAggregation
 from rapidata_nb.client.benchmark import RapidataBenchmark, RapidataLeaderboard, resolve_budget
 from rapidata_nb.frames import from_standings
 from rapidata_nb.server.crowd.truth import asset_quality
@@ -117,6 +117,67 @@ def test_tag_and_country_filters(study: Any) -> None:
     assert 0 < us["total_matches"].sum() < full["total_matches"].sum()
     english = leaderboard.get_standings(language=["en"])
     assert 0 < english["total_matches"].sum() <= full["total_matches"].sum()
+
+
+def test_demographic_filters_breakdown_and_composition_agree(study: Any) -> None:
+    benchmark, _ = study
+    people = benchmark.get_demographics()
+    assert set(people["dimension"]) == {"AgeBucket", "Gender", "Occupation", "Country", "Language"}
+    for _, rows in people.groupby("dimension"):
+        assert (
+            rows["value"].iloc[-1] == "unknown" and rows["votes"].iloc[-1] == 0
+        )  # simulated voters are known
+        assert rows["share"].sum() == pytest.approx(1.0)
+    totals = people.groupby("dimension")["votes"].sum()
+    assert totals.nunique() == 1 and totals.iloc[0] > 0  # every vote is counted once per dimension
+
+    breakdown = benchmark.get_standings_breakdown(BenchmarkDemographicDimension.GENDER)
+    gender = people[people["dimension"] == "Gender"].set_index("value")["votes"]
+    segment_votes = breakdown.groupby("segment")["segment_votes"].first()
+    assert segment_votes.to_dict() == {v: n for v, n in gender.items() if n > 0}
+    women = benchmark.get_overall_standings(gender=[Gender.FEMALE]).set_index("name")
+    female = breakdown[breakdown["segment"] == "Female"].set_index("name")
+    assert women.loc[female.index, ["wins", "total_matches"]].equals(female[["wins", "total_matches"]])
+    assert benchmark.get_demographics(gender=[Gender.FEMALE]).query("dimension == 'Gender'")[
+        "value"
+    ].tolist() == [
+        "Female",
+        "unknown",
+    ]
+
+
+def test_run_and_leaderboard_filters(study: Any) -> None:
+    benchmark, leaderboard = study
+    runs = leaderboard.jobs
+    by_run = [leaderboard.get_standings(run_id=job.id)["total_matches"].sum() for job in runs]
+    assert sum(by_run) == leaderboard.get_standings()["total_matches"].sum() and all(n > 0 for n in by_run)
+    assert leaderboard.get_standings(run_id="job_none")["total_matches"].sum() == 0
+    only = benchmark.get_overall_standings(leaderboard_ids=[leaderboard.id]).set_index("name")
+    assert only.equals(leaderboard.get_standings().set_index("name").loc[only.index])
+
+
+def test_benchmark_matrix_and_weighted_scoring(live: RapidataClient, study: Any) -> None:
+    benchmark, leaderboard = study
+    full = benchmark.get_win_loss_matrix(leaderboard_ids=[leaderboard.id])
+    ids = {p.name: p.id for p in benchmark.participants}
+    pair = benchmark.get_win_loss_matrix(
+        leaderboard_ids=[leaderboard.id], participant_ids=[ids["model-best"], ids["model-poor"]]
+    )
+    assert sorted(pair.index) == ["model-best", "model-poor"]
+    assert pair.equals(full.loc[pair.index, pair.columns])
+    with pytest.raises(RapidataError, match="useWeightedScoring"):
+        leaderboard.get_win_loss_matrix(use_weighted_scoring=True)
+
+
+def test_the_official_sdk_spelling_of_filters_is_understood(live_server: Any, study: Any) -> None:
+    _, leaderboard = study
+    with live_server.client() as api:
+        path = f"/leaderboard/{leaderboard.id}/standings/query"
+        ours = api.get(path, params=[("country", "US"), ("gender", "Female")]).json()
+        theirs = api.get(path, params=[("country[in]", "US"), ("gender[in]", "Female")]).json()
+        everyone = api.get(path).json()
+    assert ours == theirs
+    assert 0 < ours["totalResponses"] < everyone["totalResponses"]
 
 
 def test_disable_rename_enable(study: Any) -> None:

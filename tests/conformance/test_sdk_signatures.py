@@ -17,25 +17,10 @@ pytest.importorskip("rapidata")
 DIFFERENCES: dict[str, str] = {}
 """Deliberate differences from the official SDK, with the reason (none so far)."""
 
-_MRI_DEMOGRAPHICS = (
-    "MRI demographics (gender/age/occupation filters, run_id, breakdowns, the benchmark's win/loss matrix) "
-    "are not built yet"
-)
 _MRI_PROMPT_METADATA = "structured tags, prompt origins and the benchmark's own settings are not built yet"
 _MRI_PRICES = "participant prices and resuming a participant's missing samples are not built yet"
 
 NOT_YET: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "RapidataBenchmark.get_demographics",
-            "RapidataBenchmark.get_overall_standings",
-            "RapidataBenchmark.get_standings_breakdown",
-            "RapidataBenchmark.get_win_loss_matrix",
-            "RapidataLeaderboard.get_standings",
-            "RapidataLeaderboard.get_win_loss_matrix",
-        ],
-        _MRI_DEMOGRAPHICS,
-    ),
     **dict.fromkeys(
         [
             "RapidataBenchmark.add_prompts",

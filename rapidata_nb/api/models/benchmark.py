@@ -17,6 +17,7 @@ from rapidata_nb.api.models.common import FeatureFlag
 
 __all__ = [
     "BenchmarkOutput",
+    "BreakdownSegment",
     "BenchmarkSummaryOutput",
     "CreateBenchmarkInput",
     "CreateBenchmarkOutput",
@@ -28,6 +29,10 @@ __all__ = [
     "CreatePromptOutput",
     "CreateSampleInput",
     "CreateSampleOutput",
+    "DemographicDimension",
+    "DemographicsBucket",
+    "DemographicsDimensions",
+    "DemographicsOutput",
     "LeaderboardOutput",
     "LeaderboardRunOutput",
     "MatrixOutput",
@@ -39,6 +44,7 @@ __all__ = [
     "PromptSegmentInput",
     "SampleOutput",
     "StandingItem",
+    "StandingsBreakdownOutput",
     "StandingsOutput",
     "SubmitParticipantsInput",
     "TagCountsOutput",
@@ -54,6 +60,7 @@ __all__ = [
 
 ParticipantStatus = Literal["Created", "Submittable", "Submitted", "Disabled"]
 VoteAggregation = Literal["AllVotes", "MajorityVote"]
+DemographicDimension = Literal["AgeBucket", "Gender", "Occupation", "Country", "Language"]
 
 
 class Tag(WireModel):
@@ -350,11 +357,54 @@ class StandingsOutput(WireModel):
 
 
 class MatrixOutput(WireModel):
-    """Answer of the ``matrix/query`` endpoints: ``data[i][j]`` = wins of ``index[i]`` over ``columns[j]``."""
+    """Answer of the ``matrix/query`` endpoints: ``data[i][j]`` = wins of ``index[i]`` over ``columns[j]``,
+    ``votes[i][j]`` = their matchups against each other."""
 
     index: list[str]
     columns: list[str]
     data: list[list[float]]
+    votes: list[list[float]]
+
+
+class DemographicsBucket(WireModel):
+    """The votes of one value of a demographic dimension and their share of the dimension's votes."""
+
+    value: str
+    votes: int
+    share: float
+
+
+class DemographicsDimensions(WireModel):
+    """The buckets of every demographic dimension (each lists ``unknown``)."""
+
+    age_bucket: list[DemographicsBucket]
+    gender: list[DemographicsBucket]
+    occupation: list[DemographicsBucket]
+    country: list[DemographicsBucket]
+    language: list[DemographicsBucket]
+
+
+class DemographicsOutput(WireModel):
+    """Answer of ``GET /benchmark/{id}/demographics``: who cast the votes behind the standings."""
+
+    total_votes: int
+    dimensions: DemographicsDimensions
+
+
+class BreakdownSegment(WireModel):
+    """The standings among the voters of one value of the dimension."""
+
+    value: str
+    votes: int
+    items: list[StandingItem]
+
+
+class StandingsBreakdownOutput(WireModel):
+    """Answer of ``GET /benchmark/{id}/standings/breakdown``: overall standings and one set per segment."""
+
+    dimension: DemographicDimension
+    global_: list[StandingItem] = Field(alias="global")
+    segments: list[BreakdownSegment]
 
 
 class UpdatePromptTagsInput(WireModel):

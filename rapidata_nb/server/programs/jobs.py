@@ -47,7 +47,8 @@ TERMINAL_JOB_STATES = frozenset({"Completed", "Failed", "Cancelled", "Canceled",
 
 @dataclass(frozen=True)
 class Vote:
-    """One pairwise response: ``winner``/``loser`` are the ids of the compared items, plus the labeler."""
+    """One pairwise response: ``winner``/``loser`` are the ids of the compared items, plus the labeler's
+    demographics and the job (an MRI evaluation run) it was given in."""
 
     task_id: str
     datapoint_id: str | None
@@ -56,7 +57,11 @@ class Vote:
     labeler_id: str
     country: str
     language: str
+    gender: str
+    age: str
+    occupation: str
     user_score: float
+    job_id: str
 
 
 def check_job_inputs(
@@ -202,7 +207,11 @@ def votes(
                 labeler_id=labeler.id,
                 country=labeler.country,
                 language=labeler.language,
+                gender=labeler.gender,
+                age=labeler.age,
+                occupation=labeler.occupation,
                 user_score=float(response.user_score),
+                job_id=response.job_id,
             )
         )
     return out

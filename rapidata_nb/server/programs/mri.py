@@ -18,9 +18,9 @@ So a program rerun on a fresh server gets the same standings (DESIGN §7).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from rapidata_nb.api.models.benchmark import (
     CreateLeaderboardInput,
     CreatePromptInput,
     CreateSampleInput,
+    MatrixOutput,
     StandingItem,
     StandingsOutput,
 )
@@ -52,20 +53,25 @@ from rapidata_nb.server.store.programs import (
 __all__ = [
     "DEFAULT_MIN_RESPONSES",
     "DEFAULT_RESPONSE_BUDGET",
+    "DIMENSIONS",
     "Standing",
+    "Voters",
     "add_prompt",
     "add_sample",
     "create_benchmark",
     "create_leaderboard",
     "create_participant",
+    "demographics",
     "get_benchmark",
     "get_leaderboard",
     "get_participant",
     "leaderboard_jobs",
     "leaderboards_of",
+    "matrix_output",
     "participants_of",
     "prompts_of",
     "standings",
+    "standings_breakdown",
     "standings_output",
     "submit",
 ]
@@ -476,12 +482,52 @@ class Standing:
     """95 % bootstrap interval of the score, when requested and the participant has played."""
 
 
+@dataclass(frozen=True)
+class Voters:
+    """Which votes count: those of voters with these attributes (``None``: any) in one run (``None``: all).
+
+    ``age_bucket`` holds the wire buckets (``18-29``, ...); the run is the evaluation job of a leaderboard.
+    """
+
+    country: Sequence[str] | None = None
+    language: Sequence[str] | None = None
+    gender: Sequence[str] | None = None
+    age_bucket: Sequence[str] | None = None
+    occupation: Sequence[str] | None = None
+    run_id: str | None = None
+
+    def admit(self, vote: job_layer.Vote) -> bool:
+        """Whether the vote passes every filter that is set."""
+        if self.run_id is not None and vote.job_id != self.run_id:
+            return False
+        return all(
+            getattr(self, field) is None or _attribute(vote, field) in getattr(self, field)
+            for field in DIMENSIONS.values()
+        )
+
+
+DIMENSIONS = {
+    "AgeBucket": "age_bucket",
+    "Gender": "gender",
+    "Occupation": "occupation",
+    "Country": "country",
+    "Language": "language",
+}
+"""The wire's demographic dimensions and the ``Voters`` field of each (``_attribute`` reads it off a vote)."""
+UNKNOWN = "unknown"
+"""The bucket of votes whose attribute is not known (the wire always lists it)."""
+
+
+def _attribute(vote: job_layer.Vote, field: str) -> str:
+    value = vote.age if field == "age_bucket" else getattr(vote, field)
+    return str(value) if value else UNKNOWN
+
+
 def _leaderboard_votes(
     session: Session,
     leaderboard: Leaderboard,
     tags: Sequence[str] | None,
-    country: Sequence[str] | None,
-    language: Sequence[str] | None,
+    voters: Voters,
     active: set[str],
 ) -> tuple[list[tuple[str, str, float]], list[job_layer.Vote]]:
     """Weighted outcomes ``(winner, loser, weight)`` after filtering, and the votes behind them."""
@@ -498,11 +544,7 @@ def _leaderboard_votes(
     votes = job_layer.votes(
         session=session, job_ids=sorted({m.job_id for m in rows if m.job_id}), pairs=pairs
     )
-    votes = [v for v in votes if v.datapoint_id in pairs]
-    if country:
-        votes = [v for v in votes if v.country in set(country)]
-    if language:
-        votes = [v for v in votes if v.language in set(language)]
+    votes = [v for v in votes if v.datapoint_id in pairs and voters.admit(v)]
     outcomes: list[tuple[str, str, float]] = []
     if leaderboard.vote_aggregation == "AllVotes":
         outcomes = [(v.winner, v.loser, 1.0) for v in votes]
@@ -534,8 +576,7 @@ def standings(
     leaderboards: Sequence[Leaderboard],
     benchmark_id: str,
     tags: Sequence[str] | None = None,
-    country: Sequence[str] | None = None,
-    language: Sequence[str] | None = None,
+    voters: Voters = Voters(),  # noqa: B008 - frozen, so one shared default is safe
     with_intervals: bool = False,
 ) -> tuple[list[Standing], int, np.ndarray]:
     """Standings over the given leaderboards' matchups (one leaderboard, or all of a benchmark).
@@ -543,21 +584,20 @@ def standings(
     Args:
         tags: Only matchups on prompts with one of these tags (``None``: every matchup; an empty string in
             the list, as a bare ``?tags=`` sends it, is ignored, so ``[""]`` keeps no matchup).
-        country: Only votes of labelers from these countries.
-        language: Only votes of labelers with these languages.
+        voters: Only the votes these filters admit.
 
     Returns:
         The standings sorted best first, the number of votes behind them, and the win matrix in the
         order of the returned standings (``m[i, j]`` = wins of row over column).
     """
-    tags, country, language = _given(tags), _given(country), _given(language)
+    tags = _given(tags)
     participants = participants_of(session=session, benchmark_id=benchmark_id, submitted_only=True)
     index = {p.id: i for i, p in enumerate(participants)}
     outcomes: list[tuple[str, str, float]] = []
     total_votes = 0
     responses: dict[str, int] = defaultdict(int)
     for lb in leaderboards:
-        o, votes = _leaderboard_votes(session, lb, tags, country, language, set(index))
+        o, votes = _leaderboard_votes(session, lb, tags, voters, set(index))
         outcomes += o
         total_votes += len(votes)
         for v in votes:
@@ -603,6 +643,68 @@ def standings(
     ]
     order = sorted(range(n), key=lambda i: (rows[i].score is None, -(rows[i].score or 0.0), rows[i].name))
     return [rows[i] for i in order], total_votes, wins[np.ix_(order, order)]
+
+
+def demographics(
+    *,
+    session: Session,
+    leaderboards: Sequence[Leaderboard],
+    benchmark_id: str,
+    tags: Sequence[str] | None = None,
+    voters: Voters = Voters(),  # noqa: B008 - frozen, so one shared default is safe
+) -> tuple[int, dict[str, list[tuple[str, int, float]]]]:
+    """Who cast the admitted votes: the total, and per wire dimension its ``(value, votes, share)`` buckets,
+    most votes first, ``unknown`` last (always present; a dimension's shares sum to 1 when there are
+    votes)."""
+    participants = participants_of(session=session, benchmark_id=benchmark_id, submitted_only=True)
+    active = {p.id for p in participants}
+    votes = [
+        v for lb in leaderboards for v in _leaderboard_votes(session, lb, _given(tags), voters, active)[1]
+    ]
+    total = len(votes)
+    buckets: dict[str, list[tuple[str, int, float]]] = {}
+    for dimension, field in DIMENSIONS.items():
+        counts = Counter(_attribute(v, field) for v in votes)
+        unknown = counts.pop(UNKNOWN, 0)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) + [(UNKNOWN, unknown)]
+        buckets[dimension] = [(value, n, n / total if total else 0.0) for value, n in ranked]
+    return total, buckets
+
+
+def standings_breakdown(
+    *,
+    session: Session,
+    leaderboards: Sequence[Leaderboard],
+    benchmark_id: str,
+    dimension: str,
+    tags: Sequence[str] | None = None,
+    voters: Voters = Voters(),  # noqa: B008 - frozen, so one shared default is safe
+) -> list[tuple[str, int, list[Standing]]]:
+    """The standings among each segment of ``dimension`` (a key of ``DIMENSIONS``): ``(value, votes,
+    standings)`` per value the admitted voters have, most votes first."""
+    field = DIMENSIONS[dimension]
+    _, buckets = demographics(
+        session=session, leaderboards=leaderboards, benchmark_id=benchmark_id, tags=tags, voters=voters
+    )
+    segments = []
+    for value, n, _ in buckets[dimension]:
+        if n == 0:
+            continue
+        rows, _, _ = standings(
+            session=session,
+            leaderboards=leaderboards,
+            benchmark_id=benchmark_id,
+            tags=tags,
+            voters=replace(voters, **{field: [value]}),
+        )
+        segments.append((value, n, rows))
+    return segments
+
+
+def matrix_output(rows: Sequence[Standing], wins: np.ndarray) -> MatrixOutput:
+    """The wire matrix: wins of row over column, and the matchups between them, by participant name."""
+    names = [s.name for s in rows]
+    return MatrixOutput(index=names, columns=names, data=wins.tolist(), votes=(wins + wins.T).tolist())
 
 
 def standings_output(rows: Sequence[Standing], total: int) -> StandingsOutput:

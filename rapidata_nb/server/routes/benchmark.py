@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,16 +13,23 @@ from rapidata_nb.api.models import PagedResult
 from rapidata_nb.api.models.benchmark import (
     BenchmarkOutput,
     BenchmarkSummaryOutput,
+    BreakdownSegment,
     CreateBenchmarkInput,
     CreateBenchmarkOutput,
     CreateParticipantInput,
     CreateParticipantOutput,
     CreatePromptInput,
     CreatePromptOutput,
+    DemographicDimension,
+    DemographicsBucket,
+    DemographicsDimensions,
+    DemographicsOutput,
     LeaderboardOutput,
+    MatrixOutput,
     ParticipantOutput,
     PromptOutput,
     PromptSegment,
+    StandingsBreakdownOutput,
     StandingsOutput,
     Tag,
     TagCountsOutput,
@@ -35,11 +43,18 @@ from rapidata_nb.server.programs import mri
 from rapidata_nb.server.store.assets import stored_asset
 from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.programs import Benchmark, BenchmarkPrompt, Participant, ParticipantSample
+from rapidata_nb.server.vote_filters import (
+    LeaderboardIdsDep,
+    ParticipantIdsDep,
+    TagsDep,
+    VotersDep,
+    WeightedScoring,
+    refuse_weighted_scoring,
+)
 
 router = APIRouter(tags=["benchmark"])
 
 LongPage = Annotated[Page, Depends(page_query(100))]
-InFilter = Annotated[list[str] | None, Query()]
 
 
 def _prompt_out(session: Session, p: BenchmarkPrompt) -> PromptOutput:
@@ -198,22 +213,107 @@ def list_participants(
     return page.result([_participant_out(session, p) for p in page.slice(rows)], total=len(rows))
 
 
+def _leaderboards(session: Session, benchmark: Benchmark, ids: list[str] | None) -> list[Any]:
+    """The benchmark's leaderboards, only those of ``ids`` when given."""
+    boards = mri.leaderboards_of(session=session, benchmark_id=benchmark.id)
+    return boards if ids is None else [lb for lb in boards if lb.id in set(ids)]
+
+
 @router.get("/benchmark/{benchmark_id}/standings/query")
 def benchmark_standings(
     benchmark: BenchmarkDep,
     session: SessionDep,
-    tags: InFilter = None,
-    country: InFilter = None,
-    language: InFilter = None,
+    tags: TagsDep,
+    voters: VotersDep,
+    leaderboard_ids: LeaderboardIdsDep,
 ) -> StandingsOutput:
-    """Overall standings over every leaderboard of the benchmark."""
+    """Overall standings over the benchmark's leaderboards (all, or ``leaderboard_id``)."""
     rows, total, _ = mri.standings(
         session=session,
-        leaderboards=mri.leaderboards_of(session=session, benchmark_id=benchmark.id),
+        leaderboards=_leaderboards(session, benchmark, leaderboard_ids),
         benchmark_id=benchmark.id,
         tags=tags,
-        country=country,
-        language=language,
+        voters=voters,
         with_intervals=True,
     )
     return mri.standings_output(rows, total)
+
+
+@router.get("/benchmark/{benchmark_id}/matrix/query")
+def benchmark_matrix(
+    benchmark: BenchmarkDep,
+    session: SessionDep,
+    tags: TagsDep,
+    voters: VotersDep,
+    leaderboard_ids: LeaderboardIdsDep,
+    participant_ids: ParticipantIdsDep,
+    use_weighted_scoring: WeightedScoring = None,
+) -> MatrixOutput:
+    """Wins of each participant over each other, summed over the benchmark's leaderboards."""
+    refuse_weighted_scoring(use_weighted_scoring)
+    rows, _, wins = mri.standings(
+        session=session,
+        leaderboards=_leaderboards(session, benchmark, leaderboard_ids),
+        benchmark_id=benchmark.id,
+        tags=tags,
+        voters=voters,
+    )
+    if participant_ids is not None:
+        keep = [i for i, r in enumerate(rows) if r.id in set(participant_ids)]
+        rows, wins = [rows[i] for i in keep], wins[np.ix_(keep, keep)]
+    return mri.matrix_output(rows, wins)
+
+
+@router.get("/benchmark/{benchmark_id}/demographics")
+def benchmark_demographics(
+    benchmark: BenchmarkDep,
+    session: SessionDep,
+    tags: TagsDep,
+    voters: VotersDep,
+    leaderboard_ids: LeaderboardIdsDep,
+) -> DemographicsOutput:
+    """Who cast the votes: per demographic dimension, the votes and share of each value."""
+    total, buckets = mri.demographics(
+        session=session,
+        leaderboards=_leaderboards(session, benchmark, leaderboard_ids),
+        benchmark_id=benchmark.id,
+        tags=tags,
+        voters=voters,
+    )
+    dimensions = {
+        mri.DIMENSIONS[d]: [DemographicsBucket(value=v, votes=n, share=share) for v, n, share in b]
+        for d, b in buckets.items()
+    }
+    return DemographicsOutput(total_votes=total, dimensions=DemographicsDimensions(**dimensions))
+
+
+@router.get("/benchmark/{benchmark_id}/standings/breakdown")
+def benchmark_standings_breakdown(
+    benchmark: BenchmarkDep,
+    session: SessionDep,
+    dimension: DemographicDimension,
+    tags: TagsDep,
+    voters: VotersDep,
+    leaderboard_ids: LeaderboardIdsDep,
+) -> StandingsBreakdownOutput:
+    """The standings among each segment of voters of a demographic dimension, and overall."""
+    boards = _leaderboards(session, benchmark, leaderboard_ids)
+    overall, total, _ = mri.standings(
+        session=session, leaderboards=boards, benchmark_id=benchmark.id, tags=tags, voters=voters
+    )
+    segments = mri.standings_breakdown(
+        session=session,
+        leaderboards=boards,
+        benchmark_id=benchmark.id,
+        dimension=dimension,
+        tags=tags,
+        voters=voters,
+    )
+    return StandingsBreakdownOutput(
+        dimension=dimension,
+        global_=mri.standings_output(overall, total).items,
+        segments=[
+            BreakdownSegment(value=value, votes=n, items=mri.standings_output(rows, n).items)
+            for value, n, rows in segments
+        ],
+    )

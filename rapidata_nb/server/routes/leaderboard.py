@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from rapidata_nb.api.models import PagedResult
 from rapidata_nb.api.models.benchmark import (
@@ -24,10 +24,9 @@ from rapidata_nb.server.programs import jobs as job_layer
 from rapidata_nb.server.programs import mri
 from rapidata_nb.server.store.auth import owner_mail
 from rapidata_nb.server.store.models import Job
+from rapidata_nb.server.vote_filters import TagsDep, VotersDep, WeightedScoring, refuse_weighted_scoring
 
 router = APIRouter(tags=["leaderboard"])
-
-InFilter = Annotated[list[str] | None, Query()]
 
 
 @router.post("/leaderboard")
@@ -65,20 +64,15 @@ def update_leaderboard(body: UpdateLeaderboardInput, leaderboard: LeaderboardDep
 
 @router.get("/leaderboard/{leaderboard_id}/standings/query")
 def leaderboard_standings(
-    leaderboard: LeaderboardDep,
-    session: SessionDep,
-    tags: InFilter = None,
-    country: InFilter = None,
-    language: InFilter = None,
+    leaderboard: LeaderboardDep, session: SessionDep, tags: TagsDep, voters: VotersDep
 ) -> StandingsOutput:
-    """Standings (name, wins, totalMatches, score), best first, filtered by prompt tags and labelers."""
+    """Standings (name, wins, totalMatches, score), best first, filtered by prompt tags and voters."""
     rows, total, _ = mri.standings(
         session=session,
         leaderboards=[leaderboard],
         benchmark_id=leaderboard.benchmark_id,
         tags=tags,
-        country=country,
-        language=language,
+        voters=voters,
         with_intervals=True,
     )
     return mri.standings_output(rows, total)
@@ -88,21 +82,20 @@ def leaderboard_standings(
 def leaderboard_matrix(
     leaderboard: LeaderboardDep,
     session: SessionDep,
-    tags: InFilter = None,
-    country: InFilter = None,
-    language: InFilter = None,
+    tags: TagsDep,
+    voters: VotersDep,
+    use_weighted_scoring: WeightedScoring = None,
 ) -> MatrixOutput:
     """Win/loss matrix by participant name: ``data[i][j]`` = times ``index[i]`` beat ``columns[j]``."""
+    refuse_weighted_scoring(use_weighted_scoring)
     rows, _, wins = mri.standings(
         session=session,
         leaderboards=[leaderboard],
         benchmark_id=leaderboard.benchmark_id,
         tags=tags,
-        country=country,
-        language=language,
+        voters=voters,
     )
-    names = [s.name for s in rows]
-    return MatrixOutput(index=names, columns=names, data=wins.tolist())
+    return mri.matrix_output(rows, wins)
 
 
 @router.get("/leaderboard/{leaderboard_id}/runs")

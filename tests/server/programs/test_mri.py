@@ -185,16 +185,27 @@ OFFICIAL_MRI = textwrap.dedent("""
 
 OFFICIAL_STANDINGS = textwrap.dedent("""
     import json
-    from rapidata import RapidataClient
+    from rapidata import BenchmarkDemographicDimension, Gender, RapidataClient
     client = RapidataClient()
     benchmark = client.mri.get_benchmark_by_id(BENCHMARK)
     leaderboard = benchmark.leaderboards[0]
     standings = leaderboard.get_standings()
     matrix = leaderboard.get_win_loss_matrix()
+    people = benchmark.get_demographics()
+    breakdown = benchmark.get_standings_breakdown(BenchmarkDemographicDimension.GENDER)
+    women = benchmark.get_overall_standings(gender=[Gender.FEMALE])
+    nobody = leaderboard.get_standings(country=["ZZ"])
     print("RESULT " + json.dumps({
         "columns": list(standings.columns), "names": sorted(standings["name"]),
         "matches": standings["total_matches"].tolist(), "matrix_total": float(matrix.to_numpy().sum()),
         "elo": benchmark.participants[0].get_elo(),
+        "benchmark_matrix_total": float(benchmark.get_win_loss_matrix().to_numpy().sum()),
+        "dimensions": sorted(set(people["dimension"])),
+        "gender_votes": int(people[people["dimension"] == "Gender"]["votes"].sum()),
+        "segments": int(breakdown.groupby("segment")["segment_votes"].first().sum()),
+        "women_matches": float(women["total_matches"].sum()),
+        "female_segment_matches": float(breakdown[breakdown["segment"] == "Female"]["total_matches"].sum()),
+        "nobody_matches": float(nobody["total_matches"].sum()),
     }))
 """)
 
@@ -246,6 +257,12 @@ def test_official_sdk_runs_an_mri_study(tls_server: dict[str, str], tmp_path: Pa
     assert result["names"] == ["m1", "m2", "m3"]
     assert result["matches"] == [4, 4, 4]
     assert isinstance(result["elo"], float)
+    # MRI demographics through the official SDK (its filters arrive as ``name[in]=``)
+    assert result["benchmark_matrix_total"] == 6
+    assert result["dimensions"] == ["AgeBucket", "Country", "Gender", "Language", "Occupation"]
+    assert result["gender_votes"] == result["segments"] > 0
+    assert result["women_matches"] == result["female_segment_matches"]
+    assert result["nobody_matches"] == 0
 
 
 REPLAY_PROMPTS = [*PROMPTS, "A portrait of a wise old wizard"]
