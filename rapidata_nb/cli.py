@@ -315,7 +315,7 @@ def _user(args: argparse.Namespace) -> int:
     if args.data_dir is not None:
         options["data_dir"] = args.data_dir
     settings = ServerSettings(**options)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.make_data_dir()
     engine = make_engine(settings.database_url)
     try:
         create_schema(engine)

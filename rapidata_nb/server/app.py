@@ -146,7 +146,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     The database and seeds are prepared here (synchronously), so the app is usable as soon as this returns;
     the crowd starts with the app's lifespan and stops with it.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.make_data_dir()
     engine = make_engine(settings.database_url, lock_timeout=settings.db_lock_timeout)
     create_schema(engine)
     session_factory = make_session_factory(engine)

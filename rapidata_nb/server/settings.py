@@ -92,6 +92,13 @@ class ServerSettings(BaseModel):
             raise ValueError("client_id and client_secret must be given together")
         return self
 
+    def make_data_dir(self) -> Path:
+        """Create the data directory, when missing, private to this user (0700): it holds the database
+        and the local client's secret. An existing directory is the operator's to set."""
+        if not self.data_dir.exists():
+            self.data_dir.mkdir(mode=0o700, parents=True)
+        return self.data_dir
+
     @property
     def assets_dir(self) -> Path:
         """Where servers before asset chunks kept uploaded files; moved into the database at start."""

@@ -76,11 +76,13 @@ def create_bridge_token(
 
 @router.get("/identity/bridge-token", response_model=None)
 def read_bridge_token(
-    session: SessionDep, read_key: Annotated[str, Query(alias="readKey", min_length=1, max_length=200)]
+    session: SessionDep,
+    settings: SettingsDep,
+    read_key: Annotated[str, Query(alias="readKey", min_length=1, max_length=200)],
 ) -> BridgeTokenResult | JSONResponse:
     """202 while the person has not signed in yet, then 200 with the access token (once)."""
     try:
-        token = store.read_bridge(session=session, read_key=read_key)
+        token = store.read_bridge(session=session, read_key=read_key, ttl_seconds=settings.token_ttl_seconds)
     except LookupError as exc:
         raise NotFoundError(str(exc)) from None
     if token is None:
@@ -154,7 +156,6 @@ def sign_in_page(
 def sign_in(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
     guard: CredentialGuardDep,
     write_key: Annotated[str, Form(alias="writeKey", max_length=200)] = "",
     email: Annotated[str, Form(max_length=320)] = "",
@@ -174,9 +175,7 @@ def sign_in(
         return _form(write_key, email, message, status_code=429, retry_after=exc.retry_after)
     if user is None:
         return _form(write_key, email, "Wrong email or password.", status_code=401)
-    store.complete_bridge(
-        session=session, write_key=write_key, user=user, ttl_seconds=settings.token_ttl_seconds
-    )
+    store.complete_bridge(session=session, write_key=write_key, user=user)
     return _page(
         "Signed in · rapidata-nb",
         f"<h1>You are signed in</h1><p>Signed in as <b>{html.escape(user.email)}</b>. "

@@ -2,7 +2,9 @@
 
 Every transaction on SQLite starts with ``BEGIN IMMEDIATE`` so concurrent writers (request threads and the
 crowd) queue on the busy timeout instead of failing with "database is locked" on a lock upgrade.
-``synchronous=FULL`` makes a committed transaction survive a power cut or ``kill -9`` (DESIGN §5).
+``synchronous=FULL`` makes a committed transaction survive a power cut or ``kill -9`` (DESIGN §5). The
+database file is created ``0600`` (its WAL and shared-memory files take its mode) and ``secure_delete``
+overwrites deleted rows, so a deleted secret does not linger in free pages.
 
 On PostgreSQL several server replicas may share one database (DESIGN §5). Nothing relies on an in-memory
 lock: "who gets this task" decisions take row locks (:func:`skip_locked`, :func:`lock_row`), schema
@@ -13,11 +15,13 @@ together migrate and seed once.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, MetaData, Select, create_engine, event, text
+from sqlalchemy import Engine, MetaData, Select, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapidata_nb.server.store.base import Base
@@ -58,6 +62,7 @@ def make_engine(url: str, *, lock_timeout: float = 30.0) -> Engine:
             pool_timeout=lock_timeout,
             connect_args={"options": options},
         )
+    _private_sqlite_file(make_url(url).database)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_timeout})
 
     @event.listens_for(engine, "connect")
@@ -67,6 +72,7 @@ def make_engine(url: str, *, lock_timeout: float = 30.0) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         cursor.close()
 
@@ -75,6 +81,17 @@ def make_engine(url: str, *, lock_timeout: float = 30.0) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _private_sqlite_file(database: str | None) -> None:
+    """Create the database file readable by its owner only, and tighten the files of an older one."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        if file.exists():
+            os.chmod(file, 0o600)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,10 +3,11 @@
 The browser login (wire notes §3.1) runs through three rows:
 
 1. ``create_bridge`` stores a pending :class:`BridgeToken` (read and write keys, hashed).
-2. ``complete_bridge`` is called by the sign-in page once the person's password checked out: it issues a
-   bearer token for the person's *browser client* (one hidden ``user_<id>`` client per account) and parks it
-   on the bridge row.
-3. ``read_bridge`` hands that token to the waiting command line exactly once.
+2. ``complete_bridge`` is called by the sign-in page once the person's password checked out: it records
+   who signed in on the bridge row.
+3. ``read_bridge`` then issues a bearer token for the person's *browser client* (one hidden ``user_<id>``
+   client per account) and hands it to the waiting command line, exactly once. Issuing it only here means
+   no bearer token is ever parked in the database, where it would outlive the row in free pages and the WAL.
 
 The command line then creates a real API client with ``create_client`` (``POST /Client``).
 """
@@ -185,16 +186,37 @@ def create_bridge(*, session: Session, client_id: str) -> tuple[str, str]:
 def find_pending_bridge(*, session: Session, write_key: str) -> BridgeToken | None:
     """The live, not yet completed bridge of ``write_key``."""
     row = session.scalar(select(BridgeToken).where(BridgeToken.write_key_hash == _sha(write_key)))
-    if row is None or row.access_token is not None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.user_id is not None or _aware(row.expires_at) <= utcnow():
         return None
     return row
 
 
-def complete_bridge(*, session: Session, write_key: str, user: UserAccount, ttl_seconds: int) -> bool:
-    """Issue a bearer token for ``user`` and park it on the bridge; ``False`` if the link is stale."""
+def complete_bridge(*, session: Session, write_key: str, user: UserAccount) -> bool:
+    """Record that ``user`` signed in through the bridge; ``False`` if the link is stale."""
     row = find_pending_bridge(session=session, write_key=write_key)
     if row is None:
         return False
+    row.user_id = user.id
+    session.flush()
+    return True
+
+
+def read_bridge(*, session: Session, read_key: str, ttl_seconds: int) -> str | None:
+    """A new access token of the person who signed in (the row is then deleted), ``None`` while pending.
+
+    Raises:
+        LookupError: Unknown or expired read key, or the account was deleted or disabled meanwhile.
+    """
+    row = session.get(BridgeToken, _sha(read_key))
+    if row is None or _aware(row.expires_at) <= utcnow():
+        raise LookupError("readKey: unknown or expired login; start a new one")
+    if row.user_id is None:
+        return None
+    user = session.get(UserAccount, row.user_id)
+    session.delete(row)
+    session.flush()
+    if user is None or user.disabled:
+        raise LookupError("readKey: the account that signed in no longer exists; start a new login")
     browser_client = auth_store.register_client(
         session=session,
         client_id=f"{BROWSER_CLIENT_PREFIX}{user.id}",
@@ -202,28 +224,9 @@ def complete_bridge(*, session: Session, write_key: str, user: UserAccount, ttl_
         customer_id=user.customer_id,
         display_name=f"browser sign-in ({user.email})",
     )
-    row.access_token = auth_store.issue_token(
+    return auth_store.issue_token(
         session=session, client=browser_client, scope="openid profile email api", ttl_seconds=ttl_seconds
     )
-    session.flush()
-    return True
-
-
-def read_bridge(*, session: Session, read_key: str) -> str | None:
-    """The bridge's access token once signed in (the row is then deleted), else ``None`` while pending.
-
-    Raises:
-        LookupError: Unknown or expired read key.
-    """
-    row = session.get(BridgeToken, _sha(read_key))
-    if row is None or _aware(row.expires_at) <= utcnow():
-        raise LookupError("readKey: unknown or expired login; start a new one")
-    if row.access_token is None:
-        return None
-    token = row.access_token
-    session.delete(row)
-    session.flush()
-    return token
 
 
 # --- API clients ---------------------------------------------------------------------------------------

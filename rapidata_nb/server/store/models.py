@@ -261,8 +261,9 @@ class UserAccount(Base):
 class BridgeToken(Base):
     """One pending browser login: the CLI polls with ``read_key``, the sign-in page completes ``write_key``.
 
-    Both keys are stored as sha256. ``access_token`` holds the issued bearer token from sign-in until the CLI
-    reads it once (then the row is deleted); rows expire after a few minutes.
+    Both keys are stored as sha256. ``user_id`` records who signed in; the bearer token is issued only when
+    the CLI reads it (then the row is deleted), so no token is ever stored in clear. Rows expire after a few
+    minutes.
     """
 
     __tablename__ = "bridge_token"
@@ -270,6 +271,6 @@ class BridgeToken(Base):
     read_key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     write_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     client_id: Mapped[str] = mapped_column(String(200))
-    access_token: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
