@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidata_nb.client._browser import show
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client.benchmark_values import BenchmarkDemographicDimension, VoteAggregation
+from rapidata_nb.client.benchmark_values import BenchmarkDemographicDimension, Origin, Tag, VoteAggregation
 from rapidata_nb.client.filters import AgeGroup, Gender
-from rapidata_nb.config import rapidata_config
+from rapidata_nb.config import logger, rapidata_config
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,8 +118,9 @@ class BenchmarkParticipant:
         return [a for a, _ in outcomes], failed
 
     def run(self) -> None:
-        """Submit the participant: it is matched against the field on every leaderboard."""
-        self._ctx.transport.request("POST", "/participants/submit", json={"participantIds": [self.id]})
+        """Submit the participant: it is matched against the field on every leaderboard (a warning is
+        logged for prompts it filled below the benchmark's ``min_assets_per_prompt``)."""
+        _submit(self._ctx, [self.id], {self.id: self.name})
         self._status = "Submitted"
 
     def get_elo(self) -> float | None:
@@ -151,6 +152,38 @@ class BenchmarkParticipant:
 
     def __repr__(self) -> str:
         return f"BenchmarkParticipant(name='{self.name}', id='{self.id}', status='{self._status}')"
+
+
+def _submit(ctx: ClientContext, participant_ids: list[str], names: dict[str, str]) -> None:
+    """Submit participants; log the prompts they filled below the benchmark's samples-per-prompt minimum."""
+    body = ctx.transport.request("POST", "/participants/submit", json={"participantIds": participant_ids})
+    warning = (body or {}).get("minAssetsPerPromptWarning")
+    if not warning:
+        return
+    least = warning["minAssetsPerPrompt"]
+    lines = "; ".join(
+        f"{names.get(w['participantId'], w['participantId'])}: "
+        + ", ".join(f"'{u['identifier']}' ({u['assetCount']}/{least})" for u in w["underfilledPrompts"])
+        for w in warning["underfilledParticipants"]
+    )
+    logger.warning(
+        "%d participant(s) submitted with prompts below the benchmark's %d samples per prompt: %s",
+        len(warning["underfilledParticipants"]),
+        least,
+        lines,
+    )
+
+
+def _tag_wire(tags: Sequence[str | Tag] | None) -> list[dict[str, Any]]:
+    return [
+        {"value": t} if isinstance(t, str) else {"value": t.value, "category": t.category} for t in tags or []
+    ]
+
+
+def _origin_wire(origin: Origin | str | None) -> dict[str, str] | None:
+    if origin is None:
+        return None
+    return {"source": origin if isinstance(origin, str) else origin.source}
 
 
 def _filters(
@@ -474,14 +507,44 @@ class RapidataBenchmark:
         """Each prompt's tag values."""
         return [[t["value"] for t in p.get("tags", [])] for p in self._prompt_rows()]
 
+    @property
+    def structured_tags(self) -> list[list[Tag]]:
+        """Each prompt's tags with their categories."""
+        return [
+            [Tag(value=t["value"], category=t.get("category")) for t in p.get("tags", [])]
+            for p in self._prompt_rows()
+        ]
+
+    @property
+    def origins(self) -> list[Origin | None]:
+        """Where each prompt comes from (``None`` when not given)."""
+        return [
+            Origin(source=p["origin"]["source"]) if p.get("origin") else None for p in self._prompt_rows()
+        ]
+
+    def update(self, min_assets_per_prompt: int | None = None) -> None:
+        """Change the benchmark's settings (only those given).
+
+        Args:
+            min_assets_per_prompt: The samples a participant should give for each prompt it fills at all
+                (at least 2); submitting a participant then warns about prompts with fewer.
+        """
+        if min_assets_per_prompt is not None:
+            self._ctx.transport.request(
+                "PATCH", f"/benchmark/{self.id}", json={"minAssetsPerPrompt": min_assets_per_prompt}
+            )
+
     def add_prompts(
         self,
         identifiers: list[str] | None = None,
         prompts: list[str | None] | list[str] | None = None,
         prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
-        tags: Sequence[Sequence[str] | None] | None = None,
+        tags: Sequence[Sequence[str | Tag] | None] | None = None,
+        origins: Sequence[Origin | str | None] | None = None,
     ) -> None:
         """Register prompts (matched by index); identifiers default to the prompts and must be unique.
+
+        Tags are strings or ``Tag`` objects (with a category); an origin is a ``Origin`` or its source.
 
         Raises:
             ValueError: On missing, duplicate or already registered identifiers, or lists of different length.
@@ -501,13 +564,17 @@ class RapidataBenchmark:
         prompts_ = list(prompts) if prompts else [None] * n
         assets_ = [([a] if isinstance(a, str) else a) for a in prompt_assets] if prompt_assets else [None] * n
         tags_ = list(tags) if tags else [None] * n
-        if not n == len(prompts_) == len(assets_) == len(tags_):
-            raise ValueError("identifiers, prompts, prompt_assets and tags must have the same length.")
+        origins_ = list(origins) if origins else [None] * n
+        if not n == len(prompts_) == len(assets_) == len(tags_) == len(origins_):
+            raise ValueError(
+                "identifiers, prompts, prompt_assets, tags and origins must have the same length."
+            )
         existing = set(self.identifiers)
         clash = [i for i in identifiers if i in existing]
         if clash:
             raise ValueError(f"Identifiers already exist in the benchmark: {clash}")
-        for identifier, prompt, asset, tag in zip(identifiers, prompts_, assets_, tags_, strict=True):
+        rows = zip(identifiers, prompts_, assets_, tags_, origins_, strict=True)
+        for identifier, prompt, asset, tag, origin in rows:
             segments: list[dict[str, Any]] = []
             if prompt is not None:
                 segments.append({"key": "prompt", "kind": "Text", "text": prompt})
@@ -528,12 +595,15 @@ class RapidataBenchmark:
                 json={
                     "identifier": identifier,
                     "segments": segments,
-                    "tags": [{"value": t} for t in tag or []],
+                    "tags": _tag_wire(tag),
+                    "origin": _origin_wire(origin),
                 },
             )
 
-    def update_prompt(self, identifier: str, tags: Sequence[str] | None = None) -> None:
-        """Replace the tags of one prompt (standings filters and future evaluations use them).
+    def update_prompt(
+        self, identifier: str, tags: Sequence[str | Tag] | None = None, origin: Origin | str | None = None
+    ) -> None:
+        """Replace the tags and/or set the origin of one prompt (a field left ``None`` is kept).
 
         Raises:
             ValueError: When ``identifier`` is not a prompt of the benchmark.
@@ -543,9 +613,12 @@ class RapidataBenchmark:
             raise ValueError(
                 f"'{identifier}' is not a prompt identifier of this benchmark (see .identifiers)"
             )
-        self._ctx.transport.request(
-            "PUT", f"/benchmark-prompt/{prompt['id']}/tags", json={"tags": [{"value": t} for t in tags or []]}
-        )
+        body: dict[str, Any] = {}
+        if tags is not None:
+            body["tags"] = _tag_wire(tags)
+        if origin is not None:
+            body["origin"] = _origin_wire(origin)
+        self._ctx.transport.request("PUT", f"/benchmark-prompt/{prompt['id']}/tags", json=body)
 
     def get_tag_counts(self) -> pd.DataFrame:
         """Every tag with the number of prompts carrying it: columns ``value, category, prompt_count``."""
@@ -691,9 +764,9 @@ class RapidataBenchmark:
 
     def run(self) -> None:
         """Submit every participant still in state ``Created``."""
-        pending = [p.id for p in self.participants if p.status == "Created"]
+        pending = {p.id: p.name for p in self.participants if p.status == "Created"}
         if pending:
-            self._ctx.transport.request("POST", "/participants/submit", json={"participantIds": pending})
+            _submit(self._ctx, list(pending), pending)
 
     def get_overall_standings(
         self,
@@ -851,7 +924,8 @@ class RapidataBenchmarkManager:
         identifiers: list[str] | None = None,
         prompts: list[str | None] | list[str] | None = None,
         prompt_assets: list[list[str] | None] | list[list[str]] | None = None,
-        tags: Sequence[Sequence[str] | None] | None = None,
+        tags: Sequence[Sequence[str | Tag] | None] | None = None,
+        origins: Sequence[Origin | str | None] | None = None,
     ) -> RapidataBenchmark:
         """Create a benchmark and register its prompts (matched by index).
 
@@ -866,13 +940,15 @@ class RapidataBenchmarkManager:
             ids = identifiers or [str(p) for p in prompts or []]
             if len(set(ids)) != len(ids) or (not identifiers and any(p is None for p in prompts or [])):
                 raise ValueError("Identifiers (or prompts used as identifiers) must be unique and not None.")
-            lengths = {len(x) for x in (identifiers, prompts, prompt_assets, tags) if x}
+            lengths = {len(x) for x in (identifiers, prompts, prompt_assets, tags, origins) if x}
             if len(lengths) > 1:
-                raise ValueError("identifiers, prompts, prompt_assets and tags must have the same length.")
+                raise ValueError(
+                    "identifiers, prompts, prompt_assets, tags and origins must have the same length."
+                )
         created = self._ctx.transport.request("POST", "/benchmark", json={"name": name}) or {}
         benchmark = RapidataBenchmark(name, str(created["id"]), self._ctx)
         if identifiers or prompts or prompt_assets:
-            benchmark.add_prompts(identifiers, prompts, prompt_assets, tags)
+            benchmark.add_prompts(identifiers, prompts, prompt_assets, tags, origins)
         return benchmark
 
     def get_benchmark_by_id(self, id: str) -> RapidataBenchmark:  # noqa: A002

@@ -7,7 +7,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rapidata_nb import BenchmarkDemographicDimension, Gender, RapidataClient, RapidataError, VoteAggregation
+from rapidata_nb import (
+    BenchmarkDemographicDimension,
+    Gender,
+    Origin,
+    RapidataClient,
+    RapidataError,
+    Tag,
+    VoteAggregation,
+)
 from rapidata_nb.client.benchmark import RapidataBenchmark, RapidataLeaderboard, resolve_budget
 from rapidata_nb.frames import from_standings
 from rapidata_nb.server.crowd.truth import asset_quality
@@ -241,6 +249,35 @@ def test_update_prompt_tags(study: Any) -> None:
     benchmark.update_prompt(PROMPTS[19], tags=["city"])
     with pytest.raises(ValueError, match="not a prompt"):
         benchmark.update_prompt("no such prompt", tags=["x"])
+
+
+def test_structured_tags_origins_and_the_samples_per_prompt_minimum(
+    live: RapidataClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    benchmark = live.mri.create_new_benchmark(
+        name="Tagged",
+        prompts=["a red fox", "a blue whale"],
+        tags=[[Tag("animal", category="subject"), "red"], None],
+        origins=[Origin("coco"), "handwritten"],
+    )
+    assert benchmark.structured_tags == [[Tag("animal", "subject"), Tag("red")], []]
+    assert benchmark.origins == [Origin("coco"), Origin("handwritten")]
+    benchmark.update_prompt("a blue whale", origin="parti")  # tags left as they are
+    benchmark.update_prompt("a red fox", tags=["red"])  # origin left as it is
+    assert benchmark.origins == [Origin("coco"), Origin("parti")]
+    assert benchmark.structured_tags == [[Tag("red")], []]
+
+    with pytest.raises(RapidataError, match="minAssetsPerPrompt: must be at least 2"):
+        benchmark.update(min_assets_per_prompt=1)
+    benchmark.update(min_assets_per_prompt=2)
+    model = benchmark.add_model(
+        name="one-shot",
+        media=["https://example.com/t/0.png", "https://example.com/t/1.png", "https://example.com/t/2.png"],
+        prompts=["a red fox", "a red fox", "a blue whale"],
+    )
+    with caplog.at_level("WARNING", logger="rapidata"):
+        model.run()
+    assert "below the benchmark's 2 samples per prompt: one-shot: 'a blue whale' (1/2)" in caplog.text
 
 
 def test_bad_input_is_rejected(live: RapidataClient, study: Any) -> None:

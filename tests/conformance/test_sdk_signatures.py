@@ -17,21 +17,9 @@ pytest.importorskip("rapidata")
 DIFFERENCES: dict[str, str] = {}
 """Deliberate differences from the official SDK, with the reason (none so far)."""
 
-_MRI_PROMPT_METADATA = "structured tags, prompt origins and the benchmark's own settings are not built yet"
 _MRI_PRICES = "participant prices and resuming a participant's missing samples are not built yet"
 
 NOT_YET: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "RapidataBenchmark.add_prompts",
-            "RapidataBenchmark.origins",
-            "RapidataBenchmark.structured_tags",
-            "RapidataBenchmark.update",
-            "RapidataBenchmark.update_prompt",
-            "RapidataBenchmarkManager.create_new_benchmark",
-        ],
-        _MRI_PROMPT_METADATA,
-    ),
     **dict.fromkeys(
         [
             "BenchmarkParticipant.clear_price",

@@ -73,7 +73,9 @@ __all__ = [
     "standings",
     "standings_breakdown",
     "standings_output",
+    "Submitted",
     "submit",
+    "update_benchmark",
 ]
 
 DEFAULT_RESPONSE_BUDGET = 4000
@@ -309,25 +311,40 @@ def samples_of(
     return out
 
 
-def submit(*, session: Session, owner_id: str, participant_ids: Sequence[str]) -> tuple[int, int]:
-    """Submit participants: evaluate each new one against the field on every leaderboard.
+@dataclass(frozen=True)
+class Submitted:
+    """What a submission did: sample counts, and the prompts each participant filled below its benchmark's
+    ``min_assets_per_prompt`` (``{participant_id: [(identifier, samples)]}``; empty without a minimum)."""
 
-    Returns:
-        ``(valid, invalid)`` sample counts of the submitted participants.
-    """
+    valid: int
+    invalid: int
+    min_assets_per_prompt: int | None
+    underfilled: dict[str, list[tuple[str, int]]]
+
+
+def submit(*, session: Session, owner_id: str, participant_ids: Sequence[str]) -> Submitted:
+    """Submit participants: evaluate each new one against the field on every leaderboard."""
     rows = [
         get_participant(session=session, participant_id=pid, owner_id=owner_id) for pid in participant_ids
     ]
     by_benchmark: dict[str, list[Participant]] = defaultdict(list)
     valid = 0
+    minimum: int | None = None
+    underfilled: dict[str, list[tuple[str, int]]] = {}
     for p in rows:
         if p.status == "Submitted":
             continue
-        n = sum(len(v) for v in samples_of(session=session, participant_ids=[p.id]).get(p.id, {}).values())
+        per_prompt = samples_of(session=session, participant_ids=[p.id]).get(p.id, {})
+        n = sum(len(v) for v in per_prompt.values())
         if n == 0:
             raise BadRequestError(f"participantIds: participant '{p.name}' has no media; upload media first")
         valid += n
         by_benchmark[p.benchmark_id].append(p)
+        benchmark = session.get(Benchmark, p.benchmark_id)
+        least = benchmark.min_assets_per_prompt if benchmark is not None else None
+        short = [(ident, len(v)) for ident, v in per_prompt.items() if least and 0 < len(v) < least]
+        if short:
+            minimum, underfilled[p.id] = least, short
     for benchmark_id, new in by_benchmark.items():
         existing = participants_of(session=session, benchmark_id=benchmark_id, submitted_only=True)
         for p in new:
@@ -335,7 +352,19 @@ def submit(*, session: Session, owner_id: str, participant_ids: Sequence[str]) -
         evaluated = [p for p in new if not p.disabled]
         for leaderboard in leaderboards_of(session=session, benchmark_id=benchmark_id):
             _evaluate(session=session, leaderboard=leaderboard, new=evaluated, existing=existing)
-    return valid, 0
+    return Submitted(valid=valid, invalid=0, min_assets_per_prompt=minimum, underfilled=underfilled)
+
+
+def update_benchmark(*, benchmark: Benchmark, name: str | None, min_assets_per_prompt: int | None) -> None:
+    """Rename a benchmark or set the samples per prompt a participant should give (at least 2)."""
+    if name is not None:
+        if not name.strip():
+            raise BadRequestError("name: must not be empty")
+        benchmark.name = name
+    if min_assets_per_prompt is not None:
+        if min_assets_per_prompt < 2:
+            raise BadRequestError(f"minAssetsPerPrompt: must be at least 2, got {min_assets_per_prompt}")
+        benchmark.min_assets_per_prompt = min_assets_per_prompt
 
 
 def _eligible(prompt: BenchmarkPrompt, leaderboard: Leaderboard) -> bool:

@@ -34,6 +34,7 @@ from rapidata_nb.api.models.benchmark import (
     Tag,
     TagCountsOutput,
     TagSummary,
+    UpdateBenchmarkInput,
     UpdatePromptTagsInput,
 )
 from rapidata_nb.server.deps import CurrentUser, SessionDep
@@ -147,6 +148,15 @@ def get_benchmark(benchmark: BenchmarkDep, session: SessionDep) -> BenchmarkOutp
         organization_id=benchmark.owner_id,
         min_assets_per_prompt=benchmark.min_assets_per_prompt,
     )
+
+
+@router.patch("/benchmark/{benchmark_id}", status_code=204)
+def update_benchmark(body: UpdateBenchmarkInput, benchmark: BenchmarkDep) -> Response:
+    """Rename a benchmark or set how many samples per prompt a participant should give."""
+    mri.update_benchmark(
+        benchmark=benchmark, name=body.name, min_assets_per_prompt=body.min_assets_per_prompt
+    )
+    return Response(status_code=204)
 
 
 @router.post("/benchmark/{benchmark_id}/prompt")

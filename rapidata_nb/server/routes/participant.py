@@ -63,11 +63,24 @@ def list_samples(
 def submit_participants(
     body: SubmitParticipantsInput, session: SessionDep, user: CurrentUser
 ) -> SubmitParticipantsOutput:
-    """Submit participants: each new one is matched against the field on every leaderboard."""
-    valid, invalid = mri.submit(
-        session=session, owner_id=user.customer_id, participant_ids=body.participant_ids
+    """Submit participants: each new one is matched against the field on every leaderboard (with a warning
+    naming the prompts a participant filled below the benchmark's ``minAssetsPerPrompt``)."""
+    done = mri.submit(session=session, owner_id=user.customer_id, participant_ids=body.participant_ids)
+    warning = None
+    if done.underfilled:
+        warning = {
+            "minAssetsPerPrompt": done.min_assets_per_prompt,
+            "underfilledParticipants": [
+                {
+                    "participantId": pid,
+                    "underfilledPrompts": [{"identifier": i, "assetCount": n} for i, n in prompts],
+                }
+                for pid, prompts in done.underfilled.items()
+            ],
+        }
+    return SubmitParticipantsOutput(
+        valid_datapoints=done.valid, invalid_datapoints=done.invalid, min_assets_per_prompt_warning=warning
     )
-    return SubmitParticipantsOutput(valid_datapoints=valid, invalid_datapoints=invalid)
 
 
 @router.patch("/participant/{participant_id}", status_code=204)
