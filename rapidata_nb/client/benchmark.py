@@ -7,13 +7,22 @@ prompts unchanged: the local backend does not translate (identity translation).
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
 from rapidata_nb.client._browser import show
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client.benchmark_values import BenchmarkDemographicDimension, Origin, Tag, VoteAggregation
+from rapidata_nb.client.benchmark_values import (
+    BenchmarkDemographicDimension,
+    Origin,
+    SampleUpload,
+    Tag,
+    VoteAggregation,
+)
+from rapidata_nb.client.exceptions import FailedUpload, RapidataError
 from rapidata_nb.client.filters import AgeGroup, Gender
 from rapidata_nb.config import logger, rapidata_config
 
@@ -64,21 +73,28 @@ class BenchmarkParticipant:
     Attributes:
         id: The participant id.
         name: Its display name.
+        price: Its price in US dollars per ``price_unit``, or ``None``.
+        price_unit: ``"image"``, ``"video_second"`` or ``"million_tokens"``, or ``None``.
     """
 
     def __init__(
         self,
         name: str,
-        id: str,
+        id: str,  # noqa: A002
         benchmark_id: str,
-        ctx: ClientContext,  # noqa: A002
+        ctx: ClientContext,
         status: str = "Created",
+        price: float | None = None,
+        price_unit: PriceUnit | None = None,
     ) -> None:
         self.name = name
         self.id = id
         self._benchmark_id = benchmark_id
         self._ctx = ctx
         self._status = status
+        self.price = price
+        """US dollars per ``price_unit`` (``None``: not priced)."""
+        self.price_unit = price_unit
 
     @property
     def status(self) -> str:
@@ -95,9 +111,19 @@ class BenchmarkParticipant:
         """
         if len(assets) != len(identifiers):
             raise ValueError("assets and identifiers must have the same length")
-        from rapidata_nb.client.exceptions import RapidataError
+        outcomes = self._send(assets, identifiers, data_type)
+        failed = [a for a, err in outcomes if err is not None]
+        if failed:
+            first = next(err for _, err in outcomes if err is not None)
+            raise ValueError(f"{len(failed)} media could not be added to '{self.name}': {first}")
+        return [a for a, _ in outcomes], failed
 
-        def one(pair: tuple[str, str]) -> tuple[str, str | None]:
+    def _send(
+        self, assets: list[str], identifiers: list[str], data_type: str
+    ) -> list[tuple[str, RapidataError | None]]:
+        """Post the samples in parallel: each asset with its error (``None`` when it landed or was there)."""
+
+        def one(pair: tuple[str, str]) -> tuple[str, RapidataError | None]:
             asset, identifier = pair
             try:
                 self._ctx.transport.request(
@@ -105,17 +131,78 @@ class BenchmarkParticipant:
                     f"/participant/{self.id}/sample",
                     json={"identifier": identifier, "asset": _asset_input(self._ctx, asset, data_type)},
                 )
-                return asset, None
             except RapidataError as exc:
-                return asset, exc.message if hasattr(exc, "message") else str(exc)
+                return asset, None if exc.status_code == 409 else exc  # 409: the sample is already held
+            return asset, None
 
         with ThreadPoolExecutor(max_workers=max(1, min(8, rapidata_config.upload.maxWorkers))) as pool:
-            outcomes = list(pool.map(one, zip(assets, identifiers, strict=True)))
-        failed = [a for a, err in outcomes if err is not None]
-        if failed:
-            first = next(err for _, err in outcomes if err is not None)
-            raise ValueError(f"{len(failed)} media could not be added to '{self.name}': {first}")
-        return [a for a, _ in outcomes], failed
+            return list(pool.map(one, zip(assets, identifiers, strict=True)))
+
+    def missing_counts(self, identifiers: list[str]) -> Counter[str]:
+        """How many samples each identifier is still short on the server (absent: none missing).
+
+        Args:
+            identifiers: Every identifier intended for the participant, once per sample.
+        """
+        held = Counter(
+            str(s["identifier"])
+            for s in self._ctx.transport.paged(f"/participant/{self.id}/samples", page_size=100)
+        )
+        intended = Counter(identifiers)
+        intended.subtract(held)
+        return Counter({k: v for k, v in intended.items() if v > 0})
+
+    def retry_missing(
+        self, assets: list[str], identifiers: list[str], data_type: Literal["media", "text"] = "media"
+    ) -> tuple[list[str], list[FailedUpload[SampleUpload]]]:
+        """Re-send the samples of every identifier the server is still short of (what already landed is
+        refused as a duplicate, so nothing is doubled); stops when a round closes no gap.
+
+        Returns:
+            The assets sent successfully, and the samples that still failed.
+        """
+        if len(assets) != len(identifiers):
+            raise ValueError("assets and identifiers must have the same length")
+        successful: list[str] = []
+        failed: list[FailedUpload[SampleUpload]] = []
+        for _ in range(max(1, rapidata_config.upload.maxRetries)):
+            short = self.missing_counts(identifiers)
+            if not short:
+                break
+            pairs = [(a, i) for a, i in zip(assets, identifiers, strict=True) if i in short]
+            outcomes = self._send([a for a, _ in pairs], [i for _, i in pairs], data_type)
+            successful += [a for a, err in outcomes if err is None]
+            failed = [
+                FailedUpload.from_exception(SampleUpload(media=a, identifier=i), err, stage="datapoint")
+                for (a, i), (_, err) in zip(pairs, outcomes, strict=True)
+                if err is not None
+            ]
+            if sum(self.missing_counts(identifiers).values()) >= sum(short.values()):
+                break
+        return successful, failed
+
+    def set_price(self, price: float, unit: PriceUnit) -> None:
+        """Set the model's price: US dollars per ``unit`` (``"image"``, ``"video_second"`` or
+        ``"million_tokens"``).
+
+        Raises:
+            ValueError: When the price is not a finite number above 0 or the unit is unknown.
+        """
+        if isinstance(price, bool) or not isinstance(price, int | float):
+            raise ValueError("price must be a number")
+        if not math.isfinite(price) or price <= 0:
+            raise ValueError("price must be a finite number greater than 0")
+        if unit not in _COST_UNITS:
+            raise ValueError(f"unit must be one of {', '.join(map(repr, _COST_UNITS))}, got {unit!r}")
+        self._ctx.transport.request(
+            "PATCH", f"/participant/{self.id}", json={"cost": float(price), "costUnit": _COST_UNITS[unit]}
+        )
+        self.price, self.price_unit = float(price), unit
+
+    def clear_price(self) -> None:
+        """Remove the model's price."""
+        self._ctx.transport.request("PATCH", f"/participant/{self.id}", json={"cost": None, "costUnit": None})
+        self.price = self.price_unit = None
 
     def run(self) -> None:
         """Submit the participant: it is matched against the field on every leaderboard (a warning is
@@ -152,6 +239,16 @@ class BenchmarkParticipant:
 
     def __repr__(self) -> str:
         return f"BenchmarkParticipant(name='{self.name}', id='{self.id}', status='{self._status}')"
+
+
+PriceUnit = Literal["image", "video_second", "million_tokens"]
+"""What a participant's price (US dollars) is per."""
+_COST_UNITS: dict[str, str] = {
+    "image": "UsdPerImage",
+    "video_second": "UsdPerVideoSecond",
+    "million_tokens": "UsdPerMillionTokens",
+}
+_PRICE_UNITS = {wire: unit for unit, wire in _COST_UNITS.items()}
 
 
 def _submit(ctx: ClientContext, participant_ids: list[str], names: dict[str, str]) -> None:
@@ -710,7 +807,15 @@ class RapidataBenchmark:
     def participants(self) -> list[BenchmarkParticipant]:
         """Every model of the benchmark, in the order added."""
         return [
-            BenchmarkParticipant(str(p["name"]), str(p["id"]), self.id, self._ctx, str(p["status"]))
+            BenchmarkParticipant(
+                str(p["name"]),
+                str(p["id"]),
+                self.id,
+                self._ctx,
+                str(p["status"]),
+                price=p.get("cost"),
+                price_unit=_PRICE_UNITS.get(p.get("costUnit") or ""),
+            )
             for p in self._ctx.transport.paged(f"/benchmark/{self.id}/participants", page_size=100)
         ]
 

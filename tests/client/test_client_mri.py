@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -278,6 +279,34 @@ def test_structured_tags_origins_and_the_samples_per_prompt_minimum(
     with caplog.at_level("WARNING", logger="rapidata"):
         model.run()
     assert "below the benchmark's 2 samples per prompt: one-shot: 'a blue whale' (1/2)" in caplog.text
+
+
+def test_prices_and_recovering_missing_samples(live: RapidataClient) -> None:
+    benchmark = live.mri.create_new_benchmark(name="Priced", prompts=["p1", "p2"])
+    model = benchmark.add_model(name="priced", media=["https://example.com/pr/1.png"], prompts=["p1"])
+    model.set_price(0.04, "image")
+    assert [(p.price, p.price_unit) for p in benchmark.participants] == [(0.04, "image")]
+    with pytest.raises(ValueError, match="greater than 0"):
+        model.set_price(0, "image")
+    with pytest.raises(ValueError, match="unit must be one of"):
+        model.set_price(1.0, "second")  # type: ignore[arg-type]
+    model.clear_price()
+    assert [(p.price, p.price_unit) for p in benchmark.participants] == [(None, None)]
+
+    media = ["https://example.com/pr/1.png", "https://example.com/pr/2.png", "https://example.com/pr/3.png"]
+    prompts = ["p1", "p2", "p2"]
+    assert model.missing_counts(prompts) == Counter({"p2": 2})
+    model.upload_media([media[1]], ["p2"])  # one of p2's two samples lands, as after an interrupted upload
+    assert model.missing_counts(prompts) == Counter({"p2": 1})
+    sent, failed = model.retry_missing(media, prompts)
+    assert failed == [] and sorted(sent) == media[1:]  # both of p2's are re-sent; the held one is a 409
+    assert model.missing_counts(prompts) == Counter()
+    assert sorted(s["identifier"] for s in _samples(live, model.id)) == ["p1", "p2", "p2"]
+    assert model.retry_missing(media, prompts) == ([], [])  # nothing short: nothing sent
+
+
+def _samples(live: RapidataClient, participant_id: str) -> list[dict[str, Any]]:
+    return list(live._ctx.transport.paged(f"/participant/{participant_id}/samples", page_size=100))
 
 
 def test_bad_input_is_rejected(live: RapidataClient, study: Any) -> None:

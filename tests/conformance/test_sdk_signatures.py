@@ -1,9 +1,8 @@
 """Our public surface against the installed official SDK (``rapidata==3.27.1``), by ``inspect.signature``.
 
 ``tests/utils/sdk_surface.py`` enumerates the SDK's public names, classes, constructors, methods, properties
-and enum members, and compares each with ours. Every mismatch must stand in one of two lists below: a
-deliberate difference (with its reason), or a piece of the SDK not built yet. Both lists are exact: an entry
-that no longer mismatches fails too, so they shrink as the gaps close.
+and enum members, and compares each with ours. Every mismatch must stand in ``DIFFERENCES`` with its reason;
+the list is exact: an entry that no longer mismatches fails too.
 """
 
 from __future__ import annotations
@@ -17,21 +16,6 @@ pytest.importorskip("rapidata")
 DIFFERENCES: dict[str, str] = {}
 """Deliberate differences from the official SDK, with the reason (none so far)."""
 
-_MRI_PRICES = "participant prices and resuming a participant's missing samples are not built yet"
-
-NOT_YET: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "BenchmarkParticipant.clear_price",
-            "BenchmarkParticipant.missing_counts",
-            "BenchmarkParticipant.retry_missing",
-            "BenchmarkParticipant.set_price",
-        ],
-        _MRI_PRICES,
-    ),
-}
-"""Official callables and classes we do not have yet, grouped by the feature they belong to."""
-
 
 @pytest.fixture(scope="module")
 def mismatches() -> dict[str, str]:
@@ -44,10 +28,10 @@ def mismatches() -> dict[str, str]:
 
 
 def test_every_official_name_exists_with_its_parameters(mismatches: dict[str, str]) -> None:
-    unexplained = {name: why for name, why in mismatches.items() if name not in {**DIFFERENCES, **NOT_YET}}
+    unexplained = {name: why for name, why in mismatches.items() if name not in DIFFERENCES}
     assert not unexplained, "\n".join(f"{name}  {why}" for name, why in sorted(unexplained.items()))
 
 
-def test_the_lists_of_differences_are_not_stale(mismatches: dict[str, str]) -> None:
-    closed = sorted(name for name in {**DIFFERENCES, **NOT_YET} if name not in mismatches)
-    assert not closed, f"these now match the official SDK; remove them from the lists: {closed}"
+def test_the_list_of_differences_is_not_stale(mismatches: dict[str, str]) -> None:
+    closed = sorted(name for name in DIFFERENCES if name not in mismatches)
+    assert not closed, f"these now match the official SDK; remove them from DIFFERENCES: {closed}"

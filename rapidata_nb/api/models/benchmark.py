@@ -25,6 +25,7 @@ __all__ = [
     "CreateLeaderboardOutput",
     "CreateParticipantInput",
     "CreateParticipantOutput",
+    "CostUnit",
     "CreatePromptInput",
     "CreatePromptOutput",
     "CreateSampleInput",
@@ -60,6 +61,7 @@ __all__ = [
 
 ParticipantStatus = Literal["Created", "Submittable", "Submitted", "Disabled"]
 VoteAggregation = Literal["AllVotes", "MajorityVote"]
+CostUnit = Literal["UsdPerImage", "UsdPerVideoSecond", "UsdPerMillionTokens", "UsdPerSample"]
 DemographicDimension = Literal["AgeBucket", "Gender", "Occupation", "Country", "Language"]
 
 
@@ -281,9 +283,11 @@ class CreateParticipantOutput(WireModel):
 
 
 class UpdateParticipantInput(WireModel):
-    """Body of ``PATCH /participant/{id}``."""
+    """Body of ``PATCH /participant/{id}``: only the fields sent change; ``cost: null`` removes the price."""
 
     name: str | None = None
+    cost: float | None = Field(None, gt=0, allow_inf_nan=False)
+    cost_unit: CostUnit | None = None
 
 
 class ParticipantOutput(WireModel):
@@ -295,6 +299,8 @@ class ParticipantOutput(WireModel):
     status: ParticipantStatus
     votes_excluded: bool = False
     sample_count: int = 0
+    cost: float | None = None
+    cost_unit: CostUnit | None = None
     created_at: datetime
 
 

@@ -278,7 +278,8 @@ def participants_of(
 
 
 def add_sample(*, session: Session, participant: Participant, body: CreateSampleInput) -> ParticipantSample:
-    """Attach one medium for a registered prompt identifier."""
+    """Attach one medium for a registered prompt identifier (the same medium twice is a 409, so re-sending
+    what may have landed is safe)."""
     identifiers = {p.identifier for p in prompts_of(session=session, benchmark_id=participant.benchmark_id)}
     if body.identifier not in identifiers:
         raise BadRequestError(
@@ -286,6 +287,11 @@ def add_sample(*, session: Session, participant: Participant, body: CreateSample
             f"'{participant.benchmark_id}'"
         )
     asset = resolve_asset_input(session=session, asset=body.asset, where="asset")
+    held = samples_of(session=session, participant_ids=[participant.id])[participant.id][body.identifier]
+    if any(_media_key(s) == json.dumps(asset, sort_keys=True) for s in held):
+        raise ConflictError(
+            f"asset: participant '{participant.name}' already holds this sample for '{body.identifier}'"
+        )
     sample = ParticipantSample(
         id=new_id("smp"), participant_id=participant.id, identifier=body.identifier, asset=asset
     )

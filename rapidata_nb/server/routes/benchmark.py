@@ -87,6 +87,8 @@ def _participant_out(session: Session, p: Participant) -> ParticipantOutput:
         benchmark_id=p.benchmark_id,
         status="Disabled" if p.disabled else p.status,
         sample_count=int(n),
+        cost=p.cost,
+        cost_unit=p.cost_unit,
         created_at=p.created_at,
     )
 

@@ -85,11 +85,16 @@ def submit_participants(
 
 @router.patch("/participant/{participant_id}", status_code=204)
 def update_participant(body: UpdateParticipantInput, participant: ParticipantDep) -> Response:
-    """Rename a participant."""
+    """Rename a participant, or set or remove (``cost: null``) its price."""
     if body.name is not None:
         if not body.name.strip():
             raise BadRequestError("name: must not be empty")
         participant.name = body.name
+    sent = body.model_fields_set
+    if "cost" in sent or "cost_unit" in sent:
+        if (body.cost is None) != (body.cost_unit is None):
+            raise BadRequestError("cost, costUnit: give both to set a price, or both null to remove it")
+        participant.cost, participant.cost_unit = body.cost, body.cost_unit
     return Response(status_code=204)
 
 

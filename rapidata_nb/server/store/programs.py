@@ -205,6 +205,10 @@ class Participant(Base):
     """``Created`` → ``Submitted``; ``disabled`` is kept apart so enabling restores the status."""
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    cost: Mapped[float | None] = mapped_column(Float)
+    """The model's price in US dollars per ``cost_unit`` (``None``: not priced)."""
+    cost_unit: Mapped[str | None] = mapped_column(String(32))
+    """``UsdPerImage``, ``UsdPerVideoSecond``, ``UsdPerMillionTokens`` or ``UsdPerSample``."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
