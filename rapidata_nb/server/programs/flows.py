@@ -37,6 +37,7 @@ from rapidata_nb.server.store.assets import stored_asset
 from rapidata_nb.server.store.labeling import JobTask, Response, new_id, utcnow
 from rapidata_nb.server.store.models import Datapoint, Dataset
 from rapidata_nb.server.store.programs import Flow, FlowItem, now_ms
+from rapidata_nb.server.validation import require_usable_set
 
 __all__ = [
     "ACTIVE_STATES",
@@ -116,7 +117,7 @@ def flow_type(flow: Flow) -> str:
 
 
 def create_simple_flow(*, session: Session, owner_id: str, body: CreateSimpleFlowInput) -> Flow:
-    """Validate and store a classify flow."""
+    """Validate and store a classify flow (its validation set, when named, must hold classify tasks)."""
     config = {
         "blueprint": body.blueprint.wire(),
         "maxResponses": body.max_responses,
@@ -129,6 +130,9 @@ def create_simple_flow(*, session: Session, owner_id: str, body: CreateSimpleFlo
     }
     _check_config(config)
     _check_blueprint(config["blueprint"])
+    require_usable_set(
+        session=session, validation_set_id=body.validation_set_id, owner_id=owner_id, kind="classify"
+    )
     flow = Flow(id=new_id("flow"), owner_id=owner_id, name=body.name, config=config)
     session.add(flow)
     session.flush()
@@ -136,8 +140,12 @@ def create_simple_flow(*, session: Session, owner_id: str, body: CreateSimpleFlo
 
 
 def create_flow(*, session: Session, owner_id: str, body: CreateFlowInput) -> Flow:
-    """Validate and store a ranking flow."""
-    flow = Flow(id=new_id("flow"), owner_id=owner_id, name=body.name, config=_config(body))
+    """Validate and store a ranking flow (its validation set, when named, must hold compare tasks)."""
+    config = _config(body)
+    require_usable_set(
+        session=session, validation_set_id=body.validation_set_id, owner_id=owner_id, kind="compare"
+    )
+    flow = Flow(id=new_id("flow"), owner_id=owner_id, name=body.name, config=config)
     session.add(flow)
     session.flush()
     return flow

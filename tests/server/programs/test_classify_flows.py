@@ -13,7 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
-from rapidata_nb import ClassifyFlowItemResult, RapidataClassifyFlow, RapidataClient, RapidataRankingFlow
+from rapidata_nb import (
+    ClassifyFlowItemResult,
+    RapidataClassifyFlow,
+    RapidataClient,
+    RapidataError,
+    RapidataRankingFlow,
+)
 
 URLS = [f"https://example.com/classify-flows/{i}.png" for i in range(5)]
 CATEGORIES = [("A cat", "cat"), ("A dog", "dog"), ("Something else", "other")]
@@ -107,6 +113,27 @@ def test_bad_flows_are_refused_and_nothing_is_stored(
     assert response.status_code == 400, response.text
     assert field in response.text
     assert api.get("/flow", params={"page_size": 100}).json()["total"] == before
+
+
+def test_a_flow_names_a_validation_set_of_its_task_type(client: RapidataClient) -> None:
+    classify_set = client.validation.create_classification_set(
+        "flow checks", "Which?", ["x", "y"], ["a text"], [["x"]], data_type="text"
+    )
+    compare_set = client.validation.create_compare_set(
+        "flow pairs", "Better?", [["l", "r"]], ["l"], data_type="text"
+    )
+    before = len(client.flow.find_flows(amount=100))
+    with pytest.raises(RapidataError, match="has no Classify tasks"):
+        client.flow.create_classify_flow("checked", "Which?", ["x", "y"], validation_set_id=compare_set.id)
+    with pytest.raises(RapidataError, match="has no Compare tasks"):
+        client.flow.create_ranking_flow("checked", "Better?", validation_set_id=classify_set.id)
+    with pytest.raises(RapidataError, match="not found"):
+        client.flow.create_ranking_flow("checked", "Better?", validation_set_id="vs_missing")
+    assert len(client.flow.find_flows(amount=100)) == before
+    flow = client.flow.create_classify_flow(
+        "checked", "Which?", ["x", "y"], validation_set_id=classify_set.id
+    )
+    assert client.flow.get_flow_by_id(flow.id).name == "checked"
 
 
 def test_items_go_through_their_own_flow_type(client: RapidataClient, api: httpx.Client) -> None:
