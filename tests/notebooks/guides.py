@@ -613,10 +613,10 @@ def mri() -> list[nbformat.NotebookNode]:
 def ranking_flows() -> list[nbformat.NotebookNode]:
     return [
         *_start(
-            "Ranking flows",
-            "The ranking-flows guide: a flow holds an instruction; each batch of items sent to it is ranked by "
-            "pairwise votes until a response threshold is met. Results are scores on an Elo-like scale and a "
-            "win/loss matrix.",
+            "Ranking and classify flows",
+            "The flows guide: a flow holds an instruction; each batch of items sent to it is ranked by pairwise "
+            "votes until a response threshold is met. Results are scores on an Elo-like scale and a win/loss "
+            "matrix. A classify flow sorts each item of a batch into categories instead.",
         ),
         code(
             "flow = client.flow.create_ranking_flow(\n"
@@ -650,6 +650,38 @@ def ranking_flows() -> list[nbformat.NotebookNode]:
         code(
             "from rapidata_nb.charts import win_rate_heatmap\n\nwin_rate_heatmap(matrix)",
             metadata=IGNORE,
+        ),
+        md(
+            "## Classify flows\n\n"
+            "A classify flow takes batches the same way, but sorts every datapoint of a batch into one of its "
+            "categories. A category can be a `(label, value)` pair: labelers read the label, results carry the "
+            "value. Each datapoint collects at most `max_responses_per_datapoint` votes; the batch is `Completed` "
+            "when every datapoint has `min_responses_per_datapoint`."
+        ),
+        code(
+            "animals = client.flow.create_classify_flow(\n"
+            '    name="Animal sorting",\n'
+            '    instruction="What does the drawing show?",\n'
+            '    categories=[("A rabbit", "rabbit"), ("Another animal", "other"), ("No animal", "none")],\n'
+            "    max_responses_per_datapoint=6,\n"
+            "    min_responses_per_datapoint=4,\n"
+            ")\n"
+            "batches = [\n"
+            '    animals.create_new_flow_batch(datapoints=[f"https://assets.rapidata.ai/{i}.webp" for i in IDS[:2]]),\n'
+            '    animals.create_new_flow_batch(datapoints=[f"https://assets.rapidata.ai/{i}.webp" for i in IDS[2:]]),\n'
+            "]\n"
+            "outcomes = [batch.get_results() for batch in batches]  # waits for each batch\n"
+            "print([batch.get_status() for batch in batches], [o.total_responses for o in outcomes])"
+        ),
+        md(
+            "Each datapoint's `distribution` lists every category value in the flow's order (0 for those nobody "
+            "chose), next to the majority (`None` on a tie):"
+        ),
+        code(
+            "pd.DataFrame(\n"
+            '    [{"item": url.rsplit("/", 1)[-1][:8], "majority": r.majority_value, **r.distribution}\n'
+            "     for o in outcomes for url, r in o.datapoints.items()]\n"
+            ")"
         ),
     ]
 
