@@ -8,7 +8,8 @@
      ├── ForbiddenError (403)
      ├── NotFoundError (404)          unknown id (or one the caller does not own)
      ├── ConflictError (409)          stale base revision, not-ready cost estimate
-     ├── UnprocessableError (422)     schema validation failures (pydantic)
+     ├── UnprocessableError (422)     schema validation failures (pydantic); a number out of its bounds
+     │                                (``api/models/bounds.py``, ``Query(ge=, le=)``) is a 400 instead
      ├── TooManyRequestsError (429)   a rate limit (failed sign-ins); carries ``Retry-After``
      └── ServiceUnavailableError (503) the store is busy: a lock or a pooled connection was not free in
                                       time (``is_busy``); carries ``Retry-After``, and nothing was changed
@@ -163,6 +164,12 @@ def _error(
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
+_RANGE_ERRORS = frozenset(
+    {"out_of_range", "greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+)
+"""Pydantic error types of a number outside its bounds: bad input (400), not a schema mismatch (422)."""
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
@@ -196,7 +203,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return _error(
                 request, 400, "Malformed JSON body: " + str(errors[0].get("ctx", {}).get("error", ""))
             )
-        return _error(request, 422, validation_message(errors))
+        status = 400 if all(e.get("type") in _RANGE_ERRORS for e in errors) else 422
+        return _error(request, status, validation_message(errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

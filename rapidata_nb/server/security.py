@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
+from starlette.exceptions import HTTPException
+
 from rapidata_nb.server.errors import BadRequestError, TooManyRequestsError
 
 __all__ = [
@@ -230,8 +232,12 @@ async def _reject(send: Send, status: int, message: str, retry_after: float | No
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """The body passed its limit while being read. An ``HTTPException``, so that FastAPI, which turns any
+    other exception raised while it parses a body into a 400, lets it through to answer 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit // (1024 * 1024)} MB")
 
 
 class SecurityMiddleware:
@@ -268,7 +274,7 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLarge
+                    raise _TooLarge(limit)
             return message
 
         started = False
@@ -288,9 +294,9 @@ class SecurityMiddleware:
 
         try:
             await self.app(scope, limited_receive, guarded_send)
-        except _TooLarge:
+        except _TooLarge as exc:  # raised where no exception handler answers it (e.g. a raw stream)
             if not started:
-                await _reject(send, 413, f"request body larger than {limit // (1024 * 1024)} MB")
+                await _reject(send, 413, exc.detail)
 
     def _rate_limited(self, method: str, path: str, client: str) -> tuple[str, float] | None:
         if method == "POST" and path == "/connect/token":

@@ -211,7 +211,7 @@ def test_page_size_is_bounded(api: httpx.Client, poll: Any) -> None:
     ]
     for size in (0, 10_001):
         response = api.get(f"/job/{job_id}/download-results", params={"page": 1, "pageSize": size})
-        assert response.status_code == 422
+        assert response.status_code == 400
         assert "pageSize" in response.json()["message"]
 
 

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from rapidata_nb.api.models._base import WireModel
 from rapidata_nb.api.models.asset import AssetInput
+from rapidata_nb.api.models.bounds import Budget, Votes
 from rapidata_nb.api.models.common import FeatureFlag
 
 __all__ = [
@@ -83,7 +84,7 @@ class CreateBenchmarkInput(WireModel):
 
     name: str = Field(min_length=1)
     description: str | None = None
-    min_assets_per_prompt: int | None = None
+    min_assets_per_prompt: Votes | None = None
 
 
 class CreateBenchmarkOutput(WireModel):
@@ -96,7 +97,7 @@ class UpdateBenchmarkInput(WireModel):
     """Body of ``PATCH /benchmark/{id}``."""
 
     name: str | None = None
-    min_assets_per_prompt: int | None = None
+    min_assets_per_prompt: Votes | None = None
 
 
 class BenchmarkOutput(WireModel):
@@ -193,8 +194,8 @@ class CreateLeaderboardInput(WireModel):
     instruction: str = Field(min_length=1)
     show_prompt: bool = False
     show_prompt_asset: bool | None = None
-    response_budget: int | None = None
-    min_responses: int | None = None
+    response_budget: Budget | None = None
+    min_responses: Votes | None = None
     is_inversed: bool | None = None
     audience_id: str | None = None
     vote_aggregation: VoteAggregation | None = None
@@ -250,8 +251,8 @@ class UpdateLeaderboardInput(WireModel):
     """Body of ``PATCH /leaderboard/{id}``."""
 
     name: str | None = None
-    response_budget: int | None = None
-    min_responses: int | None = None
+    response_budget: Budget | None = None
+    min_responses: Votes | None = None
     vote_aggregation: VoteAggregation | None = None
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from rapidata_nb.api.models._base import WireModel
 from rapidata_nb.api.models.asset import AssetInput
+from rapidata_nb.api.models.bounds import BatchSize, Budget, Votes
 from rapidata_nb.api.models.common import FeatureFlag
 
 __all__ = [
@@ -155,7 +156,7 @@ class SimpleWorkflow(WireModel):
 
     t: Literal["SimpleWorkflow"] = Field("SimpleWorkflow", alias="_t")
     rapid: RapidSpec
-    batch_size: int | None = None
+    batch_size: BatchSize | None = None
     feature_flags: list[FeatureFlag] | None = None
 
 
@@ -170,7 +171,7 @@ class OnlinePairMaker(WireModel):
 
     t: Literal["OnlinePairMaker"] = Field("OnlinePairMaker", alias="_t")
     random_matches_ratio: float | None = Field(None, ge=0, le=1)
-    total_comparison_budget: int | None = Field(None, ge=1)
+    total_comparison_budget: Budget | None = None
 
 
 PairMakerConfig = Annotated[FullPermutationPairMaker | OnlinePairMaker, Field(discriminator="t")]
@@ -193,7 +194,7 @@ class GroupedRankingWorkflow(WireModel):
     contexts: dict[str, str] | None = None
     context_assets: dict[str, AssetInput] | None = None
     feature_flags: list[FeatureFlag] | None = None
-    max_parallelism: int | None = None
+    max_parallelism: BatchSize | None = None
 
 
 Workflow = Annotated[SimpleWorkflow | GroupedRankingWorkflow, Field(discriminator="t")]
@@ -206,22 +207,22 @@ class NaiveReferee(WireModel):
     """Stop at ``total_votes`` responses."""
 
     t: Literal["NaiveReferee"] = Field("NaiveReferee", alias="_t")
-    total_votes: int = Field(ge=1)
+    total_votes: Votes
 
 
 class QuorumReferee(WireModel):
     """Stop when one answer has ``threshold`` votes, when none can reach it, or at ``max_votes``."""
 
     t: Literal["QuorumReferee"] = Field("QuorumReferee", alias="_t")
-    max_votes: int = Field(ge=1)
-    threshold: int = Field(ge=1)
+    max_votes: Votes
+    threshold: Votes
 
 
 class EarlyStoppingReferee(WireModel):
     """Stop when one category reaches confidence ``threshold`` (0..1), or at ``max_votes``."""
 
     t: Literal["EarlyStoppingReferee"] = Field("EarlyStoppingReferee", alias="_t")
-    max_votes: int = Field(ge=1)
+    max_votes: Votes
     threshold: float = Field(gt=0, le=1)
 
 

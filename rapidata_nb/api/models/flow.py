@@ -13,6 +13,7 @@ from pydantic import Field
 
 from rapidata_nb.api.models._base import WireModel
 from rapidata_nb.api.models.asset import AssetInput
+from rapidata_nb.api.models.bounds import Budget, DrainSeconds, TimeoutSeconds, Votes
 from rapidata_nb.api.models.common import FeatureFlag
 
 __all__ = [
@@ -49,10 +50,10 @@ class CreateFlowInput(WireModel):
     audience_id: str | None = None
     validation_set_id: str | None = None
     starting_elo: int | None = None
-    max_responses: int | None = None
-    min_responses: int | None = None
-    serve_timeout_seconds: int | None = None
-    drain_duration_seconds: int | None = None
+    max_responses: Budget | None = None
+    min_responses: Budget | None = None
+    serve_timeout_seconds: TimeoutSeconds | None = None
+    drain_duration_seconds: DrainSeconds | None = None
     feature_flags: list[FeatureFlag] | None = None
 
 
@@ -68,10 +69,10 @@ class UpdateFlowConfigInput(WireModel):
     audience_id: str | None = None
     criteria: str | None = None
     starting_elo: int | None = None
-    min_responses: int | None = None
-    max_responses: int | None = None
-    serve_timeout_seconds: int | None = None
-    drain_duration_seconds: int | None = None
+    min_responses: Budget | None = None
+    max_responses: Budget | None = None
+    serve_timeout_seconds: TimeoutSeconds | None = None
+    drain_duration_seconds: DrainSeconds | None = None
     feature_flags: list[FeatureFlag] | None = None
 
 
@@ -125,8 +126,8 @@ class CreateFlowItemInput(WireModel):
     dataset_id: str
     context: str | None = None
     context_asset: AssetInput | None = None
-    time_to_live_in_seconds: int | None = None
-    drain_duration_in_seconds: int | None = None
+    time_to_live_in_seconds: TimeoutSeconds | None = None
+    drain_duration_in_seconds: DrainSeconds | None = None
 
 
 class CreateFlowItemOutput(WireModel):
@@ -201,12 +202,12 @@ class CreateSimpleFlowInput(WireModel):
 
     name: str = Field(min_length=1)
     blueprint: ClassifyBlueprint
-    max_responses: int
-    min_responses: int
+    max_responses: Votes
+    min_responses: Votes
     audience_id: str | None = None
     validation_set_id: str | None = None
-    serve_timeout_seconds: int | None = None
-    drain_duration_seconds: int | None = None
+    serve_timeout_seconds: TimeoutSeconds | None = None
+    drain_duration_seconds: DrainSeconds | None = None
     feature_flags: list[FeatureFlag] | None = None
 
 
@@ -215,9 +216,9 @@ class UpdateSimpleFlowConfigInput(WireModel):
 
     audience_id: str | None = None
     blueprint: ClassifyBlueprint | None = None
-    max_responses: int | None = None
-    min_responses: int | None = None
-    drain_duration_seconds: int | None = None
+    max_responses: Votes | None = None
+    min_responses: Votes | None = None
+    drain_duration_seconds: DrainSeconds | None = None
     feature_flags: list[FeatureFlag] | None = None
 
 

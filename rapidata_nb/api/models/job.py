@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from rapidata_nb.api.models._base import WireModel
+from rapidata_nb.api.models.bounds import Revision
 
 __all__ = [
     "CostWarning",
@@ -40,7 +41,7 @@ class CreateJobInput(WireModel):
 
     job_definition_id: str
     audience_id: str
-    revision_number: int | None = None
+    revision_number: Revision | None = None
     name: str | None = None
     priority: int | None = None
     preceding_job_id: str | None = None

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from rapidata_nb.api.models._base import WireModel
+from rapidata_nb.api.models.bounds import IntervalSeconds, Revision
 
 __all__ = [
     "CreateSignalInput",
@@ -36,8 +37,8 @@ class CreateSignalInput(WireModel):
     description: str | None = None
     audience_id: str
     job_definition_id: str
-    revision_number: int | None = None
-    interval_seconds: int | float
+    revision_number: Revision | None = None
+    interval_seconds: IntervalSeconds
     is_public: bool | None = None
 
 
@@ -53,7 +54,7 @@ class UpdateSignalInput(WireModel):
 
     name: str | None = None
     description: str | None = None
-    interval_seconds: float | None = None
+    interval_seconds: IntervalSeconds | None = None
 
 
 class SignalOutput(WireModel):

@@ -141,7 +141,7 @@ def test_bad_definitions_store_nothing(api: httpx.Client) -> None:
                 "referee": {"_t": "NaiveReferee", "totalVotes": 0},
                 "datasetId": ds,
             },
-            422,
+            400,
             "referee.NaiveReferee.totalVotes",
         ),
         ({"workflow": compare, "referee": naive, "datasetId": ds}, 422, "definitionName"),
@@ -209,4 +209,4 @@ def test_out_of_range_numbers_are_4xx(api: httpx.Client) -> None:
     )
     assert 400 <= job.status_code < 500, job.text
     page = api.get("/jobs", params={"page": 0})
-    assert page.status_code == 422 and "page" in page.json()["message"]
+    assert page.status_code == 400 and "page" in page.json()["message"]
