@@ -33,6 +33,7 @@ from rapidata_nb.server.store import auth as auth_store
 __all__ = [
     "CredentialGuardDep",
     "CurrentUser",
+    "OptionalUser",
     "REQUEST_SLOTS",
     "Principal",
     "SessionDep",
@@ -92,21 +93,33 @@ class Principal:
     client_id: str
 
 
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def get_principal(request: Request, session: SessionDep) -> Principal:
     """Resolve the bearer token or answer 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = _bearer(request)
+    if token is None:
         raise UnauthorizedError(
             "Missing bearer token: send 'Authorization: Bearer <token>' from /connect/token"
         )
-    row = auth_store.resolve_token(session=session, token=token.strip())
+    row = auth_store.resolve_token(session=session, token=token)
     if row is None:
         raise UnauthorizedError("Invalid or expired bearer token: request a new one at /connect/token")
     return Principal(customer_id=row.customer_id, client_id=row.client_id)
 
 
+def get_optional_principal(request: Request, session: SessionDep) -> Principal | None:
+    """The caller when it sent a valid bearer token, else ``None`` (routes open to browsers too)."""
+    token = _bearer(request)
+    row = auth_store.resolve_token(session=session, token=token) if token else None
+    return Principal(customer_id=row.customer_id, client_id=row.client_id) if row else None
+
+
 CurrentUser = Annotated[Principal, Depends(get_principal)]
+OptionalUser = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
 def get_credential_guard(request: Request) -> CredentialGuard:

@@ -13,6 +13,10 @@ One pure ASGI middleware, :class:`SecurityMiddleware`, in front of the app:
   counted before any of them is evaluated.
 - **Body size**: 16 MB for API requests, :data:`MAX_UPLOAD_BYTES` for ``/asset/file``; larger bodies get 413
   before anything is read (``Content-Length``) or as soon as the stream passes the limit.
+- **HTML pages** (sign-in, labeling app, definition and job pages) get :data:`PAGE_HEADERS`: a
+  ``Content-Security-Policy`` that runs only our own scripts and forbids framing (``frame-ancestors
+  'none'``: no page of ours is meant to be embedded, so a sign-in form cannot be overlaid), ``nosniff``
+  and ``Referrer-Policy: no-referrer`` (sign-in links carry a key in their query).
 - **Stored assets** are served with ``X-Content-Type-Options: nosniff`` and a sandboxing
   ``Content-Security-Policy``, and :func:`check_upload` refuses active content (HTML, SVG, XML, JavaScript)
   that a browser would run from our origin. File names never reach the file system (assets are stored by
@@ -42,6 +46,7 @@ __all__ = [
     "CredentialGuard",
     "MAX_BODY_BYTES",
     "MAX_UPLOAD_BYTES",
+    "PAGE_HEADERS",
     "RateLimit",
     "SecurityMiddleware",
     "TokenBuckets",
@@ -55,6 +60,19 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+PAGE_HEADERS = (
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; "
+        b"media-src * data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        b"form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+)
+"""Headers of every HTML response (assets keep their own sandboxing ones). Media may come from anywhere:
+URL assets redirect to the sites that host them."""
 MAX_BODY_BYTES = 16 * 1024 * 1024
 """Largest API request body (a 5,000-URL batch upload is well under 1 MB)."""
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024 + 64 * 1024
@@ -232,6 +250,10 @@ async def _reject(send: Send, status: int, message: str, retry_after: float | No
     await send({"type": "http.response.body", "body": body})
 
 
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.lower().startswith(b"text/html") for k, v in headers)
+
+
 class _TooLarge(HTTPException):
     """The body passed its limit while being read. An ``HTTPException``, so that FastAPI, which turns any
     other exception raised while it parses a body into a 400, lets it through to answer 413."""
@@ -284,12 +306,15 @@ class SecurityMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                headers = message.get("headers", [])
                 if is_asset:
                     message["headers"] = [
-                        *message.get("headers", []),
+                        *headers,
                         (b"x-content-type-options", b"nosniff"),
                         (b"content-security-policy", b"default-src 'none'; sandbox"),
                     ]
+                elif _is_html(headers):
+                    message["headers"] = [*headers, *PAGE_HEADERS]
             await send(message)
 
         try:

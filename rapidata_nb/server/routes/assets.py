@@ -16,7 +16,7 @@ from rapidata_nb.api.models import (
     CreateBatchUploadOutput,
     UploadAssetOutput,
 )
-from rapidata_nb.server.deps import CurrentUser, SessionDep
+from rapidata_nb.server.deps import CurrentUser, OptionalUser, SessionDep
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.loaders import BatchUploadDep
 from rapidata_nb.server.security import check_upload
@@ -138,14 +138,25 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     return (start, stop) if start < stop else None
 
 
+_MEDIA_DESTINATIONS = frozenset({"image", "video", "audio", "track"})
+"""``Sec-Fetch-Dest`` values of a browser loading a file into a page (not navigating to it)."""
+
+
 @router.get("/assets/{file_name}", response_model=None)
-def get_asset_file(file_name: str, request: Request, session: SessionDep) -> Response:
-    """Serve a stored file (byte ranges for media players), or redirect to a URL asset (public, like a
-    CDN)."""
+def get_asset_file(file_name: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    """Serve a stored file (byte ranges for media players), or redirect to a URL asset.
+
+    A URL asset redirects for its owner (bearer token) and for a browser loading it as an image or media
+    (``Sec-Fetch-Dest``: the labeling app, widgets), never for a page navigation: our origin is no open
+    redirect to whatever URL somebody registered.
+    """
     asset = store.get_asset(session=session, file_name=file_name)
     if asset is None:
         raise NotFoundError(f"Asset '{file_name}' not found")
     if asset.kind == "url" and asset.url:
+        owner = user is not None and user.customer_id == asset.owner_id
+        if not owner and request.headers.get("sec-fetch-dest") not in _MEDIA_DESTINATIONS:
+            raise NotFoundError(f"Asset '{file_name}' not found")
         return RedirectResponse(asset.url, status_code=302)
     assert asset.sha256 is not None
     if not store.chunk_count(session=session, sha256=asset.sha256):

@@ -45,7 +45,9 @@ def test_url_asset_is_kept_by_reference(api: httpx.Client, live_server: Any) -> 
     assert response.status_code == 200
     name = response.json()["fileName"]
     assert name.endswith("_flower_one.jpg")
-    served = httpx.get(f"{live_server.url}/assets/{name}", follow_redirects=False)
+    served = httpx.get(
+        f"{live_server.url}/assets/{name}", headers={"sec-fetch-dest": "image"}, follow_redirects=False
+    )
     assert served.status_code == 302
     assert served.headers["location"] == url
 
