@@ -117,8 +117,10 @@ def browser_login(
         link = login_link(auth_url, str(keys["writeKey"]))
         opened = (can_open_browser() if open_browser is None else open_browser) and webbrowser.open(link)
         lead = "Sign in in the browser window that just opened, or open" if opened else "To sign in, open"
-        print(f"{lead} this link:\n  {link}\n(waiting up to {timeout:.0f} s)", file=out, flush=True)
-        _show_link_in_notebook(link, auth_url)
+        code = str(keys.get("code") or "")
+        check = f"\nThe page shows the code {code}: sign in only if it does." if code else ""
+        print(f"{lead} this link:\n  {link}{check}\n(waiting up to {timeout:.0f} s)", file=out, flush=True)
+        _show_link_in_notebook(link, auth_url, code)
         if on_link is not None:
             on_link(link)
         access_token = _wait(http, str(keys["readKey"]), timeout, poll_interval, auth_url)
@@ -137,7 +139,7 @@ def browser_login(
     return credential
 
 
-def _show_link_in_notebook(link: str, auth_url: str) -> None:
+def _show_link_in_notebook(link: str, auth_url: str, code: str) -> None:
     """In Jupyter, also show the link as a button-like anchor (stderr text is easy to miss)."""
     from rapidata_nb.client._display import in_notebook
 
@@ -147,6 +149,8 @@ def _show_link_in_notebook(link: str, auth_url: str) -> None:
 
     safe = html.escape(link, quote=True)
     anchor = f"<a href='{safe}' target='_blank' rel='noopener'>Sign in to {html.escape(auth_url)}</a>"
+    if code:
+        anchor += f" (the page shows the code <b>{html.escape(code)}</b>)"
     display(HTML(anchor))  # type: ignore[no-untyped-call]
 
 

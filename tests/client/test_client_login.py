@@ -89,7 +89,7 @@ def sign_in(link: str, email: str = EMAIL, password: str = PASSWORD) -> None:
     write_key = parse_qs(parsed.query)["writeKey"][0]
     answer = httpx.post(
         f"{parsed.scheme}://{parsed.netloc}{parsed.path}",
-        data={"writeKey": write_key, "email": email, "password": password},
+        data={"writeKey": write_key, "email": email, "password": password, "confirm": "yes"},
     )
     assert answer.status_code == 200, answer.text
 
@@ -99,6 +99,12 @@ def test_first_client_signs_in_and_later_clients_start_silently(live_server, acc
     link = waiting.link()
     assert link.startswith(f"{live_server.url}/connect/authorize/external?clientId=rapidata-cli&scope=openid")
     assert "To sign in, open this link" in waiting.err  # no display here: the link is printed, no browser
+    shown = httpx.get(link).text  # the code the page shows is the one the client printed
+    code = re.search(r"<p class='code' id='code'>([A-Z0-9-]+)</p>", shown)
+    assert (
+        code is not None
+        and f"The page shows the code {code.group(1)}: sign in only if it does." in waiting.err
+    )
     sign_in(link)
     client = waiting.result()
     assert client.audience.get_audience_by_id("global").id == "global"

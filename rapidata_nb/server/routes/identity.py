@@ -1,8 +1,10 @@
 """People and their API clients: the browser login (wire notes §3.1) and ``/Client``.
 
-- ``POST /identity/bridge-token`` starts a login: ``{readKey, writeKey}``.
-- ``GET /connect/authorize/external?writeKey=`` is the sign-in page a person opens; signing in completes the
-  bridge.
+- ``POST /identity/bridge-token`` starts a login: ``{readKey, writeKey, code}``; the program prints ``code``.
+- ``GET /connect/authorize/external?writeKey=`` is the sign-in page a person opens. It shows the code and
+  the requesting client, and the person confirms that the code is the one their program printed before the
+  password is checked: a link somebody else started (whose token would go to them) shows a code the person
+  never saw.
 - ``GET /identity/bridge-token?readKey=`` answers 202 while pending and 200 ``{accessToken}`` once.
 - ``POST /Client`` (bearer) creates an API client for the caller's customer; ``GET /Client`` lists them and
   ``DELETE /Client/{clientId}`` revokes one.
@@ -23,6 +25,7 @@ from rapidata_nb.api.models._base import WireModel
 from rapidata_nb.server.deps import CredentialGuardDep, CurrentUser, SessionDep, SettingsDep, client_address
 from rapidata_nb.server.errors import NotFoundError, TooManyRequestsError
 from rapidata_nb.server.store import identity as store
+from rapidata_nb.server.store.models import BridgeToken
 
 router = APIRouter(tags=["identity"])
 
@@ -32,6 +35,8 @@ class BridgeTokenPair(WireModel):
 
     read_key: str
     write_key: str
+    code: str
+    """Shown on the sign-in page; the program that started the login prints it for comparison."""
 
 
 class BridgeTokenResult(WireModel):
@@ -71,7 +76,7 @@ def create_bridge_token(
 ) -> BridgeTokenPair:
     """Start a browser login."""
     read_key, write_key = store.create_bridge(session=session, client_id=client_id)
-    return BridgeTokenPair(read_key=read_key, write_key=write_key)
+    return BridgeTokenPair(read_key=read_key, write_key=write_key, code=store.bridge_code(write_key))
 
 
 @router.get("/identity/bridge-token", response_model=None)
@@ -99,6 +104,8 @@ _STYLE = (
     "input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}"
     "button{margin-top:1.2rem;width:100%;padding:.6rem;font-size:1rem;background:#2d6cdf;color:#fff;"
     "border:0;border-radius:4px;cursor:pointer}.error{color:#b00020}.muted{color:#666;font-size:.9rem}"
+    ".code{font:600 1.6rem ui-monospace,monospace;letter-spacing:.15em;text-align:center;margin:.4rem 0}"
+    ".confirm{display:flex;gap:.5rem;align-items:flex-start}.confirm input{width:auto;margin-top:.2rem}"
 )
 
 
@@ -114,13 +121,20 @@ def _page(title: str, body: str, status_code: int = 200, retry_after: int | None
 
 
 def _form(
-    write_key: str, email: str = "", error: str = "", status_code: int = 200, retry_after: int | None = None
+    bridge: BridgeToken,
+    write_key: str,
+    email: str = "",
+    error: str = "",
+    status_code: int = 200,
+    retry_after: int | None = None,
 ) -> HTMLResponse:
     message = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
     return _page(
         "Sign in · rapidata-nb",
         "<h1>Sign in to rapidata-nb</h1>"
-        "<p class='muted'>A program on your computer asked to use this server as you.</p>"
+        f"<p class='muted'>The program <b>{html.escape(bridge.client_id)}</b> asked to use this server as "
+        "you. It printed this code:</p>"
+        f"<p class='code' id='code'>{store.bridge_code(write_key)}</p>"
         f"{message}<form method='post' action='/connect/authorize/external'>"
         f"<input type='hidden' name='writeKey' value='{html.escape(write_key)}'>"
         "<label for='email'>Email</label>"
@@ -128,7 +142,11 @@ def _form(
         f"value='{html.escape(email)}' autofocus>"
         "<label for='password'>Password</label>"
         "<input id='password' name='password' type='password' autocomplete='current-password' required>"
+        "<label class='confirm' for='confirm'><input id='confirm' name='confirm' type='checkbox' "
+        "value='yes' required>I started this sign-in, and my program shows the same code</label>"
         "<button type='submit'>Sign in</button></form>"
+        "<p class='muted'>If you did not start a sign-in, or the codes differ, close this page: whoever "
+        "sent you the link would get access to your account.</p>"
         "<p class='muted'>No account? Ask the person who runs this server "
         "(<code>rapidata-nb user create</code>).</p>",
         status_code,
@@ -147,9 +165,10 @@ def sign_in_page(
     session: SessionDep, write_key: Annotated[str, Query(alias="writeKey", max_length=200)] = ""
 ) -> HTMLResponse:
     """The sign-in form for one pending login."""
-    if not write_key or store.find_pending_bridge(session=session, write_key=write_key) is None:
+    bridge = store.find_pending_bridge(session=session, write_key=write_key) if write_key else None
+    if bridge is None:
         return _page("Sign-in link expired · rapidata-nb", _STALE, status_code=400)
-    return _form(write_key)
+    return _form(bridge, write_key)
 
 
 @router.post("/connect/authorize/external", include_in_schema=False)
@@ -160,10 +179,15 @@ def sign_in(
     write_key: Annotated[str, Form(alias="writeKey", max_length=200)] = "",
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> HTMLResponse:
-    """Check the password and complete the login."""
-    if not write_key or store.find_pending_bridge(session=session, write_key=write_key) is None:
+    """Check the confirmation and the password, and complete the login."""
+    bridge = store.find_pending_bridge(session=session, write_key=write_key) if write_key else None
+    if bridge is None:
         return _page("Sign-in link expired · rapidata-nb", _STALE, status_code=400)
+    if confirm != "yes":
+        message = "Confirm that you started this sign-in and that your program shows the same code."
+        return _form(bridge, write_key, email, message, status_code=400)
     try:
         user = guard.check(
             address=client_address(request),
@@ -172,9 +196,9 @@ def sign_in(
         )
     except TooManyRequestsError as exc:
         message = "Too many failed sign-ins: try again later."
-        return _form(write_key, email, message, status_code=429, retry_after=exc.retry_after)
+        return _form(bridge, write_key, email, message, status_code=429, retry_after=exc.retry_after)
     if user is None:
-        return _form(write_key, email, "Wrong email or password.", status_code=401)
+        return _form(bridge, write_key, email, "Wrong email or password.", status_code=401)
     store.complete_bridge(session=session, write_key=write_key, user=user)
     return _page(
         "Signed in · rapidata-nb",

@@ -32,6 +32,7 @@ __all__ = [
     "BROWSER_CLIENT_PREFIX",
     "BRIDGE_TTL_SECONDS",
     "authenticate_user",
+    "bridge_code",
     "complete_bridge",
     "create_bridge",
     "create_client",
@@ -181,6 +182,17 @@ def create_bridge(*, session: Session, client_id: str) -> tuple[str, str]:
     )
     session.flush()
     return read_key, write_key
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def bridge_code(write_key: str) -> str:
+    """The short code of a sign-in link (``XXXX-XXXX``): the command line prints it, the sign-in page shows
+    it, and the person signs in only if the two match (as in device-code logins)."""
+    number = int(_sha(f"code:{write_key}")[:16], 16)
+    letters = [_CODE_ALPHABET[(number >> (5 * i)) % 32] for i in range(8)]
+    return "".join(letters[:4]) + "-" + "".join(letters[4:])
 
 
 def find_pending_bridge(*, session: Session, write_key: str) -> BridgeToken | None:

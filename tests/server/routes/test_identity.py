@@ -43,7 +43,7 @@ def start(url: str) -> tuple[str, str]:
 def sign_in(url: str, write_key: str, email: str, password: str) -> httpx.Response:
     return httpx.post(
         f"{url}/connect/authorize/external",
-        data={"writeKey": write_key, "email": email, "password": password},
+        data={"writeKey": write_key, "email": email, "password": password, "confirm": "yes"},
     )
 
 
@@ -171,3 +171,24 @@ def test_accounts_own_what_they_create_and_shared_accounts_join_the_team(
     ).json()["sub"]
     assert sub_mine != sub_registered
     assert sub_team == sub_registered
+
+
+def test_the_page_shows_the_code_and_client_and_needs_the_persons_confirmation(live_server, account) -> None:
+    url = live_server.url
+    started = httpx.post(f"{url}/identity/bridge-token", params={"clientId": "my-notebook"}).json()
+    code = started["code"]
+    assert len(code) == 9 and code[4] == "-" and code.replace("-", "").isalnum()
+    page = httpx.get(f"{url}/connect/authorize/external", params={"writeKey": started["writeKey"]}).text
+    assert f"<p class='code' id='code'>{code}</p>" in page and "<b>my-notebook</b>" in page
+    unconfirmed = httpx.post(
+        f"{url}/connect/authorize/external",
+        data={"writeKey": started["writeKey"], "email": EMAIL, "password": PASSWORD},
+    )
+    assert unconfirmed.status_code == 400 and "same code" in unconfirmed.text
+    assert (
+        httpx.get(f"{url}/identity/bridge-token", params={"readKey": started["readKey"]}).status_code == 202
+    )
+    assert sign_in(url, started["writeKey"], *account).status_code == 200
+    assert (
+        httpx.get(f"{url}/identity/bridge-token", params={"readKey": started["readKey"]}).status_code == 200
+    )

@@ -72,7 +72,7 @@ def _write_key(server: LiveServer) -> str:
 def _sign_in(server: LiveServer, write_key: str, email: str, password: str) -> httpx.Response:
     return httpx.post(
         f"{server.url}/connect/authorize/external",
-        data={"writeKey": write_key, "email": email, "password": password},
+        data={"writeKey": write_key, "email": email, "password": password, "confirm": "yes"},
         timeout=60,
     )
 

@@ -48,7 +48,7 @@ def test_a_browser_sign_in_stores_no_bearer_token(store: str, tmp_path: Path) ->
         keys = httpx.post(f"{server.url}/identity/bridge-token", params={"clientId": "rapidata-cli"}).json()
         signed_in = httpx.post(
             f"{server.url}/connect/authorize/external",
-            data={"writeKey": keys["writeKey"], "email": EMAIL, "password": PASSWORD},
+            data={"writeKey": keys["writeKey"], "email": EMAIL, "password": PASSWORD, "confirm": "yes"},
         )
         assert signed_in.status_code == 200, signed_in.text
         parked = _every_value(server)  # between sign-in and the command line's read
