@@ -1,5 +1,9 @@
 """Local-only controls: health, the simulated crowd (pause/resume/pace/step) and oracle truths.
 
+The crowd is one for the whole server, so its controls belong to the server's operator: the local
+(embedded) client and the clients registered at start, i.e. the server's own customer. Everyone else gets
+403.
+
 An oracle registers the known truth of some content so the crowd answers against it, e.g. to plan a study
 ("how many responses do I need to detect a 60/40 preference?"): ``POST /local/oracle`` with
 ``{"kind": "compare", "datapointId": "dp_..", "truth": {"pA": 0.6}}``.
@@ -9,16 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from rapidata_nb.api.models import WireModel
 from rapidata_nb.server.crowd.runner import CrowdRunner, run_rounds
 from rapidata_nb.server.crowd.truth import register_oracle
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep
-from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
+from rapidata_nb.server.deps import CurrentUser, Principal, SessionDep, SettingsDep
+from rapidata_nb.server.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
+from rapidata_nb.server.store.auth import DEFAULT_CUSTOMER_ID
 from rapidata_nb.server.store.models import Datapoint
 
 router = APIRouter(prefix="/local", tags=["local"])
@@ -40,6 +45,18 @@ class OracleInput(WireModel):
     datapoint_id: str | None = None
     content_key: str | None = None
     assets: list[str] | None = None
+
+
+def _operator(user: CurrentUser) -> Principal:
+    if user.customer_id != DEFAULT_CUSTOMER_ID:
+        raise ForbiddenError(
+            "the simulated crowd serves every customer of this server: only its operator (the local "
+            "client, or a client registered with serve --client-id) may pause, pace or step it"
+        )
+    return user
+
+
+Operator = Annotated[Principal, Depends(_operator)]
 
 
 @router.get("/health")
@@ -65,7 +82,7 @@ def crowd_status(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.post("/crowd/pause")
-def pause_crowd(request: Request, user: CurrentUser) -> dict[str, Any]:
+def pause_crowd(request: Request, user: Operator) -> dict[str, Any]:
     """Stop simulated answers (humans keep labeling)."""
     crowd = _crowd(request)
     crowd.pause()
@@ -73,7 +90,7 @@ def pause_crowd(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.post("/crowd/resume")
-def resume_crowd(request: Request, user: CurrentUser) -> dict[str, Any]:
+def resume_crowd(request: Request, user: Operator) -> dict[str, Any]:
     """Resume simulated answers."""
     crowd = _crowd(request)
     crowd.resume()
@@ -81,7 +98,7 @@ def resume_crowd(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.post("/crowd/pace")
-def set_pace(body: PaceInput, request: Request, user: CurrentUser) -> dict[str, Any]:
+def set_pace(body: PaceInput, request: Request, user: Operator) -> dict[str, Any]:
     """Seconds between simulated responses (0 = as fast as possible)."""
     crowd = _crowd(request)
     crowd.set_pace(body.pace)
@@ -93,7 +110,7 @@ def step_crowd(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    user: CurrentUser,
+    user: Operator,
     steps: int = Query(1, ge=1, le=10_000),
 ) -> dict[str, int]:
     """Give up to ``steps`` simulated responses now, fewest-answered tasks first (for a server without a crowd
