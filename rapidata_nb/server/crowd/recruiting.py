@@ -13,7 +13,7 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.crowd.behaviour import answer
-from rapidata_nb.server.crowd.truth import named_option
+from rapidata_nb.server.crowd.truth import named_option, oracles_for
 from rapidata_nb.server.labeling.content import stable_hash
 from rapidata_nb.server.labeling.grading import grade
 from rapidata_nb.server.labeling.qualification import (
@@ -34,7 +34,6 @@ from rapidata_nb.server.store.labeling import (
     AudienceMember,
     ExampleAnswer,
     Labeler,
-    OracleTruth,
     utcnow,
 )
 from rapidata_nb.server.store.models import Asset
@@ -128,9 +127,11 @@ def example_reality(session: Session, example: AudienceExample) -> dict[str, Any
     otherwise the example's own truth is taken as real. Grading always uses the example's truth, so examples
     with wrong truths recruit the wrong labelers, as the docs warn.
     """
-    oracle = session.get(OracleTruth, (example.content_key, example.kind))
-    if oracle is not None:
-        return {"clarity": 1.0, **oracle.truth}
+    audience = session.get(Audience, example.audience_id)
+    owner = audience.owner_id if audience is not None else None
+    oracle = oracles_for(session=session, keys=[(owner, example.content_key, example.kind)])
+    if oracle:
+        return {"clarity": 1.0, **next(iter(oracle.values()))}
     if example.kind == "classify":
         view = example_view(example)
         named = named_option(view.options, [*view.identities, *_identities(session, example.asset)])

@@ -242,7 +242,10 @@ def _answers(
         for lab in session.scalars(select(Labeler).where(Labeler.id.in_({p.labeler_id for p in picks})))
     }
     views = [task_view(material, contexts[p.task.job_id].spec, p.task) for p in picks]
-    oracles = oracles_for(session=session, keys={(p.task.content_key, p.task.kind) for p in picks})
+    owner = {p.task.job_id: contexts[p.task.job_id].job.owner_id for p in picks}
+    oracles = oracles_for(
+        session=session, keys={(owner[p.task.job_id], p.task.content_key, p.task.kind) for p in picks}
+    )
     given = []
     for pick, view in zip(picks, views, strict=True):
         task, spec = pick.task, contexts[pick.task.job_id].spec
@@ -254,7 +257,7 @@ def _answers(
             options=view.options,
             words=view.words,
         )
-        truth = with_oracle(latent, oracles.get((task.content_key, task.kind)), task.kind)
+        truth = with_oracle(latent, oracles.get((owner[task.job_id], task.content_key, task.kind)), task.kind)
         raw = answer(seed=seed, labeler=labelers[pick.labeler_id], view=view, truth=truth)
         canonical = dispatch.validate_answer(
             task.kind, raw, options=view.options, n_words=len(view.words), flags=spec.flags

@@ -11,7 +11,9 @@ Without ground truth every task gets a *latent* truth derived from a stable hash
 - free text: a generated answer.
 
 Registered oracles (:class:`~rapidata_nb.server.store.labeling.OracleTruth`) override the latent truth of a
-content key; a compare oracle may also give a preference probability (``{"pA": 0.6}``) to plan studies.
+content key for the jobs of the customer who registered them (the row's key is :func:`owned_key`, so one
+customer's truth never steers another's jobs on the same content); a compare oracle may also give a
+preference probability (``{"pA": 0.6}``) to plan studies.
 
 Canonical truth shapes (ratios 0..1, indices in datapoint order):
 ``{"winner": 0|1, "qualities": [qa, qb], "clarity": c}`` · ``{"categories": [label, ...]}`` ·
@@ -21,6 +23,7 @@ Canonical truth shapes (ratios 0..1, indices in datapoint order):
 from __future__ import annotations
 
 import functools
+import hashlib
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -38,6 +41,7 @@ __all__ = [
     "latent_truth",
     "named_option",
     "oracles_for",
+    "owned_key",
     "register_oracle",
     "with_oracle",
 ]
@@ -145,11 +149,20 @@ def latent_truth(
     raise ValueError(f"unknown task kind {kind!r}")
 
 
-def register_oracle(*, session: Session, kind: str, key: str, truth: Mapping[str, Any]) -> None:
-    """Register (or replace) the known truth of a content key; the crowd answers against it from now on."""
-    row = session.get(OracleTruth, (key, kind))
+def owned_key(owner_id: str | None, content_key: str) -> str:
+    """The oracle row key of ``content_key`` as registered by ``owner_id`` (a sha256, like content keys)."""
+    return hashlib.sha256(f"oracle:{owner_id or ''}:{content_key}".encode()).hexdigest()
+
+
+def register_oracle(
+    *, session: Session, owner_id: str, kind: str, key: str, truth: Mapping[str, Any]
+) -> None:
+    """Register (or replace) ``owner_id``'s known truth of a content key; the crowd answers their jobs against
+    it from now on."""
+    row_key = owned_key(owner_id, key)
+    row = session.get(OracleTruth, (row_key, kind))
     if row is None:
-        session.add(OracleTruth(content_key=key, kind=kind, truth=dict(truth), created_at=utcnow()))
+        session.add(OracleTruth(content_key=row_key, kind=kind, truth=dict(truth), created_at=utcnow()))
     else:
         row.truth = dict(truth)
 
@@ -165,13 +178,13 @@ def with_oracle(latent: Mapping[str, Any], oracle: Mapping[str, Any] | None, kin
 
 
 def oracles_for(
-    *, session: Session, keys: Iterable[tuple[str, str]]
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Registered oracle truths of ``(content key, kind)`` pairs, in one query."""
-    wanted = set(keys)
-    if not wanted:
+    *, session: Session, keys: Iterable[tuple[str | None, str, str]]
+) -> dict[tuple[str | None, str, str], dict[str, Any]]:
+    """Registered oracle truths of ``(owner id, content key, kind)`` triples, in one query."""
+    by_row = {(owned_key(owner, key), kind): (owner, key, kind) for owner, key, kind in set(keys)}
+    if not by_row:
         return {}
     rows = session.scalars(
-        select(OracleTruth).where(tuple_(OracleTruth.content_key, OracleTruth.kind).in_(wanted))
+        select(OracleTruth).where(tuple_(OracleTruth.content_key, OracleTruth.kind).in_(list(by_row)))
     )
-    return {(row.content_key, row.kind): dict(row.truth) for row in rows}
+    return {by_row[(row.content_key, row.kind)]: dict(row.truth) for row in rows}

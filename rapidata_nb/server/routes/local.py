@@ -123,7 +123,8 @@ def step_crowd(
 
 @router.post("/oracle")
 def add_oracle(body: OracleInput, session: SessionDep, user: CurrentUser) -> dict[str, str]:
-    """Register the known truth of some content; the crowd answers against it from now on."""
+    """Register the known truth of some content; the crowd answers the caller's jobs against it from now
+    on (other customers' jobs on the same content keep their own truth)."""
     if body.kind not in _KINDS:
         raise BadRequestError(f"kind must be one of {list(_KINDS)}, got {body.kind!r}")
     given = [x is not None for x in (body.datapoint_id, body.content_key, body.assets)]
@@ -143,7 +144,7 @@ def add_oracle(body: OracleInput, session: SessionDep, user: CurrentUser) -> dic
         ]
         key = hashlib.sha256(json.dumps(identities).encode()).hexdigest()
     _check_truth(body.kind, body.truth)
-    register_oracle(session=session, kind=body.kind, key=key, truth=body.truth)
+    register_oracle(session=session, owner_id=user.customer_id, kind=body.kind, key=key, truth=body.truth)
     return {"contentKey": key, "kind": body.kind}
 
 
