@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from ._checks import BoolArray, FloatArray, IntArray, as_count, as_float, as_index
 
@@ -123,6 +122,8 @@ def _scores(
 
 def _one_sided_p(mean: FloatArray, sd: FloatArray, n: FloatArray, epsilon: float) -> FloatArray:
     """p-value of ``H0: mean ≥ ε`` against ``H1: mean < ε`` (one-sample t-test, ``ddof = 1``)."""
+    from scipy import stats  # here, not at import: scipy.stats takes most of a second to load
+
     with np.errstate(divide="ignore", invalid="ignore"):
         t = (mean - epsilon) / (sd / np.sqrt(n))
     p = stats.t.cdf(t, df=n - 1.0)

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from ._checks import BoolArray, FloatArray
 
@@ -92,6 +91,8 @@ def compare_leaderboards(
         human_samples: ``[B', K]`` replicates.
         ci: Interval coverage for separability.
     """
+    from scipy import stats  # here, not at import: scipy.stats takes most of a second to load
+
     js = np.asarray(judge_scores, dtype=np.float64).reshape(-1)
     hs = np.asarray(human_scores, dtype=np.float64).reshape(-1)
     jb = np.asarray(judge_samples, dtype=np.float64)

@@ -60,7 +60,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from ._checks import FloatArray, IntArray, as_count, as_float, as_index
 from .ranking import ELO_PER_LOG
@@ -107,6 +106,8 @@ class Interval:
 
 
 def _z(ci: float) -> float:
+    from scipy import stats  # here, not at import: scipy.stats takes most of a second to load
+
     if not 0.0 < ci < 1.0:
         raise ValueError(f"ci must lie strictly between 0 and 1, got {ci!r}")
     return float(stats.norm.ppf(0.5 + ci / 2.0))

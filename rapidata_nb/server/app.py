@@ -134,7 +134,12 @@ def ensure_local_client(*, session: Session, settings: ServerSettings) -> dict[s
 
 def _start_crowd(app: FastAPI, settings: ServerSettings) -> CrowdRunner | None:
     """Start the simulated crowd unless ``settings.crowd`` is off."""
-    app.state.crowd = CrowdRunner(app.state.session_factory, settings) if settings.crowd else None
+    slots = app.state.request_slots
+    app.state.crowd = (
+        CrowdRunner(app.state.session_factory, settings, busy=lambda: slots.borrowed_tokens > 0)
+        if settings.crowd
+        else None
+    )
     if app.state.crowd is not None:
         app.state.crowd.start()
     return app.state.crowd

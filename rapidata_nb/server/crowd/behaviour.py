@@ -81,7 +81,9 @@ def _compare(
     return {"winner": first if rng.random() < 0.5 + bias else 1 - first}
 
 
-def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any]) -> dict[str, Any]:
+def answer(
+    *, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any], shown: list[int] | None = None
+) -> dict[str, Any]:
     """The labeler's answer to ``view`` in canonical shape (datapoint order, ratios 0..1).
 
     Args:
@@ -89,6 +91,8 @@ def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any])
         labeler: A labeler row (``id``, ``skill``, ``position_bias``, ``taste``).
         view: The task as shown.
         truth: Its canonical truth (``crowd.truth``).
+        shown: The order the labeler sees a pair's sides in, when the caller has it already
+            (``views.order_shown``).
 
     Returns:
         ``{"winner": 0|1|"Both"|"Neither"}``, ``{"category": label}``, ``{"points": [...]}``,
@@ -98,7 +102,7 @@ def answer(*, seed: int, labeler: Any, view: TaskView, truth: Mapping[str, Any])
     knows = rng.random() < float(labeler.skill)
     kind = view.kind
     if kind in ("compare", "ranking"):
-        order = shown_order(seed=seed, labeler_id=labeler.id, view=view, n=2)
+        order = shown if shown is not None else shown_order(seed=seed, labeler_id=labeler.id, view=view, n=2)
         return _compare(rng, seed=seed, labeler=labeler, view=view, truth=truth, order=order)
     if kind == "classify":
         categories = list(truth.get("categories") or [])

@@ -28,18 +28,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rapidata_nb.server import dispatch
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.recruiting import recruit_step
 from rapidata_nb.server.crowd.truth import latent_truth, oracles_for, with_oracle
-from rapidata_nb.server.dispatch.context import JobContext, Material, as_utc, load_material, task_view
-from rapidata_nb.server.dispatch.leasing import shown_order_of
+from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_material, task_view
 from rapidata_nb.server.dispatch.lifecycle import maybe_complete, votes_decide
 from rapidata_nb.server.errors import ConflictError
 from rapidata_nb.server.labeling.content import stable_order
+from rapidata_nb.server.labeling.views import TaskView, order_shown
 from rapidata_nb.server.store.db import skip_locked
 from rapidata_nb.server.store.labeling import (
     Audience,
@@ -62,17 +63,34 @@ _ROUND_SECONDS = 0.25
 """With a pace, a round gives about this many seconds' worth of responses."""
 _LOOKAHEAD = 50
 """Tasks read beyond the budget: the first ones may be full of leases people hold."""
+_BUSY_ROUND = 50
+"""Responses per round while requests are in flight: a person's request waits for at most one of them."""
+_GIVE_WAY_SECONDS = 0.5
+"""How long the crowd waits for requests in flight before its next round."""
+_GIVE_WAY_POLL = 0.002
 _IDLE_WAIT = 0.25
 _POOL_TTL = 1.0
 _ORDERS_KEPT = 50_000
+_SHOWN_KEPT = 50_000
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What a task shows the crowd, and its latent truth: both fixed once the task exists."""
+
+    view: TaskView
+    latent: dict[str, Any]
 
 
 class _Caches:
-    """Per-runner caches: audience pools (short TTL) and the head of each task's labeler permutation."""
+    """Per-runner caches: audience pools (short TTL), the head of each task's labeler permutation, what each
+    task shows, and the simulated labelers' traits (fixed when the population is seeded)."""
 
     def __init__(self) -> None:
         self.pools: dict[str, tuple[float, dict[str, float]]] = {}
         self.orders: OrderedDict[tuple[str, str, int], list[str]] = OrderedDict()
+        self.shown: OrderedDict[str, _Shown] = OrderedDict()
+        self.traits: dict[str, Any] = {}
 
     def pool(self, session: Session, audience: Audience) -> dict[str, float]:
         hit = self.pools.get(audience.id)
@@ -109,6 +127,39 @@ class _Caches:
             self.orders[cache_key] = head = stable_order(pool, seed, key)
             found = next((lab for lab in head if lab not in served), None)
         return found
+
+    def shown_of(
+        self, session: Session, tasks: Sequence[JobTask], contexts: Mapping[str, JobContext], seed: int
+    ) -> list[_Shown]:
+        """What each task shows, reading only the tasks not seen before (three queries for all of them)."""
+        missing = [t for t in tasks if t.id not in self.shown]
+        if missing:
+            dataset_ids = {job_id: ctx.spec.dataset_id for job_id, ctx in contexts.items()}
+            material = load_material(session, missing, dataset_ids=dataset_ids)
+            for task in missing:
+                view = task_view(material, contexts[task.job_id].spec, task)
+                latent = latent_truth(
+                    seed=seed,
+                    kind=task.kind,
+                    key=task.content_key,
+                    identities=view.identities,
+                    options=view.options,
+                    words=view.words,
+                )
+                self.shown[task.id] = _Shown(view=view, latent=latent)
+            while len(self.shown) > max(_SHOWN_KEPT, len(tasks)):
+                self.shown.popitem(last=False)
+        return [self.shown[t.id] for t in tasks]
+
+    def traits_of(self, session: Session, labeler_ids: set[str]) -> Mapping[str, Any]:
+        """``id, skill, position_bias, taste`` of simulated labelers, by id."""
+        missing = labeler_ids - self.traits.keys()
+        if missing:
+            traits = select(Labeler.id, Labeler.skill, Labeler.position_bias, Labeler.taste)
+            self.traits.update(
+                {row.id: row for row in session.execute(traits.where(Labeler.id.in_(missing)))}
+            )
+        return self.traits
 
 
 def _crowd_audience(session: Session, audience_id: str) -> Audience | None:
@@ -148,17 +199,25 @@ def _servable_jobs(session: Session) -> dict[str, Audience]:
 
 
 def _open_tasks(session: Session, job_ids: Sequence[str], limit: int) -> list[JobTask]:
-    """The jobs' open tasks, fewest responses first, locked (rows others hold are skipped)."""
-    return list(
-        session.scalars(
+    """The jobs' open tasks, fewest responses first, locked (rows others hold are skipped).
+
+    One query per job, each walking the ``ix_job_task_serve`` index and stopping after ``limit`` rows
+    (a single query over several jobs would sort every open task of them).
+    """
+    tasks = [
+        task
+        for job_id in job_ids
+        for task in session.scalars(
             skip_locked(
                 select(JobTask)
-                .where(JobTask.job_id.in_(job_ids), JobTask.done.is_(False))
-                .order_by(JobTask.response_count, JobTask.sort_index, JobTask.job_id, JobTask.id)
+                .where(JobTask.job_id == job_id, JobTask.done.is_(False))
+                .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
                 .limit(limit)
             )
         )
-    )
+    ]
+    tasks.sort(key=lambda t: (t.response_count, t.sort_index, t.job_id, t.id))
+    return tasks[:limit]
 
 
 def _leases_of(
@@ -230,39 +289,26 @@ def _pick(
 
 
 def _answers(
-    session: Session,
-    picks: Sequence[_Pick],
-    contexts: Mapping[str, JobContext],
-    material: Material,
-    seed: int,
+    session: Session, picks: Sequence[_Pick], contexts: Mapping[str, JobContext], caches: _Caches, seed: int
 ) -> list[tuple[dict[str, Any], list[int]]]:
     """Each pick's canonical answer and the order its labeler was shown the task in."""
-    labelers = {
-        lab.id: lab
-        for lab in session.scalars(select(Labeler).where(Labeler.id.in_({p.labeler_id for p in picks})))
-    }
-    views = [task_view(material, contexts[p.task.job_id].spec, p.task) for p in picks]
+    shown = caches.shown_of(session, [p.task for p in picks], contexts, seed)
+    traits = caches.traits_of(session, {p.labeler_id for p in picks})
     owner = {p.task.job_id: contexts[p.task.job_id].job.owner_id for p in picks}
     oracles = oracles_for(
         session=session, keys={(owner[p.task.job_id], p.task.content_key, p.task.kind) for p in picks}
     )
     given = []
-    for pick, view in zip(picks, views, strict=True):
-        task, spec = pick.task, contexts[pick.task.job_id].spec
-        latent = latent_truth(
-            seed=seed,
-            kind=task.kind,
-            key=task.content_key,
-            identities=view.identities,
-            options=view.options,
-            words=view.words,
+    for pick, seen in zip(picks, shown, strict=True):
+        task, spec, view = pick.task, contexts[pick.task.job_id].spec, seen.view
+        truth = with_oracle(
+            seen.latent, oracles.get((owner[task.job_id], task.content_key, task.kind)), task.kind
         )
-        truth = with_oracle(latent, oracles.get((owner[task.job_id], task.content_key, task.kind)), task.kind)
-        raw = answer(seed=seed, labeler=labelers[pick.labeler_id], view=view, truth=truth)
+        order = order_shown(view, seed=seed, labeler_id=pick.labeler_id)
+        raw = answer(seed=seed, labeler=traits[pick.labeler_id], view=view, truth=truth, shown=order)
         canonical = dispatch.validate_answer(
             task.kind, raw, options=view.options, n_words=len(view.words), flags=spec.flags
         )
-        order = shown_order_of(contexts[task.job_id], material, task, labeler_id=pick.labeler_id, seed=seed)
         given.append((canonical, order))
     return given
 
@@ -270,11 +316,14 @@ def _answers(
 def _write(
     session: Session, picks: Sequence[_Pick], given: Sequence[tuple[dict[str, Any], list[int]]], now: datetime
 ) -> None:
-    """The round's leases (answered) and responses, and the tasks' new counts."""
+    """The round's leases (answered) and responses, and the tasks' new counts, in three statements."""
     expires = now + timedelta(seconds=dispatch.LEASE_SECONDS)
-    leases, responses = [], []
+    leases, responses, counts = [], [], []
     for i, (pick, (canonical, order)) in enumerate(zip(picks, given, strict=True)):
         task = pick.task
+        # an absolute count: this transaction holds the task row (the ORM is told it is stored already)
+        set_committed_value(task, "response_count", task.response_count + 1)
+        counts.append({"task": task.id, "count": task.response_count})
         leases.append(
             {
                 "id": new_id("lse"),
@@ -287,7 +336,6 @@ def _write(
                 "answered": True,
             }
         )
-        task.response_count += 1  # an absolute value: the task row is locked by this transaction
         responses.append(
             {
                 "id": new_id("rsp"),
@@ -304,27 +352,31 @@ def _write(
                 "created_at": now + timedelta(microseconds=i),
             }
         )
-    session.execute(insert(TaskLease), leases)
-    session.execute(insert(Response), responses)
+    table = JobTask.__table__
+    connection = session.connection()  # plain statements: the ORM's bulk paths cost more than the rows
+    connection.execute(  # the counters first: the task rows' lock order, as a person's answer takes it
+        update(table).where(table.c.id == bindparam("task")).values(response_count=bindparam("count")), counts
+    )
+    connection.execute(insert(TaskLease.__table__), leases)
+    connection.execute(insert(Response.__table__), responses)
 
 
 def _close_decided(
     session: Session,
     picks: Sequence[_Pick],
-    given: Sequence[tuple[dict[str, Any], list[int]]],
     contexts: Mapping[str, JobContext],
-    material: Material,
+    caches: _Caches,
     now: datetime,
 ) -> list[JobTask]:
     """Close the answered tasks that have their responses (all of their target, or the referee's say)."""
     early = [p.task for p in picks if contexts[p.task.job_id].spec.stops_early]
     votes = _votes_so_far(session, early)  # includes this round's responses (inserted above)
     closed = []
-    for pick, _ in zip(picks, given, strict=True):
+    for pick in picks:
         task, spec = pick.task, contexts[pick.task.job_id].spec
-        first = (material.of(task) or [None])[0]
+        options = caches.shown[task.id].view.options
         if task.response_count >= task.target_responses or votes_decide(
-            spec, task.kind, votes.get(task.id, []), spec.options(first)
+            spec, task.kind, votes.get(task.id, []), options
         ):
             task.done, task.closed_at = True, now
             closed.append(task)
@@ -351,12 +403,8 @@ def _answer_round(session: Session, *, seed: int, budget: int, caches: _Caches) 
     contexts = {job_id: dispatch.load_context(session, job) for job_id, job in jobs.items()}
     closed: list[JobTask] = []
     if picks:
-        material = load_material(
-            session, [p.task for p in picks], dataset_ids={j: c.spec.dataset_id for j, c in contexts.items()}
-        )
-        given = _answers(session, picks, contexts, material, seed)
-        _write(session, picks, given, now)
-        closed = _close_decided(session, picks, given, contexts, material, now)
+        _write(session, picks, _answers(session, picks, contexts, caches, seed), now)
+        closed = _close_decided(session, picks, contexts, caches, now)
     for task in exhausted:
         logger.info("task %s: audience pool exhausted after %d responses", task.id, task.response_count)
         task.done, task.closed_at = True, now
@@ -398,13 +446,22 @@ def run_rounds(
 class CrowdRunner:
     """The crowd's daemon thread.
 
+    People come first: while requests are in flight (``busy()``), rounds are small and the thread waits
+    between them (SQLite has one writer, and a waiting writer polls the lock only every few milliseconds);
+    after every round it leaves the store alone for a tenth of the round's time, so the server's other
+    background work gets its turn as well.
+
     Args:
         session_factory: Callable returning a new ``Session``.
         settings: ``ServerSettings`` (``crowd_seed``, ``crowd_pace``).
+        busy: Whether requests are being served right now.
     """
 
-    def __init__(self, session_factory: Callable[[], Session], settings: Any) -> None:
+    def __init__(
+        self, session_factory: Callable[[], Session], settings: Any, busy: Callable[[], bool] = lambda: False
+    ) -> None:
         self.session_factory = session_factory
+        self._busy = busy
         self.seed = int(settings.crowd_seed)
         self.pace = float(settings.crowd_pace)
         self.paused = False
@@ -466,7 +523,8 @@ class CrowdRunner:
 
     def step(self) -> int:
         """One round in its own session and transaction; the units of work done."""
-        budget = MAX_ROUND if self.pace <= 0 else max(1, min(MAX_ROUND, int(_ROUND_SECONDS / self.pace)))
+        largest = _BUSY_ROUND if self._busy() else MAX_ROUND
+        budget = largest if self.pace <= 0 else max(1, min(largest, int(_ROUND_SECONDS / self.pace)))
         with self.session_factory() as session:
             try:
                 did = crowd_round(session, seed=self.seed, budget=budget, caches=self._caches)
@@ -486,6 +544,7 @@ class CrowdRunner:
                 self._wake.wait(_IDLE_WAIT)
                 self._wake.clear()
                 continue
+            started = time.monotonic()
             try:
                 did = self.step()
             except Exception:  # keep the crowd alive; the failed step was rolled back
@@ -493,8 +552,15 @@ class CrowdRunner:
                 did = 0
                 self._stop.wait(1.0)
             if did:
+                self._give_way(time.monotonic() - started)
                 if self.pace > 0:
                     self._stop.wait(self.pace * did)
             else:
                 self._wake.wait(_IDLE_WAIT)
                 self._wake.clear()
+
+    def _give_way(self, took: float) -> None:
+        self._stop.wait(took / 10)
+        deadline = time.monotonic() + _GIVE_WAY_SECONDS
+        while self._busy() and time.monotonic() < deadline and not self._stop.is_set():
+            self._stop.wait(_GIVE_WAY_POLL)

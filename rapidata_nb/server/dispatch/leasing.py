@@ -18,20 +18,20 @@ from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.labeler import ServedExample, ServedTask, TaskFeed
 from rapidata_nb.server.dispatch.context import (
-    JobContext,
     Material,
     asset_inputs,
     load_context,
     load_material,
     media_context,
     served_task,
+    task_view,
 )
 from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.labeling.filters import matches
-from rapidata_nb.server.labeling.views import TaskView, shown_order
+from rapidata_nb.server.labeling.views import order_shown
 from rapidata_nb.server.store.db import skip_locked
 from rapidata_nb.server.store.labeling import (
     AudienceExample,
@@ -46,7 +46,7 @@ from rapidata_nb.server.store.labeling import (
 )
 from rapidata_nb.server.store.models import Job
 
-__all__ = ["LEASE_SECONDS", "active_leases", "next_tasks", "serve_session", "shown_order_of"]
+__all__ = ["LEASE_SECONDS", "active_leases", "next_tasks", "serve_session"]
 
 LEASE_SECONDS = 25.0
 """How long a served task stays answerable (the docs' 25 s of work per session)."""
@@ -61,16 +61,6 @@ def active_leases(task_id: Any, now: datetime) -> Any:
         .select_from(TaskLease)
         .where(TaskLease.task_id == task_id, TaskLease.answered.is_(False), TaskLease.expires_at > now)
     )
-
-
-def shown_order_of(
-    ctx: JobContext, material: Material, task: JobTask, *, labeler_id: str, seed: int
-) -> list[int]:
-    """The order in which this labeler sees the task's sides (compare, ranking) or options (classify)."""
-    first = (material.of(task) or [None])[0]
-    n = 2 if task.kind in ("compare", "ranking") else len(ctx.spec.options(first))
-    view = TaskView(kind=task.kind, key=task.content_key, flags=ctx.spec.flags)
-    return shown_order(seed=seed, labeler_id=labeler_id, view=view, n=n) if n else []
 
 
 def next_tasks(
@@ -112,7 +102,9 @@ def next_tasks(
                 "task_id": task.id,
                 "labeler_id": labeler.id,
                 "session_id": session_id,
-                "shown_order": shown_order_of(ctx, material, task, labeler_id=labeler.id, seed=seed),
+                "shown_order": order_shown(
+                    task_view(material, ctx.spec, task), seed=seed, labeler_id=labeler.id
+                ),
                 "created_at": now,
                 "expires_at": expires,
                 "answered": False,
@@ -309,8 +301,7 @@ def _served_example(
     material: Material, audience_id: str, ex: AudienceExample, *, labeler_id: str, seed: int
 ) -> ServedExample:
     view = qualification.example_view(ex)
-    n = 2 if ex.kind == "compare" else len(view.options)
-    order = shown_order(seed=seed, labeler_id=labeler_id, view=view, n=n) if n else []
+    order = order_shown(view, seed=seed, labeler_id=labeler_id)
     inputs = asset_inputs(ex.asset)
     shown = (
         [material.shown(inputs[i], i) for i in order]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rapidata_nb.server.labeling.content import stable_hash
 
-__all__ = ["TaskView", "shown_order"]
+__all__ = ["TaskView", "order_shown", "shown_order"]
 
 
 @dataclass(frozen=True)
@@ -44,3 +44,10 @@ def shown_order(*, seed: int, labeler_id: str, view: TaskView, n: int) -> list[i
     order = list(range(n))
     random.Random(stable_hash(seed, "shown", labeler_id, view.key)).shuffle(order)
     return order
+
+
+def order_shown(view: TaskView, *, seed: int, labeler_id: str) -> list[int]:
+    """The order in which this labeler sees the view's sides (compare, ranking) or options (others that have
+    options, i.e. classify); empty for kinds that have neither."""
+    n = 2 if view.kind in ("compare", "ranking") else len(view.options)
+    return shown_order(seed=seed, labeler_id=labeler_id, view=view, n=n) if n else []

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.store.db import insert_ignoring_duplicates
@@ -137,17 +137,33 @@ def store_file(
     return asset
 
 
+def _url_file_name(url: str) -> str:
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"{digest[:32]}_{_safe_name(url_basename(url))}"
+
+
+def store_urls(*, session: Session, owner_id: str, urls: Sequence[str]) -> list[str]:
+    """Register URL assets by reference (one insert for all that are new); their ``fileName``s in order."""
+    names = [_url_file_name(url) for url in urls]
+    rows = {
+        name: {
+            "file_name": name,
+            "owner_id": owner_id,
+            "kind": "url",
+            "url": url,
+            "original_name": url_basename(url),
+        }
+        for name, url in zip(names, urls, strict=True)
+    }
+    insert_ignoring_duplicates(session, Asset, list(rows.values()))
+    return names
+
+
 def store_url(*, session: Session, owner_id: str, url: str) -> Asset:
     """Register a URL asset by reference and return its row."""
-    digest = hashlib.sha256(url.encode()).hexdigest()
-    file_name = f"{digest[:32]}_{_safe_name(url_basename(url))}"
+    (file_name,) = store_urls(session=session, owner_id=owner_id, urls=[url])
     asset = session.get(Asset, file_name)
-    if asset is None:
-        asset = Asset(
-            file_name=file_name, owner_id=owner_id, kind="url", url=url, original_name=url_basename(url)
-        )
-        session.add(asset)
-        session.flush()
+    assert asset is not None
     return asset
 
 
@@ -167,22 +183,31 @@ def create_batch_upload(
     """Register every URL of a batch (by reference, so the batch completes at once)."""
     batch = BatchUpload(id=new_id("bu"), owner_id=owner_id, correlation_id=correlation_id, status="Completed")
     session.add(batch)
-    for position, url in enumerate(urls):
-        if is_http_url(url):
-            asset = store_url(session=session, owner_id=owner_id, url=url)
-            item = BatchUploadItem(
-                batch_id=batch.id, position=position, url=url, status="Completed", file_name=asset.file_name
-            )
-        else:
-            item = BatchUploadItem(
-                batch_id=batch.id,
-                position=position,
-                url=url,
-                status="Failed",
-                error_message="Not an http(s) URL",
-            )
-        session.add(item)
     session.flush()
+    fetchable = [url for url in urls if is_http_url(url)]
+    names = dict(zip(fetchable, store_urls(session=session, owner_id=owner_id, urls=fetchable), strict=True))
+    items = [
+        {
+            "batch_id": batch.id,
+            "position": position,
+            "url": url,
+            "status": "Completed",
+            "file_name": names[url],
+            "error_message": None,
+        }
+        if url in names
+        else {
+            "batch_id": batch.id,
+            "position": position,
+            "url": url,
+            "status": "Failed",
+            "file_name": None,
+            "error_message": "Not an http(s) URL",
+        }
+        for position, url in enumerate(urls)
+    ]
+    if items:
+        session.execute(insert(BatchUploadItem), items)
     return batch
 
 

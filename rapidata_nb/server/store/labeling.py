@@ -218,10 +218,11 @@ class TaskLease(Base):
     """A task served to a labeler, answerable until ``expires_at`` (bounds overflow, DESIGN §6)."""
 
     __tablename__ = "task_lease"
+    # the unique constraint's index serves lookups by task too (a separate one would cost every insert)
     __table_args__ = (UniqueConstraint("task_id", "labeler_id", name="uq_task_lease"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    task_id: Mapped[str] = mapped_column(ForeignKey("job_task.id"), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("job_task.id"))
     labeler_id: Mapped[str] = mapped_column(ForeignKey("labeler.id"), index=True)
     session_id: Mapped[str | None] = mapped_column(String(64), index=True)
     shown_order: Mapped[list[int] | None] = mapped_column(JSON)
@@ -235,11 +236,12 @@ class Response(Base):
     """One labeler's answer to one task."""
 
     __tablename__ = "response"
+    # the unique constraint's index serves lookups by task too (a separate one would cost every insert)
     __table_args__ = (UniqueConstraint("task_id", "labeler_id", name="uq_response"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     job_id: Mapped[str] = mapped_column(String(64), index=True)
-    task_id: Mapped[str] = mapped_column(ForeignKey("job_task.id"), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("job_task.id"))
     datapoint_id: Mapped[str | None] = mapped_column(String(64), index=True)
     labeler_id: Mapped[str] = mapped_column(ForeignKey("labeler.id"), index=True)
     session_id: Mapped[str | None] = mapped_column(String(64))
