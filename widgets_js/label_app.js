@@ -341,7 +341,10 @@ export function mountLabelApp(el, config) {
     const answer = await call("POST", "/session", { ...profile, audienceId });
     current = { sessionId: answer.sessionId, labelerId: answer.labelerId };
     const saved = remembered() ?? {};
-    remember({ labelerId: answer.labelerId, sessions: { ...(saved.sessions ?? {}), [audienceId ?? ""]: answer.sessionId } });
+    // a new labeler's resume token comes once, with its first session: keep it to resume later
+    const resumeToken = answer.resumeToken ?? saved.resumeToken;
+    const sessions = { ...(saved.sessions ?? {}), [audienceId ?? ""]: answer.sessionId };
+    remember({ labelerId: answer.labelerId, resumeToken, sessions });
     emit({ type: "joined", detail: current });
     showBanner(null);
     await next();
@@ -362,11 +365,11 @@ export function mountLabelApp(el, config) {
         }
       }
       try {
-        await join({ labelerId: saved.labelerId });
+        await join({ labelerId: saved.labelerId, resumeToken: saved.resumeToken });
         return;
       } catch (error) {
         if (!(error instanceof FeedError) || error.status !== 404) throw error;
-        remember(null); // the server forgot this labeler (new data directory): join again
+        remember(null); // the server forgot this labeler (new data directory, no token): join again
       }
     }
     if (config.profile) await join(config.profile);

@@ -29,6 +29,8 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.aggregate import aggregate
+from rapidata_nb.server.labeling.content import NO_MISTAKES
+from rapidata_nb.server.labeling.sessions import pseudonym
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store.assets import url_basename
 from rapidata_nb.server.store.db import is_postgres
@@ -150,14 +152,14 @@ class _Context:
                 select(JobTask.id, JobTask.item_a, JobTask.item_b).where(JobTask.job_id == self.job.id)
             )
             pairs = {t.id: (t.item_a, t.item_b) for t in tasks}
-        people = self._labelers(session, {row.labeler_id for row in rows})
+        people = self._labelers(session, {row.labeler_id for row in rows}, customer_id=self.job.owner_id)
         index, ranking, votes = self.index, self.kind == "ranking", []
         for datapoint_id, task_id, answer, shown, score, created, labeler_id in rows:
             item_a, item_b = pairs.get(task_id, (None, None)) if ranking else (None, None)
             position = index.get((item_a if ranking else datapoint_id) or "", -1)
             if position < 0:
                 continue
-            country, language, global_score, demographics = people[labeler_id]
+            country, language, global_score, demographics, named = people[labeler_id]
             details = {
                 "country": country,
                 "language": language,
@@ -171,7 +173,7 @@ class _Context:
                     answer or {},
                     score,
                     details,
-                    labeler_id,
+                    named,
                     _stored_iso(created),
                     shown,
                     item_a,
@@ -181,8 +183,11 @@ class _Context:
         return votes
 
     @staticmethod
-    def _labelers(session: Session, ids: set[str]) -> dict[str, tuple[str, str, float, dict[str, str]]]:
-        """Country, language, global score and demographics of each labeler, read once per labeler."""
+    def _labelers(
+        session: Session, ids: set[str], *, customer_id: str
+    ) -> dict[str, tuple[str, str, float, dict[str, str], str]]:
+        """Country, language, global score, demographics and the name this customer knows them by, of each
+        labeler, read once per labeler."""
         found = {}
         listed = sorted(ids)
         for start in range(0, len(listed), 900):  # below SQLite's limit of bound parameters
@@ -195,10 +200,15 @@ class _Context:
                     Labeler.age,
                     Labeler.gender,
                     Labeler.occupation,
+                    Labeler.kind,
+                    Labeler.resume_hash,
                 ).where(Labeler.id.in_(listed[start : start + 900]))
             ):
                 demographics = {"age": p.age, "gender": p.gender, "occupation": p.occupation}
-                found[p.id] = (p.country, p.language, _r(p.global_score), demographics)
+                named = pseudonym(
+                    customer_id=customer_id, labeler_id=p.id, kind=p.kind, resume_hash=p.resume_hash
+                )
+                found[p.id] = (p.country, p.language, _r(p.global_score), demographics, named)
         return found
 
     def asset_refs(self, segment: dict[str, Any] | None) -> list[_AssetRef]:
@@ -518,6 +528,8 @@ def _select_words(ctx: _Context) -> dict[str, Any]:
         binding = rapid.get("transcription") or {}
         sentence = binding.get("literal") or _text(dp, binding.get("segment") or "transcription") or ""
         words = sentence.split(" ")
+        if words[-1] == NO_MISTAKES:  # the labelers' "nothing is wrong", not a word of the sentence
+            words.pop()
         keys = [w if words.count(w) == 1 else f"{w} ({i})" for i, w in enumerate(words)]
         votes = per_dp[row]
         counts = [0] * len(words)

@@ -142,6 +142,7 @@ class Labeler(BaseWidget):
             **kwargs,
         )
         self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+        self._resume_token: str | None = None  # kept in the kernel, never synced to the page
         self.on_msg(self._on_request)
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -154,7 +155,11 @@ class Labeler(BaseWidget):
         if method == "POST" and path == "/session":
             body = dict(body or {})
             if self.labeler_id:  # the same person, also after the view is re-rendered
-                body = {"labelerId": self.labeler_id, "audienceId": body.get("audienceId")}
+                body = {
+                    "labelerId": self.labeler_id,
+                    "resumeToken": self._resume_token,
+                    "audienceId": body.get("audienceId"),
+                }
         try:
             response = self._http.request(method, f"/labeler{path}", json=body if method == "POST" else None)
         except httpx.HTTPError as exc:
@@ -166,6 +171,7 @@ class Labeler(BaseWidget):
         if method == "POST" and path == "/session" and response.status_code == 200:
             self.labeler_id = str(data["labelerId"])
             self.session_id = str(data["sessionId"])
+            self._resume_token = data.get("resumeToken") or self._resume_token
         return response.status_code, data
 
     def _on_request(self, _widget: Any, content: Any, _buffers: Any) -> None:

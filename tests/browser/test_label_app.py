@@ -176,13 +176,14 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     assert page.inner_text(".rnb-la-progress") == "4 answered"
     me = page.evaluate("() => JSON.parse(localStorage.getItem('rapidata_nb.labeler')).labelerId")
 
+    named = set()  # a person is one pseudonym throughout one customer's results, never their labeler id
     for kind, job in jobs.items():
         assert api_get(quiet, f"/job/{job.id}")["state"] == "Completed"
         doc = api_get(quiet, f"/job/{job.id}/download-results")
         (row,) = doc["results"]
         (detail,) = row["detailedResults"]
         user = detail["userDetails"]
-        assert detail["userId"] == me
+        named.add(detail["userId"])
         assert (user["country"], user["language"]) == ("DE", "de")
         assert user["demographics"] == {"age": "30-39", "gender": "Female", "occupation": "Research"}
         if kind == "compare":
@@ -199,8 +200,10 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
                 0.8, abs=0.02
             )
             assert all(pt["y"] == pytest.approx(0.5, abs=0.02) for pt in line)
+    (pseudonym,) = named
+    assert pseudonym.startswith("hum_") and pseudonym != me
 
-    # a reload resumes the same labeler (remembered in localStorage)
+    # a reload resumes the same labeler (remembered in localStorage with its resume token)
     page.reload()
     page.wait_for_selector(".rnb-la-idle")
     assert page.locator(".rnb-la-form").count() == 0

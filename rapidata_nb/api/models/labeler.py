@@ -35,9 +35,12 @@ __all__ = [
 
 
 class LabelerSessionInput(WireModel):
-    """Body of ``POST /labeler/session``: a new person's profile, or ``labelerId`` to resume."""
+    """Body of ``POST /labeler/session``: a new person's profile, or ``labelerId`` and ``resumeToken`` to
+    resume."""
 
     labeler_id: str | None = None
+    resume_token: str | None = Field(None, max_length=200)
+    """The secret issued with the labeler's first session; resuming needs it."""
     name: str | None = Field(None, max_length=200)
     country: str = "US"
     language: str = "en"
@@ -57,6 +60,8 @@ class LabelerSessionOutput(WireModel):
     labeler_id: str
     audience_id: str | None
     lease_seconds: float
+    resume_token: str | None = None
+    """Issued once, with a new labeler's first session: keep it to resume as this labeler later."""
 
 
 class ServedText(WireModel):

@@ -289,9 +289,15 @@ def load_material(
 
 
 def words_of(dp: Datapoint | None) -> list[str]:
-    """The select-words sentence of a datapoint, split on single spaces."""
+    """The select-words sentence of a datapoint split on single spaces, without a trailing ``[No_mistakes]``.
+
+    The SDK's users append that token themselves (the labeler's way to say nothing is wrong); the feed
+    offers it after the words in any case, so a sentence that ends with it must not show it twice. Its index
+    is the same either way: the number of words before it.
+    """
     seg = segment(dp, "transcription")
-    return str(seg.get("text") or "").split(" ") if seg else []
+    words = str(seg.get("text") or "").split(" ") if seg else []
+    return words[:-1] if words and words[-1] == NO_MISTAKES else words
 
 
 def _shown_inputs(material: Material, task: JobTask) -> list[dict[str, Any]]:

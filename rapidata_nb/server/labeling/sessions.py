@@ -3,10 +3,17 @@
 A session fixes who labels (a human labeler, created from a profile on first use), for which audience (an
 unlisted link or a custom audience to qualify for, else every audience the person belongs to) and how long a
 served task stays answerable.
+
+A labeler id is not a credential: resuming as a labeler needs the resume token issued with its first session
+(only its hash is stored), and customers never see a person's labeler id — results name a person by a
+pseudonym of their own (:func:`pseudonym`), so two customers cannot tell that they share a labeler.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -33,7 +40,7 @@ from rapidata_nb.server.store.labeling import (
     utcnow,
 )
 
-__all__ = ["SESSION_HOURS", "session_status", "start_session"]
+__all__ = ["SESSION_HOURS", "pseudonym", "session_status", "start_session"]
 
 SESSION_HOURS = 12
 """How long a labeler session id stays valid."""
@@ -57,7 +64,40 @@ def _check_profile(body: LabelerSessionInput) -> None:
             raise BadRequestError(f"{name} must be one of {list(allowed)}, got {value!r}")
 
 
-def _new_human(session: Session, body: LabelerSessionInput) -> Labeler:
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def pseudonym(*, customer_id: str, labeler_id: str, kind: str, resume_hash: str | None) -> str:
+    """How a labeler is named in one customer's results.
+
+    Simulated labelers keep their public ids (``lab_0042``: the population is the same on every server). A
+    person is ``hum_`` and 16 hex digits keyed by their secret resume hash, so the name cannot be computed,
+    nor linked across customers, by anyone who does not hold the database.
+    """
+    if kind != "human":
+        return labeler_id
+    key = (resume_hash or labeler_id).encode()
+    return "hum_" + hmac.new(key, f"{customer_id}:{labeler_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _resumed(session: Session, body: LabelerSessionInput) -> Labeler:
+    labeler = session.get(Labeler, body.labeler_id)
+    token = body.resume_token or ""
+    if (
+        labeler is None
+        or labeler.kind != "human"
+        or labeler.resume_hash is None
+        or not hmac.compare_digest(labeler.resume_hash, _digest(token))
+    ):
+        raise NotFoundError(
+            "labelerId: no labeler with this id and resumeToken (resuming needs the token issued with the "
+            "labeler's first session); start a new session with a profile instead"
+        )
+    return labeler
+
+
+def _new_human(session: Session, body: LabelerSessionInput, token: str) -> Labeler:
     _check_profile(body)
     labeler = Labeler(
         id=new_id("hum"),
@@ -74,6 +114,7 @@ def _new_human(session: Session, body: LabelerSessionInput) -> Labeler:
         position_bias=0.0,
         taste=0.0,
         global_score=0.5,
+        resume_hash=_digest(token),
         created_at=utcnow(),
     )
     session.add(labeler)
@@ -99,10 +140,8 @@ def start_session(
         aud = session.get(Audience, body.audience_id)
         if aud is None or aud.deleted:
             raise NotFoundError(f"audienceId: audience '{body.audience_id}' not found")
-    labeler = session.get(Labeler, body.labeler_id) if body.labeler_id else None
-    if body.labeler_id and (labeler is None or labeler.kind != "human"):
-        raise NotFoundError(f"labelerId: human labeler '{body.labeler_id}' not found")
-    labeler = labeler or _new_human(session, body)
+    token = None if body.labeler_id else secrets.token_urlsafe(24)
+    labeler = _resumed(session, body) if token is None else _new_human(session, body, token)
     lease_seconds = body.lease_seconds or max_lease_seconds
     now = utcnow()
     row = LabelerSession(
@@ -115,7 +154,11 @@ def start_session(
     )
     session.add(row)
     return LabelerSessionOutput(
-        session_id=row.id, labeler_id=labeler.id, audience_id=body.audience_id, lease_seconds=lease_seconds
+        session_id=row.id,
+        labeler_id=labeler.id,
+        audience_id=body.audience_id,
+        lease_seconds=lease_seconds,
+        resume_token=token,
     )
 
 

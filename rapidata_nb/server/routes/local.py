@@ -115,7 +115,10 @@ def step_crowd(
 ) -> dict[str, int]:
     """Give up to ``steps`` simulated responses now, fewest-answered tasks first (for a server without a crowd
     thread). Each round of up to a few hundred responses is a transaction of its own, so other requests are
-    served in between."""
+    served in between. A paused crowd gives none (409): resume it first."""
+    crowd: CrowdRunner | None = getattr(request.app.state, "crowd", None)
+    if crowd is not None and crowd.paused:
+        raise ConflictError("the simulated crowd is paused; POST /local/crowd/resume before stepping it")
     session.commit()  # the token check's transaction ends here: on SQLite it holds the write lock
     done = run_rounds(request.app.state.session_factory, seed=settings.crowd_seed, units=steps)
     return {"steps": done}

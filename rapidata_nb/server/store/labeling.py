@@ -140,6 +140,8 @@ class Labeler(Base):
     """Country-dependent taste in [-1, 1]; shifts subjective preferences."""
     global_score: Mapped[float] = mapped_column(Float, default=0.5)
     """The ``userScores.global`` reported in results."""
+    resume_hash: Mapped[str | None] = mapped_column(String(64))
+    """A person's resume token, hashed (sha256): resuming as this labeler needs the token."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -54,5 +54,7 @@ def test_the_operator_steers_the_crowd(api: httpx.Client) -> None:
     try:
         assert api.post("/local/crowd/pause").json()["paused"] is True
         assert api.post("/local/crowd/pace", json={"pace": 0}).json()["pace"] == 0
+        stepped = api.post("/local/crowd/step", params={"steps": 5})  # a paused crowd gives no responses
+        assert stepped.status_code == 409 and "resume" in stepped.json()["message"]
     finally:
         assert api.post("/local/crowd/resume").json()["paused"] is False

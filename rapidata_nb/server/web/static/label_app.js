@@ -789,7 +789,9 @@ function mountLabelApp(el, config) {
     const answer = await call("POST", "/session", { ...profile, audienceId });
     current = { sessionId: answer.sessionId, labelerId: answer.labelerId };
     const saved = remembered() ?? {};
-    remember({ labelerId: answer.labelerId, sessions: { ...saved.sessions ?? {}, [audienceId ?? ""]: answer.sessionId } });
+    const resumeToken = answer.resumeToken ?? saved.resumeToken;
+    const sessions = { ...saved.sessions ?? {}, [audienceId ?? ""]: answer.sessionId };
+    remember({ labelerId: answer.labelerId, resumeToken, sessions });
     emit({ type: "joined", detail: current });
     showBanner(null);
     await next();
@@ -809,7 +811,7 @@ function mountLabelApp(el, config) {
         }
       }
       try {
-        await join({ labelerId: saved.labelerId });
+        await join({ labelerId: saved.labelerId, resumeToken: saved.resumeToken });
         return;
       } catch (error) {
         if (!(error instanceof FeedError) || error.status !== 404) throw error;
