@@ -24,6 +24,8 @@ from rapidata_nb.client import (
     RapidataJob,
     RapidataJobDefinition,
 )
+from rapidata_nb.frames.judge import JudgeReport, judge_report
+from rapidata_nb.frames.tidy import responses_frame, results_frame
 from rapidata_nb.mcp._base import Toolbox, ToolError, reported
 from rapidata_nb.mcp.results import DRAFT_STATE, result_status, shape_datapoints
 from rapidata_nb.mcp.schemas import (
@@ -44,6 +46,7 @@ from rapidata_nb.mcp.schemas import (
     JobStarted,
     JobStatus,
     JobSummary,
+    JudgeValidation,
     Limit,
     Name,
     NameContains,
@@ -52,6 +55,7 @@ from rapidata_nb.mcp.schemas import (
     ResponsesPerDatapoint,
     Sentences,
     TaskDraft,
+    Verdicts,
 )
 
 __all__ = ["JobTools"]
@@ -517,3 +521,56 @@ class JobTools(Toolbox):
     def _check_media(self, field: str, items: list[str] | list[list[str]], data_type: str) -> None:
         if data_type == "media":
             self.check_media(field, items)
+
+    @reported
+    def validate_judge(self, job_id: JobId, verdicts: Verdicts) -> JudgeValidation:
+        """Measure a model judge against the human responses of a comparison or classification task.
+
+        Give the judge's verdict on every datapoint, in order; the report says how often it agrees with the
+        crowd (Cohen's kappa), how that compares with one more human (the leave-one-out ceiling), its
+        position bias, and whether it passes the Alternative Annotator Test. Reads only: nothing is spent.
+        """
+        with self.client() as client:
+            task = _open(client, job_id)
+            if task.job is None:
+                raise ToolError(
+                    f"job_id {job_id!r} is a draft: a judge is measured against human responses, so "
+                    "start the task (start_job) and let responses come in first."
+                )
+            document = task.job.get_results(preliminary_results=True)
+        frame = results_frame(document)
+        if len(verdicts) != len(frame):
+            raise ToolError(
+                f"verdicts: {len(verdicts)} given, the task has {len(frame)} datapoints; give one verdict "
+                "per datapoint, in the order the task was created with."
+            )
+        try:
+            report = judge_report(
+                frame.assign(judge=verdicts), judge="judge", responses=responses_frame(document), n_rounds=200
+            )
+        except ValueError as exc:
+            raise ToolError(f"verdicts: {exc}") from None
+        return _judge_validation(task.key, report)
+
+
+def _judge_validation(job_id: str, report: JudgeReport) -> JudgeValidation:
+    rows = report.agreement.set_index(["comparison", "statistic"])
+
+    def cell(comparison: str, statistic: str, column: str = "value") -> float | None:
+        key = (comparison, statistic)
+        return float(rows.loc[key, column]) if key in rows.index else None
+
+    lower, upper = cell("judge vs crowd", "kappa", "lower"), cell("judge vs crowd", "kappa", "upper")
+    position = report.bias[(report.bias["statistic"] == "position") & (report.bias["who"] == "judge")]
+    return JudgeValidation(
+        job_id=job_id,
+        items=int(cell("judge vs crowd", "agreement", "n") or 0),
+        agreement=cell("judge vs crowd", "agreement"),
+        kappa=cell("judge vs crowd", "kappa"),
+        kappa_interval=None if lower is None or upper is None else [lower, upper],
+        judge_leave_one_out=cell("judge (leave-one-out)", "agreement"),
+        human_ceiling=cell("humans (leave-one-out)", "agreement"),
+        position_bias=float(position["value"].iloc[0]) if len(position) else None,
+        alt_test=str(report.alt_test["verdict"].iloc[0]) if len(report.alt_test) else "not run",
+        summary=report.summary(),
+    )

@@ -34,6 +34,8 @@ __all__ = [
     "JobStarted",
     "JobStatus",
     "JobSummary",
+    "JudgeValidation",
+    "Verdicts",
     "Leaderboard",
     "LeaderboardList",
     "Limit",
@@ -355,3 +357,38 @@ class Standings(BaseModel):
     leaderboard_id: str
     name: str
     standings: list[Standing]
+
+
+Verdicts = Annotated[
+    list[str],
+    Field(
+        min_length=1,
+        max_length=MAX_DATAPOINTS,
+        description="The judge's verdict on each datapoint, in the order the task was created with: 'A', 'B' "
+        "or 'tie' for a comparison (A is the first item of a pair), an option for a classification.",
+    ),
+]
+
+
+class JudgeValidation(BaseModel):
+    """How far a model judge can stand in for the people who answered the same task."""
+
+    job_id: str
+    items: int = Field(description="Datapoints with both a judge verdict and human responses.")
+    agreement: float | None = Field(description="Share of items where the judge names the crowd's plurality.")
+    kappa: float | None = Field(description="Cohen's kappa of the judge against the crowd's plurality.")
+    kappa_interval: list[float] | None = Field(description="Its 95 % bootstrap interval over items.")
+    judge_leave_one_out: float | None = Field(
+        description="The judge's agreement with the plurality of the other humans, vote by vote."
+    )
+    human_ceiling: float | None = Field(
+        description="A held-out human's agreement with the plurality of the others on the same votes: the "
+        "ceiling a judge cannot be expected to beat."
+    )
+    position_bias: float | None = Field(
+        description="Comparisons: P(judge picks the first) - P(picks the second), A shown first."
+    )
+    alt_test: str = Field(
+        description="The Alternative Annotator Test's verdict (can the judge replace them?)."
+    )
+    summary: str

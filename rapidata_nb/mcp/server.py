@@ -76,6 +76,7 @@ _TOOLS: dict[str, tuple[str, ToolAnnotations]] = {
     "get_job_results": ("Job results so far", _READ),
     "list_jobs": ("List tasks", _READ),
     "pause_job": ("Pause a job", _STOP),
+    "validate_judge": ("Validate a model judge", _READ),
     "create_audience": ("Create a custom audience", _DRAFT),
     "get_audience": ("Audience recruiting", _READ),
     "list_audiences": ("List audiences", _READ),

@@ -167,3 +167,38 @@ def test_leaderboard_standings_are_what_the_sdk_reads(env: dict[str, str], live_
         run(session)
     finally:
         sdk.close()
+
+
+def test_a_judge_is_validated_against_the_crowd(env: dict[str, str]) -> None:
+    pairs = [[f"judged answer {i} one", f"judged answer {i} two"] for i in range(6)]
+
+    async def session() -> None:
+        async with stdio_session(env) as client:
+            draft = await call(
+                client,
+                "create_comparison_task",
+                name="judged",
+                instruction="Which answer is better?",
+                comparison_pairs=pairs,
+                responses_per_datapoint=5,
+                data_type="text",
+            )
+            job_id = draft["job_id"]
+            assert "start_job" in await refused(client, "validate_judge", job_id=job_id, verdicts=["A"] * 6)
+            await call(client, "start_job", job_id=job_id)
+            await wait_until(client, job_id, "complete")
+            results = await call(client, "get_job_results", job_id=job_id)
+            crowd = [
+                "A" if entry["aggregatedResults"][a] > entry["aggregatedResults"][b] else "B"
+                for entry, (a, b) in zip(results["datapoints"], pairs, strict=True)
+            ]
+            faithful = await call(client, "validate_judge", job_id=job_id, verdicts=crowd)
+            assert (faithful["items"], faithful["agreement"], faithful["kappa"]) == (6, 1.0, 1.0)
+            first = await call(client, "validate_judge", job_id=job_id, verdicts=["A"] * 6)
+            assert first["position_bias"] == 1.0  # it always picks the answer shown first
+            assert first["agreement"] == crowd.count("A") / 6
+            message = await refused(client, "validate_judge", job_id=job_id, verdicts=["A"])
+            assert "verdicts: 1 given, the task has 6 datapoints" in message
+            assert "verdicts" in await refused(client, "validate_judge", job_id=job_id, verdicts=["C"] * 6)
+
+    run(session)

@@ -32,6 +32,7 @@ ANNOTATIONS = {
     "get_job_results": (True, False, True, False),
     "list_jobs": (True, False, True, False),
     "pause_job": (False, False, True, False),
+    "validate_judge": (True, False, True, False),
     "create_ranking_task": (False, False, False, False),
     "create_locate_task": (False, False, False, False),
     "create_draw_task": (False, False, False, False),

@@ -101,7 +101,8 @@ def assert_ranking_follows_latent_order(ranking: dict[str, Any]) -> None:
 
 
 def seed_files() -> list[Path | None]:
-    """The examples, or one ``None`` where they are absent, whose test then skips (or fails under CI)."""
+    """The examples, or one ``None`` where they are absent, whose test then skips (or fails with
+    ``RAPIDATA_NB_REQUIRE_SEEDS`` set)."""
     return sorted(p for p in SEEDS.glob("[0-9][0-9]_*.py")) or [None]
 
 
