@@ -13,11 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.orm import Session
 
 from tests.utils.crowd import compare_example
-from tests.utils.server import LiveServer, get_token, wait_for
-from tests.utils.stores import engine_of
+from tests.utils.server import LiveServer, wait_for
+from tests.utils.stores import another_customer
 
 PUBLIC = {
     "/labeler": "the labeler feed serves people, not API customers (sessions are unguessable ids)",
@@ -43,21 +42,8 @@ def _ok(response: httpx.Response) -> Any:
 
 @pytest.fixture(scope="module")
 def customer_b(server: LiveServer) -> Iterator[httpx.Client]:
-    """A second customer with its own API client, created the way ``rapidata-nb user create`` does."""
-    from rapidata_nb.server.store import identity
-
-    engine = engine_of(server)
-    with Session(engine) as session:
-        user = identity.create_user(session=session, email="b@example.com", password="b-password-123")
-        client_id, secret = identity.create_client(
-            session=session, customer_id=user.customer_id, display_name="b"
-        )
-        session.commit()
-    engine.dispose()
-    token = get_token(server.url, client_id, secret)
-    with httpx.Client(
-        base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    ) as client:
+    """A second customer with its own API client."""
+    with another_customer(server, "b@example.com") as client:
         yield client
 
 

@@ -5,14 +5,19 @@ PostgreSQL tests skip (with the reason) only when Debian's binaries are missing;
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from tests.utils.pgcluster import find_bin_dir, new_database_url
+from tests.utils.server import get_token
 
 STORES = ("sqlite", "postgres")
 
@@ -47,3 +52,23 @@ def engine_of(server: Any) -> Engine:
     if getattr(server, "database_url", None):
         return create_engine(server.database_url, poolclass=NullPool)
     return store_engine(server.data_dir, tuple(server.extra_args))
+
+
+@contextmanager
+def another_customer(server: Any, email: str) -> Iterator[httpx.Client]:
+    """An API client of a second customer of ``server``, created the way ``rapidata-nb user create`` does."""
+    from rapidata_nb.server.store import identity
+
+    engine = engine_of(server)
+    with Session(engine) as session:
+        user = identity.create_user(session=session, email=email, password="another-password-123")
+        client_id, secret = identity.create_client(
+            session=session, customer_id=user.customer_id, display_name=email
+        )
+        session.commit()
+    engine.dispose()
+    token = get_token(server.url, client_id, secret)
+    with httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as client:
+        yield client

@@ -9,11 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.orm import Session
 
 from tests.utils.crowd import compare_definition, ok, start_job
-from tests.utils.server import LiveServer, get_token
-from tests.utils.stores import engine_of
+from tests.utils.server import LiveServer
+from tests.utils.stores import another_customer
 
 
 @pytest.fixture(scope="module")
@@ -23,19 +22,8 @@ def quiet(live_server_factory: Any) -> LiveServer:
 
 @pytest.fixture(scope="module")
 def customer_b(quiet: LiveServer) -> Iterator[httpx.Client]:
-    """A second customer with its own API client, created the way ``rapidata-nb user create`` does."""
-    from rapidata_nb.server.store import identity
-
-    engine = engine_of(quiet)
-    with Session(engine) as session:
-        user = identity.create_user(session=session, email="b@example.com", password="b-password-123")
-        client_id, secret = identity.create_client(
-            session=session, customer_id=user.customer_id, display_name="b"
-        )
-        session.commit()
-    engine.dispose()
-    token = get_token(quiet.url, client_id, secret)
-    with httpx.Client(base_url=quiet.url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+    """A second customer with its own API client."""
+    with another_customer(quiet, "b@example.com") as client:
         yield client
 
 
