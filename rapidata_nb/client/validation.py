@@ -355,27 +355,20 @@ class ValidationSetManager:
         dimensions: Sequence[str] = (),
     ) -> RapidataValidationSet:
         """A set of classification tasks: ``truths[i]`` lists the correct options of ``datapoints[i]``."""
-        _check_lengths(
-            datapoints,
-            truths=truths,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            explanations=explanations,
-        )
         if not all(isinstance(t, list | tuple) for t in truths):
             raise ValueError("truths must be a list of lists of answer options")
+        truths = [list(t) for t in truths]
         rapids = [
             self.rapid.classification_rapid(
-                instruction=instruction,
-                answer_options=answer_options,
-                datapoint=dp,
-                truths=list(truths[i]),
-                data_type=data_type,
-                context=_at(contexts, i),
-                media_context=_at(media_contexts, i),
-                explanation=_at(explanations, i),
+                instruction=instruction, answer_options=answer_options, data_type=data_type, **row
             )
-            for i, dp in enumerate(datapoints)
+            for row in _rows(
+                datapoints,
+                truths=truths,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                explanations=explanations,
+            )
         ]
         return self._submit(name, rapids, dimensions)
 
@@ -392,24 +385,15 @@ class ValidationSetManager:
         dimensions: Sequence[str] = (),
     ) -> RapidataValidationSet:
         """A set of compare tasks: ``truths[i]`` is the better item of the pair ``datapoints[i]``."""
-        _check_lengths(
-            datapoints,
-            truths=truths,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            explanation=explanation,
-        )
         rapids = [
-            self.rapid.compare_rapid(
-                instruction=instruction,
-                truth=truths[i],
-                datapoint=pair,
-                data_type=data_type,
-                context=_at(contexts, i),
-                media_context=_at(media_contexts, i),
-                explanation=_at(explanation, i),
+            self.rapid.compare_rapid(instruction=instruction, data_type=data_type, **row)
+            for row in _rows(
+                datapoints,
+                truth=truths,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                explanation=explanation,
             )
-            for i, pair in enumerate(datapoints)
         ]
         return self._submit(name, rapids, dimensions)
 
@@ -426,18 +410,14 @@ class ValidationSetManager:
         dimensions: Sequence[str] = (),
     ) -> RapidataValidationSet:
         """A set of select-words tasks: ``truths[i]`` are the word indices to select in ``sentences[i]``."""
-        _check_lengths(datapoints, truths=truths, sentences=sentences, explanation=explanation)
         rapids = [
             self.rapid.select_words_rapid(
                 instruction=instruction,
-                truths=truths[i],
-                datapoint=dp,
-                sentence=sentences[i],
                 required_precision=required_precision,
                 required_completeness=required_completeness,
-                explanation=_at(explanation, i),
+                **row,
             )
-            for i, dp in enumerate(datapoints)
+            for row in _rows(datapoints, truths=truths, sentences=sentences, explanation=explanation)
         ]
         return self._submit(name, rapids, dimensions)
 
@@ -453,23 +433,15 @@ class ValidationSetManager:
         dimensions: Sequence[str] = (),
     ) -> RapidataValidationSet:
         """A set of locate tasks: ``truths[i]`` are the boxes a tap on ``datapoints[i]`` must hit."""
-        _check_lengths(
-            datapoints,
-            truths=truths,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            explanation=explanation,
-        )
         rapids = [
-            self.rapid.locate_rapid(
-                instruction=instruction,
-                truths=truths[i],
-                datapoint=dp,
-                context=_at(contexts, i),
-                media_context=_at(media_contexts, i),
-                explanation=_at(explanation, i),
+            self.rapid.locate_rapid(instruction=instruction, **row)
+            for row in _rows(
+                datapoints,
+                truths=truths,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                explanation=explanation,
             )
-            for i, dp in enumerate(datapoints)
         ]
         return self._submit(name, rapids, dimensions)
 
@@ -485,23 +457,15 @@ class ValidationSetManager:
         dimensions: Sequence[str] = (),
     ) -> RapidataValidationSet:
         """A set of draw tasks: ``truths[i]`` are the boxes lines on ``datapoints[i]`` must stay in."""
-        _check_lengths(
-            datapoints,
-            truths=truths,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            explanation=explanation,
-        )
         rapids = [
-            self.rapid.draw_rapid(
-                instruction=instruction,
-                truths=truths[i],
-                datapoint=dp,
-                context=_at(contexts, i),
-                media_context=_at(media_contexts, i),
-                explanation=_at(explanation, i),
+            self.rapid.draw_rapid(instruction=instruction, **row)
+            for row in _rows(
+                datapoints,
+                truths=truths,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                explanation=explanation,
             )
-            for i, dp in enumerate(datapoints)
         ]
         return self._submit(name, rapids, dimensions)
 
@@ -517,23 +481,15 @@ class ValidationSetManager:
         dimensions: Sequence[str] = (),
     ) -> RapidataValidationSet:
         """A set of timestamp tasks (stored, never served: no job of ours has a timestamp task type)."""
-        _check_lengths(
-            datapoints,
-            truths=truths,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            explanation=explanation,
-        )
         rapids = [
-            self.rapid.timestamp_rapid(
-                instruction=instruction,
-                truths=truths[i],
-                datapoint=dp,
-                context=_at(contexts, i),
-                media_context=_at(media_contexts, i),
-                explanation=_at(explanation, i),
+            self.rapid.timestamp_rapid(instruction=instruction, **row)
+            for row in _rows(
+                datapoints,
+                truths=truths,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                explanation=explanation,
             )
-            for i, dp in enumerate(datapoints)
         ]
         return self._submit(name, rapids, dimensions)
 
@@ -591,13 +547,28 @@ class ValidationSetManager:
         return "ValidationSetManager"
 
 
-def _at(values: Sequence[Any] | None, i: int) -> Any:
-    return values[i] if values is not None else None
+_ARGUMENTS = {
+    "contexts": "context",
+    "media_contexts": "media_context",
+    "explanations": "explanation",
+    "sentences": "sentence",
+}
+"""How a rapid names the entry of a per-datapoint column (the set methods take the plural, as the SDK)."""
 
 
-def _check_lengths(datapoints: Sequence[Any], **columns: Sequence[Any] | None) -> None:
+def _rows(datapoints: Sequence[Any], **columns: Sequence[Any] | None) -> list[dict[str, Any]]:
+    """Per datapoint, the rapid's arguments: ``datapoint`` and its entry of each column (``None`` where a
+    column is not given), after checking that every given column has one entry per datapoint.
+    """
     if not datapoints:
         raise ValueError("datapoints must not be empty")
     for column, values in columns.items():
         if values is not None and len(values) != len(datapoints):
             raise ValueError(f"{column} needs one entry per datapoint ({len(datapoints)}), got {len(values)}")
+    return [
+        {
+            "datapoint": dp,
+            **{_ARGUMENTS.get(c, c): None if v is None else v[i] for c, v in columns.items()},
+        }
+        for i, dp in enumerate(datapoints)
+    ]

@@ -3,7 +3,7 @@ with their state, and a ranking item's results and vote matrix. Classify flows: 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
@@ -36,42 +36,25 @@ router = APIRouter(tags=["flow"])
 
 def _flow_out(session: Session, flow: Flow) -> FlowOutput | SimpleFlowOutput:
     c = flow.config
+    common: dict[str, Any] = {
+        "id": flow.id,
+        "name": flow.name,
+        "campaign_id": f"cmp_{flow.id}",
+        "flow_item_count": flow.item_count,
+        "min_responses": c["minResponses"],
+        "max_responses": c["maxResponses"],
+        "audience_id": c.get("audienceId"),
+        "serve_timeout_seconds": c.get("serveTimeoutSeconds"),
+        "drain_duration_seconds": c.get("drainDurationSeconds"),
+        "feature_flags": c.get("featureFlags") or [],
+        "owner_id": flow.owner_id,
+        "owner_mail": owner_mail(session=session, owner_id=flow.owner_id),
+        "organization_id": flow.owner_id,
+        "created_at": flow.created_at,
+    }
     if store.flow_type(flow) == "Simple":
-        return SimpleFlowOutput(
-            id=flow.id,
-            name=flow.name,
-            campaign_id=f"cmp_{flow.id}",
-            flow_item_count=flow.item_count,
-            blueprint=c["blueprint"],
-            min_responses=c["minResponses"],
-            max_responses=c["maxResponses"],
-            audience_id=c.get("audienceId"),
-            serve_timeout_seconds=c.get("serveTimeoutSeconds"),
-            drain_duration_seconds=c.get("drainDurationSeconds"),
-            feature_flags=c.get("featureFlags") or [],
-            owner_id=flow.owner_id,
-            owner_mail=owner_mail(session=session, owner_id=flow.owner_id),
-            organization_id=flow.owner_id,
-            created_at=flow.created_at,
-        )
-    return FlowOutput(
-        id=flow.id,
-        name=flow.name,
-        campaign_id=f"cmp_{flow.id}",
-        flow_item_count=flow.item_count,
-        criteria=c["criteria"],
-        starting_elo=c["startingElo"],
-        min_responses=c["minResponses"],
-        max_responses=c["maxResponses"],
-        audience_id=c.get("audienceId"),
-        serve_timeout_seconds=c.get("serveTimeoutSeconds"),
-        drain_duration_seconds=c.get("drainDurationSeconds"),
-        feature_flags=c.get("featureFlags") or [],
-        owner_id=flow.owner_id,
-        owner_mail=owner_mail(session=session, owner_id=flow.owner_id),
-        organization_id=flow.owner_id,
-        created_at=flow.created_at,
-    )
+        return SimpleFlowOutput(blueprint=c["blueprint"], **common)
+    return FlowOutput(criteria=c["criteria"], starting_elo=c["startingElo"], **common)
 
 
 def _item_out(session: Session, item: FlowItem) -> FlowItemOutput:

@@ -24,9 +24,8 @@ from rapidata_nb.server.deps import CurrentUser, SessionDep
 from rapidata_nb.server.loaders import ValidationSetDep
 from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.store import validation as store
-from rapidata_nb.server.store.assets import stored_asset
+from rapidata_nb.server.store.assets import get_asset, stored_asset
 from rapidata_nb.server.store.auth import owner_mail
-from rapidata_nb.server.store.models import Asset
 from rapidata_nb.server.validation import MODALITY, check_rapid, rapid_wire
 
 router = APIRouter(tags=["validation"])
@@ -40,7 +39,7 @@ def _asset_type(session: Session, asset: dict[str, Any]) -> AssetType:
         return _asset_type(session, inner[0])
     if asset.get("_t") == "TextAssetInput":
         return AssetType.TEXT
-    row = session.get(Asset, str(asset.get("name", "")))
+    row = get_asset(session=session, file_name=str(asset.get("name", "")))
     if row is None:
         return AssetType.NONE
     mime = row.content_type or mimetypes.guess_type(urlparse(row.url or row.original_name).path)[0] or ""

@@ -184,3 +184,37 @@ def test_job_definition_names_a_validation_set(client: RapidataClient, api: http
         with pytest.raises(RapidataError, match=reason):
             definition.save()
     assert api.get(f"/job/definition/{definition.id}/revision").json()["revisionNumber"] == 2
+
+
+def test_every_task_type_set_stores_one_task_per_datapoint(client: RapidataClient, api: httpx.Client) -> None:
+    box = Box(x_min=0.1, y_min=0.1, x_max=0.5, y_max=0.5)
+    sets = {
+        "words": client.validation.create_select_words_set(
+            name="words",
+            instruction="Which words are wrong?",
+            truths=[[0], [1]],
+            datapoints=IMAGES[:2],
+            sentences=["red cat", "blue dog"],
+        ),
+        "taps": client.validation.create_locate_set(
+            name="taps", instruction="Tap the cat", truths=[[box], [box]], datapoints=IMAGES[:2]
+        ),
+        "lines": client.validation.create_draw_set(
+            name="lines",
+            instruction="Trace the road",
+            truths=[[box]] * 3,
+            datapoints=IMAGES[:3],
+            contexts=["a", "b", "c"],
+        ),
+    }
+    summaries = [api.get(f"/validation-set/{s.id}").json() for s in sets.values()]
+    assert [(s["modality"], s["rapidCount"]) for s in summaries] == [
+        (["Transcription"], 2),
+        (["Locate"], 2),
+        (["Line"], 3),
+    ]
+    assert [len(_rapids(api, s)) for s in sets.values()] == [2, 2, 3]
+    with pytest.raises(ValueError, match="contexts needs one entry per datapoint"):
+        client.validation.create_locate_set(
+            name="short", instruction="Tap", truths=[[box]] * 2, datapoints=IMAGES[:2], contexts=["only one"]
+        )
