@@ -414,7 +414,9 @@ def _answer_round(session: Session, *, seed: int, budget: int, caches: _Caches) 
     return len(picks) + len(exhausted)
 
 
-def crowd_round(session: Session, *, seed: int, budget: int = MAX_ROUND, caches: Any | None = None) -> int:
+def crowd_round(
+    session: Session, *, seed: int, budget: int = MAX_ROUND, caches: _Caches | None = None
+) -> int:
     """One round of crowd work in ``session`` (the caller commits).
 
     Returns:
@@ -428,7 +430,7 @@ def crowd_round(session: Session, *, seed: int, budget: int = MAX_ROUND, caches:
 
 
 def run_rounds(
-    session_factory: Callable[[], Session], *, seed: int, units: int, caches: Any | None = None
+    session_factory: Callable[[], Session], *, seed: int, units: int, caches: _Caches | None = None
 ) -> int:
     """Up to ``units`` units of crowd work, a round per transaction; the units done."""
     caches = caches or _Caches()

@@ -30,7 +30,6 @@ from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.content import NO_MISTAKES
-from rapidata_nb.server.labeling.filters import matches
 from rapidata_nb.server.labeling.views import order_shown
 from rapidata_nb.server.store.db import skip_locked
 from rapidata_nb.server.store.labeling import (
@@ -224,45 +223,13 @@ def _lease_counts(session: Session, task_ids: list[str], now: datetime) -> dict[
     return {task_id: int(count) for task_id, count in rows}
 
 
-def _join_if_invited(session: Session, labeler: Labeler, audience_id: str | None, seed: int) -> None:
-    """A person who opened a recruiting custom audience's link becomes a candidate of it."""
-    aud = resolve_audience(session, audience_id) if audience_id is not None else None
-    if (
-        aud is None
-        or aud.kind != "custom"
-        or not matches(aud.filters, labeler)
-        or not qualification.examples_of(session, aud.id)
-    ):
-        return
-    joined = session.scalar(
-        select(AudienceMember.id).where(
-            AudienceMember.audience_id == aud.id, AudienceMember.labeler_id == labeler.id
-        )
-    )
-    if joined is not None:
-        return
-    session.add(
-        AudienceMember(
-            audience_id=aud.id,
-            labeler_id=labeler.id,
-            state="Distilling",
-            user_score=labeler.global_score,
-            answered=0,
-            correct=0,
-        )
-    )
-    session.flush()
-    if aud.recruiting_started_at is None:  # a person opened it: the simulated candidates join too
-        qualification.start_recruiting(session=session, audience=aud, seed=seed)
-    qualification.refresh_status(session=session, audience=aud)
-
-
 def _serve_examples(
     session: Session, labeler: Labeler, *, audience_id: str | None, limit: int, seed: int
 ) -> list[ServedExample]:
     """The next example of each audience the labeler is qualifying for (one at a time per audience: the rule
     decides after each answer)."""
-    _join_if_invited(session, labeler, audience_id, seed)
+    if audience_id is not None:
+        qualification.join_by_invitation(session=session, audience_id=audience_id, labeler=labeler, seed=seed)
     pending: list[tuple[str, AudienceExample]] = []
     for member in session.scalars(
         select(AudienceMember).where(

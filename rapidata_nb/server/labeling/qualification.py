@@ -50,6 +50,7 @@ __all__ = [
     "example_view",
     "examples_of",
     "graduation_rule",
+    "join_by_invitation",
     "qualified",
     "decide",
     "mark_jobs",
@@ -160,6 +161,43 @@ def decide(member: AudienceMember, *, rule: dict[str, Any], n_examples: int, fin
         member.state = "Dropped"
 
 
+def _candidate(audience_id: str, labeler: Labeler) -> AudienceMember:
+    """A labeler who starts taking an audience's examples, from their global score."""
+    return AudienceMember(
+        audience_id=audience_id,
+        labeler_id=labeler.id,
+        state="Distilling",
+        user_score=labeler.global_score,
+        answered=0,
+        correct=0,
+    )
+
+
+def join_by_invitation(*, session: Session, audience_id: str, labeler: Labeler, seed: int) -> None:
+    """A person who opened a custom audience's link (with examples, filters admitting them) becomes one of
+    its candidates; the first such person starts the recruiting of the simulated candidates too."""
+    audience = audience_store.live(session=session, audience_id=audience_id)
+    if (
+        audience is None
+        or audience.kind != "custom"
+        or not matches(audience.filters, labeler)
+        or not examples_of(session, audience.id)
+    ):
+        return
+    joined = session.scalar(
+        select(AudienceMember.id).where(
+            AudienceMember.audience_id == audience.id, AudienceMember.labeler_id == labeler.id
+        )
+    )
+    if joined is not None:
+        return
+    session.add(_candidate(audience.id, labeler))
+    session.flush()
+    if audience.recruiting_started_at is None:
+        start_recruiting(session=session, audience=audience, seed=seed)
+    refresh_status(session=session, audience=audience)
+
+
 def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool:
     """Start recruiting: matching simulated candidates join as ``Distilling`` (idempotent).
 
@@ -182,16 +220,7 @@ def start_recruiting(*, session: Session, audience: Audience, seed: int) -> bool
         return False
     for lab in session.scalars(select(Labeler).where(Labeler.kind == "sim")):
         if matches(audience.filters, lab):
-            session.add(
-                AudienceMember(
-                    audience_id=audience.id,
-                    labeler_id=lab.id,
-                    state="Distilling",
-                    user_score=lab.global_score,
-                    answered=0,
-                    correct=0,
-                )
-            )
+            session.add(_candidate(audience.id, lab))
     audience.recruiting_done = False
     mark_jobs(session, audience, None)  # jobs that waited for this audience to recruit can progress now
     session.flush()
