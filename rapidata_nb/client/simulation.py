@@ -5,6 +5,10 @@ Without ground truth the crowd answers against a latent truth derived from each 
 image shows a cat", "the artifact is here" — and see how many responses recover it. Truths are keyed by
 content (a URL, a text, or a local file's bytes), so they apply to every datapoint and qualification example
 showing that content. These controls exist only on our own server; the Rapidata cloud has no simulated crowd.
+
+A simulated judge (an "LLM as a judge") answers from the same latent truth: :meth:`SimulationManager.judge`
+gives its verdicts on a job's datapoints, with a configurable accuracy and biases, to validate a judge
+against the crowd before a real one is wired in.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client.box import Box
 from rapidata_nb.client.exceptions import RapidataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SimulationManager", "content_key"]
 
@@ -51,7 +58,7 @@ class SimulationManager:
         try:
             return self._ctx.transport.request(method, f"/local{path}", **kwargs)
         except RapidataError as exc:
-            if exc.status_code in (404, 405):
+            if exc.status_code in (404, 405) and not exc.message.startswith("Job '"):
                 raise RuntimeError(
                     f"{self._ctx.environment} has no simulated crowd: client.simulation works only against a "
                     "rapidata_nb server (the embedded backend or `rapidata-nb serve`)."
@@ -107,3 +114,89 @@ class SimulationManager:
     def set_pace(self, seconds_per_response: float) -> dict[str, Any]:
         """Seconds between simulated responses (0: as fast as the server goes)."""
         return dict(self._call("POST", "/crowd/pace", json={"pace": seconds_per_response}))
+
+    def judge(
+        self,
+        job: Any,
+        *,
+        accuracy: float = 0.8,
+        position_bias: float = 0.0,
+        length_bias: float = 0.0,
+        self_preference: float = 0.0,
+        model: str | None = None,
+        models: pd.DataFrame | Sequence[tuple[str, str]] | None = None,
+        order: Literal["random", "ab", "both"] = "random",
+        seed: int | None = None,
+    ) -> pd.DataFrame:
+        """The verdicts of a simulated judge on a compare or classification job, one row per datapoint.
+
+        The judge answers from the latent truth the crowd answers the job against (a truth you registered
+        included). Each share is realised exactly on the job's items, so a report's estimate can be checked
+        against it: judged in both orders, ``position_bias=0.1`` shows P(first) − P(second) = 0.1.
+
+        Args:
+            job: A ``RapidataJob``, or the accessor's ``Job`` (whose rows it is then indexed by).
+            accuracy: Share of the items judged on their content where it picks the better side (compare)
+                or the true option (classification).
+            position_bias: Share of items it decides by position: the side shown first, or the first option.
+            length_bias: Share of the pairs whose texts differ by more than 30 characters that it gives to the
+                longer one (compare).
+            self_preference: Share of the pairs showing ``model`` that it gives to ``model`` (compare).
+            model: The judge's own model, as named in ``models``.
+            models: The models behind A and B of each row: a frame with ``model_a`` and ``model_b`` columns
+                indexed like the job's results, or one pair per row in result order. An arena job's pairs are
+                used by default.
+            order: Which side the judge sees first: ``"random"`` (a seeded coin per item), ``"ab"`` (always
+                A) or ``"both"`` (each pair twice; ``verdict_swapped`` holds the verdict with B first).
+            seed: The judge's seed (which items each bias decides); by default the crowd's.
+
+        Returns:
+            Indexed like ``job.results()``: ``verdict`` (``"A"``/``"B"``, or an option), ``mechanism``
+            (``position``, ``length``, ``self`` or ``content``: what decided it) and, for compare jobs,
+            ``shown_first``, ``probability_a`` (the judge's probability that A is better) and, with
+            ``order="both"``, ``verdict_swapped``.
+
+        Raises:
+            RapidataError: 400 for a bad setting or another kind of job; 404 when the job is not yours.
+        """
+        import pandas as pd
+
+        raw, index = getattr(job, "raw", job), getattr(job, "index", None)
+        if models is None and getattr(job, "pairs", None) is not None:
+            models = job.pairs
+        if isinstance(models, pd.DataFrame):
+            if isinstance(index, pd.Index):
+                models = models.reindex(index)
+            models = list(zip(models["model_a"].astype(str), models["model_b"].astype(str), strict=True))
+        body = {
+            "accuracy": accuracy,
+            "positionBias": position_bias,
+            "lengthBias": length_bias,
+            "selfPreference": self_preference,
+            "model": model,
+            "models": None if models is None else [[str(a), str(b)] for a, b in models],
+            "order": order,
+            "seed": seed,
+        }
+        answer = self._call("POST", f"/job/{raw.id}/judge", json=body)
+        return _verdict_frame(answer["verdicts"], index)
+
+
+def _verdict_frame(verdicts: list[dict[str, Any]], index: Any) -> pd.DataFrame:
+    """One row per datapoint; a second verdict on a datapoint (B shown first) is ``verdict_swapped``."""
+    import pandas as pd
+
+    rows: dict[int, dict[str, Any]] = {}
+    for v in verdicts:
+        row = rows.get(v["position"])
+        if row is not None:
+            row["verdict_swapped"] = v["verdict"]
+            continue
+        row = {"verdict": v["verdict"], "mechanism": v["mechanism"]}
+        if v["shownFirst"] is not None:
+            row.update(shown_first=v["shownFirst"], probability_a=v["probabilityA"])
+        rows[v["position"]] = row
+    frame = pd.DataFrame.from_records(list(rows.values()), index=list(rows))
+    if isinstance(index, pd.Index) and len(index) == len(frame) and list(rows) == list(range(len(frame))):
+        frame.index = index
+    return frame

@@ -23,19 +23,46 @@ clear pairs, unsure on close ones) and ½ where position, length or self-prefere
 Shown order (``order``): ``"random"``, a seeded coin per item; ``"ab"``, always A first (how a judge is often
 prompted, and why its position bias then shifts every estimate towards A); ``"both"``, every item twice, A
 first and then B first.
+
+A classification judge (:func:`classify_verdicts`) has two mechanisms: **position** (it picks the first option
+listed) and **content** (the true category on a share ``accuracy``, a seeded other option on the rest).
+
+:func:`judge_job` runs either judge on a job's datapoints, on the latent truth the crowd answers against
+(oracle truths the job's owner registered included), so a notebook can validate a judge against the crowd.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from rapidata_nb.server.crowd.truth import latent_truth, oracles_for, with_oracle
+from rapidata_nb.server.dispatch.context import load_context, load_material, task_view
 from rapidata_nb.server.labeling.content import stable_hash
+from rapidata_nb.server.labeling.views import TaskView
+from rapidata_nb.server.store import datasets as dataset_store
+from rapidata_nb.server.store.labeling import JobTask
+from rapidata_nb.server.store.models import Job
 
-__all__ = ["JudgeItem", "JudgeProfile", "Verdict", "judge_verdicts"]
+__all__ = [
+    "JUDGED_KINDS",
+    "ClassifyItem",
+    "JudgeItem",
+    "JudgeProfile",
+    "JudgedDatapoint",
+    "Verdict",
+    "classify_verdicts",
+    "judge_job",
+    "judge_verdicts",
+]
+
+JUDGED_KINDS = ("compare", "classify")
+"""Task kinds the simulated judge answers."""
 
 _LENGTH_MARGIN = 30
 
@@ -181,3 +208,152 @@ def judge_verdicts(*, seed: int, items: Sequence[JudgeItem], profile: JudgeProfi
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class ClassifyItem:
+    """One classification datapoint as the judge sees it.
+
+    Attributes:
+        key: The datapoint's content key.
+        options: The answer options, in the order listed.
+        categories: The true option(s); the first is the one the judge names when it is right.
+    """
+
+    key: str
+    options: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+def classify_verdicts(*, seed: int, items: Sequence[ClassifyItem], profile: JudgeProfile) -> list[Verdict]:
+    """The classification judge's verdicts (module docstring): one per item, ``choice`` an option.
+
+    ``shown_first`` is empty and ``probability_a`` is NaN: neither applies to classification.
+    """
+    keys = [it.key for it in items]
+    everything = np.ones(len(items), dtype=bool)
+    by_position = _systematic(seed, "position", keys, everything, profile.position_bias)
+    right = _systematic(seed, "accuracy", keys, ~by_position, profile.accuracy)
+    out = []
+    for i, item in enumerate(items):
+        truth = next((c for c in item.categories if c in item.options), None)
+        others = [o for o in item.options if o != truth]
+        if by_position[i]:
+            choice, mechanism = item.options[0], "position"
+        elif (right[i] and truth is not None) or not others:
+            choice, mechanism = truth or item.options[0], "content"
+        else:
+            choice, mechanism = others[stable_hash(seed, "judge-wrong", item.key) % len(others)], "content"
+        out.append(
+            Verdict(item=i, shown_first="", choice=choice, probability_a=float("nan"), mechanism=mechanism)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class JudgedDatapoint:
+    """What :func:`judge_job` judged: a datapoint of the job, in result order, and its verdict(s)."""
+
+    position: int
+    datapoint_id: str
+    verdicts: tuple[Verdict, ...]
+
+
+def _text_length(identity: str) -> int:
+    """The length of a text answer (``text:`` identity); media have no length the judge could read."""
+    return len(identity.removeprefix("text:")) if identity.startswith("text:") else 0
+
+
+def judge_job(
+    session: Session,
+    *,
+    job: Job,
+    crowd_seed: int,
+    seed: int,
+    profile: JudgeProfile,
+    models: Sequence[tuple[str, str]] | None = None,
+) -> list[JudgedDatapoint]:
+    """The simulated judge's verdicts on every datapoint of a compare or classification job.
+
+    Args:
+        session: An open session.
+        job: The job (the caller checked it is theirs).
+        crowd_seed: The crowd's seed: the latent truth the people answer against.
+        seed: The judge's own seed (which items each mechanism decides).
+        profile: How the judge behaves.
+        models: The models behind A and B of each datapoint, in result order (for self-preference).
+
+    Raises:
+        ValueError: The job is of another kind, or ``models`` does not have one pair per datapoint.
+    """
+    spec = load_context(session, job).spec
+    if spec.kind not in JUDGED_KINDS:
+        raise ValueError(f"the simulated judge answers compare and classification jobs, not {spec.kind} jobs")
+    if spec.kind == "classify" and (profile.length_bias or profile.self_preference):
+        raise ValueError("length_bias and self_preference apply to compare jobs; give 0 for classification")
+    datapoints = dataset_store.list_datapoints(session=session, dataset_id=spec.dataset_id)
+    if models is not None and len(models) != len(datapoints):
+        raise ValueError(f"models must give one (model A, model B) pair per datapoint: {len(datapoints)}")
+    tasks = {t.datapoint_id: t for t in session.scalars(select(JobTask).where(JobTask.job_id == job.id))}
+    judged = [(i, dp, tasks[dp.id]) for i, dp in enumerate(datapoints) if dp.id in tasks]
+    material = load_material(session, [t for _, _, t in judged], dataset_ids={job.id: spec.dataset_id})
+    oracles = oracles_for(session=session, keys={(job.owner_id, t.content_key, t.kind) for _, _, t in judged})
+    truths: list[tuple[TaskView, dict[str, Any]]] = []
+    for _, _, task in judged:
+        view = task_view(material, spec, task)
+        latent = latent_truth(
+            seed=crowd_seed,
+            kind=task.kind,
+            key=task.content_key,
+            identities=view.identities,
+            options=view.options,
+            words=view.words,
+        )
+        oracle = oracles.get((job.owner_id, task.content_key, task.kind))
+        truths.append((view, with_oracle(latent, oracle, task.kind)))
+    if spec.kind == "classify":
+        verdicts = classify_verdicts(
+            seed=seed,
+            items=[
+                ClassifyItem(
+                    key=view.key, options=view.options, categories=tuple(truth.get("categories") or ())
+                )
+                for view, truth in truths
+            ],
+            profile=profile,
+        )
+    else:
+        verdicts = judge_verdicts(
+            seed=seed,
+            items=[
+                _compare_item(view, truth, models[i] if models else None)
+                for (i, _, _), (view, truth) in zip(judged, truths, strict=True)
+            ],
+            profile=profile,
+        )
+    by_item: dict[int, list[Verdict]] = {}
+    for verdict in verdicts:
+        by_item.setdefault(verdict.item, []).append(verdict)
+    return [
+        JudgedDatapoint(position=i, datapoint_id=dp.id, verdicts=tuple(by_item[k]))
+        for k, (i, dp, _) in enumerate(judged)
+    ]
+
+
+def _compare_item(view: TaskView, truth: dict[str, Any], models: tuple[str, str] | None) -> JudgeItem:
+    """A compare datapoint as the judge sees it; a preference oracle (``pA``) names its likelier side."""
+    if "pA" in truth:
+        p_a = float(truth["pA"])
+        winner, clarity = (0 if p_a >= 0.5 else 1), abs(2.0 * p_a - 1.0)
+    else:
+        winner, clarity = int(truth["winner"]), float(truth.get("clarity", 1.0))
+    length_a, length_b = (_text_length(i) for i in (*view.identities, "", "")[:2])
+    return JudgeItem(
+        key=view.key,
+        winner=winner,
+        clarity=clarity,
+        length_a=length_a,
+        length_b=length_b,
+        model_a=models[0] if models else None,
+        model_b=models[1] if models else None,
+    )

@@ -7,22 +7,27 @@ The crowd is one for the whole server, so its controls belong to the server's op
 An oracle registers the known truth of some content so the crowd answers against it, e.g. to plan a study
 ("how many responses do I need to detect a 60/40 preference?"): ``POST /local/oracle`` with
 ``{"kind": "compare", "datapointId": "dp_..", "truth": {"pA": 0.6}}``.
+
+``POST /local/job/{id}/judge`` asks the simulated judge (``crowd.judge``) for its verdicts on one of the
+caller's jobs, drawn from the latent truth the crowd answers that job against; another customer's job is 404.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from rapidata_nb.api.models import WireModel
+from rapidata_nb.server.crowd.judge import JudgeProfile, judge_job
 from rapidata_nb.server.crowd.runner import CrowdRunner, run_rounds
 from rapidata_nb.server.crowd.truth import register_oracle
 from rapidata_nb.server.deps import CurrentUser, Principal, SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
+from rapidata_nb.server.loaders import JobDep
 from rapidata_nb.server.store.auth import DEFAULT_CUSTOMER_ID
 from rapidata_nb.server.store.models import Datapoint
 
@@ -45,6 +50,24 @@ class OracleInput(WireModel):
     datapoint_id: str | None = None
     content_key: str | None = None
     assets: list[str] | None = None
+
+
+_Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class JudgeInput(WireModel):
+    """Body of ``POST /local/job/{id}/judge``: how the simulated judge behaves (``crowd.judge``)."""
+
+    accuracy: _Share = 0.8
+    position_bias: _Share = 0.0
+    length_bias: _Share = 0.0
+    self_preference: _Share = 0.0
+    model: str | None = Field(None, max_length=200)
+    models: list[tuple[str, str]] | None = Field(None, max_length=100_000)
+    """The models behind A and B of each datapoint, in result order (for self-preference)."""
+    order: Literal["random", "ab", "both"] = "random"
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
+    """The judge's seed; by default the crowd's."""
 
 
 def _operator(user: CurrentUser) -> Principal:
@@ -122,6 +145,48 @@ def step_crowd(
     session.commit()  # the token check's transaction ends here: on SQLite it holds the write lock
     done = run_rounds(request.app.state.session_factory, seed=settings.crowd_seed, units=steps)
     return {"steps": done}
+
+
+@router.post("/job/{job_id}/judge")
+def judge(body: JudgeInput, job: JobDep, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """The simulated judge's verdicts on every datapoint of the caller's compare or classification job, in
+    result order: ``shownFirst`` (compare), ``verdict`` (``A``/``B``, or an option), ``probabilityA``
+    (compare) and the ``mechanism`` that decided it; two per datapoint with ``order="both"``."""
+    try:
+        profile = JudgeProfile(
+            accuracy=body.accuracy,
+            position_bias=body.position_bias,
+            length_bias=body.length_bias,
+            self_preference=body.self_preference,
+            model=body.model,
+            order=body.order,
+        )
+        judged = judge_job(
+            session,
+            job=job,
+            crowd_seed=settings.crowd_seed,
+            seed=settings.crowd_seed if body.seed is None else body.seed,
+            profile=profile,
+            models=body.models,
+        )
+    except ValueError as exc:
+        raise BadRequestError(str(exc)) from exc
+    compare = all(v.shown_first for d in judged for v in d.verdicts)
+    return {
+        "jobId": job.id,
+        "verdicts": [
+            {
+                "position": d.position,
+                "datapointId": d.datapoint_id,
+                "shownFirst": v.shown_first or None,
+                "verdict": v.choice,
+                "probabilityA": v.probability_a if compare else None,
+                "mechanism": v.mechanism,
+            }
+            for d in judged
+            for v in d.verdicts
+        ],
+    }
 
 
 @router.post("/oracle")
