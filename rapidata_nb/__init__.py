@@ -13,5 +13,5 @@ __all__ = sorted([*_client_names, "CompressionConfig", "logger", "managed_print"
 # --- end public surface ---
 
 # The Jupyter layer registers itself on import: the df.rapidata accessor and the inline renderers that
-# the client looks up through rapidata_nb.client._display (widget classes themselves load lazily).
+# the client looks up through rapidata_nb.client._display.
 from rapidata_nb import frames, widgets  # noqa: E402,F401

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import Datapoint
-from rapidata_nb.client.audience import MAX_CONTEXT, check_instruction
+from rapidata_nb.client._limits import MAX_CONTEXT, check_instruction
 from rapidata_nb.client.definition import RapidataJobDefinition
 from rapidata_nb.client.exceptions import FailedUpload, FailedUploadException
 from rapidata_nb.client.settings import RapidataSetting, check_settings, split_feature_flags
@@ -207,9 +207,7 @@ def _check_contexts(contexts: list[str] | None, instruction: str) -> list[str] |
     long = [i for i, c in enumerate(contexts) if c and len(c) > MAX_CONTEXT]
     if not long:
         return list(contexts)
-    if rapidata_config.upload.autoShortenContext:
-        from rapidata_nb.client.context import ContextManager  # noqa: F401 - shortened by the caller with ctx
-
+    if rapidata_config.upload.autoShortenContext:  # shortened by the caller, which holds the context
         return list(contexts)
     logger.warning(
         "%d context(s) exceed %d characters (first: index %d, %d characters); the backend may reject them. "

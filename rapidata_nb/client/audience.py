@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from rapidata_nb.client import _display
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import is_url
+from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
+from rapidata_nb.client._limits import MAX_CONTEXT, MAX_MEDIA_CONTEXT, check_instruction
 from rapidata_nb.client.box import Box, boxes_coverage
+from rapidata_nb.client.context import ContextManager
 from rapidata_nb.client.filters import AndFilter, RapidataFilter, filter_from_wire
+from rapidata_nb.client.job import RapidataJob, find_jobs
 from rapidata_nb.client.settings import RapidataSetting, check_settings
 from rapidata_nb.config import logger, managed_print, rapidata_config
 
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from rapidata_nb.client.definition import RapidataJobDefinition
-    from rapidata_nb.client.job import RapidataJob
 
 __all__ = [
     "RapidataAudience",
@@ -28,54 +29,6 @@ __all__ = [
     "RapidataUnlistedAudience",
     "RecruitingMetrics",
 ]
-
-MAX_INSTRUCTION = 250
-MAX_CONTEXT = 400
-MAX_MEDIA_CONTEXT = 10
-UNLISTED_PREFIX = "ula_"
-
-
-@dataclass(frozen=True)
-class RecruitingMetrics:
-    """Where an audience's labelers are in the recruiting funnel (each labeler in exactly one bucket).
-
-    Attributes:
-        graduated: Qualified and eligible for jobs now.
-        distilling: Still answering qualification examples.
-        dropped: Removed from the pool.
-        inactive: Went quiet.
-    """
-
-    graduated: int
-    distilling: int
-    dropped: int
-    inactive: int
-
-    @classmethod
-    def _from_users_per_state(cls, users: dict[str, int]) -> RecruitingMetrics:
-        buckets = {"graduated": 0, "distilling": 0, "dropped": 0, "inactive": 0}
-        for state, count in users.items():
-            if state.startswith("Inactive"):
-                buckets["inactive"] += int(count)
-            elif state.startswith("Dropped"):
-                buckets["dropped"] += int(count)
-            elif state == "Graduated":
-                buckets["graduated"] += int(count)
-            elif state == "Distilling":
-                buckets["distilling"] += int(count)
-        return cls(**buckets)
-
-
-def check_instruction(instruction: str) -> str:
-    """Validate an instruction (non-empty, at most 250 characters)."""
-    if not isinstance(instruction, str) or not instruction.strip():
-        raise ValueError("instruction must be a non-empty string.")
-    if len(instruction) > MAX_INSTRUCTION:
-        raise ValueError(
-            f"instruction is {len(instruction)} characters long; the limit is {MAX_INSTRUCTION}. "
-            "Shorten it (labelers have a few seconds per task)."
-        )
-    return instruction
 
 
 def _media_context_list(media_context: str | list[str] | None) -> list[str] | None:
@@ -149,8 +102,6 @@ class RapidataAudienceBase:
         Raises:
             RuntimeError: If the definition has unsaved changes.
         """
-        from rapidata_nb.client.job import RapidataJob
-
         if job_definition.has_unsaved_changes:
             raise RuntimeError(
                 f"Job definition '{job_definition.id}' has unsaved changes; "
@@ -187,7 +138,7 @@ class RapidataAudienceBase:
         return job
 
     def _warn_if_nobody_graduated(self) -> None:
-        metrics = _user_metrics(self._ctx, self.id)
+        metrics = user_metrics(self._ctx, self.id)
         if metrics is not None and metrics.graduated == 0:
             hint = (
                 "labelers are qualifying now"
@@ -202,8 +153,6 @@ class RapidataAudienceBase:
 
     def find_jobs(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataJob]:
         """Jobs of this audience, newest first, whose name contains ``name``."""
-        from rapidata_nb.client.job import find_jobs
-
         return find_jobs(self._ctx, name=name, amount=amount, page=page, audience_id=self.id)
 
     def __str__(self) -> str:
@@ -219,16 +168,6 @@ class RapidataAudienceBase:
             f"<div><b>{escape(type(self).__name__)}</b> {escape(self.name)} "
             f"<code>{escape(self.id)}</code><br>filters: {filters}</div>"
         )
-
-
-def _user_metrics(ctx: ClientContext, audience_id: str) -> RecruitingMetrics | None:
-    try:
-        body = ctx.transport.request("GET", f"/audience/{audience_id}/user-metrics", max_retries=1) or {}
-    except Exception as exc:
-        logger.debug("user-metrics of %s unavailable: %s", audience_id, exc)
-        return None
-    users = body.get("usersPerState") or {}
-    return RecruitingMetrics._from_users_per_state(users) if users else None
 
 
 class RapidataAudience(RapidataAudienceBase):
@@ -264,7 +203,7 @@ class RapidataAudience(RapidataAudienceBase):
             "occupation": occupation,
             "name": name,
         }
-        return _open_labeler(self._ctx, self.id, self.name, "custom", profile)
+        return open_labeler(self._ctx, self.id, self.name, "custom", profile)
 
     # --- examples ---------------------------------------------------------------------------------------
 
@@ -272,8 +211,6 @@ class RapidataAudience(RapidataAudienceBase):
         if context is None or context == "":
             return None
         if len(context) > MAX_CONTEXT:
-            from rapidata_nb.client.context import ContextManager
-
             logger.warning(
                 "Example context is %d characters (limit %d); shortening it for the instruction.",
                 len(context),
@@ -585,7 +522,7 @@ class RapidataAudience(RapidataAudienceBase):
 
     def get_recruiting_metrics(self) -> RecruitingMetrics:
         """How many labelers are graduated, distilling, dropped and inactive."""
-        return _user_metrics(self._ctx, self.id) or RecruitingMetrics(0, 0, 0, 0)
+        return user_metrics(self._ctx, self.id) or RecruitingMetrics(0, 0, 0, 0)
 
     def filter(self, filters: list[RapidataFilter]) -> RapidataFilteredAudience:
         """A filtered view of this audience (several filters are ANDed); its labelers stay qualified."""
@@ -683,32 +620,7 @@ class RapidataUnlistedAudience(RapidataAudienceBase):
             "occupation": occupation,
             "name": name,
         }
-        return _open_labeler(self._ctx, self.id, self.name, "unlisted", profile)
-
-
-def _open_labeler(
-    ctx: ClientContext,
-    audience_id: str,
-    name: str,
-    kind: str,
-    profile: dict[str, Any],
-    job_id: str | None = None,
-) -> Any:
-    """Show the notebook labeling widget (registered as ``"labeler"`` by ``rapidata_nb.widgets``)."""
-    renderer = _display.get("labeler")
-    if renderer is None:
-        raise RuntimeError(
-            "label() needs the notebook widgets (rapidata_nb.widgets with anywidget installed); "
-            f"or open the labeling app in a browser: {ctx.link(f'label/{audience_id}')}"
-        )
-    return renderer(
-        url=ctx.transport.api_url,
-        audience_id=audience_id,
-        audience_name=name,
-        audience_kind=kind,
-        job_id=job_id,
-        profile={k: v for k, v in profile.items() if v is not None},
-    )
+        return open_labeler(self._ctx, self.id, self.name, "unlisted", profile)
 
 
 def _check_data_type(data_type: str) -> None:

@@ -39,11 +39,14 @@ from rapidata_nb.client._auth import (
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._transport import Transport
 from rapidata_nb.client.audience import RapidataAudienceManager
+from rapidata_nb.client.benchmark import RapidataBenchmarkManager
 from rapidata_nb.client.billing import RapidataBillingManager
 from rapidata_nb.client.context import ContextManager
 from rapidata_nb.client.exceptions import RapidataError
+from rapidata_nb.client.flow import RapidataFlowManager
 from rapidata_nb.client.job import RapidataJobManager
 from rapidata_nb.client.order import RapidataOrderManager
+from rapidata_nb.client.signal import RapidataSignalManager
 from rapidata_nb.client.simulation import SimulationManager
 from rapidata_nb.client.validation import ValidationSetManager
 from rapidata_nb.config import logger, rapidata_config
@@ -165,11 +168,12 @@ class RapidataClient:
         """Create and find validation sets (tasks with known answers that grade labelers)."""
         self.billing = RapidataBillingManager(self._ctx)
         """The current billing period and the outstanding balance."""
-        # Slots filled by the signals/flow/MRI managers when they land (DESIGN §1).
-        self.signals: Any = None
-        self.flow: Any = None
-        self.mri: Any = None
-        self._attach_program_managers()
+        self.signals = RapidataSignalManager(self._ctx)
+        """Run a job definition for an audience on a repeating schedule."""
+        self.flow = RapidataFlowManager(self._ctx)
+        """Flows: batches labeled within a time to live, under one configuration."""
+        self.mri = RapidataBenchmarkManager(self._ctx)
+        """Model Ranking Insights: benchmarks, leaderboards and participants."""
 
     # --- resolution --------------------------------------------------------------------------------
 
@@ -258,23 +262,6 @@ class RapidataClient:
             message=f"{self.endpoints.auth} rejected client id {auth.client_id!r} from {origin} "
             f"({exc.message}). Fix them, or leave them unset to sign in through the browser.",
         ) from None
-
-    def _attach_program_managers(self) -> None:
-        """Fill ``signals``/``flow``/``mri`` when their modules exist (they land separately)."""
-        import importlib
-
-        for attr, module, cls in (
-            ("signals", "signal", "RapidataSignalManager"),
-            ("flow", "flow", "RapidataFlowManager"),
-            ("mri", "benchmark", "RapidataBenchmarkManager"),
-        ):
-            try:
-                mod = importlib.import_module(f"rapidata_nb.client.{module}")
-            except ImportError:
-                continue
-            manager = getattr(mod, cls, None)
-            if manager is not None:
-                setattr(self, attr, manager(self._ctx))
 
     # --- public helpers ----------------------------------------------------------------------------
 

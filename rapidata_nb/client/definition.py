@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client._limits import check_instruction
 from rapidata_nb.client.exceptions import RapidataError, RevisionConflictError
 from rapidata_nb.client.settings import RapidataSetting, settings_from_flags, split_feature_flags
 from rapidata_nb.config import logger, managed_print
@@ -157,8 +158,6 @@ class RapidataJobDefinition:
 
     @instruction.setter
     def instruction(self, value: str) -> None:
-        from rapidata_nb.client.audience import check_instruction
-
         self._pending["instruction"] = check_instruction(value)
 
     @property

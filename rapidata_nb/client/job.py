@@ -20,7 +20,7 @@ from rapidata_nb.client._creation import (
     referee,
     responses_check,
 )
-from rapidata_nb.client.audience import UNLISTED_PREFIX, RecruitingMetrics, _user_metrics
+from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
 from rapidata_nb.client.definition import RapidataJobDefinition
 from rapidata_nb.client.exceptions import RapidataError
 from rapidata_nb.client.results import RapidataResults
@@ -153,7 +153,7 @@ class RapidataJob:
     def _recruiting(self) -> RecruitingMetrics | None:
         if self.audience_id.startswith(UNLISTED_PREFIX):
             return None
-        return _user_metrics(self._ctx, self.audience_id)
+        return user_metrics(self._ctx, self.audience_id)
 
     def get_progress(self) -> JobProgress:
         """How far the job is (does not block)."""
@@ -378,8 +378,6 @@ class RapidataJob:
         Returns:
             The displayed ``Labeler`` widget.
         """
-        from rapidata_nb.client.audience import _open_labeler
-
         unlisted = self.audience_id.startswith(UNLISTED_PREFIX)
         path = f"/audience/unlisted/{self.audience_id}" if unlisted else f"/audience/{self.audience_id}"
         body = self._ctx.transport.request("GET", path, max_retries=1) or {}
@@ -393,7 +391,7 @@ class RapidataJob:
         }
         kind = "unlisted" if unlisted else "custom"
         name_ = str(body.get("name") or self.audience_id)
-        return _open_labeler(self._ctx, self.audience_id, name_, kind, profile, job_id=self.id)
+        return open_labeler(self._ctx, self.audience_id, name_, kind, profile, job_id=self.id)
 
     def __str__(self) -> str:
         return f"RapidataJob(name='{self.name}', id='{self.id}')"

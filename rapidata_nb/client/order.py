@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._creation import ON_CREATED
+from rapidata_nb.client.audience import RapidataAudience
 from rapidata_nb.client.definition import RapidataJobDefinition
+from rapidata_nb.client.job import find_jobs
 from rapidata_nb.config import logger
 
 if TYPE_CHECKING:
@@ -45,8 +47,6 @@ class RapidataOrder:
     def job(self) -> RapidataJob | None:
         """The job running this order, or ``None`` before ``run()``."""
         if self._job is None:
-            from rapidata_nb.client.job import find_jobs
-
             # The order id is the definition id: find its job on the global audience (newest first).
             for job in find_jobs(self._ctx, name=self.name, amount=100, audience_id=GLOBAL_AUDIENCE):
                 if job.definition_id == self.id:
@@ -59,8 +59,6 @@ class RapidataOrder:
         if self.job is not None:
             logger.info("Order '%s' is already running.", self.id)
             return self
-        from rapidata_nb.client.audience import RapidataAudience
-
         audience = RapidataAudience(GLOBAL_AUDIENCE, "Global", [], self._ctx)
         self._job = audience.assign_job(self.job_definition)
         return self

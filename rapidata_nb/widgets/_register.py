@@ -18,9 +18,15 @@ What each registered function does, matching how the client calls it:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
+
+from rapidata_nb.client import _display as registry
+from rapidata_nb.widgets import labeler
+from rapidata_nb.widgets.job_progress import JobProgress
+from rapidata_nb.widgets.leaderboard import Leaderboard
+from rapidata_nb.widgets.results_gallery import ResultsGallery
+from rapidata_nb.widgets.task_preview import TaskPreview
 
 __all__ = [
     "preview_definition",
@@ -31,8 +37,6 @@ __all__ = [
     "show_progress",
     "show_standings",
 ]
-
-logger = logging.getLogger("rapidata_nb.widgets")
 
 
 def _display(widget: Any) -> Any:
@@ -48,8 +52,6 @@ def show_progress(jobs: Any, *, refresh_rate: float = 1.0) -> Any:
     Polling starts only after the widget is displayed, so the displayed text fallback never depends on
     how far the jobs got in between.
     """
-    from rapidata_nb.widgets.job_progress import JobProgress
-
     widget = _display(JobProgress(jobs, refresh_rate=refresh_rate, start=False))
     widget.start()
     return widget
@@ -62,8 +64,6 @@ def show_job(job: Any) -> Any:
 
 def results_gallery(results: Any) -> Any:
     """A :class:`ResultsGallery` over a results document (not displayed)."""
-    from rapidata_nb.widgets.results_gallery import ResultsGallery
-
     return ResultsGallery(results)
 
 
@@ -75,8 +75,6 @@ def preview_definition(definition: Any) -> Any:
     ``task_type``, ``instruction``, ``datapoints``, ``answer_options``, ``a_b_names``, ``sentences``,
     ``contexts``, ``media_contexts``, ``data_type`` and ``settings`` (or the same keys of a dict).
     """
-    from rapidata_nb.widgets.task_preview import TaskPreview
-
     data = definition._preview_data() if hasattr(definition, "_preview_data") else None
     if not isinstance(data, Mapping):
 
@@ -113,25 +111,16 @@ def show_preview(definition: Any) -> Any:
 
 def show_standings(source: Any) -> Any:
     """Display a :class:`Leaderboard` of an MRI leaderboard (with intervals) or of a benchmark's standings."""
-    from rapidata_nb.widgets.leaderboard import Leaderboard
-
     return _display(Leaderboard(source.standings_frame()))
 
 
 def show_labeler(**session: Any) -> Any:
-    """Display the notebook labeling widget (loaded on first use) and return it."""
-    from rapidata_nb.widgets.labeler import show_labeler as show
-
-    return show(**session)
+    """Display the notebook labeling widget and return it."""
+    return labeler.show_labeler(**session)
 
 
 def register_renderers() -> None:
-    """Register the widget renderers with the client's registry (no-op if the client is absent)."""
-    try:
-        from rapidata_nb.client import _display as registry
-    except ImportError:  # the widgets work without the client
-        logger.debug("rapidata_nb.client._display not available; widget renderers not registered")
-        return
+    """Register the widget renderers with the client's registry."""
     registry.register("job_progress", show_progress)
     registry.register("job", show_job)
     registry.register("job_definition", show_preview)
