@@ -1,14 +1,16 @@
 """``client.simulation``: steer the simulated crowd of a rapidata_nb server (embedded or `serve`).
 
-Without ground truth the crowd answers against a latent truth derived from each datapoint's content
-(DESIGN §7). To plan a study you can tell it the truth instead — "A is preferred 60 % of the time", "this
-image shows a cat", "the artifact is here" — and see how many responses recover it. Truths are keyed by
-content (a URL, a text, or a local file's bytes), so they apply to every datapoint and qualification example
-showing that content. These controls exist only on our own server; the Rapidata cloud has no simulated crowd.
+The crowd cannot look at pictures or read answers. It follows what it is told, in this order: an oracle
+for the content (``set_preference``, ``set_categories``, ...: keyed by content — a URL, a text or a local
+file's bytes — so it applies to every job and qualification example of yours showing that content); the
+truths given with a job (:meth:`SimulationManager.set_truths`, or ``truth=`` in the accessor); the truth of
+one of your qualification examples or validation tasks on the same content; and only then a latent truth
+derived from each datapoint's content (DESIGN §7). Labelers follow a known truth as far as their skill goes.
+These controls exist only on our own server; the Rapidata cloud has no simulated crowd.
 
-A simulated judge (an "LLM as a judge") answers from the same latent truth: :meth:`SimulationManager.judge`
-gives its verdicts on a job's datapoints, with a configurable accuracy and biases, to validate a judge
-against the crowd before a real one is wired in.
+A simulated judge (an "LLM as a judge") answers from the same truths: :meth:`SimulationManager.judge` gives
+its verdicts on a job's datapoints, with a configurable accuracy and biases, to validate a judge against the
+crowd before a real one is wired in.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rapidata_nb.client.exceptions import RapidataError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SimulationManager", "content_key"]
+__all__ = ["SimulationManager", "content_key", "given_truth"]
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -46,6 +48,67 @@ def content_key(items: str | Sequence[str]) -> str:
     """The content key the server gives a datapoint showing ``items`` (one asset, or a compared pair)."""
     assets = [items] if isinstance(items, str) else list(items)
     return hashlib.sha256(json.dumps([_identity(a) for a in assets]).encode()).hexdigest()
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _boxes(value: Any) -> list[dict[str, float]]:
+    boxes = [value] if isinstance(value, (Box, dict)) else list(value)
+    regions = []
+    for box in boxes:
+        box = box if isinstance(box, Box) else Box(**box)
+        regions.append({"xMin": box.x_min, "yMin": box.y_min, "xMax": box.x_max, "yMax": box.y_max})
+    return regions
+
+
+def _winner(value: Any) -> int:
+    if isinstance(value, str) and value.strip().upper() in ("A", "B"):
+        return "AB".index(value.strip().upper())
+    if value in (0, 1) and not isinstance(value, bool):
+        return int(value)
+    raise ValueError(f"a compare truth is 'A' or 'B' (or 0/1: the side that wins), got {value!r}")
+
+
+def given_truth(task_type: str, value: Any, *, options: Sequence[str] | None = None) -> dict[str, Any] | None:
+    """The crowd's truth for one datapoint from a plain value (``None`` or NaN: not known).
+
+    By task type: Compare ``"A"``/``"B"``; Classification an option or a list of options; Locate and Draw a
+    :class:`Box` (or ``{"x_min": ..}`` dict) or a list of them; Select Words a word index or a list of them
+    (``[]``: no mistake); Free Text the text; Ranking the item's score (the higher-scored item wins).
+
+    Raises:
+        ValueError: The value does not fit the task type (or is not one of ``options``).
+    """
+    if _is_missing(value):
+        return None
+    if task_type == "Compare":
+        return {"winner": _winner(value)}
+    if task_type == "Classification":
+        labels = [value] if isinstance(value, str) else list(value)
+        unknown = [label for label in labels if options is not None and label not in options]
+        if not labels or unknown:
+            raise ValueError(
+                f"a classification truth names options of the job {list(options or [])}, got {value!r}"
+            )
+        return {"categories": labels}
+    if task_type in ("Locate", "Draw"):
+        return {"boxes": _boxes(value)}
+    if task_type == "Select Words":
+        indices = [value] if isinstance(value, int) else list(value)
+        if not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in indices):
+            raise ValueError(f"a select-words truth is a word index or a list of them, got {value!r}")
+        return {"wordIndices": sorted(int(i) for i in indices)}
+    if task_type == "Free Text":
+        if not isinstance(value, str):
+            raise ValueError(f"a free-text truth is the text, got {value!r}")
+        return {"text": value}
+    if task_type == "Ranking":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"a ranking truth is the item's score (higher wins), got {value!r}")
+        return {"score": float(value)}
+    raise ValueError(f"no known truths for task type {task_type!r}")
 
 
 class SimulationManager:
@@ -98,6 +161,32 @@ class SimulationManager:
     def set_answer(self, datapoint: str, text: str) -> str:
         """What labelers write for a free-text datapoint."""
         return self._truth("free_text", datapoint, {"text": text})
+
+    def set_truths(self, job_definition: Any, truths: Sequence[Any]) -> int:
+        """Tell the crowd the truth of each datapoint of a job definition, in order (``None``: not known).
+
+        The values are those of :func:`given_truth` for the definition's task type. Set them before the
+        definition's job starts: answers given before are not taken back.
+
+        Args:
+            job_definition: A ``RapidataJobDefinition`` (its latest revision's datapoints).
+            truths: One value per datapoint.
+
+        Returns:
+            How many truths were given (not ``None``).
+
+        Raises:
+            ValueError: A value does not fit the task type (the message gives its position).
+        """
+        options = job_definition.answer_options if job_definition.task_type == "Classification" else None
+        wire = []
+        for i, value in enumerate(truths):
+            try:
+                wire.append(given_truth(job_definition.task_type, value, options=options))
+            except ValueError as exc:
+                raise ValueError(f"truths[{i}]: {exc}") from exc
+        reply = self._call("PUT", f"/job-definition/{job_definition.id}/truths", json={"truths": wire})
+        return int(reply["truths"])
 
     def status(self) -> dict[str, Any]:
         """Whether the crowd runs, is paused, its pace (seconds per response) and seed."""

@@ -16,6 +16,11 @@ Common keyword arguments:
     settings: ``RapidataSetting`` objects.
     data_type: ``"media"`` or ``"text"``; by default detected from the values (URLs and existing paths are
         media).
+    truth: A column with what is true of each row, for the simulated crowd of a rapidata_nb server (it
+        cannot look at the data): compare ``"A"``/``"B"`` (or an ``a_b_names`` name), classify an option
+        (or a list), locate/draw a ``Box`` (or a list), select words the wrong words' indices, free text the
+        answer, rank and arena a score (higher wins). Missing values: not known. People labeling in the
+        browser never see it. See ``client.simulation.set_truths``.
     client: A ``RapidataClient``; by default one shared client (embedded backend unless configured otherwise).
 """
 
@@ -86,7 +91,13 @@ def submit(job_plan: JobPlan, *, audience: Any = None, client: Any = None) -> Jo
     """
     client = client if client is not None else default_client()
     target = _audience(client, audience)
+    if job_plan.truths is not None and not hasattr(client, "simulation"):
+        raise ValueError(
+            "truth= tells a rapidata_nb server's simulated crowd the truth; this client has none"
+        )
     definition = getattr(client.job, job_plan.definition_method)(name=job_plan.name, **job_plan.arguments)
+    if job_plan.truths is not None:
+        client.simulation.set_truths(definition, job_plan.truths)
     raw = target.assign_job(definition)
     if job_plan.groups is not None:
         return RankJob(raw, index=job_plan.index, groups=job_plan.groups, definition=definition)
@@ -112,6 +123,7 @@ def compare(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Compare column ``a`` with column ``b`` row by row ("which one ...?").
@@ -149,6 +161,7 @@ def compare(
             settings=settings,
             data_type=data_type,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -171,6 +184,7 @@ def classify(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Classify each row's ``column`` into one of ``options``.
@@ -202,6 +216,7 @@ def classify(
             settings=settings,
             data_type=data_type,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -220,6 +235,7 @@ def locate(
     responses_per_datapoint: int = 10,
     settings: Sequence[Any] | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Ask labelers to click on what ``instruction`` names in each row's image (``column``)."""
@@ -234,6 +250,7 @@ def locate(
             responses_per_datapoint=responses_per_datapoint,
             settings=settings,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -252,6 +269,7 @@ def draw(
     responses_per_datapoint: int = 10,
     settings: Sequence[Any] | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Ask labelers to draw over what ``instruction`` names in each row's image (``column``)."""
@@ -266,6 +284,7 @@ def draw(
             responses_per_datapoint=responses_per_datapoint,
             settings=settings,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -285,6 +304,7 @@ def free_text(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Ask labelers for a short written answer about each row's item (``column``)."""
@@ -300,6 +320,7 @@ def free_text(
             settings=settings,
             data_type=data_type,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -317,6 +338,7 @@ def select_words(
     responses_per_datapoint: int = 10,
     settings: Sequence[Any] | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Ask labelers which words of each row's ``sentence`` do not match its image (``column``).
@@ -335,6 +357,7 @@ def select_words(
             responses_per_datapoint=responses_per_datapoint,
             settings=settings,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -356,6 +379,7 @@ def rank(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> Job:
     """Rank the items of ``column`` within each group of ``by`` (one ranking per group).
@@ -386,6 +410,7 @@ def rank(
             settings=settings,
             data_type=data_type,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,
@@ -407,6 +432,7 @@ def arena(
     confidence_threshold: float | None = None,
     quorum_threshold: int | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
     client: Any = None,
 ) -> ArenaJob:
     """Every pair of models per prompt as one compare job, ready for a leaderboard.
@@ -438,6 +464,7 @@ def arena(
             confidence_threshold=confidence_threshold,
             quorum_threshold=quorum_threshold,
             failure_tolerance=failure_tolerance,
+            truth=truth,
         ),
         audience=audience,
         client=client,

@@ -7,8 +7,9 @@ indexed by it) and, for rankings and arenas, how datapoints map back to rows. :f
 
 Each rule is checked once, where it can be named best. Here: what only the frame knows (a missing column,
 missing values and duplicate index labels by row, a row comparing an item with itself, rankings and arenas
-by group). The client checks the arguments themselves (the instruction, thresholds, settings) when the plan
-is submitted, and the server checks everything again, because it trusts no client.
+by group, a ``truth=`` value that does not fit the task, by row). The client checks the arguments
+themselves (the instruction, thresholds, settings) when the plan is submitted, and the server checks
+everything again, because it trusts no client.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from rapidata_nb.client.simulation import given_truth
 from rapidata_nb.frames.tidy import INDEX_KEY, encode_index_label
 
 __all__ = ["DataType", "JobKind", "JobPlan", "detect_data_type", "plan"]
@@ -40,6 +42,8 @@ class JobPlan:
         index: The index of the rows that became datapoints (an arena's: its pairs').
         groups: ``rank`` only: the index labels of each ranking group, in datapoint order.
         pairs: ``arena`` only: one row per compared pair (``prompt, model_a, model_b, media_a, media_b``).
+        truths: What the simulated crowd is told, one value per datapoint in order (``truth=``; ``None``
+            where not known), for ``client.simulation.set_truths``.
     """
 
     kind: JobKind
@@ -48,6 +52,7 @@ class JobPlan:
     index: pd.Index
     groups: list[list[Hashable]] | None = None
     pairs: pd.DataFrame | None = None
+    truths: list[Any] | None = None
 
     @property
     def definition_method(self) -> str:
@@ -59,6 +64,18 @@ class JobPlan:
         """The task type labelers see (an arena is a compare, a rank a ranking)."""
         return {"arena": "compare", "rank": "ranking"}.get(self.kind, self.kind)
 
+
+_TASK_TYPE = {
+    "compare": "Compare",
+    "arena": "Compare",
+    "classify": "Classification",
+    "locate": "Locate",
+    "draw": "Draw",
+    "select_words": "Select Words",
+    "free_text": "Free Text",
+    "rank": "Ranking",
+}
+"""The SDK's task type of each job method (the vocabulary of ``given_truth``)."""
 
 _DEFINITION_KIND = {
     "compare": "compare",
@@ -143,12 +160,47 @@ def _metadata(df: pd.DataFrame) -> list[dict[str, str]]:
     return [{INDEX_KEY: encode_index_label(label)} for label in df.index]
 
 
-def _job(kind: JobKind, df: pd.DataFrame, name: str | None, **arguments: Any) -> JobPlan:
+def _truths(
+    df: pd.DataFrame,
+    column: str | None,
+    what: JobKind,
+    *,
+    options: Sequence[str] | None = None,
+    names: Sequence[str] | None = None,
+    task_type: str | None = None,
+) -> list[Any] | None:
+    """The ``truth=`` column's values, each checked against the task (missing values: not known).
+
+    ``names`` are the compare sides' names (``a_b_names``), which a truth may use instead of A and B;
+    ``task_type`` overrides the job method's (an arena's truths are the models' scores).
+    """
+    if column is None:
+        return None
+    if not isinstance(column, str) or column not in df.columns:
+        raise ValueError(
+            f"{what}: truth={column!r} is not a column of the frame; columns are {list(df.columns)}"
+        )
+    values = []
+    for label, value in df[column].items():
+        if names is not None and value in names:
+            value = "AB"[list(names).index(value)]
+        try:
+            given_truth(task_type or _TASK_TYPE[what], value, options=options)
+        except ValueError as exc:
+            raise ValueError(f"{what}: truth column {column!r}, row {label!r}: {exc}") from None
+        values.append(value)
+    return values
+
+
+def _job(
+    kind: JobKind, df: pd.DataFrame, name: str | None, *, truths: list[Any] | None = None, **arguments: Any
+) -> JobPlan:
     return JobPlan(
         kind=kind,
         name=name or f"{kind} of {len(df)} rows",
         arguments={k: v for k, v in arguments.items() if v is not None},
         index=df.index.copy(),
+        truths=truths,
     )
 
 
@@ -192,6 +244,7 @@ def plan_compare(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.compare`."""
     what = "compare"
@@ -209,6 +262,7 @@ def plan_compare(
         what,
         df,
         name,
+        truths=_truths(df, truth, what, names=a_b_names),
         instruction=instruction,
         datapoints=[[x, y] for x, y in zip(left.tolist(), right.tolist(), strict=True)],
         data_type=data_type or detect_data_type(left.tolist() + right.tolist(), what),
@@ -242,6 +296,7 @@ def plan_classify(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.classify`."""
     what = "classify"
@@ -253,6 +308,7 @@ def plan_classify(
         what,
         df,
         name,
+        truths=_truths(df, truth, what, options=list(options)),
         instruction=instruction,
         answer_options=list(options),
         datapoints=values,
@@ -283,6 +339,7 @@ def _plan_per_row(
     responses_per_datapoint: int,
     settings: Sequence[Any] | None,
     failure_tolerance: float | None,
+    truth: str | None,
     data_type: DataType | None = None,
 ) -> JobPlan:
     _start(df, what)
@@ -291,6 +348,7 @@ def _plan_per_row(
         what,
         df,
         name,
+        truths=_truths(df, truth, what),
         instruction=instruction,
         datapoints=values,
         data_type=(data_type or detect_data_type(values, what)) if what == "free_text" else None,
@@ -317,6 +375,7 @@ def plan_locate(
     responses_per_datapoint: int = 10,
     settings: Sequence[Any] | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.locate`."""
     return _plan_per_row(
@@ -330,6 +389,7 @@ def plan_locate(
         responses_per_datapoint=responses_per_datapoint,
         settings=settings,
         failure_tolerance=failure_tolerance,
+        truth=truth,
     )
 
 
@@ -344,6 +404,7 @@ def plan_draw(
     responses_per_datapoint: int = 10,
     settings: Sequence[Any] | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.draw`."""
     return _plan_per_row(
@@ -357,6 +418,7 @@ def plan_draw(
         responses_per_datapoint=responses_per_datapoint,
         settings=settings,
         failure_tolerance=failure_tolerance,
+        truth=truth,
     )
 
 
@@ -372,6 +434,7 @@ def plan_free_text(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.free_text`."""
     return _plan_per_row(
@@ -386,6 +449,7 @@ def plan_free_text(
         settings=settings,
         failure_tolerance=failure_tolerance,
         data_type=data_type,
+        truth=truth,
     )
 
 
@@ -399,6 +463,7 @@ def plan_select_words(
     responses_per_datapoint: int = 10,
     settings: Sequence[Any] | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.select_words`."""
     what = "select_words"
@@ -407,6 +472,7 @@ def plan_select_words(
         what,
         df,
         name,
+        truths=_truths(df, truth, what),
         instruction=instruction,
         datapoints=_column(df, column, what, "column").tolist(),
         sentences=_column(df, sentence, what, "sentence").astype(str).tolist(),
@@ -431,6 +497,7 @@ def plan_rank(
     settings: Sequence[Any] | None = None,
     data_type: DataType | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.rank`."""
     what = "rank"
@@ -455,10 +522,13 @@ def plan_rank(
                 raise ValueError(f"{what}: context column {context!r} differs within group {key!r}")
             contexts.append(texts[0])
     largest = max(len(d) for d in datapoints)
+    scores = _truths(df, truth, what)
+    by_row = dict(zip(df.index, scores, strict=True)) if scores is not None else None
     ranking = _job(
         what,
         df,
         name,
+        truths=[by_row[label] for group in members for label in group] if by_row is not None else None,
         instruction=instruction,
         datapoints=datapoints,
         comparison_budget_per_ranking=comparison_budget_per_ranking or largest * (largest - 1) // 2,
@@ -501,6 +571,22 @@ def _arena_pairs(df: pd.DataFrame, models: pd.Series, outputs: pd.Series, prompt
     return pairs
 
 
+def _arena_truths(
+    df: pd.DataFrame, pairs: pd.DataFrame, truth: str | None, models: pd.Series, prompts: pd.Series
+) -> list[str | None] | None:
+    """Each pair's winner by the models' scores in the ``truth=`` column (``None``: a tie or not known)."""
+    scores = _truths(df, truth, "arena", task_type="Ranking")
+    if scores is None:
+        return None
+    score = dict(zip(zip(prompts, models, strict=True), scores, strict=True))
+    winners: list[str | None] = []
+    for prompt, a, b in zip(pairs["prompt"], pairs["model_a"], pairs["model_b"], strict=True):
+        sa, sb = score[(prompt, a)], score[(prompt, b)]
+        known = given_truth("Ranking", sa) is not None and given_truth("Ranking", sb) is not None
+        winners.append(("A" if sa > sb else "B") if known and sa != sb else None)
+    return winners
+
+
 def plan_arena(
     df: pd.DataFrame,
     *,
@@ -515,6 +601,7 @@ def plan_arena(
     confidence_threshold: float | None = None,
     quorum_threshold: int | None = None,
     failure_tolerance: float | None = None,
+    truth: str | None = None,
 ) -> JobPlan:
     """The plan of :func:`rapidata_nb.frames.arena`: a compare of every model pair per prompt."""
     what = "arena"
@@ -530,7 +617,7 @@ def plan_arena(
         )
     pairs = _arena_pairs(df, models, outputs, prompts)
     compare = plan_compare(
-        pairs,
+        pairs.assign(truth=_arena_truths(df, pairs, truth, models, prompts)),
         "media_a",
         "media_b",
         instruction=instruction,
@@ -542,6 +629,7 @@ def plan_arena(
         confidence_threshold=confidence_threshold,
         quorum_threshold=quorum_threshold,
         failure_tolerance=failure_tolerance,
+        truth="truth" if truth is not None else None,
     )
     return replace(compare, kind=what, pairs=pairs)
 

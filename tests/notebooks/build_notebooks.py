@@ -133,17 +133,20 @@ def quickstart() -> nbformat.NotebookNode:
         ),
         new_markdown_cell(
             "## Classify\n\n`df.rapidata.classify` names the column with the items and lists the options.\n\n"
-            "The simulated crowd does not look at pixels: each datapoint gets a stable latent answer derived from "
-            "its content, and labelers agree with it according to their skill. So the labels below are "
-            "reproducible but not about cats and dogs; with real labelers (or the web labeling app) they would be."
+            "The simulated crowd does not look at pixels. On its own it gives each datapoint a stable latent "
+            "answer derived from its content, which has nothing to do with cats and dogs. Here we know what each "
+            "picture shows, so `truth=` names the column that says it: the crowd then answers it as far as each "
+            "labeler's skill goes. People labeling in the browser never see that column."
         ),
         new_code_cell(
-            'animals = pd.DataFrame({"image": [picture("flux", s) for s in COLORS]}, index=list(COLORS))\n'
+            'animals = pd.DataFrame({"image": [picture("flux", s) for s in COLORS], "animal": list(COLORS)},\n'
+            "                       index=list(COLORS))\n"
             "labels = animals.rapidata.classify(\n"
             '    "image",\n'
             '    options=["cat", "dog", "fox", "fish"],\n'
             '    instruction="Which animal is this?",\n'
-            "    responses_per_datapoint=5,\n"
+            "    responses_per_datapoint=9,\n"
+            '    truth="animal",  # what the simulated crowd knows; real labelers look at the picture\n'
             "    client=client,\n"
             ").wait(timeout=300)\n"
             'labels.results()[["winner", "votes_cat", "votes_dog", "votes_fox", "votes_fish", "n_responses"]]'

@@ -38,8 +38,9 @@ rapidata_nb.rapidata_config.logging.level = "ERROR"  # e.g. "no graduated labele
 client = RapidataClient()  # no credentials: the embedded backend with its simulated crowd"""
 
 CROWD_NOTE = (
-    "The answers come from the simulated crowd: it does not look at the images, but gives every datapoint a stable "
-    "latent truth derived from its content, and each labeler answers according to their skill. Runs are therefore "
+    "The answers come from the simulated crowd: it does not look at the images. It follows what it was told (an "
+    "oracle, a `truth=` column, or a qualification example on the same content), otherwise a stable latent truth "
+    "derived from each datapoint's content, and each labeler answers according to their skill. Runs are therefore "
     "reproducible; with real labelers (the cloud, or your team in the local labeling app) the same code gives real "
     "judgements."
 )

@@ -23,6 +23,12 @@ def translate(source: str) -> str:
     return IMPORT.sub(lambda m: f"{m.group(1)}{m.group(2)} rapidata_nb{m.group(3)}", source)
 
 
+def _winner(result: dict[str, Any]) -> str | None:
+    """The crowd's majority on one datapoint: its winner, or its most chosen option."""
+    votes = result.get("aggregatedResults") or {}
+    return result.get("winner") or (max(votes, key=votes.get) if votes else None)
+
+
 def summarise(namespace: dict[str, Any]) -> dict[str, Any]:
     """Describe the example's results (and a few other objects) in plain JSON."""
     summary: dict[str, Any] = {}
@@ -37,6 +43,8 @@ def summarise(namespace: dict[str, Any]) -> dict[str, Any]:
             summary["n_rows"] = len(frame)
         except Exception as exc:  # the summary must never hide the example's own outcome
             summary["to_pandas_error"] = repr(exc)
+        if summary["type"] in ("Classification", "Compare"):
+            summary["winners"] = [_winner(r) for r in results.get("results") or []]
         if summary["type"] == "Ranking" and results.get("results"):
             first = results["results"][0]
             summary["ranking"] = {"scores": first.get("scores"), "assetUrls": first.get("assetUrls")}

@@ -83,6 +83,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
 }
 
 
+# file prefix -> {datapoint position: the truth of the qualification example on the same content}: the
+# simulated crowd's majority must follow what the examples taught it (positions without an example: free)
+EXAMPLE_TRUTHS: dict[str, dict[int, str]] = {
+    "24": {0: "5: Perfectly", 2: "1: Not at all"},  # tshirt-4o, teamleader-aurora (same context)
+    "26": {0: "flux_sign_diffusion.jpg", 1: "flux_flower.jpg", 3: "flux_duck.jpg", 4: "flux_book.jpg"},
+}
+
+
 def assert_ranking_follows_latent_order(ranking: dict[str, Any]) -> None:
     """Seed 34's ranking against the simulated crowd's latent quality of each asset (DESIGN §7).
 
@@ -155,6 +163,8 @@ def test_seed_example(path: Path | None, seed_env: tuple[dict[str, str], Path]) 
     assert outcome["error"] == expected.pop("error"), context
     if prefix == "34":
         assert_ranking_follows_latent_order(outcome["ranking"])
+    for position, truth in EXAMPLE_TRUTHS.get(prefix, {}).items():
+        assert outcome["winners"][position] == truth, f"datapoint {position}; {context}"
     for key, value in expected.items():
         if key == "columns":
             missing = [c for c in value if c not in outcome.get("columns", [])]

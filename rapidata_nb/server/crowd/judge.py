@@ -41,7 +41,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.crowd.truth import latent_truth, oracles_for, with_oracle
+from rapidata_nb.server.crowd.truth import known_truths, latent_truth, subject_of, with_known
 from rapidata_nb.server.dispatch.context import load_context, load_material, task_view
 from rapidata_nb.server.labeling.content import stable_hash
 from rapidata_nb.server.labeling.views import TaskView
@@ -297,10 +297,14 @@ def judge_job(
     tasks = {t.datapoint_id: t for t in session.scalars(select(JobTask).where(JobTask.job_id == job.id))}
     judged = [(i, dp, tasks[dp.id]) for i, dp in enumerate(datapoints) if dp.id in tasks]
     material = load_material(session, [t for _, _, t in judged], dataset_ids={job.id: spec.dataset_id})
-    oracles = oracles_for(session=session, keys={(job.owner_id, t.content_key, t.kind) for _, _, t in judged})
+    views = [task_view(material, spec, task) for _, _, task in judged]
+    subjects = [
+        subject_of(material, spec, task, owner_id=job.owner_id, view=view)
+        for (_, _, task), view in zip(judged, views, strict=True)
+    ]
+    known = known_truths(session=session, subjects=subjects)
     truths: list[tuple[TaskView, dict[str, Any]]] = []
-    for _, _, task in judged:
-        view = task_view(material, spec, task)
+    for (_, _, task), view, told in zip(judged, views, known, strict=True):
         latent = latent_truth(
             seed=crowd_seed,
             kind=task.kind,
@@ -309,8 +313,7 @@ def judge_job(
             options=view.options,
             words=view.words,
         )
-        oracle = oracles.get((job.owner_id, task.content_key, task.kind))
-        truths.append((view, with_oracle(latent, oracle, task.kind)))
+        truths.append((view, with_known(latent, told, task.kind)))
     if spec.kind == "classify":
         verdicts = classify_verdicts(
             seed=seed,

@@ -35,7 +35,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from rapidata_nb.server import dispatch
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.recruiting import recruit_step
-from rapidata_nb.server.crowd.truth import latent_truth, oracles_for, with_oracle
+from rapidata_nb.server.crowd.truth import Subject, known_truths, latent_truth, subject_of, with_known
 from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_material, task_view
 from rapidata_nb.server.dispatch.lifecycle import maybe_complete, votes_decide
 from rapidata_nb.server.errors import ConflictError
@@ -76,10 +76,12 @@ _SHOWN_KEPT = 50_000
 
 @dataclass(frozen=True)
 class _Shown:
-    """What a task shows the crowd, and its latent truth: both fixed once the task exists."""
+    """What a task shows the crowd, its latent truth, and what known truths are looked up by: all fixed once
+    the task exists."""
 
     view: TaskView
     latent: dict[str, Any]
+    subject: Subject
 
 
 class _Caches:
@@ -137,7 +139,8 @@ class _Caches:
             dataset_ids = {job_id: ctx.spec.dataset_id for job_id, ctx in contexts.items()}
             material = load_material(session, missing, dataset_ids=dataset_ids)
             for task in missing:
-                view = task_view(material, contexts[task.job_id].spec, task)
+                ctx = contexts[task.job_id]
+                view = task_view(material, ctx.spec, task)
                 latent = latent_truth(
                     seed=seed,
                     kind=task.kind,
@@ -146,7 +149,8 @@ class _Caches:
                     options=view.options,
                     words=view.words,
                 )
-                self.shown[task.id] = _Shown(view=view, latent=latent)
+                subject = subject_of(material, ctx.spec, task, owner_id=ctx.job.owner_id, view=view)
+                self.shown[task.id] = _Shown(view=view, latent=latent, subject=subject)
             while len(self.shown) > max(_SHOWN_KEPT, len(tasks)):
                 self.shown.popitem(last=False)
         return [self.shown[t.id] for t in tasks]
@@ -294,16 +298,11 @@ def _answers(
     """Each pick's canonical answer and the order its labeler was shown the task in."""
     shown = caches.shown_of(session, [p.task for p in picks], contexts, seed)
     traits = caches.traits_of(session, {p.labeler_id for p in picks})
-    owner = {p.task.job_id: contexts[p.task.job_id].job.owner_id for p in picks}
-    oracles = oracles_for(
-        session=session, keys={(owner[p.task.job_id], p.task.content_key, p.task.kind) for p in picks}
-    )
+    known = known_truths(session=session, subjects=[seen.subject for seen in shown])
     given = []
-    for pick, seen in zip(picks, shown, strict=True):
+    for pick, seen, told in zip(picks, shown, known, strict=True):
         task, spec, view = pick.task, contexts[pick.task.job_id].spec, seen.view
-        truth = with_oracle(
-            seen.latent, oracles.get((owner[task.job_id], task.content_key, task.kind)), task.kind
-        )
+        truth = with_known(seen.latent, told, task.kind)
         order = order_shown(view, seed=seed, labeler_id=pick.labeler_id)
         raw = answer(seed=seed, labeler=traits[pick.labeler_id], view=view, truth=truth, shown=order)
         canonical = dispatch.validate_answer(

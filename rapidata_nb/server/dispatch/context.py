@@ -34,9 +34,11 @@ __all__ = [
     "Material",
     "as_utc",
     "asset_inputs",
+    "context_text",
     "load_context",
     "load_material",
     "media_context",
+    "revision_spec",
     "segment",
     "served_task",
     "task_view",
@@ -132,6 +134,11 @@ def _read_spec(session: Session, job: Job) -> JobSpec:
         raise NotFoundError(
             f"job {job.id}: revision {job.revision_number} of definition {job.definition_id} is missing"
         )
+    return revision_spec(revision)
+
+
+def revision_spec(revision: DefinitionRevision) -> JobSpec:
+    """What a definition revision says about serving and judging its tasks."""
     workflow = revision.workflow or {}
     flags = {str(f["key"]): str(f["value"]) for f in (revision.rapid_feature_flags or [])}
     flags.update({str(f["key"]): str(f["value"]) for f in (workflow.get("featureFlags") or [])})
@@ -322,7 +329,8 @@ def task_view(material: Material, spec: JobSpec, task: JobTask) -> TaskView:
     )
 
 
-def _context_text(material: Material, spec: JobSpec, task: JobTask) -> str | None:
+def context_text(material: Material, spec: JobSpec, task: JobTask) -> str | None:
+    """The text shown with a task (a ranking group's context for a matchup)."""
     if task.kind == "ranking" and task.group is not None:
         grp = material.groups.get((spec.dataset_id, str(task.group)))
         return next((s.get("text") for s in (grp.segments if grp else []) if s.get("key") == "context"), None)
@@ -363,7 +371,7 @@ def served_task(
         kind=task.kind,
         is_example=False,
         instruction=spec.instruction,
-        context=_context_text(material, spec, task),
+        context=context_text(material, spec, task),
         assets=assets,
         options=options,
         words=[*words, NO_MISTAKES] if task.kind == "select_words" else [],

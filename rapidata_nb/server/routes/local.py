@@ -24,11 +24,12 @@ from pydantic import Field
 from rapidata_nb.api.models import WireModel
 from rapidata_nb.server.crowd.judge import JudgeProfile, judge_job
 from rapidata_nb.server.crowd.runner import CrowdRunner, run_rounds
-from rapidata_nb.server.crowd.truth import register_oracle
+from rapidata_nb.server.crowd.truth import check_truth, give_job_truths, register_oracle
 from rapidata_nb.server.deps import CurrentUser, Principal, SessionDep, SettingsDep
 from rapidata_nb.server.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
-from rapidata_nb.server.loaders import JobDep
+from rapidata_nb.server.loaders import DefinitionDep, JobDep
 from rapidata_nb.server.store.auth import DEFAULT_CUSTOMER_ID
+from rapidata_nb.server.store.definitions import get_revision
 from rapidata_nb.server.store.models import Datapoint
 
 router = APIRouter(prefix="/local", tags=["local"])
@@ -50,6 +51,13 @@ class OracleInput(WireModel):
     datapoint_id: str | None = None
     content_key: str | None = None
     assets: list[str] | None = None
+
+
+class JobTruthsInput(WireModel):
+    """Body of ``PUT /local/job-definition/{id}/truths``: one truth per datapoint in order (``null``: not
+    known), in the canonical shape of ``crowd.truth`` (a ranking item's: ``{"score": s}``)."""
+
+    truths: list[dict[str, Any] | None] = Field(max_length=1_000_000)
 
 
 _Share = Annotated[float, Field(ge=0, le=1)]
@@ -211,34 +219,14 @@ def add_oracle(body: OracleInput, session: SessionDep, user: CurrentUser) -> dic
             for a in body.assets or []
         ]
         key = hashlib.sha256(json.dumps(identities).encode()).hexdigest()
-    _check_truth(body.kind, body.truth)
+    check_truth(body.kind, body.truth)
     register_oracle(session=session, owner_id=user.customer_id, kind=body.kind, key=key, truth=body.truth)
     return {"contentKey": key, "kind": body.kind}
 
 
-def _check_truth(kind: str, truth: dict[str, Any]) -> None:
-    if kind in ("compare", "ranking"):
-        if "pA" in truth:
-            if not isinstance(truth["pA"], (int, float)) or not 0.0 <= float(truth["pA"]) <= 1.0:
-                raise BadRequestError("truth.pA must be a probability in 0..1")
-        elif truth.get("winner") not in (0, 1):
-            raise BadRequestError("truth needs winner (0 or 1) or pA (probability that side A is preferred)")
-    elif kind == "classify":
-        if not isinstance(truth.get("categories"), list) or not truth["categories"]:
-            raise BadRequestError("truth.categories must be a non-empty list of option labels")
-    elif kind in ("locate", "draw"):
-        boxes = truth.get("boxes")
-        if not isinstance(boxes, list) or not boxes:
-            raise BadRequestError("truth.boxes must be a non-empty list of {xMin, yMin, xMax, yMax} in 0..1")
-        for i, b in enumerate(boxes):
-            try:
-                ok = 0 <= b["xMin"] < b["xMax"] <= 1 and 0 <= b["yMin"] < b["yMax"] <= 1
-            except (KeyError, TypeError):
-                ok = False
-            if not ok:
-                raise BadRequestError(f"truth.boxes[{i}] must have 0 <= min < max <= 1")
-    elif kind == "select_words":
-        if not isinstance(truth.get("wordIndices"), list):
-            raise BadRequestError("truth.wordIndices must be a list of word indices ([] = no mistakes)")
-    elif not isinstance(truth.get("text"), str):
-        raise BadRequestError("truth.text must be a string")
+@router.put("/job-definition/{definition_id}/truths")
+def set_job_truths(definition: DefinitionDep, body: JobTruthsInput, session: SessionDep) -> dict[str, int]:
+    """Give the truths of a definition's datapoints (its latest revision's); the crowd answers its jobs
+    against them unless an oracle says otherwise."""
+    revision = get_revision(session=session, definition=definition)
+    return {"truths": give_job_truths(session=session, revision=revision, truths=body.truths)}
