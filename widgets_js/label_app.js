@@ -34,8 +34,12 @@ import { renderTask } from "./task_renderers.js";
  */
 
 /**
- * @typedef {{audienceId: string, audienceName: string, state: string, userScore: number,
- *   answered: number, correct: number, examples: number}} Membership
+ * Qualification feedback (the audience's choice): `immediate` tells right or wrong after every example;
+ * `after_decision` only whether the person qualified, once decided; `none` nothing (fields left null).
+ * @typedef {"immediate"|"after_decision"|"none"} Feedback
+ * @typedef {{audienceId: string, audienceName: string, feedback: Feedback, state: string|null,
+ *   userScore: number|null, answered: number, correct: number|null, examples: number}} Membership
+ * @typedef {{feedback: Feedback, correct: boolean|null, state: string|null, explanation: string|null}} Grade
  * @typedef {{sessionId: string, labelerId: string, audience: {id: string, name: string, kind: string}|null,
  *   answeredInSession: number, answered: number, globalScore: number, leaseSeconds: number,
  *   memberships: Membership[], profile: Record<string, string|null>}} Status
@@ -249,14 +253,15 @@ export function mountLabelApp(el, config) {
       chips.push(h("span", { class: "rnb-la-chip rnb-la-progress", text: `${status.answeredInSession} answered` }));
       if (member) {
         const label =
-          member.state === "Distilling"
+          member.state === null || member.state === "Distilling"
             ? `Qualifying · ${member.answered} of ${member.examples} examples`
             : member.state === "Graduated"
               ? "Qualified"
               : "Not qualified";
-        chips.push(h("span", { class: `rnb-la-chip rnb-la-state rnb-la-${member.state.toLowerCase()}`, text: label }));
+        const tone = (member.state ?? "distilling").toLowerCase();
+        chips.push(h("span", { class: `rnb-la-chip rnb-la-state rnb-la-${tone}`, text: label }));
       }
-      const score = member ? member.userScore : status.globalScore;
+      const score = member?.userScore ?? status.globalScore;
       chips.push(h("span", { class: "rnb-la-chip rnb-la-score", title: "Your score", text: `Score ${score.toFixed(2)}` }));
     }
     top.replaceChildren(
@@ -468,17 +473,29 @@ export function mountLabelApp(el, config) {
     const result = await call("POST", `/session/${current.sessionId}/answers`, { taskId: item.taskId, answer });
     showBanner(null);
     emit({ type: "answered", detail: { taskId: item.taskId, answer, result } });
-    if (item.isExample) return feedback(result);
+    if (item.isExample && (result.correct !== null || decided(result))) return feedback(result);
+    if (item.isExample) refreshStatus();
     await next();
   }
 
-  /** @param {{correct: boolean, state: string, explanation: string|null}} result */
+  /** @param {Grade} result */
+  const decided = (result) => result.state === "Graduated" || result.state === "Dropped";
+
+  /**
+   * The verdict on one example (`immediate` feedback), or only the decision once there is one.
+   * @param {Grade} result
+   */
   function feedback(result) {
     cleanupTask();
     cleanupTask = () => {};
     const go = h("button", { type: "button", class: "rnb-action rnb-primary rnb-la-continue", text: "Continue ⏎", onclick: () => next().catch(fail) });
-    const card = h("div", { class: `rnb-card rnb-la-feedback ${result.correct ? "rnb-la-right" : "rnb-la-wrong"}`, tabindex: "-1" }, [
-      h("h2", { text: result.correct ? "Correct" : "Not quite" }),
+    const verdict =
+      result.correct === null
+        ? h("h2", { text: "Qualification done" })
+        : h("h2", { text: result.correct ? "Correct" : "Not quite" });
+    const tone = result.correct === null ? "rnb-la-decided" : result.correct ? "rnb-la-right" : "rnb-la-wrong";
+    const card = h("div", { class: `rnb-card rnb-la-feedback ${tone}`, tabindex: "-1" }, [
+      verdict,
       result.explanation ? h("p", { class: "rnb-la-explanation", text: result.explanation }) : null,
       result.state === "Graduated" ? h("p", { class: "rnb-la-note", text: "You qualified for this audience. Real tasks come next." }) : null,
       result.state === "Dropped" ? h("p", { class: "rnb-la-note", text: "You did not reach the accuracy this audience needs." }) : null,

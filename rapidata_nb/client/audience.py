@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from rapidata_nb.api.models.audience import QualificationFeedback
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import is_url
 from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
@@ -667,6 +668,8 @@ class RapidataAudienceManager:
         target_accuracy: float | None = None,
         min_tasks: int | None = None,
         max_tasks: int | None = None,
+        *,
+        qualification_feedback: QualificationFeedback | None = None,
     ) -> RapidataAudience:
         """Create a custom audience.
 
@@ -676,10 +679,20 @@ class RapidataAudienceManager:
             target_accuracy: Accuracy on the examples needed to graduate (0..1; 0.75 if any knob is set).
             min_tasks: Examples answered before graduating (default 10 when any knob is set).
             max_tasks: Examples after which a labeler who has not reached the target is dropped.
+            qualification_feedback: What candidates learn of their answers to the examples: ``"immediate"``
+                (right or wrong and the example's explanation, after each one), ``"after_decision"`` (only
+                whether they qualified; the server's default) or ``"none"``. Not in the official SDK.
         """
         if not isinstance(name, str) or not name.strip():
             raise ValueError("name must be a non-empty string.")
+        modes = get_args(QualificationFeedback)
+        if qualification_feedback is not None and qualification_feedback not in modes:
+            raise ValueError(
+                f"qualification_feedback must be one of {list(modes)}, got {qualification_feedback!r}."
+            )
         body: dict[str, Any] = {"name": name, "filters": _audience_filters_wire(filters)}
+        if qualification_feedback is not None:
+            body["qualificationFeedback"] = qualification_feedback
         if target_accuracy is not None or min_tasks is not None or max_tasks is not None:
             accuracy = 0.75 if target_accuracy is None else target_accuracy
             minimum = 10 if min_tasks is None else min_tasks

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="failed sign-ins allowed per account per 10 minutes (default 10)",
     )
+    parser.add_argument(
+        "--labelers-per-address-per-hour",
+        type=int,
+        default=None,
+        help="new labelers allowed per client address per hour (default 100; raise it behind one NAT)",
+    )
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
     parser.add_argument(
@@ -109,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db_lock_timeout": args.db_lock_timeout,
         "sign_in_failures_per_address": args.sign_in_failures_per_address,
         "sign_in_failures_per_account": args.sign_in_failures_per_account,
+        "labelers_per_address_per_hour": args.labelers_per_address_per_hour,
     }
     if args.data_dir is not None:
         options["data_dir"] = args.data_dir

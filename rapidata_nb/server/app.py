@@ -46,7 +46,7 @@ from rapidata_nb.server.routes import (
     unlisted,
     validation,
 )
-from rapidata_nb.server.security import CredentialGuard, SecurityMiddleware
+from rapidata_nb.server.security import CreationLimit, CredentialGuard, SecurityMiddleware
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 from rapidata_nb.server.store.assets import import_disk_files
@@ -190,6 +190,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.credential_guard = CredentialGuard(
         per_address=settings.sign_in_failures_per_address, per_account=settings.sign_in_failures_per_account
     )
+    app.state.new_labelers = CreationLimit(per_hour=settings.labelers_per_address_per_hour)
     install_error_handlers(app)
     app.add_middleware(TraceIdMiddleware)
     app.add_middleware(SecurityMiddleware)  # rate and size limits, outermost (issue 9)

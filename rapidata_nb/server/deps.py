@@ -26,13 +26,14 @@ from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.errors import UnauthorizedError
-from rapidata_nb.server.security import CredentialGuard
+from rapidata_nb.server.security import CreationLimit, CredentialGuard
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 
 __all__ = [
     "CredentialGuardDep",
     "CurrentUser",
+    "NewLabelerLimitDep",
     "OptionalUser",
     "REQUEST_SLOTS",
     "Principal",
@@ -129,6 +130,15 @@ def get_credential_guard(request: Request) -> CredentialGuard:
 
 
 CredentialGuardDep = Annotated[CredentialGuard, Depends(get_credential_guard)]
+
+
+def get_new_labeler_limit(request: Request) -> CreationLimit:
+    """The app's budget of new labelers per client address (``security.CreationLimit``)."""
+    limit: CreationLimit = request.app.state.new_labelers
+    return limit
+
+
+NewLabelerLimitDep = Annotated[CreationLimit, Depends(get_new_labeler_limit)]
 
 
 def client_address(request: Request) -> str:

@@ -7,6 +7,10 @@ One pure ASGI middleware, :class:`SecurityMiddleware`, in front of the app:
   every other ``/labeler/session/{id}/...`` call per labeling session. Over the limit: 429 with our error body
   and ``Retry-After``. Buckets live in memory, so with N replicas the effective limit is N times higher; put
   a shared limit in the reverse proxy if that matters (``docs/team-server.md``).
+- **New labelers** (:class:`CreationLimit`, used by ``POST /labeler/session`` when it makes a labeler):
+  ``ServerSettings.labelers_per_address_per_hour`` per client address, taken before the labeler is made
+  (so concurrent requests cannot all pass) and given back when the request is refused. Resuming a labeler
+  is not counted. Each new labeler is a fresh look at an audience's qualification examples.
 - **Failed credential checks** (:class:`CredentialGuard`, used by the routes that check a secret or a
   password, which know the account): an attempt is *reserved* from the caller address's and the account's
   failure budgets before the check runs and given back when it succeeds, so guesses sent concurrently are
@@ -32,7 +36,8 @@ import threading
 import time
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
@@ -43,6 +48,7 @@ from rapidata_nb.server.errors import BadRequestError, TooManyRequestsError
 
 __all__ = [
     "BRIDGE_LIMIT",
+    "CreationLimit",
     "CredentialGuard",
     "MAX_BODY_BYTES",
     "MAX_UPLOAD_BYTES",
@@ -213,6 +219,39 @@ class CredentialGuard:
                 self._running = +self._running  # drop the keys back at zero
                 if not failed:
                     self._buckets.give_back(claims)
+
+
+class CreationLimit:
+    """How many identities (labelers) one client address may create per hour: a token bucket of ``per_hour``
+    refilled evenly over the hour.
+
+    :meth:`creating` takes the token before the identity is made and gives it back if making it fails (a
+    refused request changes nothing), so concurrent requests are counted before any of them is served.
+    """
+
+    def __init__(self, *, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limit = RateLimit(burst=per_hour, per_second=per_hour / 3600.0)
+        self._buckets = TokenBuckets(clock=clock)
+
+    @contextmanager
+    def creating(self, address: str) -> Iterator[None]:
+        """Run the block as one creation from ``address``.
+
+        Raises:
+            TooManyRequestsError: The address's hourly budget is spent; the block did not run.
+        """
+        wait = self._buckets.take(address, self._limit)
+        if wait:
+            raise TooManyRequestsError(
+                "too many new labelers from this address; resume your labeler (labelerId and resumeToken) "
+                "or retry after the time in Retry-After",
+                retry_after=max(1, math.ceil(wait)),
+            )
+        try:
+            yield
+        except BaseException:
+            self._buckets.give_back([(address, self._limit)])
+            raise
 
 
 def check_upload(filename: str, content_type: str | None, head: bytes) -> None:

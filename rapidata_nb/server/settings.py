@@ -52,6 +52,8 @@ class ServerSettings(BaseModel):
             client address; the budget refills over ten minutes, and a spent one answers 429.
         sign_in_failures_per_account: The same per account (a client id or an email), so guesses spread
             over many addresses are slow too.
+        labelers_per_address_per_hour: New labelers (first labeling sessions) allowed per client address
+            per hour; more answer 429. Raise it for many people behind one NAT or reverse proxy.
     """
 
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -68,6 +70,7 @@ class ServerSettings(BaseModel):
     db_lock_timeout: float = Field(10.0, gt=0, le=600)
     sign_in_failures_per_address: int = Field(20, ge=1, le=100_000)
     sign_in_failures_per_account: int = Field(10, ge=1, le=100_000)
+    labelers_per_address_per_hour: int = Field(100, ge=1, le=1_000_000)
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -1,7 +1,8 @@
 """The web labeling app in Chromium (issue 8): a person joins a custom audience through its invite link,
 passes its qualification examples and labels compare, classify, locate and draw jobs with the simulated crowd
 off; the job results hold exactly those answers with that person's profile. A person who fails the examples
-is dropped and gets no job tasks."""
+is dropped and gets no job tasks. With qualification feedback other than ``immediate`` (issue 15, finding
+7) the app shows no verdict on any example: only the decision (``after_decision``) or nothing (``none``)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
 ) -> None:
     p = {k: str(v) for k, v in pictures.items()}
-    audience = client.audience.create_audience(name="Colour experts")
+    audience = client.audience.create_audience(name="Colour experts", qualification_feedback="immediate")
     for pair in ([p["red"], p["blue"]], [p["green"], p["orange"]]):
         audience.add_compare_example(
             instruction="Which disc is warmer?",
@@ -210,36 +211,74 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     assert "Qualified" in page.inner_text(".rnb-la-state")
 
 
-@pytest.mark.slow
-def test_a_person_who_fails_the_examples_is_dropped_and_gets_no_job_tasks(
-    client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
-) -> None:
+def failed_audience(client: RapidataClient, pictures: dict[str, Path], name: str, **extra: Any) -> Any:
+    """A custom audience of two compare examples (the warm disc wins) with one job waiting for it."""
     p = {k: str(v) for k, v in pictures.items()}
-    audience = client.audience.create_audience(name="Strict colour experts")
+    audience = client.audience.create_audience(name=name, **extra)
     for pair in ([p["red"], p["blue"]], [p["green"], p["orange"]]):
-        audience.add_compare_example(instruction="Which disc is warmer?", truth=pair[0], datapoint=pair)
+        audience.add_compare_example(
+            instruction="Which disc is warmer?", truth=pair[0], datapoint=pair, explanation="The warm one."
+        )
     job = audience.assign_job(
         client.job.create_compare_job_definition(
-            name="warmth 2",
+            name=f"{name} job",
             instruction="Which disc is warmer?",
             datapoints=[[p["purple"], p["teal"]]],
             responses_per_datapoint=1,
         )
     )
+    return audience, job
+
+
+def answer_wrong_without_a_verdict(page: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """Tap the wrong side of an example; the app goes straight on (a verdict card would wait for Continue,
+    and the next item would never be fetched)."""
+    wait_task(page, item)
+    following = answer_and_next(page, lambda: page.click(f'.rnb-side[data-key="{key_of_index(item, 1)}"]'))
+    assert page.locator(".rnb-la-feedback, .rnb-la-explanation").count() == 0
+    return following
+
+
+@pytest.mark.slow
+def test_a_person_who_fails_the_examples_learns_only_the_decision_and_gets_no_job_tasks(
+    client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
+) -> None:
+    audience, job = failed_audience(client, pictures, "Strict colour experts")  # after_decision: the default
     page = context_factory(PHONE, mobile=True)
     join(page, f"{quiet.url}/label/{audience.id}", {**PROFILE, "country": "FR", "language": "fr"})
     assert page.inner_text(".rnb-la-device") == "Device: Phone"
-    item = start_and_get_item(page)
-    while item.get("isExample"):
-        wait_task(page, item)
-        page.click(f'.rnb-side[data-key="{key_of_index(item, 1)}"]')  # the wrong side, tapped
-        page.wait_for_selector(".rnb-la-feedback")
-        assert page.inner_text(".rnb-la-feedback h2") == "Not quite"
-        item = answer_and_next(page, lambda: page.click(".rnb-la-continue"))
-    assert item == {}
+    first = start_and_get_item(page)
+    second = answer_wrong_without_a_verdict(page, first)
+    assert second["isExample"] is True and second["taskId"] != first["taskId"]
+    wait_task(page, second)
+    page.click(f'.rnb-side[data-key="{key_of_index(second, 1)}"]')
+    page.wait_for_selector(".rnb-la-feedback")  # the rule decided: that much is told, no verdict
+    assert page.inner_text(".rnb-la-feedback h2") == "Qualification done"
+    assert page.locator(".rnb-la-right, .rnb-la-wrong, .rnb-la-explanation").count() == 0
+    assert "did not reach" in page.inner_text(".rnb-la-note")
+    assert answer_and_next(page, lambda: page.click(".rnb-la-continue")) == {}
     page.wait_for_selector(".rnb-la-idle")
     assert "did not qualify" in page.inner_text(".rnb-la-idle h2")
     assert "Not qualified" in page.inner_text(".rnb-la-state")
     shot(page, "label_app_dropped_phone")
     assert api_get(quiet, f"/job/{job.id}/download-results")["results"][0]["detailedResults"] == []
     assert api_get(quiet, f"/job/{job.id}")["state"] == "Running"
+
+
+@pytest.mark.slow
+def test_with_no_feedback_a_person_learns_nothing_of_their_examples(
+    client: RapidataClient, quiet: Any, pictures: dict[str, Path], context_factory: Any
+) -> None:
+    audience, _ = failed_audience(client, pictures, "Silent colour experts", qualification_feedback="none")
+    page = context_factory(DESKTOP)
+    join(page, f"{quiet.url}/label/{audience.id}")
+    item = start_and_get_item(page)
+    for _ in range(2):
+        assert item["isExample"] is True
+        item = answer_wrong_without_a_verdict(page, item)
+    assert item == {}
+    page.wait_for_selector(".rnb-la-idle")
+    assert page.inner_text(".rnb-la-idle h2") == "No tasks right now"
+    page.wait_for_function("() => document.querySelector('.rnb-la-state')?.textContent.includes('2 of 2')")
+    assert page.inner_text(".rnb-la-state") == "Qualifying · 2 of 2 examples"
+    assert api_get(quiet, f"/audience/{audience.id}")["dropped"] == 1  # the owner knows

@@ -41,6 +41,7 @@ __all__ = [
     "LocateExampleTruth",
     "NotFilter",
     "OrFilter",
+    "QualificationFeedback",
     "RecruitOutput",
     "TaskAccuracy",
     "TranscriptionExamplePayload",
@@ -51,6 +52,10 @@ __all__ = [
 ]
 
 AudienceStatus = Literal["Created", "Pending", "Recruiting", "Ready"]
+QualificationFeedback = Literal["immediate", "after_decision", "none"]
+"""What a candidate of a custom audience learns about their qualification answers: a verdict (and the
+example's explanation) after each example, ``immediate``; only pass or fail once the audience decides,
+``after_decision`` (the default); or nothing, ``none``."""
 
 
 # --- filters ------------------------------------------------------------------------------------------------
@@ -150,6 +155,7 @@ class AudienceOutput(WireModel):
     is_distilling: bool = False
     distilling_campaign_id: str = ""
     graduation_rule: TaskAccuracy = Field(default_factory=TaskAccuracy)
+    qualification_feedback: QualificationFeedback = "after_decision"
     distilling_retrieval_mode: str = "Shuffled"
     boost_level: str = "None"
     graduated: int | None = None
@@ -163,6 +169,8 @@ class CreateAudienceInput(WireModel):
     description: str | None = None
     filters: list[AudienceFilter] | None = None
     graduation_rule: TaskAccuracy | None = None
+    qualification_feedback: QualificationFeedback | None = None
+    """``None``: the server's default (``after_decision``)."""
 
 
 class CreateUnlistedAudienceInput(WireModel):
@@ -184,6 +192,7 @@ class UpdateAudienceInput(WireModel):
     description: str | None = None
     filters: list[AudienceFilter] | None = None
     graduation_rule: TaskAccuracy | None = None
+    qualification_feedback: QualificationFeedback | None = None
 
 
 class FilterAudienceInput(WireModel):

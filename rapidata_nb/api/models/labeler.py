@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from rapidata_nb.api.models._base import WireModel
+from rapidata_nb.api.models.audience import QualificationFeedback
 
 __all__ = [
     "AnswerAccepted",
@@ -133,14 +134,19 @@ class AnswerAccepted(WireModel):
 
 
 class ExampleGrade(WireModel):
-    """Answer of ``POST /labeler/session/{id}/answers`` for a qualification example: graded."""
+    """Answer of ``POST /labeler/session/{id}/answers`` for a qualification example: recorded, and told as
+    much as the audience's ``feedback`` allows (``null`` where it tells nothing)."""
 
     task_id: str
     is_example: bool = True
-    correct: bool
-    state: str
-    """The labeler's state in the audience after this answer (``Distilling``, ``Graduated``, ``Dropped``)."""
+    feedback: QualificationFeedback
+    correct: bool | None
+    """Whether this answer was right: ``immediate`` feedback only."""
+    state: str | None
+    """The labeler's state in the audience after this answer (``Distilling``, ``Graduated``, ``Dropped``);
+    ``null`` with feedback ``none``."""
     explanation: str | None
+    """The example's explanation, with ``immediate`` feedback only."""
 
 
 class SessionAudience(WireModel):
@@ -168,10 +174,14 @@ class Membership(WireModel):
 
     audience_id: str
     audience_name: str
-    state: str
-    user_score: float
+    feedback: QualificationFeedback
+    state: str | None
+    """``null`` where the audience's feedback is ``none``."""
+    user_score: float | None
+    """The score in this audience, from the qualification answers: ``immediate`` feedback only."""
     answered: int
-    correct: int
+    correct: int | None
+    """Examples answered right: ``immediate`` feedback only."""
     examples: int
 
 

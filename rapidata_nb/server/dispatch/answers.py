@@ -237,7 +237,7 @@ def submit_example(
     """Grade a (human) qualification answer and apply the audience's graduation rule.
 
     Returns:
-        ``{"correct": bool, "state": member state, "explanation": str | None}``.
+        The fields of ``ExampleGrade`` the audience's feedback mode discloses.
     """
     member = session.scalars(
         select(AudienceMember).where(
@@ -269,7 +269,9 @@ def submit_example(
         example=example,
         canonical_answer=canonical,
     )
-    return {"correct": ok, "state": member.state, "explanation": example.explanation}
+    return qualification.example_feedback(
+        audience=audience, member=member, correct=ok, explanation=example.explanation
+    )
 
 
 def answer_in_session(

@@ -15,6 +15,12 @@ so one example refines the global estimate instead of replacing it.
 
 The crowd serves a custom audience's jobs only once recruiting of the simulated candidates is done, so the
 graduated pool never depends on timing.
+
+What a person learns about their own qualification answers is the audience's ``qualification_feedback``
+(:func:`example_feedback`, :func:`disclosed_standing`): a verdict and the example's explanation after each
+example (``immediate``, as Rapidata teaches its crowd), only pass or fail once the rule decides
+(``after_decision``, the default) or nothing (``none``). Anyone can open a labeling link, so per-example
+verdicts would let throwaway labelers collect the examples' truths and a fresh one graduate at 100 %.
 """
 
 from __future__ import annotations
@@ -53,6 +59,9 @@ __all__ = [
     "join_by_invitation",
     "qualified",
     "decide",
+    "disclosed_standing",
+    "example_feedback",
+    "feedback_mode",
     "mark_jobs",
     "member_score",
     "record_example_answer",
@@ -294,6 +303,38 @@ def record_example_answer(
     )
     refresh_status(session=session, audience=audience)
     return ok
+
+
+def feedback_mode(audience: Audience) -> str:
+    """The audience's qualification feedback; audiences without examples (global, curated) hide nothing."""
+    return audience.qualification_feedback if audience.kind == "custom" else "immediate"
+
+
+def example_feedback(
+    *, audience: Audience, member: AudienceMember, correct: bool, explanation: str | None
+) -> dict[str, Any]:
+    """What a labeler is told after answering one of ``audience``'s examples (an ``ExampleGrade``)."""
+    mode = feedback_mode(audience)
+    if mode == "immediate":
+        return {"feedback": mode, "correct": correct, "state": member.state, "explanation": explanation}
+    return {"feedback": mode, "correct": None, "state": _visible_state(mode, member), "explanation": None}
+
+
+def disclosed_standing(audience: Audience, member: AudienceMember) -> dict[str, Any]:
+    """The member's standing as the labeler may see it: with feedback other than ``immediate`` neither the
+    score nor the count of right answers, which would reveal each example's verdict one answer at a time."""
+    mode = feedback_mode(audience)
+    immediate = mode == "immediate"
+    return {
+        "feedback": mode,
+        "state": _visible_state(mode, member),
+        "user_score": round(float(member.user_score), 4) if immediate else None,
+        "correct": member.correct if immediate else None,
+    }
+
+
+def _visible_state(mode: str, member: AudienceMember) -> str | None:
+    return None if mode == "none" else member.state
 
 
 INACTIVE_AFTER = timedelta(days=30)

@@ -173,11 +173,9 @@ def _memberships(session: Session, labeler_id: str) -> list[Membership]:
         Membership(
             audience_id=aud.id,
             audience_name=aud.name,
-            state=member.state,
-            user_score=round(float(member.user_score), 4),
             answered=member.answered,
-            correct=member.correct,
             examples=len(qualification.examples_of(session, aud.id)),
+            **qualification.disclosed_standing(aud, member),
         )
         for member, aud in rows
     ]

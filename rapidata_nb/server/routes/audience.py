@@ -84,6 +84,7 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
             "isPublic": audience.kind in PUBLIC_KINDS or audience.is_public,
             "isDistilling": base.status == "Recruiting",
             "graduationRule": {"_t": "TaskAccuracy", **rule},
+            "qualificationFeedback": qualification.feedback_mode(base),
             "graduated": metrics["Graduated"],
             "dropped": metrics["Dropped"],
         }
@@ -105,6 +106,7 @@ def create_audience(
         name=body.name.strip(),
         filters=filters,
         graduation_rule=_rule(body.graduation_rule),
+        qualification_feedback=body.qualification_feedback,
     )
     return CreateAudienceOutput(audience_id=audience.id)
 
@@ -144,11 +146,11 @@ def update_audience(
     user: CurrentUser,
     settings: SettingsDep,
 ) -> AudienceOutput:
-    """Rename an audience or replace its filters / graduation rule."""
+    """Rename an audience or replace its filters, graduation rule or qualification feedback."""
     audience_store.require_owner(audience, owner_id=user.customer_id, action="update")
     fields = body.model_fields_set
-    if "filters" in fields or "graduation_rule" in fields:
-        audience_store.require_custom(audience, action="update filters and graduation rule")
+    if fields & {"filters", "graduation_rule", "qualification_feedback"}:
+        audience_store.require_custom(audience, action="update filters, graduation rule and feedback")
     if body.name is not None and not body.name.strip():
         raise BadRequestError("name: give the audience a non-empty name")
     filters = [f.wire() for f in body.filters] if body.filters is not None else None
@@ -159,6 +161,7 @@ def update_audience(
         name=body.name.strip() if body.name is not None else None,
         filters=filters,
         graduation_rule=_rule(body.graduation_rule),
+        qualification_feedback=body.qualification_feedback,
     )
     if ("filters" in fields or "graduation_rule" in fields) and audience.recruiting_started_at is not None:
         qualification.reset_recruiting(session=session, audience=audience, seed=settings.crowd_seed)

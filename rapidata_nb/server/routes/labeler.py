@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 
 from rapidata_nb.api.models.labeler import (
     AnswerAccepted,
@@ -28,7 +28,7 @@ from rapidata_nb.api.models.labeler import (
     TaskFeed,
 )
 from rapidata_nb.server import dispatch
-from rapidata_nb.server.deps import SessionDep, SettingsDep
+from rapidata_nb.server.deps import NewLabelerLimitDep, SessionDep, SettingsDep, client_address
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling import sessions
 from rapidata_nb.server.store.labeling import LabelerSession
@@ -49,10 +49,18 @@ LabelerSessionDep = Annotated[LabelerSession, Depends(get_labeler_session)]
 
 @router.post("/session")
 def start_session(
-    body: LabelerSessionInput, session: SessionDep, settings: SettingsDep
+    body: LabelerSessionInput,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    new_labelers: NewLabelerLimitDep,
 ) -> LabelerSessionOutput:
-    """Start a labeling session (creating the human labeler, or resuming ``labelerId``)."""
-    return sessions.start_session(session=session, body=body, max_lease_seconds=settings.session_seconds)
+    """Start a labeling session (creating the human labeler, or resuming ``labelerId``); new labelers per
+    client address are limited (429 with ``Retry-After``)."""
+    if body.labeler_id is not None:
+        return sessions.start_session(session=session, body=body, max_lease_seconds=settings.session_seconds)
+    with new_labelers.creating(client_address(request)):
+        return sessions.start_session(session=session, body=body, max_lease_seconds=settings.session_seconds)
 
 
 @router.get("/session/{session_id}")

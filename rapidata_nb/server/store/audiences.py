@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from rapidata_nb.server.errors import BadRequestError, ForbiddenError
 from rapidata_nb.server.store.labeling import (
+    DEFAULT_QUALIFICATION_FEEDBACK,
     Audience,
     AudienceExample,
     AudienceMember,
@@ -158,6 +159,7 @@ def create_custom(
     name: str,
     filters: list[dict[str, Any]],
     graduation_rule: dict[str, Any] | None,
+    qualification_feedback: str | None = None,
 ) -> Audience:
     """A custom audience, ``Created`` until it recruits (filters and rule already validated)."""
     audience = Audience(
@@ -167,6 +169,7 @@ def create_custom(
         kind="custom",
         filters=filters,
         graduation_rule=graduation_rule,
+        qualification_feedback=qualification_feedback or DEFAULT_QUALIFICATION_FEEDBACK,
         status="Created",
         is_public=False,
         created_at=utcnow(),
@@ -200,6 +203,7 @@ def update_audience(
     name: str | None = None,
     filters: list[dict[str, Any]] | None = None,
     graduation_rule: dict[str, Any] | None = None,
+    qualification_feedback: str | None = None,
 ) -> None:
     """Apply the validated changes; ``None`` keeps a field (the wire cannot clear a name, filters or rule)."""
     if name is not None:
@@ -208,6 +212,8 @@ def update_audience(
         audience.filters = filters
     if graduation_rule is not None:
         audience.graduation_rule = graduation_rule
+    if qualification_feedback is not None:
+        audience.qualification_feedback = qualification_feedback
 
 
 def delete_audience(*, audience: Audience) -> None:

@@ -34,6 +34,7 @@ from rapidata_nb.server.store.base import Base
 __all__ = [
     "AUDIENCE_KINDS",
     "AUDIENCE_STATUSES",
+    "DEFAULT_QUALIFICATION_FEEDBACK",
     "MEMBER_STATES",
     "Audience",
     "AudienceExample",
@@ -52,6 +53,9 @@ __all__ = [
 AUDIENCE_KINDS = ("global", "curated", "custom", "filtered", "unlisted")
 AUDIENCE_STATUSES = ("Created", "Recruiting", "Ready")
 MEMBER_STATES = ("Distilling", "Graduated", "Dropped")
+DEFAULT_QUALIFICATION_FEEDBACK = "after_decision"
+"""A custom audience's ``qualification_feedback`` unless its owner chose one: per-example verdicts would
+teach throwaway labelers the examples' truths (``docs/team-server.md``)."""
 
 
 def utcnow() -> datetime:
@@ -83,6 +87,10 @@ class Audience(Base):
     status: Mapped[str] = mapped_column(String(16), default="Created")
     """One of ``AUDIENCE_STATUSES``."""
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    qualification_feedback: Mapped[str] = mapped_column(
+        String(16), default=DEFAULT_QUALIFICATION_FEEDBACK, server_default=DEFAULT_QUALIFICATION_FEEDBACK
+    )
+    """What candidates learn of their example answers: ``api.models.QualificationFeedback``."""
     recruiting_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     recruiting_done: Mapped[bool] = mapped_column(Boolean, default=False)
     """True once every simulated candidate has taken the qualification (humans may still join)."""

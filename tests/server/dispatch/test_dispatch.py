@@ -142,6 +142,7 @@ def test_humans_qualify_before_labeling_a_custom_audience(qapi: httpx.Client) ->
             json={
                 "name": "Human qualification",
                 "graduationRule": {"_t": "TaskAccuracy", "targetAccuracy": 1.0, "minTasks": 1},
+                "qualificationFeedback": "immediate",
             },
         )
     )["audienceId"]
@@ -163,6 +164,7 @@ def test_humans_qualify_before_labeling_a_custom_audience(qapi: httpx.Client) ->
     assert result == {
         "taskId": example["taskId"],
         "isExample": True,
+        "feedback": "immediate",
         "correct": True,
         "state": "Graduated",
         "explanation": None,

@@ -710,10 +710,11 @@ function mountLabelApp(el, config) {
     if (status2) {
       chips.push(h("span", { class: "rnb-la-chip rnb-la-progress", text: `${status2.answeredInSession} answered` }));
       if (member) {
-        const label = member.state === "Distilling" ? `Qualifying · ${member.answered} of ${member.examples} examples` : member.state === "Graduated" ? "Qualified" : "Not qualified";
-        chips.push(h("span", { class: `rnb-la-chip rnb-la-state rnb-la-${member.state.toLowerCase()}`, text: label }));
+        const label = member.state === null || member.state === "Distilling" ? `Qualifying · ${member.answered} of ${member.examples} examples` : member.state === "Graduated" ? "Qualified" : "Not qualified";
+        const tone = (member.state ?? "distilling").toLowerCase();
+        chips.push(h("span", { class: `rnb-la-chip rnb-la-state rnb-la-${tone}`, text: label }));
       }
-      const score = member ? member.userScore : status2.globalScore;
+      const score = member?.userScore ?? status2.globalScore;
       chips.push(h("span", { class: "rnb-la-chip rnb-la-score", title: "Your score", text: `Score ${score.toFixed(2)}` }));
     }
     top.replaceChildren(
@@ -909,16 +910,20 @@ function mountLabelApp(el, config) {
     const result = await call("POST", `/session/${current.sessionId}/answers`, { taskId: item.taskId, answer });
     showBanner(null);
     emit({ type: "answered", detail: { taskId: item.taskId, answer, result } });
-    if (item.isExample) return feedback(result);
+    if (item.isExample && (result.correct !== null || decided(result))) return feedback(result);
+    if (item.isExample) refreshStatus();
     await next();
   }
+  const decided = (result) => result.state === "Graduated" || result.state === "Dropped";
   function feedback(result) {
     cleanupTask();
     cleanupTask = () => {
     };
     const go = h("button", { type: "button", class: "rnb-action rnb-primary rnb-la-continue", text: "Continue ⏎", onclick: () => next().catch(fail) });
-    const card = h("div", { class: `rnb-card rnb-la-feedback ${result.correct ? "rnb-la-right" : "rnb-la-wrong"}`, tabindex: "-1" }, [
-      h("h2", { text: result.correct ? "Correct" : "Not quite" }),
+    const verdict = result.correct === null ? h("h2", { text: "Qualification done" }) : h("h2", { text: result.correct ? "Correct" : "Not quite" });
+    const tone = result.correct === null ? "rnb-la-decided" : result.correct ? "rnb-la-right" : "rnb-la-wrong";
+    const card = h("div", { class: `rnb-card rnb-la-feedback ${tone}`, tabindex: "-1" }, [
+      verdict,
       result.explanation ? h("p", { class: "rnb-la-explanation", text: result.explanation }) : null,
       result.state === "Graduated" ? h("p", { class: "rnb-la-note", text: "You qualified for this audience. Real tasks come next." }) : null,
       result.state === "Dropped" ? h("p", { class: "rnb-la-note", text: "You did not reach the accuracy this audience needs." }) : null,
