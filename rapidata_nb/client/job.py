@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -35,6 +35,8 @@ _DONE = {"Completed", "Failed"}
 
 RESULT_PAGE_SIZE = 2000
 """Datapoints per page when downloading results (about 20,000 responses at 10 per datapoint)."""
+MODEL_VERDICTS_PER_REQUEST = 50_000
+"""Rows per ``add_model_verdicts`` request (each request is stored whole or refused whole)."""
 
 
 def _add_counts(total: dict[str, Any], part: dict[str, Any]) -> None:
@@ -270,8 +272,13 @@ class RapidataJob:
         if job.get("state") == "Failed":
             raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.get('failureMessage')}")
 
-    def get_results(self, preliminary_results: bool = False) -> RapidataResults:
+    def get_results(
+        self, preliminary_results: bool = False, *, include_models: bool = False
+    ) -> RapidataResults:
         """The results; blocks until the job is done (unless ``preliminary_results``).
+
+        Verdicts attached with :meth:`add_model_verdicts` are listed per datapoint under ``modelResults`` and
+        not counted, unless ``include_models`` counts them with the crowd's votes (rapidata_nb servers only).
 
         Raises:
             RuntimeError: If the job failed, is paused/blocked/awaiting approval, or its audience can never
@@ -287,20 +294,23 @@ class RapidataJob:
         job = self._wait(refresh_rate=5)
         if job.get("state") == "Failed":
             raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.get('failureMessage')}")
-        return self._download()
+        return self._download(include_models=include_models)
 
-    def _download(self) -> RapidataResults:
-        return RapidataResults(self._paged_document(f"/job/{self.id}/download-results"))
+    def _download(self, *, include_models: bool = False) -> RapidataResults:
+        query = {"includeModels": "true"} if include_models else {}
+        return RapidataResults(self._paged_document(f"/job/{self.id}/download-results", query))
 
-    def _paged_document(self, path: str, **send: Any) -> dict[str, Any]:
+    def _paged_document(
+        self, path: str, query: Mapping[str, Any] | None = None, **send: Any
+    ) -> dict[str, Any]:
         """The result document at ``path``, one page of datapoints per request (big jobs stay quick).
 
         A server that does not page (the cloud) ignores the parameters and sends everything at once.
         """
-        document = self._json(path, {"page": 1, "pageSize": RESULT_PAGE_SIZE}, **send)
+        document = self._json(path, {**(query or {}), "page": 1, "pageSize": RESULT_PAGE_SIZE}, **send)
         paging = document.pop("page", None)
         for number in range(2, int(paging["totalPages"]) + 1 if paging else 0):
-            page = self._json(path, {"page": number, "pageSize": paging["size"]}, **send)
+            page = self._json(path, {**(query or {}), "page": number, "pageSize": paging["size"]}, **send)
             page.pop("page", None)
             document.setdefault("results", []).extend(page.get("results") or [])
             _add_counts(document.setdefault("summary", {}), page.get("summary") or {})
@@ -333,6 +343,56 @@ class RapidataJob:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Preliminary results of job {self.id} were not ready within 60 s.")
             time.sleep(self._poll_interval(1.0))
+
+    # --- model verdicts -------------------------------------------------------------------------------
+
+    def add_model_verdicts(
+        self,
+        model: str,
+        verdicts: Sequence[str | None] | Mapping[int, str],
+        *,
+        shown_first: Sequence[str | None] | Mapping[int, str] | None = None,
+        probability_a: Sequence[float | None] | Mapping[int, float] | None = None,
+    ) -> int:
+        """Attach a model's verdicts (an LLM judge's, say) to this job as a labeler of kind ``model``.
+
+        They are never shown to people and never counted in the crowd's results, early stopping or billing;
+        ``get_results(include_models=True)`` counts them, and the accessor's ``job.responses()`` lists them
+        with ``labeler_kind="model"``. Attaching the same model again replaces its verdicts on those rows.
+        rapidata_nb servers only.
+
+        Args:
+            model: The model's name (it names the labeler in results and responses).
+            verdicts: One verdict per row of the results, in result order (``None`` skips a row), or
+                ``{position: verdict}``: ``"A"``, ``"B"`` or ``"tie"`` for compare jobs, an option for
+                classification.
+            shown_first: Compare: the side the model saw first (``"A"``/``"B"``), in the same shape.
+            probability_a: Compare: the model's probability that A is better, in the same shape.
+
+        Returns:
+            How many verdicts were stored.
+
+        Raises:
+            RapidataError: 400 naming the row for an unknown position, a label the task does not offer or
+                more rows than datapoints; nothing of that request is stored.
+        """
+        given = _by_position(verdicts)
+        shown, p_a = _by_position(shown_first or {}), _by_position(probability_a or {})
+        rows = [
+            {
+                "position": position,
+                "verdict": verdict,
+                "shownFirst": shown.get(position),
+                "probabilityA": None if p_a.get(position) is None else float(p_a[position]),
+            }
+            for position, verdict in given.items()
+        ]
+        stored = 0
+        for start in range(0, len(rows), MODEL_VERDICTS_PER_REQUEST):
+            body = {"model": model, "verdicts": rows[start : start + MODEL_VERDICTS_PER_REQUEST]}
+            answer = self._ctx.transport.request("POST", f"/job/{self.id}/model-verdicts", json=body) or {}
+            stored += int(answer.get("stored", 0))
+        return stored
 
     # --- actions -------------------------------------------------------------------------------------
 
@@ -780,3 +840,9 @@ class RapidataJobManager:
     def find_jobs(self, name: str = "", amount: int = 10, page: int = 1) -> list[RapidataJob]:
         """Jobs whose name contains ``name``, newest first."""
         return find_jobs(self._ctx, name=name, amount=amount, page=page)
+
+
+def _by_position(values: Sequence[Any] | Mapping[int, Any]) -> dict[int, Any]:
+    """``{position: value}`` of a mapping or of a sequence in result order, without missing values."""
+    pairs = values.items() if isinstance(values, Mapping) else enumerate(values)
+    return {int(k): v for k, v in pairs if v is not None and v == v}  # v == v: not NaN

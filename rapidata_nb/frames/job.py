@@ -39,7 +39,8 @@ class Job:
         self.kind = kind
         self.index = index
         self.definition = definition
-        self._document: Mapping[str, Any] | None = None
+        self._documents: dict[bool, Mapping[str, Any]] = {}
+        """Final result documents, without and with models' verdicts counted."""
 
     # ------------------------------------------------------------------ identity and display
     @property
@@ -112,23 +113,81 @@ class Job:
                 raise TimeoutError(f"job {self.id} ({self.name!r}) still {state} after {timeout} s")
             time.sleep(poll)
 
-    def document(self, *, preliminary: bool = False) -> Mapping[str, Any]:
-        """The raw result document (``RapidataResults``); waits for completion unless ``preliminary``."""
+    def document(self, *, preliminary: bool = False, include_models: bool = False) -> Mapping[str, Any]:
+        """The raw result document (``RapidataResults``); waits for completion unless ``preliminary``.
+
+        ``include_models`` counts the verdicts of models (:meth:`add_model_verdicts`) with the crowd's votes.
+        """
         if preliminary:
             return dict(self.raw.get_results(preliminary_results=True))
-        if self._document is None:
+        if include_models not in self._documents:
             self.wait(timeout=None)
-            self._document = dict(self.raw.get_results())
-        return self._document
+            results = self.raw.get_results(include_models=True) if include_models else self.raw.get_results()
+            self._documents[include_models] = dict(results)
+        return self._documents[include_models]
 
-    def results(self, *, preliminary: bool = False) -> pd.DataFrame:
+    def results(self, *, preliminary: bool = False, include_models: bool = False) -> pd.DataFrame:
         """One row per datapoint, indexed like the source frame (see
-        :func:`rapidata_nb.frames.results_frame`)."""
-        return results_frame(self.document(preliminary=preliminary), index=self.index)
+        :func:`rapidata_nb.frames.results_frame`); the crowd's votes only, unless ``include_models``."""
+        return results_frame(
+            self.document(preliminary=preliminary, include_models=include_models), index=self.index
+        )
 
     def responses(self, *, preliminary: bool = False) -> pd.DataFrame:
-        """One row per labeler response; ``item`` holds the source index label."""
+        """One row per labeler response; ``item`` holds the source index label. Models' verdicts are rows
+        too, told apart by ``labeler_kind`` (see :func:`rapidata_nb.frames.responses_frame`)."""
         return responses_frame(self.document(preliminary=preliminary), index=self.index)
+
+    def add_model_verdicts(
+        self,
+        verdicts: pd.Series,
+        *,
+        model: str | None = None,
+        shown_first: pd.Series | None = None,
+        probability_a: pd.Series | None = None,
+    ) -> int:
+        """Attach a column of model verdicts (an LLM judge's) to the job as a labeler of kind ``model``.
+
+        People never see them and the crowd's results never count them (``results(include_models=True)``
+        does); ``responses()`` lists them with ``labeler_kind="model"``, so
+        ``results.rapidata.judge_report(judge=model, responses=job.responses())`` reads them from there.
+
+        Args:
+            verdicts: Indexed like the job's rows (missing values are skipped): ``"A"``, ``"B"`` or ``"tie"``
+                for compare jobs, an option for classification.
+            model: The model's name (default: the series' name).
+            shown_first: Compare: the side the model saw first (``"A"``/``"B"``), indexed the same way.
+            probability_a: Compare: the model's probability that A is better, indexed the same way.
+
+        Returns:
+            How many verdicts were stored.
+
+        Raises:
+            ValueError: No model name, or index labels that are not rows of the job.
+        """
+        name = model if model is not None else verdicts.name
+        if name is None or not str(name):
+            raise ValueError("name the model: model='gpt-4o' (or give the series a name)")
+        self._documents.clear()
+        return int(
+            self.raw.add_model_verdicts(
+                str(name),
+                self._positions(verdicts, "verdicts"),
+                shown_first=None if shown_first is None else self._positions(shown_first, "shown_first"),
+                probability_a=None
+                if probability_a is None
+                else self._positions(probability_a, "probability_a"),
+            )
+        )
+
+    def _positions(self, values: pd.Series, role: str) -> dict[int, Any]:
+        """``{result position: value}`` of a series indexed like the job's rows."""
+        values = values.dropna()
+        where = self.index.get_indexer(values.index)
+        if (where < 0).any():
+            unknown = list(values.index[where < 0][:5])
+            raise ValueError(f"{role} has index labels that are not rows of this job: {unknown}")
+        return {int(i): v.item() if hasattr(v, "item") else v for i, v in zip(where, values, strict=True)}
 
 
 class ArenaJob(Job):
@@ -150,9 +209,9 @@ class ArenaJob(Job):
             f"{len(self.pairs)} pairs>"
         )
 
-    def results(self, *, preliminary: bool = False) -> pd.DataFrame:
+    def results(self, *, preliminary: bool = False, include_models: bool = False) -> pd.DataFrame:
         """Per pair: ``prompt, model_a, model_b`` followed by the compare results columns."""
-        frame = super().results(preliminary=preliminary)
+        frame = super().results(preliminary=preliminary, include_models=include_models)
         return self.pairs[["prompt", "model_a", "model_b"]].join(frame, how="inner")
 
     def battles(self, *, preliminary: bool = False) -> pd.DataFrame:
@@ -200,9 +259,9 @@ class RankJob(Job):
         super().__init__(raw, kind="rank", index=index, definition=definition)
         self.groups = groups
 
-    def results(self, *, preliminary: bool = False) -> pd.DataFrame:
+    def results(self, *, preliminary: bool = False, include_models: bool = False) -> pd.DataFrame:
         """One row per source row: ``group, context, asset, score, rank, wins, comparisons, win_rate``."""
-        frame = super().results(preliminary=preliminary)
+        frame = super().results(preliminary=preliminary, include_models=include_models)
         if frame.empty:
             return frame
         labels: list[Any] = []

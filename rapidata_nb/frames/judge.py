@@ -380,6 +380,24 @@ def _leaderboard_frames(
     return summary, boards
 
 
+def _model_verdicts(
+    frame: pd.DataFrame, models: pd.DataFrame, judge: str, shown_first: str | None
+) -> tuple[pd.DataFrame, str | None]:
+    """The frame with the model ``judge``'s verdicts from a responses frame as a column (and the side it saw
+    first, when it said so for every item it judged)."""
+    mine = models[models["labeler_id"] == judge].drop_duplicates("item", keep="last").set_index("item")
+    if mine.empty:
+        known = sorted(models["labeler_id"].astype(str).unique())
+        raise ValueError(
+            f"judge={judge!r} is neither a column of the frame nor a model in responses (models: {known})"
+        )
+    frame = frame.assign(**{judge: mine["choice"].reindex(frame.index)})
+    if shown_first is None and "side_shown" in mine.columns and mine["side_shown"].notna().all():
+        shown_first = f"{judge}_shown_first"
+        frame[shown_first] = mine["side_shown"].reindex(frame.index).fillna("A")
+    return frame, shown_first
+
+
 def judge_report(
     frame: pd.DataFrame,
     *,
@@ -403,12 +421,15 @@ def judge_report(
     Args:
         frame: A results frame with human vote counts (``job.results()``, or a source frame joined with it),
             one row per item, and the judge's verdicts in the column ``judge``.
-        judge: Column of verdicts: ``"A"``/``"B"``/``"tie"`` (compare) or an option (classification).
+        judge: Column of verdicts: ``"A"``/``"B"``/``"tie"`` (compare) or an option (classification); or the
+            name of a model whose verdicts were attached to the job (``job.add_model_verdicts``), read from
+            ``responses`` (with the side it saw first, when it said).
         judge_swapped: Column of the verdicts given with the two answers in the other order (compare); items
             with both give the flip rate.
         shown_first: Column naming the side (``"A"``/``"B"``) the judge saw first for ``judge``; default A.
         responses: ``job.responses()`` of the same job: per-labeler votes for the alt-test and the crowd's
-            own position bias.
+            own position bias. Rows of ``labeler_kind`` ``"model"`` are not people: they are left out of the
+            crowd's side.
         model_a: Column naming the model behind A (for the leaderboard and self-preference).
         model_b: Column naming the model behind B.
         judge_model: The judge's own model name as it appears in ``model_a``/``model_b``.
@@ -423,6 +444,11 @@ def judge_report(
     Raises:
         ValueError: A named column is missing, a verdict is not a known label, or the frame has no votes.
     """
+    if responses is not None and "labeler_kind" in responses.columns:
+        models = responses[responses["labeler_kind"] == "model"]
+        responses = responses[responses["labeler_kind"] != "model"]
+        if judge not in frame.columns:
+            frame, shown_first = _model_verdicts(frame, models, judge, shown_first)
     categories = _categories(frame)
     compare = categories == list(_COMPARE)
     k, tie = len(categories), (2 if compare else None)

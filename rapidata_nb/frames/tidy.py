@@ -409,6 +409,10 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
     Optional columns that are empty for every response are dropped. Compare and ranking responses also carry
     ``asset_a``/``asset_b`` (for rankings: the pair shown, ``choice`` in ``A``/``B``).
 
+    When models gave the job verdicts (``job.add_model_verdicts``), they are rows too, after each item's
+    people, and a ``labeler_kind`` column tells them apart: ``"human"`` for the crowd, ``"model"`` for a
+    model, whose name is its ``labeler_id`` (``probability_a``: its probability of A, when it gave one).
+
     Args:
         doc: The result document.
         index: The source frame's index, to map labels back exactly.
@@ -419,11 +423,15 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
     kind = result_kind(doc)
     texts = [_metadata(r).get(INDEX_KEY) for r in rows]
     labels = _labels_for(texts, index)
+    with_models = any(
+        r.get("modelResults") or any(d.get("labelerKind") == "model" for d in r.get("detailedResults") or [])
+        for r in rows
+    )
     records: list[dict[str, Any]] = []
     for position, row in enumerate(rows):
         item = labels[position] if labels is not None else row.get("group", position)
         assets = _compare_assets(row) if kind == "Compare" else None
-        for response in row.get("detailedResults") or []:
+        for response in [*(row.get("detailedResults") or []), *(row.get("modelResults") or [])]:
             record: dict[str, Any] = {"item": item}
             if kind == "Ranking":
                 record["asset_a"], record["asset_b"] = (list(response.get("pair") or []) + [None, None])[:2]
@@ -443,10 +451,14 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
                 shown = _side_of(shown, assets) or shown
             record["side_shown"] = shown
             record["time"] = response.get("createdAt") or None
+            if with_models:
+                record["labeler_kind"] = response.get("labelerKind", "human")
+                record["probability_a"] = response.get("probabilityA")
             records.append(record)
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["item"])
     if "time" in frame:  # one parse for the column: per response it dominated big downloads
         frame["time"] = pd.to_datetime(frame["time"], format="ISO8601", utc=True)
     return _drop_empty(
-        frame, ["labeler_id", "age", "gender", "occupation", "side_shown", "time", "user_score"]
+        frame,
+        ["labeler_id", "age", "gender", "occupation", "side_shown", "time", "user_score", "probability_a"],
     )

@@ -14,6 +14,12 @@ holds its datapoints' results and a ``summary`` over them, whose counts add up a
 it stands in ``page`` (``number``, ``size``, ``totalPages``, ``totalDatapoints``). Our client downloads big
 results that way, so no single request runs long; without the parameters the whole document comes at once,
 as the official SDK expects. Ranking documents are small (one result per group) and always come whole.
+
+Verdicts a model gave a compare or classification job (``store.model_responses``) are not the crowd's: each
+datapoint lists them under ``modelResults`` (entries shaped like ``detailedResults``, with ``labelerKind:
+"model"``, the model's name as ``userId`` and, for compare, ``probabilityA``) and no aggregate counts them.
+Asked to (``include_models``), the document counts them like any vote instead, in ``detailedResults``, with a
+user score of 0.5 (a new labeler's).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from rapidata_nb.engine.aggregate import aggregate
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.labeling.sessions import pseudonym
 from rapidata_nb.server.store import datasets as dataset_store
+from rapidata_nb.server.store import model_responses
 from rapidata_nb.server.store.assets import url_basename
 from rapidata_nb.server.store.db import is_postgres
 from rapidata_nb.server.store.definitions import get_revision, task_kind
@@ -54,6 +61,8 @@ RESULT_TYPES = {
     "ranking": ("Ranking", "1.0.0"),
 }
 _EXTRA = ("Both", "Neither")
+MODEL_SCORE = 0.5
+"""The user score a model's verdict counts with when results include models."""
 COVERAGE_SIZE = 10
 """Cells per side of the Draw coverage grid."""
 LOCATE_RADIUS = 0.05
@@ -97,13 +106,21 @@ class _Vote(NamedTuple):
     shown_order: list[int] | None
     item_a: str | None = None
     item_b: str | None = None
+    probability_a: float | None = None
+    model: bool = False
 
 
 class _Context:
     """What every document builder needs: the job, its revision, datapoints, assets and responses."""
 
     def __init__(
-        self, session: Session, job: Job, base_url: str, page: tuple[int, int] | None = None
+        self,
+        session: Session,
+        job: Job,
+        base_url: str,
+        page: tuple[int, int] | None = None,
+        *,
+        include_models: bool = False,
     ) -> None:
         definition = session.get(JobDefinition, job.definition_id)
         assert definition is not None
@@ -127,6 +144,9 @@ class _Context:
         }
         score_key = job.audience_id
         self.votes = self._load_votes(session, score_key)
+        self.model_votes = self._load_model_votes(session, score_key)
+        if include_models:
+            self.votes, self.model_votes = self.votes + self.model_votes, []
 
     def _load_votes(self, session: Session, score_key: str) -> list[_Vote]:
         # plain columns rather than ORM objects: a big job has 100,000s of responses (bench_big_results.py)
@@ -178,6 +198,32 @@ class _Context:
                     shown,
                     item_a,
                     item_b,
+                )
+            )
+        return votes
+
+    def _load_model_votes(self, session: Session, score_key: str) -> list[_Vote]:
+        """The verdicts models gave this job's datapoints (none for other kinds)."""
+        if self.kind not in ("compare", "classify"):
+            return []
+        votes = []
+        for response, model in model_responses.model_responses(session=session, job_id=self.job.id):
+            position = self.index.get(response.datapoint_id or "", -1)
+            if position < 0:
+                continue
+            details = {"userScores": {"global": MODEL_SCORE, score_key: MODEL_SCORE}}
+            created = _iso(response.created_at)
+            votes.append(
+                _Vote(
+                    position,
+                    response.answer,
+                    MODEL_SCORE,
+                    details,
+                    model,
+                    created,
+                    response.shown_order,
+                    probability_a=response.probability_a,
+                    model=True,
                 )
             )
         return votes
@@ -251,10 +297,10 @@ class _Context:
             "state": self.job.state,
         }
 
-    def by_datapoint(self) -> list[list[_Vote]]:
-        """Votes grouped by datapoint position."""
+    def by_datapoint(self, votes: Sequence[_Vote] | None = None) -> list[list[_Vote]]:
+        """Votes (the crowd's, by default) grouped by datapoint position."""
         out: list[list[_Vote]] = [[] for _ in self.datapoints]
-        for v in self.votes:
+        for v in self.votes if votes is None else votes:
             out[v.datapoint].append(v)
         return out
 
@@ -302,7 +348,16 @@ def _unique_keys(refs: Sequence[_AssetRef]) -> list[str]:
 
 
 def _user(v: _Vote) -> dict[str, Any]:
-    return {"userDetails": v.details, "userId": v.labeler_id, "createdAt": v.created_at}
+    user: dict[str, Any] = {"userDetails": v.details, "userId": v.labeler_id, "createdAt": v.created_at}
+    if v.model:
+        user["labelerKind"] = "model"
+    return user
+
+
+def _with_models(result: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """List the (uncounted) model verdicts of a datapoint, if it has any."""
+    if entries:
+        result["modelResults"] = entries
 
 
 def _metric_block(
@@ -326,6 +381,7 @@ def _compare(ctx: _Context) -> dict[str, Any]:
     identifiers = (ctx.workflow.get("rapid") or {}).get("indexIdentifiers")
     extra = list(_EXTRA) if "compare_unsure" in ctx.flags else []
     per_dp = ctx.by_datapoint()
+    models_per_dp = ctx.by_datapoint(ctx.model_votes)
     n_choices = 2 + len(extra)
     task_idx, choice_idx, scores = [], [], []
     for v in ctx.votes:
@@ -362,25 +418,24 @@ def _compare(ctx: _Context) -> dict[str, Any]:
         result.update(_metric_block(names, agg.counts, agg, row, ctx.early_stopping))
         if dp.private_metadata:
             result["privateMetadata"] = dict(dp.private_metadata)
-        detailed = []
-        for v in per_dp[row]:
-            w = v.answer.get("winner")
-            entry: dict[str, Any] = {
-                "votedFor": names[w] if w in (0, 1) else w,
-                "userDetails": v.details,
-                "userId": v.labeler_id,
-                "createdAt": v.created_at,
-            }
-            if v.shown_order:
-                entry["shownFirst"] = keys[v.shown_order[0]] if v.shown_order[0] < 2 else None
-            detailed.append(entry)
-        result["detailedResults"] = detailed
+        result["detailedResults"] = [_compare_entry(v, names, keys) for v in per_dp[row]]
+        _with_models(result, [_compare_entry(v, names, keys) for v in models_per_dp[row]])
         results.append(result)
     return {
         "info": ctx.info(),
         "summary": {"A_wins_total": a_wins, "B_wins_total": b_wins},
         "results": results,
     }
+
+
+def _compare_entry(v: _Vote, names: Sequence[str], keys: Sequence[str]) -> dict[str, Any]:
+    w = v.answer.get("winner")
+    entry: dict[str, Any] = {"votedFor": names[w] if w in (0, 1) else w, **_user(v)}
+    if v.shown_order:
+        entry["shownFirst"] = keys[v.shown_order[0]] if v.shown_order[0] < 2 else None
+    if v.probability_a is not None:
+        entry["probabilityA"] = v.probability_a
+    return entry
 
 
 # --- Classification -----------------------------------------------------------------------------------------
@@ -407,6 +462,7 @@ def _single_asset(ctx: _Context, dp: Datapoint) -> dict[str, Any]:
 
 def _classification(ctx: _Context) -> dict[str, Any]:
     per_dp = ctx.by_datapoint()
+    models_per_dp = ctx.by_datapoint(ctx.model_votes)
     results = []
     summary: dict[str, int] = {}
     for row, dp in enumerate(ctx.datapoints):
@@ -424,6 +480,9 @@ def _classification(ctx: _Context) -> dict[str, Any]:
         if dp.private_metadata:
             result["privateMetadata"] = dict(dp.private_metadata)
         result["detailedResults"] = [{"selectedCategory": v.answer["category"], **_user(v)} for v in votes]
+        _with_models(
+            result, [{"selectedCategory": v.answer["category"], **_user(v)} for v in models_per_dp[row]]
+        )
         for option in options:
             summary[option] = summary.get(option, 0) + result["aggregatedResults"][option]
         results.append(result)
@@ -672,7 +731,13 @@ _BUILDERS = {
 
 
 def build_results(
-    *, session: Session, job: Job, base_url: str, page: int | None = None, page_size: int = PAGE_SIZE
+    *,
+    session: Session,
+    job: Job,
+    base_url: str,
+    page: int | None = None,
+    page_size: int = PAGE_SIZE,
+    include_models: bool = False,
 ) -> dict[str, Any]:
     """The result document of ``job`` from its responses so far, whole or one page of datapoints.
 
@@ -682,13 +747,14 @@ def build_results(
         base_url: Public origin used for ``assetUrls`` of stored files (``<base_url>/assets/<fileName>``).
         page: 1-based page of datapoints (in sort order); ``None`` for the whole document.
         page_size: Datapoints per page.
+        include_models: Count the verdicts models gave with the crowd's votes (module docstring).
 
     Returns:
         A JSON-ready dict ``{info, summary, results}`` (plus ``page`` when paged); shapes per type in
         ``docs/results.md``.
     """
     span = None if page is None else ((page - 1) * page_size, page_size)
-    ctx = _Context(session, job, base_url, span)
+    ctx = _Context(session, job, base_url, span, include_models=include_models)
     document = _BUILDERS[ctx.kind](ctx)
     if page is not None:
         total = dataset_store.count_datapoints(session=session, dataset_id=ctx.revision.dataset_id)

@@ -30,9 +30,7 @@ def audience_pool(session: Session, audience: Audience, *, kind: str | None = No
         pool = audience_pool(session, base, kind=kind)
         labs = session.scalars(select(Labeler).where(Labeler.id.in_(list(pool))))
         return {lab.id: pool[lab.id] for lab in labs if matches(audience.filters, lab)}
-    query = select(Labeler)
-    if kind is not None:
-        query = query.where(Labeler.kind == kind)
+    query = select(Labeler).where(Labeler.kind == kind if kind else Labeler.kind != "model")
     if audience.kind in ("global", "unlisted"):
         if audience.kind == "unlisted":
             query = query.where(Labeler.kind == "human")

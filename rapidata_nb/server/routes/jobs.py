@@ -77,10 +77,20 @@ ResultPageSize = Annotated[
 
 
 def _results_response(
-    session: SessionDep, request: Request, job: Job, page: int | None, page_size: int
+    session: SessionDep,
+    request: Request,
+    job: Job,
+    page: int | None,
+    page_size: int,
+    include_models: bool = False,
 ) -> Response:
     document = results.build_results(
-        session=session, job=job, base_url=base_url(request), page=page, page_size=page_size
+        session=session,
+        job=job,
+        base_url=base_url(request),
+        page=page,
+        page_size=page_size,
+        include_models=include_models,
     )
     # orjson: result documents are the biggest answers we send, and encoding them dominated
     return Response(orjson.dumps(document), media_type="application/json")
@@ -170,9 +180,12 @@ def download_results(
     request: Request,
     page: ResultPage = None,
     page_size: ResultPageSize = results.PAGE_SIZE,
+    include_models: Annotated[
+        bool, Query(alias="includeModels", description="count models' verdicts with the crowd's votes")
+    ] = False,
 ) -> Response:
     """The result document (wire notes §2), computed from the responses so far; whole or one page."""
-    return _results_response(session, request, job, page, page_size)
+    return _results_response(session, request, job, page, page_size, include_models)
 
 
 @router.get("/job/{job_id}/cost-estimate")

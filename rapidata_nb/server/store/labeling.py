@@ -43,6 +43,7 @@ __all__ = [
     "JobTask",
     "Labeler",
     "LabelerSession",
+    "ModelResponse",
     "OracleTruth",
     "Response",
     "TaskLease",
@@ -122,7 +123,8 @@ class AudienceExample(Base):
 
 
 class Labeler(Base):
-    """A labeler: simulated (``sim``) or a human using the ``/labeler`` feed (``human``)."""
+    """A labeler: simulated (``sim``), a human using the ``/labeler`` feed (``human``), or a model whose
+    verdicts a customer attached to a job (``model``: in no audience, so never served a task)."""
 
     __tablename__ = "labeler"
 
@@ -262,6 +264,30 @@ class Response(Base):
     """The labeler's score in the job's audience at answer time."""
     seq: Mapped[int] = mapped_column(Integer, default=0)
     """1-based position of this response within its task (k-th response)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ModelResponse(Base):
+    """A model labeler's verdict on one task (a judge's column attached to a job).
+
+    Kept apart from :class:`Response` so that nothing the crowd's results, early stopping, progress, flows or
+    billing count can include it by accident; results count it only when asked (``includeModels``).
+    """
+
+    __tablename__ = "model_response"
+    __table_args__ = (UniqueConstraint("task_id", "labeler_id", name="uq_model_response"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    job_id: Mapped[str] = mapped_column(String(64), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("job_task.id"))
+    datapoint_id: Mapped[str | None] = mapped_column(String(64))
+    labeler_id: Mapped[str] = mapped_column(ForeignKey("labeler.id"))
+    answer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Canonical answer, as in :class:`Response`."""
+    shown_order: Mapped[list[int] | None] = mapped_column(JSON)
+    """Compare: the order the model saw the sides in, if known."""
+    probability_a: Mapped[float | None] = mapped_column(Float)
+    """Compare: the model's probability that A is better, if it gave one."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
