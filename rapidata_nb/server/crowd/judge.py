@@ -27,8 +27,8 @@ first and then B first.
 A classification judge (:func:`classify_verdicts`) has two mechanisms: **position** (it picks the first option
 listed) and **content** (the true category on a share ``accuracy``, a seeded other option on the rest).
 
-:func:`judge_job` runs either judge on a job's datapoints, on the latent truth the crowd answers against
-(oracle truths the job's owner registered included), so a notebook can validate a judge against the crowd.
+:func:`judge_job` runs either judge on a job's datapoints, on the truth the crowd answers that job against
+(what its owner told the crowd, else the latent truth), so a notebook can validate a judge against the crowd.
 """
 
 from __future__ import annotations
