@@ -3,6 +3,8 @@
 Customer A creates one of everything; customer B then calls every route that takes an id with A's ids and
 must get 404 (not 403: existence is not leaked), and every list route must not mention any of A's ids. At the
 end A's resources are unchanged. Routes that are public by design are listed in ``PUBLIC`` with the reason.
+The ``/local`` routes that take an id are walked like the others; the crowd controls and oracles, and the
+labeler feed (which serves people, not customers), have tests of their own.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from tests.utils.stores import another_customer
 
 PUBLIC = {
     "/labeler": "the labeler feed serves people, not API customers (sessions are unguessable ids)",
-    "/local": "local simulation controls and health of the embedded server",
     "/connect": "OAuth endpoints",
     "/assets/": "stored asset files are content-addressed and shown to labelers",
     "/identity/bridge-token": "browser sign-in hand-off (one-time keys)",
@@ -54,7 +55,14 @@ def a_ids(server: LiveServer) -> dict[str, str]:
         dataset = _ok(api.post("/dataset", json={"name": "a dataset"}))["datasetId"]
         pair = [{"_t": "TextAssetInput", "text": "a left"}, {"_t": "TextAssetInput", "text": "a right"}]
         segments = [{"key": "asset", "kind": "Asset", "asset": {"_t": "MultiAssetInput", "assets": pair}}]
-        _ok(api.post(f"/dataset/{dataset}/datapoint", json={"segments": segments, "sortIndex": 0}))
+        datapoint = _ok(
+            api.post(f"/dataset/{dataset}/datapoint", json={"segments": segments, "sortIndex": 0})
+        )["datapointId"]
+        _ok(
+            api.post(
+                "/local/oracle", json={"kind": "compare", "datapointId": datapoint, "truth": {"winner": 0}}
+            )
+        )
         workflow = {
             "_t": "SimpleWorkflow",
             "rapid": {"_t": "Compare", "asset": {"segment": "asset"}, "criteria": {"literal": "Better?"}},
@@ -73,6 +81,7 @@ def a_ids(server: LiveServer) -> dict[str, str]:
         audience = _ok(api.post("/audience", json={"name": "a audience"}))["audienceId"]
         _ok(api.post(f"/audience/{audience}/example", json=compare_example(("x", "y"), "x")))
         example = _ok(api.get(f"/audience/{audience}/examples"))["items"][0]["id"]
+        person = _ok(httpx.post(f"{server.url}/labeler/session", json={"audienceId": audience}))
         unlisted = _ok(api.post("/audience/unlisted", json={"name": "a team"}))["audienceId"]
         job = _ok(api.post("/job", json={"jobDefinitionId": definition, "audienceId": unlisted}))["jobId"]
         signal = _ok(
@@ -121,6 +130,9 @@ def a_ids(server: LiveServer) -> dict[str, str]:
         ]
     return {
         "dataset_id": dataset,
+        "datapoint_id": datapoint,
+        "labeler_session_id": person["sessionId"],
+        "labeler_id": person["labelerId"],
         "definition_id": definition,
         "revision_number": "1",
         "job_id": job,
@@ -161,6 +173,7 @@ def _valid_body(path: str, a_ids: dict[str, str]) -> dict[str, Any]:
         "/benchmark/{benchmark_id}/prompt": {"prompt": "p", "identifier": "p"},
         "/benchmark/{benchmark_id}/participants": {"name": "b's model"},
         "/participant/{participant_id}/sample": {"identifier": "a prompt", "asset": asset},
+        "/local/job-definition/{definition_id}/truths": {"truths": [None]},
         "/validation-set/{validation_set_id}/rapid": {
             "asset": {"_t": "TextAssetInput", "text": "b's task"},
             "payload": {"_t": "ComparePayload", "criteria": "Better?"},
@@ -204,6 +217,34 @@ def test_lists_never_mention_the_other_customers_ids(
         assert response.status_code < 500, f"GET {path}: {response.status_code}"
         leaked = [i for i in secret_ids if i in response.text]
         assert not leaked, f"GET {path} shows customer A's {leaked}"
+
+
+def test_crowd_controls_and_oracles_are_not_another_customers(
+    server: LiveServer, customer_b: httpx.Client, a_ids: dict[str, str]
+) -> None:
+    for path, body in (
+        ("/local/crowd/pause", None),
+        ("/local/crowd/resume", None),
+        ("/local/crowd/pace", {"pace": 0}),
+        ("/local/crowd/step", None),
+    ):
+        refused = customer_b.post(path, json=body)
+        assert refused.status_code == 403, f"{path}: {refused.status_code} {refused.text}"
+    oracle = {"kind": "compare", "datapointId": a_ids["datapoint_id"], "truth": {"winner": 1}}
+    assert customer_b.post("/local/oracle", json=oracle).status_code == 404
+
+
+def test_the_labeler_feed_gives_another_customer_nothing_of_a(
+    server: LiveServer, customer_b: httpx.Client, a_ids: dict[str, str]
+) -> None:
+    # B's token buys nothing in the feed: a session without A's invitation link sees none of A's private work
+    session = _ok(customer_b.post("/labeler/session", json={"name": "b's person"}))["sessionId"]
+    items = _ok(customer_b.get(f"/labeler/session/{session}/tasks", params={"limit": 50}))["items"]
+    assert not [i for i in items if i["isExample"] or i["jobId"] == a_ids["job_id"]]
+    assert _ok(customer_b.get(f"/labeler/session/{session}"))["memberships"] == []
+    # nor does it reach a person of A's: resuming them needs their resume token
+    resumed = customer_b.post("/labeler/session", json={"labelerId": a_ids["labeler_id"]})
+    assert resumed.status_code == 404, resumed.text
 
 
 def test_customer_a_still_owns_everything_unchanged(
