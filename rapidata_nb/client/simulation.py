@@ -121,6 +121,7 @@ class SimulationManager:
         try:
             return self._ctx.transport.request(method, f"/local{path}", **kwargs)
         except RapidataError as exc:
+            # a job that is not the caller's is a 404 of our own server, not a missing crowd
             if exc.status_code in (404, 405) and not exc.message.startswith("Job '"):
                 raise RuntimeError(
                     f"{self._ctx.environment} has no simulated crowd: client.simulation works only against a "

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import WireModel
 from rapidata_nb.server.deps import CurrentUser, SessionDep
@@ -25,7 +26,7 @@ from rapidata_nb.server.loaders import JobDep
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store import model_responses as store
 from rapidata_nb.server.store.labeling import JobTask
-from rapidata_nb.server.store.models import Datapoint
+from rapidata_nb.server.store.models import Datapoint, Job
 
 router = APIRouter(tags=["job"])
 
@@ -68,7 +69,7 @@ def _answer(spec: JobSpec, dp: Datapoint, row: ModelVerdict, at: str) -> dict[st
     return {"category": row.verdict}
 
 
-def _rows(session: SessionDep, job: JobDep, body: ModelVerdictsInput) -> list[store.ModelVerdictRow]:
+def _rows(session: Session, job: Job, body: ModelVerdictsInput) -> list[store.ModelVerdictRow]:
     """The body's rows, validated against the job (every problem is a 400 naming the row)."""
     spec = load_context(session, job).spec
     if spec.kind not in ("compare", "classify"):

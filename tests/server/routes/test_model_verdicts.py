@@ -167,6 +167,8 @@ def test_classification_verdicts(client: RapidataClient) -> None:
         RapidataError, match=r"verdicts\[0\]\.verdict: 'Bird' is not an option of this datapoint"
     ):
         job.add_model_verdicts(pd.Series(["Bird"], name="clf"))
+    with pytest.raises(RapidataError, match=r"verdicts\[0\]: shownFirst and probabilityA apply to compare"):
+        job.add_model_verdicts(pd.Series(["Cat"], name="clf"), shown_first=pd.Series(["A"]))
 
 
 @pytest.mark.parametrize(
