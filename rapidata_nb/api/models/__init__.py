@@ -62,6 +62,7 @@ from rapidata_nb.api.models.audience import (
     TranscriptionExamplePayload,
     TranscriptionExampleTruth,
     TranscriptionWord,
+    UnlistedAudienceOutput,
     UpdateAudienceInput,
     UserMetrics,
 )
@@ -348,6 +349,7 @@ __all__ = [
     "TranscriptionExampleTruth",
     "TranscriptionSpec",
     "TranscriptionWord",
+    "UnlistedAudienceOutput",
     "TriggerSignalOutput",
     "UpdateAudienceInput",
     "UpdateBenchmarkInput",

@@ -24,9 +24,9 @@ class WireModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _utc(cls, value: Any) -> Any:
-        # SQLite returns naive datetimes; every time on the wire is UTC with an explicit offset.
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+        # Every time on the wire is UTC and serialises with ``Z``; a time sent without an offset means UTC.
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
 
     def wire(self, *, exclude_unset: bool = False) -> dict[str, Any]:

@@ -47,6 +47,7 @@ __all__ = [
     "TranscriptionExamplePayload",
     "TranscriptionExampleTruth",
     "TranscriptionWord",
+    "UnlistedAudienceOutput",
     "UpdateAudienceInput",
     "UserMetrics",
 ]
@@ -177,6 +178,17 @@ class CreateUnlistedAudienceInput(WireModel):
     """Body of ``POST /audience/unlisted``."""
 
     name: str
+
+
+class UnlistedAudienceOutput(WireModel):
+    """Answer of ``GET /audience/unlisted/{id}`` and one item of ``GET /audience/unlisted``."""
+
+    id: str
+    name: str
+    created_at: datetime
+    owner_id: str
+    owner_mail: str
+    organization_id: str
 
 
 class CreateAudienceOutput(WireModel):

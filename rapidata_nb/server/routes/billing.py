@@ -71,7 +71,7 @@ def outstanding(session: SessionDep, user: CurrentUser) -> OutstandingCost:
     current = store.response_count(session=session, owner_id=user.customer_id, start=start, end=end)
     first = store.first_job_at(session=session, owner_id=user.customer_id)
     amount = round(earlier * COST_PER_RESPONSE, 2)
-    ended = _months_between(first.replace(tzinfo=first.tzinfo or UTC), start) if first is not None else 0
+    ended = _months_between(first, start) if first is not None else 0
     return OutstandingCost(
         total_outstanding=amount,
         awaiting_invoice_amount=amount,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from rapidata_nb.api.models import CreateAudienceOutput, CreateUnlistedAudienceInput, PagedResult
+from rapidata_nb.api.models import (
+    CreateAudienceOutput,
+    CreateUnlistedAudienceInput,
+    PagedResult,
+    UnlistedAudienceOutput,
+)
 from rapidata_nb.server.deps import CurrentUser, SessionDep
 from rapidata_nb.server.errors import BadRequestError
 from rapidata_nb.server.loaders import UnlistedAudienceDep
@@ -18,15 +21,15 @@ from rapidata_nb.server.store.labeling import Audience
 router = APIRouter(tags=["audience"])
 
 
-def _unlisted_json(session: Session, audience: Audience) -> dict[str, Any]:
-    return {
-        "id": audience.id,
-        "name": audience.name,
-        "createdAt": audience.created_at.isoformat(),
-        "ownerId": audience.owner_id,
-        "ownerMail": audience_store.owner_email(session=session, owner_id=audience.owner_id) or "",
-        "organizationId": audience.owner_id,
-    }
+def _unlisted_output(session: Session, audience: Audience) -> UnlistedAudienceOutput:
+    return UnlistedAudienceOutput(
+        id=audience.id,
+        name=audience.name,
+        created_at=audience.created_at,
+        owner_id=audience.owner_id,
+        owner_mail=audience_store.owner_email(session=session, owner_id=audience.owner_id) or "",
+        organization_id=audience.owner_id,
+    )
 
 
 @router.post("/audience/unlisted")
@@ -43,15 +46,17 @@ def create_unlisted(
 
 
 @router.get("/audience/unlisted/{audience_id}")
-def get_unlisted(audience: UnlistedAudienceDep, session: SessionDep) -> dict[str, Any]:
+def get_unlisted(audience: UnlistedAudienceDep, session: SessionDep) -> UnlistedAudienceOutput:
     """Read an unlisted audience."""
-    return _unlisted_json(session, audience)
+    return _unlisted_output(session, audience)
 
 
 @router.get("/audience/unlisted")
-def list_unlisted(session: SessionDep, user: CurrentUser, page: PageDep) -> PagedResult[dict[str, Any]]:
+def list_unlisted(
+    session: SessionDep, user: CurrentUser, page: PageDep
+) -> PagedResult[UnlistedAudienceOutput]:
     """A page of the caller's unlisted audiences."""
     total, rows = audience_store.list_unlisted(
         session=session, owner_id=user.customer_id, page=page.number, page_size=page.size
     )
-    return page.result([_unlisted_json(session, r) for r in rows], total=total)
+    return page.result([_unlisted_output(session, r) for r in rows], total=total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -112,7 +112,6 @@ def resolve_token(*, session: Session, token: str, now: datetime | None = None) 
     row = session.get(AccessToken, _token_hash(token))
     if row is None:
         return None
-    expires_at = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-    if expires_at <= (now or utcnow()):
+    if row.expires_at <= (now or utcnow()):
         return None
     return row

@@ -19,7 +19,7 @@ import hmac
 import re
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -75,10 +75,6 @@ def verify_password(password: str, stored: str) -> bool:
 
 def _sha(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- user accounts -----------------------------------------------------------------------------------
@@ -198,7 +194,7 @@ def bridge_code(write_key: str) -> str:
 def find_pending_bridge(*, session: Session, write_key: str) -> BridgeToken | None:
     """The live, not yet completed bridge of ``write_key``."""
     row = session.scalar(select(BridgeToken).where(BridgeToken.write_key_hash == _sha(write_key)))
-    if row is None or row.user_id is not None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.user_id is not None or row.expires_at <= utcnow():
         return None
     return row
 
@@ -220,7 +216,7 @@ def read_bridge(*, session: Session, read_key: str, ttl_seconds: int) -> str | N
         LookupError: Unknown or expired read key, or the account was deleted or disabled meanwhile.
     """
     row = session.get(BridgeToken, _sha(read_key))
-    if row is None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.expires_at <= utcnow():
         raise LookupError("readKey: unknown or expired login; start a new one")
     if row.user_id is None:
         return None

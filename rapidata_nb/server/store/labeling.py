@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rapidata_nb.server.store.base import Base
+from rapidata_nb.server.store.base import Base, UtcDateTime
 
 __all__ = [
     "AUDIENCE_KINDS",
@@ -92,10 +91,10 @@ class Audience(Base):
         String(16), default=DEFAULT_QUALIFICATION_FEEDBACK, server_default=DEFAULT_QUALIFICATION_FEEDBACK
     )
     """What candidates learn of their example answers: ``api.models.QualificationFeedback``."""
-    recruiting_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recruiting_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     recruiting_done: Mapped[bool] = mapped_column(Boolean, default=False)
     """True once every simulated candidate has taken the qualification (humans may still join)."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -118,7 +117,7 @@ class AudienceExample(Base):
     random_correct_probability: Mapped[float] = mapped_column(Float)
     content_key: Mapped[str] = mapped_column(String(64))
     sort_index: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -152,7 +151,7 @@ class Labeler(Base):
     """The ``userScores.global`` reported in results."""
     resume_hash: Mapped[str | None] = mapped_column(String(64))
     """A person's resume token, hashed (sha256): resuming as this labeler needs the token."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class AudienceMember(Base):
@@ -169,7 +168,7 @@ class AudienceMember(Base):
     user_score: Mapped[float] = mapped_column(Float, default=0.5)
     answered: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ExampleAnswer(Base):
@@ -184,7 +183,7 @@ class ExampleAnswer(Base):
     labeler_id: Mapped[str] = mapped_column(ForeignKey("labeler.id"), index=True)
     answer: Mapped[dict[str, Any]] = mapped_column(JSON)
     correct: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class LabelerSession(Base):
@@ -196,8 +195,8 @@ class LabelerSession(Base):
     labeler_id: Mapped[str] = mapped_column(ForeignKey("labeler.id"), index=True)
     audience_id: Mapped[str | None] = mapped_column(ForeignKey("audience.id"))
     """Restricts the session to one audience (e.g. an unlisted audience link), else any."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UtcDateTime())
     lease_seconds: Mapped[float] = mapped_column(Float, default=25.0)
     """How long each served task stays answerable (25 s unless the session asked for another value)."""
 
@@ -222,8 +221,8 @@ class JobTask(Base):
     target_responses: Mapped[int] = mapped_column(Integer)
     response_count: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TaskLease(Base):
@@ -239,8 +238,8 @@ class TaskLease(Base):
     session_id: Mapped[str | None] = mapped_column(String(64), index=True)
     shown_order: Mapped[list[int] | None] = mapped_column(JSON)
     """Permutation of the compare/ranking sides or classify options as shown."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -264,7 +263,7 @@ class Response(Base):
     """The labeler's score in the job's audience at answer time."""
     seq: Mapped[int] = mapped_column(Integer, default=0)
     """1-based position of this response within its task (k-th response)."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ModelResponse(Base):
@@ -288,7 +287,7 @@ class ModelResponse(Base):
     """Compare: the order the model saw the sides in, if known."""
     probability_a: Mapped[float | None] = mapped_column(Float)
     """Compare: the model's probability that A is better, if it gave one."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class OracleTruth(Base):
@@ -299,4 +298,4 @@ class OracleTruth(Base):
     content_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     truth: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

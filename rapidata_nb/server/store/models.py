@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rapidata_nb.server.store.base import Base
+from rapidata_nb.server.store.base import Base, UtcDateTime
 from rapidata_nb.server.store.labeling import utcnow
 
 __all__ = [
@@ -51,7 +50,7 @@ class Customer(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ClientCredential(Base):
@@ -63,7 +62,7 @@ class ClientCredential(Base):
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
     secret_hash: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class AccessToken(Base):
@@ -75,8 +74,8 @@ class AccessToken(Base):
     client_id: Mapped[str] = mapped_column(ForeignKey("client_credential.client_id"), index=True)
     customer_id: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str | None] = mapped_column(String(500))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Asset(Base):
@@ -97,7 +96,7 @@ class Asset(Base):
     original_name: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str | None] = mapped_column(String(200))
     size: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class AssetChunk(Base):
@@ -123,7 +122,7 @@ class BatchUpload(Base):
     owner_id: Mapped[str] = mapped_column(String(64), index=True)
     correlation_id: Mapped[str | None] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16), default="Completed")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class BatchUploadItem(Base):
@@ -149,7 +148,7 @@ class Dataset(Base):
     owner_id: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(500))
     schema: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Datapoint(Base):
@@ -167,7 +166,7 @@ class Datapoint(Base):
     private_metadata: Mapped[dict[str, str] | None] = mapped_column(JSON)
     content_key: Mapped[str] = mapped_column(String(64), index=True)
     """sha256 of the identities of the datapoint's assets (URL, file sha256 or text), DESIGN §7."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class DatasetGroup(Base):
@@ -193,7 +192,7 @@ class JobDefinition(Base):
     definition_type: Mapped[str] = mapped_column(String(32))
     latest_revision: Mapped[int] = mapped_column(Integer, default=1)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class DefinitionRevision(Base):
@@ -215,7 +214,7 @@ class DefinitionRevision(Base):
     validation_set_id: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="Completed")
     pipeline_id: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Job(Base):
@@ -235,9 +234,9 @@ class Job(Base):
     """An ``AudienceJobState``: Submitted, Running, Completed, Failed, Paused, ..."""
     failure_message: Mapped[str | None] = mapped_column(Text)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class UserAccount(Base):
@@ -255,7 +254,7 @@ class UserAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class BridgeToken(Base):
@@ -272,5 +271,5 @@ class BridgeToken(Base):
     write_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     client_id: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[str | None] = mapped_column(String(64))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

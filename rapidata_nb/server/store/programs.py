@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rapidata_nb.server.store.base import Base
+from rapidata_nb.server.store.base import Base, UtcDateTime
 from rapidata_nb.server.store.labeling import utcnow
 
 __all__ = [
@@ -72,7 +72,7 @@ class Signal(Base):
     """A ``trigger()`` waits for the scheduler (fires even when paused or while a job runs)."""
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class SignalRun(Base):
@@ -109,7 +109,7 @@ class Flow(Base):
     """``criteria``, ``startingElo``, ``minResponses``, ``maxResponses``, ``audienceId``, flags..."""
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class FlowItem(Base):
@@ -130,10 +130,10 @@ class FlowItem(Base):
     state: Mapped[str] = mapped_column(String(16), default="Pending")
     failure_message: Mapped[str | None] = mapped_column(Text)
     expires_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # --- MRI ---------------------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ class Benchmark(Base):
     name: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     min_assets_per_prompt: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class BenchmarkPrompt(Base):
@@ -166,7 +166,7 @@ class BenchmarkPrompt(Base):
     tags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     origin: Mapped[str | None] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Leaderboard(Base):
@@ -189,7 +189,7 @@ class Leaderboard(Base):
     included_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     excluded_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     feature_flags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Participant(Base):
@@ -209,7 +209,7 @@ class Participant(Base):
     """The model's price in US dollars per ``cost_unit`` (``None``: not priced)."""
     cost_unit: Mapped[str | None] = mapped_column(String(32))
     """``UsdPerImage``, ``UsdPerVideoSecond``, ``UsdPerMillionTokens`` or ``UsdPerSample``."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ParticipantSample(Base):
@@ -222,7 +222,7 @@ class ParticipantSample(Base):
     identifier: Mapped[str] = mapped_column(String(1000), index=True)
     asset: Mapped[dict[str, Any]] = mapped_column(JSON)
     """Wire asset input (``ExistingAssetInput`` or ``TextAssetInput``)."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Matchup(Base):

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from rapidata_nb.server.store.base import Base
+from rapidata_nb.server.store.base import Base, UtcDateTime
 from rapidata_nb.server.store.labeling import new_id, utcnow
 
 __all__ = [
@@ -53,7 +52,7 @@ class ValidationSet(Base):
     """``True`` once the owner said its rapids can no longer be flagged as wrong by labelers."""
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ValidationRapid(Base):
@@ -75,7 +74,7 @@ class ValidationRapid(Base):
     random_correct_probability: Mapped[float] = mapped_column(Float)
     content_key: Mapped[str] = mapped_column(String(64), index=True)
     sort_index: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 def create_set(*, session: Session, owner_id: str, name: str) -> ValidationSet:
