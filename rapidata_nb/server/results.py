@@ -34,6 +34,7 @@ import numpy as np
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.vocabulary import KINDS
 from rapidata_nb.engine.aggregate import aggregate
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.labeling.sessions import pseudonym
@@ -52,14 +53,9 @@ PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 10_000
 
 RESULT_TYPES = {
-    "compare": ("Compare", "4.1.0"),
-    "classify": ("Classification", "3.0.0"),
-    "locate": ("Locate", "1.0.0"),
-    "draw": ("Draw", "1.0.0"),
-    "select_words": ("SelectWords", "1.0.0"),
-    "free_text": ("FreeText", "1.0.0"),
-    "ranking": ("Ranking", "1.0.0"),
+    kind.value: (spelling.result_type, spelling.result_version) for kind, spelling in KINDS.items()
 }
+"""``info.type`` and ``info.version`` of the results document, by task kind."""
 _EXTRA = ("Both", "Neither")
 MODEL_SCORE = 0.5
 """The user score a model's verdict counts with when results include models."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rapidata_nb.api.vocabulary import LABELER_DEVICE_TYPES
+
 __all__ = ["ISO_COUNTRIES", "ISO_LANGUAGES", "filter_problem", "matches"]
 
 ISO_COUNTRIES = frozenset(
@@ -33,7 +35,6 @@ ISO_LANGUAGES = frozenset(
 """ISO 639-1 codes."""
 
 _DEMOGRAPHIC_FIELDS = {"age": "age", "agegroup": "age", "gender": "gender", "occupation": "occupation"}
-_DEVICES = frozenset({"Unknown", "Phone", "Tablet", "Desktop"})
 
 
 def _field(labeler: Any, name: str) -> Any:
@@ -85,7 +86,7 @@ def filter_problem(f: Mapping[str, Any], path: str = "filters") -> str | None:
             return f"{path}: DemographicFilter identifier must be one of age, gender, occupation"
         return None if f.get("values") else f"{path}: DemographicFilter needs at least one value"
     if t == "DeviceFilter":
-        bad = [d for d in f.get("deviceTypes", []) if d not in _DEVICES]
+        bad = [d for d in f.get("deviceTypes", []) if d not in LABELER_DEVICE_TYPES]
         return f"{path}: unknown device type(s) {bad}" if bad else None
     if t == "NotFilter":
         return filter_problem(f.get("filter") or {}, f"{path}.filter")

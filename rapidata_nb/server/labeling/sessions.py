@@ -27,6 +27,7 @@ from rapidata_nb.api.models.labeler import (
     SessionAudience,
     SessionStatus,
 )
+from rapidata_nb.api.vocabulary import AGE_GROUPS, GENDERS, LABELER_DEVICE_TYPES
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.filters import ISO_COUNTRIES, ISO_LANGUAGES
@@ -45,10 +46,6 @@ __all__ = ["SESSION_HOURS", "pseudonym", "session_status", "start_session"]
 SESSION_HOURS = 12
 """How long a labeler session id stays valid."""
 
-_AGES = ("0-17", "18-29", "30-39", "40-49", "50-64", "65+")
-_GENDERS = ("Male", "Female", "Other")
-_DEVICES = ("Phone", "Tablet", "Desktop", "Unknown")
-
 
 def _check_profile(body: LabelerSessionInput) -> None:
     if body.country.upper() not in ISO_COUNTRIES:
@@ -56,9 +53,9 @@ def _check_profile(body: LabelerSessionInput) -> None:
     if body.language.lower() not in ISO_LANGUAGES:
         raise BadRequestError(f"language: unknown ISO-639-1 language code {body.language!r}")
     for name, value, allowed in (
-        ("age", body.age, _AGES),
-        ("gender", body.gender, _GENDERS),
-        ("device", body.device, _DEVICES),
+        ("age", body.age, AGE_GROUPS),
+        ("gender", body.gender, GENDERS),
+        ("device", body.device, LABELER_DEVICE_TYPES),
     ):
         if value not in allowed:
             raise BadRequestError(f"{name} must be one of {list(allowed)}, got {value!r}")

@@ -18,16 +18,14 @@ from rapidata_nb.api.models import (
     ClassifySpec,
     CompareSpec,
     CreateDefinitionInput,
-    FreeTextSpec,
     FullPermutationPairMaker,
     GroupedRankingWorkflow,
-    LineSpec,
-    LocateSpec,
     QuorumReferee,
     SaveRevisionInput,
     TranscriptionSpec,
 )
 from rapidata_nb.api.models.definition import Referee, Workflow
+from rapidata_nb.api.vocabulary import KINDS, TaskKind, kind_of_rapid, kind_of_workflow
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
 from rapidata_nb.server.store import datasets as dataset_store
 from rapidata_nb.server.store.labeling import new_id
@@ -46,35 +44,18 @@ __all__ = [
 ]
 
 _WORKFLOW: TypeAdapter[Workflow] = TypeAdapter(Workflow)
-_TYPES: dict[type, tuple[str, str]] = {
-    CompareSpec: ("Compare", "compare"),
-    ClassifySpec: ("Classify", "classify"),
-    LocateSpec: ("Locate", "locate"),
-    LineSpec: ("Line", "draw"),
-    TranscriptionSpec: ("Transcription", "select_words"),
-    FreeTextSpec: ("FreeText", "free_text"),
-}
 
 
 def definition_type(workflow: Workflow) -> str:
     """The wire ``definitionType`` of a workflow (``Compare``, ``Classify``, ..., ``Ranking``)."""
     if isinstance(workflow, GroupedRankingWorkflow):
-        return "Ranking"
-    return _TYPES[type(workflow.rapid)][0]
+        return KINDS[TaskKind.RANKING].definition_type
+    return KINDS[kind_of_rapid(workflow.rapid.t)].definition_type
 
 
 def task_kind(workflow: dict[str, Any]) -> str:
     """The crowd's task kind of a stored workflow dict: ``compare``, ``classify``, ..., ``ranking``."""
-    if workflow.get("_t") == "GroupedRankingWorkflow":
-        return "ranking"
-    return {
-        "Compare": "compare",
-        "Classify": "classify",
-        "Locate": "locate",
-        "Line": "draw",
-        "Transcription": "select_words",
-        "FreeText": "free_text",
-    }[workflow["rapid"]["_t"]]
+    return kind_of_workflow(workflow).value
 
 
 def referee_target(referee: dict[str, Any]) -> int:
