@@ -56,7 +56,7 @@ def _audience_filters_wire(filters: Sequence[RapidataFilter] | None) -> list[dic
     for f in filters:
         if not isinstance(f, RapidataFilter):
             raise ValueError(f"filters: {f!r} is not a filter (use e.g. CountryFilter(['US'])).")
-        out.append(f._to_audience_model())
+        out.append(f._to_audience_model().wire())
     return out
 
 
@@ -534,7 +534,7 @@ class RapidataAudience(RapidataAudienceBase):
         combined = filters[0] if len(filters) == 1 else AndFilter(list(filters))
         body = (
             self._ctx.transport.request(
-                "POST", f"/audience/{self.id}/filter", json={"filter": combined._to_audience_model()}
+                "POST", f"/audience/{self.id}/filter", json={"filter": combined._to_audience_model().wire()}
             )
             or {}
         )

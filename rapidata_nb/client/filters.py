@@ -17,6 +17,9 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from rapidata_nb.api.models import audience as wire
 from rapidata_nb.config import logger
 
 __all__ = [
@@ -78,7 +81,7 @@ class DeviceType(Enum):
 class RapidataFilter:
     """Base class of all filters; supports ``&``, ``|`` and ``~``."""
 
-    def _to_audience_model(self) -> dict[str, Any]:
+    def _to_audience_model(self) -> wire.AudienceFilter:
         raise NotImplementedError(f"{type(self).__name__} is not supported for audiences")
 
     def __and__(self, other: object) -> RapidataFilter:
@@ -131,8 +134,8 @@ class CountryFilter(RapidataFilter):
             codes.append(code.upper())
         self.country_codes = codes
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "CountryFilter", "countries": list(self.country_codes)}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.CountryFilter(countries=list(self.country_codes))
 
 
 class LanguageFilter(RapidataFilter):
@@ -150,8 +153,8 @@ class LanguageFilter(RapidataFilter):
             codes.append(code.lower())
         self.language_codes = codes
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "LanguageFilter", "languages": list(self.language_codes)}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.LanguageFilter(languages=list(self.language_codes))
 
 
 def _enum_list(values: Sequence[Any], enum: type[Enum], what: str) -> list[Any]:
@@ -176,8 +179,8 @@ class AgeFilter(RapidataFilter):
     def __init__(self, age_groups: list[AgeGroup]) -> None:
         self.age_groups = _enum_list(age_groups, AgeGroup, "age_groups")
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "DemographicFilter", "identifier": "age", "values": [g.value for g in self.age_groups]}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.DemographicFilter(identifier="age", values=[g.value for g in self.age_groups])
 
 
 class GenderFilter(RapidataFilter):
@@ -186,8 +189,8 @@ class GenderFilter(RapidataFilter):
     def __init__(self, genders: list[Gender]) -> None:
         self.genders = _enum_list(genders, Gender, "genders")
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "DemographicFilter", "identifier": "gender", "values": [g.value for g in self.genders]}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.DemographicFilter(identifier="gender", values=[g.value for g in self.genders])
 
 
 class DeviceFilter(RapidataFilter):
@@ -196,8 +199,8 @@ class DeviceFilter(RapidataFilter):
     def __init__(self, device_types: list[DeviceType]) -> None:
         self.device_types = _enum_list(device_types, DeviceType, "device_types")
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "DeviceFilter", "deviceTypes": [d.value for d in self.device_types]}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.DeviceFilter(device_types=[d.value for d in self.device_types])
 
 
 def _filter_list(filters: Sequence[RapidataFilter], what: str) -> list[RapidataFilter]:
@@ -215,8 +218,8 @@ class AndFilter(RapidataFilter):
     def __init__(self, filters: list[RapidataFilter]) -> None:
         self.filters = _filter_list(filters, "AndFilter")
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "AndFilter", "filters": [f._to_audience_model() for f in self.filters]}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.AndFilter(filters=[f._to_audience_model() for f in self.filters])
 
 
 class OrFilter(RapidataFilter):
@@ -225,8 +228,8 @@ class OrFilter(RapidataFilter):
     def __init__(self, filters: list[RapidataFilter]) -> None:
         self.filters = _filter_list(filters, "OrFilter")
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "OrFilter", "filters": [f._to_audience_model() for f in self.filters]}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.OrFilter(filters=[f._to_audience_model() for f in self.filters])
 
 
 class NotFilter(RapidataFilter):
@@ -237,8 +240,8 @@ class NotFilter(RapidataFilter):
             raise ValueError(f"NotFilter needs a filter, got {filter!r}")
         self.filter = filter
 
-    def _to_audience_model(self) -> dict[str, Any]:
-        return {"_t": "NotFilter", "filter": self.filter._to_audience_model()}
+    def _to_audience_model(self) -> wire.AudienceFilter:
+        return wire.NotFilter(filter=self.filter._to_audience_model())
 
 
 class UserScoreFilter(RapidataFilter):
@@ -256,7 +259,7 @@ class UserScoreFilter(RapidataFilter):
         self.upper_bound = upper_bound
         self.dimension = dimension
 
-    def _to_audience_model(self) -> dict[str, Any]:
+    def _to_audience_model(self) -> wire.AudienceFilter:
         raise NotImplementedError(
             "UserScoreFilter is not supported for audiences; audiences already admit labelers by their "
             "qualification score (see create_audience(target_accuracy=...))."
@@ -269,7 +272,7 @@ class CampaignFilter(RapidataFilter):
     def __init__(self, campaign_ids: list[str]) -> None:
         self.campaign_ids = _strings(campaign_ids, "campaign_ids")
 
-    def _to_audience_model(self) -> dict[str, Any]:
+    def _to_audience_model(self) -> wire.AudienceFilter:
         raise NotImplementedError("CampaignFilter is not supported for audiences.")
 
 
@@ -280,30 +283,36 @@ class CustomFilter(RapidataFilter):
         self.identifier = identifier
         self.values = _strings(values, "values")
 
-    def _to_audience_model(self) -> dict[str, Any]:
+    def _to_audience_model(self) -> wire.AudienceFilter:
         raise NotImplementedError("CustomFilter is not supported for audiences.")
 
 
+_AUDIENCE_FILTER: TypeAdapter[wire.AudienceFilter] = TypeAdapter(wire.AudienceFilter)
+
+
 def filter_from_wire(data: dict[str, Any]) -> RapidataFilter | None:
-    """Rebuild a filter object from its wire form (unknown tags give ``None``)."""
-    tag = data.get("_t")
+    """Rebuild a filter object from its wire form (unknown tags or values give ``None``)."""
     try:
-        if tag == "CountryFilter":
-            return CountryFilter(data.get("countries") or [])
-        if tag == "LanguageFilter":
-            return LanguageFilter(data.get("languages") or [])
-        if tag == "NotFilter":
-            inner = filter_from_wire(data.get("filter") or {})
-            return NotFilter(inner) if inner is not None else None
-        if tag in ("AndFilter", "OrFilter"):
-            parts = [f for f in (filter_from_wire(d) for d in data.get("filters") or []) if f is not None]
-            return (AndFilter if tag == "AndFilter" else OrFilter)(parts) if parts else None
-        if tag == "DemographicFilter" and data.get("identifier") == "age":
-            return AgeFilter([AgeGroup(v) for v in data.get("values") or []])
-        if tag == "DemographicFilter" and data.get("identifier") == "gender":
-            return GenderFilter([Gender(v) for v in data.get("values") or []])
-        if tag == "DeviceFilter":
-            return DeviceFilter([DeviceType(v) for v in data.get("deviceTypes") or []])
-    except ValueError:
+        return _from_model(_AUDIENCE_FILTER.validate_python(data))
+    except ValueError:  # pydantic's ValidationError, or a value none of our enums has
         return None
+
+
+def _from_model(model: wire.AudienceFilter) -> RapidataFilter | None:
+    if isinstance(model, wire.CountryFilter):
+        return CountryFilter(model.countries)
+    if isinstance(model, wire.LanguageFilter):
+        return LanguageFilter(model.languages)
+    if isinstance(model, wire.NotFilter):
+        inner = _from_model(model.filter)
+        return NotFilter(inner) if inner is not None else None
+    if isinstance(model, wire.AndFilter | wire.OrFilter):
+        parts = [f for f in (_from_model(m) for m in model.filters) if f is not None]
+        return (AndFilter if isinstance(model, wire.AndFilter) else OrFilter)(parts) if parts else None
+    if isinstance(model, wire.DemographicFilter) and model.identifier == "age":
+        return AgeFilter([AgeGroup(v) for v in model.values])
+    if isinstance(model, wire.DemographicFilter) and model.identifier == "gender":
+        return GenderFilter([Gender(v) for v in model.values])
+    if isinstance(model, wire.DeviceFilter):
+        return DeviceFilter([DeviceType(v) for v in model.device_types])
     return None

@@ -20,6 +20,7 @@ from rapidata_nb import (
     OrFilter,
     UserScoreFilter,
 )
+from rapidata_nb.client.filters import filter_from_wire
 
 
 def test_and_or_flatten() -> None:
@@ -42,7 +43,7 @@ def test_not_and_double_negation() -> None:
 
 def test_wire_form() -> None:
     f = (CountryFilter(["US"]) | CountryFilter(["CA"])) & ~LanguageFilter(["fr"])
-    assert f._to_audience_model() == {
+    assert f._to_audience_model().wire() == {
         "_t": "AndFilter",
         "filters": [
             {
@@ -55,17 +56,17 @@ def test_wire_form() -> None:
             {"_t": "NotFilter", "filter": {"_t": "LanguageFilter", "languages": ["fr"]}},
         ],
     }
-    assert AgeFilter([AgeGroup.BETWEEN_18_29])._to_audience_model() == {
+    assert AgeFilter([AgeGroup.BETWEEN_18_29])._to_audience_model().wire() == {
         "_t": "DemographicFilter",
         "identifier": "age",
         "values": ["18-29"],
     }
-    assert GenderFilter([Gender.FEMALE])._to_audience_model() == {
+    assert GenderFilter([Gender.FEMALE])._to_audience_model().wire() == {
         "_t": "DemographicFilter",
         "identifier": "gender",
         "values": ["Female"],
     }
-    assert DeviceFilter([DeviceType.PHONE])._to_audience_model() == {
+    assert DeviceFilter([DeviceType.PHONE])._to_audience_model().wire() == {
         "_t": "DeviceFilter",
         "deviceTypes": ["Phone"],
     }
@@ -93,3 +94,10 @@ def test_not_supported_on_audiences(f: object) -> None:
 def test_user_score_bounds() -> None:
     with pytest.raises(ValueError, match="lower_bound must be less"):
         UserScoreFilter(0.8, 0.2)
+
+
+def test_the_wire_form_reads_back_as_the_same_filter() -> None:
+    f = (CountryFilter(["US"]) | AgeFilter([AgeGroup.OVER_65])) & ~DeviceFilter([DeviceType.TABLET])
+    assert filter_from_wire(f._to_audience_model().wire()) == f
+    assert filter_from_wire({"_t": "DeviceFilter", "deviceTypes": ["Desktop"]}) is None  # not the SDK's
+    assert filter_from_wire({"_t": "CampaignFilter", "campaignIds": ["c1"]}) is None
