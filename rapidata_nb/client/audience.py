@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from rapidata_nb.api.models.audience import QualificationFeedback
+from rapidata_nb.api.vocabulary import KINDS, TaskKind
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import is_url
 from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
@@ -311,7 +312,7 @@ class RapidataAudience(RapidataAudienceBase):
             context=self._context(context, instruction),
             context_asset=self._context_asset(media_context),
             settings=settings,
-            task_type="Classification",
+            task_type=KINDS[TaskKind.CLASSIFY].task_type,
         )
 
     def add_compare_example(
@@ -354,7 +355,7 @@ class RapidataAudience(RapidataAudienceBase):
             context=self._context(context, instruction),
             context_asset=self._context_asset(media_context),
             settings=settings,
-            task_type="Compare",
+            task_type=KINDS[TaskKind.COMPARE].task_type,
         )
 
     def _box_example(
@@ -374,9 +375,9 @@ class RapidataAudience(RapidataAudienceBase):
                 f"truths must be a non-empty list of Box, e.g. [Box(0.1, 0.1, 0.5, 0.5)] ({kind})."
             )
         payload_t, truth_t, task = (
-            ("LocateExamplePayload", "LocateExampleTruth", "Locate")
+            ("LocateExamplePayload", "LocateExampleTruth", KINDS[TaskKind.LOCATE].task_type)
             if kind == "locate"
-            else ("LineExamplePayload", "LineExampleTruth", "Draw")
+            else ("LineExamplePayload", "LineExampleTruth", KINDS[TaskKind.DRAW].task_type)
         )
         return self._post_example(
             asset=self._asset(datapoint, "media"),
@@ -482,7 +483,7 @@ class RapidataAudience(RapidataAudienceBase):
             random_correct_probability=len(set(truths)) / len(words),
             explanation=explanation,
             settings=settings,
-            task_type="Select Words",
+            task_type=KINDS[TaskKind.SELECT_WORDS].task_type,
         )
 
     def get_examples(self, amount: int = 10, page: int = 1) -> pd.DataFrame:

@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rapidata_nb.api.vocabulary import KINDS
+
 __all__ = ["result_cards", "result_type"]
 
 _TYPE_NAMES = {
-    "compare": "compare",
-    "classification": "classify",
-    "classify": "classify",
-    "locate": "locate",
-    "draw": "draw",
-    "selectwords": "select_words",
-    "freetext": "free_text",
-    "ranking": "ranking",
+    name.replace("_", "").replace(" ", "").lower(): kind.value
+    for kind, spelling in KINDS.items()
+    for name in (kind.value, spelling.result_type, spelling.task_type)
 }
+"""A results document's ``info.type`` (squashed: ``selectwords``) → the task kind."""
 _VOTED = ("compare", "classify", "ranking")
 
 

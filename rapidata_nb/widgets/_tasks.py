@@ -13,22 +13,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidata_nb.api.vocabulary import KINDS, TaskKind
 from rapidata_nb.widgets._media import DataType, media_name, to_media
 
 __all__ = ["TASK_TYPES", "TaskSpec", "normalize_task_type", "settings_to_flags"]
 
-TASK_TYPES = ("compare", "classify", "locate", "draw", "select_words", "free_text", "ranking")
+TASK_TYPES = tuple(kind.value for kind in TaskKind)
 """The seven task types, as ``renderTask`` names them."""
 
+
+def _squash(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
 _ALIASES = {
-    "classification": "classify",
-    "rank": "ranking",
-    "selectwords": "select_words",
-    "select_word": "select_words",
-    "freetext": "free_text",
-    "text": "free_text",
-    "comparison": "compare",
-}
+    _squash(name): kind.value
+    for kind, spelling in KINDS.items()
+    for name in (kind.value, spelling.sdk_name, spelling.task_type, spelling.result_type)
+} | {"rank": "ranking", "selectword": "select_words", "text": "free_text", "comparison": "compare"}
+"""Every spelling of a kind (``"Select Words"``, ``"classification"``, ...), squashed, and a few more."""
 
 RANKING_PREVIEW_PAIRS = 45
 """At most this many matchups per ranking group are previewed (every pair of a group of ten)."""
@@ -36,9 +39,8 @@ RANKING_PREVIEW_PAIRS = 45
 
 def normalize_task_type(value: str) -> str:
     """Map ``"Classification"``, ``"select-words"``, ``"Rank"``… to one of :data:`TASK_TYPES`."""
-    key = str(value).strip().lower().replace("-", "_").replace(" ", "_")
-    key = _ALIASES.get(key.replace("_", ""), _ALIASES.get(key, key))
-    if key not in TASK_TYPES:
+    key = _ALIASES.get(_squash(str(value).strip()))
+    if key is None:
         raise ValueError(f"unknown task_type {value!r}; expected one of {', '.join(TASK_TYPES)}")
     return key
 
