@@ -123,7 +123,8 @@ NoInstructionDisplaySetting = _named(
     _flag("no_aux_text", "Hide the instruction text."), "NoInstructionDisplaySetting"
 )
 NoMistakeOptionSetting = _named(
-    _flag("no_mistake", "Hide the 'report a mistake' option."), "NoMistakeOptionSetting"
+    _flag("no_mistake", "Offer a 'No mistakes' choice: the labeler confirms nothing is wrong."),
+    "NoMistakeOptionSetting",
 )
 OriginalLanguageOnlySetting = _named(
     _flag("force_original_language", "Never translate the task."), "OriginalLanguageOnlySetting"

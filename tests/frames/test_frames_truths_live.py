@@ -101,7 +101,7 @@ def test_select_words_free_text_and_rank_follow_the_truth_column(client: Rapidat
     captions = pd.DataFrame(
         {
             "image": [f"https://example.org/photo{i}.png" for i in range(3)],
-            "caption": ["a red ball on grass", "two cats on a sofa", "a blue car in snow"],
+            "caption": ["a red ball on grass", "two cats on a sofa [No_mistakes]", "a blue car in snow"],
             "wrong": [[1], [], [2, 4]],
         }
     )
@@ -118,6 +118,11 @@ def test_select_words_free_text_and_rank_follow_the_truth_column(client: Rapidat
         .results()
     )
     assert results["selected_words"].tolist() == [["red"], [], ["car", "snow"]]
+    assert results["no_mistake"].tolist() == [0, VOTES, 0]  # rows 0 and 2 offer no such choice
+    with pytest.raises(RapidataError, match=r"truths\[1\].*offers no \[No_mistakes\] choice"):
+        captions.assign(caption=captions["caption"].str.replace(" [No_mistakes]", "")).rapidata.select_words(
+            "image", sentence="caption", instruction="Which words are wrong?", truth="wrong", client=client
+        )
 
     photos = pd.DataFrame({"text": ["photo one", "photo two"], "caption": ["a red fox", "a grey wolf"]})
     responses = (

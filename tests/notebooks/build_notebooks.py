@@ -261,9 +261,10 @@ def tour() -> nbformat.NotebookNode:
             'described.results()[["answers", "n_responses"]]'
         ),
         new_code_cell(
+            "from rapidata_nb import NoMistakeOptionSetting\n\n"
             "words = captions.rapidata.select_words(\n"
             '    "image", sentence="caption", instruction="Select the words that do not match the image.",\n'
-            "    responses_per_datapoint=3, client=client,\n"
+            "    responses_per_datapoint=3, settings=[NoMistakeOptionSetting()], client=client,\n"
             ").wait(timeout=300)\n"
             'words.results()[["sentence", "selected_words", "no_mistake", "n_responses"]]'
         ),

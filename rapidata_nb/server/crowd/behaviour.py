@@ -122,10 +122,10 @@ def answer(
             return {"lines": [[_point_in(rng, b) for _ in range(4)] for b in boxes]}
         return {"lines": [[_random_point(rng) for _ in range(4)]]}
     if kind == "select_words":
-        n = len(view.words)
-        if knows:
-            return {"wordIndices": list(truth.get("wordIndices") or []) or [n]}
-        if n == 0 or rng.random() < 0.5:
+        n, wrong = len(view.words), list(truth.get("wordIndices") or [])
+        if knows and (wrong or view.no_mistake):
+            return {"wordIndices": wrong or [n]}
+        if (n == 0 or rng.random() < 0.5) and view.no_mistake:
             return {"wordIndices": [n]}
         return {"wordIndices": [rng.randrange(n)]}
     if kind == "free_text":

@@ -312,6 +312,7 @@ def judge_job(
             identities=view.identities,
             options=view.options,
             words=view.words,
+            no_mistake=view.no_mistake,
         )
         truths.append((view, with_known(latent, told, task.kind)))
     if spec.kind == "classify":

@@ -148,6 +148,7 @@ class _Caches:
                     identities=view.identities,
                     options=view.options,
                     words=view.words,
+                    no_mistake=view.no_mistake,
                 )
                 subject = subject_of(material, ctx.spec, task, owner_id=ctx.job.owner_id, view=view)
                 self.shown[task.id] = _Shown(view=view, latent=latent, subject=subject)
@@ -306,7 +307,12 @@ def _answers(
         order = order_shown(view, seed=seed, labeler_id=pick.labeler_id)
         raw = answer(seed=seed, labeler=traits[pick.labeler_id], view=view, truth=truth, shown=order)
         canonical = dispatch.validate_answer(
-            task.kind, raw, options=view.options, n_words=len(view.words), flags=spec.flags
+            task.kind,
+            raw,
+            options=view.options,
+            n_words=len(view.words),
+            no_mistake=view.no_mistake,
+            flags=spec.flags,
         )
         given.append((canonical, order))
     return given

@@ -41,9 +41,16 @@ import numpy as np
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from rapidata_nb.server.dispatch.context import JobSpec, Material, context_text, revision_spec, words_of
+from rapidata_nb.server.dispatch.context import (
+    JobSpec,
+    Material,
+    context_text,
+    no_mistake_on,
+    revision_spec,
+    words_of,
+)
 from rapidata_nb.server.errors import BadRequestError
-from rapidata_nb.server.labeling.content import content_key, stable_hash
+from rapidata_nb.server.labeling.content import NO_MISTAKES, content_key, stable_hash
 from rapidata_nb.server.labeling.grading import tokens
 from rapidata_nb.server.labeling.qualification import example_truth
 from rapidata_nb.server.labeling.views import TaskView
@@ -129,6 +136,7 @@ def latent_truth(
     identities: Sequence[str] = (),
     options: Sequence[str] = (),
     words: Sequence[str] = (),
+    no_mistake: bool = True,
 ) -> dict[str, Any]:
     """The latent truth of a task (pure function of its content).
 
@@ -140,6 +148,7 @@ def latent_truth(
         identities: Asset identities (one per compared side; the asset otherwise).
         options: Classification option labels.
         words: Select-words sentence split on single spaces (without the no-mistakes token).
+        no_mistake: Whether the sentence offers ``[No_mistakes]``; without it some word is always wrong.
 
     Returns:
         The canonical truth dict (module docstring).
@@ -160,7 +169,7 @@ def latent_truth(
     if kind in ("locate", "draw"):
         return {"boxes": [_box(rng) for _ in range(1 if rng.random() < 0.75 else 2)]}
     if kind == "select_words":
-        if not words or rng.random() < 0.4:
+        if not words or (rng.random() < 0.4 and no_mistake):
             return {"wordIndices": []}
         n = 1 if rng.random() < 0.7 or len(words) < 4 else 2
         return {"wordIndices": sorted(int(i) for i in rng.choice(len(words), size=n, replace=False))}
@@ -274,6 +283,11 @@ def _check_given(spec: JobSpec, dp: Datapoint, truth: Mapping[str, Any], where: 
         ]
         if wrong:
             raise BadRequestError(f"{where}.wordIndices: {wrong} are not word indices 0..{n_words - 1}")
+        if not truth["wordIndices"] and not no_mistake_on(dp, spec.flags):
+            raise BadRequestError(
+                f"{where}.wordIndices is empty (no mistakes), but this job offers no {NO_MISTAKES} choice: "
+                "add NoMistakeOptionSetting() or end the sentence with [No_mistakes]"
+            )
 
 
 def give_job_truths(

@@ -8,7 +8,7 @@ ranking       ``{"winner": 0 | 1}`` — 0 is ``item_a``, 1 is ``item_b`` of the 
 classify      ``{"category": "<option label>"}``
 locate        ``{"points": [{"x": .., "y": ..}, ...]}``
 draw          ``{"lines": [[{"x": .., "y": ..}, ...], ...]}``
-select_words  ``{"wordIndices": [i, ...]}`` — index ``len(words)`` is the ``[No_mistakes]`` token
+select_words  ``{"wordIndices": [i, ...]}`` — index ``len(words)`` is ``[No_mistakes]``, where offered
 free_text     ``{"text": "..."}``
 ============  ==========================================================================================
 """
@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.labeler import AnswerAccepted, ExampleGrade
-from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_context, words_of
+from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_context, no_mistake_on, words_of
 from rapidata_nb.server.dispatch.lifecycle import maybe_complete, referee_done
 from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
 from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, NotFoundError
@@ -74,15 +74,39 @@ def _int_flag(flags: Mapping[str, str], name: str, default: int) -> int:
         return default
 
 
+def _word_indices(idx: Any, n_words: int, no_mistake: bool) -> list[int]:
+    last = n_words if no_mistake else n_words - 1
+    token = f" (index {n_words} is the {NO_MISTAKES} choice)" if no_mistake else ""
+    ints = isinstance(idx, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in idx)
+    if not ints or not idx:
+        raise BadRequestError(f"answer.wordIndices must be a non-empty list of word indices{token}")
+    if not no_mistake and n_words in idx:
+        raise BadRequestError(
+            f"answer.wordIndices: this task offers no {NO_MISTAKES} choice: "
+            f"select the wrong words (0..{last})"
+        )
+    bad = [i for i in idx if not 0 <= i <= last]
+    if bad:
+        raise BadRequestError(f"answer.wordIndices {bad} out of range 0..{last}")
+    if len(set(idx)) != len(idx):
+        raise BadRequestError("answer.wordIndices must not repeat an index")
+    if n_words in idx and len(idx) > 1:
+        raise BadRequestError(f"answer.wordIndices: {NO_MISTAKES} cannot be combined with other words")
+    return sorted(idx)
+
+
 def validate_answer(
     kind: str,
     answer: Any,
     *,
     options: Sequence[str] = (),
     n_words: int = 0,
+    no_mistake: bool = False,
     flags: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Check an answer against the task type and return it in canonical shape.
+
+    ``no_mistake`` says whether a select-words task offers ``[No_mistakes]`` (index ``n_words``).
 
     Raises:
         BadRequestError: Naming the field to fix (``answer.category``, ``answer.points[2]``, ...).
@@ -124,24 +148,7 @@ def validate_answer(
             out.append([_point(p, f"answer.lines[{i}][{j}]") for j, p in enumerate(line)])
         return {"lines": out}
     if kind == "select_words":
-        idx = answer.get("wordIndices")
-        if (
-            not isinstance(idx, list)
-            or not idx
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in idx)
-        ):
-            raise BadRequestError(
-                "answer.wordIndices must be a non-empty list of word indices "
-                f"(index {n_words} is the {NO_MISTAKES} token)"
-            )
-        bad = [i for i in idx if not 0 <= i <= n_words]
-        if bad:
-            raise BadRequestError(f"answer.wordIndices {bad} out of range 0..{n_words}")
-        if len(set(idx)) != len(idx):
-            raise BadRequestError("answer.wordIndices must not repeat an index")
-        if n_words in idx and len(idx) > 1:
-            raise BadRequestError(f"answer.wordIndices: {NO_MISTAKES} cannot be combined with other words")
-        return {"wordIndices": sorted(idx)}
+        return {"wordIndices": _word_indices(answer.get("wordIndices"), n_words, no_mistake)}
     if kind == "free_text":
         text = answer.get("text")
         if not isinstance(text, str):
@@ -193,7 +200,12 @@ def submit(
     first = session.get(Datapoint, task.item_a if task.kind == "ranking" else task.datapoint_id or "")
     options = ctx.spec.options(first)
     canonical = validate_answer(
-        task.kind, answer, options=options, n_words=len(words_of(first)), flags=ctx.spec.flags
+        task.kind,
+        answer,
+        options=options,
+        n_words=len(words_of(first)),
+        no_mistake=no_mistake_on(first, ctx.spec.flags),
+        flags=ctx.spec.flags,
     )
     aud = resolve_audience(session, job.audience_id)
     score = labeler_score(session, aud, labeler) if aud is not None else None
@@ -257,7 +269,12 @@ def submit_example(
         raise ConflictError(f"labeler {labeler.id} already answered example {example.id}")
     view = qualification.example_view(example)
     canonical = validate_answer(
-        example.kind, answer, options=view.options, n_words=len(view.words), flags=view.flags
+        example.kind,
+        answer,
+        options=view.options,
+        n_words=len(view.words),
+        no_mistake=view.no_mistake,
+        flags=view.flags,
     )
     audience = session.get(Audience, example.audience_id)
     assert audience is not None

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from rapidata_nb.api.models.labeler import ServedAsset, ServedFile, ServedTask, ServedText
 from rapidata_nb.engine import referee as referees
 from rapidata_nb.server.errors import NotFoundError
-from rapidata_nb.server.labeling.content import NO_MISTAKES
+from rapidata_nb.server.labeling.content import NO_MISTAKES, offers_no_mistake, sentence_words
 from rapidata_nb.server.labeling.views import TaskView
 from rapidata_nb.server.store.labeling import JobTask
 from rapidata_nb.server.store.models import Asset, Datapoint, DatasetGroup, DefinitionRevision, Job
@@ -38,10 +38,12 @@ __all__ = [
     "load_context",
     "load_material",
     "media_context",
+    "no_mistake_on",
     "revision_spec",
     "segment",
     "served_task",
     "task_view",
+    "words_of",
 ]
 
 _KINDS = {
@@ -295,16 +297,20 @@ def load_material(
     return Material(datapoints=datapoints, assets=assets, groups=groups)
 
 
-def words_of(dp: Datapoint | None) -> list[str]:
-    """The select-words sentence of a datapoint split on single spaces, without a trailing ``[No_mistakes]``.
-
-    The SDK's users append that token themselves (the labeler's way to say nothing is wrong); the feed
-    offers it after the words in any case, so a sentence that ends with it must not show it twice. Its index
-    is the same either way: the number of words before it.
-    """
+def _sentence(dp: Datapoint | None) -> tuple[list[str], bool]:
     seg = segment(dp, "transcription")
-    words = str(seg.get("text") or "").split(" ") if seg else []
-    return words[:-1] if words and words[-1] == NO_MISTAKES else words
+    return sentence_words(str(seg.get("text") or "") if seg else "")
+
+
+def words_of(dp: Datapoint | None) -> list[str]:
+    """The select-words sentence of a datapoint split on single spaces, without a trailing token."""
+    return _sentence(dp)[0]
+
+
+def no_mistake_on(dp: Datapoint | None, flags: Mapping[str, str]) -> bool:
+    """Whether the select-words task of ``dp`` offers ``[No_mistakes]`` (see ``offers_no_mistake``)."""
+    words, had_token = _sentence(dp)
+    return offers_no_mistake(flags, has_token=had_token, n_words=len(words))
 
 
 def _shown_inputs(material: Material, task: JobTask) -> list[dict[str, Any]]:
@@ -326,6 +332,7 @@ def task_view(material: Material, spec: JobSpec, task: JobTask) -> TaskView:
         options=tuple(spec.options(first)),
         words=tuple(words_of(first)),
         flags=dict(spec.flags),
+        no_mistake=task.kind == "select_words" and no_mistake_on(first, spec.flags),
     )
 
 
@@ -363,7 +370,7 @@ def served_task(
         assets = [material.shown(a, i) for i, a in enumerate(inputs)]
     if task.kind == "classify" and shown_order and len(shown_order) == len(options):
         options = [options[i] for i in shown_order]
-    words = words_of(first)
+    words = [*words_of(first), NO_MISTAKES] if no_mistake_on(first, spec.flags) else words_of(first)
     return ServedTask(
         task_id=task.id,
         lease_id=lease_id,
@@ -374,7 +381,7 @@ def served_task(
         context=context_text(material, spec, task),
         assets=assets,
         options=options,
-        words=[*words, NO_MISTAKES] if task.kind == "select_words" else [],
+        words=words if task.kind == "select_words" else [],
         flags=dict(spec.flags),
         media_context=media_context(material, segment(first, "context_asset")),
         expires_at=as_utc(expires_at),

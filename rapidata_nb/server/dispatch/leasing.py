@@ -287,7 +287,7 @@ def _served_example(
         context=ex.context,
         assets=shown,
         options=[view.options[i] for i in order] if ex.kind == "classify" else list(view.options),
-        words=[*view.words, NO_MISTAKES] if ex.kind == "select_words" else [],
+        words=[*view.words, NO_MISTAKES] if view.no_mistake else list(view.words),
         flags=dict(view.flags),
         media_context=media_context(material, {"asset": ex.context_asset}),
         expires_at=None,

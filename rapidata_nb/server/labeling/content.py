@@ -5,12 +5,33 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-__all__ = ["NO_MISTAKES", "content_key", "stable_hash", "stable_order"]
+__all__ = ["NO_MISTAKES", "content_key", "offers_no_mistake", "sentence_words", "stable_hash", "stable_order"]
 
 NO_MISTAKES = "[No_mistakes]"
 """The select-words token that stands for "no word is wrong"."""
+
+
+def sentence_words(sentence: str) -> tuple[list[str], bool]:
+    """A select-words sentence split on single spaces without a trailing ``[No_mistakes]``, and if it had one.
+
+    The SDK's users append that token themselves to give labelers a way to say nothing is wrong; the feed
+    shows it once, after the words, so its index is the number of words before it either way.
+    """
+    words = sentence.split(" ") if sentence else []
+    if words and words[-1] == NO_MISTAKES:
+        return words[:-1], True
+    return words, False
+
+
+def offers_no_mistake(flags: Mapping[str, str], *, has_token: bool, n_words: int) -> bool:
+    """Whether a select-words task offers the ``[No_mistakes]`` choice.
+
+    As in the SDK: when the job asks for it (``NoMistakeOptionSetting``, flag ``no_mistake``) or the sentence
+    ends with the token. A sentence with no words offers it too, or the task could not be answered.
+    """
+    return has_token or n_words == 0 or str(flags.get("no_mistake", "")).lower() == "true"
 
 
 def stable_hash(*parts: object) -> int:

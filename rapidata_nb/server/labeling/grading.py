@@ -45,7 +45,7 @@ def grade(kind: str, truth: Mapping[str, Any], answer: Mapping[str, Any], *, n_w
         return inside >= precision - 1e-9 and hit >= completeness - 1e-9
     if kind == "select_words":
         selected = {i for i in answer.get("wordIndices", []) if i != n_words}
-        wanted = set(truth["wordIndices"])
+        wanted = set(truth["wordIndices"]) - {n_words}
         if not wanted:
             return not selected
         if not selected:

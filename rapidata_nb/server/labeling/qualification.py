@@ -35,6 +35,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rapidata_nb.engine.scores import user_score
+from rapidata_nb.server.labeling.content import offers_no_mistake, sentence_words
 from rapidata_nb.server.labeling.filters import matches
 from rapidata_nb.server.labeling.grading import grade
 from rapidata_nb.server.labeling.views import TaskView
@@ -108,14 +109,17 @@ def example_view(example: AudienceExample) -> TaskView:
     payload = example.payload or {}
     flags = {str(f.get("key")): str(f.get("value")) for f in example.feature_flags or []}
     options = tuple(str(c.get("label")) for c in payload.get("categories", []))
-    words = tuple(str(w.get("word")) for w in payload.get("transcription", []))
+    sentence = " ".join(str(w.get("word")) for w in payload.get("transcription", []))
+    words, had_token = sentence_words(sentence)
     return TaskView(
         kind=example.kind,
         key=example.content_key,
         identities=tuple(_asset_labels(example.asset)),
         options=options,
-        words=words,
+        words=tuple(words),
         flags=flags,
+        no_mistake=example.kind == "select_words"
+        and offers_no_mistake(flags, has_token=had_token, n_words=len(words)),
     )
 
 

@@ -23,6 +23,7 @@ class TaskView:
         options: Classification option labels.
         words: Select-words sentence split on single spaces (without the no-mistakes token).
         flags: Feature flags ``{key: value}`` (``compare_unsure``, ``locate_max_points``, ...).
+        no_mistake: Whether a select-words task offers ``[No_mistakes]`` (index ``len(words)``).
     """
 
     kind: str
@@ -31,6 +32,7 @@ class TaskView:
     options: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
     flags: Mapping[str, str] = field(default_factory=dict)
+    no_mistake: bool = False
 
     def fingerprint(self) -> str:
         """A stable digest of the payload (part of the answer's seed)."""

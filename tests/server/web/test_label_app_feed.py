@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from rapidata_nb import RapidataClient
+from rapidata_nb import NoMistakeOptionSetting, RapidataClient
 from rapidata_nb.server.embedded import EmbeddedServer, start_embedded, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -213,14 +213,26 @@ def test_bad_answers_are_rejected_and_store_nothing(
             datapoints=[str(picture)],
             sentences=["one two three"],
             responses_per_datapoint=2,
+            settings=[NoMistakeOptionSetting()],
+        )
+    )
+    plain_words = team.assign_job(
+        client.job.create_select_words_job_definition(
+            name="plain words",
+            instruction="Wrong words?",
+            datapoints=[str(picture)],
+            sentences=["one two three"],
+            responses_per_datapoint=2,
         )
     )
     sid = _session(http, audienceId=team.id)
     other = _session(http, audienceId=team.id)
     items = {t["jobId"]: t for t in _tasks(http, sid, limit=20)}
-    tap, pick = items[locate.id], items[words.id]
+    tap, pick, plain = items[locate.id], items[words.id], items[plain_words.id]
     assert pick["words"] == ["one", "two", "three", "[No_mistakes]"]
+    assert plain["words"] == ["one", "two", "three"]
     cases = [
+        (sid, plain, {"wordIndices": [3]}, 400, "offers no [No_mistakes] choice"),
         (sid, tap, {"points": [{"x": 1.5, "y": 0.5}]}, 400, "answer.points[0]"),
         (sid, tap, {"points": [{"x": "left", "y": 0.5}]}, 400, "answer.points[0]"),
         (sid, tap, {"points": []}, 400, "answer.points"),
@@ -233,7 +245,12 @@ def test_bad_answers_are_rejected_and_store_nothing(
     for session_id, item, answer, status, text in cases:
         response = _answer(http, session_id, item["taskId"], answer)
         assert (response.status_code, text in response.json()["message"]) == (status, True), response.text
-    assert _responses(client, locate.id) == _responses(client, words.id) == 0
+    assert (
+        _responses(client, locate.id)
+        == _responses(client, words.id)
+        == _responses(client, plain_words.id)
+        == 0
+    )
 
     fresh = _session(http, audienceId=team.id)
     items = {t["jobId"]: t for t in _tasks(http, fresh, limit=20)}
