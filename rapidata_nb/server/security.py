@@ -5,16 +5,15 @@ One pure ASGI middleware, :class:`SecurityMiddleware`, in front of the app:
 - **Rate limits** (token buckets, per server process): ``POST /connect/token`` and sign-in link creation
   (``POST /identity/bridge-token``) per client address, ``POST /labeler/session`` per client address, and
   every other ``/labeler/session/{id}/...`` call per labeling session. Over the limit: 429 with our error body
-  and ``Retry-After``. Buckets live in memory, so with N replicas the effective limit is N times higher; put
-  a shared limit in the reverse proxy if that matters (``docs/team-server.md``).
+  and ``Retry-After``. These guard a process against floods, so they live in its memory.
 - **New labelers** (:class:`CreationLimit`, used by ``POST /labeler/session`` when it makes a labeler):
-  ``ServerSettings.labelers_per_address_per_hour`` per client address, taken before the labeler is made
-  (so concurrent requests cannot all pass) and given back when the request is refused. Resuming a labeler
-  is not counted. Each new labeler is a fresh look at an audience's qualification examples.
+  ``ServerSettings.labelers_per_address_per_hour`` per client address. Resuming a labeler is not counted.
+  Each new labeler is a fresh look at an audience's qualification examples.
 - **Failed credential checks** (:class:`CredentialGuard`, used by the routes that check a secret or a
-  password, which know the account): an attempt is *reserved* from the caller address's and the account's
-  failure budgets before the check runs and given back when it succeeds, so guesses sent concurrently are
-  counted before any of them is evaluated.
+  password, which know the account): per caller address and per account.
+- The last two are budgets in the store (``store.limits``), shared by every replica: a budget is taken in the
+  request's transaction *before* the work it limits, so concurrent requests on any replica are counted
+  before any of them is served, and N replicas allow what one does.
 - **Body size**: 16 MB for API requests, :data:`MAX_UPLOAD_BYTES` for ``/asset/file``; larger bodies get 413
   before anything is read (``Content-Length``) or as soon as the stream passes the limit.
 - **HTML pages** (sign-in, labeling app, definition and job pages) get :data:`PAGE_HEADERS`: a
@@ -35,16 +34,18 @@ import re
 import threading
 import time
 import uuid
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from rapidata_nb.server.errors import BadRequestError, TooManyRequestsError
+from rapidata_nb.server.store import limits
 
 __all__ = [
     "BRIDGE_LIMIT",
@@ -164,12 +165,14 @@ class TokenBuckets:
 
 
 class CredentialGuard:
-    """Failure budgets of credential checks, per client address and per account (client id or email).
+    """Failure budgets of credential checks, per client address and per account (client id or email), kept
+    in the store so that every replica counts against the same budgets (``store.limits``).
 
-    :meth:`check` reserves one failure from both budgets *before* the secret is checked and gives it back
-    unless the check failed, so concurrent guesses cannot all pass a check-then-count limit. A spent budget
-    answers :class:`TooManyRequestsError` (429) with ``Retry-After``: one second while checks holding the
-    budget are still running (they may give it back), else until a failure refills.
+    :meth:`check` takes one failure from both budgets *before* the secret is checked, in the request's
+    transaction: concurrent checks of the same account or address, on any replica, wait for each other's
+    outcome instead of all passing a check-then-count limit. A failed check commits its take (the request's
+    error must not roll it back); a successful one gives it back. A spent budget answers
+    :class:`TooManyRequestsError` (429) with ``Retry-After`` until a failure refills.
 
     Args:
         per_address: Failures allowed per client address, refilled over :data:`SIGN_IN_WINDOW_SECONDS`.
@@ -179,79 +182,69 @@ class CredentialGuard:
     def __init__(self, *, per_address: int, per_account: int) -> None:
         self._address = RateLimit(burst=per_address, per_second=per_address / SIGN_IN_WINDOW_SECONDS)
         self._account = RateLimit(burst=per_account, per_second=per_account / SIGN_IN_WINDOW_SECONDS)
-        self._buckets = TokenBuckets()
-        self._running: Counter[str] = Counter()
-        self._lock = threading.Lock()
 
-    def check(self, *, address: str, account: str, verify: Callable[[], _T | None]) -> _T | None:
+    def check(
+        self, *, session: Session, address: str, account: str, verify: Callable[[], _T | None]
+    ) -> _T | None:
         """Run ``verify`` (the secret or password check) within the budgets of ``address`` and ``account``.
 
         Returns:
-            What ``verify`` returned; ``None`` (a failed check) keeps the reserved failure.
+            What ``verify`` returned; ``None`` (a failed check) keeps the failure, committed.
 
         Raises:
-            TooManyRequestsError: A budget is spent; ``verify`` did not run.
+            TooManyRequestsError: A budget is spent; ``verify`` did not run and nothing was taken.
         """
         claims = [
-            (f"address:{address}", self._address),
-            (f"account:{account.strip().lower()}", self._account),
+            (limits.budget_key("address", address), self._address),
+            (limits.budget_key("account", account.strip().lower()), self._account),
         ]
-        keys = [key for key, _ in claims]
-        with self._lock:
-            wait = self._buckets.take_all(claims)
-            if wait:
-                running = any(self._running[key] for key in keys)
-                raise TooManyRequestsError(
-                    "too many failed sign-ins for this account or from this address; retry after the time "
-                    "in Retry-After",
-                    retry_after=1 if running else max(1, math.ceil(wait)),
-                )
-            self._running.update(keys)
-        result = None
-        failed = False
-        try:
-            result = verify()
-            failed = result is None
-            return result
-        finally:
-            with self._lock:
-                self._running.subtract(keys)
-                self._running = +self._running  # drop the keys back at zero
-                if not failed:
-                    self._buckets.give_back(claims)
+        with session.begin_nested():  # both budgets or neither: a raise rolls the savepoint back
+            for key, limit in claims:
+                wait = limits.take(session, key, burst=limit.burst, per_second=limit.per_second)
+                if wait:
+                    raise TooManyRequestsError(
+                        "too many failed sign-ins for this account or from this address; retry after the "
+                        "time in Retry-After",
+                        retry_after=max(1, math.ceil(wait)),
+                    )
+        result = verify()
+        if result is None:
+            limits.prune(session)
+            session.commit()
+        else:
+            for key, limit in claims:
+                limits.give_back(session, key, per_second=limit.per_second)
+        return result
 
 
 class CreationLimit:
-    """How many identities (labelers) one client address may create per hour: a token bucket of ``per_hour``
-    refilled evenly over the hour.
+    """How many identities (labelers) one client address may create per hour: a budget of ``per_hour``
+    refilled evenly over the hour, kept in the store for every replica (``store.limits``).
 
-    :meth:`creating` takes the token before the identity is made and gives it back if making it fails (a
-    refused request changes nothing), so concurrent requests are counted before any of them is served.
+    :meth:`creating` takes from the budget in the request's transaction before the identity is made, so
+    concurrent requests on any replica are counted before any of them is served, and a refused request
+    (which rolls back) costs nothing.
     """
 
-    def __init__(self, *, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, per_hour: int) -> None:
         self._limit = RateLimit(burst=per_hour, per_second=per_hour / 3600.0)
-        self._buckets = TokenBuckets(clock=clock)
 
     @contextmanager
-    def creating(self, address: str) -> Iterator[None]:
+    def creating(self, session: Session, address: str) -> Iterator[None]:
         """Run the block as one creation from ``address``.
 
         Raises:
             TooManyRequestsError: The address's hourly budget is spent; the block did not run.
         """
-        wait = self._buckets.take(address, self._limit)
+        key = limits.budget_key("new-labeler", address)
+        wait = limits.take(session, key, burst=self._limit.burst, per_second=self._limit.per_second)
         if wait:
             raise TooManyRequestsError(
                 "too many new labelers from this address; resume your labeler (labelerId and resumeToken) "
                 "or retry after the time in Retry-After",
                 retry_after=max(1, math.ceil(wait)),
             )
-        try:
-            yield
-        except BaseException:
-            self._buckets.give_back([(address, self._limit)])
-            raise
+        yield
 
 
 def check_upload(filename: str, content_type: str | None, head: bytes) -> None:

@@ -60,6 +60,7 @@ def token(
         )
     client_id, client_secret = credentials
     client = guard.check(
+        session=session,
         address=client_address(request),
         account=client_id,
         verify=lambda: store.authenticate_client(

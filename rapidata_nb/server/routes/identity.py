@@ -190,6 +190,7 @@ def sign_in(
         return _form(bridge, write_key, email, message, status_code=400)
     try:
         user = guard.check(
+            session=session,
             address=client_address(request),
             account=email,
             verify=lambda: store.authenticate_user(session=session, email=email, password=password),

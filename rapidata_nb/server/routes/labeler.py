@@ -59,7 +59,7 @@ def start_session(
     client address are limited (429 with ``Retry-After``)."""
     if body.labeler_id is not None:
         return sessions.start_session(session=session, body=body, max_lease_seconds=settings.session_seconds)
-    with new_labelers.creating(client_address(request)):
+    with new_labelers.creating(session, client_address(request)):
         return sessions.start_session(session=session, body=body, max_lease_seconds=settings.session_seconds)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -273,3 +274,17 @@ class BridgeToken(Base):
     user_id: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class RateLimitState(Base):
+    """One budget of a limit shared by every replica (``store.limits``): a GCRA "theoretical arrival time".
+
+    ``key`` is the sha256 of what is limited (an address, an account), so no address or email is kept here.
+    A row whose ``tat`` is past is a full budget and may be deleted at any time.
+    """
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float, index=True)
+    """Seconds since the epoch at which the budget is full again."""

@@ -1,9 +1,9 @@
 """Failure budgets of credential checks (issue 15, finding 3), with guesses sent concurrently.
 
-Every attempt is reserved from the address's and the account's budget before the secret is checked, so of N
+Every attempt is taken from the address's and the account's budget before the secret is checked, so of N
 concurrent wrong guesses exactly the budget is evaluated (401) and the rest answer 429 with ``Retry-After``.
 The budgets refill over ten minutes (one failure per 120 s for a budget of 5), far longer than these tests.
-The budgets live in the server process, not in the store, so one store is enough here.
+The budgets are rows of the store; ``scale/test_shared_limits.py`` spreads the guesses over two replicas.
 """
 
 from __future__ import annotations
