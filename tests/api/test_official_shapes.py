@@ -93,7 +93,7 @@ def test_job_shapes(api: httpx.Client, completed: dict[str, Any]) -> None:
 
 
 def test_global_audience_shapes(api: httpx.Client) -> None:
-    """Audience routes belong to the crowd owner; the shapes must still satisfy the SDK."""
+    """The global audience's shape satisfies the SDK's model."""
     audience = check("GetAudienceByIdEndpointOutput", api.get("/audience/global").json())
     assert audience.status.value == "Ready"
     check("GetAudienceUserStateMetricsResult", api.get("/audience/global/user-metrics").json())

@@ -1,4 +1,4 @@
-"""The programs' only door into the definition/job layer (server-core and crowd owners' code).
+"""The programs' only door into the definition/job layer (dispatch, store and crowd).
 
 Signals, flows and MRI create ordinary datasets, definitions and jobs through the same store functions the
 ``/dataset``, ``/job/definition`` and ``/job`` routes use, and read the responses the crowd or humans gave.

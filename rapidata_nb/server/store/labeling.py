@@ -1,8 +1,7 @@
 """Tables of the labeling side: audiences, labelers, qualification, tasks, leases and responses.
 
-Owned by the crowd owner (DESIGN §6–§7). The job/dataset tables live in ``store/models.py`` (server-core);
-the columns here that point at them (``job_id``, ``datapoint_id``) are plain indexed strings so the two
-modules can evolve independently.
+DESIGN §6–§7 describe them. The job/dataset tables live in ``store/models.py``; the columns here that point
+at them (``job_id``, ``datapoint_id``) are plain indexed strings so the two modules can evolve independently.
 
 Concurrency (DESIGN §5): every "who labels what" decision is protected by a unique constraint
 (``uq_task_lease`` on task+labeler, ``uq_response`` on task+labeler, ``uq_audience_member`` on
