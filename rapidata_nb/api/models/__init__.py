@@ -6,8 +6,11 @@ One module per resource; ``signal``, ``flow`` and ``benchmark`` belong to the pr
 from __future__ import annotations
 
 from rapidata_nb.api.models._base import (
+    TAG,
     WireModel,
     dump,
+    tag_of,
+    variant,
 )
 from rapidata_nb.api.models.asset import (
     AssetInput,
@@ -339,6 +342,7 @@ __all__ = [
     "StoredAsset",
     "SubmitParticipantsInput",
     "SubmitParticipantsOutput",
+    "TAG",
     "Tag",
     "TaskAccuracy",
     "TextAsset",
@@ -365,4 +369,6 @@ __all__ = [
     "WireModel",
     "Workflow",
     "dump",
+    "tag_of",
+    "variant",
 ]
