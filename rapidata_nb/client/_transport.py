@@ -7,6 +7,10 @@ Retried: HTTP 429/502/503/504 (``Retry-After`` honoured up to 60 s), of the requ
 exchange its auth flow makes, and transport errors (connect, read, write, timeout, protocol). Every other
 non-2xx answer becomes a ``RapidataError`` in ``raise_for_status``, the single place where error bodies are
 read.
+
+Bodies may hold ``api`` models anywhere (a model, or a dict/list containing models): each is dumped with its
+wire aliases and only the fields that were given (``exclude_unset``; the ``_t`` tag always counts as given).
+Pass ``response=`` a model class (or a ``TypeAdapter``) to get the reply parsed into it.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ import random
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import httpx
+from pydantic import BaseModel, TypeAdapter
 
 from rapidata_nb.client.exceptions import RapidataError, RevisionConflictError
 from rapidata_nb.config import logger
 
-__all__ = ["Transport", "raise_for_status"]
+__all__ = ["Transport", "raise_for_status", "to_wire"]
+
+M = TypeVar("M", bound=BaseModel)
 
 _RETRY_STATUS = frozenset({429, 502, 503, 504})
 _MAX_RETRY_AFTER = 60.0
@@ -64,6 +71,24 @@ def raise_for_status(response: httpx.Response) -> None:
         del kwargs["status_code"]
         raise RevisionConflictError(None, None, int(body["latestRevisionNumber"]), **kwargs)
     raise RapidataError(**kwargs)
+
+
+def to_wire(value: Any) -> Any:
+    """Dump every ``api`` model inside ``value`` as its wire dict (aliases, given fields, ``_t`` tags)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, mode="json", exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {k: to_wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_wire(v) for v in value]
+    return value
+
+
+def parse(body: Any, response: type[M] | TypeAdapter[Any]) -> Any:
+    """Parse a decoded reply into ``response`` (a model class or a ``TypeAdapter``)."""
+    if isinstance(response, TypeAdapter):
+        return response.validate_python(body)
+    return response.model_validate(body)
 
 
 class Transport:
@@ -110,6 +135,7 @@ class Transport:
 
     # --- request path -----------------------------------------------------------------------------
 
+    @overload
     def request(
         self,
         method: str,
@@ -121,13 +147,47 @@ class Transport:
         data: Any = None,
         max_retries: int | None = None,
         timeout: float | None = None,
+        response: type[M],
+    ) -> M: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        files: Any = None,
+        data: Any = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        response: TypeAdapter[Any] | None = None,
+    ) -> Any: ...
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+        files: Any = None,
+        data: Any = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        response: type[M] | TypeAdapter[Any] | None = None,
     ) -> Any:
         """Send a request and return the decoded JSON body (``None`` for an empty body).
+
+        Args:
+            json: The body; ``api`` models inside it are dumped with :func:`to_wire`.
+            response: A model class or ``TypeAdapter`` to parse the reply into (``None``: the decoded JSON).
 
         Raises:
             RapidataError: For a non-2xx answer, or when retries are exhausted on transport errors.
         """
-        response = self.send(
+        reply = self.send(
             method,
             path,
             json=json,
@@ -137,12 +197,14 @@ class Transport:
             max_retries=max_retries,
             timeout=timeout,
         )
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            return response.text
+        if not reply.content:
+            body: Any = None
+        else:
+            try:
+                body = reply.json()
+            except ValueError:
+                body = reply.text
+        return body if response is None else parse(body, response)
 
     def send(
         self,
@@ -158,6 +220,7 @@ class Transport:
     ) -> httpx.Response:
         """Send a request and return the raw successful ``httpx.Response``."""
         clean = _clean_params(params)
+        json = to_wire(json)
         extra: dict[str, Any] = {}
         if timeout is not None:
             extra["timeout"] = timeout
