@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from rapidata_nb.api.models import definition as wire
+from rapidata_nb.api.models.dataset import CreateDatasetOutput
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import Datapoint
 from rapidata_nb.client._limits import MAX_CONTEXT, check_instruction
@@ -27,6 +29,16 @@ from rapidata_nb.config import logger, managed_print, rapidata_config
 __all__ = ["TaskSpec", "build_for_kind", "create_definition", "matrix_checked"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+RefereeModel = wire.NaiveReferee | wire.QuorumReferee | wire.EarlyStoppingReferee
+RapidModel = (
+    wire.CompareSpec
+    | wire.ClassifySpec
+    | wire.LocateSpec
+    | wire.LineSpec
+    | wire.TranscriptionSpec
+    | wire.FreeTextSpec
+)
 
 ON_CREATED: contextvars.ContextVar[Callable[[RapidataJobDefinition], Any] | None] = contextvars.ContextVar(
     "on_created", default=None
@@ -133,7 +145,7 @@ class TaskSpec:
     """Everything needed to create one job definition."""
 
     task_type: str
-    workflow: dict[str, Any]
+    workflow: wire.SimpleWorkflow | wire.GroupedRankingWorkflow
     datapoints: list[Datapoint]
     schema: list[dict[str, Any]] | None = None
     group_contexts: dict[str, tuple[str | None, list[str] | None]] = field(default_factory=dict)
@@ -248,8 +260,12 @@ def _check_metadata(private_metadata: list[dict[str, str]] | None) -> None:
 
 def referee(
     responses: int, confidence_threshold: float | None = None, quorum_threshold: int | None = None
-) -> dict[str, Any]:
-    """The referee for a vote budget and an optional early-stopping rule."""
+) -> RefereeModel:
+    """The referee for a vote budget and an optional early-stopping rule.
+
+    Built unvalidated (``model_construct``): the checks below give the SDK's messages, and the vote bounds are
+    the server's to refuse (a 400 with its message), as they were when the client sent plain dicts.
+    """
     if confidence_threshold is not None and quorum_threshold is not None:
         raise ValueError("confidence_threshold and quorum_threshold are mutually exclusive; pass only one.")
     if confidence_threshold is not None:
@@ -257,7 +273,7 @@ def referee(
             raise ValueError(
                 f"confidence_threshold must be between 0 and 1 (e.g. 0.99), got {confidence_threshold}."
             )
-        return {"_t": "EarlyStoppingReferee", "maxVotes": responses, "threshold": confidence_threshold}
+        return wire.EarlyStoppingReferee.model_construct(max_votes=responses, threshold=confidence_threshold)
     if quorum_threshold is not None:
         if (
             isinstance(quorum_threshold, bool)
@@ -270,8 +286,8 @@ def referee(
                 f"quorum_threshold ({quorum_threshold}) cannot exceed responses_per_datapoint "
                 f"({responses}); raise responses_per_datapoint or lower the quorum."
             )
-        return {"_t": "QuorumReferee", "maxVotes": responses, "threshold": quorum_threshold}
-    return {"_t": "NaiveReferee", "totalVotes": responses}
+        return wire.QuorumReferee.model_construct(max_votes=responses, threshold=quorum_threshold)
+    return wire.NaiveReferee.model_construct(total_votes=responses)
 
 
 _SCHEMA_BASE = [
@@ -281,8 +297,9 @@ _SCHEMA_BASE = [
 ]
 
 
-def _simple(rapid: dict[str, Any]) -> dict[str, Any]:
-    return {"_t": "SimpleWorkflow", "rapid": {**rapid, "asset": {"segment": "asset"}}}
+def _simple(rapid: RapidModel) -> wire.SimpleWorkflow:
+    rapid.asset = wire.AssetBinding(segment="asset")  # sent explicitly, as the SDK does
+    return wire.SimpleWorkflow(rapid=rapid)
 
 
 def _singles(
@@ -387,15 +404,15 @@ def _build(
         _check_list("media_contexts", media_contexts, len(groups))
         contexts = _check_contexts(contexts, instruction)
         largest = max(len(g) for g in groups)
-        pair_maker: dict[str, Any]
+        pair_maker: wire.FullPermutationPairMaker | wire.OnlinePairMaker
         if largest <= 10:
-            pair_maker = {"_t": "FullPermutationPairMaker"}
+            pair_maker = wire.FullPermutationPairMaker()
         else:
-            pair_maker = {
-                "_t": "OnlinePairMaker",
-                "totalComparisonBudget": comparison_budget_per_ranking,
-                "randomMatchesRatio": random_comparisons_ratio,
-            }
+            # Unvalidated: the budget and ratio are the server's to refuse, with its message.
+            pair_maker = wire.OnlinePairMaker.model_construct(
+                total_comparison_budget=comparison_budget_per_ranking,
+                random_matches_ratio=random_comparisons_ratio,
+            )
         points = [
             Datapoint(asset=item, data_type=data_type, group=str(gi))
             for gi, g in enumerate(groups)
@@ -411,12 +428,11 @@ def _build(
         }
         return TaskSpec(
             task_type="Ranking",
-            workflow={
-                "_t": "GroupedRankingWorkflow",
-                "criteria": instruction,
-                "pairMakerConfig": pair_maker,
-                "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": 1200},
-            },
+            workflow=wire.GroupedRankingWorkflow(
+                criteria=instruction,
+                pair_maker_config=pair_maker,
+                ranking_config=wire.BradleyTerryRankingConfig(starting_score=1200),
+            ),
             datapoints=points,
             group_contexts=group_contexts,
         )
@@ -454,7 +470,9 @@ def _build(
         ]
         return TaskSpec(
             "Compare",
-            _simple({"_t": "Compare", "criteria": {"literal": instruction}, "indexIdentifiers": a_b_names}),
+            _simple(
+                wire.CompareSpec(criteria=wire.TextBinding(literal=instruction), index_identifiers=a_b_names)
+            ),
             points,
         )
 
@@ -468,7 +486,10 @@ def _build(
             {"key": "answer_options", "kind": "OptionList", "label": "Answer options", "required": True},
         ]
         workflow = _simple(
-            {"_t": "Classify", "title": {"literal": instruction}, "categories": {"segment": "answer_options"}}
+            wire.ClassifySpec(
+                title=wire.TextBinding(literal=instruction),
+                categories=wire.OptionsBinding(segment="answer_options"),
+            )
         )
         return TaskSpec("Classification", workflow, points, schema=schema)
 
@@ -489,25 +510,25 @@ def _build(
             {"key": "transcription", "kind": "Text", "label": "Transcription", "required": True},
         ]
         workflow = _simple(
-            {
-                "_t": "Transcription",
-                "title": {"literal": instruction},
-                "transcription": {"segment": "transcription"},
-            }
+            wire.TranscriptionSpec(
+                title=wire.TextBinding(literal=instruction),
+                transcription=wire.TextBinding(segment="transcription"),
+            )
         )
         return TaskSpec("Select Words", workflow, points, schema=schema)
 
     points = _singles(singles, data_type, contexts, media_contexts, private_metadata)
     if kind == "Locate":
-        return TaskSpec("Locate", _simple({"_t": "Locate", "target": {"literal": instruction}}), points)
-    if kind == "Line":
-        return TaskSpec("Draw", _simple({"_t": "Line", "target": {"literal": instruction}}), points)
-    if kind == "FreeText":
         return TaskSpec(
-            "Free Text",
-            _simple({"_t": "FreeText", "question": {"literal": instruction}, "validationSystemPrompt": None}),
-            points,
+            "Locate", _simple(wire.LocateSpec(target=wire.TextBinding(literal=instruction))), points
         )
+    if kind == "Line":
+        return TaskSpec("Draw", _simple(wire.LineSpec(target=wire.TextBinding(literal=instruction))), points)
+    if kind == "FreeText":
+        rapid = wire.FreeTextSpec(
+            question=wire.TextBinding(literal=instruction), validation_system_prompt=None
+        )
+        return TaskSpec("Free Text", _simple(rapid), points)
     raise ValueError(f"Unsupported job type {kind!r}.")
 
 
@@ -533,8 +554,10 @@ def _answer_options(answer_options: Any, n: int) -> list[list[str]]:
 
 def new_dataset(ctx: ClientContext, name: str, schema: list[dict[str, Any]] | None) -> RapidataDataset:
     """``POST /dataset`` → a new empty dataset."""
-    body = ctx.transport.request("POST", "/dataset", json={"name": f"{name}_dataset", "schema": schema}) or {}
-    return RapidataDataset(str(body["datasetId"]), ctx)
+    created = ctx.transport.request(
+        "POST", "/dataset", json={"name": f"{name}_dataset", "schema": schema}, response=CreateDatasetOutput
+    )
+    return RapidataDataset(created.dataset_id, ctx)
 
 
 def shorten_long_contexts(ctx: ClientContext, spec: TaskSpec, instruction: str) -> None:
@@ -573,7 +596,7 @@ class _Creation:
         *,
         name: str,
         spec: TaskSpec,
-        referee: dict[str, Any],
+        referee: RefereeModel,
         settings: list[RapidataSetting],
         failure_tolerance: float,
         on_created: Callable[[RapidataJobDefinition], Any] | None = None,
@@ -650,7 +673,7 @@ def create_definition(
     name: str,
     instruction: str,
     spec: TaskSpec,
-    referee: dict[str, Any],
+    referee: RefereeModel,
     settings: Sequence[RapidataSetting] | None,
     failure_tolerance: float | None,
     on_created: Callable[[RapidataJobDefinition], Any] | None = None,

@@ -14,6 +14,7 @@ from rapidata_nb.client import _display
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._creation import (
+    RefereeModel,
     build_for_kind,
     create_definition,
     matrix_checked,
@@ -498,7 +499,7 @@ class RapidataJobManager:
         kind: str,
         name: str,
         instruction: str,
-        referee_: dict[str, Any],
+        referee_: RefereeModel,
         settings: Sequence[RapidataSetting] | None,
         failure_tolerance: float | None,
         **spec_args: Any,
@@ -781,7 +782,7 @@ class RapidataJobManager:
             "GroupedRankingWorkflow",
             name,
             instruction,
-            {"_t": "NaiveReferee", "totalVotes": votes},
+            referee(votes),
             settings,
             failure_tolerance,
             datapoints=datapoints,
