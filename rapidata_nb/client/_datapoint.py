@@ -9,9 +9,12 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, PrivateAttr, field_validator, model_validator
 
+from rapidata_nb.api.models.asset import ExistingAssetInput, MultiAssetInput, TextAssetInput
 from rapidata_nb.api.models.validation import AssetType, PromptType
 
-__all__ = ["Datapoint", "is_url"]
+__all__ = ["AssetInputModel", "Datapoint", "existing_asset", "is_url", "one_or_multi"]
+
+AssetInputModel = ExistingAssetInput | TextAssetInput | MultiAssetInput
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _MEDIA_TYPES = {"image": AssetType.IMAGE, "video": AssetType.VIDEO, "audio": AssetType.AUDIO}
@@ -20,6 +23,16 @@ _MEDIA_TYPES = {"image": AssetType.IMAGE, "video": AssetType.VIDEO, "audio": Ass
 def is_url(value: str) -> bool:
     """Whether ``value`` is an http(s) URL (as opposed to a local path or text)."""
     return bool(_URL.match(value))
+
+
+def existing_asset(names: list[str]) -> ExistingAssetInput | MultiAssetInput:
+    """The asset input of uploaded files: the one file, or several shown together."""
+    return one_or_multi([ExistingAssetInput(name=n) for n in names])
+
+
+def one_or_multi(inputs: list[AssetInputModel]) -> AssetInputModel:
+    """One asset input as it is, several as a ``MultiAssetInput``."""
+    return inputs[0] if len(inputs) == 1 else MultiAssetInput(assets=inputs)
 
 
 class Datapoint(BaseModel):
@@ -106,15 +119,16 @@ class Datapoint(BaseModel):
             )
         return segments
 
-    def _asset_input(self, names: dict[str, str]) -> dict[str, Any]:
+    def _asset_input(self, names: dict[str, str]) -> AssetInputModel:
         items = [self.asset] if isinstance(self.asset, str) else self.asset
+        inputs: list[AssetInputModel]
         if self.data_type == "text":
-            inputs = [{"_t": "TextAssetInput", "text": t} for t in items]
+            inputs = [TextAssetInput(text=t) for t in items]
         else:
-            inputs = [{"_t": "ExistingAssetInput", "name": names[a]} for a in items]
+            inputs = [ExistingAssetInput(name=names[a]) for a in items]
         if isinstance(self.asset, str):
             return inputs[0]
-        return {"_t": "MultiAssetInput", "assets": inputs}
+        return MultiAssetInput(assets=inputs)
 
     def _to_wire(self, names: dict[str, str]) -> dict[str, Any]:
         return {
@@ -131,6 +145,5 @@ class Datapoint(BaseModel):
     __str__ = __repr__
 
 
-def _media_input(assets: list[str], names: dict[str, str]) -> dict[str, Any]:
-    inputs = [{"_t": "ExistingAssetInput", "name": names[a]} for a in assets]
-    return inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}
+def _media_input(assets: list[str], names: dict[str, str]) -> ExistingAssetInput | MultiAssetInput:
+    return existing_asset([names[a] for a in assets])

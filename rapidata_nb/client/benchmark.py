@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
+from rapidata_nb.api.models import ExistingAssetInput, MultiAsset, TextAssetInput, variant
 from rapidata_nb.client._browser import show
 from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client._datapoint import AssetInputModel, one_or_multi
 from rapidata_nb.client.benchmark_values import (
     BenchmarkDemographicDimension,
     Origin,
@@ -61,10 +63,10 @@ def resolve_budget(level_of_detail: str | int) -> int:
     return LEVELS_OF_DETAIL[level_of_detail]
 
 
-def _asset_input(ctx: ClientContext, value: str, data_type: str = "media") -> dict[str, Any]:
+def _asset_input(ctx: ClientContext, value: str, data_type: str = "media") -> AssetInputModel:
     if data_type == "text":
-        return {"_t": "TextAssetInput", "text": value}
-    return {"_t": "ExistingAssetInput", "name": ctx.uploader.upload(value)}
+        return TextAssetInput(text=value)
+    return ExistingAssetInput(name=ctx.uploader.upload(value))
 
 
 class BenchmarkParticipant:
@@ -586,7 +588,7 @@ class RapidataBenchmark:
                 out.append(None)
                 continue
             asset = seg["asset"]
-            parts = asset.get("assets") if asset.get("_t") == "MultiAsset" else [asset]
+            parts = asset.get("assets") if variant(asset, MultiAsset) else [asset]
             out.append(
                 [
                     str(
@@ -677,15 +679,7 @@ class RapidataBenchmark:
                 segments.append({"key": "prompt", "kind": "Text", "text": prompt})
             if asset:
                 inputs = [_asset_input(self._ctx, a) for a in asset]
-                segments.append(
-                    {
-                        "key": "prompt_asset",
-                        "kind": "Asset",
-                        "asset": inputs[0]
-                        if len(inputs) == 1
-                        else {"_t": "MultiAssetInput", "assets": inputs},
-                    }
-                )
+                segments.append({"key": "prompt_asset", "kind": "Asset", "asset": one_or_multi(inputs)})
             self._ctx.transport.request(
                 "POST",
                 f"/benchmark/{self.id}/prompt",

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rapidata_nb.client._datapoint import Datapoint, is_url
+from rapidata_nb.client._datapoint import Datapoint, existing_asset, is_url
 from rapidata_nb.client.exceptions import FailedUpload, RapidataError
 from rapidata_nb.config import logger, rapidata_config
 
@@ -540,9 +540,7 @@ class RapidataDataset:
             segments.append({"key": "context", "kind": "Text", "text": context})
         if media_context:
             names = [self._ctx.uploader.upload(a) for a in media_context]
-            inputs = [{"_t": "ExistingAssetInput", "name": n} for n in names]
-            asset = inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}
-            segments.append({"key": "context_asset", "kind": "Asset", "asset": asset})
+            segments.append({"key": "context_asset", "kind": "Asset", "asset": existing_asset(names)})
         if segments:
             self._ctx.transport.request(
                 "POST", f"/dataset/{self.id}/group", json={"group": group, "segments": segments}
