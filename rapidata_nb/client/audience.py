@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from rapidata_nb.api.models import TAG, MultiAsset, MultiAssetInput, TextAssetInput, variant
+from rapidata_nb.api.models import audience as wire
+from rapidata_nb.api.models.asset import ExistingAssetInput
 from rapidata_nb.api.models.audience import QualificationFeedback
 from rapidata_nb.api.vocabulary import KINDS, TaskKind
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client._datapoint import is_url
+from rapidata_nb.client._datapoint import AssetInputModel, is_url, one_or_multi
 from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
 from rapidata_nb.client._limits import MAX_CONTEXT, MAX_MEDIA_CONTEXT, check_instruction
 from rapidata_nb.client.box import Box, boxes_coverage
@@ -221,28 +224,38 @@ class RapidataAudience(RapidataAudienceBase):
             context = ContextManager(self._ctx).shorten_context(context, instruction)
         return context
 
-    def _asset(self, item: str, data_type: str) -> dict[str, Any]:
+    def _asset(self, item: str, data_type: str) -> ExistingAssetInput | TextAssetInput:
         if data_type == "text":
-            return {"_t": "TextAssetInput", "text": item}
-        return {"_t": "ExistingAssetInput", "name": self._ctx.uploader.upload(item)}
+            return TextAssetInput(text=item)
+        return ExistingAssetInput(name=self._ctx.uploader.upload(item))
 
-    def _context_asset(self, media_context: str | list[str] | None) -> dict[str, Any] | None:
+    def _context_asset(self, media_context: str | list[str] | None) -> AssetInputModel | None:
         items = _media_context_list(media_context)
         if not items:
             return None
-        inputs = [self._asset(m, "media") for m in items]
-        return inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}
+        return one_or_multi([self._asset(m, "media") for m in items])
+
+    # Payloads and truths are built unvalidated (model_construct): the checks of each add_*_example give the
+    # SDK's messages, and what they do not check is the server's to refuse, as with the former plain dicts.
 
     def _post_example(
         self,
         *,
-        asset: dict[str, Any],
-        payload: dict[str, Any],
-        truth: dict[str, Any],
+        asset: AssetInputModel,
+        payload: wire.ClassifyExamplePayload
+        | wire.CompareExamplePayload
+        | wire.LocateExamplePayload
+        | wire.LineExamplePayload
+        | wire.TranscriptionExamplePayload,
+        truth: wire.ClassifyExampleTruth
+        | wire.CompareExampleTruth
+        | wire.LocateExampleTruth
+        | wire.LineExampleTruth
+        | wire.TranscriptionExampleTruth,
         random_correct_probability: float,
         explanation: str | None,
         context: str | None = None,
-        context_asset: dict[str, Any] | None = None,
+        context_asset: AssetInputModel | None = None,
         settings: Sequence[RapidataSetting] | None,
         task_type: str,
     ) -> RapidataAudience:
@@ -301,12 +314,11 @@ class RapidataAudience(RapidataAudienceBase):
             raise ValueError(f"truth {missing} is not among answer_options {answer_options}.")
         return self._post_example(
             asset=self._asset(datapoint, data_type),
-            payload={
-                "_t": "ClassifyExamplePayload",
-                "categories": [{"label": o, "value": o} for o in answer_options],
-                "title": instruction,
-            },
-            truth={"_t": "ClassifyExampleTruth", "correctCategories": list(truth)},
+            payload=wire.ClassifyExamplePayload.model_construct(
+                categories=[wire.ExampleCategory.model_construct(label=o, value=o) for o in answer_options],
+                title=instruction,
+            ),
+            truth=wire.ClassifyExampleTruth.model_construct(correct_categories=list(truth)),
             random_correct_probability=len(truth) / len(answer_options),
             explanation=explanation,
             context=self._context(context, instruction),
@@ -345,11 +357,12 @@ class RapidataAudience(RapidataAudienceBase):
         if truth not in datapoint:
             raise ValueError(f"truth {truth!r} must be one of the two datapoint items {datapoint}.")
         inputs = [self._asset(item, data_type) for item in datapoint]
-        winner = truth if data_type == "text" else inputs[datapoint.index(truth)]["name"]
+        chosen = inputs[datapoint.index(truth)]
+        winner = chosen.name if isinstance(chosen, ExistingAssetInput) else truth
         return self._post_example(
-            asset={"_t": "MultiAssetInput", "assets": inputs},
-            payload={"_t": "CompareExamplePayload", "criteria": instruction},
-            truth={"_t": "CompareExampleTruth", "winnerId": winner},
+            asset=MultiAssetInput(assets=inputs),
+            payload=wire.CompareExamplePayload.model_construct(criteria=instruction),
+            truth=wire.CompareExampleTruth.model_construct(winner_id=winner),
             random_correct_probability=0.5,
             explanation=explanation,
             context=self._context(context, instruction),
@@ -375,19 +388,18 @@ class RapidataAudience(RapidataAudienceBase):
                 f"truths must be a non-empty list of Box, e.g. [Box(0.1, 0.1, 0.5, 0.5)] ({kind})."
             )
         payload_t, truth_t, task = (
-            ("LocateExamplePayload", "LocateExampleTruth", KINDS[TaskKind.LOCATE].task_type)
+            (wire.LocateExamplePayload, wire.LocateExampleTruth, KINDS[TaskKind.LOCATE].task_type)
             if kind == "locate"
-            else ("LineExamplePayload", "LineExampleTruth", KINDS[TaskKind.DRAW].task_type)
+            else (wire.LineExamplePayload, wire.LineExampleTruth, KINDS[TaskKind.DRAW].task_type)
         )
         return self._post_example(
             asset=self._asset(datapoint, "media"),
-            payload={"_t": payload_t, "target": instruction},
-            truth={
-                "_t": truth_t,
-                "boundingBoxes": [b._to_wire() for b in truths],
-                "requiredPrecision": None,
-                "requiredCompleteness": None,
-            },
+            payload=payload_t.model_construct(target=instruction),
+            truth=truth_t.model_construct(
+                bounding_boxes=[b.to_model() for b in truths],
+                required_precision=None,
+                required_completeness=None,
+            ),
             random_correct_probability=boxes_coverage(truths),
             explanation=explanation,
             context=self._context(context, instruction),
@@ -466,20 +478,17 @@ class RapidataAudience(RapidataAudienceBase):
         ):
             if not 0 <= value <= 1:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}.")
-        transcription = [{"word": w, "wordIndex": i} for i, w in enumerate(words)]
+        transcription = [wire.TranscriptionWord(word=w, word_index=i) for i, w in enumerate(words)]
         return self._post_example(
             asset=self._asset(datapoint, "media"),
-            payload={
-                "_t": "TranscriptionExamplePayload",
-                "title": instruction,
-                "transcription": transcription,
-            },
-            truth={
-                "_t": "TranscriptionExampleTruth",
-                "correctWords": [{"word": words[i], "wordIndex": i} for i in sorted(set(truths))],
-                "requiredPrecision": required_precision,
-                "requiredCompleteness": required_completeness,
-            },
+            payload=wire.TranscriptionExamplePayload.model_construct(
+                title=instruction, transcription=transcription
+            ),
+            truth=wire.TranscriptionExampleTruth.model_construct(
+                correct_words=[transcription[i] for i in sorted(set(truths))],
+                required_precision=required_precision,
+                required_completeness=required_completeness,
+            ),
             random_correct_probability=len(set(truths)) / len(words),
             explanation=explanation,
             settings=settings,
@@ -533,14 +542,14 @@ class RapidataAudience(RapidataAudienceBase):
         if not filters:
             raise ValueError("filter() needs at least one filter, e.g. [CountryFilter(['US'])].")
         combined = filters[0] if len(filters) == 1 else AndFilter(list(filters))
-        body = (
-            self._ctx.transport.request(
-                "POST", f"/audience/{self.id}/filter", json={"filter": combined._to_audience_model().wire()}
-            )
-            or {}
+        created = self._ctx.transport.request(
+            "POST",
+            f"/audience/{self.id}/filter",
+            json={"filter": combined._to_audience_model().wire()},
+            response=wire.CreateAudienceOutput,
         )
         return RapidataFilteredAudience(
-            str(body["audienceId"]), self.name, list(filters), self._ctx, base_id=self.id
+            created.audience_id, self.name, list(filters), self._ctx, base_id=self.id
         )
 
     def update_filters(self, filters: list[RapidataFilter]) -> RapidataAudience:
@@ -633,8 +642,7 @@ def _check_data_type(data_type: str) -> None:
 def _asset_repr(asset: Any, assets_url: str) -> Any:
     if not isinstance(asset, dict):
         return asset
-    tag = asset.get("_t")
-    if tag in ("MultiAsset", "MultiAssetInput"):
+    if variant(asset, MultiAsset, MultiAssetInput):
         return [_asset_repr(a, assets_url) for a in asset.get("assets") or []]
     if "text" in asset:
         return asset["text"]
@@ -653,7 +661,7 @@ def _truth_repr(truth: Any) -> Any:
             if key == "correctWords":
                 return [w.get("word") for w in value]
             return value
-    return {k: v for k, v in truth.items() if k != "_t"}
+    return {k: v for k, v in truth.items() if k != TAG}
 
 
 class RapidataAudienceManager:
@@ -703,19 +711,20 @@ class RapidataAudienceManager:
                 raise ValueError(f"min_tasks must be at least 1, got {minimum}.")
             if max_tasks is not None and max_tasks < minimum:
                 raise ValueError(f"max_tasks ({max_tasks}) must be at least min_tasks ({minimum}).")
-            body["graduationRule"] = {
-                "_t": "TaskAccuracy",
-                "targetAccuracy": accuracy,
-                "minTasks": minimum,
-                "maxTasks": max_tasks,
-            }
-        answer = self._ctx.transport.request("POST", "/audience", json=body) or {}
-        return RapidataAudience(str(answer["audienceId"]), name, list(filters or []), self._ctx)
+            body["graduationRule"] = wire.TaskAccuracy.model_construct(
+                target_accuracy=accuracy, min_tasks=minimum, max_tasks=max_tasks
+            )
+        created = self._ctx.transport.request(
+            "POST", "/audience", json=body, response=wire.CreateAudienceOutput
+        )
+        return RapidataAudience(created.audience_id, name, list(filters or []), self._ctx)
 
     def create_unlisted_audience(self, name: str) -> RapidataUnlistedAudience:
         """Create an unlisted audience (labelers join through its link)."""
-        answer = self._ctx.transport.request("POST", "/audience/unlisted", json={"name": name}) or {}
-        return RapidataUnlistedAudience(str(answer["audienceId"]), name, [], self._ctx)
+        created = self._ctx.transport.request(
+            "POST", "/audience/unlisted", json={"name": name}, response=wire.CreateAudienceOutput
+        )
+        return RapidataUnlistedAudience(created.audience_id, name, [], self._ctx)
 
     def get_audience_by_id(self, audience_id: str) -> RapidataAudience | RapidataUnlistedAudience:
         """Open an audience by id (``"global"`` is the whole pool)."""
