@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from rapidata_nb.api.models._base import variant
 from rapidata_nb.api.models.common import FeatureFlag
 from rapidata_nb.api.models.flow import (
     ClassifyBlueprint,
@@ -19,12 +20,13 @@ from rapidata_nb.api.models.flow import (
     CreateFlowItemOutput,
     CreateFlowOutput,
     CreateSimpleFlowInput,
+    FlowOutput,
     SimpleFlowOutput,
     UpdateSimpleFlowConfigInput,
 )
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._creation import new_dataset
-from rapidata_nb.client._datapoint import Datapoint
+from rapidata_nb.client._datapoint import Datapoint, existing_asset
 from rapidata_nb.client.exceptions import FailedUploadException
 
 if TYPE_CHECKING:
@@ -150,10 +152,10 @@ class RapidataFlowItem:
         )
 
     def _classify_results(self) -> ClassifyFlowItemResult:
-        body = ClassifyFlowItemResults.model_validate(
-            self._ctx.transport.request("GET", f"/flow/simple/item/{self.id}/results")
+        body = self._ctx.transport.request(
+            "GET", f"/flow/simple/item/{self.id}/results", response=ClassifyFlowItemResults
         )
-        flow = SimpleFlowOutput.model_validate(self._ctx.transport.request("GET", f"/flow/{self.flow_id}"))
+        flow = self._ctx.transport.request("GET", f"/flow/{self.flow_id}", response=SimpleFlowOutput)
         values = [c.value for c in flow.blueprint.categories]
         datapoints = {}
         for dp in body.datapoints:
@@ -290,12 +292,12 @@ class RapidataClassifyFlow(RapidataFlow):
             for i, asset in enumerate(datapoints)
         ]
         dataset_id = self._upload(items, accept_failed_uploads)
-        body = self._ctx.transport.request(
+        created = self._ctx.transport.request(
             "POST",
             f"/flow/simple/{self.id}/item",
             json={"datasetId": dataset_id, "timeToLiveInSeconds": time_to_live},
+            response=CreateFlowItemOutput,
         )
-        created = CreateFlowItemOutput.model_validate(body)
         return RapidataFlowItem(created.flow_item_id, self.id, self._ctx, self._flow_type)
 
     def update_config(self, drain_duration: int | None = None) -> None:
@@ -349,22 +351,19 @@ class RapidataRankingFlow(RapidataFlow):
         context_asset = None
         if context_assets:
             names = [self._ctx.uploader.upload(a) for a in context_assets]
-            inputs = [{"_t": "ExistingAssetInput", "name": n} for n in names]
-            context_asset = inputs[0] if len(inputs) == 1 else {"_t": "MultiAssetInput", "assets": inputs}
-        body = (
-            self._ctx.transport.request(
-                "POST",
-                f"/flow/ranking/{self.id}/item",
-                json={
-                    "datasetId": dataset_id,
-                    "context": context,
-                    "contextAsset": context_asset,
-                    "timeToLiveInSeconds": time_to_live,
-                },
-            )
-            or {}
+            context_asset = existing_asset(names)
+        body = self._ctx.transport.request(
+            "POST",
+            f"/flow/ranking/{self.id}/item",
+            json={
+                "datasetId": dataset_id,
+                "context": context,
+                "contextAsset": context_asset,
+                "timeToLiveInSeconds": time_to_live,
+            },
+            response=CreateFlowItemOutput,
         )
-        return RapidataFlowItem(str(body["flowItemId"]), self.id, self._ctx)
+        return RapidataFlowItem(body.flow_item_id, self.id, self._ctx)
 
     def update_config(
         self,
@@ -420,24 +419,22 @@ class RapidataFlowManager:
         if min_response_threshold > max_response_threshold:
             raise ValueError("min_response_threshold must not exceed max_response_threshold")
         flags = [s._to_feature_flag() if hasattr(s, "_to_feature_flag") else s for s in settings or []]
-        body = (
-            self._ctx.transport.request(
-                "POST",
-                "/flow/ranking",
-                json={
-                    "name": name,
-                    "criteria": instruction,
-                    "maxResponses": max_response_threshold,
-                    "minResponses": min_response_threshold,
-                    "validationSetId": validation_set_id,
-                    "featureFlags": [f if isinstance(f, dict) else dict(f) for f in flags] or None,
-                    "drainDurationSeconds": drain_duration,
-                    "serveTimeoutSeconds": serve_timeout,
-                },
-            )
-            or {}
+        body = self._ctx.transport.request(
+            "POST",
+            "/flow/ranking",
+            json={
+                "name": name,
+                "criteria": instruction,
+                "maxResponses": max_response_threshold,
+                "minResponses": min_response_threshold,
+                "validationSetId": validation_set_id,
+                "featureFlags": [f if isinstance(f, dict) else dict(f) for f in flags] or None,
+                "drainDurationSeconds": drain_duration,
+                "serveTimeoutSeconds": serve_timeout,
+            },
+            response=CreateFlowOutput,
         )
-        return RapidataRankingFlow(str(body["flowId"]), name, self._ctx)
+        return RapidataRankingFlow(body.flow_id, name, self._ctx)
 
     def create_classify_flow(
         self,
@@ -487,19 +484,21 @@ class RapidataFlowManager:
             drain_duration_seconds=drain_duration,
             serve_timeout_seconds=serve_timeout,
         )
-        created = CreateFlowOutput.model_validate(
-            self._ctx.transport.request("POST", "/flow/simple", json=body.wire())
+        created = self._ctx.transport.request(
+            "POST", "/flow/simple", json=body.wire(), response=CreateFlowOutput
         )
         return RapidataClassifyFlow(created.flow_id, name, self._ctx)
 
-    def _open(self, flow_id: str, name: str, wire_type: str) -> RapidataRankingFlow | RapidataClassifyFlow:
-        flow_class = RapidataClassifyFlow if wire_type in ("Simple", "SimpleFlow") else RapidataRankingFlow
+    def _open(self, flow_id: str, name: str, *, classify: bool) -> RapidataRankingFlow | RapidataClassifyFlow:
+        flow_class = RapidataClassifyFlow if classify else RapidataRankingFlow
         return flow_class(flow_id, name, self._ctx)
 
     def get_flow_by_id(self, flow_id: str) -> RapidataRankingFlow | RapidataClassifyFlow:
         """Open a flow by id (a ranking or a classify flow)."""
         body = self._ctx.transport.request("GET", f"/flow/{flow_id}") or {}
-        return self._open(str(body["id"]), str(body["name"]), str(body.get("_t", "RankingFlow")))
+        # Told by the tag alone: a flow without one (or of a type we do not model) opens as a ranking flow.
+        classify = variant(body, FlowOutput, SimpleFlowOutput) is SimpleFlowOutput
+        return self._open(str(body["id"]), str(body["name"]), classify=classify)
 
     def find_flows(
         self, name: str = "", amount: int = 10, page: int = 1
@@ -514,7 +513,7 @@ class RapidataFlowManager:
             or {}
         )
         return [
-            self._open(str(f["id"]), str(f["name"]), str(f.get("type", "Ranking")))
+            self._open(str(f["id"]), str(f["name"]), classify=f.get("type") == "Simple")
             for f in body.get("items") or []
         ]
 
