@@ -8,6 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from rapidata_nb.api.models._base import tag_of, variant
+from rapidata_nb.api.models.definition import (
+    EarlyStoppingReferee,
+    GroupedRankingWorkflow,
+    NaiveReferee,
+    QuorumReferee,
+)
+from rapidata_nb.api.vocabulary import KINDS, TaskKind, kind_of_workflow
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._limits import check_instruction
@@ -19,27 +27,6 @@ if TYPE_CHECKING:
     from rapidata_nb.client.upload import RapidataDataset
 
 __all__ = ["CostEstimate", "RapidataJobDefinition", "RevisionInfo"]
-
-_INSTRUCTION_FIELD = {
-    "Classify": "title",
-    "Transcription": "title",
-    "Compare": "criteria",
-    "FreeText": "question",
-    "Locate": "target",
-    "Line": "target",
-    "BoundingBox": "target",
-    "Polygon": "target",
-}
-_VOTES_FIELD = {"NaiveReferee": "totalVotes", "QuorumReferee": "maxVotes", "EarlyStoppingReferee": "maxVotes"}
-_TASK_TYPE = {
-    "Classify": "Classification",
-    "Compare": "Compare",
-    "Locate": "Locate",
-    "Line": "Draw",
-    "Transcription": "Select Words",
-    "FreeText": "Free Text",
-    "GroupedRankingWorkflow": "Ranking",
-}
 
 
 @dataclass(frozen=True)
@@ -71,11 +58,33 @@ def _poll_interval(ctx: ClientContext, remote: float) -> float:
     return 0.1 if ctx.is_local else remote
 
 
+# A stored revision's workflow and referee stay wire dicts: a cloud's may hold fields (or whole variants) that
+# the api models do not, and a saved revision sends them back unchanged. Their kind is read through the api
+# (the vocabulary, the models' tags), never by spelling tags here.
+
+
+def _task_kind(workflow: dict[str, Any]) -> TaskKind | None:
+    """The task kind of a stored workflow (``None`` for one we do not know)."""
+    try:
+        return kind_of_workflow(workflow)
+    except ValueError:
+        return None
+
+
 def workflow_kind(workflow: dict[str, Any]) -> str:
-    """``Classify``, ``Compare``, ... or ``GroupedRankingWorkflow``."""
-    if workflow.get("_t") == "SimpleWorkflow":
-        return str((workflow.get("rapid") or {}).get("_t", "SimpleWorkflow"))
-    return str(workflow.get("_t", ""))
+    """The builder's kind: a rapid's tag (``Classify``, ...), ``GroupedRankingWorkflow``, or ``""``."""
+    kind = _task_kind(workflow)
+    if kind is None:
+        return ""
+    return KINDS[kind].rapid_tag or str(tag_of(GroupedRankingWorkflow))
+
+
+def _votes_key(referee: dict[str, Any]) -> str:
+    """The wire key of a referee's vote budget (``maxVotes`` of a stopping rule, else ``totalVotes``)."""
+    stopping = variant(referee, QuorumReferee, EarlyStoppingReferee)
+    if stopping is not None:
+        return str(stopping.model_fields["max_votes"].alias)
+    return str(NaiveReferee.model_fields["total_votes"].alias)
 
 
 class RapidataJobDefinition:
@@ -143,7 +152,8 @@ class RapidataJobDefinition:
     @property
     def task_type(self) -> str:
         """The task type: Classification, Compare, Locate, Draw, Select Words, Free Text or Ranking."""
-        return _TASK_TYPE.get(workflow_kind(self._snapshot.get("workflow") or {}), "Unknown")
+        kind = _task_kind(self._snapshot.get("workflow") or {})
+        return KINDS[kind].task_type if kind is not None else "Unknown"
 
     @property
     def instruction(self) -> str | None:
@@ -151,10 +161,13 @@ class RapidataJobDefinition:
         if "instruction" in self._pending:
             return str(self._pending["instruction"])
         workflow = self._snapshot.get("workflow") or {}
-        if workflow.get("_t") == "GroupedRankingWorkflow":
-            return workflow.get("criteria")
-        field = _INSTRUCTION_FIELD.get(workflow_kind(workflow))
-        return ((workflow.get("rapid") or {}).get(field) or {}).get("literal") if field else None
+        kind = _task_kind(workflow)
+        if kind is None:
+            return None
+        field = KINDS[kind].instruction_field
+        if kind is TaskKind.RANKING:
+            return workflow.get(field)
+        return ((workflow.get("rapid") or {}).get(field) or {}).get("literal")
 
     @instruction.setter
     def instruction(self, value: str) -> None:
@@ -166,7 +179,7 @@ class RapidataJobDefinition:
         if "answer_options" in self._pending:
             return list(self._pending["answer_options"])
         workflow = self._snapshot.get("workflow") or {}
-        if workflow_kind(workflow) != "Classify":
+        if _task_kind(workflow) is not TaskKind.CLASSIFY:
             return None
         literal = ((workflow.get("rapid") or {}).get("categories") or {}).get("literal")
         if literal:
@@ -175,7 +188,7 @@ class RapidataJobDefinition:
 
     @answer_options.setter
     def answer_options(self, value: list[str]) -> None:
-        if workflow_kind(self._snapshot.get("workflow") or {}) != "Classify":
+        if _task_kind(self._snapshot.get("workflow") or {}) is not TaskKind.CLASSIFY:
             raise ValueError(
                 f"A {self.task_type} job definition has no answer options; only classification has."
             )
@@ -191,7 +204,7 @@ class RapidataJobDefinition:
         if "responses_per_datapoint" in self._pending:
             return int(self._pending["responses_per_datapoint"])
         referee = self._snapshot.get("referee") or {}
-        return int(referee.get(_VOTES_FIELD.get(str(referee.get("_t")), "totalVotes"), 0))
+        return int(referee.get(_votes_key(referee), 0))
 
     @responses_per_datapoint.setter
     def responses_per_datapoint(self, value: int) -> None:
@@ -270,7 +283,7 @@ class RapidataJobDefinition:
         if failed:
             raise FailedUploadException(dataset, failed, job_definition=self)
         self._pending["dataset_id"] = dataset.id
-        if answer_options is not None and kind == "Classify":
+        if answer_options is not None and kind == KINDS[TaskKind.CLASSIFY].rapid_tag:
             self._pending["answer_options"] = list(answer_options)
         return self
 
@@ -305,11 +318,12 @@ class RapidataJobDefinition:
     def _revision_body(self, require_latest: bool) -> dict[str, Any]:
         snap = self._snapshot
         workflow = copy.deepcopy(snap.get("workflow") or {})
-        kind = workflow_kind(workflow)
-        if "instruction" in self._pending:
-            if workflow.get("_t") == "GroupedRankingWorkflow":
-                workflow["criteria"] = self._pending["instruction"]
-            elif (field := _INSTRUCTION_FIELD.get(kind)) is not None:
+        kind = _task_kind(workflow)
+        if "instruction" in self._pending and kind is not None:
+            field = KINDS[kind].instruction_field
+            if kind is TaskKind.RANKING:
+                workflow[field] = self._pending["instruction"]
+            else:
                 workflow["rapid"][field] = {"literal": self._pending["instruction"]}
         if "answer_options" in self._pending:
             workflow["rapid"]["categories"] = {
@@ -317,9 +331,7 @@ class RapidataJobDefinition:
             }
         referee = copy.deepcopy(snap.get("referee") or {})
         if "responses_per_datapoint" in self._pending:
-            referee[_VOTES_FIELD.get(str(referee.get("_t")), "totalVotes")] = self._pending[
-                "responses_per_datapoint"
-            ]
+            referee[_votes_key(referee)] = self._pending["responses_per_datapoint"]
         if "settings" in self._pending:
             rapid_flags, campaign_flags = split_feature_flags(self._pending["settings"])
         else:
