@@ -5,10 +5,9 @@ Country and language filters restrict an audience's recruiting; age, gender and 
 deriving a filtered audience with ``audience.filter([...])``. ``UserScoreFilter``, ``CampaignFilter`` and
 ``CustomFilter`` exist for API compatibility but cannot be used on audiences.
 
-Wire format (``_t``-tagged): ``{"_t":"CountryFilter","countries":[...]}``,
-``{"_t":"LanguageFilter","languages":[...]}``, ``{"_t":"NotFilter","filter":{...}}``,
-``{"_t":"AndFilter"|"OrFilter","filters":[...]}``, ``{"_t":"DemographicFilter","identifier":"age"|"gender",
-"values":[...]}``, ``{"_t":"DeviceFilter","deviceTypes":[...]}``.
+On the wire each filter is one of the ``AudienceFilter`` models of ``rapidata_nb.api.models.audience``
+(``CountryFilter``, ``LanguageFilter``, ``NotFilter``, ``AndFilter``, ``OrFilter``, ``DemographicFilter``,
+``DeviceFilter``); that module defines their fields and tags.
 """
 
 from __future__ import annotations
