@@ -75,15 +75,15 @@ class RapidataBillingManager:
         Raises:
             RapidataError: 404 when no period is open yet (one opens with your first job).
         """
-        summary = BillingSummary.model_validate(self._ctx.transport.request("GET", "/billing/summary"))
-        overview = BillingPeriodOverview.model_validate(
-            self._ctx.transport.request("GET", "/billing-period/active")
+        summary = self._ctx.transport.request("GET", "/billing/summary", response=BillingSummary)
+        overview = self._ctx.transport.request(
+            "GET", "/billing-period/active", response=BillingPeriodOverview
         )
         return BillingPeriod._from_models(overview, summary)
 
     def get_outstanding_balance(self) -> float:
         """What is owed for ended periods, in US dollars (``0.0`` when nothing is)."""
-        owed = OutstandingCost.model_validate(self._ctx.transport.request("GET", "/billing/outstanding"))
+        owed = self._ctx.transport.request("GET", "/billing/outstanding", response=OutstandingCost)
         return round(owed.total_outstanding, 2)
 
     def __repr__(self) -> str:

@@ -502,10 +502,12 @@ class ValidationSetManager:
         return self._submit(name, rapids, dimensions)
 
     def _submit(self, name: str, rapids: list[Rapid], dimensions: Sequence[str]) -> RapidataValidationSet:
-        answer = self._ctx.transport.request(
-            "POST", "/validation-set", json=CreateValidationSetInput(name=name).wire()
+        created = self._ctx.transport.request(
+            "POST",
+            "/validation-set",
+            json=CreateValidationSetInput(name=name).wire(),
+            response=CreateValidationSetOutput,
         )
-        created = CreateValidationSetOutput.model_validate(answer)
         validation_set = RapidataValidationSet(created.validation_set_id, name, [], self._ctx)
         failed: list[Any] = []
         for rapid in rapids:
@@ -526,8 +528,8 @@ class ValidationSetManager:
 
     def get_validation_set_by_id(self, validation_set_id: str) -> RapidataValidationSet:
         """Open a validation set by id."""
-        found = ValidationSetOutput.model_validate(
-            self._ctx.transport.request("GET", f"/validation-set/{validation_set_id}")
+        found = self._ctx.transport.request(
+            "GET", f"/validation-set/{validation_set_id}", response=ValidationSetOutput
         )
         return RapidataValidationSet(found.id, found.name, found.dimensions, self._ctx)
 
@@ -535,12 +537,12 @@ class ValidationSetManager:
         self, name: str = "", amount: int = 10, page: int = 1
     ) -> list[RapidataValidationSet]:
         """Your validation sets whose name contains ``name``, newest first."""
-        body = self._ctx.transport.request(
+        found = self._ctx.transport.request(
             "GET",
             "/validation-sets",
             params={"page": page, "page_size": amount, "name[contains]": name, "sort": "-created_at"},
+            response=PagedResult[ValidationSetOutput],
         )
-        found = PagedResult[ValidationSetOutput].model_validate(body)
         return [RapidataValidationSet(s.id, s.name, s.dimensions, self._ctx) for s in found.items]
 
     def __repr__(self) -> str:
