@@ -225,3 +225,66 @@ def test_bare_domain_maps_to_api_and_auth_hosts(api: FakeApi) -> None:
 
 def test_auth_flow_is_an_httpx_auth() -> None:
     assert issubclass(ClientCredentialsAuth, httpx.Auth)
+
+
+# --- api models on the wire (issue 17) ------------------------------------------------------------------
+
+
+def test_models_in_a_body_are_dumped_by_alias_with_their_tag_and_only_given_fields() -> None:
+    from rapidata_nb.api.models import (
+        EarlyStoppingReferee,
+        ExistingAssetInput,
+        MultiAssetInput,
+        NaiveReferee,
+        TextAssetInput,
+    )
+
+    sent: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json={})
+
+    t = _transport(handler)
+    asset = MultiAssetInput(assets=[ExistingAssetInput(name="a.jpg"), TextAssetInput(text="hi")])
+    t.request(
+        "POST",
+        "/x",
+        json={
+            "asset": asset,
+            "referees": [
+                EarlyStoppingReferee.model_construct(max_votes=5, threshold=0.9),
+                NaiveReferee(total_votes=3),
+            ],
+            "plain": {"k": None},
+        },
+    )
+    assert sent == [
+        {
+            "asset": {
+                "_t": "MultiAssetInput",
+                "assets": [
+                    {"_t": "ExistingAssetInput", "name": "a.jpg"},
+                    {"_t": "TextAssetInput", "text": "hi"},
+                ],
+            },
+            "referees": [
+                {"_t": "EarlyStoppingReferee", "maxVotes": 5, "threshold": 0.9},
+                {"_t": "NaiveReferee", "totalVotes": 3},
+            ],
+            "plain": {"k": None},
+        }
+    ]
+
+
+def test_response_parses_the_reply_into_a_model_or_type_adapter() -> None:
+    from pydantic import TypeAdapter
+
+    from rapidata_nb.api.models import CreateAudienceOutput, Referee
+
+    t = _transport(lambda r: httpx.Response(200, json={"audienceId": "a1", "unknownField": 1}))
+    created = t.request("POST", "/audience", json={}, response=CreateAudienceOutput)
+    assert created == CreateAudienceOutput(audience_id="a1")
+    t = _transport(lambda r: httpx.Response(200, json={"_t": "QuorumReferee", "maxVotes": 5, "threshold": 3}))
+    referee = t.request("GET", "/r", response=TypeAdapter(Referee))
+    assert type(referee).__name__ == "QuorumReferee" and (referee.max_votes, referee.threshold) == (5, 3)
