@@ -1,14 +1,11 @@
-"""Building and creating job definitions: validation, datapoints, workflow, referee, upload, persist.
+"""Building job definitions: validation, datapoints, workflow, referee; the dataset steps of creation.
 
-One ``TaskSpec`` per definition holds everything the wire needs; ``create_definition`` runs the pipeline
-``create dataset → upload datapoints → persist definition`` and decides, from ``failure_tolerance``, whether
-partial uploads raise ``FailedUploadException`` (the definition built from the successful datapoints is
-attached to it whenever at least one datapoint uploaded).
+One ``TaskSpec`` per definition holds everything the wire needs (api models for the workflow and referee).
+:mod:`rapidata_nb.client._pipeline` runs the creation itself (``create_definition``).
 """
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import inspect
 from collections.abc import Callable, Sequence
@@ -19,14 +16,21 @@ from rapidata_nb.api.models import definition as wire
 from rapidata_nb.api.models.dataset import CreateDatasetOutput
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import Datapoint
-from rapidata_nb.client._limits import MAX_CONTEXT, check_instruction
-from rapidata_nb.client.definition import RapidataJobDefinition
-from rapidata_nb.client.exceptions import FailedUpload, FailedUploadException
-from rapidata_nb.client.settings import RapidataSetting, check_settings, split_feature_flags
+from rapidata_nb.client._limits import MAX_CONTEXT
+from rapidata_nb.client.exceptions import FailedUpload
 from rapidata_nb.client.upload import RapidataDataset
-from rapidata_nb.config import logger, managed_print, rapidata_config
+from rapidata_nb.config import logger, rapidata_config
 
-__all__ = ["TaskSpec", "build_for_kind", "create_definition", "matrix_checked"]
+__all__ = [
+    "RefereeModel",
+    "TaskSpec",
+    "build_for_kind",
+    "matrix_checked",
+    "new_dataset",
+    "referee",
+    "shorten_long_contexts",
+    "upload_into",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,11 +43,6 @@ RapidModel = (
     | wire.TranscriptionSpec
     | wire.FreeTextSpec
 )
-
-ON_CREATED: contextvars.ContextVar[Callable[[RapidataJobDefinition], Any] | None] = contextvars.ContextVar(
-    "on_created", default=None
-)
-"""Set by the order API: wraps the new definition (e.g. into an order) before it is returned or attached."""
 
 # The docs' parameter availability matrix: which optional parameters each job type takes.
 PARAMETERS: dict[str, set[str]] = {
@@ -585,118 +584,6 @@ def upload_into(
     for group, (text, media) in spec.group_contexts.items():
         dataset.add_group_context(group, text, media)
     return successful, failed
-
-
-class _Creation:
-    """One run of the creation pipeline; kept alive by ``FailedUploadException.retry``."""
-
-    def __init__(
-        self,
-        ctx: ClientContext,
-        *,
-        name: str,
-        spec: TaskSpec,
-        referee: RefereeModel,
-        settings: list[RapidataSetting],
-        failure_tolerance: float,
-        on_created: Callable[[RapidataJobDefinition], Any] | None = None,
-    ) -> None:
-        self.ctx = ctx
-        self.name = name
-        self.spec = spec
-        self.referee = referee
-        self.settings = settings
-        self.failure_tolerance = failure_tolerance
-        self.on_created = on_created
-        self.dataset: RapidataDataset | None = None
-        self.definition: RapidataJobDefinition | None = None
-        self.product: Any = None
-        self.succeeded = 0
-
-    def run(self) -> Any:
-        self.dataset = new_dataset(self.ctx, self.name, self.spec.schema)
-        successful, failed = upload_into(self.dataset, self.spec)
-        self.succeeded = len(successful)
-        return self._conclude(failed)
-
-    def retry(self) -> Any:
-        assert self.dataset is not None
-        pending = [f.item for f in self._failed]
-        successful, failed = self.dataset.add_datapoints(pending)
-        self.succeeded += len(successful)
-        return self._conclude(failed)
-
-    def _conclude(self, failed: list[FailedUpload[Datapoint]]) -> Any:
-        self._failed = failed
-        total = self.succeeded + len(failed)
-        if self.definition is None and self.succeeded > 0:
-            self._persist()
-        if not failed:
-            return self.product
-        if self.definition is not None and len(failed) / total <= self.failure_tolerance:
-            logger.warning(
-                "%d of %d datapoints failed to upload (within failure_tolerance=%s); continuing.",
-                len(failed),
-                total,
-                self.failure_tolerance,
-            )
-            return self.product
-        assert self.dataset is not None
-        order = self.product if self.product is not self.definition else None
-        raise FailedUploadException(
-            self.dataset, failed, job_definition=self.definition, machine=self, order=order
-        )
-
-    def _persist(self) -> None:
-        assert self.dataset is not None
-        rapid_flags, campaign_flags = split_feature_flags(self.settings)
-        body: dict[str, Any] = {
-            "definitionName": self.name,
-            "workflow": self.spec.workflow,
-            "referee": self.referee,
-            "datasetId": self.dataset.id,
-        }
-        if rapid_flags:
-            body["rapidFeatureFlags"] = rapid_flags
-        if campaign_flags:
-            body["campaignFeatureFlags"] = campaign_flags
-        answer = self.ctx.transport.request("POST", "/job/definition", json=body) or {}
-        self.definition = RapidataJobDefinition(str(answer["definitionId"]), self.name, self.ctx, revision=1)
-        self.definition._inputs = dict(self.spec.inputs, settings=list(self.settings))
-        managed_print(f"Preview in dashboard: {self.definition.preview_url}")
-        self.product = self.on_created(self.definition) if self.on_created else self.definition
-
-
-def create_definition(
-    ctx: ClientContext,
-    *,
-    name: str,
-    instruction: str,
-    spec: TaskSpec,
-    referee: RefereeModel,
-    settings: Sequence[RapidataSetting] | None,
-    failure_tolerance: float | None,
-    on_created: Callable[[RapidataJobDefinition], Any] | None = None,
-) -> Any:
-    """Run the creation pipeline and return the definition (or what ``on_created`` makes of it)."""
-    _check_name(name)
-    check_instruction(instruction)
-    checked = check_settings(settings, spec.task_type)
-    tolerance = rapidata_config.upload.failureTolerance if failure_tolerance is None else failure_tolerance
-    if not 0.0 <= tolerance <= 1.0:
-        raise ValueError(f"failure_tolerance must be between 0.0 and 1.0, got {tolerance}.")
-    shorten_long_contexts(ctx, spec, instruction)
-    on_created = on_created or ON_CREATED.get()
-    creation = _Creation(
-        ctx,
-        name=name,
-        spec=spec,
-        referee=referee,
-        settings=checked,
-        failure_tolerance=tolerance,
-        on_created=on_created,
-    )
-    return creation.run()
 
 
 def responses_check(name: str, value: int) -> None:

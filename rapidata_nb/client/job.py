@@ -16,12 +16,12 @@ from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._creation import (
     RefereeModel,
     build_for_kind,
-    create_definition,
     matrix_checked,
     referee,
     responses_check,
 )
 from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
+from rapidata_nb.client._pipeline import create_definition
 from rapidata_nb.client.definition import RapidataJobDefinition
 from rapidata_nb.client.exceptions import RapidataError
 from rapidata_nb.client.results import RapidataResults

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client._creation import ON_CREATED
+from rapidata_nb.client._pipeline import ON_CREATED
 from rapidata_nb.client.audience import RapidataAudience
 from rapidata_nb.client.definition import RapidataJobDefinition
 from rapidata_nb.client.job import find_jobs
