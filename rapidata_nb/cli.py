@@ -31,6 +31,10 @@ from typing import Any, NoReturn
 
 import httpx
 
+from rapidata_nb.api.auth import ClientCredentialsAuth, StaticTokenAuth
+from rapidata_nb.api.errors import RapidataError
+from rapidata_nb.api.transport import Transport
+
 __all__ = ["SKILL_TARGETS", "main", "skill_text"]
 
 PROG = "rapidata-nb"
@@ -68,7 +72,7 @@ class _Target:
 
 def _resolve_environment(arg: str | None) -> _Target:
     """``--environment`` → ``$RAPIDATA_ENVIRONMENT`` → last used saved credential → embedded (DESIGN §4)."""
-    from rapidata_nb.client._auth import read_stored_credentials
+    from rapidata_nb.api.auth import read_stored_credentials
     from rapidata_nb.client.client import _environment_from_auth_url
 
     if arg:
@@ -91,7 +95,7 @@ class _Credentials:
 
 def _credentials_for(auth_url: str) -> _Credentials | None:
     """The credentials ``RapidataClient()`` would use for ``auth_url``, without logging in."""
-    from rapidata_nb.client._auth import read_stored_credentials
+    from rapidata_nb.api.auth import read_stored_credentials
 
     token_file = os.environ.get("RAPIDATA_TOKEN_FILE")
     if token_file:
@@ -109,33 +113,47 @@ def _credentials_for(auth_url: str) -> _Credentials | None:
     return None
 
 
-def _message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-        return str(body.get("message") or body.get("error") or response.text)
-    except (ValueError, AttributeError):
-        return response.text.strip()[:200] or response.reason_phrase
+_SCOPE = "openid email api"
+"""The scopes the client asks for (``RapidataClient(oauth_scope=...)``'s default)."""
 
 
-def _bearer(http: httpx.Client, creds: _Credentials) -> str:
-    """A bearer token for ``creds`` (the token exchange for client credentials)."""
-    if creds.token is not None:
-        return creds.token
-    assert creds.client_id is not None and creds.client_secret is not None
-    answer = http.post(
-        "/connect/token",
-        data={"grant_type": "client_credentials", "scope": "openid email api"},
-        auth=(creds.client_id, creds.client_secret),
+def _unreachable(auth_url: str, exc: RapidataError) -> CommandError:
+    """The one line for a request that got no answer (``RapidataError`` without a status)."""
+    return CommandError(f"Cannot reach {auth_url}: {exc.original_exception or exc.message}")
+
+
+def _auth_transport(auth_url: str, cert_path: str | None, auth: httpx.Auth | None = None) -> Transport:
+    """The client's transport to the auth origin, without retries: a command answers at once."""
+    return Transport(
+        auth_url,
+        auth=auth,
+        verify=cert_path or True,
+        max_retries=0,
+        timeout=httpx.Timeout(15.0, connect=5.0),
     )
-    if answer.status_code != 200:
+
+
+def _signed_in(auth_url: str, cert_path: str | None, creds: _Credentials) -> Transport:
+    """A transport that sends ``creds`` as the client would: the token as it is, or client credentials.
+
+    Raises:
+        CommandError: When the token exchange is refused or the server cannot be reached.
+    """
+    if creds.token is not None:
+        return _auth_transport(auth_url, cert_path, StaticTokenAuth(token={"access_token": creds.token}))
+    assert creds.client_id is not None and creds.client_secret is not None
+    auth = ClientCredentialsAuth(f"{auth_url}/connect/token", creds.client_id, creds.client_secret, _SCOPE)
+    transport = _auth_transport(auth_url, cert_path, auth)
+    try:
+        auth.fetch_token(transport)
+    except RapidataError as exc:
+        transport.close()
+        if exc.status_code is None:
+            raise _unreachable(auth_url, exc) from None
         raise CommandError(
-            f"{http.base_url} rejected client id {creds.client_id!r} from {creds.source}: {_message(answer)}"
-        )
-    return str(answer.json()["access_token"])
-
-
-def _http(auth_url: str, cert_path: str | None) -> httpx.Client:
-    return httpx.Client(base_url=auth_url, verify=cert_path or True, timeout=httpx.Timeout(15.0, connect=5.0))
+            f"{auth_url} rejected client id {creds.client_id!r} from {creds.source}: {exc.message}"
+        ) from None
+    return transport
 
 
 # --- status / login / logout -------------------------------------------------------------------------
@@ -176,24 +194,29 @@ def _probe(target: _Target, cert_path: str | None) -> str:
     auth_url = endpoints_for(target.environment).auth
     creds = _credentials_for(auth_url)
     if creds is None:
+        transport = _auth_transport(auth_url, cert_path)
         try:
-            with _http(auth_url, cert_path) as http:
-                http.get("/connect/userinfo")
-        except httpx.HTTPError as exc:
-            raise CommandError(f"Cannot reach {auth_url}: {exc}") from None
+            transport.request("GET", "/connect/userinfo")
+        except RapidataError as exc:
+            if exc.status_code is None:
+                raise CommandError(
+                    f"Cannot reach {auth_url}: {exc.original_exception or exc.message}"
+                ) from None
+        finally:
+            transport.close()
         raise CommandError(
             f"Not signed in to {target.environment} (from {target.origin}): run `{PROG} login` or set "
             "RAPIDATA_CLIENT_ID and RAPIDATA_CLIENT_SECRET."
         )
+    transport = _signed_in(auth_url, cert_path, creds)
     try:
-        with _http(auth_url, cert_path) as http:
-            token = _bearer(http, creds)
-            who = http.get("/connect/userinfo", headers={"Authorization": f"Bearer {token}"})
-    except httpx.HTTPError as exc:
-        raise CommandError(f"Cannot reach {auth_url}: {exc}") from None
-    if who.status_code != 200:
-        raise CommandError(f"{auth_url} rejected the token from {creds.source}: {_message(who)}")
-    info = who.json()
+        info = transport.request("GET", "/connect/userinfo") or {}
+    except RapidataError as exc:
+        if exc.status_code is None:
+            raise _unreachable(auth_url, exc) from None
+        raise CommandError(f"{auth_url} rejected the token from {creds.source}: {exc.message}") from None
+    finally:
+        transport.close()
     account = info.get("email") or info.get("sub")
     client = f" with client {creds.client_id}" if creds.client_id else ""
     return f"Signed in to {target.environment} as {account}{client} (credentials from {creds.source})."
@@ -226,7 +249,7 @@ def _login(args: argparse.Namespace) -> int:
 
 
 def _logout(args: argparse.Namespace) -> int:
-    from rapidata_nb.client._auth import remove_stored_credentials
+    from rapidata_nb.api.auth import remove_stored_credentials
     from rapidata_nb.client.client import endpoints_for
 
     target = _resolve_environment(args.environment)
@@ -255,31 +278,31 @@ def _token(args: argparse.Namespace) -> int:
     creds = _credentials_for(auth_url)
     if creds is None:
         raise CommandError(f"Not signed in to {target.environment}: run `{PROG} login` first.")
+    transport = _signed_in(auth_url, args.cert_path, creds)
     try:
-        with _http(auth_url, args.cert_path) as http:
-            headers = {"Authorization": f"Bearer {_bearer(http, creds)}"}
-            if args.action == "create":
-                answer = http.post("/Client", json={"displayName": args.name}, headers=headers)
-            elif args.action == "list":
-                answer = http.get("/Client", headers=headers)
-            else:
-                answer = http.delete(f"/Client/{args.client_id}", headers=headers)
-    except httpx.HTTPError as exc:
-        raise CommandError(f"Cannot reach {auth_url}: {exc}") from None
-    if not answer.is_success:
-        raise CommandError(f"{auth_url} answered {answer.status_code}: {_message(answer)}")
+        if args.action == "create":
+            answer = transport.request("POST", "/Client", json={"displayName": args.name})
+        elif args.action == "list":
+            answer = transport.request("GET", "/Client")
+        else:
+            answer = transport.request("DELETE", f"/Client/{args.client_id}")
+    except RapidataError as exc:
+        if exc.status_code is None:
+            raise _unreachable(auth_url, exc) from None
+        raise CommandError(f"{auth_url} answered {exc.status_code}: {exc.message}") from None
+    finally:
+        transport.close()
     if args.action == "revoke":
         print(f"Revoked client {args.client_id}; its tokens stop working now.")
     elif args.json:
-        print(json.dumps(answer.json(), indent=2))
+        print(json.dumps(answer, indent=2))
     elif args.action == "create":
-        body = answer.json()
-        print(f"client_id:     {body['clientId']}\nclient_secret: {body['clientSecret']}")
+        print(f"client_id:     {answer['clientId']}\nclient_secret: {answer['clientSecret']}")
         print(
             "Keep the secret now: it is not shown again. Use it as RAPIDATA_CLIENT_ID/RAPIDATA_CLIENT_SECRET."
         )
     else:
-        rows = answer.json()
+        rows = answer or []
         if not rows:
             print("No API clients.")
         for row in rows:

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1] / "rapidata_nb"
 # The client starts the embedded server through this one entry point (DESIGN §2), and only when asked to.
 EMBEDDED_ENTRY = ("rapidata_nb.client.client", "rapidata_nb.server.embedded")
 
+
 @dataclass(frozen=True)
 class Edge:
     source: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rapidata_nb.client._transport import Transport
+from rapidata_nb.api.transport import Transport
 
 if TYPE_CHECKING:
     from rapidata_nb.client.upload import AssetUploader

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
-from rapidata_nb.client._auth import StoredCredential, credentials_path, store_credential
+from rapidata_nb.api.auth import StoredCredential, credentials_path, store_credential
 from rapidata_nb.client.exceptions import RapidataError
 
 __all__ = ["LoginError", "browser_login", "can_open_browser", "login_link", "login_timeout"]

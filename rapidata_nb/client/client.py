@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from rapidata_nb.client._auth import (
+from rapidata_nb.api.auth import (
     ClientCredentialsAuth,
     StaticTokenAuth,
     StoredCredential,
@@ -36,8 +36,8 @@ from rapidata_nb.client._auth import (
     read_stored_credentials,
     remove_stored_credentials,
 )
+from rapidata_nb.api.transport import Transport
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client._transport import Transport
 from rapidata_nb.client.audience import RapidataAudienceManager
 from rapidata_nb.client.benchmark import RapidataBenchmarkManager
 from rapidata_nb.client.billing import RapidataBillingManager

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from rapidata_nb import RapidataClient, RapidataError, cli
-from rapidata_nb.client._auth import credentials_path, read_stored_credentials, store_credential
+from rapidata_nb.api.auth import credentials_path, read_stored_credentials, store_credential
 
 EMAIL, PASSWORD = "ann@example.org", "correct horse battery"
 

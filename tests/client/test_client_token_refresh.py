@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from rapidata_nb import RapidataClient
-from rapidata_nb.client._auth import ClientCredentialsAuth
+from rapidata_nb.api.auth import ClientCredentialsAuth
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from rapidata_nb import RapidataClient, RapidataError, RevisionConflictError
-from rapidata_nb.client._auth import ClientCredentialsAuth
-from rapidata_nb.client._transport import Transport
+from rapidata_nb.api.auth import ClientCredentialsAuth
+from rapidata_nb.api.transport import Transport
 from tests.utils.fakeapi import FakeApi, make_client
 
 

@@ -15,6 +15,7 @@ Pass ``response=`` a model class (or a ``TypeAdapter``) to get the reply parsed 
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 import weakref
@@ -24,16 +25,19 @@ from typing import Any, TypeVar, overload
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from rapidata_nb.client.exceptions import RapidataError, RevisionConflictError
-from rapidata_nb.config import logger
+from rapidata_nb.api.errors import RapidataError, RevisionConflictError
 
 __all__ = ["Transport", "raise_for_status", "to_wire"]
 
 M = TypeVar("M", bound=BaseModel)
 
+logger = logging.getLogger("rapidata.api")
+"""A child of the ``rapidata`` logger (``rapidata_nb.config``): its handlers and level apply."""
+
 _RETRY_STATUS = frozenset({429, 502, 503, 504})
 _MAX_RETRY_AFTER = 60.0
 USER_AGENT = "rapidata-nb/0.1.0"
+_TIMEOUT = httpx.Timeout(120.0, connect=15.0, pool=60.0)
 
 
 def raise_for_status(response: httpx.Response) -> None:
@@ -101,6 +105,7 @@ class Transport:
         verify: TLS verification: ``True``, ``False`` or a CA bundle path.
         max_retries: Retries of retryable failures.
         backoff_base: First backoff delay in seconds (doubles per attempt, jittered).
+        timeout: The requests' timeout (``request(timeout=...)`` overrides it per call).
     """
 
     def __init__(
@@ -112,6 +117,7 @@ class Transport:
         verify: bool | str = True,
         max_retries: int = 3,
         backoff_base: float = 0.5,
+        timeout: httpx.Timeout | float = _TIMEOUT,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.max_retries = max_retries
@@ -121,7 +127,7 @@ class Transport:
             auth=auth,
             transport=transport,
             verify=verify,
-            timeout=httpx.Timeout(120.0, connect=15.0, pool=60.0),
+            timeout=timeout,
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
             headers={"X-Client": USER_AGENT, "User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=True,

@@ -22,8 +22,10 @@ from urllib.parse import quote
 
 import httpx
 
+from rapidata_nb.api.transport import raise_for_status
+
 if TYPE_CHECKING:
-    from rapidata_nb.client._transport import Transport
+    from rapidata_nb.api.transport import Transport
 
 __all__ = [
     "ClientCredentialsAuth",
@@ -89,9 +91,6 @@ class ClientCredentialsAuth(httpx.Auth):
         )
 
     def _store(self, response: httpx.Response) -> None:
-        # Imported here: exceptions imports nothing from this module, but keep the auth layer light.
-        from rapidata_nb.client._transport import raise_for_status
-
         raise_for_status(response)
         token = dict(response.json())
         if "expires_at" not in token and token.get("expires_in") is not None:
