@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
-from rapidata_nb.api.models import ExistingAssetInput, MultiAsset, TextAssetInput, variant
+from rapidata_nb.api.models import (
+    CreateBenchmarkOutput,
+    ExistingAssetInput,
+    MultiAsset,
+    TextAssetInput,
+    variant,
+)
 from rapidata_nb.client._browser import show
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import AssetInputModel, one_or_multi
@@ -1044,8 +1050,10 @@ class RapidataBenchmarkManager:
                 raise ValueError(
                     "identifiers, prompts, prompt_assets, tags and origins must have the same length."
                 )
-        created = self._ctx.transport.request("POST", "/benchmark", json={"name": name}) or {}
-        benchmark = RapidataBenchmark(name, str(created["id"]), self._ctx)
+        created = self._ctx.transport.request(
+            "POST", "/benchmark", json={"name": name}, response=CreateBenchmarkOutput
+        )
+        benchmark = RapidataBenchmark(name, created.id, self._ctx)
         if identifiers or prompts or prompt_assets:
             benchmark.add_prompts(identifiers, prompts, prompt_assets, tags, origins)
         return benchmark
