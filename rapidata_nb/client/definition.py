@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from rapidata_nb.api.models._base import tag_of, variant
+from rapidata_nb.api.models import tag_of, variant
 from rapidata_nb.api.models.definition import (
     EarlyStoppingReferee,
     GroupedRankingWorkflow,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from rapidata_nb.api.models._base import variant
+from rapidata_nb.api.models import variant
 from rapidata_nb.api.models.common import FeatureFlag
 from rapidata_nb.api.models.flow import (
     ClassifyBlueprint,
