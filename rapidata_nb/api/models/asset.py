@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from rapidata_nb.api.models._base import WireModel
 
 __all__ = [
     "AssetInput",
+    "AssetPart",
     "BatchUploadItem",
     "BatchUploadResult",
     "BatchUploadStatus",
@@ -20,10 +22,14 @@ __all__ = [
     "MultiAsset",
     "MultiAssetInput",
     "NullAsset",
+    "OriginalFilenameMetadata",
+    "SourceUrlMetadata",
     "StoredAsset",
     "TextAsset",
     "TextAssetInput",
     "UploadAssetOutput",
+    "asset_parts",
+    "parse_asset_input",
 ]
 
 
@@ -102,6 +108,52 @@ StoredAsset = Annotated[FileAsset | TextAsset | MultiAsset | NullAsset, Field(di
 
 MultiAssetInput.model_rebuild()
 MultiAsset.model_rebuild()
+
+
+# --- reading stored asset inputs (server: datapoint segments, examples, validation rapids) ------------------
+
+AssetPart = ExistingAssetInput | TextAssetInput
+"""One shown asset: what a multi asset input flattens to."""
+
+_ASSET_INPUT: TypeAdapter[ExistingAssetInput | TextAssetInput | MultiAssetInput] = TypeAdapter(AssetInput)
+
+
+def parse_asset_input(
+    raw: Mapping[str, Any] | BaseModel | None,
+) -> ExistingAssetInput | TextAssetInput | MultiAssetInput | None:
+    """A stored asset input (its wire dict, or the model itself) as its model; ``None`` for none or ``{}``."""
+    if isinstance(raw, ExistingAssetInput | TextAssetInput | MultiAssetInput):
+        return raw
+    if not raw:
+        return None
+    return _ASSET_INPUT.validate_python(raw)
+
+
+def asset_parts(raw: Mapping[str, Any] | BaseModel | None) -> list[AssetPart]:
+    """The parts of an asset input in order: a multi asset's leaves (flattened), else the asset itself."""
+    asset = parse_asset_input(raw)
+    if asset is None:
+        return []
+    if isinstance(asset, MultiAssetInput):
+        return [part for inner in asset.assets for part in asset_parts(inner)]
+    return [asset]
+
+
+# --- metadata of stored file assets (the tags the official SDK reads) ---------------------------------------
+
+
+class SourceUrlMetadata(WireModel):
+    """``metadata.sourceUrl`` of a file asset uploaded from a URL."""
+
+    t: Literal["SourceUrlMetadataModel"] = Field("SourceUrlMetadataModel", alias="_t")
+    url: str
+
+
+class OriginalFilenameMetadata(WireModel):
+    """``metadata.originalFilename`` of a stored file asset."""
+
+    t: Literal["OriginalFilenameMetadata"] = Field("OriginalFilenameMetadata", alias="_t")
+    original_filename: str | None = None
 
 
 # --- uploads ------------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from rapidata_nb.api.models._base import WireModel
 from rapidata_nb.api.models.asset import AssetInput
@@ -46,6 +47,8 @@ __all__ = [
     "TextBinding",
     "TranscriptionSpec",
     "Workflow",
+    "parse_referee",
+    "parse_workflow",
 ]
 
 DefinitionType = Literal[
@@ -227,6 +230,22 @@ class EarlyStoppingReferee(WireModel):
 
 
 Referee = Annotated[NaiveReferee | QuorumReferee | EarlyStoppingReferee, Field(discriminator="t")]
+
+
+# --- reading stored workflows and referees (a revision's JSON columns) ------------------------------------
+
+_WORKFLOW: TypeAdapter[SimpleWorkflow | GroupedRankingWorkflow] = TypeAdapter(Workflow)
+_REFEREE: TypeAdapter[NaiveReferee | QuorumReferee | EarlyStoppingReferee] = TypeAdapter(Referee)
+
+
+def parse_workflow(raw: Mapping[str, Any]) -> SimpleWorkflow | GroupedRankingWorkflow:
+    """A stored workflow (its wire dict) as its model."""
+    return _WORKFLOW.validate_python(raw)
+
+
+def parse_referee(raw: Mapping[str, Any]) -> NaiveReferee | QuorumReferee | EarlyStoppingReferee:
+    """A stored referee (its wire dict) as its model."""
+    return _REFEREE.validate_python(raw)
 
 
 # --- definitions and revisions ------------------------------------------------------------------------------
