@@ -19,6 +19,18 @@ from urllib.parse import unquote, urlparse
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import (
+    ExistingAssetInput,
+    FileAsset,
+    MultiAsset,
+    MultiAssetInput,
+    NullAsset,
+    OriginalFilenameMetadata,
+    SourceUrlMetadata,
+    TextAsset,
+    TextAssetInput,
+    parse_asset_input,
+)
 from rapidata_nb.server.store.db import insert_ignoring_duplicates
 from rapidata_nb.server.store.labeling import new_id
 from rapidata_nb.server.store.models import Asset, AssetChunk, BatchUpload, BatchUploadItem
@@ -236,24 +248,23 @@ def stored_asset(*, session: Session, asset: Mapping[str, Any] | None) -> dict[s
     the metadata tags the official SDK reads: ``sourceUrl`` for URL assets, ``originalFilename`` for every
     file.
     """
-    kind = (asset or {}).get("_t")
-    if asset is None or kind not in ("TextAssetInput", "MultiAssetInput", "ExistingAssetInput"):
-        return {"_t": "NullAsset", "metadata": {}, "identifier": ""}
-    if kind == "TextAssetInput":
-        text = str(asset.get("text", ""))
-        return {"_t": "TextAsset", "text": text, "metadata": {}, "identifier": text}
-    if kind == "MultiAssetInput":
-        inner = [stored_asset(session=session, asset=a) for a in asset.get("assets", [])]
-        identifier = ",".join(a["identifier"] for a in inner)
-        return {"_t": "MultiAsset", "assets": inner, "metadata": {}, "identifier": identifier}
-    name = str(asset.get("name", ""))
-    row = session.get(Asset, name)
+    return _stored(session, parse_asset_input(asset)).wire()
+
+
+def _stored(
+    session: Session, asset: ExistingAssetInput | TextAssetInput | MultiAssetInput | None
+) -> FileAsset | TextAsset | MultiAsset | NullAsset:
+    if asset is None:
+        return NullAsset()
+    if isinstance(asset, TextAssetInput):
+        return TextAsset(text=asset.text, identifier=asset.text)
+    if isinstance(asset, MultiAssetInput):
+        inner = [_stored(session, a) for a in asset.assets]
+        return MultiAsset(assets=inner, identifier=",".join(a.identifier for a in inner))
+    row = session.get(Asset, asset.name)
     metadata: dict[str, Any] = {}
     if row is not None and row.url:
-        metadata["sourceUrl"] = {"_t": "SourceUrlMetadataModel", "url": row.url}
+        metadata["sourceUrl"] = SourceUrlMetadata(url=row.url)
     if row is not None:
-        metadata["originalFilename"] = {
-            "_t": "OriginalFilenameMetadata",
-            "originalFilename": row.original_name,
-        }
-    return {"_t": "FileAsset", "fileName": name, "metadata": metadata, "identifier": name}
+        metadata["originalFilename"] = OriginalFilenameMetadata(original_filename=row.original_name)
+    return FileAsset(file_name=asset.name, metadata=metadata, identifier=asset.name)
