@@ -20,7 +20,18 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import AssetPart, ExistingAssetInput, TextAssetInput, asset_parts
+from rapidata_nb.api.models.definition import (
+    EarlyStoppingReferee,
+    GroupedRankingWorkflow,
+    NaiveReferee,
+    OnlinePairMaker,
+    QuorumReferee,
+    parse_referee,
+    parse_workflow,
+)
 from rapidata_nb.api.models.labeler import ServedAsset, ServedFile, ServedTask, ServedText
+from rapidata_nb.api.vocabulary import TaskKind, kind_of_rapid
 from rapidata_nb.engine import referee as referees
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling.content import NO_MISTAKES, offers_no_mistake, sentence_words
@@ -46,14 +57,6 @@ __all__ = [
     "words_of",
 ]
 
-_KINDS = {
-    "Compare": "compare",
-    "Classify": "classify",
-    "Locate": "locate",
-    "Line": "draw",
-    "Transcription": "select_words",
-    "FreeText": "free_text",
-}
 _SPEC_CACHE_SIZE = 4096
 
 
@@ -72,31 +75,31 @@ class JobSpec:
     kind: str
     instruction: str
     flags: Mapping[str, str]
-    referee: Mapping[str, Any]
+    referee: NaiveReferee | QuorumReferee | EarlyStoppingReferee
     target: int
     dataset_id: str
     workflow: Mapping[str, Any]
     pair_maker: Mapping[str, Any] = field(default_factory=dict)
+    online_pairs: bool = False  # the pair maker is an ``OnlinePairMaker``
 
     def make_referee(self) -> Any:
         """The engine referee for this job."""
-        t = self.referee.get("_t")
-        if t == "QuorumReferee":
+        referee = self.referee
+        if isinstance(referee, QuorumReferee):
             return referees.QuorumReferee(
-                threshold=int(self.referee["threshold"]),
-                max_votes=max(int(self.referee["maxVotes"]), int(self.referee["threshold"])),
+                threshold=int(referee.threshold),
+                max_votes=max(int(referee.max_votes), int(referee.threshold)),
             )
-        if t == "EarlyStoppingReferee":
+        if isinstance(referee, EarlyStoppingReferee):
             return referees.EarlyStoppingReferee(
-                threshold=min(float(self.referee["threshold"]), 1 - 1e-9),
-                max_votes=int(self.referee["maxVotes"]),
+                threshold=min(float(referee.threshold), 1 - 1e-9), max_votes=int(referee.max_votes)
             )
         return referees.NaiveReferee(total_votes=self.target)
 
     @property
     def stops_early(self) -> bool:
         """Whether a referee may close a task before ``target`` responses (quorum or confidence)."""
-        return self.referee.get("_t") in ("QuorumReferee", "EarlyStoppingReferee") and self.kind in (
+        return isinstance(self.referee, QuorumReferee | EarlyStoppingReferee) and self.kind in (
             "compare",
             "ranking",
             "classify",
@@ -144,24 +147,28 @@ def revision_spec(revision: DefinitionRevision) -> JobSpec:
     workflow = revision.workflow or {}
     flags = {str(f["key"]): str(f["value"]) for f in (revision.rapid_feature_flags or [])}
     flags.update({str(f["key"]): str(f["value"]) for f in (workflow.get("featureFlags") or [])})
-    referee = revision.referee or {"_t": "NaiveReferee", "totalVotes": 10}
+    referee = parse_referee(revision.referee) if revision.referee else NaiveReferee(total_votes=10)
+    votes = referee.total_votes if isinstance(referee, NaiveReferee) else referee.max_votes
     common: dict[str, Any] = {
         "flags": flags,
         "referee": referee,
-        "target": int(referee.get("totalVotes") or referee.get("maxVotes") or 10),
+        "target": int(votes or 10),
         "dataset_id": revision.dataset_id,
         "workflow": workflow,
     }
-    if workflow.get("_t") == "GroupedRankingWorkflow":
+    flow = parse_workflow(workflow) if workflow else None
+    if isinstance(flow, GroupedRankingWorkflow):
         return JobSpec(
-            kind="ranking",
+            kind=TaskKind.RANKING.value,
             instruction=_literal(workflow.get("criteria")),
             pair_maker=workflow.get("pairMakerConfig") or {},
+            online_pairs=isinstance(flow.pair_maker_config, OnlinePairMaker),
             **common,
         )
     rapid = workflow.get("rapid") or {}
     binding = rapid.get("criteria") or rapid.get("title") or rapid.get("target") or rapid.get("question")
-    return JobSpec(kind=_KINDS.get(str(rapid.get("_t")), "classify"), instruction=_literal(binding), **common)
+    kind = kind_of_rapid(flow.rapid.t) if flow is not None else TaskKind.CLASSIFY
+    return JobSpec(kind=kind.value, instruction=_literal(binding), **common)
 
 
 class _SpecCache:
@@ -202,17 +209,13 @@ def segment(dp: Datapoint | None, key: str) -> dict[str, Any] | None:
     return next((s for s in (dp.segments if dp is not None else None) or [] if s.get("key") == key), None)
 
 
-def asset_inputs(asset: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+def asset_inputs(asset: Mapping[str, Any] | None) -> list[AssetPart]:
     """The leaf asset inputs of an asset input (a multi asset's parts in order)."""
-    if not asset:
-        return []
-    if asset.get("_t") == "MultiAssetInput":
-        return [a for inner in asset.get("assets", []) for a in asset_inputs(inner)]
-    return [dict(asset)]
+    return asset_parts(asset)
 
 
-def _names(inputs: Iterable[Mapping[str, Any]]) -> set[str]:
-    return {str(a.get("name", "")) for a in inputs if a.get("_t") != "TextAssetInput"}
+def _names(inputs: Iterable[AssetPart]) -> set[str]:
+    return {a.name for a in inputs if isinstance(a, ExistingAssetInput)}
 
 
 @dataclass
@@ -228,21 +231,21 @@ class Material:
         ids = [task.item_a, task.item_b] if task.kind == "ranking" else [task.datapoint_id]
         return [self.datapoints[i] for i in ids if i and i in self.datapoints]
 
-    def identity(self, asset: Mapping[str, Any]) -> str:
+    def identity(self, asset: AssetPart) -> str:
         """An asset's stable identity (``url:..``, ``sha256:..``, ``text:..``: ``store.datasets`` keys)."""
-        if asset.get("_t") == "TextAssetInput":
-            return f"text:{asset.get('text', '')}"
-        name = str(asset.get("name", ""))
+        if isinstance(asset, TextAssetInput):
+            return f"text:{asset.text}"
+        name = asset.name
         row = self.assets.get(name)
         if row is None:
             return f"name:{name}"
         return f"url:{row.url}" if row.kind == "url" else f"sha256:{row.sha256}"
 
-    def shown(self, asset: Mapping[str, Any], index: int) -> ServedAsset:
+    def shown(self, asset: AssetPart, index: int) -> ServedAsset:
         """An asset as a labeler's app shows it."""
-        if asset.get("_t") == "TextAssetInput":
-            return ServedText(index=index, text=str(asset.get("text", "")))
-        name = str(asset.get("name", ""))
+        if isinstance(asset, TextAssetInput):
+            return ServedText(index=index, text=asset.text)
+        name = asset.name
         row = self.assets.get(name)
         return ServedFile(
             index=index,
@@ -258,7 +261,7 @@ def load_material(
     tasks: Sequence[JobTask],
     *,
     dataset_ids: Mapping[str, str] | None = None,
-    extra_assets: Iterable[Mapping[str, Any]] = (),
+    extra_assets: Iterable[AssetPart] = (),
 ) -> Material:
     """Read what ``tasks`` show in three queries (datapoints, assets, ranking groups).
 
@@ -313,7 +316,7 @@ def no_mistake_on(dp: Datapoint | None, flags: Mapping[str, str]) -> bool:
     return offers_no_mistake(flags, has_token=had_token, n_words=len(words))
 
 
-def _shown_inputs(material: Material, task: JobTask) -> list[dict[str, Any]]:
+def _shown_inputs(material: Material, task: JobTask) -> list[AssetPart]:
     dps = material.of(task)
     if task.kind == "ranking":
         return [asset_inputs((segment(dp, "asset") or {}).get("asset"))[0] for dp in dps]

@@ -85,7 +85,7 @@ def datapoints_of(session: Session, ctx: JobContext) -> list[Datapoint]:
 
 
 def is_online(ctx: JobContext, n_items: int) -> bool:
-    return ctx.spec.pair_maker.get("_t") == "OnlinePairMaker" or n_items > FULL_PERMUTATION_MAX
+    return ctx.spec.online_pairs or n_items > FULL_PERMUTATION_MAX
 
 
 def groups_of(dps: Sequence[Datapoint]) -> dict[str, list[Datapoint]]:
