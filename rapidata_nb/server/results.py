@@ -35,6 +35,13 @@ import orjson
 from sqlalchemy import String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import AssetPart, ExistingAssetInput, TextAssetInput, asset_parts
+from rapidata_nb.api.models.definition import (
+    EarlyStoppingReferee,
+    GroupedRankingWorkflow,
+    parse_referee,
+    parse_workflow,
+)
 from rapidata_nb.api.vocabulary import KINDS
 from rapidata_nb.engine.aggregate import aggregate
 from rapidata_nb.server.labeling.content import NO_MISTAKES
@@ -126,6 +133,7 @@ class _Context:
         self.revision = get_revision(session=session, definition=definition, number=job.revision_number)
         self.workflow: dict[str, Any] = self.revision.workflow
         self.kind = task_kind(self.workflow)
+        self.ranked = isinstance(parse_workflow(self.workflow), GroupedRankingWorkflow)
         self.flags = {f["key"]: f["value"] for f in self.revision.rapid_feature_flags or []}
         self.paged = page is not None and self.kind != "ranking"
         offset, limit = page if page is not None and self.paged else (0, None)
@@ -257,21 +265,21 @@ class _Context:
 
     def asset_refs(self, segment: dict[str, Any] | None) -> list[_AssetRef]:
         """The assets of an ``Asset`` segment, in order."""
-        return [self._ref(a) for a in _leaves((segment or {}).get("asset"))]
+        return [self._ref(a) for a in asset_parts((segment or {}).get("asset"))]
 
-    def _ref(self, leaf: dict[str, Any]) -> _AssetRef:
-        if leaf.get("_t") == "TextAssetInput":
-            return _AssetRef(key=str(leaf.get("text", "")), url=None)
-        asset = self.assets.get(str(leaf.get("name")))
+    def _ref(self, leaf: AssetPart) -> _AssetRef:
+        if isinstance(leaf, TextAssetInput):
+            return _AssetRef(key=leaf.text, url=None)
+        asset = self.assets.get(leaf.name)
         if asset is None:
-            return _AssetRef(key=str(leaf.get("name")), url=None)
+            return _AssetRef(key=leaf.name, url=None)
         if asset.kind == "url" and asset.url:
             return _AssetRef(key=asset.original_name or url_basename(asset.url), url=asset.url)
         return _AssetRef(key=asset.original_name, url=f"{self.base_url}/assets/{asset.file_name}")
 
     def instruction(self) -> str | None:
         """The instruction shown to labelers."""
-        if self.workflow.get("_t") == "GroupedRankingWorkflow":
+        if self.ranked:
             return self.workflow.get("criteria")
         rapid = self.workflow.get("rapid") or {}
         for key in ("criteria", "title", "target", "question"):
@@ -305,7 +313,7 @@ class _Context:
     @property
     def early_stopping(self) -> bool:
         """Whether the referee is an ``EarlyStoppingReferee`` (adds ``confidencePerCategory``)."""
-        return self.revision.referee.get("_t") == "EarlyStoppingReferee"
+        return isinstance(parse_referee(self.revision.referee), EarlyStoppingReferee)
 
 
 def _segment(dp: Datapoint, key: str) -> dict[str, Any] | None:
@@ -317,18 +325,8 @@ def _text(dp: Datapoint, key: str) -> str | None:
     return seg.get("text") if seg else None
 
 
-def _leaves(asset: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if not asset:
-        return []
-    if asset.get("_t") == "MultiAssetInput":
-        return [leaf for inner in asset.get("assets", []) for leaf in _leaves(inner)]
-    return [asset]
-
-
 def _file_names(segment: dict[str, Any] | None) -> list[str]:
-    return [
-        str(a["name"]) for a in _leaves((segment or {}).get("asset")) if a.get("_t") == "ExistingAssetInput"
-    ]
+    return [a.name for a in asset_parts((segment or {}).get("asset")) if isinstance(a, ExistingAssetInput)]
 
 
 def _unique_keys(refs: Sequence[_AssetRef]) -> list[str]:
