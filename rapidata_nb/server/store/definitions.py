@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,8 @@ from rapidata_nb.api.models import (
     SaveRevisionInput,
     TranscriptionSpec,
 )
-from rapidata_nb.api.models.definition import Referee, Workflow
+from rapidata_nb.api.models.asset import MultiAssetInput, TextAssetInput, parse_asset_input
+from rapidata_nb.api.models.definition import OnlinePairMaker, Referee, Workflow, parse_workflow
 from rapidata_nb.api.vocabulary import KINDS, TaskKind, kind_of_rapid, kind_of_workflow
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
 from rapidata_nb.server.store import datasets as dataset_store
@@ -42,8 +42,6 @@ __all__ = [
     "save_revision",
     "task_kind",
 ]
-
-_WORKFLOW: TypeAdapter[Workflow] = TypeAdapter(Workflow)
 
 
 def definition_type(workflow: Workflow) -> str:
@@ -102,15 +100,17 @@ def _validate_against_dataset(session: Session, workflow: Workflow, dataset: Dat
     spec = workflow.rapid
     for i, dp in enumerate(datapoints):
         asset = _segment(dp, "asset") or {}
-        inner = asset.get("asset") or {}
         if isinstance(spec, CompareSpec):
-            n = len(inner.get("assets", [])) if inner.get("_t") == "MultiAssetInput" else 1
-            if n != 2:
+            inner = parse_asset_input(asset.get("asset"))
+            n = len(inner.assets) if isinstance(inner, MultiAssetInput) else 1
+            if not isinstance(inner, MultiAssetInput) or n != 2:
                 raise BadRequestError(
                     f"datapoints[{i}]: a compare datapoint needs exactly 2 assets "
                     f"(a MultiAssetInput), got {n}"
                 )
-            names = [a.get("name") or a.get("text") for a in inner["assets"]]
+            names = [
+                a.text if isinstance(a, TextAssetInput) else getattr(a, "name", None) for a in inner.assets
+            ]
             if names[0] == names[1]:
                 raise BadRequestError(f"datapoints[{i}]: the two assets of a compare datapoint must differ")
         elif isinstance(spec, ClassifySpec):
@@ -223,7 +223,7 @@ def save_revision(
     dataset = _load_dataset(session, definition.owner_id, dataset_id)
     if body.referee is not None:
         _validate_referee(body.referee)
-    _validate_against_dataset(session, _WORKFLOW.validate_python(workflow), dataset)
+    _validate_against_dataset(session, parse_workflow(workflow), dataset)
     number = definition.latest_revision + 1
     revision = DefinitionRevision(
         definition_id=definition.id,
@@ -286,15 +286,15 @@ def required_responses(*, session: Session, revision: DefinitionRevision) -> tup
     fewer)."""
     datapoints = dataset_store.list_datapoints(session=session, dataset_id=revision.dataset_id)
     votes = referee_target(revision.referee)
-    workflow = revision.workflow
-    if workflow.get("_t") != "GroupedRankingWorkflow":
+    workflow = parse_workflow(revision.workflow)
+    if not isinstance(workflow, GroupedRankingWorkflow):
         return len(datapoints), len(datapoints) * votes
     sizes = Counter(dp.group for dp in datapoints)
-    maker = workflow.get("pairMakerConfig") or {"_t": "FullPermutationPairMaker"}
+    maker = workflow.pair_maker_config
     total = 0
     for n in sizes.values():
-        if maker.get("_t") == "OnlinePairMaker":
-            total += int(maker.get("totalComparisonBudget") or n) * votes
+        if isinstance(maker, OnlinePairMaker):
+            total += int(maker.total_comparison_budget or n) * votes
         else:
             total += n * (n - 1) // 2 * votes
     return len(datapoints), total
