@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import TextAssetInput, asset_parts
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.truth import named_option, oracles_for
 from rapidata_nb.server.labeling.content import stable_hash
@@ -142,13 +143,10 @@ def example_reality(session: Session, example: AudienceExample) -> dict[str, Any
 
 def _identities(session: Session, asset: dict[str, Any]) -> list[str]:
     out = []
-    for a in _flat(asset):
-        row = session.get(Asset, str(a.get("name", ""))) if a.get("_t") == "ExistingAssetInput" else None
-        out.append(str(row.url or row.original_name) if row is not None else str(a.get("text", "")))
+    for a in asset_parts(asset):
+        if isinstance(a, TextAssetInput):
+            out.append(a.text)
+            continue
+        row = session.get(Asset, a.name)
+        out.append(str(row.url or row.original_name) if row is not None else "")
     return out
-
-
-def _flat(asset: dict[str, Any]) -> list[dict[str, Any]]:
-    if asset.get("_t") == "MultiAssetInput":
-        return [x for a in asset.get("assets", []) for x in _flat(a)]
-    return [asset]

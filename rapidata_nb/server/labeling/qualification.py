@@ -34,6 +34,7 @@ import numpy as np
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import TextAssetInput, asset_parts
 from rapidata_nb.engine.scores import user_score
 from rapidata_nb.server.labeling.content import offers_no_mistake, sentence_words
 from rapidata_nb.server.labeling.filters import matches
@@ -96,12 +97,7 @@ def examples_of(session: Session, audience_id: str) -> list[AudienceExample]:
 
 def _asset_labels(asset: dict[str, Any]) -> list[str]:
     """Names (fileName or text) of an example's asset input, one per side for multi assets."""
-    t = asset.get("_t")
-    if t == "MultiAssetInput":
-        return [lbl for a in asset.get("assets", []) for lbl in _asset_labels(a)]
-    if t == "TextAssetInput":
-        return [str(asset.get("text", ""))]
-    return [str(asset.get("name", asset.get("fileName", "")))]
+    return [a.text if isinstance(a, TextAssetInput) else a.name for a in asset_parts(asset)]
 
 
 def example_view(example: AudienceExample) -> TaskView:

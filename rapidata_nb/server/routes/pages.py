@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from rapidata_nb.api.models.asset import AssetPart, TextAssetInput, asset_parts
+from rapidata_nb.api.models.definition import GroupedRankingWorkflow, parse_workflow
 from rapidata_nb.server import dispatch
 from rapidata_nb.server.deps import SessionDep, base_url
 from rapidata_nb.server.errors import NotFoundError
@@ -40,15 +42,15 @@ def _page(title: str, body: str) -> HTMLResponse:
 
 
 def _asset_html(session: SessionDep, origin: str, asset: dict[str, Any] | None) -> str:
-    if not asset:
-        return ""
-    if asset.get("_t") == "MultiAssetInput":
-        return " ".join(_asset_html(session, origin, a) for a in asset.get("assets", []))
-    if asset.get("_t") == "TextAssetInput":
-        return f"<span>{html.escape(str(asset.get('text', '')))}</span>"
-    row = session.get(Asset, str(asset.get("name")))
+    return " ".join(_part_html(session, origin, part) for part in asset_parts(asset))
+
+
+def _part_html(session: SessionDep, origin: str, asset: AssetPart) -> str:
+    if isinstance(asset, TextAssetInput):
+        return f"<span>{html.escape(asset.text)}</span>"
+    row = session.get(Asset, asset.name)
     if row is None:
-        return html.escape(str(asset.get("name")))
+        return html.escape(asset.name)
     url = row.url if row.kind == "url" and row.url else f"{origin}/assets/{row.file_name}"
     label = html.escape(row.original_name)
     kind = (row.content_type or "").split("/")[0]
@@ -92,7 +94,7 @@ def _definition_html(session: SessionDep, origin: str, d: JobDefinition, r: Defi
 
 
 def _instruction(workflow: dict[str, Any]) -> str | None:
-    if workflow.get("_t") == "GroupedRankingWorkflow":
+    if isinstance(parse_workflow(workflow), GroupedRankingWorkflow):
         return workflow.get("criteria")
     rapid = workflow.get("rapid") or {}
     for key in ("criteria", "title", "target", "question"):

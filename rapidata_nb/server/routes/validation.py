@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import PagedResult
+from rapidata_nb.api.models.asset import TextAssetInput, asset_parts
 from rapidata_nb.api.models.validation import (
     AddValidationRapidInput,
     AssetType,
@@ -34,12 +35,10 @@ _MEDIA = {"image": AssetType.IMAGE, "video": AssetType.VIDEO, "audio": AssetType
 
 
 def _asset_type(session: Session, asset: dict[str, Any]) -> AssetType:
-    if asset.get("_t") == "MultiAssetInput":
-        inner = asset.get("assets") or [{}]
-        return _asset_type(session, inner[0])
-    if asset.get("_t") == "TextAssetInput":
+    first = next(iter(asset_parts(asset)), None)  # a multi asset has the type of its first part
+    if isinstance(first, TextAssetInput):
         return AssetType.TEXT
-    row = get_asset(session=session, file_name=str(asset.get("name", "")))
+    row = get_asset(session=session, file_name=first.name) if first is not None else None
     if row is None:
         return AssetType.NONE
     mime = row.content_type or mimetypes.guess_type(urlparse(row.url or row.original_name).path)[0] or ""
