@@ -12,26 +12,34 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rapidata_nb.api.models import AddExampleInput
+from rapidata_nb.api.models import AddExampleInput, WireModel
+from rapidata_nb.api.models.asset import MultiAssetInput, TextAssetInput, asset_parts
+from rapidata_nb.api.models.audience import (
+    ClassifyExamplePayload,
+    ClassifyExampleTruth,
+    CompareExamplePayload,
+    CompareExampleTruth,
+    LineExamplePayload,
+    LineExampleTruth,
+    LocateExamplePayload,
+    LocateExampleTruth,
+    TranscriptionExamplePayload,
+    TranscriptionExampleTruth,
+)
+from rapidata_nb.api.vocabulary import TaskKind
 from rapidata_nb.server.errors import BadRequestError
 from rapidata_nb.server.labeling.content import content_key
 from rapidata_nb.server.store.datasets import asset_identities
 
 __all__ = ["ValidExample", "validate_example"]
 
-_KIND_OF_PAYLOAD = {
-    "CompareExamplePayload": "compare",
-    "ClassifyExamplePayload": "classify",
-    "LocateExamplePayload": "locate",
-    "LineExamplePayload": "draw",
-    "TranscriptionExamplePayload": "select_words",
-}
-_TRUTH_OF_KIND = {
-    "compare": "CompareExampleTruth",
-    "classify": "ClassifyExampleTruth",
-    "locate": "LocateExampleTruth",
-    "draw": "LineExampleTruth",
-    "select_words": "TranscriptionExampleTruth",
+# Each example payload, its task kind and the truth it needs.
+_KIND_AND_TRUTH: dict[type[WireModel], tuple[TaskKind, type[WireModel]]] = {
+    CompareExamplePayload: (TaskKind.COMPARE, CompareExampleTruth),
+    ClassifyExamplePayload: (TaskKind.CLASSIFY, ClassifyExampleTruth),
+    LocateExamplePayload: (TaskKind.LOCATE, LocateExampleTruth),
+    LineExamplePayload: (TaskKind.DRAW, LineExampleTruth),
+    TranscriptionExamplePayload: (TaskKind.SELECT_WORDS, TranscriptionExampleTruth),
 }
 
 
@@ -48,10 +56,8 @@ class ValidExample:
     random_correct_probability: float
 
 
-def _names(asset: dict[str, Any]) -> list[str]:
-    if asset.get("_t") == "MultiAssetInput":
-        return [n for a in asset.get("assets", []) for n in _names(a)]
-    return [str(asset.get("text") if asset.get("_t") == "TextAssetInput" else asset.get("name"))]
+def _names(asset: MultiAssetInput) -> list[str]:
+    return [a.text if isinstance(a, TextAssetInput) else a.name for a in asset_parts(asset)]
 
 
 def _check_boxes(boxes: list[dict[str, Any]]) -> None:
@@ -92,12 +98,14 @@ def validate_example(*, session: Session, body: AddExampleInput) -> ValidExample
         BadRequestError: Naming the field to fix.
     """
     payload = body.payload.wire()
-    kind = _KIND_OF_PAYLOAD[payload["_t"]]
+    task_kind, truth_type = _KIND_AND_TRUTH[type(body.payload)]
+    kind = task_kind.value
     if body.truth is None:
         raise BadRequestError("truth: a qualification example needs its correct answer")
     truth = body.truth.wire()
-    if truth["_t"] != _TRUTH_OF_KIND[kind]:
-        raise BadRequestError(f"truth: a {payload['_t']} needs a {_TRUTH_OF_KIND[kind]}, got {truth['_t']}")
+    if not isinstance(body.truth, truth_type):
+        needed = truth_type.model_fields["t"].default
+        raise BadRequestError(f"truth: a {body.payload.t} needs a {needed}, got {body.truth.t}")
     identities = asset_identities(session=session, asset=body.asset, where="asset")
     asset = body.asset.wire()
     context_asset = None
@@ -106,8 +114,8 @@ def validate_example(*, session: Session, body: AddExampleInput) -> ValidExample
         context_asset = body.context_asset.wire()
     rcp = float(body.random_correct_probability)
     if kind == "compare":
-        names = _names(asset)
-        if asset.get("_t") != "MultiAssetInput" or len(names) != 2 or len(set(names)) != 2:
+        names = _names(body.asset) if isinstance(body.asset, MultiAssetInput) else []
+        if len(names) != 2 or len(set(names)) != 2:
             raise BadRequestError(
                 "asset: a compare example needs a MultiAssetInput with exactly 2 different assets"
             )
