@@ -36,12 +36,7 @@ from sqlalchemy import String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.asset import AssetPart, ExistingAssetInput, TextAssetInput, asset_parts
-from rapidata_nb.api.models.definition import (
-    EarlyStoppingReferee,
-    GroupedRankingWorkflow,
-    parse_referee,
-    parse_workflow,
-)
+from rapidata_nb.api.models.definition import EarlyStoppingReferee, parse_referee
 from rapidata_nb.api.vocabulary import KINDS
 from rapidata_nb.engine.aggregate import aggregate
 from rapidata_nb.server.labeling.content import NO_MISTAKES
@@ -133,7 +128,6 @@ class _Context:
         self.revision = get_revision(session=session, definition=definition, number=job.revision_number)
         self.workflow: dict[str, Any] = self.revision.workflow
         self.kind = task_kind(self.workflow)
-        self.ranked = isinstance(parse_workflow(self.workflow), GroupedRankingWorkflow)
         self.flags = {f["key"]: f["value"] for f in self.revision.rapid_feature_flags or []}
         self.paged = page is not None and self.kind != "ranking"
         offset, limit = page if page is not None and self.paged else (0, None)
@@ -279,7 +273,7 @@ class _Context:
 
     def instruction(self) -> str | None:
         """The instruction shown to labelers."""
-        if self.ranked:
+        if self.kind == "ranking":
             return self.workflow.get("criteria")
         rapid = self.workflow.get("rapid") or {}
         for key in ("criteria", "title", "target", "question"):
