@@ -22,6 +22,19 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import parse_asset_input
+from rapidata_nb.api.models.definition import (
+    AssetBinding,
+    BradleyTerryRankingConfig,
+    ClassifySpec,
+    FullPermutationPairMaker,
+    GroupedRankingWorkflow,
+    NaiveReferee,
+    OnlinePairMaker,
+    OptionsBinding,
+    SimpleWorkflow,
+    TextBinding,
+)
 from rapidata_nb.api.models.flow import (
     CreateFlowInput,
     CreateFlowItemInput,
@@ -213,42 +226,37 @@ def get_item(*, session: Session, item_id: str, owner_id: str) -> FlowItem:
 
 def _workflow(
     config: dict[str, Any], n_items: int, context: str | None, context_asset: dict[str, Any] | None
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[GroupedRankingWorkflow, NaiveReferee]:
     budget = int(config["maxResponses"])
+    pair_maker: FullPermutationPairMaker | OnlinePairMaker
     if n_items <= FULL_PERMUTATION_MAX:
         pairs = n_items * (n_items - 1) // 2
-        pair_maker: dict[str, Any] = {"_t": "FullPermutationPairMaker"}
-        referee = {"_t": "NaiveReferee", "totalVotes": max(1, budget // pairs)}
+        pair_maker = FullPermutationPairMaker()
+        referee = NaiveReferee(total_votes=max(1, budget // pairs))
     else:
-        pair_maker = {"_t": "OnlinePairMaker", "totalComparisonBudget": budget, "randomMatchesRatio": 0.5}
-        referee = {"_t": "NaiveReferee", "totalVotes": 1}
-    workflow: dict[str, Any] = {
-        "_t": "GroupedRankingWorkflow",
-        "criteria": config["criteria"],
-        "pairMakerConfig": pair_maker,
-        "rankingConfig": {"_t": "BradleyTerryRankingConfig", "startingScore": int(config["startingElo"])},
-    }
-    if context:
-        workflow["contexts"] = {_GROUP: context}
-    if context_asset:
-        workflow["contextAssets"] = {_GROUP: context_asset}
-    if config.get("featureFlags"):
-        workflow["featureFlags"] = config["featureFlags"]
+        pair_maker = OnlinePairMaker(total_comparison_budget=budget, random_matches_ratio=0.5)
+        referee = NaiveReferee(total_votes=1)
+    workflow = GroupedRankingWorkflow(
+        criteria=config["criteria"],
+        pair_maker_config=pair_maker,
+        ranking_config=BradleyTerryRankingConfig(starting_score=int(config["startingElo"])),
+        contexts={_GROUP: context} if context else None,
+        context_assets={_GROUP: parse_asset_input(context_asset)} if context_asset else None,
+        feature_flags=config.get("featureFlags") or None,
+    )
     return workflow, referee
 
 
-def _classify_workflow(config: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _classify_workflow(config: dict[str, Any]) -> tuple[SimpleWorkflow, NaiveReferee]:
     blueprint = config["blueprint"]
-    rapid = {
-        "_t": "Classify",
-        "asset": {"segment": "asset"},
-        "title": {"literal": blueprint["title"]},
-        "categories": {
-            "literal": [{"label": c["label"], "value": c["value"]} for c in blueprint["categories"]]
-        },
-    }
-    referee = {"_t": "NaiveReferee", "totalVotes": int(config["maxResponses"])}
-    return {"_t": "SimpleWorkflow", "rapid": rapid}, referee
+    rapid = ClassifySpec(
+        asset=AssetBinding(segment="asset"),
+        title=TextBinding(literal=blueprint["title"]),
+        categories=OptionsBinding(
+            literal=[{"label": c["label"], "value": c["value"]} for c in blueprint["categories"]]
+        ),
+    )
+    return SimpleWorkflow(rapid=rapid), NaiveReferee(total_votes=int(config["maxResponses"]))
 
 
 def create_item(
@@ -465,8 +473,8 @@ def classification(*, session: Session, item: FlowItem) -> ItemClassification:
     return ItemClassification(datapoints=out, total_responses=sum(d.response_count for d in out))
 
 
-def _asset_segment(dp: Datapoint) -> dict[str, Any]:
+def _asset_segment(dp: Datapoint) -> dict[str, Any] | None:
     for seg in dp.segments:
         if seg.get("key") == "asset" and seg.get("asset") is not None:
             return dict(seg["asset"])
-    return {"_t": "NullAsset"}
+    return None  # shown as a NullAsset

@@ -19,6 +19,14 @@ from rapidata_nb.api.models import (
     CreateDefinitionInput,
     CreateJobInput,
     DatasetSegmentInput,
+    FeatureFlag,
+)
+from rapidata_nb.api.models.definition import (
+    EarlyStoppingReferee,
+    GroupedRankingWorkflow,
+    NaiveReferee,
+    QuorumReferee,
+    SimpleWorkflow,
 )
 from rapidata_nb.server import dispatch
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
@@ -152,19 +160,17 @@ def create_definition(
     owner_id: str,
     name: str,
     dataset_id: str,
-    workflow: dict[str, Any],
-    referee: dict[str, Any],
+    workflow: SimpleWorkflow | GroupedRankingWorkflow,
+    referee: NaiveReferee | QuorumReferee | EarlyStoppingReferee,
     feature_flags: Sequence[dict[str, str]] = (),
 ) -> str:
-    """Create a job definition (wire ``workflow``/``referee`` dicts) and return its id."""
-    body = CreateDefinitionInput.model_validate(
-        {
-            "definitionName": name,
-            "workflow": workflow,
-            "referee": referee,
-            "datasetId": dataset_id,
-            "rapidFeatureFlags": list(feature_flags) or None,
-        }
+    """Create a job definition and return its id."""
+    body = CreateDefinitionInput(
+        definition_name=name,
+        workflow=workflow,
+        referee=referee,
+        dataset_id=dataset_id,
+        rapid_feature_flags=[FeatureFlag.model_validate(f) for f in feature_flags] or None,
     )
     definition, _ = definition_store.create_definition(session=session, owner_id=owner_id, body=body)
     return str(definition.id)

@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rapidata_nb.api.models.asset import MultiAssetInput
 from rapidata_nb.api.models.benchmark import (
     CreateLeaderboardInput,
     CreatePromptInput,
@@ -34,6 +35,13 @@ from rapidata_nb.api.models.benchmark import (
     MatrixOutput,
     StandingItem,
     StandingsOutput,
+)
+from rapidata_nb.api.models.definition import (
+    AssetBinding,
+    CompareSpec,
+    NaiveReferee,
+    SimpleWorkflow,
+    TextBinding,
 )
 from rapidata_nb.engine.ranking import DISPLAY_ALPHA, bootstrap_intervals, elo_scores
 from rapidata_nb.server.errors import BadRequestError, ConflictError, NotFoundError
@@ -450,7 +458,7 @@ def _evaluate(
         datapoint_id = job_layer.add_datapoint(
             session=session,
             dataset=dataset,
-            asset={"_t": "MultiAssetInput", "assets": [sa.asset, sb.asset]},
+            asset=MultiAssetInput.model_validate({"assets": [sa.asset, sb.asset]}).wire(),
             context=prompt.text if leaderboard.show_prompt and prompt.text else None,
             context_asset=prompt.asset if leaderboard.show_prompt_asset and prompt.asset else None,
             sort_index=sort_index,
@@ -466,22 +474,19 @@ def _evaluate(
                 sample_b=sb.id,
             )
         )
-    rapid: dict[str, Any] = {
-        "_t": "Compare",
-        "asset": {"segment": "asset"},
-        "criteria": {"literal": leaderboard.instruction},
-    }
-    if leaderboard.show_prompt:
-        rapid["context"] = {"segment": "context"}
-    if leaderboard.show_prompt_asset:
-        rapid["contextAssets"] = [{"segment": "context_asset"}]
+    rapid = CompareSpec(
+        asset=AssetBinding(segment="asset"),
+        criteria=TextBinding(literal=leaderboard.instruction),
+        context=TextBinding(segment="context") if leaderboard.show_prompt else None,
+        context_assets=[AssetBinding(segment="context_asset")] if leaderboard.show_prompt_asset else None,
+    )
     definition_id = job_layer.create_definition(
         session=session,
         owner_id=leaderboard.owner_id,
         name=f"{leaderboard.name} evaluation",
         dataset_id=dataset.id,
-        workflow={"_t": "SimpleWorkflow", "rapid": rapid},
-        referee={"_t": "NaiveReferee", "totalVotes": leaderboard.min_responses},
+        workflow=SimpleWorkflow(rapid=rapid),
+        referee=NaiveReferee(total_votes=leaderboard.min_responses),
         feature_flags=leaderboard.feature_flags,
     )
     job_id = job_layer.create_job(
