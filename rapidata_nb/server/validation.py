@@ -14,8 +14,34 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from rapidata_nb.api.models import AddExampleInput
-from rapidata_nb.api.models.validation import AddValidationRapidInput, ScrubTruth
+from rapidata_nb.api.models import AddExampleInput, WireModel
+from rapidata_nb.api.models.audience import (
+    ClassifyExamplePayload,
+    ClassifyExampleTruth,
+    CompareExamplePayload,
+    CompareExampleTruth,
+    LineExamplePayload,
+    LineExampleTruth,
+    LocateExamplePayload,
+    LocateExampleTruth,
+    TranscriptionExamplePayload,
+    TranscriptionExampleTruth,
+)
+from rapidata_nb.api.models.validation import (
+    AddValidationRapidInput,
+    AttachCategoryTruth,
+    ClassifyPayload,
+    ComparePayload,
+    CompareTruth,
+    LinePayload,
+    LocateBoxTruth,
+    LocatePayload,
+    ScrubPayload,
+    ScrubTruth,
+    TranscriptionPayload,
+    TranscriptionTruth,
+)
+from rapidata_nb.api.vocabulary import KINDS, TaskKind
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.labeling.content import content_key
 from rapidata_nb.server.labeling.examples import ValidExample, validate_example
@@ -24,41 +50,49 @@ from rapidata_nb.server.store.datasets import asset_identities
 
 __all__ = ["MODALITY", "check_rapid", "load_set", "rapid_wire", "require_usable_set"]
 
-_EXAMPLE_PAYLOAD = {
-    "ClassifyPayload": "ClassifyExamplePayload",
-    "ComparePayload": "CompareExamplePayload",
-    "LocatePayload": "LocateExamplePayload",
-    "LinePayload": "LineExamplePayload",
-    "TranscriptionPayload": "TranscriptionExamplePayload",
+# The rapid spelling of each payload and truth, and its qualification-example spelling (same fields).
+_EXAMPLE_PAYLOAD: dict[type[WireModel], type[WireModel]] = {
+    ClassifyPayload: ClassifyExamplePayload,
+    ComparePayload: CompareExamplePayload,
+    LocatePayload: LocateExamplePayload,
+    LinePayload: LineExamplePayload,
+    TranscriptionPayload: TranscriptionExamplePayload,
 }
-_EXAMPLE_TRUTH = {
-    "AttachCategoryTruth": "ClassifyExampleTruth",
-    "CompareTruth": "CompareExampleTruth",
-    "TranscriptionTruth": "TranscriptionExampleTruth",
+_EXAMPLE_TRUTH: dict[type[WireModel], type[WireModel]] = {
+    AttachCategoryTruth: ClassifyExampleTruth,
+    CompareTruth: CompareExampleTruth,
+    TranscriptionTruth: TranscriptionExampleTruth,
 }
-_RAPID_SPELLING = {v: k for k, v in {**_EXAMPLE_PAYLOAD, **_EXAMPLE_TRUTH}.items()} | {
-    "LocateExampleTruth": "LocateBoxTruth",
-    "LineExampleTruth": "LocateBoxTruth",
+_TAG = ClassifyPayload.model_fields["t"].alias or ""  # the wire key of every tag
+
+
+def _tag(model: type[WireModel]) -> str:
+    return str(model.model_fields["t"].default)
+
+
+def _respelled(document: dict[str, Any], spelling: type[WireModel]) -> dict[str, Any]:
+    """A wire payload or truth under the tag of ``spelling``, its fields unchanged."""
+    return {**document, _TAG: _tag(spelling)}
+
+
+_RAPID_SPELLING = {_tag(v): k for k, v in {**_EXAMPLE_PAYLOAD, **_EXAMPLE_TRUTH}.items()} | {
+    _tag(LocateExampleTruth): LocateBoxTruth,
+    _tag(LineExampleTruth): LocateBoxTruth,
 }
 MODALITY = {
-    "classify": "Classify",
-    "compare": "Compare",
-    "locate": "Locate",
-    "draw": "Line",
-    "select_words": "Transcription",
-    "timestamp": "Scrub",
-}
+    kind.value: str(KINDS[kind].rapid_tag)
+    for kind in (TaskKind.CLASSIFY, TaskKind.COMPARE, TaskKind.LOCATE, TaskKind.DRAW, TaskKind.SELECT_WORDS)
+} | {"timestamp": "Scrub"}
 """The wire's name (``modality``) of each task kind a validation set can hold."""
 
 
-def _default_chance(payload: dict[str, Any], truth: dict[str, Any]) -> float:
+def _default_chance(payload: WireModel, truth: dict[str, Any]) -> float:
     """The probability that a random answer is right, where the client did not send one."""
-    t = payload["_t"]
-    if t == "ClassifyPayload":
-        return len(truth.get("correctCategories") or []) / max(1, len(payload.get("categories") or []))
-    if t == "TranscriptionPayload":
-        return len(truth.get("correctWords") or []) / max(1, len(payload.get("transcription") or []))
-    return 0.0 if t in ("LocatePayload", "LinePayload") else 0.5  # 0: computed from the boxes
+    if isinstance(payload, ClassifyPayload):
+        return len(truth.get("correctCategories") or []) / max(1, len(payload.categories or []))
+    if isinstance(payload, TranscriptionPayload):
+        return len(truth.get("correctWords") or []) / max(1, len(payload.transcription or []))
+    return 0.0 if isinstance(payload, LocatePayload | LinePayload) else 0.5  # 0: computed from the boxes
 
 
 def check_rapid(*, session: Session, body: AddValidationRapidInput) -> ValidExample:
@@ -69,20 +103,21 @@ def check_rapid(*, session: Session, body: AddValidationRapidInput) -> ValidExam
     """
     if body.truth is None:
         raise BadRequestError("truth: a validation task needs its correct answer")
-    payload, truth = body.payload.wire(), body.truth.wire()
-    if payload["_t"] == "ScrubPayload":
-        return _check_timestamp(session=session, body=body, payload=payload)
-    if truth["_t"] == "ScrubTruth":
-        raise BadRequestError(f"truth: a {payload['_t']} cannot take a ScrubTruth")
-    truth["_t"] = _EXAMPLE_TRUTH.get(truth["_t"]) or (
-        "LineExampleTruth" if payload["_t"] == "LinePayload" else "LocateExampleTruth"
+    if isinstance(body.payload, ScrubPayload):
+        return _check_timestamp(session=session, body=body, payload=body.payload.wire())
+    if isinstance(body.truth, ScrubTruth):
+        raise BadRequestError(f"truth: a {body.payload.t} cannot take a ScrubTruth")
+    truth_spelling = _EXAMPLE_TRUTH.get(type(body.truth)) or (
+        LineExampleTruth if isinstance(body.payload, LinePayload) else LocateExampleTruth
     )
     chance = body.random_correct_probability
+    if chance is None:
+        chance = _default_chance(body.payload, body.truth.wire())
     example = {
         "asset": body.asset.wire(),
-        "payload": {**payload, "_t": _EXAMPLE_PAYLOAD[payload["_t"]]},
-        "truth": truth,
-        "randomCorrectProbability": _default_chance(payload, body.truth.wire()) if chance is None else chance,
+        "payload": _respelled(body.payload.wire(), _EXAMPLE_PAYLOAD[type(body.payload)]),
+        "truth": _respelled(body.truth.wire(), truth_spelling),
+        "randomCorrectProbability": chance,
         "explanation": body.explanation,
         "context": body.context,
         "contextAsset": body.context_asset.wire() if body.context_asset is not None else None,
@@ -90,7 +125,7 @@ def check_rapid(*, session: Session, body: AddValidationRapidInput) -> ValidExam
     try:
         parsed = AddExampleInput.model_validate(example)
     except ValidationError as exc:  # a truth of another task type than the payload
-        raise BadRequestError(f"truth: does not fit a {payload['_t']} ({exc.errors()[0]['msg']})") from None
+        raise BadRequestError(f"truth: does not fit a {body.payload.t} ({exc.errors()[0]['msg']})") from None
     return validate_example(session=session, body=parsed)
 
 
@@ -121,7 +156,8 @@ def _check_timestamp(
 
 def rapid_wire(document: dict[str, Any]) -> dict[str, Any]:
     """A stored payload or truth back in the rapid spelling the SDK reads."""
-    return {**document, "_t": _RAPID_SPELLING.get(document["_t"], document["_t"])}
+    spelling = _RAPID_SPELLING.get(document[_TAG])
+    return _respelled(document, spelling) if spelling is not None else {**document}
 
 
 def require_usable_set(
