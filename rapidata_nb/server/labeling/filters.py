@@ -1,6 +1,6 @@
 """Audience filters on labeler profiles: matching and validation (wire notes §1.8).
 
-Filters are stored in their wire form (``{"_t": "CountryFilter", "countries": ["US"]}``); a list is ANDed.
+Filters are stored in their wire form (a ``CountryFilter``'s wire dict, ...); a list is ANDed.
 """
 
 from __future__ import annotations
@@ -8,6 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rapidata_nb.api.models.audience import (
+    AndFilter,
+    CountryFilter,
+    DemographicFilter,
+    DeviceFilter,
+    LanguageFilter,
+    NotFilter,
+    OrFilter,
+)
+from rapidata_nb.api.models.audience import AudienceFilter as AudienceFilterT
 from rapidata_nb.api.vocabulary import LABELER_DEVICE_TYPES
 
 __all__ = ["ISO_COUNTRIES", "ISO_LANGUAGES", "filter_problem", "matches"]
@@ -34,6 +44,21 @@ ISO_LANGUAGES = frozenset(
 )
 """ISO 639-1 codes."""
 
+_TAG = CountryFilter.model_fields["t"].alias or ""  # the wire key of every tag
+# Each filter's tag, and the SDK's other spelling of it (``CountryAudienceFilter``).
+_SPELLINGS: dict[type, frozenset[str]] = {
+    model: frozenset({tag, tag.replace("Filter", "AudienceFilter")})
+    for model in (
+        CountryFilter,
+        LanguageFilter,
+        DemographicFilter,
+        DeviceFilter,
+        NotFilter,
+        AndFilter,
+        OrFilter,
+    )
+    for tag in [str(model.model_fields["t"].default)]
+}
 _DEMOGRAPHIC_FIELDS = {"age": "age", "agegroup": "age", "gender": "gender", "occupation": "occupation"}
 
 
@@ -42,57 +67,54 @@ def _field(labeler: Any, name: str) -> Any:
 
 
 def _match_one(f: Mapping[str, Any], labeler: Any) -> bool:
-    t = f.get("_t", "")
-    if t in ("CountryFilter", "CountryAudienceFilter"):
+    # Stored filters are read as dicts, not validated into the api's models: this runs per labeler and
+    # audience, and filters stored in the SDK's other spelling (``CountryAudienceFilter``, ...) still match.
+    t = f.get(_TAG, "")
+    if t in _SPELLINGS[CountryFilter]:
         return str(_field(labeler, "country")).upper() in {c.upper() for c in f.get("countries", [])}
-    if t in ("LanguageFilter", "LanguageAudienceFilter"):
+    if t in _SPELLINGS[LanguageFilter]:
         return str(_field(labeler, "language")).lower() in {c.lower() for c in f.get("languages", [])}
-    if t in ("DemographicFilter", "DemographicAudienceFilter"):
+    if t in _SPELLINGS[DemographicFilter]:
         name = _DEMOGRAPHIC_FIELDS.get(str(f.get("identifier", "")).lower().replace("_", ""), "")
         return bool(name) and str(_field(labeler, name)) in {str(v) for v in f.get("values", [])}
-    if t in ("DeviceFilter", "DeviceAudienceFilter"):
+    if t in _SPELLINGS[DeviceFilter]:
         return str(_field(labeler, "device")) in set(f.get("deviceTypes", f.get("device_types", [])))
-    if t in ("NotFilter", "NotAudienceFilter"):
+    if t in _SPELLINGS[NotFilter]:
         return not _match_one(f["filter"], labeler)
-    if t in ("AndFilter", "AndAudienceFilter"):
+    if t in _SPELLINGS[AndFilter]:
         return all(_match_one(g, labeler) for g in f.get("filters", []))
-    if t in ("OrFilter", "OrAudienceFilter"):
+    if t in _SPELLINGS[OrFilter]:
         return any(_match_one(g, labeler) for g in f.get("filters", []))
     return False
 
 
 def matches(filters: Sequence[Mapping[str, Any]] | None, labeler: Any) -> bool:
-    """Whether ``labeler`` (a row or a dict with profile fields) passes all ``filters`` (ANDed)."""
+    """Whether ``labeler`` (a row or a dict with profile fields) passes all stored ``filters`` (ANDed)."""
     return all(_match_one(f, labeler) for f in filters or ())
 
 
-def filter_problem(f: Mapping[str, Any], path: str = "filters") -> str | None:
-    """A message naming what is wrong with a wire filter, or ``None`` when it is valid."""
-    t = f.get("_t", "")
-    if t == "CountryFilter":
-        codes = f.get("countries") or []
-        if not codes:
+def filter_problem(f: AudienceFilterT, path: str = "filters") -> str | None:
+    """A message naming what is wrong with a filter, or ``None`` when it is valid."""
+    if isinstance(f, CountryFilter):
+        if not f.countries:
             return f"{path}: CountryFilter needs at least one country code"
-        bad = [c for c in codes if str(c).upper() not in ISO_COUNTRIES]
+        bad = [c for c in f.countries if str(c).upper() not in ISO_COUNTRIES]
         return f"{path}: unknown ISO-3166 country code(s) {bad}" if bad else None
-    if t == "LanguageFilter":
-        codes = f.get("languages") or []
-        if not codes:
+    if isinstance(f, LanguageFilter):
+        if not f.languages:
             return f"{path}: LanguageFilter needs at least one language code"
-        bad = [c for c in codes if str(c).lower() not in ISO_LANGUAGES]
+        bad = [c for c in f.languages if str(c).lower() not in ISO_LANGUAGES]
         return f"{path}: unknown ISO-639-1 language code(s) {bad}" if bad else None
-    if t == "DemographicFilter":
-        if str(f.get("identifier", "")).lower().replace("_", "") not in _DEMOGRAPHIC_FIELDS:
+    if isinstance(f, DemographicFilter):
+        if f.identifier.lower().replace("_", "") not in _DEMOGRAPHIC_FIELDS:
             return f"{path}: DemographicFilter identifier must be one of age, gender, occupation"
-        return None if f.get("values") else f"{path}: DemographicFilter needs at least one value"
-    if t == "DeviceFilter":
-        bad = [d for d in f.get("deviceTypes", []) if d not in LABELER_DEVICE_TYPES]
+        return None if f.values else f"{path}: DemographicFilter needs at least one value"
+    if isinstance(f, DeviceFilter):
+        bad = [d for d in f.device_types if d not in LABELER_DEVICE_TYPES]
         return f"{path}: unknown device type(s) {bad}" if bad else None
-    if t == "NotFilter":
-        return filter_problem(f.get("filter") or {}, f"{path}.filter")
-    if t in ("AndFilter", "OrFilter"):
-        for i, g in enumerate(f.get("filters") or []):
-            if (p := filter_problem(g, f"{path}.filters[{i}]")) is not None:
-                return p
-        return None
-    return f"{path}: unsupported filter type {t!r}"
+    if isinstance(f, NotFilter):
+        return filter_problem(f.filter, f"{path}.filter")
+    for i, g in enumerate(f.filters):  # AndFilter, OrFilter
+        if (p := filter_problem(g, f"{path}.filters[{i}]")) is not None:
+            return p
+    return None

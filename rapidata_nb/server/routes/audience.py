@@ -8,18 +8,22 @@ read-only. Qualification examples and unlisted audiences have their own routers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models import (
+    AndFilter,
+    AudienceFilter,
     AudienceOutput,
     CreateAudienceInput,
     CreateAudienceOutput,
     FilterAudienceInput,
     PagedResult,
     RecruitOutput,
+    TaskAccuracy,
     UpdateAudienceInput,
     UserMetrics,
 )
@@ -39,7 +43,7 @@ router = APIRouter(tags=["audience"])
 _SEED_OWNER = "00000000-0000-0000-0000-000000000000"
 
 
-def _check_filters(filters: list[dict[str, Any]], where: str = "filters") -> None:
+def _check_filters(filters: Sequence[AudienceFilter], where: str = "filters") -> None:
     for i, f in enumerate(filters):
         if (problem := filter_problem(f, f"{where}[{i}]")) is not None:
             raise BadRequestError(problem)
@@ -67,7 +71,7 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
     view_filter = None
     if audience.kind == "filtered":
         own = list(audience.filters or [])
-        view_filter = own[0] if len(own) == 1 else {"_t": "AndFilter", "filters": own}
+        view_filter = own[0] if len(own) == 1 else AndFilter.model_validate({"filters": own})
     return AudienceOutput.model_validate(
         {
             "id": audience.id,
@@ -83,7 +87,7 @@ def _output(session: Session, audience: Audience) -> AudienceOutput:
             "organizationId": audience.owner_id or _SEED_OWNER,
             "isPublic": audience.kind in PUBLIC_KINDS or audience.is_public,
             "isDistilling": base.status == "Recruiting",
-            "graduationRule": {"_t": "TaskAccuracy", **rule},
+            "graduationRule": TaskAccuracy.model_validate(rule),
             "qualificationFeedback": qualification.feedback_mode(base),
             "graduated": metrics["Graduated"],
             "dropped": metrics["Dropped"],
@@ -96,8 +100,8 @@ def create_audience(
     body: CreateAudienceInput, session: SessionDep, user: CurrentUser
 ) -> CreateAudienceOutput:
     """Create a custom audience (``Created`` until it recruits)."""
+    _check_filters(body.filters or [])
     filters = [f.wire() for f in body.filters or []]
-    _check_filters(filters)
     if not body.name.strip():
         raise BadRequestError("name: give the audience a non-empty name")
     audience = audience_store.create_custom(
@@ -153,9 +157,9 @@ def update_audience(
         audience_store.require_custom(audience, action="update filters, graduation rule and feedback")
     if body.name is not None and not body.name.strip():
         raise BadRequestError("name: give the audience a non-empty name")
+    if body.filters is not None:
+        _check_filters(body.filters)
     filters = [f.wire() for f in body.filters] if body.filters is not None else None
-    if filters is not None:
-        _check_filters(filters)
     audience_store.update_audience(
         audience=audience,
         name=body.name.strip() if body.name is not None else None,
@@ -186,9 +190,9 @@ def filter_audience(
             f"Audience '{audience.id}' is already a filtered audience; filter its base audience "
             f"'{audience.base_audience_id}' with one combined filter instead"
         )
-    f = body.filter.wire()
-    if (problem := filter_problem(f, "filter")) is not None:
+    if (problem := filter_problem(body.filter, "filter")) is not None:
         raise BadRequestError(problem)
+    f = body.filter.wire()
     view = audience_store.create_filtered_view(
         session=session, base=audience, owner_id=user.customer_id, audience_filter=f
     )

@@ -80,7 +80,7 @@ class Audience(Base):
     base_audience_id: Mapped[str | None] = mapped_column(ForeignKey("audience.id"))
     """For ``filtered`` audiences: the audience whose graduated pool is filtered."""
     filters: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    """Wire filter objects (``{"_t": "CountryFilter", ...}``), ANDed."""
+    """Wire filter objects (``CountryFilter`` wire dicts, ...), ANDed."""
     graduation_rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Wire ``TaskAccuracy`` rule or ``None`` (server defaults, see ``crowd/runner.py``)."""
     status: Mapped[str] = mapped_column(String(16), default="Created")
