@@ -165,3 +165,54 @@ def test_an_example_shows_its_stored_file_as_the_official_sdk_reads_it(api: http
     assert shown["identifier"] == f"{name},{other}"
     parsed = FileAssetModel.from_dict(first)
     assert parsed is not None and parsed.file_name == name
+
+
+def test_every_route_shows_one_stored_file_the_same_way(api: httpx.Client) -> None:
+    """Examples, validation rapids and benchmark samples (the programs side) show a stored file as one
+    ``FileAsset``: the builders once tagged the same file differently."""
+    url = "https://img.test/seam/owl.png"
+    name = api.post("/asset/url", params={"url": url}).json()["fileName"]
+    other = api.post("/asset/url", params={"url": "https://img.test/seam/fox.png"}).json()["fileName"]
+    pair = {
+        "_t": "MultiAssetInput",
+        "assets": [{"_t": "ExistingAssetInput", "name": n} for n in (name, other)],
+    }
+    audience = api.post("/audience", json={"name": "seam"}).json()["audienceId"]
+    example = {
+        "asset": pair,
+        "payload": {"_t": "CompareExamplePayload", "criteria": "Which is cuter?"},
+        "truth": {"_t": "CompareExampleTruth", "winnerId": name},
+        "randomCorrectProbability": 0.5,
+    }
+    api.post(f"/audience/{audience}/example", json=example).raise_for_status()
+    from_example = api.get(f"/audience/{audience}/examples").json()["items"][0]["asset"]["assets"][0]
+
+    set_id = api.post("/validation-set", json={"name": "seam"}).json()["validationSetId"]
+    rapid = {
+        "asset": pair,
+        "payload": {"_t": "ComparePayload", "criteria": "Which is cuter?"},
+        "truth": {"_t": "CompareTruth", "winnerId": name},
+    }
+    api.post(f"/validation-set/{set_id}/rapid", json=rapid).raise_for_status()
+    from_rapid = api.get(f"/validation-set/{set_id}/rapids").json()["items"][0]["asset"]["assets"][0]
+
+    benchmark = api.post("/benchmark", json={"name": "seam"}).json()["id"]
+    prompt = {"identifier": "p", "segments": [{"key": "prompt", "kind": "Text", "text": "p"}], "tags": []}
+    api.post(f"/benchmark/{benchmark}/prompt", json=prompt).raise_for_status()
+    pid = api.post(f"/benchmark/{benchmark}/participants", json={"name": "seam"}).json()["participantId"]
+    sample = {"identifier": "p", "asset": {"_t": "ExistingAssetInput", "name": name}}
+    api.post(f"/participant/{pid}/sample", json=sample).raise_for_status()
+    from_sample = api.get(f"/participant/{pid}/samples").json()["items"][0]["asset"]
+
+    expected = {
+        "_t": "FileAsset",
+        "fileName": name,
+        "metadata": {
+            "sourceUrl": {"_t": "SourceUrlMetadataModel", "url": url},
+            "originalFilename": {"_t": "OriginalFilenameMetadata", "originalFilename": "owl.png"},
+        },
+        "identifier": name,
+    }
+    assert from_example == expected
+    assert from_rapid == expected
+    assert from_sample == expected
