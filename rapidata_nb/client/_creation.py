@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from rapidata_nb.api.models import definition as wire
+from rapidata_nb.api.models import tag_of
 from rapidata_nb.api.models.dataset import CreateDatasetOutput
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._datapoint import Datapoint
@@ -22,6 +23,7 @@ from rapidata_nb.client.upload import RapidataDataset
 from rapidata_nb.config import logger, rapidata_config
 
 __all__ = [
+    "CreationInputs",
     "RefereeModel",
     "TaskSpec",
     "build_for_kind",
@@ -301,234 +303,243 @@ def _simple(rapid: RapidModel) -> wire.SimpleWorkflow:
     return wire.SimpleWorkflow(rapid=rapid)
 
 
-def _singles(
-    datapoints: list[str],
-    data_type: str,
-    contexts: list[str] | None,
-    media_contexts: list[list[str]] | None,
-    private_metadata: list[dict[str, str]] | None,
-    **per_item: list[Any] | None,
-) -> list[Datapoint]:
-    out = []
-    for i, asset in enumerate(datapoints):
-        extra = {k: v[i] for k, v in per_item.items() if v is not None}
-        out.append(
-            Datapoint(
-                asset=asset,
-                data_type=data_type,
-                context=contexts[i] if contexts else None,
-                media_context=media_contexts[i] if media_contexts else None,
-                private_metadata=private_metadata[i] if private_metadata else None,
-                **extra,
-            )
-        )
-    return out
+@dataclass(frozen=True)
+class CreationInputs:
+    """What a caller gives to create (or re-stage) a job definition's tasks, before validation.
+
+    One field per parameter of the ``create_*_job_definition`` methods that shapes the tasks; the rest (name,
+    referee, settings, failure tolerance) belongs to the pipeline, :mod:`rapidata_nb.client._pipeline`.
+    """
+
+    instruction: str
+    datapoints: Sequence[str] | Sequence[Sequence[str]]
+    """Single items, compare pairs or ranking groups, as the kind takes them (checked by its builder)."""
+    data_type: str = "media"
+    contexts: list[str] | None = None
+    media_contexts: list[list[str]] | None = None
+    sentences: list[str] | None = None
+    private_metadata: list[dict[str, str]] | None = None
+    answer_options: list[str] | list[list[str]] | None = None
+    a_b_names: list[str] | None = None
+    comparison_budget_per_ranking: int = 0
+    random_comparisons_ratio: float = 0.5
+
+    def for_preview(self, task_type: str) -> dict[str, Any]:
+        """The inputs as ``RapidataJobDefinition._preview_data`` reads them (task previews)."""
+        return {
+            "task_type": task_type,
+            "instruction": self.instruction,
+            "datapoints": self.datapoints,
+            "data_type": self.data_type,
+            "contexts": self.contexts,
+            "media_contexts": self.media_contexts,
+            "sentences": self.sentences,
+            "answer_options": self.answer_options,
+            "a_b_names": self.a_b_names,
+        }
 
 
-def build_for_kind(
-    kind: str,
-    *,
-    instruction: str,
-    datapoints: Any,
-    data_type: str = "media",
-    contexts: list[str] | None = None,
-    media_contexts: list[list[str]] | None = None,
-    sentences: list[str] | None = None,
-    private_metadata: list[dict[str, str]] | None = None,
-    answer_options: Any = None,
-    a_b_names: list[str] | None = None,
-    comparison_budget_per_ranking: int = 0,
-    random_comparisons_ratio: float = 0.5,
-) -> TaskSpec:
-    """Validate the inputs of a job type (by workflow kind) and build its ``TaskSpec``."""
-    spec = _build(
-        kind,
-        instruction=instruction,
-        datapoints=datapoints,
-        data_type=data_type,
-        contexts=contexts,
-        media_contexts=media_contexts,
-        sentences=sentences,
-        private_metadata=private_metadata,
-        answer_options=answer_options,
-        a_b_names=a_b_names,
-        comparison_budget_per_ranking=comparison_budget_per_ranking,
-        random_comparisons_ratio=random_comparisons_ratio,
-    )
-    spec.inputs = {
-        "task_type": spec.task_type,
-        "instruction": instruction,
-        "datapoints": datapoints,
-        "data_type": data_type,
-        "contexts": contexts,
-        "media_contexts": media_contexts,
-        "sentences": sentences,
-        "answer_options": answer_options,
-        "a_b_names": a_b_names,
-    }
+Builder = Callable[[CreationInputs], TaskSpec]
+
+
+def build_for_kind(kind: str, inputs: CreationInputs) -> TaskSpec:
+    """Validate the inputs of a job type (by workflow kind: a rapid's tag or ``GroupedRankingWorkflow``).
+
+    The checks every kind shares run here, once; the kind's builder in :data:`_BUILDERS` checks the rest.
+
+    Raises:
+        ValueError: For an unknown kind or invalid inputs (the message says what to fix).
+    """
+    builder = _BUILDERS.get(kind)
+    if builder is None:
+        raise ValueError(f"Unsupported job type {kind!r}; expected one of {', '.join(_BUILDERS)}.")
+    _check_data_type(inputs.data_type)
+    _check_metadata(inputs.private_metadata)
+    checked = replace(inputs, media_contexts=_check_media_contexts(inputs.media_contexts))
+    spec = builder(checked)
+    spec.inputs = inputs.for_preview(spec.task_type)
     return spec
 
 
-def _build(
-    kind: str,
+def _per_datapoint(inputs: CreationInputs, n: int, *, metadata: bool = True) -> list[str] | None:
+    """Check the per-datapoint lists against ``n`` datapoints (or groups); the checked contexts."""
+    _check_list("contexts", inputs.contexts, n)
+    _check_list("media_contexts", inputs.media_contexts, n)
+    if metadata:
+        _check_list("private_metadata", inputs.private_metadata, n)
+    return _check_contexts(inputs.contexts, inputs.instruction)
+
+
+def _singles(
+    inputs: CreationInputs,
     *,
-    instruction: str,
-    datapoints: Any,
-    data_type: str,
     contexts: list[str] | None,
-    media_contexts: list[list[str]] | None,
-    sentences: list[str] | None,
-    private_metadata: list[dict[str, str]] | None,
-    answer_options: Any,
-    a_b_names: list[str] | None,
-    comparison_budget_per_ranking: int,
-    random_comparisons_ratio: float,
-) -> TaskSpec:
-    _check_data_type(data_type)
-    media_contexts = _check_media_contexts(media_contexts)
-    _check_metadata(private_metadata)
-
-    if kind == "GroupedRankingWorkflow":
-        groups = datapoints
-        if isinstance(groups, str) or not isinstance(groups, Sequence) or not groups:
-            raise ValueError(
-                "datapoints must be a non-empty list of groups, e.g. [['a.jpg', 'b.jpg', 'c.jpg']]."
-            )
-        for i, g in enumerate(groups):
-            if isinstance(g, str) or not isinstance(g, Sequence) or len(set(g)) < 2 or len(set(g)) != len(g):
-                raise ValueError(
-                    f"datapoints[{i}] must be a list of at least 2 unique items to rank, got {g!r}."
-                )
-        _check_list("contexts", contexts, len(groups))
-        _check_list("media_contexts", media_contexts, len(groups))
-        contexts = _check_contexts(contexts, instruction)
-        largest = max(len(g) for g in groups)
-        pair_maker: wire.FullPermutationPairMaker | wire.OnlinePairMaker
-        if largest <= 10:
-            pair_maker = wire.FullPermutationPairMaker()
-        else:
-            # Unvalidated: the budget and ratio are the server's to refuse, with its message.
-            pair_maker = wire.OnlinePairMaker.model_construct(
-                total_comparison_budget=comparison_budget_per_ranking,
-                random_matches_ratio=random_comparisons_ratio,
-            )
-        points = [
-            Datapoint(asset=item, data_type=data_type, group=str(gi))
-            for gi, g in enumerate(groups)
-            for item in g
-        ]
-        group_contexts = {
-            str(gi): (
-                (contexts[gi] if contexts else None) or None,
-                media_contexts[gi] if media_contexts else None,
-            )
-            for gi in range(len(groups))
-            if (contexts and contexts[gi]) or media_contexts
-        }
-        return TaskSpec(
-            task_type="Ranking",
-            workflow=wire.GroupedRankingWorkflow(
-                criteria=instruction,
-                pair_maker_config=pair_maker,
-                ranking_config=wire.BradleyTerryRankingConfig(starting_score=1200),
-            ),
-            datapoints=points,
-            group_contexts=group_contexts,
+    answer_options: list[list[str]] | None = None,
+    sentences: list[str] | None = None,
+) -> list[Datapoint]:
+    """One ``Datapoint`` per single item (every kind but compare and ranking)."""
+    media_contexts, metadata = inputs.media_contexts, inputs.private_metadata
+    return [
+        Datapoint(
+            asset=asset,
+            data_type=inputs.data_type,
+            context=contexts[i] if contexts else None,
+            media_context=media_contexts[i] if media_contexts else None,
+            private_metadata=metadata[i] if metadata else None,
+            answer_options=answer_options[i] if answer_options is not None else None,
+            sentence=sentences[i] if sentences is not None else None,
         )
+        for i, asset in enumerate(inputs.datapoints)
+    ]
 
-    if kind == "Compare":
-        pairs = _check_pairs(datapoints)
-        n = len(pairs)
+
+def _checked_singles(inputs: CreationInputs) -> tuple[CreationInputs, list[str] | None]:
+    """The inputs with their datapoints checked as single items, and the checked contexts."""
+    singles = _check_single_datapoints(inputs.datapoints)
+    contexts = _per_datapoint(inputs, len(singles))
+    return replace(inputs, datapoints=singles), contexts
+
+
+def _build_ranking(inputs: CreationInputs) -> TaskSpec:
+    groups = inputs.datapoints
+    if isinstance(groups, str) or not isinstance(groups, Sequence) or not groups:
+        raise ValueError("datapoints must be a non-empty list of groups, e.g. [['a.jpg', 'b.jpg', 'c.jpg']].")
+    for i, g in enumerate(groups):
+        if isinstance(g, str) or not isinstance(g, Sequence) or len(set(g)) < 2 or len(set(g)) != len(g):
+            raise ValueError(f"datapoints[{i}] must be a list of at least 2 unique items to rank, got {g!r}.")
+    contexts = _per_datapoint(inputs, len(groups), metadata=False)  # ranking takes no private_metadata
+    media_contexts = inputs.media_contexts
+    pair_maker: wire.FullPermutationPairMaker | wire.OnlinePairMaker
+    if max(len(g) for g in groups) <= 10:
+        pair_maker = wire.FullPermutationPairMaker()
     else:
-        singles = _check_single_datapoints(datapoints)
-        n = len(singles)
-    _check_list("contexts", contexts, n)
-    _check_list("media_contexts", media_contexts, n)
-    _check_list("private_metadata", private_metadata, n)
-    contexts = _check_contexts(contexts, instruction)
+        # Unvalidated: the budget and ratio are the server's to refuse, with its message.
+        pair_maker = wire.OnlinePairMaker.model_construct(
+            total_comparison_budget=inputs.comparison_budget_per_ranking,
+            random_matches_ratio=inputs.random_comparisons_ratio,
+        )
+    points = [
+        Datapoint(asset=item, data_type=inputs.data_type, group=str(gi))
+        for gi, g in enumerate(groups)
+        for item in g
+    ]
+    group_contexts = {
+        str(gi): (
+            (contexts[gi] if contexts else None) or None,
+            media_contexts[gi] if media_contexts else None,
+        )
+        for gi in range(len(groups))
+        if (contexts and contexts[gi]) or media_contexts
+    }
+    workflow = wire.GroupedRankingWorkflow(
+        criteria=inputs.instruction,
+        pair_maker_config=pair_maker,
+        ranking_config=wire.BradleyTerryRankingConfig(starting_score=1200),
+    )
+    return TaskSpec("Ranking", workflow, points, group_contexts=group_contexts)
 
-    if kind == "Compare":
-        if a_b_names is not None and (
-            not isinstance(a_b_names, list)
-            or len(a_b_names) != 2
-            or not all(isinstance(x, str) and x for x in a_b_names)
-        ):
+
+def _build_compare(inputs: CreationInputs) -> TaskSpec:
+    pairs = _check_pairs(inputs.datapoints)
+    contexts = _per_datapoint(inputs, len(pairs))
+    a_b_names = inputs.a_b_names
+    if a_b_names is not None and (
+        not isinstance(a_b_names, list)
+        or len(a_b_names) != 2
+        or not all(isinstance(x, str) and x for x in a_b_names)
+    ):
+        raise ValueError(
+            f"a_b_names must be a list of exactly 2 names, e.g. ['Flux', 'Midjourney'], got {a_b_names!r}."
+        )
+    media_contexts, metadata = inputs.media_contexts, inputs.private_metadata
+    points = [
+        Datapoint(
+            asset=pair,
+            data_type=inputs.data_type,
+            context=contexts[i] if contexts else None,
+            media_context=media_contexts[i] if media_contexts else None,
+            private_metadata=metadata[i] if metadata else None,
+        )
+        for i, pair in enumerate(pairs)
+    ]
+    rapid = wire.CompareSpec(
+        criteria=wire.TextBinding(literal=inputs.instruction), index_identifiers=a_b_names
+    )
+    return TaskSpec("Compare", _simple(rapid), points)
+
+
+def _build_classify(inputs: CreationInputs) -> TaskSpec:
+    inputs, contexts = _checked_singles(inputs)
+    per_item = _answer_options(inputs.answer_options, len(inputs.datapoints))
+    schema = [
+        *_SCHEMA_BASE,
+        {"key": "answer_options", "kind": "OptionList", "label": "Answer options", "required": True},
+    ]
+    rapid = wire.ClassifySpec(
+        title=wire.TextBinding(literal=inputs.instruction),
+        categories=wire.OptionsBinding(segment="answer_options"),
+    )
+    points = _singles(inputs, contexts=contexts, answer_options=per_item)
+    return TaskSpec("Classification", _simple(rapid), points, schema=schema)
+
+
+def _build_transcription(inputs: CreationInputs) -> TaskSpec:
+    inputs, _ = _checked_singles(inputs)
+    sentences = inputs.sentences
+    if sentences is None:
+        raise ValueError(
+            "sentences is required: one sentence per datapoint for labelers to select words from."
+        )
+    _check_list("sentences", sentences, len(inputs.datapoints))
+    for i, s in enumerate(sentences):
+        if not isinstance(s, str) or len(s.split(" ")) < 2:
             raise ValueError(
-                "a_b_names must be a list of exactly 2 names, e.g. ['Flux', 'Midjourney'], "
-                f"got {a_b_names!r}."
+                f"sentences[{i}] must contain at least two words separated by spaces, got {s!r}."
             )
-        points = [
-            Datapoint(
-                asset=pair,
-                data_type=data_type,
-                context=contexts[i] if contexts else None,
-                media_context=media_contexts[i] if media_contexts else None,
-                private_metadata=private_metadata[i] if private_metadata else None,
-            )
-            for i, pair in enumerate(pairs)
-        ]
-        return TaskSpec(
-            "Compare",
-            _simple(
-                wire.CompareSpec(criteria=wire.TextBinding(literal=instruction), index_identifiers=a_b_names)
-            ),
-            points,
-        )
+    schema = [
+        *_SCHEMA_BASE,
+        {"key": "transcription", "kind": "Text", "label": "Transcription", "required": True},
+    ]
+    rapid = wire.TranscriptionSpec(
+        title=wire.TextBinding(literal=inputs.instruction),
+        transcription=wire.TextBinding(segment="transcription"),
+    )
+    # Select words shows the media alone: no contexts (the SDK's matrix), always media.
+    bare = replace(inputs, data_type="media", media_contexts=None)
+    points = _singles(bare, contexts=None, sentences=list(sentences))
+    return TaskSpec("Select Words", _simple(rapid), points, schema=schema)
 
-    if kind == "Classify":
-        per_item = _answer_options(answer_options, n)
-        points = _singles(
-            singles, data_type, contexts, media_contexts, private_metadata, answer_options=per_item
-        )
-        schema = [
-            *_SCHEMA_BASE,
-            {"key": "answer_options", "kind": "OptionList", "label": "Answer options", "required": True},
-        ]
-        workflow = _simple(
-            wire.ClassifySpec(
-                title=wire.TextBinding(literal=instruction),
-                categories=wire.OptionsBinding(segment="answer_options"),
-            )
-        )
-        return TaskSpec("Classification", workflow, points, schema=schema)
 
-    if kind == "Transcription":
-        if sentences is None:
-            raise ValueError(
-                "sentences is required: one sentence per datapoint for labelers to select words from."
-            )
-        _check_list("sentences", sentences, n)
-        for i, s in enumerate(sentences):
-            if not isinstance(s, str) or len(s.split(" ")) < 2:
-                raise ValueError(
-                    f"sentences[{i}] must contain at least two words separated by spaces, got {s!r}."
-                )
-        points = _singles(singles, "media", None, None, private_metadata, sentence=list(sentences))
-        schema = [
-            *_SCHEMA_BASE,
-            {"key": "transcription", "kind": "Text", "label": "Transcription", "required": True},
-        ]
-        workflow = _simple(
-            wire.TranscriptionSpec(
-                title=wire.TextBinding(literal=instruction),
-                transcription=wire.TextBinding(segment="transcription"),
-            )
-        )
-        return TaskSpec("Select Words", workflow, points, schema=schema)
+def _build_locate(inputs: CreationInputs) -> TaskSpec:
+    inputs, contexts = _checked_singles(inputs)
+    rapid = wire.LocateSpec(target=wire.TextBinding(literal=inputs.instruction))
+    return TaskSpec("Locate", _simple(rapid), _singles(inputs, contexts=contexts))
 
-    points = _singles(singles, data_type, contexts, media_contexts, private_metadata)
-    if kind == "Locate":
-        return TaskSpec(
-            "Locate", _simple(wire.LocateSpec(target=wire.TextBinding(literal=instruction))), points
-        )
-    if kind == "Line":
-        return TaskSpec("Draw", _simple(wire.LineSpec(target=wire.TextBinding(literal=instruction))), points)
-    if kind == "FreeText":
-        rapid = wire.FreeTextSpec(
-            question=wire.TextBinding(literal=instruction), validation_system_prompt=None
-        )
-        return TaskSpec("Free Text", _simple(rapid), points)
-    raise ValueError(f"Unsupported job type {kind!r}.")
+
+def _build_line(inputs: CreationInputs) -> TaskSpec:
+    inputs, contexts = _checked_singles(inputs)
+    rapid = wire.LineSpec(target=wire.TextBinding(literal=inputs.instruction))
+    return TaskSpec("Draw", _simple(rapid), _singles(inputs, contexts=contexts))
+
+
+def _build_free_text(inputs: CreationInputs) -> TaskSpec:
+    inputs, contexts = _checked_singles(inputs)
+    rapid = wire.FreeTextSpec(
+        question=wire.TextBinding(literal=inputs.instruction), validation_system_prompt=None
+    )
+    return TaskSpec("Free Text", _simple(rapid), _singles(inputs, contexts=contexts))
+
+
+_BUILDERS: dict[str, Builder] = {
+    str(tag_of(wire.GroupedRankingWorkflow)): _build_ranking,
+    "Compare": _build_compare,
+    "Classify": _build_classify,
+    "Transcription": _build_transcription,
+    "Locate": _build_locate,
+    "Line": _build_line,
+    "FreeText": _build_free_text,
+}
+"""One builder per workflow kind: a ``SimpleWorkflow``'s rapid tag, or ``GroupedRankingWorkflow``."""
 
 
 def _answer_options(answer_options: Any, n: int) -> list[list[str]]:

@@ -262,13 +262,11 @@ class RapidataJobDefinition:
         Raises:
             FailedUploadException: If some datapoints failed (nothing is staged then).
         """
-        from rapidata_nb.client._creation import build_for_kind, new_dataset, upload_into
+        from rapidata_nb.client._creation import CreationInputs, build_for_kind, new_dataset, upload_into
         from rapidata_nb.client.exceptions import FailedUploadException
 
         kind = workflow_kind(self._snapshot.get("workflow") or {})
-        options = answer_options or self.answer_options
-        spec = build_for_kind(
-            kind,
+        inputs = CreationInputs(
             instruction=self.instruction or "",
             datapoints=datapoints,
             data_type=data_type,
@@ -276,8 +274,9 @@ class RapidataJobDefinition:
             media_contexts=media_contexts,
             sentences=sentences,
             private_metadata=private_metadata,
-            answer_options=options,
+            answer_options=answer_options or self.answer_options,
         )
+        spec = build_for_kind(kind, inputs)
         dataset = new_dataset(self._ctx, self.name, spec.schema)
         _, failed = upload_into(dataset, spec)
         if failed:

@@ -14,6 +14,7 @@ from rapidata_nb.client import _display
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
 from rapidata_nb.client._creation import (
+    CreationInputs,
     RefereeModel,
     build_for_kind,
     matrix_checked,
@@ -497,20 +498,19 @@ class RapidataJobManager:
     def _create(
         self,
         kind: str,
+        inputs: CreationInputs,
+        *,
         name: str,
-        instruction: str,
-        referee_: RefereeModel,
+        referee: RefereeModel,
         settings: Sequence[RapidataSetting] | None,
         failure_tolerance: float | None,
-        **spec_args: Any,
     ) -> RapidataJobDefinition:
-        spec = build_for_kind(kind, instruction=instruction, **spec_args)
         definition: RapidataJobDefinition = create_definition(
             self._ctx,
             name=name,
-            instruction=instruction,
-            spec=spec,
-            referee=referee_,
+            instruction=inputs.instruction,
+            spec=build_for_kind(kind, inputs),
+            referee=referee,
             settings=settings,
             failure_tolerance=failure_tolerance,
         )
@@ -557,17 +557,19 @@ class RapidataJobManager:
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
             "Classify",
-            name,
-            instruction,
-            referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            data_type=data_type,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            private_metadata=private_metadata,
-            answer_options=answer_options,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                data_type=data_type,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                private_metadata=private_metadata,
+                answer_options=answer_options,
+            ),
+            name=name,
+            referee=referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     @matrix_checked("Compare")
@@ -607,17 +609,19 @@ class RapidataJobManager:
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
             "Compare",
-            name,
-            instruction,
-            referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            data_type=data_type,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            private_metadata=private_metadata,
-            a_b_names=a_b_names,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                data_type=data_type,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                private_metadata=private_metadata,
+                a_b_names=a_b_names,
+            ),
+            name=name,
+            referee=referee(responses_per_datapoint, confidence_threshold, quorum_threshold),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     @matrix_checked("Locate")
@@ -637,15 +641,17 @@ class RapidataJobManager:
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
             "Locate",
-            name,
-            instruction,
-            referee(responses_per_datapoint),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            private_metadata=private_metadata,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                private_metadata=private_metadata,
+            ),
+            name=name,
+            referee=referee(responses_per_datapoint),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     @matrix_checked("Draw")
@@ -665,15 +671,17 @@ class RapidataJobManager:
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
             "Line",
-            name,
-            instruction,
-            referee(responses_per_datapoint),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            private_metadata=private_metadata,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                private_metadata=private_metadata,
+            ),
+            name=name,
+            referee=referee(responses_per_datapoint),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     @matrix_checked("Select Words")
@@ -692,14 +700,16 @@ class RapidataJobManager:
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
             "Transcription",
-            name,
-            instruction,
-            referee(responses_per_datapoint),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            sentences=sentences,
-            private_metadata=private_metadata,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                sentences=sentences,
+                private_metadata=private_metadata,
+            ),
+            name=name,
+            referee=referee(responses_per_datapoint),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     @matrix_checked("Free Text")
@@ -720,16 +730,18 @@ class RapidataJobManager:
         responses_check("responses_per_datapoint", responses_per_datapoint)
         return self._create(
             "FreeText",
-            name,
-            instruction,
-            referee(responses_per_datapoint),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            data_type=data_type,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            private_metadata=private_metadata,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                data_type=data_type,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                private_metadata=private_metadata,
+            ),
+            name=name,
+            referee=referee(responses_per_datapoint),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     @matrix_checked("Ranking")
@@ -780,17 +792,19 @@ class RapidataJobManager:
             votes = responses_per_comparison
         return self._create(
             "GroupedRankingWorkflow",
-            name,
-            instruction,
-            referee(votes),
-            settings,
-            failure_tolerance,
-            datapoints=datapoints,
-            data_type=data_type,
-            contexts=contexts,
-            media_contexts=media_contexts,
-            comparison_budget_per_ranking=comparison_budget_per_ranking,
-            random_comparisons_ratio=random_comparisons_ratio,
+            CreationInputs(
+                instruction=instruction,
+                datapoints=datapoints,
+                data_type=data_type,
+                contexts=contexts,
+                media_contexts=media_contexts,
+                comparison_budget_per_ranking=comparison_budget_per_ranking,
+                random_comparisons_ratio=random_comparisons_ratio,
+            ),
+            name=name,
+            referee=referee(votes),
+            settings=settings,
+            failure_tolerance=failure_tolerance,
         )
 
     # --- retrieval -------------------------------------------------------------------------------------
