@@ -9,7 +9,6 @@ a new dataset (``set_datapoints``): one direction each, no import cycle (issue 1
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,12 +29,7 @@ from rapidata_nb.client.settings import RapidataSetting, check_settings, split_f
 from rapidata_nb.client.upload import RapidataDataset
 from rapidata_nb.config import logger, managed_print, rapidata_config
 
-__all__ = ["ON_CREATED", "create_definition"]
-
-ON_CREATED: contextvars.ContextVar[Callable[[RapidataJobDefinition], Any] | None] = contextvars.ContextVar(
-    "on_created", default=None
-)
-"""Set by the order API: wraps the new definition (e.g. into an order) before it is returned or attached."""
+__all__ = ["create_definition"]
 
 
 class _Creation:
@@ -50,7 +44,7 @@ class _Creation:
         referee: RefereeModel,
         settings: list[RapidataSetting],
         failure_tolerance: float,
-        on_created: Callable[[RapidataJobDefinition], Any] | None = None,
+        wrap: Callable[[RapidataJobDefinition], Any] | None = None,
     ) -> None:
         self.ctx = ctx
         self.name = name
@@ -58,7 +52,7 @@ class _Creation:
         self.referee = referee
         self.settings = settings
         self.failure_tolerance = failure_tolerance
-        self.on_created = on_created
+        self.wrap = wrap
         self.dataset: RapidataDataset | None = None
         self.definition: RapidataJobDefinition | None = None
         self.product: Any = None
@@ -115,7 +109,7 @@ class _Creation:
         self.definition = RapidataJobDefinition(str(answer["definitionId"]), self.name, self.ctx, revision=1)
         self.definition._inputs = dict(self.spec.inputs, settings=list(self.settings))
         managed_print(f"Preview in dashboard: {self.definition.preview_url}")
-        self.product = self.on_created(self.definition) if self.on_created else self.definition
+        self.product = self.wrap(self.definition) if self.wrap else self.definition
 
 
 def create_definition(
@@ -127,9 +121,9 @@ def create_definition(
     referee: RefereeModel,
     settings: Sequence[RapidataSetting] | None,
     failure_tolerance: float | None,
-    on_created: Callable[[RapidataJobDefinition], Any] | None = None,
+    wrap: Callable[[RapidataJobDefinition], Any] | None = None,
 ) -> Any:
-    """Run the creation pipeline and return the definition (or what ``on_created`` makes of it)."""
+    """Run the creation pipeline and return the definition, or what ``wrap`` makes of it (an order)."""
     _check_name(name)
     check_instruction(instruction)
     checked = check_settings(settings, spec.task_type)
@@ -137,7 +131,6 @@ def create_definition(
     if not 0.0 <= tolerance <= 1.0:
         raise ValueError(f"failure_tolerance must be between 0.0 and 1.0, got {tolerance}.")
     shorten_long_contexts(ctx, spec, instruction)
-    on_created = on_created or ON_CREATED.get()
     creation = _Creation(
         ctx,
         name=name,
@@ -145,6 +138,6 @@ def create_definition(
         referee=referee,
         settings=checked,
         failure_tolerance=tolerance,
-        on_created=on_created,
+        wrap=wrap,
     )
     return creation.run()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -492,8 +492,13 @@ def find_jobs(
 class RapidataJobManager:
     """``client.job``: create job definitions, find definitions and jobs."""
 
-    def __init__(self, ctx: ClientContext) -> None:
+    def __init__(
+        self, ctx: ClientContext, *, wrap: Callable[[RapidataJobDefinition], Any] | None = None
+    ) -> None:
         self._ctx = ctx
+        self._wrap = wrap
+        """What the ``create_*`` methods make of a new definition before returning it (or attaching it to a
+        ``FailedUploadException``): ``None`` returns the definition; the order API's manager makes orders."""
 
     def _create(
         self,
@@ -513,8 +518,9 @@ class RapidataJobManager:
             referee=referee,
             settings=settings,
             failure_tolerance=failure_tolerance,
+            wrap=self._wrap,
         )
-        return definition  # a RapidataOrder when called through client.order (ON_CREATED)
+        return definition  # what ``wrap`` makes of it: an order for the order API's manager
 
     @matrix_checked("Classification")
     def create_classification_job_definition(

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rapidata_nb.client._context import ClientContext
-from rapidata_nb.client._pipeline import ON_CREATED
 from rapidata_nb.client.audience import RapidataAudience
 from rapidata_nb.client.definition import RapidataJobDefinition
-from rapidata_nb.client.job import find_jobs
+from rapidata_nb.client.job import RapidataJobManager, find_jobs
 from rapidata_nb.config import logger
 
 if TYPE_CHECKING:
-    from rapidata_nb.client.job import RapidataJob, RapidataJobManager
+    from rapidata_nb.client.job import RapidataJob
     from rapidata_nb.client.results import RapidataResults
 
 __all__ = ["RapidataOrder", "RapidataOrderManager"]
@@ -107,58 +106,64 @@ class RapidataOrderManager:
     def __init__(self, ctx: ClientContext, jobs: RapidataJobManager) -> None:
         self._ctx = ctx
         self._jobs = jobs
+        self._creator = RapidataJobManager(ctx, wrap=lambda definition: RapidataOrder(definition, ctx))
+        """``client.job``'s creation methods, making orders (the pipeline wraps the definition it creates, so
+        ``FailedUploadException.order`` and ``retry()`` give the order too)."""
 
-    def _wrap(self, create: Any, *args: Any, **kwargs: Any) -> RapidataOrder:
-        token = ON_CREATED.set(lambda definition: RapidataOrder(definition, self._ctx))
-        try:
-            return create(*args, **kwargs)  # type: ignore[no-any-return]
-        finally:
-            ON_CREATED.reset(token)
+    @staticmethod
+    def _order(created: object) -> RapidataOrder:
+        assert isinstance(created, RapidataOrder), created  # what ``self._creator`` wraps definitions in
+        return created
 
     def create_classification_order(
         self, name: str, instruction: str, answer_options: list[str], datapoints: list[str], **kwargs: Any
     ) -> RapidataOrder:
         """A classification order (same parameters as ``create_classification_job_definition``)."""
-        return self._wrap(
-            self._jobs.create_classification_job_definition,
-            name,
-            instruction,
-            answer_options,
-            datapoints,
-            **kwargs,
+        return self._order(
+            self._creator.create_classification_job_definition(
+                name, instruction, answer_options, datapoints, **kwargs
+            )
         )
 
     def create_compare_order(
         self, name: str, instruction: str, datapoints: list[list[str]], **kwargs: Any
     ) -> RapidataOrder:
         """A compare order (same parameters as ``create_compare_job_definition``)."""
-        return self._wrap(self._jobs.create_compare_job_definition, name, instruction, datapoints, **kwargs)
+        return self._order(
+            self._creator.create_compare_job_definition(name, instruction, datapoints, **kwargs)
+        )
 
     def create_locate_order(
         self, name: str, instruction: str, datapoints: list[str], **kwargs: Any
     ) -> RapidataOrder:
         """A locate order."""
-        return self._wrap(self._jobs.create_locate_job_definition, name, instruction, datapoints, **kwargs)
+        return self._order(
+            self._creator.create_locate_job_definition(name, instruction, datapoints, **kwargs)
+        )
 
     def create_draw_order(
         self, name: str, instruction: str, datapoints: list[str], **kwargs: Any
     ) -> RapidataOrder:
         """A draw order."""
-        return self._wrap(self._jobs.create_draw_job_definition, name, instruction, datapoints, **kwargs)
+        return self._order(self._creator.create_draw_job_definition(name, instruction, datapoints, **kwargs))
 
     def create_select_words_order(
         self, name: str, instruction: str, datapoints: list[str], sentences: list[str], **kwargs: Any
     ) -> RapidataOrder:
         """A select-words order."""
-        return self._wrap(
-            self._jobs.create_select_words_job_definition, name, instruction, datapoints, sentences, **kwargs
+        return self._order(
+            self._creator.create_select_words_job_definition(
+                name, instruction, datapoints, sentences, **kwargs
+            )
         )
 
     def create_free_text_order(
         self, name: str, instruction: str, datapoints: list[str], **kwargs: Any
     ) -> RapidataOrder:
         """A free-text order."""
-        return self._wrap(self._jobs.create_free_text_job_definition, name, instruction, datapoints, **kwargs)
+        return self._order(
+            self._creator.create_free_text_job_definition(name, instruction, datapoints, **kwargs)
+        )
 
     def create_ranking_order(
         self,
@@ -169,13 +174,10 @@ class RapidataOrderManager:
         **kwargs: Any,
     ) -> RapidataOrder:
         """A ranking order."""
-        return self._wrap(
-            self._jobs.create_ranking_job_definition,
-            name,
-            instruction,
-            datapoints,
-            comparison_budget_per_ranking,
-            **kwargs,
+        return self._order(
+            self._creator.create_ranking_job_definition(
+                name, instruction, datapoints, comparison_budget_per_ranking, **kwargs
+            )
         )
 
     def create(self, name: str, instruction: str, datapoints: list[Any], **kwargs: Any) -> RapidataOrder:

@@ -14,6 +14,8 @@ from rapidata_nb import (
     FailedUploadException,
     LanguageFilter,
     NoShuffleSetting,
+    RapidataJobDefinition,
+    RapidataOrder,
     rapidata_config,
 )
 from rapidata_nb.rapidata_client.exceptions import FailedUploadException as AliasFailedUploadException
@@ -406,3 +408,19 @@ def test_order_create_infers_type(client, api: FakeApi) -> None:  # type: ignore
     assert job_body["audienceId"] == "global" and job_body["revisionNumber"] == 1
     with pytest.raises(ValueError, match="Cannot tell the order type"):
         client.order.create(name="O", instruction="i", datapoints=[URL_A])
+
+
+def test_order_partial_upload_carries_the_order(client, api: FakeApi, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ok, gone = tmp_path / "ok.jpg", tmp_path / "gone.jpg"
+    ok.write_bytes(b"x")
+    with pytest.raises(FailedUploadException) as info:
+        client.order.create_locate_order(name="O", instruction="Where?", datapoints=[str(ok), str(gone)])
+    e = info.value
+    assert isinstance(e.order, RapidataOrder) and e.job_definition is not None
+    assert e.order.job_definition is e.job_definition and e.order.id == e.job_definition.id
+    gone.write_bytes(b"y")
+    assert e.retry() is e.order
+    assert len(api.bodies("POST", "/job/definition")) == 1
+    # the order API's wrapping stays with its own manager: client.job still returns definitions
+    definition = client.job.create_locate_job_definition(name="D", instruction="Where?", datapoints=[str(ok)])
+    assert type(definition) is RapidataJobDefinition
