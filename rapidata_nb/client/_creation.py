@@ -531,15 +531,19 @@ def _build_free_text(inputs: CreationInputs) -> TaskSpec:
 
 
 _BUILDERS: dict[str, Builder] = {
-    str(tag_of(wire.GroupedRankingWorkflow)): _build_ranking,
-    "Compare": _build_compare,
-    "Classify": _build_classify,
-    "Transcription": _build_transcription,
-    "Locate": _build_locate,
-    "Line": _build_line,
-    "FreeText": _build_free_text,
+    str(tag_of(model)): builder
+    for model, builder in (
+        (wire.GroupedRankingWorkflow, _build_ranking),
+        (wire.CompareSpec, _build_compare),
+        (wire.ClassifySpec, _build_classify),
+        (wire.TranscriptionSpec, _build_transcription),
+        (wire.LocateSpec, _build_locate),
+        (wire.LineSpec, _build_line),
+        (wire.FreeTextSpec, _build_free_text),
+    )
 }
-"""One builder per workflow kind: a ``SimpleWorkflow``'s rapid tag, or ``GroupedRankingWorkflow``."""
+"""One builder per workflow kind, keyed by the wire tag: a ``SimpleWorkflow``'s rapid (``Compare``, ...) or
+``GroupedRankingWorkflow``."""
 
 
 def _answer_options(answer_options: Any, n: int) -> list[list[str]]:
