@@ -1,6 +1,8 @@
 """Building job definitions: validation, datapoints, workflow, referee; the dataset steps of creation.
 
-One ``TaskSpec`` per definition holds everything the wire needs (api models for the workflow and referee).
+A caller's ``CreationInputs`` go to ``build_for_kind``, which runs the checks all kinds share once and hands
+them to the kind's builder in ``_BUILDERS``; the builder checks the rest and returns a ``TaskSpec``, which
+holds everything the wire needs (api models for the workflow and referee).
 :mod:`rapidata_nb.client._pipeline` runs the creation itself (``create_definition``).
 """
 
@@ -211,7 +213,7 @@ def _check_pairs(datapoints: Any) -> list[list[str]]:
     return [list(p) for p in datapoints]
 
 
-def _check_contexts(contexts: list[str] | None, instruction: str) -> list[str] | None:
+def _check_contexts(contexts: list[str] | None) -> list[str] | None:
     if contexts is None:
         return None
     for i, c in enumerate(contexts):
@@ -367,7 +369,7 @@ def _per_datapoint(inputs: CreationInputs, n: int, *, metadata: bool = True) -> 
     _check_list("media_contexts", inputs.media_contexts, n)
     if metadata:
         _check_list("private_metadata", inputs.private_metadata, n)
-    return _check_contexts(inputs.contexts, inputs.instruction)
+    return _check_contexts(inputs.contexts)
 
 
 def _singles(
