@@ -281,7 +281,11 @@ def load_material(
     for dp in datapoints.values():
         for key in ("asset", "context_asset"):
             names |= _names(asset_inputs((segment(dp, key) or {}).get("asset")))
-    assets = {a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))}
+    assets = (
+        {a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))}
+        if names
+        else {}
+    )
     wanted = {
         (dataset_ids[t.job_id], str(t.group))
         for t in tasks

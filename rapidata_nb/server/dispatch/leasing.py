@@ -3,7 +3,8 @@
 A fetch is a constant number of statements whatever the job's size: the labeler's eligible jobs, then per
 job (usually the first serves) one candidate query that walks the open tasks in index order (fewest
 responses first) and locks the ones it takes (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), a recount of their
-active leases under those locks, one bulk insert of the leases and three reads of what the tasks show. A
+active leases under those locks (PostgreSQL only), one bulk insert of the leases and up to three reads of
+what the tasks show. A
 task is never leased beyond its target: responses plus unexpired leases are counted under the task's row
 lock, so the overflow stays bounded by leases that expire (DESIGN §5/§6).
 """
@@ -28,11 +29,12 @@ from rapidata_nb.server.dispatch.context import (
 )
 from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
 from rapidata_nb.server.errors import NotFoundError
-from rapidata_nb.server.labeling import qualification
+from rapidata_nb.server.labeling import qualification, sessions
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.labeling.views import order_shown
-from rapidata_nb.server.store.db import skip_locked
+from rapidata_nb.server.store.db import is_postgres, skip_locked
 from rapidata_nb.server.store.labeling import (
+    Audience,
     AudienceExample,
     AudienceMember,
     ExampleAnswer,
@@ -149,14 +151,19 @@ def _eligible_jobs(
     session: Session, labeler: Labeler, *, audience_id: str | None, job_id: str | None
 ) -> list[Job]:
     """Running jobs whose audience includes the labeler, oldest first (one audience check per audience)."""
-    query = select(Job).where(Job.state == "Running", Job.deleted.is_(False))
+    # the audiences come along (resolve_audience then finds them in the identity map)
+    query = (
+        select(Job, Audience)
+        .outerjoin(Audience, Audience.id == Job.audience_id)
+        .where(Job.state == "Running", Job.deleted.is_(False))
+    )
     if audience_id is not None:
         query = query.where(Job.audience_id == audience_id)
     if job_id is not None:
         query = query.where(Job.id == job_id)
     eligible: dict[str, bool] = {}
     jobs = []
-    for job in session.scalars(query.order_by(Job.created_at, Job.id)):
+    for job, _ in session.execute(query.order_by(Job.created_at, Job.id)):
         if job.audience_id not in eligible:
             eligible[job.audience_id] = _may_answer(session, job.audience_id, labeler, audience_id)
         if eligible[job.audience_id]:
@@ -177,7 +184,9 @@ def _claim(session: Session, *, job_id: str, labeler_id: str, n: int, now: datet
     The candidate query walks the job's open tasks in the order of the ``ix_job_task_serve`` index and skips
     rows another transaction holds (DESIGN §5: the task row is the lock of "who gets this task"). Leases are
     then recounted under the locks, in a statement of their own (it sees every lease committed meanwhile);
-    tasks whose room was taken are let go and the walk goes on past them, a bounded number of times.
+    tasks whose room was taken are let go and the walk goes on past them, a bounded number of times. On
+    SQLite the transaction holds the write lock since its first statement, so nobody leased meanwhile and
+    the recount is left out.
     """
     served_before = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler_id)
     leased = active_leases(JobTask.id, now).scalar_subquery()
@@ -202,7 +211,8 @@ def _claim(session: Session, *, job_id: str, labeler_id: str, n: int, now: datet
         )
         if not candidates:
             break
-        counts = _lease_counts(session, [t.id for t in candidates], now)
+        # SQLite serialises writers from BEGIN IMMEDIATE on, so the candidate query's count is final there
+        counts = _lease_counts(session, [t.id for t in candidates], now) if is_postgres(session) else {}
         for task in candidates:
             if task.response_count + counts.get(task.id, 0) < task.target_responses:
                 taken.append(task)
@@ -230,6 +240,8 @@ def _serve_examples(
     decides after each answer)."""
     if audience_id is not None:
         qualification.join_by_invitation(session=session, audience_id=audience_id, labeler=labeler, seed=seed)
+    elif not sessions.may_be_qualifying(session, labeler.id):
+        return []
     pending: list[tuple[str, AudienceExample]] = []
     for member in session.scalars(
         select(AudienceMember).where(

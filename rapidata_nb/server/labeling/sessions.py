@@ -16,7 +16,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.labeler import (
@@ -41,7 +41,14 @@ from rapidata_nb.server.store.labeling import (
     utcnow,
 )
 
-__all__ = ["SESSION_HOURS", "pseudonym", "session_status", "start_session"]
+__all__ = [
+    "SESSION_HOURS",
+    "load_session",
+    "may_be_qualifying",
+    "pseudonym",
+    "session_status",
+    "start_session",
+]
 
 SESSION_HOURS = 12
 """How long a labeler session id stays valid."""
@@ -176,6 +183,41 @@ def _memberships(session: Session, labeler_id: str) -> list[Membership]:
         )
         for member, aud in rows
     ]
+
+
+_LOADED = "rapidata_nb.loaded_labelers"
+"""``Session.info`` key: ``{labeler_id: (labeler, qualifying)}`` as :func:`load_session` found them (the
+reference keeps the labeler in the session's weak identity map)."""
+
+
+def load_session(*, session: Session, session_id: str) -> LabelerSession | None:
+    """A labeler session with its labeler, in one statement.
+
+    The labeler stays in the session's identity map (``session.get(Labeler, ..)`` afterwards runs no
+    statement), and whether it is qualifying for an audience is noted for :func:`may_be_qualifying`.
+    """
+    qualifying = (
+        exists()
+        .where(AudienceMember.labeler_id == LabelerSession.labeler_id, AudienceMember.state == "Distilling")
+        .label("qualifying")
+    )
+    row = session.execute(
+        select(LabelerSession, Labeler, qualifying)
+        .outerjoin(Labeler, Labeler.id == LabelerSession.labeler_id)
+        .where(LabelerSession.id == session_id)
+    ).first()
+    if row is None:
+        return None
+    labeler_session, labeler, is_qualifying = row
+    session.info.setdefault(_LOADED, {})[labeler_session.labeler_id] = (labeler, bool(is_qualifying))
+    return labeler_session
+
+
+def may_be_qualifying(session: Session, labeler_id: str) -> bool:
+    """``False`` only when :func:`load_session` found, in this session, no audience the labeler qualifies
+    for (so its examples need no query); a request's session is one transaction."""
+    loaded = session.info.get(_LOADED, {}).get(labeler_id)
+    return loaded is None or loaded[1]
 
 
 def session_status(*, session: Session, labeler_session: LabelerSession) -> SessionStatus:

@@ -37,8 +37,8 @@ router = APIRouter(prefix="/labeler", tags=["labeler"])
 
 
 def get_labeler_session(session_id: str, session: SessionDep) -> LabelerSession:
-    """Load a labeler session or answer 404."""
-    row = session.get(LabelerSession, session_id)
+    """Load a labeler session (with its labeler, one statement) or answer 404."""
+    row = sessions.load_session(session=session, session_id=session_id)
     if row is None:
         raise NotFoundError(f"Labeler session '{session_id}' not found; start one with POST /labeler/session")
     return row
