@@ -19,9 +19,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rapidata_nb.api.models.labeler import AnswerAccepted, ExampleGrade
 from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_context, no_mistake_on, words_of
@@ -31,6 +32,7 @@ from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, 
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.content import NO_MISTAKES
 from rapidata_nb.server.store import jobs as job_store
+from rapidata_nb.server.store.db import is_postgres
 from rapidata_nb.server.store.labeling import (
     Audience,
     AudienceExample,
@@ -183,6 +185,30 @@ def submit(
     lease = session.scalars(
         select(TaskLease).where(TaskLease.task_id == task.id, TaskLease.labeler_id == labeler.id)
     ).first()
+    return _store_answer(
+        session=session,
+        labeler=labeler,
+        task=task,
+        lease=lease,
+        answer=answer,
+        session_id=session_id,
+        seed=seed,
+        ctx=ctx,
+    )
+
+
+def _store_answer(
+    *,
+    session: Session,
+    labeler: Labeler,
+    task: JobTask,
+    lease: TaskLease | None,
+    answer: Any,
+    session_id: str | None,
+    seed: int,
+    ctx: JobContext | None,
+) -> Response:
+    """:func:`submit` with the labeler's lease of the task (``None``: never served) already read."""
     if lease is None:
         raise ConflictError(f"task {task.id} was not served to labeler {labeler.id}; fetch tasks first")
     if lease.answered:
@@ -209,11 +235,17 @@ def submit(
     )
     aud = resolve_audience(session, job.audience_id)
     score = labeler_score(session, aud, labeler) if aud is not None else None
-    session.execute(
-        update(JobTask).where(JobTask.id == task.id).values(response_count=JobTask.response_count + 1)
-    )
-    session.refresh(task, ["response_count"])
-    session.refresh(job, ["state", "deleted"])  # after the task lock: see store.jobs.set_state
+    count = session.execute(
+        update(JobTask)
+        .where(JobTask.id == task.id)
+        .values(response_count=JobTask.response_count + 1)
+        .returning(JobTask.response_count)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(task, "response_count", count)
+    if is_postgres(session):
+        # after the task lock: see store.jobs.set_state (SQLite holds the write lock since the first read)
+        session.refresh(job, ["state", "deleted"])
     if job.deleted or job.state not in job_store.COLLECTING_STATES:
         raise ConflictError(f"job {task.job_id} stopped collecting responses")
     response = Response(
@@ -302,14 +334,34 @@ def answer_in_session(
     labeler = session.get(Labeler, labeler_session.labeler_id)
     if labeler is None:
         raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
-    example = session.get(AudienceExample, task_id)
-    if example is not None and not example.deleted:
+    # the task with this labeler's lease, its job, audience and (first) datapoint in one statement; the row
+    # keeps them referenced, so the session's identity map serves them to submit without further reads
+    row = session.execute(
+        select(JobTask, TaskLease, Job, Audience, Datapoint)
+        .outerjoin(TaskLease, and_(TaskLease.task_id == JobTask.id, TaskLease.labeler_id == labeler.id))
+        .outerjoin(Job, Job.id == JobTask.job_id)
+        .outerjoin(Audience, Audience.id == Job.audience_id)
+        .outerjoin(
+            Datapoint,
+            Datapoint.id == case((JobTask.kind == "ranking", JobTask.item_a), else_=JobTask.datapoint_id),
+        )
+        .where(JobTask.id == task_id)
+    ).first()
+    if row is None:
+        example = session.get(AudienceExample, task_id)
+        if example is None or example.deleted:
+            raise NotFoundError(f"taskId: task '{task_id}' not found")
         graded = submit_example(session=session, labeler=labeler, example=example, answer=answer)
         return ExampleGrade(task_id=example.id, **graded)
-    task = session.get(JobTask, task_id)
-    if task is None:
-        raise NotFoundError(f"taskId: task '{task_id}' not found")
-    response = submit(
-        session=session, labeler=labeler, task=task, answer=answer, session_id=labeler_session.id, seed=seed
+    task, lease = row[0], row[1]
+    response = _store_answer(
+        session=session,
+        labeler=labeler,
+        task=task,
+        lease=lease,
+        answer=answer,
+        session_id=labeler_session.id,
+        seed=seed,
+        ctx=None,
     )
     return AnswerAccepted(task_id=task.id, response_id=response.id)
