@@ -76,6 +76,15 @@ def test_a_fetch_and_an_answer_cost_the_same_on_a_job_of_any_size(api: httpx.Cli
     assert small == large
 
 
+def test_a_fetch_and_an_answer_take_six_statements_each(api: httpx.Client, embedded: Any) -> None:
+    """On SQLite: BEGIN, the session with its labeler, then for a fetch the running jobs with their
+    audiences, the candidate tasks, their datapoints and the leases' insert; for an answer the task with
+    its lease, job, audience and datapoint, the counter's ``UPDATE … RETURNING``, the response and the
+    lease (issue 14: about 12 statements each before)."""
+    fetch, answer = fetch_and_answer(api, embedded, compare_job(api, "six", 20))
+    assert (fetch, answer) == (6, 6)
+
+
 def test_a_crowd_round_costs_the_same_for_ten_or_two_hundred_responses(
     api: httpx.Client, embedded: Any
 ) -> None:
