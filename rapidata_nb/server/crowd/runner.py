@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,7 +36,7 @@ from rapidata_nb.server import dispatch
 from rapidata_nb.server.crowd.behaviour import answer
 from rapidata_nb.server.crowd.recruiting import recruit_step
 from rapidata_nb.server.crowd.truth import Subject, known_truths, latent_truth, subject_of, with_known
-from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_material, task_view
+from rapidata_nb.server.dispatch.context import JobContext, load_material, task_view
 from rapidata_nb.server.dispatch.lifecycle import maybe_complete, votes_decide
 from rapidata_nb.server.errors import ConflictError
 from rapidata_nb.server.labeling.content import stable_order
@@ -48,7 +48,7 @@ from rapidata_nb.server.store.labeling import (
     Labeler,
     Response,
     TaskLease,
-    new_id,
+    new_ids,
     utcnow,
 )
 from rapidata_nb.server.store.models import Job
@@ -231,14 +231,13 @@ def _leases_of(
     """Who was served each task, and how many of its leases are still out."""
     served: dict[str, set[str]] = defaultdict(set)
     out: Counter[str] = Counter()
+    active = and_(TaskLease.answered.is_(False), TaskLease.expires_at > now)  # in SQL: no time parsed per row
     rows = session.execute(
-        select(TaskLease.task_id, TaskLease.labeler_id, TaskLease.answered, TaskLease.expires_at).where(
-            TaskLease.task_id.in_(task_ids)
-        )
+        select(TaskLease.task_id, TaskLease.labeler_id, active).where(TaskLease.task_id.in_(task_ids))
     )
-    for task_id, labeler_id, answered, expires in rows:
+    for task_id, labeler_id, is_out in rows:
         served[task_id].add(labeler_id)
-        if not answered and (as_utc(expires) or now) > now:
+        if is_out:
             out[task_id] += 1
     return served, out
 
@@ -324,6 +323,7 @@ def _write(
     """The round's leases (answered) and responses, and the tasks' new counts, in three statements."""
     expires = now + timedelta(seconds=dispatch.LEASE_SECONDS)
     leases, responses, counts = [], [], []
+    lease_ids, response_ids = new_ids("lse", len(picks)), new_ids("rsp", len(picks))
     for i, (pick, (canonical, order)) in enumerate(zip(picks, given, strict=True)):
         task = pick.task
         # an absolute count: this transaction holds the task row (the ORM is told it is stored already)
@@ -331,7 +331,7 @@ def _write(
         counts.append({"task": task.id, "count": task.response_count})
         leases.append(
             {
-                "id": new_id("lse"),
+                "id": lease_ids[i],
                 "task_id": task.id,
                 "labeler_id": pick.labeler_id,
                 "session_id": None,
@@ -343,7 +343,7 @@ def _write(
         )
         responses.append(
             {
-                "id": new_id("rsp"),
+                "id": response_ids[i],
                 "job_id": task.job_id,
                 "task_id": task.id,
                 "datapoint_id": task.datapoint_id,
