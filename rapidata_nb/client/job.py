@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import orjson
 
+from rapidata_nb.api.models import job as wire
 from rapidata_nb.client import _display
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
@@ -68,6 +69,18 @@ class JobProgress:
     completed: int = field(default=0, kw_only=True)
     response_count: int = field(default=0, kw_only=True)
 
+    @classmethod
+    def _of(
+        cls, state: str, progress: wire.JobProgress | None, recruiting: RecruitingMetrics | None
+    ) -> JobProgress:
+        """The snapshot of a job in ``state`` from its parsed progress reply (``None``: no progress yet)."""
+        counts = progress.model_dump(include=_PROGRESS_COUNTS) if progress else {"completion_percentage": 0.0}
+        return cls(state=state, recruiting=recruiting, **counts)
+
+
+_PROGRESS_COUNTS = {"completion_percentage", "total", "completed", "response_count"}
+"""The progress reply's fields in ``JobProgress`` (the reply's ``state`` is the labeling's, not the job's)."""
+
 
 def _parse_time(value: Any) -> datetime | None:
     if not value:
@@ -125,33 +138,34 @@ class RapidataJob:
     def _fetch(cls, job_id: str, ctx: ClientContext) -> RapidataJob:
         return cls._from_wire(ctx.transport.request("GET", f"/job/{job_id}") or {}, ctx)
 
-    def _job(self) -> dict[str, Any]:
-        return dict(self._ctx.transport.request("GET", f"/job/{self.id}") or {})
+    def _job(self) -> wire.JobOutput:
+        return self._ctx.transport.request("GET", f"/job/{self.id}", response=wire.JobOutput)
 
     # --- status --------------------------------------------------------------------------------------
 
     def get_status(self) -> str:
         """The job state: Submitted, Running, Completed, Failed, Paused, ..."""
-        return str(self._job().get("state"))
+        return self._job().state
 
     @property
     def completed_at(self) -> datetime | None:
         """When the job completed, if it did."""
-        return _parse_time(self._job().get("completedAt"))
+        return self._job().completed_at
 
     @property
     def pipeline_id(self) -> str:
         """The pipeline id (used for preliminary downloads)."""
         if self._pipeline_id is None:
-            self._pipeline_id = str(self._job().get("pipelineId"))
+            self._pipeline_id = self._job().pipeline_id
         return self._pipeline_id
 
-    def _progress_body(self) -> dict[str, Any]:
+    def _progress(self) -> wire.JobProgress | None:
+        """The progress reply, or ``None`` while the job has none (404)."""
         try:
-            return dict(self._ctx.transport.request("GET", f"/job/{self.id}/progress") or {})
+            return self._ctx.transport.request("GET", f"/job/{self.id}/progress", response=wire.JobProgress)
         except RapidataError as exc:
             if exc.status_code == 404:
-                return {}
+                return None
             raise
 
     def _recruiting(self) -> RecruitingMetrics | None:
@@ -161,21 +175,12 @@ class RapidataJob:
 
     def get_progress(self) -> JobProgress:
         """How far the job is (does not block)."""
-        job = self._job()
-        progress = self._progress_body()
-        return JobProgress(
-            state=str(job.get("state")),
-            completion_percentage=float(progress.get("completionPercentage") or 0.0),
-            recruiting=self._recruiting(),
-            total=int(progress.get("total") or 0),
-            completed=int(progress.get("completed") or 0),
-            response_count=int(progress.get("responseCount") or 0),
-        )
+        return JobProgress._of(self._job().state, self._progress(), self._recruiting())
 
     # --- waiting -------------------------------------------------------------------------------------
 
-    def _raise_for_blocking(self, job: dict[str, Any]) -> None:
-        state = job.get("state")
+    def _raise_for_blocking(self, job: wire.JobOutput) -> None:
+        state = job.state
         if state == "Paused":
             raise RuntimeError(f"Job '{self.name}' ({self.id}) is paused; call resume() to let it finish.")
         if state == "SpendLimited":
@@ -219,12 +224,12 @@ class RapidataJob:
     def _poll_interval(self, refresh_rate: float) -> float:
         return min(refresh_rate, 0.2) if self._ctx.is_local else refresh_rate
 
-    def _wait(self, refresh_rate: float = 5, on_progress: Any = None) -> dict[str, Any]:
+    def _wait(self, refresh_rate: float = 5, on_progress: Any = None) -> wire.JobOutput:
         """Block until Completed/Failed, raising early when the job cannot finish on its own."""
         last_check = 0.0
         while True:
             job = self._job()
-            state = job.get("state")
+            state = job.state
             if on_progress is not None:
                 on_progress(job)
             if state in _DONE:
@@ -260,9 +265,10 @@ class RapidataJob:
                 bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}]",
             )
 
-            def update(_job: dict[str, Any]) -> None:
-                pct = float(self._progress_body().get("completionPercentage") or 0.0)
-                if _job.get("state") == "Completed":
+            def update(_job: wire.JobOutput) -> None:
+                progress = self._progress()
+                pct = progress.completion_percentage if progress else 0.0
+                if _job.state == "Completed":
                     pct = 100.0
                 bar.n = round(min(max(pct, 0.0), 100.0), 1)
                 bar.refresh()
@@ -271,8 +277,8 @@ class RapidataJob:
                 job = self._wait(refresh_rate, on_progress=update)
             finally:
                 bar.close()
-        if job.get("state") == "Failed":
-            raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.get('failureMessage')}")
+        if job.state == "Failed":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.failure_message}")
 
     def get_results(
         self, preliminary_results: bool = False, *, include_models: bool = False
@@ -294,8 +300,8 @@ class RapidataJob:
             managed_print(f"Job '{self.name}' has stale results; regenerating them...")
             self._ctx.transport.request("POST", f"/job/{self.id}/retry")
         job = self._wait(refresh_rate=5)
-        if job.get("state") == "Failed":
-            raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.get('failureMessage')}")
+        if job.state == "Failed":
+            raise RuntimeError(f"Job '{self.name}' ({self.id}) failed: {job.failure_message}")
         return self._download(include_models=include_models)
 
     def _download(self, *, include_models: bool = False) -> RapidataResults:

@@ -139,8 +139,12 @@ class FakeApi:
                 "name": "n",
                 "audienceId": body["audienceId"],
                 "definitionId": body["jobDefinitionId"],
+                "revisionNumber": 1,
                 "createdAt": "2026-01-01T00:00:00Z",
                 "pipelineId": "p1",
+                "ownerId": "owner1",
+                "ownerMail": "owner@example.org",
+                "organizationId": "org1",
             }
             return httpx.Response(200, json={"jobId": j, "recruitingStarted": False})
         if method == "GET" and path.startswith("/job/") and path.count("/") == 2:
@@ -152,7 +156,7 @@ class FakeApi:
                     "completionPercentage": 100,
                     "total": 1,
                     "completed": 1,
-                    "state": "Completed",
+                    "state": "Done",
                     "responseCount": 10,
                 },
             )
