@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import TypeAdapter
+
+from rapidata_nb.api.models import definition as wire
 from rapidata_nb.api.models import tag_of, variant
 from rapidata_nb.api.models.definition import (
     EarlyStoppingReferee,
@@ -43,6 +46,14 @@ class CostEstimate:
     datapoint_count: int
     required_responses: int
 
+    @classmethod
+    def _from_model(cls, model: wire.CostEstimate) -> CostEstimate:
+        return cls(model.estimated_cost, model.datapoint_count, model.required_responses)
+
+
+_COST_ESTIMATE_OR_NOT_READY: TypeAdapter[wire.CostEstimate | None] = TypeAdapter(wire.CostEstimate | None)
+"""The cost-estimate reply; an empty body (``None``) means "not priced yet", like a 409 (as the SDK polls)."""
+
 
 @dataclass(frozen=True)
 class RevisionInfo:
@@ -51,7 +62,11 @@ class RevisionInfo:
     revision: int
     base_revision: int | None
     state: str
-    created_at: datetime | str | None
+    created_at: datetime
+
+    @classmethod
+    def _from_model(cls, model: wire.RevisionListItem) -> RevisionInfo:
+        return cls(model.revision_number, model.base_revision_number, model.state, model.created_at)
 
 
 def _poll_interval(ctx: ClientContext, remote: float) -> float:
@@ -401,15 +416,7 @@ class RapidataJobDefinition:
         items = self._ctx.transport.paged(
             f"/job/definition/{self.id}/revisions", params={"sort": "revision_number"}, page_size=100
         )
-        return [
-            RevisionInfo(
-                revision=int(item["revisionNumber"]),
-                base_revision=item.get("baseRevisionNumber"),
-                state=str(item.get("state", "")),
-                created_at=item.get("createdAt"),
-            )
-            for item in items
-        ]
+        return [RevisionInfo._from_model(wire.RevisionListItem.model_validate(item)) for item in items]
 
     def wait_until_ready(self, timeout: float = 300) -> RapidataJobDefinition:
         """Block until this revision is built.
@@ -435,18 +442,15 @@ class RapidataJobDefinition:
         """The cost estimate (waits up to 300 s for the server to compute it)."""
         deadline = time.monotonic() + 300
         while True:
+            path = f"/job/definition/{self.id}/cost-estimate"
             try:
-                body = self._ctx.transport.request("GET", f"/job/definition/{self.id}/cost-estimate")
+                estimate = self._ctx.transport.request("GET", path, response=_COST_ESTIMATE_OR_NOT_READY)
             except RapidataError as exc:
                 if exc.status_code != 409:
                     raise
-                body = None
-            if body:
-                return CostEstimate(
-                    estimated_cost=float(body.get("estimatedCost", 0.0)),
-                    datapoint_count=int(body.get("datapointCount", 0)),
-                    required_responses=int(body.get("requiredResponses", 0)),
-                )
+                estimate = None
+            if estimate is not None:
+                return CostEstimate._from_model(estimate)
             if time.monotonic() >= deadline:
                 raise TimeoutError(
                     f"The cost estimate of job definition '{self.id}' was not ready within 300 s."

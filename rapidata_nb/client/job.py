@@ -70,7 +70,7 @@ class JobProgress:
     response_count: int = field(default=0, kw_only=True)
 
     @classmethod
-    def _of(
+    def _from_model(
         cls, state: str, progress: wire.JobProgress | None, recruiting: RecruitingMetrics | None
     ) -> JobProgress:
         """The snapshot of a job in ``state`` from its parsed progress reply (``None``: no progress yet)."""
@@ -175,7 +175,7 @@ class RapidataJob:
 
     def get_progress(self) -> JobProgress:
         """How far the job is (does not block)."""
-        return JobProgress._of(self._job().state, self._progress(), self._recruiting())
+        return JobProgress._from_model(self._job().state, self._progress(), self._recruiting())
 
     # --- waiting -------------------------------------------------------------------------------------
 
