@@ -11,6 +11,7 @@ from typing import Any, Literal
 import orjson
 
 from rapidata_nb.api.models import job as wire
+from rapidata_nb.api.models.common import PagedResult
 from rapidata_nb.client import _display
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
@@ -24,7 +25,7 @@ from rapidata_nb.client._creation import (
 )
 from rapidata_nb.client._labelers import UNLISTED_PREFIX, RecruitingMetrics, open_labeler, user_metrics
 from rapidata_nb.client._pipeline import create_definition
-from rapidata_nb.client.definition import RapidataJobDefinition
+from rapidata_nb.client.definition import _COST_ESTIMATE_OR_NOT_READY, RapidataJobDefinition
 from rapidata_nb.client.exceptions import RapidataError
 from rapidata_nb.client.results import RapidataResults
 from rapidata_nb.client.settings import RapidataSetting
@@ -123,20 +124,22 @@ class RapidataJob:
         self.job_details_page = ctx.link(f"audiences/{audience_id}/job/{id}")
 
     @classmethod
-    def _from_wire(cls, body: dict[str, Any], ctx: ClientContext) -> RapidataJob:
+    def _from_model(cls, model: wire.JobOutput | wire.JobListItem, ctx: ClientContext) -> RapidataJob:
+        """The job of a ``GET /job/{id}`` reply or of a ``GET /jobs`` item."""
+        definition_id = model.definition_id if isinstance(model, wire.JobOutput) else model.job_definition_id
         return cls(
-            id=str(body.get("jobId") or body.get("id")),
-            name=str(body.get("name", "")),
-            audience_id=str(body.get("audienceId", "")),
-            created_at=_parse_time(body.get("createdAt")),
-            definition_id=str(body.get("definitionId") or body.get("jobDefinitionId") or ""),
+            id=model.job_id,
+            name=model.name,
+            audience_id=model.audience_id,
+            created_at=model.created_at,
+            definition_id=definition_id,
             ctx=ctx,
-            pipeline_id=body.get("pipelineId"),
+            pipeline_id=model.pipeline_id,
         )
 
     @classmethod
     def _fetch(cls, job_id: str, ctx: ClientContext) -> RapidataJob:
-        return cls._from_wire(ctx.transport.request("GET", f"/job/{job_id}") or {}, ctx)
+        return cls._from_model(ctx.transport.request("GET", f"/job/{job_id}", response=wire.JobOutput), ctx)
 
     def _job(self) -> wire.JobOutput:
         return self._ctx.transport.request("GET", f"/job/{self.id}", response=wire.JobOutput)
@@ -334,13 +337,12 @@ class RapidataJob:
             ) from exc
 
     def _preliminary_results(self) -> RapidataResults:
-        answer = (
-            self._ctx.transport.request(
-                "POST", f"/pipeline/{self.pipeline_id}/preliminary-download", json={"sendEmail": False}
-            )
-            or {}
-        )
-        download_id = answer.get("downloadId")
+        download_id = self._ctx.transport.request(
+            "POST",
+            f"/pipeline/{self.pipeline_id}/preliminary-download",
+            json=wire.PreliminaryDownloadInput(send_email=False).wire(),
+            response=wire.PreliminaryDownloadOutput,
+        ).download_id
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -425,8 +427,9 @@ class RapidataJob:
     @property
     def estimated_cost(self) -> float:
         """The job's estimated cost."""
-        body = self._ctx.transport.request("GET", f"/job/{self.id}/cost-estimate") or {}
-        return float(body.get("estimatedCost", 0.0))
+        path = f"/job/{self.id}/cost-estimate"
+        estimate = self._ctx.transport.request("GET", path, response=_COST_ESTIMATE_OR_NOT_READY)
+        return 0.0 if estimate is None else estimate.estimated_cost
 
     def label(
         self,
@@ -478,21 +481,19 @@ def find_jobs(
     ctx: ClientContext, *, name: str = "", amount: int = 10, page: int = 1, audience_id: str | None = None
 ) -> list[RapidataJob]:
     """``GET /jobs`` filtered by name (contains) and audience."""
-    body = (
-        ctx.transport.request(
-            "GET",
-            "/jobs",
-            params={
-                "page": page,
-                "page_size": amount,
-                "sort": "-created_at",
-                "name[contains]": name or None,
-                "audience_id[eq]": audience_id,
-            },
-        )
-        or {}
+    listed = ctx.transport.request(
+        "GET",
+        "/jobs",
+        params={
+            "page": page,
+            "page_size": amount,
+            "sort": "-created_at",
+            "name[contains]": name or None,
+            "audience_id[eq]": audience_id,
+        },
+        response=PagedResult[wire.JobListItem],
     )
-    return [RapidataJob._from_wire(item, ctx) for item in body.get("items") or []]
+    return [RapidataJob._from_model(item, ctx) for item in listed.items]
 
 
 class RapidataJobManager:

@@ -130,7 +130,11 @@ class FakeApi:
                 },
             )
         if method == "GET" and path == "/jobs":
-            items = list(self.jobs.values())[::-1]
+            items = [
+                {**{k: v for k, v in j.items() if k != "definitionId"}, "jobDefinitionId": j["definitionId"]}
+                | {"state": self.job_state}
+                for j in list(self.jobs.values())[::-1]
+            ]
             return httpx.Response(200, json={"total": len(items), "page": 1, "pageSize": 100, "items": items})
         if method == "POST" and path == "/job":
             j = f"job{next(self.ids)}"
