@@ -133,26 +133,6 @@ class TokenBuckets:
             self._set(key, tokens - cost, now)
             return 0.0
 
-    def take_all(self, claims: list[tuple[str, RateLimit]]) -> float:
-        """Take one token from every bucket of ``claims``, or from none: return 0 if taken, else the seconds
-        until all of them have one."""
-        now = self._clock()
-        with self._lock:
-            levels = [(key, limit, self._level(key, limit, now)) for key, limit in claims]
-            wait = max(((1.0 - tokens) / limit.per_second for _, limit, tokens in levels), default=0.0)
-            if wait > 0:
-                return wait
-            for key, _, tokens in levels:
-                self._set(key, tokens - 1.0, now)
-            return 0.0
-
-    def give_back(self, claims: list[tuple[str, RateLimit]]) -> None:
-        """Return one token to every bucket of ``claims`` (an attempt that turned out fine)."""
-        now = self._clock()
-        with self._lock:
-            for key, limit in claims:
-                self._set(key, min(limit.burst, self._level(key, limit, now) + 1.0), now)
-
     def _level(self, key: str, limit: RateLimit, now: float) -> float:
         tokens, stamp = self._buckets.get(key, (limit.burst, now))
         return min(limit.burst, tokens + (now - stamp) * limit.per_second)
