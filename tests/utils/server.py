@@ -33,6 +33,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds the listening TCP socket of ``port`` (Linux ``/proc``).
+
+    ``free_port()`` frees its port before the server binds it, so two servers started at once can be given the
+    same one: the second fails to bind while the first answers its health checks. This tells them apart.
+    """
+    fds = Path(f"/proc/{pid}/fd")
+    try:
+        owned = {os.readlink(fds / fd) for fd in os.listdir(fds)}
+    except OSError:  # the process is gone
+        return False
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, state, inode = fields[1], fields[3], fields[9]
+        if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port and f"socket:[{inode}]" in owned:
+            return True
+    return False
+
+
 class LiveServer:
     """A server subprocess on a fixed port and data directory.
 
@@ -68,7 +87,22 @@ class LiveServer:
             self.database_url = new_database_url()
 
     def start(self) -> LiveServer:
-        """Start the process and wait until ``/local/health`` answers."""
+        """Start the process and wait until it answers ``/local/health``.
+
+        On a first start whose port another process took meanwhile, try again on a new port.
+        """
+        first = self.process is None
+        for _ in range(3):
+            if self._launch():
+                return self
+            if not first:
+                break
+            self.port = free_port()
+            self.url = f"{self.url.rsplit(':', 1)[0]}:{self.port}"
+        raise RuntimeError(f"port {self.port} is served by another process")
+
+    def _launch(self) -> bool:
+        """Start the process; ``False`` when the server answering on the port is not ours."""
         args = [
             sys.executable,
             "-m",
@@ -100,7 +134,10 @@ class LiveServer:
         while True:
             try:
                 if httpx.get(f"{self.url}/local/health", timeout=1, verify=self.verify).status_code == 200:
-                    return self
+                    if listens_on(self.process.pid, self.port):
+                        return True
+                    self.kill()
+                    return False
             except httpx.TransportError:
                 pass
             if self.process.poll() is not None:
