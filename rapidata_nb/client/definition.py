@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
@@ -21,13 +22,12 @@ from rapidata_nb.api.models.definition import (
 from rapidata_nb.api.vocabulary import KINDS, TaskKind, kind_of_workflow
 from rapidata_nb.client._browser import link_html, show
 from rapidata_nb.client._context import ClientContext
+from rapidata_nb.client._creation import CreationInputs, build_for_kind, new_dataset, upload_into
 from rapidata_nb.client._limits import check_instruction
-from rapidata_nb.client.exceptions import RapidataError, RevisionConflictError
+from rapidata_nb.client.exceptions import FailedUploadException, RapidataError, RevisionConflictError
 from rapidata_nb.client.settings import RapidataSetting, settings_from_flags, split_feature_flags
+from rapidata_nb.client.upload import RapidataDataset
 from rapidata_nb.config import logger, managed_print
-
-if TYPE_CHECKING:
-    from rapidata_nb.client.upload import RapidataDataset
 
 __all__ = ["CostEstimate", "RapidataJobDefinition", "RevisionInfo"]
 
@@ -277,9 +277,6 @@ class RapidataJobDefinition:
         Raises:
             FailedUploadException: If some datapoints failed (nothing is staged then).
         """
-        from rapidata_nb.client._creation import CreationInputs, build_for_kind, new_dataset, upload_into
-        from rapidata_nb.client.exceptions import FailedUploadException
-
         kind = workflow_kind(self._snapshot.get("workflow") or {})
         inputs = CreationInputs(
             instruction=self.instruction or "",
@@ -311,8 +308,6 @@ class RapidataJobDefinition:
         private_metadata: list[dict[str, str]] | None = None,
     ) -> RapidataJobDefinition:
         """Deprecated: ``set_datapoints(...)`` then ``save()``."""
-        import warnings
-
         warnings.warn(
             "update_dataset() is deprecated; call set_datapoints(...) and then save().",
             DeprecationWarning,
@@ -460,8 +455,6 @@ class RapidataJobDefinition:
     @property
     def dataset(self) -> RapidataDataset:
         """The dataset of this revision."""
-        from rapidata_nb.client.upload import RapidataDataset
-
         return RapidataDataset(self.dataset_id, self._ctx)
 
     def delete(self) -> None:
