@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, tuple_
+from sqlalchemy import exists, select, tuple_
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.dispatch.context import (
@@ -417,13 +417,57 @@ def _example_truth(subject: Subject, rows: Sequence[Any]) -> dict[str, Any] | No
     return None
 
 
+def _which_known(session: Session, subjects: Sequence[Subject]) -> tuple[bool, bool]:
+    """Whether any oracle of the subjects' kinds exists, and whether their owners have any qualification
+    example or validation task of those kinds: one query of three index probes.
+
+    It is asked afresh in every call, so a truth registered while a job runs counts from the next call on,
+    and a job nobody told anything skips the lookups by content (the crowd's common case, issue 14).
+    """
+    owners = {s.owner_id for s in subjects if s.owner_id}
+    kinds = {s.kind for s in subjects}
+    if not kinds:
+        return False, False
+    oracle = exists().where(OracleTruth.kind.in_(kinds))
+    if not owners:
+        return bool(session.scalar(select(oracle))), False
+    example = (
+        exists()
+        .where(Audience.id == AudienceExample.audience_id)
+        .where(
+            Audience.owner_id.in_(owners),
+            Audience.deleted.is_(False),
+            AudienceExample.deleted.is_(False),
+            AudienceExample.kind.in_(kinds),
+        )
+    )
+    rapid = (
+        exists()
+        .where(ValidationSet.id == ValidationRapid.validation_set_id)
+        .where(
+            ValidationSet.owner_id.in_(owners),
+            ValidationSet.deleted.is_(False),
+            ValidationRapid.kind.in_(kinds),
+        )
+    )
+    has_oracle, has_example, has_rapid = session.execute(select(oracle, example, rapid)).one()
+    return bool(has_oracle), bool(has_example or has_rapid)
+
+
 def known_truths(*, session: Session, subjects: Sequence[Subject]) -> list[dict[str, Any] | None]:
     """What the subjects' owners told the crowd about each subject, by the order of the module docstring
-    (``None``: nothing; the latent truth stands). Three queries for all subjects."""
-    owned = {(s.owner_id, s.key, s.kind) for s in subjects}
-    given = {(dataset_scope(s.dataset_id), part, s.kind) for s in subjects for part in s.parts}
-    rows = oracles_for(session=session, keys=owned | given)
-    examples = _example_rows(session, subjects)
+    (``None``: nothing; the latent truth stands). One query when nobody told anything, four at most."""
+    if not subjects:
+        return []
+    any_oracle, any_example = _which_known(session, subjects)
+    if not any_oracle and not any_example:
+        return [None] * len(subjects)
+    rows: dict[tuple[str | None, str, str], dict[str, Any]] = {}
+    if any_oracle:
+        owned = {(s.owner_id, s.key, s.kind) for s in subjects}
+        given = {(dataset_scope(s.dataset_id), part, s.kind) for s in subjects for part in s.parts}
+        rows = oracles_for(session=session, keys=owned | given)
+    examples = _example_rows(session, subjects) if any_example else []
     known: list[dict[str, Any] | None] = []
     for s in subjects:
         scope = dataset_scope(s.dataset_id)
