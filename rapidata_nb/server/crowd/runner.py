@@ -6,12 +6,17 @@ to ``budget`` responses, at most one per task, to the open tasks with the fewest
 jobs whose audience is ready for the crowd. A task is answered by the first labeler of its permutation
 (``stable_hash(seed, content_key, labeler_id)``) who was not served it yet, with the behaviour model's answer,
 so which labelers answer a task, and what, does not depend on how the work is cut into rounds; leases that
-people hold count against a task's target as they do for every labeler.
+people hold count against a task's target as they do for every labeler. The crowd itself takes no lease: it
+answers in the transaction that picks the labeler, so its response is the record of who was served
+(``uq_response`` guards it as ``uq_task_lease`` does a person's), and nothing else reads a lease that was
+answered at once (issue 14).
 
-A round takes a constant number of statements whatever the job's size: the tasks (locked, skipping rows that
-another replica or a person's fetch holds), their leases, what they show, oracle truths and, where a referee
-may stop early, the votes so far; then leases, responses, counters and closed tasks are written in bulk and
-the referee runs in memory.
+A round takes a constant number of statements whatever the job's size: the running jobs, the tasks (one
+query per job, locked, skipping rows that another replica or a person's fetch holds, read as plain rows),
+who was served them (people's leases and responses, one statement), what the tasks not seen before show,
+whether anybody told the crowd a truth (one probe; the lookups by content only when somebody did) and, where
+a referee may stop early, the votes so far; the referee then runs in memory and two statements write the
+responses and the tasks' counters, closing the tasks that got their responses in the same ``UPDATE``.
 
 Between rounds the thread waits ``pace`` seconds per response given (0 = none); with nothing to do it waits
 on an ``Event`` (``wake()`` or a short timeout), never spinning. ``stop()`` ends the thread cleanly.
@@ -24,13 +29,15 @@ import threading
 import time
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, insert, select, update
+import orjson
+from sqlalchemy import JSON, Text, and_, bindparam, column, false, insert, select, table, union_all, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import TableClause
 
 from rapidata_nb.server import dispatch
 from rapidata_nb.server.crowd.behaviour import answer
@@ -41,6 +48,7 @@ from rapidata_nb.server.dispatch.lifecycle import maybe_complete, votes_decide
 from rapidata_nb.server.errors import ConflictError
 from rapidata_nb.server.labeling.content import stable_order
 from rapidata_nb.server.labeling.views import TaskView, order_shown
+from rapidata_nb.server.store.base import UtcDateTime
 from rapidata_nb.server.store.db import skip_locked
 from rapidata_nb.server.store.labeling import (
     Audience,
@@ -72,6 +80,27 @@ _IDLE_WAIT = 0.25
 _POOL_TTL = 1.0
 _ORDERS_KEPT = 50_000
 _SHOWN_KEPT = 50_000
+
+
+@dataclass(slots=True)
+class _Task:
+    """An open task as a round reads it: a plain row, not an ORM object (loading ~550 of those was a fifth
+    of a round, issue 14). It has the attributes ``load_material`` and ``task_view`` read of a ``JobTask``."""
+
+    id: str
+    job_id: str
+    datapoint_id: str | None
+    group: str | None
+    item_a: str | None
+    item_b: str | None
+    kind: str
+    content_key: str
+    sort_index: int
+    target_responses: int
+    response_count: int
+
+
+_TASK_COLUMNS = tuple(JobTask.__table__.c[f.name] for f in fields(_Task))
 
 
 @dataclass(frozen=True)
@@ -131,10 +160,10 @@ class _Caches:
         return found
 
     def shown_of(
-        self, session: Session, tasks: Sequence[JobTask], contexts: Mapping[str, JobContext], seed: int
+        self, session: Session, tasks: Sequence[_Task], contexts: Mapping[str, JobContext], seed: int
     ) -> list[_Shown]:
         """What each task shows, reading only the tasks not seen before (three queries for all of them)."""
-        missing = [t for t in tasks if t.id not in self.shown]
+        missing = cast("list[JobTask]", [t for t in tasks if t.id not in self.shown])  # duck-typed rows
         if missing:
             dataset_ids = {job_id: ctx.spec.dataset_id for job_id, ctx in contexts.items()}
             material = load_material(session, missing, dataset_ids=dataset_ids)
@@ -188,7 +217,7 @@ def _crowd_audience(session: Session, audience_id: str) -> Audience | None:
 class _Pick:
     """One response the round gives: a task, the labeler who answers it and their score in the audience."""
 
-    task: JobTask
+    task: _Task
     labeler_id: str
     score: float
 
@@ -203,18 +232,18 @@ def _servable_jobs(session: Session) -> dict[str, Audience]:
     return ready
 
 
-def _open_tasks(session: Session, job_ids: Sequence[str], limit: int) -> list[JobTask]:
+def _open_tasks(session: Session, job_ids: Sequence[str], limit: int) -> list[_Task]:
     """The jobs' open tasks, fewest responses first, locked (rows others hold are skipped).
 
     One query per job, each walking the ``ix_job_task_serve`` index and stopping after ``limit`` rows
     (a single query over several jobs would sort every open task of them).
     """
     tasks = [
-        task
+        _Task(*row)
         for job_id in job_ids
-        for task in session.scalars(
+        for row in session.connection().execute(
             skip_locked(
-                select(JobTask)
+                select(*_TASK_COLUMNS)
                 .where(JobTask.job_id == job_id, JobTask.done.is_(False))
                 .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
                 .limit(limit)
@@ -225,16 +254,27 @@ def _open_tasks(session: Session, job_ids: Sequence[str], limit: int) -> list[Jo
     return tasks[:limit]
 
 
-def _leases_of(
+def _served_of(
     session: Session, task_ids: Sequence[str], now: datetime
 ) -> tuple[dict[str, set[str]], Counter[str]]:
-    """Who was served each task, and how many of its leases are still out."""
+    """Who was served each task (a lease or a response), and how many of its leases are still out.
+
+    The crowd answers without a lease (its response is the record, ``uq_response`` the guard), so the leases
+    read here are people's; one statement reads both.
+    """
     served: dict[str, set[str]] = defaultdict(set)
     out: Counter[str] = Counter()
+    if not task_ids:
+        return served, out
+    ids = bindparam("ids", list(task_ids), expanding=True)
     active = and_(TaskLease.answered.is_(False), TaskLease.expires_at > now)  # in SQL: no time parsed per row
-    rows = session.execute(
-        select(TaskLease.task_id, TaskLease.labeler_id, active).where(TaskLease.task_id.in_(task_ids))
+    leases = select(TaskLease.task_id, TaskLease.labeler_id, active.label("out")).where(
+        TaskLease.task_id.in_(ids)
     )
+    answered = select(Response.task_id, Response.labeler_id, false().label("out")).where(
+        Response.task_id.in_(ids)
+    )
+    rows = session.connection().execute(union_all(leases, answered))  # Core rows: no ORM bookkeeping
     for task_id, labeler_id, is_out in rows:
         served[task_id].add(labeler_id)
         if is_out:
@@ -242,11 +282,11 @@ def _leases_of(
     return served, out
 
 
-def _votes_so_far(session: Session, tasks: Sequence[JobTask]) -> dict[str, list[tuple[Any, float]]]:
+def _votes_so_far(session: Session, tasks: Sequence[_Task]) -> dict[str, list[tuple[Any, float]]]:
     """``(answer, user score)`` of each task's responses, in order."""
     votes: dict[str, list[tuple[Any, float]]] = defaultdict(list)
     if tasks:
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Response.task_id, Response.answer, Response.user_score)
             .where(Response.task_id.in_([t.id for t in tasks]))
             .order_by(Response.task_id, Response.seq)
@@ -258,18 +298,18 @@ def _votes_so_far(session: Session, tasks: Sequence[JobTask]) -> dict[str, list[
 
 def _pick(
     session: Session,
-    tasks: Sequence[JobTask],
+    tasks: Sequence[_Task],
     audiences: Mapping[str, Audience],
     *,
     seed: int,
     budget: int,
     caches: _Caches,
     now: datetime,
-) -> tuple[list[_Pick], list[JobTask]]:
+) -> tuple[list[_Pick], list[_Task]]:
     """Who answers which task this round, and the tasks whose pool has nobody left to ask."""
-    served, out = _leases_of(session, [t.id for t in tasks], now)
+    served, out = _served_of(session, [t.id for t in tasks], now)
     picks: list[_Pick] = []
-    exhausted: list[JobTask] = []
+    exhausted: list[_Task] = []
     for task in tasks:
         if len(picks) + len(exhausted) >= budget:
             break
@@ -317,29 +357,82 @@ def _answers(
     return given
 
 
+def _as_text(source: Any) -> TableClause:
+    """The table ``source`` with its JSON and timestamp columns bound as text."""
+    return table(
+        source.name,
+        *(column(c.name, Text() if isinstance(c.type, (JSON, UtcDateTime)) else c.type) for c in source.c),
+    )
+
+
+_TEXT_RESPONSES = _as_text(Response.__table__)
+
+
+class _Encoded:
+    """The round's response rows with their JSON and timestamp columns encoded by the round itself.
+
+    On SQLite, binding a row through the columns' types (stdlib ``json.dumps``, ``UtcDateTime`` and then
+    SQLite's ``DATETIME`` formatting, per value) cost as much as the inserts themselves (issue 14). There the
+    round binds text instead: JSON by orjson (the same values, read back alike) and times in the very form
+    ``DATETIME`` stores (``YYYY-MM-DD HH:MM:SS.ffffff``, naive UTC), so rows sort and parse as every other
+    writer's do. Other stores keep the typed path.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.text = connection.dialect.name == "sqlite"
+        self.responses: TableClause = _TEXT_RESPONSES if self.text else Response.__table__
+
+    def json(self, value: Any) -> Any:
+        return orjson.dumps(value).decode() if self.text else value
+
+    def moment(self, value: datetime) -> Any:
+        if not self.text:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _decided(
+    session: Session,
+    picks: Sequence[_Pick],
+    given: Sequence[tuple[dict[str, Any], list[int]]],
+    contexts: Mapping[str, JobContext],
+    caches: _Caches,
+) -> set[str]:
+    """The answered tasks that close with this round's response: all of their target, or the referee's say
+    on the votes so far and this one (read before this round's responses are written)."""
+    early = [p.task for p in picks if contexts[p.task.job_id].spec.stops_early]
+    votes = _votes_so_far(session, early)
+    closing = set()
+    for pick, (canonical, _) in zip(picks, given, strict=True):
+        task, spec = pick.task, contexts[pick.task.job_id].spec
+        if task.response_count + 1 >= task.target_responses:
+            closing.add(task.id)
+        elif spec.stops_early:
+            so_far = [*votes.get(task.id, []), (canonical, pick.score)]
+            if votes_decide(spec, task.kind, so_far, caches.shown[task.id].view.options):
+                closing.add(task.id)
+    return closing
+
+
 def _write(
-    session: Session, picks: Sequence[_Pick], given: Sequence[tuple[dict[str, Any], list[int]]], now: datetime
+    session: Session,
+    picks: Sequence[_Pick],
+    given: Sequence[tuple[dict[str, Any], list[int]]],
+    closing: set[str],
+    now: datetime,
 ) -> None:
-    """The round's leases (answered) and responses, and the tasks' new counts, in three statements."""
-    expires = now + timedelta(seconds=dispatch.LEASE_SECONDS)
-    leases, responses, counts = [], [], []
-    lease_ids, response_ids = new_ids("lse", len(picks)), new_ids("rsp", len(picks))
+    """The round's responses and the tasks' new counts, with the tasks that close marked done: two
+    statements."""
+    connection = session.connection()  # plain statements: the ORM's bulk paths cost more than the rows
+    enc = _Encoded(connection)
+    responses, counts = [], []
+    response_ids = new_ids("rsp", len(picks))
     for i, (pick, (canonical, order)) in enumerate(zip(picks, given, strict=True)):
         task = pick.task
-        # an absolute count: this transaction holds the task row (the ORM is told it is stored already)
-        set_committed_value(task, "response_count", task.response_count + 1)
-        counts.append({"task": task.id, "count": task.response_count})
-        leases.append(
-            {
-                "id": lease_ids[i],
-                "task_id": task.id,
-                "labeler_id": pick.labeler_id,
-                "session_id": None,
-                "shown_order": order,
-                "created_at": now,
-                "expires_at": expires,
-                "answered": True,
-            }
+        task.response_count += 1  # an absolute count: this transaction holds the task row
+        done = task.id in closing
+        counts.append(
+            {"task": task.id, "count": task.response_count, "done": done, "closed": now if done else None}
         )
         responses.append(
             {
@@ -349,43 +442,35 @@ def _write(
                 "datapoint_id": task.datapoint_id,
                 "labeler_id": pick.labeler_id,
                 "session_id": None,
-                "answer": canonical,
-                "shown_order": order,
+                "answer": enc.json(canonical),
+                "shown_order": enc.json(order),
                 "user_score": pick.score,
                 "seq": task.response_count,
                 # a microsecond apart, in the order given: results read votes in creation order
-                "created_at": now + timedelta(microseconds=i),
+                "created_at": enc.moment(now + timedelta(microseconds=i)),
             }
         )
-    table = JobTask.__table__
-    connection = session.connection()  # plain statements: the ORM's bulk paths cost more than the rows
+    tasks = JobTask.__table__
     connection.execute(  # the counters first: the task rows' lock order, as a person's answer takes it
-        update(table).where(table.c.id == bindparam("task")).values(response_count=bindparam("count")), counts
+        update(tasks)
+        .where(tasks.c.id == bindparam("task"))
+        .values(response_count=bindparam("count"), done=bindparam("done"), closed_at=bindparam("closed")),
+        counts,
     )
-    connection.execute(insert(TaskLease.__table__), leases)
-    connection.execute(insert(Response.__table__), responses)
+    connection.execute(insert(enc.responses), responses)
 
 
-def _close_decided(
-    session: Session,
-    picks: Sequence[_Pick],
-    contexts: Mapping[str, JobContext],
-    caches: _Caches,
-    now: datetime,
-) -> list[JobTask]:
-    """Close the answered tasks that have their responses (all of their target, or the referee's say)."""
-    early = [p.task for p in picks if contexts[p.task.job_id].spec.stops_early]
-    votes = _votes_so_far(session, early)  # includes this round's responses (inserted above)
-    closed = []
-    for pick in picks:
-        task, spec = pick.task, contexts[pick.task.job_id].spec
-        options = caches.shown[task.id].view.options
-        if task.response_count >= task.target_responses or votes_decide(
-            spec, task.kind, votes.get(task.id, []), options
-        ):
-            task.done, task.closed_at = True, now
-            closed.append(task)
-    return closed
+def _close_exhausted(session: Session, tasks: Sequence[_Task], now: datetime) -> None:
+    """Close the tasks whose audience has nobody left to ask, with the responses they have."""
+    for task in tasks:
+        logger.info("task %s: audience pool exhausted after %d responses", task.id, task.response_count)
+    if tasks:
+        job_tasks = JobTask.__table__
+        session.connection().execute(
+            update(job_tasks)
+            .where(job_tasks.c.id.in_([t.id for t in tasks]))
+            .values(done=True, closed_at=now)
+        )
 
 
 def _answer_round(session: Session, *, seed: int, budget: int, caches: _Caches) -> int:
@@ -394,27 +479,26 @@ def _answer_round(session: Session, *, seed: int, budget: int, caches: _Caches) 
         return 0
     tasks = _open_tasks(session, sorted(audiences), budget + _LOOKAHEAD)
     # the stop fence (store.jobs) waits for these task locks, so a job still running now collects them
-    running = set(
-        session.scalars(
-            select(Job.id).where(
+    jobs = {
+        job.id: job
+        for job in session.scalars(
+            select(Job).where(
                 Job.id.in_({t.job_id for t in tasks}), Job.state == "Running", Job.deleted.is_(False)
             )
         )
-    )
-    tasks = [t for t in tasks if t.job_id in running]
+    }
+    tasks = [t for t in tasks if t.job_id in jobs]
     now = utcnow()
     picks, exhausted = _pick(session, tasks, audiences, seed=seed, budget=budget, caches=caches, now=now)
-    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(running)))}
     contexts = {job_id: dispatch.load_context(session, job) for job_id, job in jobs.items()}
-    closed: list[JobTask] = []
+    closing: set[str] = set()
     if picks:
-        _write(session, picks, _answers(session, picks, contexts, caches, seed), now)
-        closed = _close_decided(session, picks, contexts, caches, now)
-    for task in exhausted:
-        logger.info("task %s: audience pool exhausted after %d responses", task.id, task.response_count)
-        task.done, task.closed_at = True, now
-    session.flush()
-    for job_id in sorted({t.job_id for t in (*closed, *exhausted)}):  # one lock order for job rows
+        given = _answers(session, picks, contexts, caches, seed)
+        closing = _decided(session, picks, given, contexts, caches)
+        _write(session, picks, given, closing, now)
+    _close_exhausted(session, exhausted, now)
+    closed_jobs = {p.task.job_id for p in picks if p.task.id in closing} | {t.job_id for t in exhausted}
+    for job_id in sorted(closed_jobs):  # one lock order for job rows
         maybe_complete(session, contexts[job_id], seed=seed)
     return len(picks) + len(exhausted)
 
