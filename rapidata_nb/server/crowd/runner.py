@@ -28,13 +28,26 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import JSON, Text, and_, bindparam, column, false, insert, select, table, union_all, update
+from sqlalchemy import (
+    JSON,
+    Text,
+    and_,
+    bindparam,
+    column,
+    false,
+    insert,
+    select,
+    table,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
@@ -80,6 +93,7 @@ _IDLE_WAIT = 0.25
 _POOL_TTL = 1.0
 _ORDERS_KEPT = 50_000
 _SHOWN_KEPT = 50_000
+_ANSWERED_KEPT = 50_000
 
 
 @dataclass(slots=True)
@@ -122,6 +136,21 @@ class _Caches:
         self.orders: OrderedDict[tuple[str, str, int], list[str]] = OrderedDict()
         self.shown: OrderedDict[str, _Shown] = OrderedDict()
         self.traits: dict[str, Any] = {}
+        self.answered: OrderedDict[str, tuple[int, frozenset[str]]] = OrderedDict()
+
+    def answered_of(self, task: _Task) -> frozenset[str] | None:
+        """Who responded to ``task``, if known at its current response count (none at a count of 0)."""
+        if not task.response_count:
+            return frozenset()
+        hit = self.answered.get(task.id)
+        return hit[1] if hit is not None and hit[0] == task.response_count else None
+
+    def remember_answered(self, task: _Task, labeler_ids: Iterable[str]) -> None:
+        """``labeler_ids`` responded to ``task`` at its current response count."""
+        self.answered[task.id] = (task.response_count, frozenset(labeler_ids))
+        self.answered.move_to_end(task.id)
+        while len(self.answered) > _ANSWERED_KEPT:
+            self.answered.popitem(last=False)
 
     def pool(self, session: Session, audience: Audience) -> dict[str, float]:
         hit = self.pools.get(audience.id)
@@ -255,30 +284,38 @@ def _open_tasks(session: Session, job_ids: Sequence[str], limit: int) -> list[_T
 
 
 def _served_of(
-    session: Session, task_ids: Sequence[str], now: datetime
+    session: Session, tasks: Sequence[_Task], now: datetime, caches: _Caches
 ) -> tuple[dict[str, set[str]], Counter[str]]:
     """Who was served each task (a lease or a response), and how many of its leases are still out.
 
     The crowd answers without a lease (its response is the record, ``uq_response`` the guard), so the leases
-    read here are people's; one statement reads both.
+    read here are people's. Who responded is remembered per task with its response count and read again
+    only where the count moved since (a person or another replica answered, or a round rolled back): in a
+    round of the crowd alone, only the leases are read. One statement either way.
     """
     served: dict[str, set[str]] = defaultdict(set)
     out: Counter[str] = Counter()
-    if not task_ids:
+    if not tasks:
         return served, out
-    ids = bindparam("ids", list(task_ids), expanding=True)
+    stale = [t.id for t in tasks if t.response_count and caches.answered_of(t) is None]
     active = and_(TaskLease.answered.is_(False), TaskLease.expires_at > now)  # in SQL: no time parsed per row
-    leases = select(TaskLease.task_id, TaskLease.labeler_id, active.label("out")).where(
-        TaskLease.task_id.in_(ids)
-    )
-    answered = select(Response.task_id, Response.labeler_id, false().label("out")).where(
-        Response.task_id.in_(ids)
-    )
-    rows = session.connection().execute(union_all(leases, answered))  # Core rows: no ORM bookkeeping
-    for task_id, labeler_id, is_out in rows:
+    query: Any = select(
+        TaskLease.task_id, TaskLease.labeler_id, active.label("out"), false().label("response")
+    ).where(TaskLease.task_id.in_([t.id for t in tasks]))
+    if stale:
+        answered = select(Response.task_id, Response.labeler_id, false(), true())
+        query = union_all(query, answered.where(Response.task_id.in_(stale)))
+    read: dict[str, set[str]] = {task_id: set() for task_id in stale}
+    for task_id, labeler_id, is_out, is_response in session.connection().execute(query):  # Core rows
         served[task_id].add(labeler_id)
         if is_out:
             out[task_id] += 1
+        if is_response:
+            read[task_id].add(labeler_id)
+    for task in tasks:
+        if task.id in read:
+            caches.remember_answered(task, read[task.id])
+        served[task.id] |= caches.answered_of(task) or set()
     return served, out
 
 
@@ -307,7 +344,7 @@ def _pick(
     now: datetime,
 ) -> tuple[list[_Pick], list[_Task]]:
     """Who answers which task this round, and the tasks whose pool has nobody left to ask."""
-    served, out = _served_of(session, [t.id for t in tasks], now)
+    served, out = _served_of(session, tasks, now, caches)
     picks: list[_Pick] = []
     exhausted: list[_Task] = []
     for task in tasks:
@@ -496,6 +533,14 @@ def _answer_round(session: Session, *, seed: int, budget: int, caches: _Caches) 
         given = _answers(session, picks, contexts, caches, seed)
         closing = _decided(session, picks, given, contexts, caches)
         _write(session, picks, given, closing, now)
+        for pick in picks:  # checked against the count next round: a rolled-back round is read again
+            if pick.task.id in closing:
+                caches.answered.pop(pick.task.id, None)
+            else:
+                known = caches.answered.get(pick.task.id)
+                before = known[1] if known is not None and known[0] == pick.task.response_count - 1 else None
+                if before is not None or pick.task.response_count == 1:
+                    caches.remember_answered(pick.task, (before or frozenset()) | {pick.labeler_id})
     _close_exhausted(session, exhausted, now)
     closed_jobs = {p.task.job_id for p in picks if p.task.id in closing} | {t.job_id for t in exhausted}
     for job_id in sorted(closed_jobs):  # one lock order for job rows
@@ -526,8 +571,12 @@ def run_rounds(
     done = 0
     while done < units:
         with session_factory() as session:
-            did = crowd_round(session, seed=seed, budget=min(MAX_ROUND, units - done), caches=caches)
-            session.commit()
+            try:
+                did = crowd_round(session, seed=seed, budget=min(MAX_ROUND, units - done), caches=caches)
+                session.commit()
+            except Exception:
+                caches.answered.clear()  # it remembered the failed round's responses
+                raise
         if not did:
             break
         done += did
@@ -622,9 +671,11 @@ class CrowdRunner:
                 session.commit()
             except ConflictError:  # a job stopped while the round ran (store.jobs.set_state)
                 session.rollback()
+                self._caches.answered.clear()  # it remembered this round's responses
                 did = 0
             except Exception:
                 session.rollback()
+                self._caches.answered.clear()
                 raise
         self.steps += did
         return did
