@@ -36,6 +36,7 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import (
     JSON,
+    Table,
     Text,
     and_,
     bindparam,
@@ -394,7 +395,7 @@ def _answers(
     return given
 
 
-def _as_text(source: Any) -> TableClause:
+def _as_text(source: Table) -> TableClause:
     """The table ``source`` with its JSON and timestamp columns bound as text."""
     return table(
         source.name,
@@ -402,7 +403,8 @@ def _as_text(source: Any) -> TableClause:
     )
 
 
-_TEXT_RESPONSES = _as_text(Response.__table__)
+_RESPONSES = cast(Table, Response.__table__)
+_TEXT_RESPONSES = _as_text(_RESPONSES)
 
 
 class _Encoded:
@@ -417,7 +419,7 @@ class _Encoded:
 
     def __init__(self, connection: Connection) -> None:
         self.text = connection.dialect.name == "sqlite"
-        self.responses: TableClause = _TEXT_RESPONSES if self.text else Response.__table__
+        self.responses: TableClause = _TEXT_RESPONSES if self.text else _RESPONSES
 
     def json(self, value: Any) -> Any:
         return orjson.dumps(value).decode() if self.text else value
