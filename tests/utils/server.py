@@ -41,9 +41,15 @@ def listens_on(pid: int, port: int) -> bool:
     """
     fds = Path(f"/proc/{pid}/fd")
     try:
-        owned = {os.readlink(fds / fd) for fd in os.listdir(fds)}
+        names = os.listdir(fds)
     except OSError:  # the process is gone
         return False
+    owned = set()
+    for fd in names:
+        try:
+            owned.add(os.readlink(fds / fd))
+        except OSError:  # closed while we looked
+            continue
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local, state, inode = fields[1], fields[3], fields[9]
