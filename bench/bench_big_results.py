@@ -138,7 +138,8 @@ def main() -> int:
         for _ in range(args.repeat):
             raw, timed = fresh()
             job.raw = raw
-            job._document = None
+            job._document = None  # the accessor job's cached document: older trees
+            getattr(job, "_documents", {}).clear()  # and newer ones (one per include_models)
             start = time.perf_counter()
             if name == "document":
                 raw.get_results()
