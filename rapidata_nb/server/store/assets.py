@@ -37,6 +37,7 @@ from rapidata_nb.server.store.models import Asset, AssetChunk, BatchUpload, Batc
 
 __all__ = [
     "CHUNK_BYTES",
+    "batch_counts",
     "batch_items",
     "batches_for_correlation",
     "chunk_count",
@@ -149,23 +150,18 @@ def store_file(
     return asset
 
 
-def _url_file_name(url: str) -> str:
+def _url_file_name(url: str, basename: str) -> str:
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"{digest[:32]}_{_safe_name(url_basename(url))}"
+    return f"{digest[:32]}_{_safe_name(basename)}"
 
 
 def store_urls(*, session: Session, owner_id: str, urls: Sequence[str]) -> list[str]:
     """Register URL assets by reference (one insert for all that are new); their ``fileName``s in order."""
-    names = [_url_file_name(url) for url in urls]
+    bases = [url_basename(url) for url in urls]
+    names = [_url_file_name(url, base) for url, base in zip(urls, bases, strict=True)]
     rows = {
-        name: {
-            "file_name": name,
-            "owner_id": owner_id,
-            "kind": "url",
-            "url": url,
-            "original_name": url_basename(url),
-        }
-        for name, url in zip(names, urls, strict=True)
+        name: {"file_name": name, "owner_id": owner_id, "kind": "url", "url": url, "original_name": base}
+        for name, url, base in zip(names, urls, bases, strict=True)
     }
     insert_ignoring_duplicates(session, Asset, list(rows.values()))
     return names
@@ -219,16 +215,36 @@ def create_batch_upload(
         for position, url in enumerate(urls)
     ]
     if items:
-        session.execute(insert(BatchUploadItem), items)
+        session.execute(insert(BatchUploadItem.__table__), items)
     return batch
 
 
-def batch_items(*, session: Session, batch_id: str) -> list[BatchUploadItem]:
-    """Items of a batch in submission order."""
+def batch_items(*, session: Session, batch_id: str) -> list[tuple[str, str, str | None, str | None]]:
+    """``(url, status, file_name, error_message)`` of a batch's items in submission order (plain rows: a
+    batch holds up to 5,000 and its answer needs no ORM object)."""
     stmt = (
-        select(BatchUploadItem).where(BatchUploadItem.batch_id == batch_id).order_by(BatchUploadItem.position)
+        select(
+            BatchUploadItem.url,
+            BatchUploadItem.status,
+            BatchUploadItem.file_name,
+            BatchUploadItem.error_message,
+        )
+        .where(BatchUploadItem.batch_id == batch_id)
+        .order_by(BatchUploadItem.position)
     )
-    return list(session.scalars(stmt))
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def batch_counts(*, session: Session, batch_ids: Sequence[str]) -> dict[str, int]:
+    """Items of the given batches by status (``{"Completed": n, "Failed": m}``), counted in the database."""
+    if not batch_ids:
+        return {}
+    stmt = (
+        select(BatchUploadItem.status, func.count())
+        .where(BatchUploadItem.batch_id.in_(list(batch_ids)))
+        .group_by(BatchUploadItem.status)
+    )
+    return {status: int(n) for status, n in session.execute(stmt)}
 
 
 def batches_for_correlation(*, session: Session, owner_id: str, correlation_id: str) -> list[BatchUpload]:
