@@ -66,6 +66,14 @@ def labeler_score(session: Session, audience: Audience, labeler: Labeler) -> flo
     return float(member.user_score) if member is not None and member.state == "Graduated" else None
 
 
+def _anyone_in_pool(session: Session, audience: Audience) -> bool:
+    """Whether :func:`audience_pool` is not empty; without filters, one indexed lookup instead of loading
+    every labeler (``POST /job`` asks for each new job)."""
+    if audience.kind == "global" and not audience.filters:
+        return session.scalar(select(Labeler.id).where(Labeler.kind != "model").limit(1)) is not None
+    return bool(audience_pool(session, audience))
+
+
 def audience_blocker(session: Session, audience_id: str) -> str | None:
     """Why a job on this audience cannot progress, or ``None`` (shown as the job's failure/review info)."""
     aud = resolve_audience(session, audience_id)
@@ -77,7 +85,7 @@ def audience_blocker(session: Session, audience_id: str) -> str | None:
             return blocker
     base = audience_store.live_base(session=session, audience=aud)
     settled = base is not None and (base.kind != "custom" or base.recruiting_done)
-    if aud.kind in ("global", "filtered") and settled and not audience_pool(session, aud):
+    if aud.kind in ("global", "filtered") and settled and not _anyone_in_pool(session, aud):
         return f"no labeler of audience '{aud.name}' ({aud.id}) matches its filters {aud.filters}"
     if aud.kind != "custom":
         return None
