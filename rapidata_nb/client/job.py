@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import orjson
 
+from rapidata_nb._gc import collection_paused
 from rapidata_nb.api.models import job as wire
 from rapidata_nb.api.models.common import PagedResult
 from rapidata_nb.client import _display
@@ -318,13 +319,16 @@ class RapidataJob:
 
         A server that does not page (the cloud) ignores the parameters and sends everything at once.
         """
-        document = self._json(path, {**(query or {}), "page": 1, "pageSize": RESULT_PAGE_SIZE}, **send)
-        paging = document.pop("page", None)
-        for number in range(2, int(paging["totalPages"]) + 1 if paging else 0):
-            page = self._json(path, {**(query or {}), "page": number, "pageSize": paging["size"]}, **send)
-            page.pop("page", None)
-            document.setdefault("results", []).extend(page.get("results") or [])
-            _add_counts(document.setdefault("summary", {}), page.get("summary") or {})
+        # the pages decode to one big acyclic tree: no cyclic collection while it grows (rapidata_nb._gc)
+        with collection_paused():
+            document = self._json(path, {**(query or {}), "page": 1, "pageSize": RESULT_PAGE_SIZE}, **send)
+            paging = document.pop("page", None)
+            for number in range(2, int(paging["totalPages"]) + 1 if paging else 0):
+                params = {**(query or {}), "page": number, "pageSize": paging["size"]}
+                page = self._json(path, params, **send)
+                page.pop("page", None)
+                document.setdefault("results", []).extend(page.get("results") or [])
+                _add_counts(document.setdefault("summary", {}), page.get("summary") or {})
         return document
 
     def _json(self, path: str, params: dict[str, Any], **send: Any) -> dict[str, Any]:

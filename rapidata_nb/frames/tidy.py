@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rapidata_nb._gc import collection_paused
+
 __all__ = [
     "INDEX_KEY",
     "decode_index_label",
@@ -349,6 +351,7 @@ def _ranking_records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------------- public
+@collection_paused()  # a document's records are a big acyclic tree (rapidata_nb._gc)
 def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataFrame:
     """One row per datapoint, indexed like the source frame.
 
@@ -398,6 +401,7 @@ def results_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.D
     return frame
 
 
+@collection_paused()
 def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataFrame:
     """One row per labeler response.
 

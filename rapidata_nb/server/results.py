@@ -131,16 +131,14 @@ class _Context:
         self.flags = {f["key"]: f["value"] for f in self.revision.rapid_feature_flags or []}
         self.paged = page is not None and self.kind != "ranking"
         offset, limit = page if page is not None and self.paged else (0, None)
-        self.datapoints = dataset_store.list_datapoints(
-            session=session, dataset_id=self.revision.dataset_id, offset=offset, limit=limit
-        )
+        self.datapoints = _datapoints(session, self.revision.dataset_id, offset=offset, limit=limit)
         self.groups = dataset_store.list_groups(session=session, dataset_id=self.revision.dataset_id)
         self.index = {dp.id: i for i, dp in enumerate(self.datapoints)}
-        names = {n for dp in self.datapoints for n in _file_names(_segment(dp, "asset"))}
+        # each datapoint's asset parts, parsed once (a builder reads them per datapoint, the names here)
+        self.parts = [asset_parts((_segment(dp, "asset") or {}).get("asset")) for dp in self.datapoints]
+        names = {p.name for parts in self.parts for p in parts if isinstance(p, ExistingAssetInput)}
         names |= {n for g in self.groups.values() for s in g.segments for n in _file_names(s)}
-        self.assets = {
-            a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))
-        }
+        self.assets = _assets(session, names)
         score_key = job.audience_id
         self.votes = self._load_votes(session, score_key)
         self.model_votes = self._load_model_votes(session, score_key)
@@ -257,9 +255,9 @@ class _Context:
                 found[p.id] = (p.country, p.language, _r(p.global_score), demographics, named)
         return found
 
-    def asset_refs(self, segment: dict[str, Any] | None) -> list[_AssetRef]:
-        """The assets of an ``Asset`` segment, in order."""
-        return [self._ref(a) for a in asset_parts((segment or {}).get("asset"))]
+    def asset_refs(self, row: int) -> list[_AssetRef]:
+        """The assets of the ``asset`` segment of datapoint ``row``, in order."""
+        return [self._ref(a) for a in self.parts[row]]
 
     def _ref(self, leaf: AssetPart) -> _AssetRef:
         if isinstance(leaf, TextAssetInput):
@@ -310,11 +308,64 @@ class _Context:
         return isinstance(parse_referee(self.revision.referee), EarlyStoppingReferee)
 
 
-def _segment(dp: Datapoint, key: str) -> dict[str, Any] | None:
+class _Datapoint(NamedTuple):
+    """The columns of a datapoint a document reads (plain rows: a page holds up to 10,000)."""
+
+    id: str
+    segments: list[dict[str, Any]]
+    group: str | None
+    private_metadata: dict[str, str] | None
+
+
+class _AssetRow(NamedTuple):
+    """The columns of an asset a document reads."""
+
+    file_name: str
+    kind: str
+    url: str | None
+    original_name: str
+
+
+def _datapoints(session: Session, dataset_id: str, *, offset: int, limit: int | None) -> list[_Datapoint]:
+    """The dataset's datapoints in sort order (``limit`` from ``offset``), JSON columns read as text and
+    decoded with orjson, as responses are."""
+    query = (
+        select(
+            Datapoint.id,
+            cast(Datapoint.segments, Text),
+            Datapoint.group,
+            cast(Datapoint.private_metadata, Text),
+        )
+        .where(Datapoint.dataset_id == dataset_id)
+        .order_by(Datapoint.sort_index, Datapoint.created_at, Datapoint.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    loads = orjson.loads
+    return [
+        _Datapoint(dp_id, loads(segments) if segments else [], group, loads(meta) if meta else None)
+        for dp_id, segments, group, meta in session.connection().execute(query)
+    ]
+
+
+def _assets(session: Session, names: set[str]) -> dict[str, _AssetRow]:
+    """The named assets by ``fileName``, a bounded number of names per query."""
+    listed, found = sorted(names), {}
+    columns = (Asset.file_name, Asset.kind, Asset.url, Asset.original_name)
+    for start in range(0, len(listed), 5000):
+        chunk = listed[start : start + 5000]
+        found.update(
+            (row[0], _AssetRow(*row))
+            for row in session.execute(select(*columns).where(Asset.file_name.in_(chunk)))
+        )
+    return found
+
+
+def _segment(dp: _Datapoint, key: str) -> dict[str, Any] | None:
     return next((s for s in dp.segments if s.get("key") == key), None)
 
 
-def _text(dp: Datapoint, key: str) -> str | None:
+def _text(dp: _Datapoint, key: str) -> str | None:
     seg = _segment(dp, key)
     return seg.get("text") if seg else None
 
@@ -389,7 +440,7 @@ def _compare(ctx: _Context) -> dict[str, Any]:
     results = []
     a_wins = b_wins = 0
     for row, dp in enumerate(ctx.datapoints):
-        refs = ctx.asset_refs(_segment(dp, "asset"))[:2]
+        refs = ctx.asset_refs(row)[:2]
         keys = list(identifiers) if identifiers and len(identifiers) == 2 else _unique_keys(refs)
         names = keys + extra
         winner = int(agg.winner[row])
@@ -431,7 +482,7 @@ def _compare_entry(v: _Vote, names: Sequence[str], keys: Sequence[str]) -> dict[
 # --- Classification -----------------------------------------------------------------------------------------
 
 
-def _options(ctx: _Context, dp: Datapoint) -> list[str]:
+def _options(ctx: _Context, dp: _Datapoint) -> list[str]:
     categories = (ctx.workflow.get("rapid") or {}).get("categories") or {}
     if categories.get("literal"):
         return [str(o.get("label")) for o in categories["literal"]]
@@ -439,8 +490,9 @@ def _options(ctx: _Context, dp: Datapoint) -> list[str]:
     return [str(o.get("label")) for o in seg.get("options") or []]
 
 
-def _single_asset(ctx: _Context, dp: Datapoint) -> dict[str, Any]:
-    refs = ctx.asset_refs(_segment(dp, "asset"))
+def _single_asset(ctx: _Context, row: int) -> dict[str, Any]:
+    dp = ctx.datapoints[row]
+    refs = ctx.asset_refs(row)
     key = " | ".join(r.key for r in refs)
     out: dict[str, Any] = {"identifier": key, "originalFileName": key}
     url = refs[0].url if refs else None
@@ -465,7 +517,7 @@ def _classification(ctx: _Context) -> dict[str, Any]:
             1,
             max(len(options), 1),
         )
-        result = _single_asset(ctx, dp)
+        result = _single_asset(ctx, row)
         result.update(_metric_block(options, agg.counts, agg, 0, ctx.early_stopping))
         if dp.private_metadata:
             result["privateMetadata"] = dict(dp.private_metadata)
@@ -507,7 +559,7 @@ def _locate(ctx: _Context) -> dict[str, Any]:
     for row, dp in enumerate(ctx.datapoints):
         votes = per_dp[row]
         points = [p for v in votes for p in v.answer.get("points") or []]
-        result = _single_asset(ctx, dp)
+        result = _single_asset(ctx, row)
         result["responseCount"] = len(votes)
         result["clusters"] = _clusters(points, len(votes))
         if dp.private_metadata:
@@ -531,7 +583,7 @@ def _draw(ctx: _Context) -> dict[str, Any]:
             [[(float(p["x"]), float(p["y"])) for p in line] for line in v.answer.get("lines") or []]
             for v in votes
         ]
-        result = _single_asset(ctx, dp)
+        result = _single_asset(ctx, row)
         result["responseCount"] = len(votes)
         result["coverage"] = _coverage(lines)
         if dp.private_metadata:
@@ -595,7 +647,7 @@ def _select_words(ctx: _Context) -> dict[str, Any]:
                 {"selectedWords": [words[i] for i in chosen], "selectedIndices": chosen, **_user(v)}
             )
         n = len(votes)
-        result = _single_asset(ctx, dp)
+        result = _single_asset(ctx, row)
         result.update(
             {
                 "sentence": sentence,
@@ -625,7 +677,7 @@ def _free_text(ctx: _Context) -> dict[str, Any]:
     total = 0
     for row, dp in enumerate(ctx.datapoints):
         votes = per_dp[row]
-        result = _single_asset(ctx, dp)
+        result = _single_asset(ctx, row)
         result["responseCount"] = len(votes)
         if dp.private_metadata:
             result["privateMetadata"] = dict(dp.private_metadata)
@@ -653,12 +705,7 @@ def _ranking(ctx: _Context) -> dict[str, Any]:
     total_votes = 0
     for group in sorted(members, key=lambda g: (len(g), g)):
         rows = members[group]
-        refs = [
-            (ctx.asset_refs(_segment(ctx.datapoints[i], "asset")) or [_AssetRef(ctx.datapoints[i].id, None)])[
-                0
-            ]
-            for i in rows
-        ]
+        refs = [(ctx.asset_refs(i) or [_AssetRef(ctx.datapoints[i].id, None)])[0] for i in rows]
         keys = _unique_keys(refs)
         local = {ctx.datapoints[i].id: k for k, i in enumerate(rows)}
         winners, losers, detailed = [], [], []

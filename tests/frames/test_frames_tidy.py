@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import pytest
 
@@ -468,3 +470,26 @@ def test_multiindex_source_round_trip() -> None:
     frame = results_frame(doc, index=source)
     assert frame.index.equals(source)
     assert list(results_frame(doc).index) == [("dog", 2), ("cat", 1)]
+
+
+def test_frames_of_a_big_document_run_without_cyclic_collections() -> None:
+    """A big document is an acyclic tree: building its frames pauses the cyclic collector (issue 14)."""
+    row = COMPARE["results"][0]
+    rows = [{**row, "privateMetadata": {"__index__": f'"p{i}"'}} for i in range(3000)]
+    doc = {**COMPARE, "results": rows}
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        results = results_frame(doc)
+        responses = responses_frame(doc)
+    finally:
+        gc.callbacks.remove(seen)
+    assert (len(results), len(responses)) == (3000, 3000 * len(row["detailedResults"]))
+    # allocations still count while paused, so the first one after each call may collect once
+    assert len(collections) <= 2, collections
+    assert gc.isenabled()

@@ -8,6 +8,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
+from rapidata_nb._gc import collection_paused
 from rapidata_nb.api.models import (
     CostEstimate,
     CreateJobInput,
@@ -84,16 +85,20 @@ def _results_response(
     page_size: int,
     include_models: bool = False,
 ) -> Response:
-    document = results.build_results(
-        session=session,
-        job=job,
-        base_url=base_url(request),
-        page=page,
-        page_size=page_size,
-        include_models=include_models,
-    )
-    # orjson: result documents are the biggest answers we send, and encoding them dominated
-    return Response(orjson.dumps(document), media_type="application/json")
+    # a page is a big acyclic tree, built and encoded with the cyclic collector paused (rapidata_nb._gc)
+    with collection_paused():
+        document = results.build_results(
+            session=session,
+            job=job,
+            base_url=base_url(request),
+            page=page,
+            page_size=page_size,
+            include_models=include_models,
+        )
+        # orjson: result documents are the biggest answers we send, and encoding them dominated
+        body = orjson.dumps(document)
+        del document  # freed here by reference counting, still within the pause
+    return Response(body, media_type="application/json")
 
 
 @router.post("/job")
