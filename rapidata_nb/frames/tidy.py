@@ -151,6 +151,34 @@ def _user(response: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_USER_COLUMNS = ("labeler_id", "user_score", "country", "language", "age", "gender", "occupation")
+"""The columns :func:`_user_values` gives, in order."""
+
+
+def _user_values(response: Mapping[str, Any]) -> tuple[Any, ...]:
+    """:func:`_user` as a tuple in ``_USER_COLUMNS`` order (no dict per response)."""
+    details = response.get("userDetails") or {}
+    scores = details.get("userScores")
+    if isinstance(scores, Mapping):  # the job audience's score (what weighted the vote), else "global"
+        score = next((v for k, v in scores.items() if k != "global"), scores.get("global"))
+    else:
+        score = details.get("userScore")
+    demographics = details.get("demographics") or {}
+    if "userId" in response:
+        labeler = response["userId"]
+    else:
+        labeler = response.get("labelerId", details.get("userId"))
+    return (
+        labeler,
+        score,
+        details.get("country"),
+        details.get("language"),
+        demographics["age"] if "age" in demographics else details.get("age"),
+        demographics["gender"] if "gender" in demographics else details.get("gender"),
+        demographics["occupation"] if "occupation" in demographics else details.get("occupation"),
+    )
+
+
 def option_column(option: str) -> str:
     """snake_case column suffix for an answer option (``"Dog"`` → ``"dog"``, ``"4 stars"`` →
     ``"4_stars"``)."""
@@ -431,35 +459,52 @@ def responses_frame(doc: Mapping[str, Any], index: pd.Index | None = None) -> pd
         r.get("modelResults") or any(d.get("labelerKind") == "model" for d in r.get("detailedResults") or [])
         for r in rows
     )
-    records: list[dict[str, Any]] = []
+    # built column by column (one list each, appended in one pass): a record dict per response, then
+    # DataFrame.from_records, was most of the time of a 100,000-response frame (issue 14)
+    paired = kind in ("Ranking", "Compare")
+    head = (
+        ("asset_a", "asset_b", "choice")
+        if paired
+        else ("choice",)
+        if kind == "Classification"
+        else ("value",)
+    )
+    names = ["item", *head, *_USER_COLUMNS, "side_shown", "time"]
+    if with_models:
+        names += ["labeler_kind", "probability_a"]
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    item_col, time_col, shown_col = columns["item"], columns["time"], columns["side_shown"]
+    user_cols = [columns[name] for name in _USER_COLUMNS]
+    first = columns[head[0]]
     for position, row in enumerate(rows):
         item = labels[position] if labels is not None else row.get("group", position)
         assets = _compare_assets(row) if kind == "Compare" else None
         for response in [*(row.get("detailedResults") or []), *(row.get("modelResults") or [])]:
-            record: dict[str, Any] = {"item": item}
+            item_col.append(item)
             if kind == "Ranking":
-                record["asset_a"], record["asset_b"] = (list(response.get("pair") or []) + [None, None])[:2]
-                record["choice"] = _side_of(response.get("votedFor"), [record["asset_a"], record["asset_b"]])
+                a, b = (list(response.get("pair") or []) + [None, None])[:2]
+                columns["asset_a"].append(a)
+                columns["asset_b"].append(b)
+                columns["choice"].append(_side_of(response.get("votedFor"), [a, b]))
             elif assets is not None:
-                record["asset_a"], record["asset_b"] = assets
-                record["choice"] = _side_of(response.get("votedFor"), assets)
+                columns["asset_a"].append(assets[0])
+                columns["asset_b"].append(assets[1])
+                columns["choice"].append(_side_of(response.get("votedFor"), assets))
             elif kind == "Classification":
-                record["choice"] = response.get("selectedCategory")
+                first.append(response.get("selectedCategory"))
             else:
-                record["value"] = _value_of(response, kind)
-            user = _user(response)
-            record["labeler_id"] = user.pop("labeler_id")
-            record.update(user)
+                first.append(_value_of(response, kind))
+            for column, value in zip(user_cols, _user_values(response), strict=True):
+                column.append(value)
             shown = response.get("shownFirst", response.get("sideShown"))
             if assets is not None and shown is not None:
                 shown = _side_of(shown, assets) or shown
-            record["side_shown"] = shown
-            record["time"] = response.get("createdAt") or None
+            shown_col.append(shown)
+            time_col.append(response.get("createdAt") or None)
             if with_models:
-                record["labeler_kind"] = response.get("labelerKind", "human")
-                record["probability_a"] = response.get("probabilityA")
-            records.append(record)
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["item"])
+                columns["labeler_kind"].append(response.get("labelerKind", "human"))
+                columns["probability_a"].append(response.get("probabilityA"))
+    frame = pd.DataFrame(columns) if item_col else pd.DataFrame(columns=["item"])
     if "time" in frame:  # one parse for the column: per response it dominated big downloads
         frame["time"] = pd.to_datetime(frame["time"], format="ISO8601", utc=True)
     return _drop_empty(
