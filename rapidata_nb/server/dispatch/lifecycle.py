@@ -155,11 +155,12 @@ def open_job(*, session: Session, job: Job, seed: int = 7) -> bool:
     existing = session.scalar(select(func.count()).select_from(JobTask).where(JobTask.job_id == job.id)) or 0
     if existing:
         return recruiting
-    if ctx.spec.kind != "ranking":
-        _insert_tasks(session, ctx)
-    dps = datapoints_of(session, ctx) if ctx.spec.kind == "ranking" else []
+    dps: list[Datapoint] = []
     tasks: list[JobTask] = []
-    if ctx.spec.kind == "ranking":
+    if ctx.spec.kind != "ranking":
+        _insert_tasks(session, ctx)  # one per datapoint, as plain rows
+    else:
+        dps = datapoints_of(session, ctx)
         for group, items in groups_of(dps).items():
             if is_online(ctx, len(items)):
                 continue  # created incrementally by top_up_ranking
