@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rapidata_nb._gc import collection_paused
 from rapidata_nb.client._datapoint import Datapoint, existing_asset, is_url
 from rapidata_nb.client.exceptions import FailedUpload, RapidataError
 from rapidata_nb.config import logger, rapidata_config
@@ -286,7 +287,8 @@ class AssetUploader:
                     "quality": compression.quality,
                     "maxDimension": compression.max_dimension,
                 }
-            answer = transport.request("POST", "/asset/batch-upload", json=body)
+            with collection_paused():  # one batch of at most 5,000 URLs (rapidata_nb._gc)
+                answer = transport.request("POST", "/asset/batch-upload", json=body)
             batch_ids.append(str((answer or {}).get("batchUploadId")))
         remaining = set(urls)
         fetched: set[str] = set()
@@ -303,7 +305,10 @@ class AssetUploader:
                 if batch_id in fetched or batch_id not in batch_ids:
                     continue
                 fetched.add(batch_id)
-                items = (transport.request("GET", f"/asset/batch-upload/{batch_id}") or {}).get("items") or []
+                with collection_paused():
+                    items = (transport.request("GET", f"/asset/batch-upload/{batch_id}") or {}).get(
+                        "items"
+                    ) or []
                 for item in items:
                     url = item.get("url")
                     if url not in remaining:
@@ -474,12 +479,15 @@ class RapidataDataset:
         pending = list(chunk)
         while pending:
             try:
-                self._ctx.transport.request(
-                    "POST",
-                    f"/dataset/{self.id}/datapoints",
-                    json={"datapoints": [dp._to_wire(names) for dp in pending]},
-                    max_retries=rapidata_config.upload.maxRetries,
-                )
+                # up to DATAPOINT_BATCH_SIZE datapoints' wire dicts, and on the embedded backend the server's
+                # parse of them: many acyclic containers, built without cyclic collections (rapidata_nb._gc)
+                with collection_paused():
+                    self._ctx.transport.request(
+                        "POST",
+                        f"/dataset/{self.id}/datapoints",
+                        json={"datapoints": [dp._to_wire(names) for dp in pending]},
+                        max_retries=rapidata_config.upload.maxRetries,
+                    )
             except RapidataError as exc:
                 errors = _item_errors(exc)
                 if errors is None:

@@ -4,6 +4,7 @@ without the batch path (the hosted API)."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from typing import Any
 
@@ -124,3 +125,26 @@ def test_servers_without_the_batch_path_get_one_request_per_datapoint(live_serve
     )
     assert transport.paths[BATCH] == 1 and transport.paths[SINGLE] == 25
     assert definition.estimated_cost.datapoint_count == 25
+
+
+def test_batches_are_built_and_sent_with_the_cyclic_collector_paused(live_server: Any) -> None:
+    """A batch of datapoints or URLs is a big acyclic tree of containers (issue 14, ``rapidata_nb._gc``)."""
+    paused: Counter[str] = Counter()
+
+    def note(request: httpx.Request, _transport: Recording) -> None:
+        path = request.url.path
+        if path.endswith(BATCH) or path.startswith("/asset/batch-upload"):
+            key = BATCH if path.endswith(BATCH) else "upload" if request.method == "POST" else "status"
+            key = "items" if key == "status" and not path.endswith("/status") else key
+            paused[f"{key}:{'paused' if not gc.isenabled() else 'running'}"] += 1
+
+    client = _client(live_server, Recording(note))
+    urls = [[f"https://example.org/gc/a{i}.png", f"https://example.org/gc/b{i}.png"] for i in range(5)]
+    client.job.create_compare_job_definition(name="Paused", instruction="Which?", datapoints=urls)
+    assert paused == {
+        "upload:paused": 1,
+        "status:running": 1,
+        "items:paused": 1,
+        f"{BATCH}:paused": 1,
+    }
+    assert gc.isenabled()
