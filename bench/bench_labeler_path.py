@@ -1,0 +1,182 @@
+"""Labeler hot path (issue 14): server CPU per labeler response, one person fetching and answering over HTTP.
+
+    PYTHONPATH=. .venv/bin/python bench/bench_labeler_path.py                       # SQLite file store
+    PYTHONPATH=. .venv/bin/python bench/bench_labeler_path.py --store postgres      # throwaway PostgreSQL
+    PYTHONPATH=/work/wt/old .venv/bin/python bench/bench_labeler_path.py            # an old tree, unchanged
+
+Starts ``python -m rapidata_nb.server --no-crowd`` (SQLite in a temporary data directory, or a throwaway
+PostgreSQL cluster from ``tests/utils/pgcluster.py``), makes one compare job of text pairs over the API,
+then one labeler loops ``GET /labeler/session/{id}/tasks?limit=1`` → ``POST .../answers`` ``--responses``
+times, one request at a time. A new session every 25 responses keeps each session under its rate limit
+(60 requests of burst). Reported:
+
+- wall milliseconds per response (fetch + answer) p50 / p99, and per fetch and per answer;
+- **server CPU milliseconds per response**: user + system CPU time of the server process (``psutil``) over the
+  loop, divided by the responses (the issue's "server time per response"); on PostgreSQL also the database
+  processes' CPU per response.
+
+``--profile FILE`` runs ``py-spy record -r 500 -f raw`` on the server during the loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+
+from bench.load_test import CLIENT_ID, CLIENT_SECRET, create_jobs, percentile, wait_healthy  # noqa: E402
+from tests.utils.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
+
+PER_SESSION = 25
+"""Responses per labeling session: 50 requests, inside the session limit's burst of 60."""
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User + system CPU seconds of ``processes`` (gone ones count 0)."""
+    total = 0.0
+    for proc in processes:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def postgres_processes(cluster: PostgresCluster | None) -> list[psutil.Process]:
+    """The cluster's postmaster and its backends."""
+    if cluster is None:
+        return []
+    for proc in psutil.process_iter(["cmdline"]):
+        if str(cluster.data) in " ".join(proc.info["cmdline"] or []):
+            return [proc, *proc.children(recursive=True)]
+    return []
+
+
+def label(base: str, responses: int) -> dict[str, Any]:
+    """One person: fetch one task, answer it, ``responses`` times; a fresh session every PER_SESSION."""
+    fetch, answer, pair, limited = [], [], [], 0
+    with httpx.Client(base_url=base, timeout=60) as http:
+        sid = ""
+        for n in range(responses):
+            if n % PER_SESSION == 0:
+                sid = http.post("/labeler/session", json={"name": f"bench {n}"}).raise_for_status().json()
+                sid = sid["sessionId"]
+            t0 = time.perf_counter()
+            got = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 1})
+            t1 = time.perf_counter()
+            limited += got.status_code == 429
+            items = got.raise_for_status().json()["items"]
+            if not items:
+                raise RuntimeError(f"no task served after {n} responses: make the job bigger")
+            body = {"taskId": items[0]["taskId"], "answer": {"winner": n % 2}}
+            answered = http.post(f"/labeler/session/{sid}/answers", json=body).raise_for_status()
+            t2 = time.perf_counter()
+            assert "responseId" in answered.json(), answered.text
+            fetch.append(t1 - t0)
+            answer.append(t2 - t1)
+            pair.append(t2 - t0)
+    return {"fetch": fetch, "answer": answer, "pair": pair, "limited": limited}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--responses", type=int, default=1000, help="responses in the measured loop")
+    parser.add_argument("--warmup", type=int, default=50, help="responses before measuring")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy raw output of the loop")
+    args = parser.parse_args()
+
+    votes = 5
+    datapoints = (args.responses + args.warmup) // votes + 10
+    work = Path(tempfile.mkdtemp(prefix="rapidata-nb-hotpath-"))
+    cluster: PostgresCluster | None = None
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        cmd = [sys.executable, "-m", "rapidata_nb.server", "--data-dir", str(work / "data"), "--no-crowd"]
+        if args.store == "postgres":
+            bin_dir = find_bin_dir()
+            if bin_dir is None:
+                raise SystemExit("PostgreSQL binaries missing (apt-get install -y postgresql)")
+            cluster = PostgresCluster(bin_dir).start()
+            cmd += ["--database-url", cluster.create_database("hotpath")]
+        port = free_port()
+        cmd += [
+            "--host", "127.0.0.1", "--port", str(port), "--client-id", CLIENT_ID,
+            "--client-secret", CLIENT_SECRET, "--log-level", "warning",
+            "--labelers-per-address-per-hour", "1000000",
+        ]  # fmt: skip
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RAPIDATA_")}
+        with open(work / "server.log", "ab") as log:
+            # cwd outside any tree: ``-m`` puts the cwd first on sys.path, PYTHONPATH picks the tree
+            server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=work)
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base, server)
+        create_jobs(base, jobs=1, datapoints=datapoints, votes=votes)
+        label(base, args.warmup)
+
+        procs, db = [psutil.Process(server.pid)], postgres_processes(cluster)
+        spy = None
+        if args.profile is not None:
+            spy = subprocess.Popen(
+                [
+                    str(Path(sys.executable).with_name("py-spy")),
+                    "record",
+                    "-r",
+                    "500",
+                    "-f",
+                    "raw",
+                    "-o",
+                    str(args.profile),
+                    "-p",
+                    str(server.pid),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1.0)  # py-spy attaches
+        load = os.getloadavg()[0]
+        cpu0, db0, wall0 = cpu_seconds(procs), cpu_seconds(db), time.perf_counter()
+        seen = label(base, args.responses)
+        cpu1, db1, wall1 = cpu_seconds(procs), cpu_seconds(db), time.perf_counter()
+        if spy is not None:
+            spy.send_signal(2)
+            spy.wait(timeout=60)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if cluster is not None:
+            cluster.stop()
+
+    n = args.responses
+    tree = subprocess.run(
+        [sys.executable, "-c", "import rapidata_nb; print(rapidata_nb.__file__)"],
+        capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(), check=False,
+    ).stdout.strip()  # fmt: skip
+    print(f"# labeler hot path: store={args.store} responses={n} rapidata_nb={tree}")
+    print(f"# load {load:.2f} -> {os.getloadavg()[0]:.2f}")
+    for name in ("pair", "fetch", "answer"):
+        p50, p99 = percentile(seen[name], 0.5), percentile(seen[name], 0.99)
+        print(f"wall per {name:<8}      p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
+    rate = n / (wall1 - wall0)
+    print(f"responses per second   {rate:.1f}  (one labeler, sequential; 429s: {seen['limited']})")
+    print(f"server CPU per response  {1000 * (cpu1 - cpu0) / n:.2f} ms")
+    if cluster is not None:
+        print(f"database CPU per response  {1000 * (db1 - db0) / n:.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
