@@ -5,6 +5,9 @@ Row loaders (``JobDep``, ...) build on these in :mod:`rapidata_nb.server.loaders
 ``SessionDep`` opens one session per request and commits it when the handler returns, *before* the response
 is sent (``scope="function"``), so an acknowledged request is durable and a failed one changes nothing.
 
+The labeler feed's hot routes (issue 14) use :func:`in_transaction` instead: the same slot, session and
+commit-before-response, but the row loading, the handler's work and the commit run in one worker-thread hop.
+
 A request holds one of the app's :data:`REQUEST_SLOTS` slots (``app.state.request_slots``) from before its
 first query until its commit. FastAPI runs each sync dependency and the handler in separate hops through its
 pool of 40 threads, and a request keeps its connection between hops (with its row locks on PostgreSQL, the
@@ -19,7 +22,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import BackgroundTasks, Depends, Request
@@ -44,7 +47,10 @@ __all__ = [
     "client_address",
     "get_principal",
     "get_session",
+    "in_transaction",
 ]
+
+_T = TypeVar("_T")
 
 
 def get_settings(request: Request) -> ServerSettings:
@@ -80,6 +86,33 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             await _end_in_thread(session, commit=False)
             raise
         await _end_in_thread(session, commit=True)
+
+
+def _run_committed(session_factory: Callable[[], Session], work: Callable[[Session], _T]) -> _T:
+    session = session_factory()
+    try:
+        result = work(session)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    return result
+
+
+async def in_transaction(request: Request, work: Callable[[Session], _T]) -> _T:
+    """``work(session)`` in one transaction, committed before it returns (rolled back on any error).
+
+    What ``SessionDep`` gives a sync handler, in one worker-thread hop instead of one per dependency, the
+    handler and the commit (issue 14: each hop costs the event loop and a thread wake-up, more than a
+    fetch's SQL). It holds a request slot like :func:`get_session`, and the hop is not abandoned when the
+    client disconnects, so the slot is held, and the transaction ended, until the work is done.
+    """
+    async with request.app.state.request_slots:
+        return await anyio.to_thread.run_sync(
+            partial(_run_committed, request.app.state.session_factory, work)
+        )
 
 
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]

@@ -17,6 +17,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.labeler import (
     AnswerAccepted,
@@ -28,7 +31,14 @@ from rapidata_nb.api.models.labeler import (
     TaskFeed,
 )
 from rapidata_nb.server import dispatch
-from rapidata_nb.server.deps import NewLabelerLimitDep, SessionDep, SettingsDep, client_address
+from rapidata_nb.server.deps import (
+    NewLabelerLimitDep,
+    SessionDep,
+    SettingsDep,
+    client_address,
+    get_settings,
+    in_transaction,
+)
 from rapidata_nb.server.errors import NotFoundError
 from rapidata_nb.server.labeling import sessions
 from rapidata_nb.server.store.labeling import LabelerSession
@@ -45,6 +55,12 @@ def get_labeler_session(session_id: str, session: SessionDep) -> LabelerSession:
 
 
 LabelerSessionDep = Annotated[LabelerSession, Depends(get_labeler_session)]
+
+
+def _json(model: BaseModel) -> Response:
+    """The body FastAPI would send for ``model`` (by alias), without validating it against the route's
+    ``response_model`` again: the two hot routes build their replies from the models themselves."""
+    return Response(model.model_dump_json(by_alias=True), media_type="application/json")
 
 
 @router.post("/session")
@@ -69,29 +85,37 @@ def session_status(ls: LabelerSessionDep, session: SessionDep) -> SessionStatus:
     return sessions.session_status(session=session, labeler_session=ls)
 
 
-@router.get("/session/{session_id}/tasks")
-def next_tasks(
-    ls: LabelerSessionDep,
-    session: SessionDep,
-    settings: SettingsDep,
+# The feed's two hot routes run their session lookup, work and commit in one hop (deps.in_transaction).
+
+
+@router.get("/session/{session_id}/tasks", response_model=TaskFeed)
+async def next_tasks(
+    session_id: str,
+    request: Request,
     limit: int = Query(1, ge=1, le=50),
     job_id: str | None = Query(None, alias="jobId"),
-) -> TaskFeed:
+) -> Response:
     """Serve the next items: qualification examples first, then leased tasks of running jobs (or of one)."""
-    return dispatch.serve_session(
-        session=session, labeler_session=ls, limit=limit, job_id=job_id, seed=settings.crowd_seed
-    )
+    seed = get_settings(request).crowd_seed
+
+    def serve(session: Session) -> TaskFeed:
+        ls = get_labeler_session(session_id, session)
+        return dispatch.serve_session(
+            session=session, labeler_session=ls, limit=limit, job_id=job_id, seed=seed
+        )
+
+    return _json(await in_transaction(request, serve))
 
 
-@router.post("/session/{session_id}/answers")
-def submit_answer(
-    ls: LabelerSessionDep, session: SessionDep, settings: SettingsDep, body: Annotated[AnswerInput, Body()]
-) -> AnswerAccepted | ExampleGrade:
+@router.post("/session/{session_id}/answers", response_model=AnswerAccepted | ExampleGrade)
+async def submit_answer(session_id: str, request: Request, body: Annotated[AnswerInput, Body()]) -> Response:
     """Submit one answer to a served task or qualification example."""
-    return dispatch.answer_in_session(
-        session=session,
-        labeler_session=ls,
-        task_id=body.task_id,
-        answer=body.answer,
-        seed=settings.crowd_seed,
-    )
+    seed = get_settings(request).crowd_seed
+
+    def answer(session: Session) -> AnswerAccepted | ExampleGrade:
+        ls = get_labeler_session(session_id, session)
+        return dispatch.answer_in_session(
+            session=session, labeler_session=ls, task_id=body.task_id, answer=body.answer, seed=seed
+        )
+
+    return _json(await in_transaction(request, answer))

@@ -1,6 +1,7 @@
 """A labeler's fetch and answer, and a crowd round, take the same number of SQL statements whatever the job's
-size (issue 14: set-based dispatch). The server runs in this process (the embedded backend, over HTTP) so
-that its engine's statements can be counted."""
+size (issue 14: set-based dispatch), and a fetch or an answer one worker-thread hop. The server runs in this
+process (the embedded backend, over HTTP) so that its engine's statements and its thread hops can be
+counted."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import httpx
 import pytest
 from sqlalchemy import event
@@ -95,3 +97,26 @@ def test_a_crowd_round_costs_the_same_for_ten_or_two_hundred_responses(
             assert ok(api.post("/local/crowd/step", params={"steps": steps})) == {"steps": steps}
         costs.append(len(statements))
     assert costs[0] == costs[1]
+
+
+def test_a_fetch_and_an_answer_take_one_worker_thread_hop_each(
+    api: httpx.Client, embedded: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session lookup, the work and the commit run in one hop (``deps.in_transaction``), not one per
+    sync dependency, handler and commit (issue 14: three hops, each a thread wake-up and an event loop turn).
+    Every hop of FastAPI, Starlette and our code goes through ``anyio.to_thread.run_sync``."""
+    job_id = compare_job(api, "hops", 5)
+    sid = ok(api.post("/labeler/session", json={"name": "hops"}))["sessionId"]
+    hops: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(repr(func))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
+    (item,) = ok(api.get(f"/labeler/session/{sid}/tasks", params={"jobId": job_id}))["items"]
+    fetch_hops = len(hops)
+    body = {"taskId": item["taskId"], "answer": {"winner": 0}}
+    assert ok(api.post(f"/labeler/session/{sid}/answers", json=body))["accepted"] is True
+    assert (fetch_hops, len(hops) - fetch_hops) == (1, 1), hops
