@@ -60,6 +60,7 @@ logger = logging.getLogger("rapidata_nb.server")
 
 LOCAL_CREDENTIALS_FILE = "local_credentials.json"
 _ROUTERS = (
+    labeler,  # first: the feed is the busiest path, and routes are matched one by one (issue 14)
     auth,
     assets,
     datasets,
@@ -72,7 +73,6 @@ _ROUTERS = (
     unlisted,
     audience,
     examples,
-    labeler,
     local,
     signal,
     simple_flow,

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -235,13 +235,7 @@ def _store_answer(
     )
     aud = resolve_audience(session, job.audience_id)
     score = labeler_score(session, aud, labeler) if aud is not None else None
-    count = session.execute(
-        update(JobTask)
-        .where(JobTask.id == task.id)
-        .values(response_count=JobTask.response_count + 1)
-        .returning(JobTask.response_count)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    count = session.execute(_COUNT_RESPONSE, {"counted_task": task.id}).scalar_one()
     set_committed_value(task, "response_count", count)
     if is_postgres(session):
         # after the task lock: see store.jobs.set_state (SQLite holds the write lock since the first read)
@@ -323,6 +317,31 @@ def submit_example(
     )
 
 
+_TASK_WITH_LEASE = (
+    select(JobTask, TaskLease, Job, Audience, Datapoint)
+    .outerjoin(
+        TaskLease, and_(TaskLease.task_id == JobTask.id, TaskLease.labeler_id == bindparam("labeler_id"))
+    )
+    .outerjoin(Job, Job.id == JobTask.job_id)
+    .outerjoin(Audience, Audience.id == Job.audience_id)
+    .outerjoin(
+        Datapoint,
+        Datapoint.id == case((JobTask.kind == "ranking", JobTask.item_a), else_=JobTask.datapoint_id),
+    )
+    .where(JobTask.id == bindparam("task_id"))
+)
+"""A task with one labeler's lease of it, its job, audience and (first) datapoint, in one statement; built
+once, as every answer runs it (issue 14)."""
+_COUNT_RESPONSE = (
+    update(JobTask)
+    .where(JobTask.id == bindparam("counted_task"))
+    .values(response_count=JobTask.response_count + 1)
+    .returning(JobTask.response_count)
+    .execution_options(synchronize_session=False)
+)
+"""One more response on a task (under its row lock), returning the new count; built once."""
+
+
 def answer_in_session(
     *, session: Session, labeler_session: LabelerSession, task_id: str, answer: Any, seed: int = 7
 ) -> AnswerAccepted | ExampleGrade:
@@ -334,19 +353,8 @@ def answer_in_session(
     labeler = session.get(Labeler, labeler_session.labeler_id)
     if labeler is None:
         raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
-    # the task with this labeler's lease, its job, audience and (first) datapoint in one statement; the row
-    # keeps them referenced, so the session's identity map serves them to submit without further reads
-    row = session.execute(
-        select(JobTask, TaskLease, Job, Audience, Datapoint)
-        .outerjoin(TaskLease, and_(TaskLease.task_id == JobTask.id, TaskLease.labeler_id == labeler.id))
-        .outerjoin(Job, Job.id == JobTask.job_id)
-        .outerjoin(Audience, Audience.id == Job.audience_id)
-        .outerjoin(
-            Datapoint,
-            Datapoint.id == case((JobTask.kind == "ranking", JobTask.item_a), else_=JobTask.datapoint_id),
-        )
-        .where(JobTask.id == task_id)
-    ).first()
+    # the row keeps the task's objects referenced, so the identity map serves them to submit without reads
+    row = session.execute(_TASK_WITH_LEASE, {"task_id": task_id, "labeler_id": labeler.id}).first()
     if row is None:
         example = session.get(AudienceExample, task_id)
         if example is None or example.deleted:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.labeler import ServedExample, ServedTask, TaskFeed
@@ -112,7 +112,7 @@ def next_tasks(
             }
             for task in tasks
         ]
-        session.execute(insert(TaskLease), rows)
+        session.execute(_INSERT_LEASES, rows)
         served += [
             served_task(
                 material,
@@ -147,23 +147,34 @@ def serve_session(
     return TaskFeed(items=items)
 
 
-def _eligible_jobs(
-    session: Session, labeler: Labeler, *, audience_id: str | None, job_id: str | None
-) -> list[Job]:
-    """Running jobs whose audience includes the labeler, oldest first (one audience check per audience)."""
+def _running_jobs(*, by_audience: bool, by_job: bool) -> Any:
     # the audiences come along (resolve_audience then finds them in the identity map)
     query = (
         select(Job, Audience)
         .outerjoin(Audience, Audience.id == Job.audience_id)
         .where(Job.state == "Running", Job.deleted.is_(False))
     )
-    if audience_id is not None:
-        query = query.where(Job.audience_id == audience_id)
-    if job_id is not None:
-        query = query.where(Job.id == job_id)
+    if by_audience:
+        query = query.where(Job.audience_id == bindparam("audience_id"))
+    if by_job:
+        query = query.where(Job.id == bindparam("job_id"))
+    return query.order_by(Job.created_at, Job.id)
+
+
+_RUNNING_JOBS = {(a, j): _running_jobs(by_audience=a, by_job=j) for a in (False, True) for j in (False, True)}
+"""Running jobs with their audiences, by ``(audience_id given, job_id given)``; built once (issue 14)."""
+_INSERT_LEASES = insert(TaskLease.__table__)
+"""A Core insert of lease rows: no ORM bulk machinery for the one row a fetch usually adds."""
+
+
+def _eligible_jobs(
+    session: Session, labeler: Labeler, *, audience_id: str | None, job_id: str | None
+) -> list[Job]:
+    """Running jobs whose audience includes the labeler, oldest first (one audience check per audience)."""
+    query = _RUNNING_JOBS[audience_id is not None, job_id is not None]
     eligible: dict[str, bool] = {}
     jobs = []
-    for job, _ in session.execute(query.order_by(Job.created_at, Job.id)):
+    for job, _ in session.execute(query, {"audience_id": audience_id, "job_id": job_id}):
         if job.audience_id not in eligible:
             eligible[job.audience_id] = _may_answer(session, job.audience_id, labeler, audience_id)
         if eligible[job.audience_id]:
@@ -178,6 +189,23 @@ def _may_answer(session: Session, job_audience_id: str, labeler: Labeler, via: s
     return aud.kind != "unlisted" or via == aud.id  # unlisted: only people who came through its link
 
 
+_CANDIDATES = skip_locked(
+    select(JobTask)
+    .where(
+        JobTask.job_id == bindparam("job_id"),
+        JobTask.done.is_(False),
+        JobTask.id.not_in(select(TaskLease.task_id).where(TaskLease.labeler_id == bindparam("labeler_id"))),
+        JobTask.id.not_in(bindparam("passed", expanding=True)),
+        JobTask.response_count + active_leases(JobTask.id, bindparam("now")).scalar_subquery()
+        < JobTask.target_responses,
+    )
+    .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
+    .limit(bindparam("n"))
+)
+"""The open tasks of ``job_id`` with room for one more response that ``labeler_id`` was never served, minus
+``passed``, fewest responses first (:func:`_claim`); built once, as every fetch runs it (issue 14)."""
+
+
 def _claim(session: Session, *, job_id: str, labeler_id: str, n: int, now: datetime) -> list[JobTask]:
     """Lock up to ``n`` open tasks of the job with room for one more response, fewest responses first.
 
@@ -188,27 +216,17 @@ def _claim(session: Session, *, job_id: str, labeler_id: str, n: int, now: datet
     SQLite the transaction holds the write lock since its first statement, so nobody leased meanwhile and
     the recount is left out.
     """
-    served_before = select(TaskLease.task_id).where(TaskLease.labeler_id == labeler_id)
-    leased = active_leases(JobTask.id, now).scalar_subquery()
     taken: list[JobTask] = []
     passed: set[str] = set()
     for _ in range(_CLAIM_ROUNDS):
-        candidates = list(
-            session.scalars(
-                skip_locked(
-                    select(JobTask)
-                    .where(
-                        JobTask.job_id == job_id,
-                        JobTask.done.is_(False),
-                        JobTask.id.not_in(served_before),
-                        JobTask.id.not_in(passed | {t.id for t in taken}),
-                        JobTask.response_count + leased < JobTask.target_responses,
-                    )
-                    .order_by(JobTask.response_count, JobTask.sort_index, JobTask.id)
-                    .limit(n - len(taken))
-                )
-            )
-        )
+        params = {
+            "job_id": job_id,
+            "labeler_id": labeler_id,
+            "now": now,
+            "passed": sorted(passed | {t.id for t in taken}),
+            "n": n - len(taken),
+        }
+        candidates = list(session.scalars(_CANDIDATES, params))
         if not candidates:
             break
         # SQLite serialises writers from BEGIN IMMEDIATE on, so the candidate query's count is final there

@@ -16,7 +16,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.labeler import (
@@ -190,22 +190,28 @@ _LOADED = "rapidata_nb.loaded_labelers"
 reference keeps the labeler in the session's weak identity map)."""
 
 
+_SESSION_WITH_LABELER = (
+    select(
+        LabelerSession,
+        Labeler,
+        exists()
+        .where(AudienceMember.labeler_id == LabelerSession.labeler_id, AudienceMember.state == "Distilling")
+        .label("qualifying"),
+    )
+    .outerjoin(Labeler, Labeler.id == LabelerSession.labeler_id)
+    .where(LabelerSession.id == bindparam("session_id"))
+)
+"""Built once: every labeler request runs it (issue 14: building a statement and its cache key each time
+cost a good part of a request)."""
+
+
 def load_session(*, session: Session, session_id: str) -> LabelerSession | None:
     """A labeler session with its labeler, in one statement.
 
     The labeler stays in the session's identity map (``session.get(Labeler, ..)`` afterwards runs no
     statement), and whether it is qualifying for an audience is noted for :func:`may_be_qualifying`.
     """
-    qualifying = (
-        exists()
-        .where(AudienceMember.labeler_id == LabelerSession.labeler_id, AudienceMember.state == "Distilling")
-        .label("qualifying")
-    )
-    row = session.execute(
-        select(LabelerSession, Labeler, qualifying)
-        .outerjoin(Labeler, Labeler.id == LabelerSession.labeler_id)
-        .where(LabelerSession.id == session_id)
-    ).first()
+    row = session.execute(_SESSION_WITH_LABELER, {"session_id": session_id}).first()
     if row is None:
         return None
     labeler_session, labeler, is_qualifying = row
