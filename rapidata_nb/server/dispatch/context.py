@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from rapidata_nb.api.models.asset import AssetPart, ExistingAssetInput, TextAssetInput, asset_parts
@@ -256,6 +256,11 @@ class Material:
         )
 
 
+_DATAPOINTS = select(Datapoint).where(Datapoint.id.in_(bindparam("ids", expanding=True)))
+_ASSETS = select(Asset).where(Asset.file_name.in_(bindparam("names", expanding=True)))
+"""What tasks show, by id: built once, as every fetch runs them (issue 14)."""
+
+
 def load_material(
     session: Session,
     tasks: Sequence[JobTask],
@@ -274,18 +279,12 @@ def load_material(
     ids = {
         i for t in tasks for i in ((t.item_a, t.item_b) if t.kind == "ranking" else (t.datapoint_id,)) if i
     }
-    datapoints = (
-        {dp.id: dp for dp in session.scalars(select(Datapoint).where(Datapoint.id.in_(ids)))} if ids else {}
-    )
+    datapoints = {dp.id: dp for dp in session.scalars(_DATAPOINTS, {"ids": list(ids)})} if ids else {}
     names = _names(extra_assets)
     for dp in datapoints.values():
         for key in ("asset", "context_asset"):
             names |= _names(asset_inputs((segment(dp, key) or {}).get("asset")))
-    assets = (
-        {a.file_name: a for a in session.scalars(select(Asset).where(Asset.file_name.in_(names)))}
-        if names
-        else {}
-    )
+    assets = {a.file_name: a for a in session.scalars(_ASSETS, {"names": list(names)})} if names else {}
     wanted = {
         (dataset_ids[t.job_id], str(t.group))
         for t in tasks
