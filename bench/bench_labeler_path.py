@@ -12,10 +12,12 @@ times, one request at a time. A new session every 25 responses keeps each sessio
 
 - wall milliseconds per response (fetch + answer) p50 / p99, and per fetch and per answer;
 - **server CPU milliseconds per response**: user + system CPU time of the server process (``psutil``) over the
-  loop, divided by the responses (the issue's "server time per response"); on PostgreSQL also the database
-  processes' CPU per response.
+  loop, divided by the responses (the issue's "server time per response"), and the part an idle server
+  spends meanwhile anyway (its background threads, measured for 3 s before the loop); on PostgreSQL also the
+  database processes' CPU per response.
 
-``--profile FILE`` runs ``py-spy record -r 500 -f raw`` on the server during the loop.
+``--profile FILE`` runs ``py-spy record --gil -r 500 -f raw`` on the server during the loop (samples that hold
+the GIL: where the CPU goes).
 """
 
 from __future__ import annotations
@@ -38,20 +40,22 @@ sys.path.insert(0, str(ROOT.parent))
 from bench.load_test import CLIENT_ID, CLIENT_SECRET, create_jobs, percentile, wait_healthy  # noqa: E402
 from tests.utils.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
 
+IDLE_SECONDS = 3.0
+"""Seconds of an idle server measured before the loop (its background threads' share of the loop's CPU)."""
 PER_SESSION = 25
 """Responses per labeling session: 50 requests, inside the session limit's burst of 60."""
 
 
-def cpu_seconds(processes: list[psutil.Process]) -> float:
-    """User + system CPU seconds of ``processes`` (gone ones count 0)."""
-    total = 0.0
+def cpu_seconds(processes: list[psutil.Process]) -> tuple[float, float]:
+    """User and system CPU seconds of ``processes`` (gone ones count 0)."""
+    user = system = 0.0
     for proc in processes:
         try:
             times = proc.cpu_times()
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
-    return total
+        user, system = user + times.user, system + times.system
+    return user, system
 
 
 def postgres_processes(cluster: PostgresCluster | None) -> list[psutil.Process]:
@@ -146,6 +150,9 @@ def main() -> int:
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(1.0)  # py-spy attaches
+        idle0 = cpu_seconds(procs)
+        time.sleep(IDLE_SECONDS)
+        idle = (sum(cpu_seconds(procs)) - sum(idle0)) / IDLE_SECONDS  # background threads' CPU per second
         load = os.getloadavg()[0]
         cpu0, db0, wall0 = cpu_seconds(procs), cpu_seconds(db), time.perf_counter()
         seen = label(base, args.responses)
@@ -172,9 +179,12 @@ def main() -> int:
         print(f"wall per {name:<8}      p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
     rate = n / (wall1 - wall0)
     print(f"responses per second   {rate:.1f}  (one labeler, sequential; 429s: {seen['limited']})")
-    print(f"server CPU per response  {1000 * (cpu1 - cpu0) / n:.2f} ms")
+    user, system = ((after - before) * 1000 / n for before, after in zip(cpu0, cpu1, strict=True))
+    background = idle * (wall1 - wall0) * 1000 / n
+    print(f"server CPU per response  {user + system:.2f} ms  (user {user:.2f}, system {system:.2f})")
+    print(f"  of which idle background  {background:.2f} ms  (idle server: {100 * idle:.1f}% of a core)")
     if cluster is not None:
-        print(f"database CPU per response  {1000 * (db1 - db0) / n:.2f} ms")
+        print(f"database CPU per response  {1000 * (sum(db1) - sum(db0)) / n:.2f} ms")
     return 0
 
 
