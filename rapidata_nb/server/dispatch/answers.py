@@ -239,7 +239,9 @@ def _store_answer(
     set_committed_value(task, "response_count", count)
     if is_postgres(session):
         # after the task lock: see store.jobs.set_state (SQLite holds the write lock since the first read)
-        session.refresh(job, ["state", "deleted"])
+        state, deleted = session.execute(_JOB_STATE, {"state_of": job.id}).one()
+        set_committed_value(job, "state", state)
+        set_committed_value(job, "deleted", deleted)
     if job.deleted or job.state not in job_store.COLLECTING_STATES:
         raise ConflictError(f"job {task.job_id} stopped collecting responses")
     row = {
@@ -341,6 +343,8 @@ _COUNT_RESPONSE = (
     .execution_options(synchronize_session=False)
 )
 """One more response on a task (under its row lock), returning the new count; built once."""
+_JOB_STATE = select(Job.state, Job.deleted).where(Job.id == bindparam("state_of"))
+"""The job's state re-read for the stop fence (what ``session.refresh`` reads, without its ORM load)."""
 _INSERT_RESPONSE = insert(Response.__table__)
 _MARK_ANSWERED = (
     update(TaskLease.__table__)

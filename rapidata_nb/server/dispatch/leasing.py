@@ -241,13 +241,20 @@ def _claim(session: Session, *, job_id: str, labeler_id: str, n: int, now: datet
     return taken
 
 
+_LEASE_COUNTS = (
+    select(TaskLease.task_id, func.count())
+    .where(
+        TaskLease.task_id.in_(bindparam("task_ids", expanding=True)),
+        TaskLease.answered.is_(False),
+        TaskLease.expires_at > bindparam("now"),
+    )
+    .group_by(TaskLease.task_id)
+)
+
+
 def _lease_counts(session: Session, task_ids: list[str], now: datetime) -> dict[str, int]:
     """Unanswered, unexpired leases per task."""
-    rows = session.execute(
-        select(TaskLease.task_id, func.count())
-        .where(TaskLease.task_id.in_(task_ids), TaskLease.answered.is_(False), TaskLease.expires_at > now)
-        .group_by(TaskLease.task_id)
-    )
+    rows = session.execute(_LEASE_COUNTS, {"task_ids": task_ids, "now": now})
     return {task_id: int(count) for task_id, count in rows}
 
 
