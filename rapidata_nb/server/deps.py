@@ -105,9 +105,10 @@ async def in_transaction(request: Request, work: Callable[[Session], _T]) -> _T:
     """``work(session)`` in one transaction, committed before it returns (rolled back on any error).
 
     What ``SessionDep`` gives a sync handler, in one worker-thread hop instead of one per dependency, the
-    handler and the commit (issue 14: each hop costs the event loop and a thread wake-up, more than a
-    fetch's SQL). It holds a request slot like :func:`get_session`, and the hop is not abandoned when the
-    client disconnects, so the slot is held, and the transaction ended, until the work is done.
+    handler and the commit (issue 14: each hop is an event-loop turn and a thread wake-up; a fetch's five,
+    with the reply's revalidation, cost about 1 ms of CPU in ``bench/bench_labeler_path.py``). It holds a
+    request slot like :func:`get_session`, and the hop is not abandoned when the client disconnects, so the
+    slot is held, and the transaction ended, until the work is done.
     """
     async with request.app.state.request_slots:
         return await anyio.to_thread.run_sync(
