@@ -37,35 +37,21 @@ import psutil
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
-from bench.load_test import CLIENT_ID, CLIENT_SECRET, create_jobs, percentile, wait_healthy  # noqa: E402
+from bench.load_test import (  # noqa: E402
+    CLIENT_ID,
+    CLIENT_SECRET,
+    cpu_seconds,
+    create_jobs,
+    percentile,
+    postgres_processes,
+    wait_healthy,
+)
 from tests.utils.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
 
 IDLE_SECONDS = 3.0
 """Seconds of an idle server measured before the loop (its background threads' share of the loop's CPU)."""
 PER_SESSION = 25
 """Responses per labeling session: 50 requests, inside the session limit's burst of 60."""
-
-
-def cpu_seconds(processes: list[psutil.Process]) -> tuple[float, float]:
-    """User and system CPU seconds of ``processes`` (gone ones count 0)."""
-    user = system = 0.0
-    for proc in processes:
-        try:
-            times = proc.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        user, system = user + times.user, system + times.system
-    return user, system
-
-
-def postgres_processes(cluster: PostgresCluster | None) -> list[psutil.Process]:
-    """The cluster's postmaster and its backends."""
-    if cluster is None:
-        return []
-    for proc in psutil.process_iter(["cmdline"]):
-        if str(cluster.data) in " ".join(proc.info["cmdline"] or []):
-            return [proc, *proc.children(recursive=True)]
-    return []
 
 
 def label(base: str, responses: int) -> dict[str, Any]:

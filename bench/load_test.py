@@ -13,7 +13,9 @@ a task leased on one replica is answered through another), answer it, repeat, un
 The report checks the database afterwards: every acknowledged response is stored (lost = 0), no
 (task, labeler) pair answered twice and no response counted twice (``job_task.response_count`` equals the
 stored rows), each job completed exactly once, and the largest overflow of a task beyond its target.
-Exit status 0 only when all jobs completed with nothing lost or duplicated.
+Exit status 0 only when all jobs completed with nothing lost or duplicated. It also reports the CPU time
+spent per acknowledged response while the labelers ran, apart for the replicas, PostgreSQL and the
+labelers' own process (the load generator shares the cores with what it measures).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,6 +57,48 @@ class Stats:
     """(responseId, taskId, labelerId) of every answer the server accepted."""
     rejected: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> tuple[float, float]:
+    """User and system CPU seconds of ``processes`` (gone ones count 0)."""
+    user = system = 0.0
+    for proc in processes:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        user, system = user + times.user, system + times.system
+    return user, system
+
+
+def postgres_processes(cluster: PostgresCluster | None) -> list[psutil.Process]:
+    """The cluster's postmaster and its backends."""
+    if cluster is None:
+        return []
+    for proc in psutil.process_iter(["cmdline"]):
+        if str(cluster.data) in " ".join(proc.info["cmdline"] or []):
+            return [proc, *proc.children(recursive=True)]
+    return []
+
+
+def cpu_by_process(
+    replicas: list[subprocess.Popen[bytes]], cluster: PostgresCluster | None
+) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each replica, PostgreSQL process (backends come and go) and this process."""
+    groups = {
+        "replicas": [psutil.Process(proc.pid) for proc in replicas],
+        "postgres": postgres_processes(cluster),
+        "labelers": [psutil.Process()],
+    }
+    return {name: {proc.pid: sum(cpu_seconds([proc])) for proc in group} for name, group in groups.items()}
+
+
+def cpu_spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds per group between two readings (a process new since ``before`` counts from zero)."""
+    return {
+        name: sum(seconds - before[name].get(pid, 0.0) for pid, seconds in now.items())
+        for name, now in after.items()
+    }
 
 
 def start_replica(url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -190,14 +235,15 @@ async def monitor(base: str, job_ids: list[str], done: asyncio.Event, deadline: 
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as api:
-        while time.monotonic() < deadline:
+        running = list(job_ids)  # only these are asked again: the monitor is load on the replica too
+        while running and time.monotonic() < deadline:
             try:
-                states = [(await api.get(f"/job/{j}")).json().get("state") for j in job_ids]
+                states = [(await api.get(f"/job/{j}")).json().get("state") for j in running]
             except httpx.HTTPError:
                 continue
-            if all(s == "Completed" for s in states):
-                break
-            await asyncio.sleep(0.5)
+            running = [j for j, s in zip(running, states, strict=True) if s != "Completed"]
+            if running:
+                await asyncio.sleep(0.5)
     done.set()
 
 
@@ -297,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         job_ids = create_jobs(bases[0], jobs=args.jobs, datapoints=args.datapoints, votes=args.votes)
         setup = time.monotonic() - t0
+        before = cpu_by_process(procs, cluster)
         stats, wall = asyncio.run(drive(bases, job_ids, args.labelers, args.time_limit))
+        cpu = cpu_spent(before, cpu_by_process(procs, cluster))
         check = verify(url, job_ids, stats)
     finally:
         for proc in procs:
@@ -327,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         "answer_p99_ms": round(percentile(stats.answer_latency, 0.99), 1),
         "fetch_p50_ms": round(percentile(stats.fetch_latency, 0.50), 1),
         "fetch_p99_ms": round(percentile(stats.fetch_latency, 0.99), 1),
+        **{
+            f"{name}_cpu_ms_per_response": round(1000 * seconds / max(len(stats.acknowledged), 1), 2)
+            for name, seconds in cpu.items()
+        },
         "rejected_answers": dict(stats.rejected),
         "transport_errors": dict(stats.errors),
         "load_average": os.getloadavg()[0],
