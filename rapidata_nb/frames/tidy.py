@@ -131,32 +131,13 @@ def _metadata(row: Mapping[str, Any]) -> dict[str, Any]:
     return dict(meta) if isinstance(meta, Mapping) else {}
 
 
-def _user(response: Mapping[str, Any]) -> dict[str, Any]:
-    """Flatten ``userDetails`` (both documented variants: ``userScores.global`` and ``userScore``)."""
-    details = response.get("userDetails") or {}
-    scores = details.get("userScores")
-    if isinstance(scores, Mapping):  # the job audience's score (what weighted the vote), else "global"
-        score = next((v for k, v in scores.items() if k != "global"), scores.get("global"))
-    else:
-        score = details.get("userScore")
-    demographics = details.get("demographics") or {}
-    out = {
-        "labeler_id": response.get("userId", response.get("labelerId", details.get("userId"))),
-        "user_score": score,
-        "country": details.get("country"),
-        "language": details.get("language"),
-    }
-    for key in ("age", "gender", "occupation"):
-        out[key] = demographics.get(key, details.get(key))
-    return out
-
-
 _USER_COLUMNS = ("labeler_id", "user_score", "country", "language", "age", "gender", "occupation")
 """The columns :func:`_user_values` gives, in order."""
 
 
 def _user_values(response: Mapping[str, Any]) -> tuple[Any, ...]:
-    """:func:`_user` as a tuple in ``_USER_COLUMNS`` order (no dict per response)."""
+    """Who gave ``response``, in ``_USER_COLUMNS`` order (no dict per response): ``userDetails`` flattened,
+    in both documented variants (``userScores.global`` and ``userScore``)."""
     details = response.get("userDetails") or {}
     scores = details.get("userScores")
     if isinstance(scores, Mapping):  # the job audience's score (what weighted the vote), else "global"

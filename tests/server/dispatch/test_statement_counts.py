@@ -5,20 +5,18 @@ counted."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 import httpx
 import pytest
-from sqlalchemy import event
 
 from rapidata_nb.server.embedded import EmbeddedServer, start_embedded
 from tests.utils.crowd import compare_definition, ok, start_job
 from tests.utils.server import get_token
+from tests.utils.statements import counted
 
 
 @pytest.fixture(scope="module")
@@ -33,26 +31,6 @@ def api(embedded: EmbeddedServer) -> Iterator[httpx.Client]:
     token = get_token(embedded.url, embedded.client_id, embedded.client_secret)
     with httpx.Client(base_url=embedded.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
         yield c
-
-
-BACKGROUND = ("rapidata-programs", "rapidata-nb-crowd")  # the threads that poll on their own clock
-
-
-@contextmanager
-def counted(server: EmbeddedServer) -> Iterator[list[str]]:
-    """The SQL statements the server runs meanwhile for requests (not its background threads)."""
-    engine = server._server.config.app.state.engine
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if threading.current_thread().name not in BACKGROUND:
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def compare_job(api: httpx.Client, name: str, rows: int) -> str:

@@ -4,20 +4,15 @@ server runs in this process (the embedded backend, over HTTP) so that its statem
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
 from rapidata_nb.server.embedded import EmbeddedServer, start_embedded
 from tests.utils.server import get_token
-
-BACKGROUND = ("rapidata-programs", "rapidata-nb-crowd")  # threads that poll on their own clock
+from tests.utils.statements import counted
 
 
 @pytest.fixture(scope="module")
@@ -32,23 +27,6 @@ def api(embedded: EmbeddedServer) -> Iterator[httpx.Client]:
     token = get_token(embedded.url, embedded.client_id, embedded.client_secret)
     with httpx.Client(base_url=embedded.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
         yield c
-
-
-@contextmanager
-def counted(server: EmbeddedServer) -> Iterator[list[str]]:
-    """The SQL statements the server runs meanwhile for requests (not its background threads)."""
-    engine = server._server.config.app.state.engine
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if threading.current_thread().name not in BACKGROUND:
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def upload(api: httpx.Client, correlation: str, batches: int) -> list[str]:
