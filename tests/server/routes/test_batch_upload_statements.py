@@ -4,29 +4,13 @@ server runs in this process (the embedded backend, over HTTP) so that its statem
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
 
-from rapidata_nb.server.embedded import EmbeddedServer, start_embedded
-from tests.utils.server import get_token
+from rapidata_nb.server.embedded import EmbeddedServer
+from tests.utils import statements
 from tests.utils.statements import counted
 
-
-@pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    server = start_embedded(Path(tmp_path_factory.mktemp("batches")), crowd=False)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def api(embedded: EmbeddedServer) -> Iterator[httpx.Client]:
-    token = get_token(embedded.url, embedded.client_id, embedded.client_secret)
-    with httpx.Client(base_url=embedded.url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
-        yield c
+embedded, api = statements.embedded, statements.api  # this module's server and its client (fixtures)
 
 
 def upload(api: httpx.Client, correlation: str, batches: int) -> list[str]:
