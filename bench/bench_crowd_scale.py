@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/bench_crowd_scale.py                      # 100, 1,000, 10,000 rows
     PYTHONPATH=. .venv/bin/python bench/bench_crowd_scale.py --store postgres     # the same on PostgreSQL
-    PYTHONPATH=/work/wt/old .venv/bin/python bench/bench_crowd_scale.py --time-limit 120   # an old commit
+    PYTHONPATH=../old .venv/bin/python bench/bench_crowd_scale.py --time-limit 120   # an old commit
 
 Each size runs on a fresh server with the crowd at pace 0: the embedded backend (in this process, SQLite, as a
 notebook gets it) or, with ``--store postgres``, ``python -m rapidata_nb.server`` on a throwaway PostgreSQL

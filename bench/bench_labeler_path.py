@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/bench_labeler_path.py                       # SQLite file store
     PYTHONPATH=. .venv/bin/python bench/bench_labeler_path.py --store postgres      # throwaway PostgreSQL
-    PYTHONPATH=/work/wt/old .venv/bin/python bench/bench_labeler_path.py            # an old tree, unchanged
+    PYTHONPATH=../old .venv/bin/python bench/bench_labeler_path.py            # an old tree, unchanged
 
 Starts ``python -m rapidata_nb.server --no-crowd`` (SQLite in a temporary data directory, or a throwaway
 PostgreSQL cluster from ``tests/utils/pgcluster.py``), makes one compare job of text pairs over the API,
