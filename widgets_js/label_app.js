@@ -381,12 +381,22 @@ export function mountLabelApp(el, config) {
     else showJoin();
   }
 
-  async function next() {
+  const only = () => (config.jobId ? `&jobId=${encodeURIComponent(config.jobId)}` : "");
+
+  /**
+   * Show the next item: the one an answer brought back (`served`, from `?next=1`), else fetched.
+   * @param {{items: FeedItem[]}|null} [served]
+   */
+  async function next(served) {
     stopTimers();
     if (disposed || !current) return;
+    if (served?.items.length) {
+      // one round trip between two tasks: the header catches up while the person looks at the task
+      refreshStatus();
+      return show(served.items[0]);
+    }
     await refreshStatus();
-    const only = config.jobId ? `&jobId=${encodeURIComponent(config.jobId)}` : "";
-    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1${only}`);
+    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1${only()}`);
     if (!items.length) return showIdle();
     show(/** @type {FeedItem} */ (items[0]));
   }
@@ -470,12 +480,16 @@ export function mountLabelApp(el, config) {
   async function submit(item, answer) {
     if (!current) return;
     stopTimers();
-    const result = await call("POST", `/session/${current.sessionId}/answers`, { taskId: item.taskId, answer });
+    // a job task's answer brings the next item along (`next=1`: one request, one transaction); an example's
+    // does not, since its feedback may stay on screen while a lease would run
+    const more = item.isExample ? "" : `?next=1${only()}`;
+    const path = `/session/${current.sessionId}/answers${more}`;
+    const result = await call("POST", path, { taskId: item.taskId, answer });
     showBanner(null);
     emit({ type: "answered", detail: { taskId: item.taskId, answer, result } });
     if (item.isExample && (result.correct !== null || decided(result))) return feedback(result);
     if (item.isExample) refreshStatus();
-    await next();
+    await next(result.next);
   }
 
   /** @param {Grade} result */

@@ -145,6 +145,8 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
     assert "Qualified" in page.inner_text(".rnb-la-state")
 
     answered: dict[str, Any] = {}
+    feed: list[str] = []  # between two job tasks the app makes one request: the answer brings the next task
+    page.on("request", lambda r: feed.append(r.url.split("/labeler/session/")[-1].split("/", 1)[-1]))
     while item:
         kind = item["kind"]
         assert item["isExample"] is False
@@ -174,6 +176,8 @@ def test_a_person_qualifies_through_the_invite_link_and_labels_four_job_types(
             answered[kind] = 1
     assert sorted(answered) == ["classify", "compare", "draw", "locate"]
     page.wait_for_selector(".rnb-la-idle")
+    asked = [u for u in feed if u.startswith(("answers", "tasks"))]
+    assert asked[:4] == ["answers?next=1"] * 4 and all(u.startswith("tasks") for u in asked[4:]), feed
     assert page.inner_text(".rnb-la-progress") == "4 answered"
     me = page.evaluate("() => JSON.parse(localStorage.getItem('rapidata_nb.labeler')).labelerId")
 

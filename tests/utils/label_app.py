@@ -38,8 +38,15 @@ def start_and_get_item(page: Any) -> dict[str, Any]:
     return served_item(served.value)
 
 
+def serves_items(response: Any) -> bool:
+    """Whether ``response`` brings the next items: a fetch, or a job task's answer with ``?next=``."""
+    return "/tasks" in response.url or ("/answers" in response.url and "next=" in response.url)
+
+
 def served_item(response: Any) -> dict[str, Any]:
-    items = response.json()["items"]
+    """The first item a fetch (``items``) or an answer with ``?next=`` (``next.items``) served, or ``{}``."""
+    body = response.json()
+    items = body["next"]["items"] if "/answers" in response.url else body["items"]
     return items[0] if items else {}
 
 
@@ -53,8 +60,9 @@ def wait_task(page: Any, item: dict[str, Any]) -> None:
 
 
 def answer_and_next(page: Any, action: Any) -> dict[str, Any]:
-    """Perform ``action`` (which answers the current task) and return the next served item."""
-    with page.expect_response(lambda r: "/tasks" in r.url) as served:
+    """Perform ``action`` (which answers the current task) and return the next served item: a job task's
+    answer brings it in its reply (``?next=1``), after an example the app fetches it."""
+    with page.expect_response(serves_items) as served:
         action()
     return served_item(served.value)
 

@@ -131,6 +131,9 @@ class AnswerAccepted(WireModel):
     is_example: bool = False
     response_id: str
     accepted: bool = True
+    next: TaskFeed | None = None
+    """The next items of the feed, served in the same transaction when the answer asked for them with
+    ``?next=n`` (the shape ``GET /labeler/session/{id}/tasks`` answers); ``null`` otherwise."""
 
 
 class ExampleGrade(WireModel):
@@ -147,6 +150,8 @@ class ExampleGrade(WireModel):
     ``null`` with feedback ``none``."""
     explanation: str | None
     """The example's explanation, with ``immediate`` feedback only."""
+    next: TaskFeed | None = None
+    """The next items of the feed with ``?next=n``, as for :class:`AnswerAccepted`."""
 
 
 class SessionAudience(WireModel):

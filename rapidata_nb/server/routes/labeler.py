@@ -7,6 +7,8 @@
    with ``leaseSeconds``).
 3. ``POST /labeler/session/{id}/answers`` with ``{taskId, answer}`` (answer shapes:
    ``dispatch/answers.py``). Late, duplicate or unserved answers are rejected with 410/409 saying why.
+   ``?next=n[&jobId=..]`` also serves the next ``n`` items (as step 2) in the same transaction and reply
+   (``next``): one round trip per answer for a person, one request and one transaction for the server.
 4. ``GET /labeler/session/{id}`` → the labeler's own profile, answer counts and scores (the web app's header).
 
 The bodies are :mod:`rapidata_nb.api.models.labeler`: our own protocol, not part of the Rapidata API.
@@ -108,14 +110,26 @@ async def next_tasks(
 
 
 @router.post("/session/{session_id}/answers", response_model=AnswerAccepted | ExampleGrade)
-async def submit_answer(session_id: str, request: Request, body: Annotated[AnswerInput, Body()]) -> Response:
-    """Submit one answer to a served task or qualification example."""
+async def submit_answer(
+    session_id: str,
+    request: Request,
+    body: Annotated[AnswerInput, Body()],
+    next_items: int = Query(0, ge=0, le=50, alias="next"),
+    job_id: str | None = Query(None, alias="jobId"),
+) -> Response:
+    """Submit one answer to a served task or qualification example; with ``next=n``, also serve the next
+    ``n`` items of the feed (of one job with ``jobId``) in the same transaction."""
     seed = get_settings(request).crowd_seed
 
     def answer(session: Session) -> AnswerAccepted | ExampleGrade:
         ls = get_labeler_session(session_id, session)
-        return dispatch.answer_in_session(
+        reply = dispatch.answer_in_session(
             session=session, labeler_session=ls, task_id=body.task_id, answer=body.answer, seed=seed
         )
+        if next_items:
+            reply.next = dispatch.serve_session(
+                session=session, labeler_session=ls, limit=next_items, job_id=job_id, seed=seed
+            )
+        return reply
 
     return _json(await in_transaction(request, answer))

@@ -164,6 +164,100 @@ def test_a_job_link_serves_only_that_jobs_tasks(http: httpx.Client, client: Rapi
     assert [t["jobId"] for t in rest] == [jobs[0].id, jobs[0].id]
 
 
+def _crew_job(client: RapidataClient, name: str, datapoints: int) -> tuple[Any, Any]:
+    """A fresh unlisted audience with one text job of ``datapoints`` rows, one response each."""
+    crew = client.audience.create_unlisted_audience(f"{name} crew")
+    job = crew.assign_job(
+        client.job.create_classification_job_definition(
+            name=name,
+            instruction="Pick one",
+            answer_options=["Yes", "No"],
+            datapoints=[f"{name} {i}" for i in range(datapoints)],
+            data_type="text",
+            responses_per_datapoint=1,
+        )
+    )
+    return crew, job
+
+
+def test_an_answer_brings_the_next_task_leased_and_answerable(
+    http: httpx.Client, client: RapidataClient
+) -> None:
+    crew, job = _crew_job(client, "submit and next", 3)
+    sid, other = _session(http, audienceId=crew.id), _session(http, audienceId=crew.id)
+    (first,) = _tasks(http, sid, limit=1)
+    plain = _answer(http, sid, first["taskId"], {"category": "Yes"})
+    assert plain.status_code == 200 and plain.json()["next"] is None
+
+    (second,) = _tasks(http, sid, limit=1)
+    url = f"/labeler/session/{sid}/answers"
+    reply = http.post(
+        url, params={"next": 5}, json={"taskId": second["taskId"], "answer": {"category": "No"}}
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["responseId"]
+    (third,) = reply.json()["next"]["items"]  # the one row left: never a datapoint this labeler answered
+    assert third["taskId"] not in {first["taskId"], second["taskId"]}
+    assert (third["jobId"], third["isExample"]) == (job.id, False)
+    assert third["leaseId"] and third["expiresAt"]
+    assert _tasks(http, other) == []  # leased to sid: nobody else is served it
+
+    # a rejected answer serves nothing: the transaction is rolled back whole
+    twice = http.post(
+        url, params={"next": 1}, json={"taskId": second["taskId"], "answer": {"category": "No"}}
+    )
+    assert twice.status_code == 409 and "already answered" in twice.json()["message"]
+    assert _tasks(http, other) == []
+
+    last = http.post(url, params={"next": 1}, json={"taskId": third["taskId"], "answer": {"category": "Yes"}})
+    assert last.status_code == 200, last.text
+    assert last.json()["next"] == {"items": []}
+    assert _responses(client, job.id) == 3
+
+
+def test_the_next_items_are_bounded_like_a_fetch_and_follow_a_job_link(
+    http: httpx.Client, client: RapidataClient
+) -> None:
+    crew, job = _crew_job(client, "next bound", 3)
+    linked = crew.assign_job(
+        client.job.create_classification_job_definition(
+            name="next link",
+            instruction="Pick one",
+            answer_options=["Yes", "No"],
+            datapoints=["link 0", "link 1"],
+            data_type="text",
+            responses_per_datapoint=1,
+        )
+    )
+    sid = _session(http, audienceId=crew.id)
+    (item,) = _tasks(http, sid, limit=1)
+    url = f"/labeler/session/{sid}/answers"
+    for bad, status in ((-1, 400), (51, 400), ("many", 422)):
+        response = http.post(
+            url, params={"next": bad}, json={"taskId": item["taskId"], "answer": {"category": "Yes"}}
+        )
+        assert (response.status_code, "query.next" in response.json()["message"]) == (status, True), (
+            response.text
+        )
+    assert _responses(client, job.id) == 0
+    linked_sid = _session(http, audienceId=crew.id)
+    (start,) = http.get(
+        f"/labeler/session/{linked_sid}/tasks", params={"limit": 1, "jobId": linked.id}
+    ).json()["items"]
+    only = http.post(
+        f"/labeler/session/{linked_sid}/answers",
+        params={"next": 10, "jobId": linked.id},
+        json={"taskId": start["taskId"], "answer": {"category": "No"}},
+    )
+    assert only.status_code == 200, only.text
+    assert [t["jobId"] for t in only.json()["next"]["items"]] == [linked.id]
+    reply = http.post(
+        url, params={"next": 50}, json={"taskId": item["taskId"], "answer": {"category": "Yes"}}
+    )
+    assert reply.status_code == 200, reply.text
+    assert [t["jobId"] for t in reply.json()["next"]["items"]] == [job.id, job.id]
+
+
 def test_the_deadline_is_a_server_setting_and_late_answers_are_rejected(
     http: httpx.Client, client: RapidataClient, team: Any
 ) -> None:

@@ -822,12 +822,16 @@ function mountLabelApp(el, config) {
     if (config.profile) await join(config.profile);
     else showJoin();
   }
-  async function next() {
+  const only = () => config.jobId ? `&jobId=${encodeURIComponent(config.jobId)}` : "";
+  async function next(served) {
     stopTimers();
     if (disposed || !current) return;
+    if (served?.items.length) {
+      refreshStatus();
+      return show(served.items[0]);
+    }
     await refreshStatus();
-    const only = config.jobId ? `&jobId=${encodeURIComponent(config.jobId)}` : "";
-    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1${only}`);
+    const { items } = await call("GET", `/session/${current.sessionId}/tasks?limit=1${only()}`);
     if (!items.length) return showIdle();
     show(
       /** @type {FeedItem} */
@@ -907,12 +911,14 @@ function mountLabelApp(el, config) {
   async function submit(item, answer) {
     if (!current) return;
     stopTimers();
-    const result = await call("POST", `/session/${current.sessionId}/answers`, { taskId: item.taskId, answer });
+    const more = item.isExample ? "" : `?next=1${only()}`;
+    const path = `/session/${current.sessionId}/answers${more}`;
+    const result = await call("POST", path, { taskId: item.taskId, answer });
     showBanner(null);
     emit({ type: "answered", detail: { taskId: item.taskId, answer, result } });
     if (item.isExample && (result.correct !== null || decided(result))) return feedback(result);
     if (item.isExample) refreshStatus();
-    await next();
+    await next(result.next);
   }
   const decided = (result) => result.state === "Graduated" || result.state === "Dropped";
   function feedback(result) {
