@@ -39,9 +39,15 @@ from typing import Any
 import httpx
 import psutil
 
+try:
+    import uvloop
+except ImportError:  # not on Windows
+    uvloop = None
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._http1 import Http1, Http1Error  # noqa: E402
 from tests.utils.pgcluster import PostgresCluster, find_bin_dir, free_port  # noqa: E402
 
 CLIENT_ID, CLIENT_SECRET = "load", "load-secret"
@@ -101,10 +107,13 @@ def cpu_spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, fl
     }
 
 
-def start_replica(url: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_replica(
+    url: str, data_dir: Path, port: int, log: Path, loop: str | None = None
+) -> subprocess.Popen[bytes]:
     """One server process on ``port`` (no simulated crowd: the labelers are the load)."""
     args = [
         sys.executable, "-m", "rapidata_nb.server", "--host", "127.0.0.1", "--port", str(port),
+        *(["--loop", loop] if loop else []),
         "--data-dir", str(data_dir), "--database-url", url, "--no-crowd",
         "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--log-level", "warning",
         "--labelers-per-address-per-hour", "1000000",  # every labeler comes from this one machine
@@ -179,53 +188,109 @@ def create_jobs(base: str, *, jobs: int, datapoints: int, votes: int) -> list[st
     return ids
 
 
+class Client:
+    """How the labelers send requests: ``request(base, method, path, params, json_body) -> (status, data)``,
+    raising one of :data:`TRANSPORT_ERRORS` when the request may or may not have reached the server."""
+
+    async def request(
+        self, base: str, method: str, path: str, params: dict[str, Any] | None = None, json_body: Any = None
+    ) -> tuple[int, Any]:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Release the connections."""
+
+
+class HttpxClient(Client):
+    """One ``httpx.AsyncClient`` shared by all labelers (``--client httpx``, as before issue 14)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def request(
+        self, base: str, method: str, path: str, params: dict[str, Any] | None = None, json_body: Any = None
+    ) -> tuple[int, Any]:
+        response = await self._client.request(method, f"{base}{path}", params=params, json=json_body)
+        return response.status_code, response.json() if response.content else None
+
+
+class LeanClient(Client):
+    """One keep-alive connection per labeler and replica (``bench/_http1.py``; ``--client http1``)."""
+
+    def __init__(self) -> None:
+        self._by_base: dict[str, Http1] = {}
+
+    async def request(
+        self, base: str, method: str, path: str, params: dict[str, Any] | None = None, json_body: Any = None
+    ) -> tuple[int, Any]:
+        conn = self._by_base.get(base) or self._by_base.setdefault(base, Http1(base))
+        return await conn.request(method, path, params=params, json_body=json_body)
+
+    async def close(self) -> None:
+        for conn in self._by_base.values():
+            await conn.close()
+
+
+TRANSPORT_ERRORS = (httpx.HTTPError, Http1Error)
+
+
 async def labeler(
-    n: int, bases: list[str], stats: Stats, done: asyncio.Event, client: httpx.AsyncClient
+    n: int, bases: list[str], stats: Stats, done: asyncio.Event, client: Client, *, next_: bool
 ) -> None:
-    """One simulated human: a session, then fetch → answer until every job completed."""
+    """One simulated human: a session, then fetch → answer until every job completed. With ``next_`` the
+    answer asks for the next task too (``?next=1``), so a fetch is only needed when that came back empty."""
     rng = random.Random(n)
     await asyncio.sleep(n * 0.01)  # ramp up over 2 s rather than 200 sign-ins in one instant
     while True:
         try:
-            started = await client.post(
-                f"{bases[n % len(bases)]}/labeler/session", json={"name": f"load {n}"}
+            status, started = await client.request(
+                bases[n % len(bases)], "POST", "/labeler/session", json_body={"name": f"load {n}"}
             )
-            started.raise_for_status()
-            break
-        except httpx.HTTPError as exc:
+        except TRANSPORT_ERRORS as exc:
             stats.errors[f"session: {type(exc).__name__}"] += 1
-            if done.is_set():
-                return
-    session_id, labeler_id = started.json()["sessionId"], started.json()["labelerId"]
+            status = 0
+        if status == 200:
+            break
+        if status:
+            stats.errors[f"session: HTTP {status}"] += 1
+        if done.is_set():
+            return
+    session_id, labeler_id = started["sessionId"], started["labelerId"]
+    feed, answers = f"/labeler/session/{session_id}/tasks", f"/labeler/session/{session_id}/answers"
+    ask_next = {"next": 1} if next_ else None
+    task: dict[str, Any] | None = None
     while not done.is_set():
-        base = rng.choice(bases)
+        if task is None:
+            t0 = time.perf_counter()
+            try:
+                status, got = await client.request(rng.choice(bases), "GET", feed, params={"limit": 1})
+            except TRANSPORT_ERRORS as exc:
+                stats.errors[type(exc).__name__] += 1
+                continue
+            stats.fetch_latency.append(time.perf_counter() - t0)
+            items = got.get("items", []) if status == 200 else []
+            if not items:  # nothing open for me right now: come back later, as the labeling app does
+                await asyncio.sleep(1.0 + rng.random())
+                continue
+            task = items[0]
         t0 = time.perf_counter()
+        body = {"taskId": task["taskId"], "answer": {"winner": rng.randint(0, 1)}}
         try:
-            got = await client.get(f"{base}/labeler/session/{session_id}/tasks", params={"limit": 1})
-        except httpx.HTTPError as exc:
-            stats.errors[type(exc).__name__] += 1
-            continue
-        stats.fetch_latency.append(time.perf_counter() - t0)
-        items = got.json().get("items", []) if got.status_code == 200 else []
-        if not items:  # nothing open for me right now: come back later, as the labeling app does
-            await asyncio.sleep(1.0 + rng.random())
-            continue
-        task = items[0]
-        base = rng.choice(bases)
-        t0 = time.perf_counter()
-        try:
-            answered = await client.post(
-                f"{base}/labeler/session/{session_id}/answers",
-                json={"taskId": task["taskId"], "answer": {"winner": rng.randint(0, 1)}},
+            status, answered = await client.request(
+                rng.choice(bases), "POST", answers, params=ask_next, json_body=body
             )
-        except httpx.HTTPError as exc:  # not acknowledged: it may or may not be stored
+        except TRANSPORT_ERRORS as exc:  # not acknowledged: it may or may not be stored
             stats.errors[type(exc).__name__] += 1
+            task = None
             continue
         stats.answer_latency.append(time.perf_counter() - t0)
-        if answered.status_code == 200:
-            stats.acknowledged.append((answered.json()["responseId"], task["taskId"], labeler_id))
+        if status == 200:
+            stats.acknowledged.append((answered["responseId"], task["taskId"], labeler_id))
+            served = (answered.get("next") or {}).get("items") or [None]
+            task = served[0]
         else:
-            stats.rejected[answered.status_code] += 1
+            stats.rejected[status] += 1
+            task = None
 
 
 async def monitor(base: str, job_ids: list[str], done: asyncio.Event, deadline: float) -> None:
@@ -248,17 +313,20 @@ async def monitor(base: str, job_ids: list[str], done: asyncio.Event, deadline: 
 
 
 async def drive(
-    bases: list[str], job_ids: list[str], n_labelers: int, time_limit: float
+    bases: list[str], job_ids: list[str], n_labelers: int, time_limit: float, *, client: str, next_: bool
 ) -> tuple[Stats, float]:
     """Run the labelers until done; return their stats and the wall time."""
     stats, done = Stats(), asyncio.Event()
     limits = httpx.Limits(max_connections=n_labelers + 10, max_keepalive_connections=n_labelers + 10)
     start = time.monotonic()
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=60, limits=limits) as shared:
+        clients = [HttpxClient(shared) if client == "httpx" else LeanClient() for _ in range(n_labelers)]
         await asyncio.gather(
             monitor(bases[0], job_ids, done, start + time_limit),
-            *(labeler(n, bases, stats, done, client) for n in range(n_labelers)),
+            *(labeler(n, bases, stats, done, clients[n], next_=next_) for n in range(n_labelers)),
         )
+        for each in clients:
+            await each.close()
     return stats, time.monotonic() - start
 
 
@@ -319,6 +387,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="default: a throwaway local PostgreSQL")
     parser.add_argument("--json", type=Path, default=None, help="also write the report here")
     parser.add_argument("--log-dir", type=Path, default=None, help="keep the replicas' logs here")
+    parser.add_argument(
+        "--client",
+        choices=["http1", "httpx"],
+        default="http1",
+        help="the labelers' HTTP client: one lean keep-alive connection each (bench/_http1.py), or one "
+        "shared httpx.AsyncClient (the load test before issue 14)",
+    )
+    parser.add_argument(
+        "--no-next",
+        dest="next",
+        action="store_false",
+        help="fetch every task with its own GET instead of asking for it with the answer (?next=1)",
+    )
+    parser.add_argument(
+        "--loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop" if uvloop is not None else "asyncio",
+        help="event loop of the load generator and the replicas (default: uvloop where installed)",
+    )
     args = parser.parse_args(argv)
 
     cluster: PostgresCluster | None = None
@@ -336,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         bases = []
         for r in range(args.replicas):
             port = free_port()
-            procs.append(start_replica(url, work / "data", port, work / f"replica{r}.log"))
+            procs.append(start_replica(url, work / "data", port, work / f"replica{r}.log", args.loop))
             bases.append(f"http://127.0.0.1:{port}")
         for base, proc in zip(bases, procs, strict=True):
             wait_healthy(base, proc)
@@ -344,7 +431,10 @@ def main(argv: list[str] | None = None) -> int:
         job_ids = create_jobs(bases[0], jobs=args.jobs, datapoints=args.datapoints, votes=args.votes)
         setup = time.monotonic() - t0
         before = cpu_by_process(procs, cluster)
-        stats, wall = asyncio.run(drive(bases, job_ids, args.labelers, args.time_limit))
+        run = uvloop.run if args.loop == "uvloop" else asyncio.run
+        stats, wall = run(
+            drive(bases, job_ids, args.labelers, args.time_limit, client=args.client, next_=args.next)
+        )
         cpu = cpu_spent(before, cpu_by_process(procs, cluster))
         check = verify(url, job_ids, stats)
     finally:
@@ -367,6 +457,9 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "labelers": args.labelers,
         "replicas": args.replicas,
+        "client": args.client,
+        "next_with_answer": args.next,
+        "loop": args.loop,
         "expected_responses": args.jobs * args.datapoints * args.votes,
         "job_setup_seconds": round(setup, 1),
         "labeling_seconds": round(wall, 1),
@@ -375,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
         "answer_p99_ms": round(percentile(stats.answer_latency, 0.99), 1),
         "fetch_p50_ms": round(percentile(stats.fetch_latency, 0.50), 1),
         "fetch_p99_ms": round(percentile(stats.fetch_latency, 0.99), 1),
+        "fetches": len(stats.fetch_latency),
+        "answers": len(stats.answer_latency),
         **{
             f"{name}_cpu_ms_per_response": round(1000 * seconds / max(len(stats.acknowledged), 1), 2)
             for name, seconds in cpu.items()

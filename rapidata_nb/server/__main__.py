@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--public-url", default=None, help="origin used in links (default: the request's)")
     parser.add_argument("--log-level", default="warning")
     parser.add_argument(
+        "--loop",
+        choices=["auto", "asyncio", "uvloop"],
+        default="auto",
+        help="event loop (default auto: uvloop where installed, as uvicorn picks it)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -142,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
         log_level=args.log_level,
+        loop=args.loop,
     )
     return 0
 
