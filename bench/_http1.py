@@ -43,7 +43,7 @@ class Http1:
                 return await self._exchange(method, path, params, json_body)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
             await self.close()
-            raise Http1Error(f"{type(exc).__name__}: {exc}") from exc
+            raise Http1Error(type(exc).__name__) from exc
 
     async def _exchange(
         self, method: str, path: str, params: dict[str, Any] | None, body: Any

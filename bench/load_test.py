@@ -234,6 +234,11 @@ class LeanClient(Client):
 TRANSPORT_ERRORS = (httpx.HTTPError, Http1Error)
 
 
+def error_name(exc: Exception) -> str:
+    """How the report counts a transport error: its class (and, for the lean client, the cause's)."""
+    return f"Http1Error({exc})" if isinstance(exc, Http1Error) else type(exc).__name__
+
+
 async def labeler(
     n: int, bases: list[str], stats: Stats, done: asyncio.Event, client: Client, *, next_: bool
 ) -> None:
@@ -247,7 +252,7 @@ async def labeler(
                 bases[n % len(bases)], "POST", "/labeler/session", json_body={"name": f"load {n}"}
             )
         except TRANSPORT_ERRORS as exc:
-            stats.errors[f"session: {type(exc).__name__}"] += 1
+            stats.errors[f"session: {error_name(exc)}"] += 1
             status = 0
         if status == 200:
             break
@@ -265,7 +270,7 @@ async def labeler(
             try:
                 status, got = await client.request(rng.choice(bases), "GET", feed, params={"limit": 1})
             except TRANSPORT_ERRORS as exc:
-                stats.errors[type(exc).__name__] += 1
+                stats.errors[error_name(exc)] += 1
                 continue
             stats.fetch_latency.append(time.perf_counter() - t0)
             items = got.get("items", []) if status == 200 else []
@@ -280,7 +285,7 @@ async def labeler(
                 rng.choice(bases), "POST", answers, params=ask_next, json_body=body
             )
         except TRANSPORT_ERRORS as exc:  # not acknowledged: it may or may not be stored
-            stats.errors[type(exc).__name__] += 1
+            stats.errors[error_name(exc)] += 1
             task = None
             continue
         stats.answer_latency.append(time.perf_counter() - t0)
