@@ -7,8 +7,9 @@
 Starts ``python -m rapidata_nb.server --no-crowd`` (SQLite in a temporary data directory, or a throwaway
 PostgreSQL cluster from ``tests/utils/pgcluster.py``), makes one compare job of text pairs over the API,
 then one labeler loops ``GET /labeler/session/{id}/tasks?limit=1`` → ``POST .../answers`` ``--responses``
-times, one request at a time. A new session every 25 responses keeps each session under its rate limit
-(60 requests of burst). Reported:
+times, one request at a time (with ``--next``: ``POST .../answers?next=1``, each answer bringing the next
+task). A new session every 25 responses keeps each session under its rate limit (60 requests of burst).
+Reported:
 
 - wall milliseconds per response (fetch + answer) p50 / p99, and per fetch and per answer;
 - **server CPU milliseconds per response**: user + system CPU time of the server process (``psutil``) over the
@@ -54,27 +55,34 @@ PER_SESSION = 25
 """Responses per labeling session: 50 requests, inside the session limit's burst of 60."""
 
 
-def label(base: str, responses: int) -> dict[str, Any]:
-    """One person: fetch one task, answer it, ``responses`` times; a fresh session every PER_SESSION."""
+def label(base: str, responses: int, *, next_: bool = False) -> dict[str, Any]:
+    """One person: fetch one task, answer it, ``responses`` times; a fresh session every PER_SESSION. With
+    ``next_`` each answer asks for the next task (``?next=1``): one request per response, a fetch only at the
+    start of a session (its time counts as the pair's, like the answer's)."""
     fetch, answer, pair, limited = [], [], [], 0
+    params = {"next": 1} if next_ else None
     with httpx.Client(base_url=base, timeout=60) as http:
-        sid = ""
+        sid, items = "", []
         for n in range(responses):
             if n % PER_SESSION == 0:
                 sid = http.post("/labeler/session", json={"name": f"bench {n}"}).raise_for_status().json()
-                sid = sid["sessionId"]
+                sid, items = sid["sessionId"], []
             t0 = time.perf_counter()
-            got = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 1})
-            t1 = time.perf_counter()
-            limited += got.status_code == 429
-            items = got.raise_for_status().json()["items"]
             if not items:
-                raise RuntimeError(f"no task served after {n} responses: make the job bigger")
+                got = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 1})
+                limited += got.status_code == 429
+                items = got.raise_for_status().json()["items"]
+                if not items:
+                    raise RuntimeError(f"no task served after {n} responses: make the job bigger")
+                fetch.append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
             body = {"taskId": items[0]["taskId"], "answer": {"winner": n % 2}}
-            answered = http.post(f"/labeler/session/{sid}/answers", json=body).raise_for_status()
+            answered = http.post(f"/labeler/session/{sid}/answers", params=params, json=body)
+            limited += answered.status_code == 429
+            reply = answered.raise_for_status().json()
             t2 = time.perf_counter()
-            assert "responseId" in answered.json(), answered.text
-            fetch.append(t1 - t0)
+            assert "responseId" in reply, answered.text
+            items = (reply.get("next") or {}).get("items", []) if next_ else []
             answer.append(t2 - t1)
             pair.append(t2 - t0)
     return {"fetch": fetch, "answer": answer, "pair": pair, "limited": limited}
@@ -86,6 +94,11 @@ def main() -> int:
     parser.add_argument("--responses", type=int, default=1000, help="responses in the measured loop")
     parser.add_argument("--warmup", type=int, default=50, help="responses before measuring")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy raw output of the loop")
+    parser.add_argument(
+        "--next",
+        action="store_true",
+        help="each answer asks for the next task (?next=1): one request per response",
+    )
     args = parser.parse_args()
 
     votes = 5
@@ -114,7 +127,7 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base, server)
         create_jobs(base, jobs=1, datapoints=datapoints, votes=votes)
-        label(base, args.warmup)
+        label(base, args.warmup, next_=args.next)
 
         procs, db = [psutil.Process(server.pid)], postgres_processes(cluster)
         spy = None
@@ -141,7 +154,7 @@ def main() -> int:
         idle = (sum(cpu_seconds(procs)) - sum(idle0)) / IDLE_SECONDS  # background threads' CPU per second
         load = os.getloadavg()[0]
         cpu0, db0, wall0 = cpu_seconds(procs), cpu_seconds(db), time.perf_counter()
-        seen = label(base, args.responses)
+        seen = label(base, args.responses, next_=args.next)
         cpu1, db1, wall1 = cpu_seconds(procs), cpu_seconds(db), time.perf_counter()
         if spy is not None:
             spy.send_signal(2)
@@ -158,7 +171,7 @@ def main() -> int:
         [sys.executable, "-c", "import rapidata_nb; print(rapidata_nb.__file__)"],
         capture_output=True, text=True, env=env, cwd=tempfile.gettempdir(), check=False,
     ).stdout.strip()  # fmt: skip
-    print(f"# labeler hot path: store={args.store} responses={n} rapidata_nb={tree}")
+    print(f"# labeler hot path: store={args.store} responses={n} next={args.next} rapidata_nb={tree}")
     print(f"# load {load:.2f} -> {os.getloadavg()[0]:.2f}")
     for name in ("pair", "fetch", "answer"):
         p50, p99 = percentile(seen[name], 0.5), percentile(seen[name], 0.99)
