@@ -11,12 +11,17 @@ general client: no TLS, redirects, chunked bodies or proxies, and any protocol s
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import orjson
 
 __all__ = ["Http1", "Http1Error"]
+
+IDLE_SECONDS = 4.0
+"""A connection idle this long is replaced before use: uvicorn closes idle keep-alive connections after 5 s,
+and a request written as that close crosses it would fail without telling whether it was served."""
 
 
 class Http1Error(Exception):
@@ -33,6 +38,7 @@ class Http1:
         self._timeout = timeout
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._used = 0.0
 
     async def request(
         self, method: str, path: str, *, params: dict[str, Any] | None = None, json_body: Any = None
@@ -48,9 +54,13 @@ class Http1:
     async def _exchange(
         self, method: str, path: str, params: dict[str, Any] | None, body: Any
     ) -> tuple[int, Any]:
+        now = time.monotonic()
+        if self._reader is not None and (self._reader.at_eof() or now - self._used > IDLE_SECONDS):
+            await self.close()  # closed by the server while idle (or about to be): never send into that
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
         assert self._reader is not None
+        self._used = now
         target = f"{path}?{urlencode(params)}" if params else path
         payload = b"" if body is None else orjson.dumps(body)
         head = [f"{method} {target} HTTP/1.1".encode(), b"Host: " + self._host_header]
