@@ -62,6 +62,7 @@ class Stats:
     acknowledged: list[tuple[str, str, str]] = field(default_factory=list)
     """(responseId, taskId, labelerId) of every answer the server accepted."""
     rejected: Counter[int] = field(default_factory=Counter)
+    rejected_fetches: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
 
 
@@ -273,6 +274,8 @@ async def labeler(
                 stats.errors[error_name(exc)] += 1
                 continue
             stats.fetch_latency.append(time.perf_counter() - t0)
+            if status != 200:
+                stats.rejected_fetches[status] += 1
             items = got.get("items", []) if status == 200 else []
             if not items:  # nothing open for me right now: come back later, as the labeling app does
                 await asyncio.sleep(1.0 + rng.random())
@@ -480,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, seconds in cpu.items()
         },
         "rejected_answers": dict(stats.rejected),
+        "rejected_fetches": dict(stats.rejected_fetches),
         "transport_errors": dict(stats.errors),
         "load_average": os.getloadavg()[0],
         **check,
