@@ -133,7 +133,7 @@ class AnswerAccepted(WireModel):
     accepted: bool = True
     next: TaskFeed | None = None
     """The next items of the feed, served in the same transaction when the answer asked for them with
-    ``?next=n`` (the shape ``GET /labeler/session/{id}/tasks`` answers); ``null`` otherwise."""
+    ``?next=n`` (the shape ``GET /labeler/session/{id}/tasks`` answers); absent from the reply otherwise."""
 
 
 class ExampleGrade(WireModel):

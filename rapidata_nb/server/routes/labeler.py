@@ -59,10 +59,10 @@ def get_labeler_session(session_id: str, session: SessionDep) -> LabelerSession:
 LabelerSessionDep = Annotated[LabelerSession, Depends(get_labeler_session)]
 
 
-def _json(model: BaseModel) -> Response:
+def _json(model: BaseModel, exclude: set[str] | None = None) -> Response:
     """The body FastAPI would send for ``model`` (by alias), without validating it against the route's
     ``response_model`` again: the two hot routes build their replies from the models themselves."""
-    return Response(model.model_dump_json(by_alias=True), media_type="application/json")
+    return Response(model.model_dump_json(by_alias=True, exclude=exclude), media_type="application/json")
 
 
 @router.post("/session")
@@ -132,4 +132,4 @@ async def submit_answer(
             )
         return reply
 
-    return _json(await in_transaction(request, answer))
+    return _json(await in_transaction(request, answer), exclude=None if next_items else {"next"})
