@@ -84,3 +84,27 @@ def test_a_fetch_and_an_answer_take_one_worker_thread_hop_each(
     body = {"taskId": item["taskId"], "answer": {"winner": 0}}
     assert ok(api.post(f"/labeler/session/{sid}/answers", json=body))["accepted"] is True
     assert (fetch_hops, len(hops) - fetch_hops) == (1, 1), hops
+
+
+def answer_with_next(api: httpx.Client, server: EmbeddedServer, job_id: str) -> tuple[int, str, str]:
+    """Statements of one ``POST .../answers?next=1&jobId=``, the answered task and the task it served."""
+    sid = ok(api.post("/labeler/session", json={"name": "counted next"}))["sessionId"]
+    (item,) = ok(api.get(f"/labeler/session/{sid}/tasks", params={"jobId": job_id}))["items"]
+    body = {"taskId": item["taskId"], "answer": {"winner": 0}}
+    with counted(server) as both:
+        reply = ok(
+            api.post(f"/labeler/session/{sid}/answers", params={"next": 1, "jobId": job_id}, json=body)
+        )
+    (served,) = reply["next"]["items"]
+    return len(both), item["taskId"], served["taskId"]
+
+
+def test_an_answer_with_the_next_task_costs_an_answer_and_a_fetch_in_one_transaction(
+    api: httpx.Client, embedded: Any
+) -> None:
+    """``?next=1``: the answer's statements, then a fetch's without its BEGIN and session lookup (the labeler
+    is already loaded), whatever the job's size."""
+    small = answer_with_next(api, embedded, compare_job(api, "next small", 5))
+    large = answer_with_next(api, embedded, compare_job(api, "next large", 500))
+    assert small[0] == large[0] == 6 + 4
+    assert small[1] != small[2] and large[1] != large[2]
