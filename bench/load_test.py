@@ -1,6 +1,6 @@
 """Load test (issue 9): simulated human labelers over HTTP against several server replicas on one PostgreSQL.
 
-    .venv/bin/python bench/load_test.py                     # 200 labelers, 2 replicas, 10 jobs, <= 120 s
+    .venv/bin/python bench/load_test.py            # 200 labelers, 2 replicas, 10,000 responses, <= 400 s
     .venv/bin/python bench/load_test.py --labelers 50 --jobs 3 --datapoints 10 --time-limit 60
 
 Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster (Debian's binaries, ``tests/utils/pgcluster.py``)
@@ -389,9 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labelers", type=int, default=200)
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=10)
-    parser.add_argument("--datapoints", type=int, default=20, help="per job")
+    parser.add_argument("--datapoints", type=int, default=200, help="per job")
     parser.add_argument("--votes", type=int, default=5, help="responses per datapoint (NaiveReferee)")
-    parser.add_argument("--time-limit", type=float, default=120.0, help="seconds of labeling at most")
+    parser.add_argument("--time-limit", type=float, default=400.0, help="seconds of labeling at most")
     parser.add_argument("--database-url", default=None, help="default: a throwaway local PostgreSQL")
     parser.add_argument("--json", type=Path, default=None, help="also write the report here")
     parser.add_argument("--log-dir", type=Path, default=None, help="keep the replicas' logs here")
