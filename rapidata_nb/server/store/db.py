@@ -44,10 +44,12 @@ _STARTUP_LOCK_KEY = 0x52415049  # "RAPI": one advisory lock id for migrations + 
 _T = TypeVar("_T", bound=Select)  # type: ignore[type-arg]  # any row shape
 
 
-def make_engine(url: str, *, lock_timeout: float = 30.0) -> Engine:
+def make_engine(url: str, *, lock_timeout: float = 30.0, durable: bool = True) -> Engine:
     """Create the engine for ``url``.
 
-    SQLite gets WAL, FULL sync, a busy timeout and immediate transactions. PostgreSQL gets a connection pool
+    SQLite gets WAL, FULL sync (NORMAL when not ``durable``: a commit is not flushed to disk until the next
+    durable commit or checkpoint; after a power loss the database is consistent but may lack the last such
+    transactions), a busy timeout and immediate transactions. PostgreSQL gets a connection pool
     sized for the request threadpool plus the crowd and programs threads, pre-ping (a restarted database
     does not break the next request) and a ``lock_timeout``. ``lock_timeout`` seconds bound every wait for a
     lock or a pooled connection; past it the statement fails, and the API answers 503 (``errors.is_busy``).
@@ -70,7 +72,7 @@ def make_engine(url: str, *, lock_timeout: float = 30.0) -> Engine:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
