@@ -36,8 +36,6 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import (
     JSON,
-    Boolean,
-    Integer,
     Table,
     Text,
     and_,
@@ -50,9 +48,7 @@ from sqlalchemy import (
     true,
     union_all,
     update,
-    values,
 )
-from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
@@ -493,43 +489,14 @@ def _write(
                 "created_at": enc.moment(now + timedelta(microseconds=i)),
             }
         )
-    _update_counts(connection, counts)  # the counters first: the task rows' lock order, as a person's answer
-    connection.execute(insert(enc.responses), responses)
-
-
-_COUNT_COLUMNS = (
-    column("task", Text()),
-    column("count", Integer()),
-    column("done", Boolean()),
-    column("closed", UtcDateTime()),
-)
-
-
-def _update_counts(connection: Connection, counts: Sequence[Mapping[str, Any]]) -> None:
-    """The tasks' new counts: on PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` (an executemany is a round
-    trip per task there), elsewhere one prepared statement executed per task (SQLite runs it in process)."""
     tasks = JobTask.__table__
-    if connection.dialect.name == "postgresql":
-        rows = values(*_COUNT_COLUMNS, name="counts").data(
-            [(c["task"], c["count"], c["done"], c["closed"]) for c in counts]
-        )
-        connection.execute(
-            update(tasks)
-            .where(tasks.c.id == rows.c.task)
-            # a column of NULLs only would be text: the cast keeps it a time
-            .values(
-                response_count=rows.c.count,
-                done=rows.c.done,
-                closed_at=sql_cast(rows.c.closed, tasks.c.closed_at.type),
-            )
-        )
-        return
-    connection.execute(
+    connection.execute(  # the counters first: the task rows' lock order, as a person's answer takes it
         update(tasks)
         .where(tasks.c.id == bindparam("task"))
         .values(response_count=bindparam("count"), done=bindparam("done"), closed_at=bindparam("closed")),
         counts,
     )
+    connection.execute(insert(enc.responses), responses)
 
 
 def _close_exhausted(session: Session, tasks: Sequence[_Task], now: datetime) -> None:
