@@ -590,9 +590,9 @@ class CrowdRunner:
 
     People come first: while requests are in flight (``busy()``), rounds are small and the thread waits
     between them (SQLite has one writer, and a waiting writer polls the lock only every few milliseconds).
-    With nobody waiting it starts its next round at once: the tenth of a round it used to sleep after each
-    one cost a tenth of the crowd's throughput and kept no request from waiting (issue 14); a request that
-    arrives mid-round waits for that round, then the crowd waits for it.
+    On SQLite, with nobody waiting, it starts its next round at once: the tenth of a round it used to sleep
+    after each one cost a tenth of the crowd's throughput there (issue 14); a request that arrives mid-round
+    waits for that round, then the crowd waits for it. On PostgreSQL it still rests that tenth.
 
     Args:
         session_factory: Callable returning a new ``Session``.
@@ -613,6 +613,9 @@ class CrowdRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._caches = _Caches()
+        # on PostgreSQL the crowd's round holds only its task rows, but it runs in the server's process:
+        # resting a tenth of the round after each one measured faster there than not (bench/RESULTS.md)
+        self._rest = 0.0 if str(getattr(settings, "database_url", "")).startswith("sqlite") else 0.1
 
     # -- control ---------------------------------------------------------------------------------------------
 
@@ -689,6 +692,7 @@ class CrowdRunner:
                 self._wake.wait(_IDLE_WAIT)
                 self._wake.clear()
                 continue
+            started = time.monotonic()
             try:
                 did = self.step()
             except Exception:  # keep the crowd alive; the failed step was rolled back
@@ -696,15 +700,18 @@ class CrowdRunner:
                 did = 0
                 self._stop.wait(1.0)
             if did:
-                self._give_way()
+                self._give_way(time.monotonic() - started)
                 if self.pace > 0:
                     self._stop.wait(self.pace * did)
             else:
                 self._wake.wait(_IDLE_WAIT)
                 self._wake.clear()
 
-    def _give_way(self) -> None:
-        time.sleep(0)  # let a thread that waits for the interpreter (a request being read) run first
+    def _give_way(self, took: float) -> None:
+        if self._rest:
+            self._stop.wait(took * self._rest)
+        else:
+            time.sleep(0)  # let a thread that waits for the interpreter (a request being read) run first
         deadline = time.monotonic() + _GIVE_WAY_SECONDS
         while self._busy() and time.monotonic() < deadline and not self._stop.is_set():
             self._stop.wait(_GIVE_WAY_POLL)
