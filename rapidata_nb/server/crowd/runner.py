@@ -613,8 +613,8 @@ class CrowdRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._caches = _Caches()
-        # on PostgreSQL the crowd's round holds only its task rows, but it runs in the server's process:
-        # resting a tenth of the round after each one measured faster there than not (bench/RESULTS.md)
+        # on PostgreSQL the rest after each round stays as it was: going without it was not measured to be
+        # faster there (bench/RESULTS.md, "Crowd throughput with a person labeling")
         self._rest = 0.0 if str(getattr(settings, "database_url", "")).startswith("sqlite") else 0.1
 
     # -- control ---------------------------------------------------------------------------------------------
