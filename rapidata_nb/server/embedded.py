@@ -129,7 +129,11 @@ def start_embedded(data_dir: Path | None = None, **settings: Any) -> EmbeddedSer
         server_settings = ServerSettings(data_dir=resolved, **settings)
         app = create_app(server_settings)
         port = _free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        # asyncio, not uvloop: in the notebook's process the loop shares the interpreter with the crowd
+        # thread, and uvloop measured no faster there (bench/RESULTS.md, "Issue 14 at the end of 2026-12-07")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", loop="asyncio"
+        )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="rapidata-nb-server", daemon=True)
         thread.start()
