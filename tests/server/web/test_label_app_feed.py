@@ -101,17 +101,22 @@ def test_names_in_the_page_are_escaped(http: httpx.Client, client: RapidataClien
     assert "</script><b>" not in page and "\\u003c/script>" in page and "&lt;/script&gt;" in page
 
 
+def _pick_one(client: RapidataClient, name: str, datapoints: list[str], responses: int = 1) -> Any:
+    """A "Pick one" (Yes / No) text classification definition."""
+    return client.job.create_classification_job_definition(
+        name=name,
+        instruction="Pick one",
+        answer_options=["Yes", "No"],
+        datapoints=datapoints,
+        data_type="text",
+        responses_per_datapoint=responses,
+    )
+
+
 def test_session_status_shows_only_the_labelers_own_progress(
     http: httpx.Client, client: RapidataClient, team: Any
 ) -> None:
-    definition = client.job.create_classification_job_definition(
-        name="status",
-        instruction="Pick one",
-        answer_options=["Yes", "No"],
-        datapoints=["a", "b"],
-        data_type="text",
-        responses_per_datapoint=1,
-    )
+    definition = _pick_one(client, "status", ["a", "b"])
     job = team.assign_job(definition)
     sid = _session(http, audienceId=team.id, name="Ada")
     status = http.get(f"/labeler/session/{sid}").json()
@@ -143,19 +148,7 @@ def test_session_status_shows_only_the_labelers_own_progress(
 
 def test_a_job_link_serves_only_that_jobs_tasks(http: httpx.Client, client: RapidataClient) -> None:
     crew = client.audience.create_unlisted_audience("Job link crew")
-    jobs = [
-        crew.assign_job(
-            client.job.create_classification_job_definition(
-                name=f"link {i}",
-                instruction="Pick one",
-                answer_options=["Yes", "No"],
-                datapoints=[f"job {i} a", f"job {i} b"],
-                data_type="text",
-                responses_per_datapoint=1,
-            )
-        )
-        for i in range(2)
-    ]
+    jobs = [crew.assign_job(_pick_one(client, f"link {i}", [f"job {i} a", f"job {i} b"])) for i in range(2)]
     assert crew.get_job_link(jobs[1]).endswith(f"/label/{crew.id}?job={jobs[1].id}")
     sid = _session(http, audienceId=crew.id)
     only = http.get(f"/labeler/session/{sid}/tasks", params={"limit": 10, "jobId": jobs[1].id}).json()
@@ -167,16 +160,7 @@ def test_a_job_link_serves_only_that_jobs_tasks(http: httpx.Client, client: Rapi
 def _crew_job(client: RapidataClient, name: str, datapoints: int) -> tuple[Any, Any]:
     """A fresh unlisted audience with one text job of ``datapoints`` rows, one response each."""
     crew = client.audience.create_unlisted_audience(f"{name} crew")
-    job = crew.assign_job(
-        client.job.create_classification_job_definition(
-            name=name,
-            instruction="Pick one",
-            answer_options=["Yes", "No"],
-            datapoints=[f"{name} {i}" for i in range(datapoints)],
-            data_type="text",
-            responses_per_datapoint=1,
-        )
-    )
+    job = crew.assign_job(_pick_one(client, name, [f"{name} {i}" for i in range(datapoints)]))
     return crew, job
 
 
@@ -219,16 +203,7 @@ def test_the_next_items_are_bounded_like_a_fetch_and_follow_a_job_link(
     http: httpx.Client, client: RapidataClient
 ) -> None:
     crew, job = _crew_job(client, "next bound", 3)
-    linked = crew.assign_job(
-        client.job.create_classification_job_definition(
-            name="next link",
-            instruction="Pick one",
-            answer_options=["Yes", "No"],
-            datapoints=["link 0", "link 1"],
-            data_type="text",
-            responses_per_datapoint=1,
-        )
-    )
+    linked = crew.assign_job(_pick_one(client, "next link", ["link 0", "link 1"]))
     sid = _session(http, audienceId=crew.id)
     (item,) = _tasks(http, sid, limit=1)
     url = f"/labeler/session/{sid}/answers"
@@ -263,16 +238,7 @@ def test_the_deadline_is_a_server_setting_and_late_answers_are_rejected(
 ) -> None:
     too_long = http.post("/labeler/session", json={**PROFILE, "leaseSeconds": 60})
     assert too_long.status_code == 400 and "leaseSeconds" in too_long.json()["message"]
-    job = team.assign_job(
-        client.job.create_classification_job_definition(
-            name="late",
-            instruction="Pick one",
-            answer_options=["Yes", "No"],
-            datapoints=["late"],
-            data_type="text",
-            responses_per_datapoint=2,
-        )
-    )
+    job = team.assign_job(_pick_one(client, "late", ["late"], responses=2))
     sid = _session(http, audienceId=team.id)
     (item,) = [t for t in _tasks(http, sid) if t["jobId"] == job.id]
     expires = datetime.fromisoformat(item["expiresAt"])
