@@ -6,9 +6,10 @@
 Everything runs on 127.0.0.1: a throwaway PostgreSQL cluster (Debian's binaries, ``tests/utils/pgcluster.py``)
 unless ``--database-url`` is given, ``--replicas`` server processes (``python -m rapidata_nb.server
 --no-crowd``) on that database and one shared data directory, and ``--labelers`` asyncio labelers. Each
-labeler opens a ``/labeler`` session and then loops: fetch one task (from a replica chosen per request, so
-a task leased on one replica is answered through another), answer it, repeat, until every job is
-``Completed`` or the time limit passes.
+labeler opens a ``/labeler`` session and then loops: answer its task with ``?next=1`` so the reply brings
+the next one (a ``GET .../tasks`` only when that came back empty; ``--no-next`` fetches every task), each
+request to a replica chosen per request (a task leased on one replica is answered through another), until
+every job is ``Completed`` or the time limit passes.
 
 The report checks the database afterwards: every acknowledged response is stored (lost = 0), no
 (task, labeler) pair answered twice and no response counted twice (``job_task.response_count`` equals the
@@ -326,15 +327,19 @@ async def drive(
     """Run the labelers until done; return their stats and the wall time."""
     stats, done = Stats(), asyncio.Event()
     limits = httpx.Limits(max_connections=n_labelers + 10, max_keepalive_connections=n_labelers + 10)
+    shared = httpx.AsyncClient(timeout=60, limits=limits) if client == "httpx" else None
+    clients = [HttpxClient(shared) if shared else LeanClient() for _ in range(n_labelers)]
     start = time.monotonic()
-    async with httpx.AsyncClient(timeout=60, limits=limits) as shared:
-        clients = [HttpxClient(shared) if client == "httpx" else LeanClient() for _ in range(n_labelers)]
+    try:
         await asyncio.gather(
             monitor(bases[0], job_ids, done, start + time_limit),
             *(labeler(n, bases, stats, done, clients[n], next_=next_) for n in range(n_labelers)),
         )
+    finally:
         for each in clients:
             await each.close()
+        if shared is not None:
+            await shared.aclose()
     return stats, time.monotonic() - start
 
 
@@ -410,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--loop",
-        choices=["uvloop", "asyncio"],
+        choices=["uvloop", "asyncio"] if uvloop is not None else ["asyncio"],
         default="uvloop" if uvloop is not None else "asyncio",
         help="event loop of the load generator and the replicas (default: uvloop where installed)",
     )

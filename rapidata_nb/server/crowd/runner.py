@@ -63,7 +63,7 @@ from rapidata_nb.server.errors import ConflictError
 from rapidata_nb.server.labeling.content import stable_order
 from rapidata_nb.server.labeling.views import TaskView, order_shown
 from rapidata_nb.server.store.base import UtcDateTime
-from rapidata_nb.server.store.db import skip_locked
+from rapidata_nb.server.store.db import is_postgres, skip_locked
 from rapidata_nb.server.store.labeling import (
     Audience,
     JobTask,
@@ -615,7 +615,8 @@ class CrowdRunner:
         self._caches = _Caches()
         # on PostgreSQL the rest after each round stays as it was: going without it was not measured to be
         # faster there (bench/RESULTS.md, "Crowd throughput with a person labeling")
-        self._rest = 0.0 if str(getattr(settings, "database_url", "")).startswith("sqlite") else 0.1
+        with session_factory() as session:  # opens no connection: the bind tells the store
+            self._rest = 0.1 if is_postgres(session) else 0.0
 
     # -- control ---------------------------------------------------------------------------------------------
 
