@@ -37,9 +37,9 @@ def _insert(session: Session):  # type: ignore[no-untyped-def]
     return insert(RateLimitState)
 
 
-def take(session: Session, key: str, *, burst: float, per_second: float, now: float | None = None) -> float:
+def take(session: Session, key: str, *, burst: float, per_second: float) -> float:
     """Take one unit of ``key``'s budget; return 0 if taken, else the seconds until one is left."""
-    now = time.time() if now is None else now
+    now = time.time()
     interval = 1.0 / per_second
     greatest = func.greatest if is_postgres(session) else func.max
     stmt = _insert(session).values(key=key, tat=now + interval)
@@ -52,7 +52,10 @@ def take(session: Session, key: str, *, burst: float, per_second: float, now: fl
     if session.execute(stmt).first() is not None:
         return 0.0
     tat = session.scalar(select(RateLimitState.tat).where(RateLimitState.key == key))
-    return max(0.0, (tat or now) + interval - now - burst * interval)
+    # The wait counts from the refusal, not from ``now``: the statement may have waited for another taker's
+    # lock, and that taker's later clock is in ``tat``.
+    refused_at = time.time()
+    return max(0.0, (tat or refused_at) + interval - refused_at - burst * interval)
 
 
 def give_back(session: Session, key: str, *, per_second: float) -> None:
