@@ -24,8 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rapidata_nb.api.models.labeler import AnswerAccepted, ExampleGrade
+from rapidata_nb.api.models.labeler import AnswerAccepted, ExampleGrade, TaskFeed
 from rapidata_nb.server.dispatch.context import JobContext, as_utc, load_context, no_mistake_on, words_of
+from rapidata_nb.server.dispatch.leasing import serve_session
 from rapidata_nb.server.dispatch.lifecycle import maybe_complete, referee_done
 from rapidata_nb.server.dispatch.pools import labeler_score, resolve_audience
 from rapidata_nb.server.errors import ApiError, BadRequestError, ConflictError, NotFoundError
@@ -354,9 +355,23 @@ _MARK_ANSWERED = (
 
 
 def answer_in_session(
-    *, session: Session, labeler_session: LabelerSession, task_id: str, answer: Any, seed: int = 7
+    *,
+    session: Session,
+    labeler_session: LabelerSession,
+    task_id: str,
+    answer: Any,
+    seed: int = 7,
+    next_items: int = 0,
+    job_id: str | None = None,
 ) -> AnswerAccepted | ExampleGrade:
     """A person's answer to an item of their feed: a qualification example is graded, a task's answer stored.
+    With ``next_items``, the reply also brings the next items of the feed (of ``job_id`` only, if given).
+
+    A task's next items are served *before* its answer is stored: the answer's row locks (the task's
+    counter, and the job's when it closes the last task) are then held only until the commit that follows,
+    not while the next task is chosen, so the labelers answering the same task do not queue behind each
+    other's serving. The answered task is never served again either way (its lease exists). An example's
+    next items come after its grade, which decides what the labeler may see next.
 
     Raises:
         NotFoundError: No such task or example.
@@ -364,6 +379,12 @@ def answer_in_session(
     labeler = session.get(Labeler, labeler_session.labeler_id)
     if labeler is None:
         raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
+
+    def serve() -> TaskFeed:
+        return serve_session(
+            session=session, labeler_session=labeler_session, limit=next_items, job_id=job_id, seed=seed
+        )
+
     # the row keeps the task's objects referenced, so the identity map serves them to submit without reads
     row = session.execute(_TASK_WITH_LEASE, {"task_id": task_id, "labeler_id": labeler.id}).first()
     if row is None:
@@ -371,8 +392,9 @@ def answer_in_session(
         if example is None or example.deleted:
             raise NotFoundError(f"taskId: task '{task_id}' not found")
         graded = submit_example(session=session, labeler=labeler, example=example, answer=answer)
-        return ExampleGrade(task_id=example.id, **graded)
+        return ExampleGrade(task_id=example.id, next=serve() if next_items else None, **graded)
     task, lease = row[0], row[1]
+    served = serve() if next_items else None
     response = _store_answer(
         session=session,
         labeler=labeler,
@@ -383,4 +405,4 @@ def answer_in_session(
         seed=seed,
         ctx=None,
     )
-    return AnswerAccepted(task_id=task.id, response_id=response.id)
+    return AnswerAccepted(task_id=task.id, response_id=response.id, next=served)

@@ -122,14 +122,14 @@ async def submit_answer(
     seed = get_settings(request).crowd_seed
 
     def answer(session: Session) -> AnswerAccepted | ExampleGrade:
-        ls = get_labeler_session(session_id, session)
-        reply = dispatch.answer_in_session(
-            session=session, labeler_session=ls, task_id=body.task_id, answer=body.answer, seed=seed
+        return dispatch.answer_in_session(
+            session=session,
+            labeler_session=get_labeler_session(session_id, session),
+            task_id=body.task_id,
+            answer=body.answer,
+            seed=seed,
+            next_items=next_items,
+            job_id=job_id,
         )
-        if next_items:
-            reply.next = dispatch.serve_session(
-                session=session, labeler_session=ls, limit=next_items, job_id=job_id, seed=seed
-            )
-        return reply
 
     return _json(await in_transaction(request, answer), exclude=None if next_items else {"next"})
