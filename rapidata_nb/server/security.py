@@ -12,8 +12,9 @@ One pure ASGI middleware, :class:`SecurityMiddleware`, in front of the app:
 - **Failed credential checks** (:class:`CredentialGuard`, used by the routes that check a secret or a
   password, which know the account): per caller address and per account.
 - The last two are budgets in the store (``store.limits``), shared by every replica: a budget is taken in the
-  request's transaction *before* the work it limits, so concurrent requests on any replica are counted
-  before any of them is served, and N replicas allow what one does.
+  request's transaction (before the credential check; after making the labeler, as the last statement), so
+  concurrent requests on any replica are counted before any of them commits, and N replicas allow what one
+  does.
 - **Body size**: 16 MB for API requests, :data:`MAX_UPLOAD_BYTES` for ``/asset/file``; larger bodies get 413
   before anything is read (``Content-Length``) or as soon as the stream passes the limit.
 - **HTML pages** (sign-in, labeling app, definition and job pages) get :data:`PAGE_HEADERS`: a
@@ -201,9 +202,10 @@ class CreationLimit:
     """How many identities (labelers) one client address may create per hour: a budget of ``per_hour``
     refilled evenly over the hour, kept in the store for every replica (``store.limits``).
 
-    :meth:`creating` takes from the budget in the request's transaction before the identity is made, so
-    concurrent requests on any replica are counted before any of them is served, and a refused request
-    (which rolls back) costs nothing.
+    :meth:`creating` takes from the budget in the request's transaction after the identity is made, as its
+    last statement: concurrent requests on any replica are counted before any of them commits, a refused
+    request rolls back what it made and costs nothing, and the budget's row lock (every new labeler from one
+    address takes the same row) is held only until the commit that follows, not while the labeler is made.
     """
 
     def __init__(self, *, per_hour: int) -> None:
@@ -214,8 +216,10 @@ class CreationLimit:
         """Run the block as one creation from ``address``.
 
         Raises:
-            TooManyRequestsError: The address's hourly budget is spent; the block did not run.
+            TooManyRequestsError: The address's hourly budget is spent; what the block made must be rolled
+                back (the request's error does that).
         """
+        yield
         key = limits.budget_key("new-labeler", address)
         wait = limits.take(session, key, burst=self._limit.burst, per_second=self._limit.per_second)
         if wait:
@@ -224,7 +228,6 @@ class CreationLimit:
                 "or retry after the time in Retry-After",
                 retry_after=max(1, math.ceil(wait)),
             )
-        yield
 
 
 def check_upload(filename: str, content_type: str | None, head: bytes) -> None:
