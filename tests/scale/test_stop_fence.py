@@ -10,7 +10,6 @@ blocked backend rather than sleeping.
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.utils.labelers import compare_job
+from tests.utils.pgcluster import wait_for_lock_wait
 from tests.utils.server import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -58,20 +58,6 @@ def _submit_in_thread(factory: Any, task_id: str, labeler_id: str, outcome: list
     return thread
 
 
-def _wait_for_lock_wait(engine: Any, timeout: float = 60.0) -> None:
-    """Until some backend of this database waits on a row lock (the racing transaction is parked)."""
-    deadline = time.monotonic() + timeout
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    while time.monotonic() < deadline:
-        with engine.connect() as conn:
-            if conn.execute(query).scalar():
-                return
-    raise AssertionError("no transaction ever waited for the stop's locks")
-
-
 def test_an_answer_that_waits_on_a_stop_is_refused_after_it(postgres_url: str, tmp_path: Path) -> None:
     from rapidata_nb.server.programs import jobs as job_layer
     from rapidata_nb.server.store.db import make_engine, make_session_factory
@@ -85,7 +71,7 @@ def test_an_answer_that_waits_on_a_stop_is_refused_after_it(postgres_url: str, t
         with factory() as stopper:
             job_layer.stop_job(session=stopper, job_id=job_id)  # holds the task locks until it commits
             racer = _submit_in_thread(factory, task_id, labeler_id, outcome)
-            _wait_for_lock_wait(engine)  # the answer read "Running" and now waits for its task row
+            wait_for_lock_wait(engine)  # the answer read "Running" and now waits for its task row
             stopper.commit()
         racer.join(timeout=60)
         assert outcome == ["refused"]

@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "PostgresCluster",
@@ -183,3 +184,20 @@ def wait_port(port: int, timeout: float = 30.0) -> None:
                 return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def wait_for_lock_wait(engine: Any, timeout: float = 60.0) -> None:
+    """Until some backend of ``engine``'s database waits on a lock (a racing transaction is parked there):
+    tests stage races by what PostgreSQL reports, not by sleeping."""
+    from sqlalchemy import text
+
+    deadline = time.monotonic() + timeout
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            if conn.execute(query).scalar():
+                return
+    raise AssertionError("no transaction ever waited for a lock")

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.dispatch.context import JobContext, JobSpec, load_context
@@ -23,7 +23,7 @@ from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.content import content_key, stable_hash
 from rapidata_nb.server.store import audiences as audience_store
 from rapidata_nb.server.store import jobs as job_store
-from rapidata_nb.server.store.db import lock_row
+from rapidata_nb.server.store.db import lock_row, skip_locked
 from rapidata_nb.server.store.labeling import JobTask, Response, new_id, utcnow
 from rapidata_nb.server.store.models import Datapoint, Job
 
@@ -304,9 +304,15 @@ def referee_done(session: Session, ctx: JobContext, task: JobTask, options: Sequ
 def maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
     """Complete the job once no task is open (after topping up online rankings).
 
-    The job row is locked first, so of two transactions closing a job's last tasks the second counts after
-    the first committed: the job completes exactly once, never zero times (DESIGN §5).
+    Of two transactions closing a job's last tasks, the second must count after the first committed, so
+    that the job completes exactly once, never zero times (DESIGN §5): the job row is locked, then the open
+    tasks are probed. Before that, an open task that no other transaction holds is looked for and locked
+    (``SKIP LOCKED``): while this transaction holds it, nobody can close it, so it is still open when this
+    commits, and whoever closes it later runs this check after this commit. Only the closings that find no
+    such task (near a job's end, or when every open task is being worked on) queue on the job's row.
     """
+    if session.scalar(_UNHELD_OPEN_TASK, {"job_id": ctx.job.id}) is not None:
+        return False
     lock_row(session, Job, ctx.job.id)
     still_open = select(JobTask.id).where(JobTask.job_id == ctx.job.id, JobTask.done.is_(False)).limit(1)
     if session.scalar(still_open) is not None:  # an index probe, not a count of every open task
@@ -328,6 +334,12 @@ def maybe_complete(session: Session, ctx: JobContext, *, seed: int) -> bool:
             queued.state = "Running"  # run_after: the next job starts when this one completes
             maybe_complete(session, load_context(session, queued), seed=seed)
     return True
+
+
+_UNHELD_OPEN_TASK = skip_locked(
+    select(JobTask.id).where(JobTask.job_id == bindparam("job_id"), JobTask.done.is_(False)).limit(1)
+)
+"""An open task of ``job_id`` that no other transaction holds, locked till commit (:func:`maybe_complete`)."""
 
 
 def close_task(*, session: Session, task: JobTask, seed: int = 7) -> None:
