@@ -129,11 +129,14 @@ _BUSY_SQLSTATES = frozenset(
 
 def is_busy(exc: BaseException) -> bool:
     """Whether a database error means "busy, try again" rather than a fault: no lock or pooled connection
-    came free within the lock timeout (``store.db.make_engine``). The transaction was rolled back."""
+    came free within the lock timeout, or the connection was cut (``store.db.make_engine``). The
+    transaction was rolled back."""
     if isinstance(exc, PoolTimeoutError):
         return True
     if not isinstance(exc, DBAPIError):
         return False
+    if exc.connection_invalidated:
+        return True
     if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
         return True
     message = str(exc.orig).lower()

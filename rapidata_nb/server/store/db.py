@@ -50,15 +50,16 @@ def make_engine(url: str, *, lock_timeout: float = 30.0, durable: bool = True) -
     SQLite gets WAL, FULL sync (NORMAL when not ``durable``: a commit is not flushed to disk until the next
     durable commit or checkpoint; after a power loss the database is consistent but may lack the last such
     transactions), a busy timeout and immediate transactions. PostgreSQL gets a connection pool
-    sized for the request threadpool plus the crowd and programs threads, pre-ping (a restarted database
-    does not break the next request) and a ``lock_timeout``. ``lock_timeout`` seconds bound every wait for a
+    sized for the request threadpool plus the crowd and programs threads and a ``lock_timeout``. Pooled
+    connections are not pinged before use (a round trip per request, issue 14): a request that finds its
+    connection cut (a database restart or failover) answers 503, and the pool replaces every connection
+    made before the cut (``errors.is_busy``). ``lock_timeout`` seconds bound every wait for a
     lock or a pooled connection; past it the statement fails, and the API answers 503 (``errors.is_busy``).
     """
     if not url.startswith("sqlite"):
         options = f"-c lock_timeout={int(lock_timeout * 1000)}"
         return create_engine(
             url,
-            pool_pre_ping=True,
             pool_size=20,
             max_overflow=40,
             pool_timeout=lock_timeout,
