@@ -14,14 +14,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import anyio
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from rapidata_nb.server.crowd.population import seed_population
 from rapidata_nb.server.crowd.runner import CrowdRunner
-from rapidata_nb.server.deps import REQUEST_SLOTS
+from rapidata_nb.server.deps import REQUEST_SLOTS, RequestSlots
 from rapidata_nb.server.errors import TraceIdMiddleware, install_error_handlers
 from rapidata_nb.server.programs.runner import start_programs
 from rapidata_nb.server.routes import (
@@ -51,7 +50,13 @@ from rapidata_nb.server.security import CreationLimit, CredentialGuard, Security
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store import auth as auth_store
 from rapidata_nb.server.store.assets import import_disk_files
-from rapidata_nb.server.store.db import create_schema, make_engine, make_session_factory, startup_lock
+from rapidata_nb.server.store.db import (
+    create_schema,
+    make_engine,
+    make_session_factory,
+    read_only_engine,
+    startup_lock,
+)
 from rapidata_nb.server.web import router as web
 
 __all__ = ["LOCAL_CREDENTIALS_FILE", "create_app", "ensure_local_client"]
@@ -138,7 +143,7 @@ def _start_crowd(app: FastAPI, settings: ServerSettings) -> CrowdRunner | None:
     """Start the simulated crowd unless ``settings.crowd`` is off."""
     slots = app.state.request_slots
     app.state.crowd = (
-        CrowdRunner(app.state.crowd_session_factory, settings, busy=lambda: slots.borrowed_tokens > 0)
+        CrowdRunner(app.state.crowd_session_factory, settings, busy=lambda: slots.writing)
         if settings.crowd
         else None
     )
@@ -177,7 +182,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.request_slots = anyio.CapacityLimiter(REQUEST_SLOTS)  # on the loop that serves this app
+        app.state.request_slots = RequestSlots(REQUEST_SLOTS)  # on the loop that serves this app
         crowd = _start_crowd(app, settings)
         programs = start_programs(app)
         try:
@@ -198,6 +203,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.read_session_factory = make_session_factory(read_only_engine(engine))  # deps.read_only
     app.state.crowd_session_factory = make_session_factory(crowd_engine)
     app.state.local_credentials = credentials
     app.state.crowd = None

@@ -15,14 +15,20 @@ write lock on SQLite). Without a bound, a busy server deadlocks: every pool thre
 a lock, while the requests holding them wait for a thread to continue (the load-test stall of issue 9). With
 fewer slots than threads and than pooled connections, a request that holds a slot always gets a thread and a
 connection. Requests beyond the slots wait on the event loop, which costs no thread.
+
+A handler marked :func:`read_only` (the notebook's progress poll, result downloads) gets a session whose
+transaction only reads (``store.db.read_only_engine``): on SQLite it runs beside the crowd's round instead of
+queueing for the write lock, and a write in it raises. Its slot does not count as
+:attr:`RequestSlots.writing`, so the simulated crowd does not stand aside for it (issue 14).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import BackgroundTasks, Depends, Request
@@ -40,6 +46,7 @@ __all__ = [
     "OptionalUser",
     "REQUEST_SLOTS",
     "Principal",
+    "RequestSlots",
     "SessionDep",
     "SettingsDep",
     "WakeCrowd",
@@ -48,9 +55,12 @@ __all__ = [
     "get_principal",
     "get_session",
     "in_transaction",
+    "read_only",
 ]
 
 _T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
+_READ_ONLY = "_rapidata_read_only"  # attribute read_only() sets on a handler
 
 
 def get_settings(request: Request) -> ServerSettings:
@@ -61,6 +71,47 @@ def get_settings(request: Request) -> ServerSettings:
 
 REQUEST_SLOTS = 32
 """Requests with an open session, per app: below FastAPI's 40 threads and the store's 60 connections."""
+
+
+class RequestSlots:
+    """The app's :data:`REQUEST_SLOTS` slots, and how many of their holders may write.
+
+    Taken on the event loop; :attr:`writing` is read from the crowd's thread, as a snapshot.
+    """
+
+    def __init__(self, total: int = REQUEST_SLOTS) -> None:
+        self._limiter = anyio.CapacityLimiter(total)
+        self._writers = 0
+
+    @asynccontextmanager
+    async def hold(self, *, read_only: bool = False) -> AsyncIterator[None]:
+        """Hold a slot (waiting on the event loop for one) for a request that writes unless ``read_only``."""
+        writers = 0 if read_only else 1
+        async with self._limiter:
+            self._writers += writers
+            try:
+                yield
+            finally:
+                self._writers -= writers
+
+    @property
+    def writing(self) -> bool:
+        """Whether a request that may write holds a slot (the crowd stands aside for those)."""
+        return self._writers > 0
+
+
+def read_only(handler: _F) -> _F:
+    """Mark a route's handler whose request never writes: its session's transaction only reads.
+
+    Only for handlers whose whole request (row loaders, the caller's token, the handler) reads; a write in it
+    raises (``store.db.read_only_engine``) instead of being committed.
+    """
+    setattr(handler, _READ_ONLY, True)
+    return handler
+
+
+def _is_read_only(request: Request) -> bool:
+    return bool(getattr(request.scope.get("endpoint"), _READ_ONLY, False))
 
 
 def _end(session: Session, *, commit: bool) -> None:
@@ -78,8 +129,11 @@ async def _end_in_thread(session: Session, *, commit: bool) -> None:
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session and transaction per request: committed on success, rolled back on any error."""
-    async with request.app.state.request_slots:
-        session: Session = request.app.state.session_factory()  # no connection until the first query
+    reads = _is_read_only(request)
+    state = request.app.state
+    async with state.request_slots.hold(read_only=reads):
+        factory = state.read_session_factory if reads else state.session_factory
+        session: Session = factory()  # no connection until the first query
         try:
             yield session
         except BaseException:
@@ -110,7 +164,7 @@ async def in_transaction(request: Request, work: Callable[[Session], _T]) -> _T:
     request slot like :func:`get_session`, and the hop is not abandoned when the client disconnects, so the
     slot is held, and the transaction ended, until the work is done.
     """
-    async with request.app.state.request_slots:
+    async with request.app.state.request_slots.hold():
         return await anyio.to_thread.run_sync(
             partial(_run_committed, request.app.state.session_factory, work)
         )

@@ -3,6 +3,8 @@
 Another connection holds the lock every request needs (SQLite: the write lock; PostgreSQL: an exclusive lock
 on the token table), and the server waits ``--db-lock-timeout`` for it. The client's retry is driven by what
 the server answered: the transport releases the lock when it sees the 503, so no step waits on a clock.
+On SQLite the read-only requests (``deps.read_only``: the progress poll, the result download) need no write
+lock and are answered meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import httpx
 import pytest
 
 from rapidata_nb import RapidataClient
+from tests.utils.builders import create_definition
 from tests.utils.server import LiveServer
 
 
@@ -99,3 +102,25 @@ def test_the_client_retries_a_busy_store_and_succeeds_once(busy_server: LiveServ
     assert transport.statuses[-1] < 300
     assert audience.name == "made after a retry"
     assert audience_names(busy_server).count("made after a retry") == 1
+
+
+def test_on_sqlite_the_progress_poll_and_results_are_answered_while_a_writer_holds_the_lock(
+    busy_server: LiveServer,
+) -> None:
+    if busy_server.database_url is not None:
+        pytest.skip("PostgreSQL: the held lock is on the token table, which every request reads")
+    with busy_server.client() as http:
+        definition_id = create_definition(http, "compare", n=2, votes=1)["definitionId"]
+        job = http.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global"})
+        job_id = job.raise_for_status().json()["jobId"]
+        reads = [
+            f"/job/{job_id}",
+            f"/job/{job_id}/progress",
+            "/audience/global/user-metrics",
+            f"/job/{job_id}/download-results",
+        ]
+        with held_lock(busy_server):
+            statuses = [http.get(path).status_code for path in reads]
+            refused = http.post(f"/job/{job_id}/pause").status_code
+    assert statuses == [200, 200, 200, 200]
+    assert refused == 503  # a writing request still waits for the lock

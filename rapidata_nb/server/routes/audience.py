@@ -27,7 +27,7 @@ from rapidata_nb.api.models import (
     UpdateAudienceInput,
     UserMetrics,
 )
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd, read_only
 from rapidata_nb.server.errors import BadRequestError
 from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.labeling.filters import filter_problem
@@ -214,6 +214,7 @@ def recruit(
 
 
 @router.get("/audience/{audience_id}/user-metrics")
+@read_only
 def user_metrics(audience: AudienceDep, session: SessionDep) -> UserMetrics:
     """How many of the audience's labelers are graduated, distilling, dropped and inactive."""
     metrics = qualification.user_metrics(session, audience)

@@ -21,7 +21,7 @@ from rapidata_nb.api.models import (
     PreliminaryDownloadOutput,
 )
 from rapidata_nb.server import dispatch, results
-from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd, base_url
+from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd, base_url, read_only
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
 from rapidata_nb.server.loaders import JobDep
 from rapidata_nb.server.paging import PageDep
@@ -160,12 +160,14 @@ def list_jobs(
 
 
 @router.get("/job/{job_id}")
+@read_only
 def get_job(job: JobDep, session: SessionDep) -> JobOutput:
     """A job's state and metadata."""
     return _job_out(session, job)
 
 
 @router.get("/job/{job_id}/progress")
+@read_only
 def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
     """Finished tasks out of all tasks, and the responses so far."""
     counts = dispatch.job_progress(session=session, job=job)
@@ -179,6 +181,7 @@ def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
 
 
 @router.get("/job/{job_id}/download-results", response_model=None)
+@read_only
 def download_results(
     job: JobDep,
     session: SessionDep,

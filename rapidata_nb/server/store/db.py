@@ -1,7 +1,10 @@
 """Engine, session factory and schema: SQLite in WAL mode by default, PostgreSQL for team servers.
 
 Every transaction on SQLite starts with ``BEGIN IMMEDIATE`` so concurrent writers (request threads and the
-crowd) queue on the busy timeout instead of failing with "database is locked" on a lock upgrade.
+crowd) queue on the busy timeout instead of failing with "database is locked" on a lock upgrade. A transaction
+on an engine from :func:`read_only_engine` only reads: on SQLite it starts deferred, so in WAL mode it runs
+beside the writer instead of queueing for the write lock, and a write in it fails (``PRAGMA query_only``); on
+PostgreSQL it is ``READ ONLY``.
 ``synchronous=FULL`` makes a committed transaction survive a power cut or ``kill -9`` (DESIGN §5). The
 database file is created ``0600`` (its WAL and shared-memory files take its mode) and ``secure_delete``
 overwrites deleted rows, so a deleted secret does not linger in free pages.
@@ -34,6 +37,7 @@ __all__ = [
     "lock_row",
     "make_engine",
     "make_session_factory",
+    "read_only_engine",
     "skip_locked",
     "startup_lock",
 ]
@@ -42,6 +46,22 @@ logger = logging.getLogger("rapidata_nb.server.store")
 
 _STARTUP_LOCK_KEY = 0x52415049  # "RAPI": one advisory lock id for migrations + seeding
 _T = TypeVar("_T", bound=Select)  # type: ignore[type-arg]  # any row shape
+_READ_ONLY = "rapidata_read_only"  # execution option of read_only_engine(), and connection.info key
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """``engine`` for transactions that never write (same pool): a write in one of them raises.
+
+    On SQLite such a transaction begins ``DEFERRED`` with ``PRAGMA query_only`` on its connection (switched
+    back before the connection's next writing transaction): in WAL mode it reads a snapshot beside the
+    writer, so a read-only request neither waits for the crowd's round nor holds the crowd back. On
+    PostgreSQL it is ``SET TRANSACTION READ ONLY`` (readers never queued behind writers there).
+    """
+    return engine.execution_options(**{_READ_ONLY: True})
+
+
+def _is_read_only(connection: Any) -> bool:
+    return bool(connection.get_execution_options().get(_READ_ONLY, False))
 
 
 def make_engine(url: str, *, lock_timeout: float = 30.0, durable: bool = True) -> Engine:
@@ -58,13 +78,20 @@ def make_engine(url: str, *, lock_timeout: float = 30.0, durable: bool = True) -
     """
     if not url.startswith("sqlite"):
         options = f"-c lock_timeout={int(lock_timeout * 1000)}"
-        return create_engine(
+        pg_engine = create_engine(
             url,
             pool_size=20,
             max_overflow=40,
             pool_timeout=lock_timeout,
             connect_args={"options": options},
         )
+
+        @event.listens_for(pg_engine, "begin")
+        def _on_pg_begin(connection: Any) -> None:
+            if _is_read_only(connection):
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+        return pg_engine
     _private_sqlite_file(make_url(url).database)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_timeout})
 
@@ -81,7 +108,11 @@ def make_engine(url: str, *, lock_timeout: float = 30.0, durable: bool = True) -
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = _is_read_only(connection)
+        if connection.info.get(_READ_ONLY, False) != read_only:  # info: per DBAPI connection, reset with it
+            connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            connection.info[_READ_ONLY] = read_only
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
