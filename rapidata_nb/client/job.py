@@ -163,10 +163,14 @@ class RapidataJob:
             self._pipeline_id = self._job().pipeline_id
         return self._pipeline_id
 
-    def _progress(self) -> wire.JobProgress | None:
-        """The progress reply, or ``None`` while the job has none (404)."""
+    def _progress(self, *, include_job: bool = False) -> wire.JobProgress | None:
+        """The progress reply, or ``None`` while the job has none (404); ``include_job`` asks a rapidata_nb
+        server for the job's state and its audience's ``usersPerState`` too (others ignore it)."""
+        params = {"includeJob": "true"} if include_job else None
         try:
-            return self._ctx.transport.request("GET", f"/job/{self.id}/progress", response=wire.JobProgress)
+            return self._ctx.transport.request(
+                "GET", f"/job/{self.id}/progress", params=params, response=wire.JobProgress
+            )
         except RapidataError as exc:
             if exc.status_code == 404:
                 return None
@@ -179,7 +183,12 @@ class RapidataJob:
 
     def get_progress(self) -> JobProgress:
         """How far the job is (does not block)."""
-        return JobProgress._from_model(self._job().state, self._progress(), self._recruiting())
+        progress = self._progress(include_job=True)
+        if progress is None or progress.job_state is None:  # not a rapidata_nb server: ask for each part
+            return JobProgress._from_model(self._job().state, progress, self._recruiting())
+        users = None if self.audience_id.startswith(UNLISTED_PREFIX) else progress.users_per_state
+        recruiting = RecruitingMetrics._from_users_per_state(users) if users else None
+        return JobProgress._from_model(progress.job_state, progress, recruiting)
 
     # --- waiting -------------------------------------------------------------------------------------
 

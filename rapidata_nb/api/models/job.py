@@ -96,13 +96,20 @@ class JobOutput(WireModel):
 
 
 class JobProgress(WireModel):
-    """Answer of ``GET /job/{id}/progress``."""
+    """Answer of ``GET /job/{id}/progress``.
+
+    With ``?includeJob=true`` a rapidata_nb server also sends the job's own state and its audience's
+    ``usersPerState`` (as ``GET /audience/{id}/user-metrics``; absent for an audience the caller cannot list),
+    so a progress poll is one request instead of three; other servers ignore the parameter.
+    """
 
     completion_percentage: float
     total: int
     completed: int
     state: LabelingState
     response_count: int
+    job_state: JobState | None = None
+    users_per_state: dict[str, int] | None = None
 
 
 class JobListItem(WireModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
@@ -23,9 +23,11 @@ from rapidata_nb.api.models import (
 from rapidata_nb.server import dispatch, results
 from rapidata_nb.server.deps import CurrentUser, SessionDep, SettingsDep, WakeCrowd, base_url, read_only
 from rapidata_nb.server.errors import BadRequestError, NotFoundError
+from rapidata_nb.server.labeling import qualification
 from rapidata_nb.server.loaders import JobDep
 from rapidata_nb.server.paging import PageDep
 from rapidata_nb.server.routes.definitions import COST_PER_RESPONSE
+from rapidata_nb.server.store import audiences
 from rapidata_nb.server.store import definitions as definition_store
 from rapidata_nb.server.store import jobs as store
 from rapidata_nb.server.store.auth import owner_mail
@@ -166,17 +168,33 @@ def get_job(job: JobDep, session: SessionDep) -> JobOutput:
     return _job_out(session, job)
 
 
-@router.get("/job/{job_id}/progress")
+@router.get("/job/{job_id}/progress", response_model_exclude_none=True)
 @read_only
-def get_progress(job: JobDep, session: SessionDep) -> JobProgress:
+def get_progress(
+    job: JobDep,
+    session: SessionDep,
+    user: CurrentUser,
+    include_job: Annotated[
+        bool,
+        Query(alias="includeJob", description="also the job's state and its audience's usersPerState"),
+    ] = False,
+) -> JobProgress:
     """Finished tasks out of all tasks, and the responses so far."""
     counts = dispatch.job_progress(session=session, job=job)
+    extra: dict[str, Any] = {}
+    if include_job:  # our client's progress poll in one request instead of three (issue 14)
+        extra["job_state"] = job.state
+        owner = user.customer_id
+        audience = audiences.find_visible(session=session, audience_id=job.audience_id, owner_id=owner)
+        if audience is not None:
+            extra["users_per_state"] = qualification.user_metrics(session, audience)
     return JobProgress(
         completion_percentage=round(counts.percentage, 2),
         total=counts.total,
         completed=counts.completed,
         state=_LABELING_STATE.get(job.state, "Labeling"),
         response_count=counts.responses,
+        **extra,
     )
 
 

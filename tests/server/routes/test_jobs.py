@@ -121,6 +121,54 @@ def test_progress_moves_with_every_response(live_server_factory: Any) -> None:
         assert (progress["completed"], progress["completionPercentage"]) == (2, 100.0)
 
 
+class _Recording(httpx.HTTPTransport):
+    """A real HTTP transport that records the paths it sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return super().handle_request(request)
+
+
+def test_our_progress_poll_is_one_request(live_server_factory: Any) -> None:
+    """``?includeJob=true`` adds the job's state and its audience's ``usersPerState``, so the client's
+    ``get_progress()`` asks once; without it the reply is the official shape (above)."""
+    from rapidata_nb import RapidataClient, rapidata_config
+
+    rapidata_config.logging.silent_mode = True
+    server = live_server_factory(crowd=False)
+    with server.client() as api:
+        definition_id = create_definition(api, "compare", n=2, votes=4)["definitionId"]
+        job_id = api.post("/job", json={"jobDefinitionId": definition_id, "audienceId": "global"}).json()[
+            "jobId"
+        ]
+        assert api.post("/local/crowd/step", params={"steps": 3}).json() == {"steps": 3}
+        users = api.get("/audience/global/user-metrics").json()["usersPerState"]
+        progress = api.get(f"/job/{job_id}/progress", params={"includeJob": "true"}).json()
+    assert progress == {
+        "completionPercentage": 37.5,
+        "total": 2,
+        "completed": 0,
+        "state": "Labeling",
+        "responseCount": 3,
+        "jobState": "Running",
+        "usersPerState": users,
+    }
+    transport = _Recording()
+    client = RapidataClient(
+        server.client_id, server.client_secret, environment=server.url, transport=transport
+    )
+    job = client.job.get_job_by_id(job_id)
+    transport.paths.clear()
+    got = job.get_progress()
+    assert transport.paths == [f"/job/{job_id}/progress"]
+    assert (got.state, got.response_count, got.completion_percentage) == ("Running", 3, 37.5)
+    assert got.recruiting is not None and got.recruiting.graduated == users["Graduated"] > 0
+
+
 def test_online_ranking_progress_counts_the_whole_budget(live_server_factory: Any) -> None:
     """An online ranking creates matchups a slice at a time; progress divides by the whole budget."""
     from rapidata_nb import RapidataClient, rapidata_config
