@@ -592,12 +592,14 @@ class CrowdRunner:
     between them (SQLite has one writer, and a waiting writer polls the lock only every few milliseconds).
     On SQLite, with nobody waiting, it starts its next round at once: the tenth of a round it used to sleep
     after each one cost a tenth of the crowd's throughput there (issue 14); a request that arrives mid-round
-    waits for that round, then the crowd waits for it. On PostgreSQL it still rests that tenth.
+    waits for that round, then the crowd waits for it. The round after such a wait is small too: a person's
+    next request tends to follow at once (a fetch, then its answer), and would otherwise wait for a full round
+    (bench/RESULTS.md, "Read-only requests beside the crowd"). On PostgreSQL it still rests that tenth.
 
     Args:
         session_factory: Callable returning a new ``Session``.
         settings: ``ServerSettings`` (``crowd_seed``, ``crowd_pace``).
-        busy: Whether requests are being served right now.
+        busy: Whether requests that may write are being served right now (``deps.RequestSlots.writing``).
     """
 
     def __init__(
@@ -613,6 +615,7 @@ class CrowdRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._caches = _Caches()
+        self._gave_way = False  # the last rest waited for a request: the next round is small
         # on PostgreSQL the rest after each round stays as it was: going without it was not measured to be
         # faster there (bench/RESULTS.md, "Crowd throughput with a person labeling")
         with session_factory() as session:  # opens no connection: the bind tells the store
@@ -670,7 +673,7 @@ class CrowdRunner:
 
     def step(self) -> int:
         """One round in its own session and transaction; the units of work done."""
-        largest = _BUSY_ROUND if self._busy() else MAX_ROUND
+        largest = _BUSY_ROUND if self._busy() or self._gave_way else MAX_ROUND
         budget = largest if self.pace <= 0 else max(1, min(largest, int(_ROUND_SECONDS / self.pace)))
         with self.session_factory() as session:
             try:
@@ -714,5 +717,7 @@ class CrowdRunner:
         else:
             time.sleep(0)  # let a thread that waits for the interpreter (a request being read) run first
         deadline = time.monotonic() + _GIVE_WAY_SECONDS
+        self._gave_way = False
         while self._busy() and time.monotonic() < deadline and not self._stop.is_set():
+            self._gave_way = True
             self._stop.wait(_GIVE_WAY_POLL)
