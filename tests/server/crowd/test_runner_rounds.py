@@ -1,5 +1,6 @@
 """How big the crowd's rounds are (``crowd/runner.py``): full while nobody writes, small while a request that
-may write is in flight and for the one round after the crowd waited for one."""
+may write is in flight and for the one round after the crowd waited for one (SQLite; PostgreSQL too with
+``RAPIDATA_NB_TEST_DATABASE=postgres``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rapidata_nb.server.app import create_app
 from rapidata_nb.server.crowd.runner import _BUSY_ROUND, CrowdRunner
 from rapidata_nb.server.settings import ServerSettings
 from tests.utils.builders import create_definition
+from tests.utils.pgcluster import new_database_url, postgres_requested
 
 TASKS = _BUSY_ROUND + 10
 
@@ -21,7 +23,8 @@ TASKS = _BUSY_ROUND + 10
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[FastAPI]:
     """No crowd thread, pace 0 (rounds sized by count), one running job of ``TASKS`` one-vote tasks."""
-    app = create_app(ServerSettings(data_dir=tmp_path, crowd=False, crowd_pace=0))
+    url = new_database_url("rounds") if postgres_requested() else ""
+    app = create_app(ServerSettings(data_dir=tmp_path, database_url=url, crowd=False, crowd_pace=0))
     creds = app.state.local_credentials
     with TestClient(app) as http:
         token = http.post(
