@@ -69,8 +69,12 @@ def get_settings(request: Request) -> ServerSettings:
     return settings
 
 
-REQUEST_SLOTS = 32
-"""Requests with an open session, per app: below FastAPI's 40 threads and the store's 60 connections."""
+REQUEST_SLOTS = 8
+"""Requests with an open session, per app: below FastAPI's 40 threads and the store's 60 connections. A
+process runs Python on one core at a time, so more transactions at once only take turns for it, and each
+holds its row locks longer while it waits for its turn: with 32, the load test served 95–126 responses/s,
+with 8 140–143 (bench/RESULTS.md, issue 14 on 2026-12-08). Eight still overlap one request's database round
+trips with the others' Python."""
 
 
 class RequestSlots:
