@@ -4,7 +4,8 @@ marked ``read_only`` that tries to write fails loudly and changes nothing (SQLit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anyio
@@ -18,6 +19,13 @@ from rapidata_nb.server.deps import RequestSlots, SessionDep, read_only
 from rapidata_nb.server.settings import ServerSettings
 from rapidata_nb.server.store.models import ClientCredential
 from tests.utils.pgcluster import new_database_url, postgres_requested
+
+
+def run_in_own_thread(main: Callable[[], Awaitable[None]]) -> None:
+    """``anyio.run(main)`` on a thread of its own: a session-scoped Playwright browser (tests/browser) keeps
+    an asyncio loop running on the main thread, where a second one cannot start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, main).result()
 
 
 class _Holder:
@@ -57,7 +65,7 @@ def test_only_requests_that_may_write_count_as_writing() -> None:
             await reader.leave()
         seen.append(slots.writing)
 
-    anyio.run(main)
+    run_in_own_thread(main)
     assert seen == [False, False, True, False, False]
 
 
@@ -72,7 +80,7 @@ def test_a_failed_writing_request_gives_its_writing_slot_back() -> None:
                 raise RuntimeError("the handler failed")
         seen.append(slots.writing)
 
-    anyio.run(main)
+    run_in_own_thread(main)
     assert seen == [True, False]
 
 
