@@ -142,10 +142,13 @@ def ensure_local_client(*, session: Session, settings: ServerSettings) -> dict[s
 def _start_crowd(app: FastAPI, settings: ServerSettings) -> CrowdRunner | None:
     """Start the simulated crowd unless ``settings.crowd`` is off."""
     slots = app.state.request_slots
+
+    def busy() -> bool:  # people and the server's own background steps come first
+        programs = getattr(app.state, "programs_runner", None)
+        return slots.writing or (programs is not None and programs.working)
+
     app.state.crowd = (
-        CrowdRunner(app.state.crowd_session_factory, settings, busy=lambda: slots.writing)
-        if settings.crowd
-        else None
+        CrowdRunner(app.state.crowd_session_factory, settings, busy=busy) if settings.crowd else None
     )
     if app.state.crowd is not None:
         app.state.crowd.start()

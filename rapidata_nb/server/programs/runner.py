@@ -28,12 +28,19 @@ class ProgramsRunner:
         self.period = period
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # whether a step is running: the simulated crowd stands aside for it as for a request (on SQLite a
+        # writer waiting for the crowd's write lock would otherwise seldom find it free)
+        self.working = False
 
     def step(self) -> None:
         """Fire due signals, then refresh active flow items (one transaction each)."""
-        signals.fire_due(session_factory=self.session_factory)
-        with self.session_factory() as session, session.begin():
-            flows.refresh_active_items(session=session)
+        self.working = True
+        try:
+            signals.fire_due(session_factory=self.session_factory)
+            with self.session_factory() as session, session.begin():
+                flows.refresh_active_items(session=session)
+        finally:
+            self.working = False
 
     def _loop(self) -> None:
         while not self._stop.wait(self.period):
