@@ -380,7 +380,9 @@ def answer_in_session(
     if labeler is None:
         raise NotFoundError(f"labeler of session '{labeler_session.id}' not found")
 
-    def serve() -> TaskFeed:
+    def serve() -> TaskFeed | None:
+        if not next_items:
+            return None
         return serve_session(
             session=session, labeler_session=labeler_session, limit=next_items, job_id=job_id, seed=seed
         )
@@ -392,9 +394,9 @@ def answer_in_session(
         if example is None or example.deleted:
             raise NotFoundError(f"taskId: task '{task_id}' not found")
         graded = submit_example(session=session, labeler=labeler, example=example, answer=answer)
-        return ExampleGrade(task_id=example.id, next=serve() if next_items else None, **graded)
+        return ExampleGrade(task_id=example.id, next=serve(), **graded)
     task, lease = row[0], row[1]
-    served = serve() if next_items else None
+    served = serve()
     response = _store_answer(
         session=session,
         labeler=labeler,
